@@ -1,0 +1,99 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project's root folder (where package.json lives), whatever the working directory. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface ManagedNeo4jConfig {
+  version: string;
+  dataDir: string;
+  boltPort: number;
+  heap: string;
+  pageCache: string;
+  transactionTimeout: string;
+}
+
+export interface DatabaseConfig {
+  /** Set when the user points at an existing server; undefined means "use the managed one". */
+  uri?: string;
+  user: string;
+  password: string;
+  database?: string;
+  managed: ManagedNeo4jConfig;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  introspection: boolean;
+  corsOrigins: string[];
+  queryTimeoutMs: number;
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+}
+
+export interface Config {
+  db: DatabaseConfig;
+  server: ServerConfig;
+}
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolFrom(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+export class ConfigError extends Error {}
+
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  const dataDir = path.resolve(PROJECT_ROOT, env.COOPGRAPH_DATA_DIR || ".coopgraph");
+  return {
+    uri: env.NEO4J_URI || undefined,
+    user: env.NEO4J_USER || "neo4j",
+    password: env.NEO4J_PASSWORD || "",
+    database: env.NEO4J_DATABASE || undefined,
+    managed: {
+      version: env.NEO4J_VERSION || "5.26.30",
+      dataDir,
+      boltPort: intFrom(env, "NEO4J_BOLT_PORT", 7687),
+      heap: env.NEO4J_HEAP || "1g",
+      pageCache: env.NEO4J_PAGECACHE || "1g",
+      transactionTimeout: env.NEO4J_TX_TIMEOUT || "60s",
+    },
+  };
+}
+
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  const production = env.NODE_ENV === "production";
+  return {
+    port: intFrom(env, "PORT", 4000),
+    host: env.HOST || "127.0.0.1",
+    production,
+    introspection: boolFrom(env, "GRAPHQL_INTROSPECTION", true),
+    corsOrigins: (env.CORS_ORIGINS || "").split(",").map((s) => s.trim()).filter(Boolean),
+    queryTimeoutMs: intFrom(env, "QUERY_TIMEOUT_MS", 5000),
+    maxDepth: intFrom(env, "GRAPHQL_MAX_DEPTH", 10),
+    maxCost: intFrom(env, "GRAPHQL_MAX_COST", 20000),
+    maxAliases: intFrom(env, "GRAPHQL_MAX_ALIASES", 15),
+  };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return { db: loadDatabaseConfig(env), server: loadServerConfig(env) };
+}

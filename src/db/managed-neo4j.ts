@@ -1,0 +1,323 @@
+/**
+ * The embedded default: a real Neo4j Community server that the project provisions and runs itself.
+ *
+ * Jars come from Maven Central through the machine's Maven (once, into a git-ignored cache); the
+ * server runs with Java 17 on 127.0.0.1 only, with its data, logs and configuration under
+ * COOPGRAPH_DATA_DIR. A small state file records the running server so that other commands
+ * (`npm run seed`, `npm run db:status`) reuse it instead of starting a second one.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import neo4j from "neo4j-driver";
+import { PROJECT_ROOT, type ManagedNeo4jConfig } from "../config/config.js";
+
+export class ManagedNeo4jError extends Error {}
+
+export interface ManagedNeo4jState {
+  pid: number;
+  port: number;
+  version: string;
+  home: string;
+  startedAt: string;
+  /** "attached": stops with the process that started it; "detached": runs until `npm run db:stop`. */
+  mode: "attached" | "detached";
+}
+
+export interface RunningNeo4j {
+  uri: string;
+  state: ManagedNeo4jState;
+  /** True when this process started the server (and so must stop it). */
+  ownedByUs: boolean;
+  stop(): Promise<void>;
+}
+
+const ENTRY_CLASS = "org.neo4j.server.CommunityEntryPoint";
+
+export function cacheDir(): string {
+  return path.resolve(PROJECT_ROOT, process.env.COOPGRAPH_CACHE_DIR || ".coopgraph/cache");
+}
+
+export function homeDir(cfg: ManagedNeo4jConfig): string {
+  return path.join(cfg.dataDir, "neo4j");
+}
+
+function stateFile(cfg: ManagedNeo4jConfig): string {
+  return path.join(homeDir(cfg), "run", "coopgraph-neo4j.json");
+}
+
+/** Resolves the server's jars with Maven on first use; later calls return the cached folder. */
+export function ensureJars(version: string, log: (line: string) => void = () => {}): string {
+  const dir = path.join(cacheDir(), `neo4j-${version}`);
+  const lib = path.join(dir, "lib");
+  const marker = path.join(dir, ".complete");
+  if (fs.existsSync(marker)) return lib;
+
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "pom.xml"), runtimePom(version));
+  log(`Resolving Neo4j ${version} jars from Maven Central into ${lib} (first run only)...`);
+  const mvn = spawnSync(
+    "mvn",
+    ["-q", "-B", "-f", path.join(dir, "pom.xml"), "dependency:copy-dependencies",
+      "-DincludeScope=runtime", `-DoutputDirectory=${lib}`],
+    { encoding: "utf8" },
+  );
+  if (mvn.error) {
+    throw new ManagedNeo4jError(
+      `cannot run Maven (${mvn.error.message}): install Maven and Java 17, or set NEO4J_URI to an existing Neo4j`,
+    );
+  }
+  if (mvn.status !== 0) {
+    const tail = `${mvn.stdout}\n${mvn.stderr}`.trim().split("\n").slice(-15).join("\n");
+    throw new ManagedNeo4jError(`Maven could not resolve org.neo4j:neo4j:${version}:\n${tail}`);
+  }
+  fs.writeFileSync(marker, new Date().toISOString());
+  return lib;
+}
+
+function runtimePom(version: string): string {
+  return `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>coopgraph</groupId>
+  <artifactId>neo4j-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.neo4j</groupId><artifactId>neo4j</artifactId><version>${version}</version></dependency>
+  </dependencies>
+</project>
+`;
+}
+
+function writeNeo4jConf(cfg: ManagedNeo4jConfig, home: string): void {
+  for (const sub of ["conf", "data", "logs", "run", "plugins", "import"]) {
+    fs.mkdirSync(path.join(home, sub), { recursive: true });
+  }
+  const lines = [
+    `server.directories.data=${home}/data`,
+    `server.directories.logs=${home}/logs`,
+    `server.directories.run=${home}/run`,
+    `server.directories.plugins=${home}/plugins`,
+    `server.directories.import=${home}/import`,
+    `server.directories.transaction.logs.root=${home}/data/transactions`,
+    "server.default_listen_address=127.0.0.1",
+    `server.bolt.listen_address=127.0.0.1:${cfg.boltPort}`,
+    `server.bolt.advertised_address=127.0.0.1:${cfg.boltPort}`,
+    "server.http.enabled=false",
+    "server.https.enabled=false",
+    // Routing would bind a second port (7688) and make parallel instances collide.
+    "dbms.routing.enabled=false",
+    // Loopback only, so no password: the API is the only way in from outside.
+    "dbms.security.auth_enabled=false",
+    "dbms.usage_report.enabled=false",
+    `server.memory.pagecache.size=${cfg.pageCache}`,
+    `db.transaction.timeout=${cfg.transactionTimeout}`,
+    "db.logs.query.enabled=OFF",
+  ];
+  fs.writeFileSync(path.join(home, "conf", "neo4j.conf"), lines.join("\n") + "\n");
+}
+
+function javaArgs(cfg: ManagedNeo4jConfig, home: string, lib: string): string[] {
+  return [
+    `-Xms${cfg.heap}`, `-Xmx${cfg.heap}`,
+    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions", "-XX:+TrustFinalNonStaticFields", "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024", "-Dio.netty.tryReflectionSetAccessible=true",
+    // Required on Java 17, or startup fails with "LinkageError ... does not open java.nio".
+    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true", "-Dfile.encoding=UTF-8",
+    "-cp", `${home}/plugins/*:${lib}/*`,
+    ENTRY_CLASS, `--home-dir=${home}`, `--config-dir=${home}/conf`, "--console-mode",
+  ];
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isOurJava(pid: number, home: string): boolean {
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes(ENTRY_CLASS) && cmdline.includes(`--home-dir=${home}`);
+  } catch {
+    return isAlive(pid);
+  }
+}
+
+/** The state of the managed server if one is running for this data dir, else null. */
+export function readState(cfg: ManagedNeo4jConfig): ManagedNeo4jState | null {
+  const file = stateFile(cfg);
+  if (!fs.existsSync(file)) return null;
+  const state = JSON.parse(fs.readFileSync(file, "utf8")) as ManagedNeo4jState;
+  if (!isOurJava(state.pid, state.home)) {
+    fs.rmSync(file, { force: true });
+    return null;
+  }
+  return state;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("error", () => resolve(false));
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+  });
+}
+
+export function logTail(home: string, lines = 25): string {
+  const parts: string[] = [];
+  for (const name of ["console.log", "debug.log"]) {
+    const file = path.join(home, "logs", name);
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    if (text) parts.push(`--- ${file} (last lines) ---\n${text}`);
+  }
+  return parts.join("\n") || "(Neo4j wrote no log)";
+}
+
+async function waitForBolt(child: ChildProcess, cfg: ManagedNeo4jConfig, home: string, timeoutMs: number): Promise<void> {
+  const uri = `bolt://127.0.0.1:${cfg.boltPort}`;
+  const deadline = Date.now() + timeoutMs;
+  let exited: number | null = null;
+  child.once("exit", (code, signal) => { exited = code ?? (signal ? 128 : 1); });
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      throw new ManagedNeo4jError(`Neo4j exited during startup (code ${exited}).\n${logTail(home)}`);
+    }
+    if (await portAnswers(cfg.boltPort)) {
+      const driver = neo4j.driver(uri, undefined, { logging: undefined });
+      try {
+        await driver.verifyConnectivity();
+        await driver.executeQuery("RETURN 1");
+        return;
+      } catch {
+        // Bolt is up before the databases are: keep polling.
+      } finally {
+        await driver.close();
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new ManagedNeo4jError(`Neo4j did not answer on ${uri} within ${timeoutMs / 1000}s.\n${logTail(home)}`);
+}
+
+/**
+ * Starts the managed server, or reuses the one already running for this data dir.
+ * In "attached" mode a watchdog stops Java when this process dies, even by SIGKILL.
+ */
+export async function startManagedNeo4j(
+  cfg: ManagedNeo4jConfig,
+  opts: { mode?: "attached" | "detached"; log?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<RunningNeo4j> {
+  const mode = opts.mode ?? "attached";
+  const log = opts.log ?? (() => {});
+  const home = homeDir(cfg);
+  const uri = `bolt://127.0.0.1:${cfg.boltPort}`;
+
+  const existing = readState(cfg);
+  if (existing) {
+    if (existing.port !== cfg.boltPort) {
+      throw new ManagedNeo4jError(
+        `the managed Neo4j for ${cfg.dataDir} is already running on port ${existing.port}, not ${cfg.boltPort}; ` +
+          "stop it with `npm run db:stop` or use the same NEO4J_BOLT_PORT",
+      );
+    }
+    log(`Reusing the managed Neo4j already running (pid ${existing.pid}) on ${uri}`);
+    return { uri, state: existing, ownedByUs: false, stop: async () => {} };
+  }
+  if (await portAnswers(cfg.boltPort)) {
+    throw new ManagedNeo4jError(
+      `port ${cfg.boltPort} on 127.0.0.1 is already taken by another process; ` +
+        "set NEO4J_BOLT_PORT to a free port, or NEO4J_URI to use that server",
+    );
+  }
+  checkJava();
+  const lib = ensureJars(cfg.version, log);
+  writeNeo4jConf(cfg, home);
+
+  log(`Starting Neo4j ${cfg.version} on ${uri} (data in ${home})...`);
+  const consoleLog = fs.openSync(path.join(home, "logs", "console.log"), "w");
+  const child = spawn("java", javaArgs(cfg, home, lib), {
+    cwd: home,
+    detached: true,
+    stdio: ["ignore", consoleLog, consoleLog],
+  });
+  fs.closeSync(consoleLog);
+  if (child.pid === undefined) throw new ManagedNeo4jError("could not spawn java");
+  const pid = child.pid;
+  if (mode === "attached") startWatchdog(process.pid, pid);
+  else child.unref();
+
+  const started = Date.now();
+  try {
+    await waitForBolt(child, cfg, home, opts.timeoutMs ?? 120_000);
+  } catch (err) {
+    await stopPid(pid);
+    throw err;
+  }
+  const state: ManagedNeo4jState = {
+    pid, port: cfg.boltPort, version: cfg.version, home, startedAt: new Date().toISOString(), mode,
+  };
+  fs.writeFileSync(stateFile(cfg), JSON.stringify(state, null, 2));
+  log(`Neo4j is up on ${uri} after ${((Date.now() - started) / 1000).toFixed(1)}s (pid ${pid})`);
+  return {
+    uri,
+    state,
+    ownedByUs: true,
+    stop: async () => {
+      await stopPid(pid);
+      fs.rmSync(stateFile(cfg), { force: true });
+    },
+  };
+}
+
+function checkJava(): void {
+  const java = spawnSync("java", ["-version"], { encoding: "utf8" });
+  if (java.error) {
+    throw new ManagedNeo4jError(
+      `cannot run java (${java.error.message}): install Java 17, or set NEO4J_URI to an existing Neo4j`,
+    );
+  }
+  const match = /version "(\d+)/.exec(java.stderr);
+  if (match && Number(match[1]) < 17) {
+    throw new ManagedNeo4jError(`Neo4j 5.26 needs Java 17 or newer; found Java ${match[1]}`);
+  }
+}
+
+/** A shell loop that sends SIGTERM to Java as soon as the parent process is gone. */
+function startWatchdog(parentPid: number, javaPid: number): void {
+  const script =
+    `while kill -0 ${parentPid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 0.5; done; ` +
+    `kill -TERM ${javaPid} 2>/dev/null; ` +
+    `for i in $(seq 1 120); do kill -0 ${javaPid} 2>/dev/null || exit 0; sleep 0.5; done; kill -KILL ${javaPid} 2>/dev/null`;
+  const watchdog = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
+  watchdog.unref();
+}
+
+/** SIGTERM (clean shutdown), then SIGKILL if Java has not exited after the grace period. */
+export async function stopPid(pid: number, graceMs = 60_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try { process.kill(pid, "SIGTERM"); } catch { return; }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+}
+
+export async function stopManagedNeo4j(cfg: ManagedNeo4jConfig): Promise<ManagedNeo4jState | null> {
+  const state = readState(cfg);
+  if (!state) return null;
+  await stopPid(state.pid);
+  fs.rmSync(stateFile(cfg), { force: true });
+  return state;
+}

@@ -1,0 +1,34 @@
+/**
+ * Applies the Cypher files in schema/migrations in name order. Every statement is idempotent
+ * (IF NOT EXISTS), so running them at each startup is safe and cheap.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../config/config.js";
+import type { Database } from "./database.js";
+
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "schema", "migrations");
+
+export function readMigrationStatements(dir = MIGRATIONS_DIR): { file: string; statement: string }[] {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cypher")).sort();
+  return files.flatMap((file) => {
+    const text = fs.readFileSync(path.join(dir, file), "utf8")
+      .split("\n")
+      .filter((line) => !line.trim().startsWith("//"))
+      .join("\n");
+    return text.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean).map((statement) => ({ file, statement }));
+  });
+}
+
+export async function migrate(db: Database): Promise<number> {
+  const statements = readMigrationStatements();
+  for (const { file, statement } of statements) {
+    try {
+      await db.runSchema(statement);
+    } catch (err) {
+      throw new Error(`migration ${file} failed on:\n${statement}\n${(err as Error).message}`);
+    }
+  }
+  await db.runSchema("CALL db.awaitIndexes(300)");
+  return statements.length;
+}

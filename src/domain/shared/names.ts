@@ -1,0 +1,42 @@
+/**
+ * How names are compared: case, accents and punctuation never matter ("Fiscalía" = "fiscalia",
+ * "EE. UU." = "ee uu"). Used for reference resolution, sort keys and the full-text `names` field.
+ */
+export function normalizeName(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+export interface Named {
+  name: string;
+  officialName?: string | null;
+  nameEs?: string | null;
+  acronyms?: string[] | null;
+  aliases?: string[] | null;
+  code?: string | null;
+}
+
+/** Every name an analyst may type for an entity, original spelling, without duplicates. */
+export function allNames(entity: Named): string[] {
+  const names = [entity.name, entity.officialName, entity.nameEs, entity.code, ...(entity.acronyms ?? []), ...(entity.aliases ?? [])];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const name of names) {
+    if (!name) continue;
+    const key = normalizeName(name);
+    if (key && !seen.has(key)) {
+      seen.add(key);
+      out.push(name);
+    }
+  }
+  return out;
+}
+
+/** Properties derived from the names: `nameKey` for sorting and `names` for the full-text index. */
+export function nameProperties(entity: Named): { nameKey: string; names: string } {
+  return { nameKey: normalizeName(entity.name), names: allNames(entity).join(" | ") };
+}

@@ -1,0 +1,278 @@
+/**
+ * The batched write path shared by the seed loader and the importers: validated records in,
+ * `UNWIND $rows` MERGEs out, one transaction per batch. Idempotent: writing the same records
+ * twice changes nothing, because nodes merge on id and relationships on (ends, type, keys).
+ *
+ * Provenance is stored on every node and relationship as two parallel lists, `sourceIds` and
+ * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
+ * fact stated by the seed and by an IATI file keeps both.
+ */
+import type { Database } from "../db/database.js";
+import { nameProperties } from "../domain/shared/names.js";
+import {
+  NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
+  type KeyLabel, type NodeType, type RelationshipType,
+} from "../domain/model.js";
+
+export interface Provenance {
+  source: string;
+  quote: string;
+}
+
+export interface NodeRecord {
+  id: string;
+  type: string;
+  name?: string;
+  sources: Provenance[];
+  [property: string]: unknown;
+}
+
+export interface RelationshipRecord {
+  type: string;
+  from: string;
+  to: string;
+  sources: Provenance[];
+  [property: string]: unknown;
+}
+
+export interface SourceRecord {
+  id: string;
+  kind: string;
+  title: string;
+  [property: string]: unknown;
+}
+
+export interface GraphDocument {
+  sources?: SourceRecord[];
+  nodes?: NodeRecord[];
+  relationships?: RelationshipRecord[];
+}
+
+export interface Rejection {
+  /** Where the record sits in its input, e.g. "nodes[3]" or "line 12". */
+  position: string;
+  reason: string;
+}
+
+export interface WriteSummary {
+  sources: number;
+  nodes: number;
+  relationships: number;
+  rejected: Rejection[];
+}
+
+const RESERVED = new Set(["id", "type", "sources", "from", "to"]);
+const NAMED_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group", "Project", "Event", "Country", "Region", "Theme"]);
+
+function checkProvenance(sources: unknown): string | null {
+  if (!Array.isArray(sources) || sources.length === 0) return "a fact needs at least one source with a quote";
+  for (const s of sources as Provenance[]) {
+    if (typeof s?.source !== "string" || !s.source.startsWith("source:")) return `source "${s?.source}" is not a source id`;
+    if (typeof s.quote !== "string" || s.quote.trim() === "") return `source ${s.source} has no quote`;
+  }
+  return null;
+}
+
+function propertyValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return value;
+}
+
+export function validateNode(record: NodeRecord): string | null {
+  if (typeof record.id !== "string" || !/^[a-z]+:[^\s]+$/.test(record.id)) return `id "${record.id}" is not of the form kind:slug`;
+  if (!isNodeType(record.type) || record.type === "Source") return `unknown node type "${record.type}"`;
+  if (nodeTypeOfId(record.id) !== record.type) return `id "${record.id}" does not start with "${NODE_TYPES[record.type].prefix}:"`;
+  if (NAMED_TYPES.has(record.type) && (typeof record.name !== "string" || record.name.trim() === "")) return "a name is required";
+  return checkProvenance(record.sources);
+}
+
+export function validateRelationship(record: RelationshipRecord): string | null {
+  if (!isRelationshipType(record.type)) return `unknown relationship type "${record.type}"`;
+  const spec = RELATIONSHIP_TYPES[record.type];
+  const fromType = nodeTypeOfId(String(record.from));
+  const toType = nodeTypeOfId(String(record.to));
+  if (!fromType || !(spec.from as readonly string[]).includes(NODE_TYPES[fromType].key)) {
+    return `${record.type} cannot start at "${record.from}"`;
+  }
+  if (!toType || !(spec.to as readonly string[]).includes(NODE_TYPES[toType].key)) {
+    return `${record.type} cannot end at "${record.to}"`;
+  }
+  for (const key of spec.keys) {
+    if (record[key] === undefined || record[key] === null || record[key] === "") return `${record.type} needs "${key}"`;
+  }
+  return checkProvenance(record.sources);
+}
+
+function nodeRow(record: NodeRecord) {
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (!RESERVED.has(key)) props[key] = propertyValue(value);
+  }
+  if (NAMED_TYPES.has(record.type as NodeType)) Object.assign(props, nameProperties(record as never));
+  if (record.type === "Project") Object.assign(props, projectDerived(record));
+  return {
+    id: record.id,
+    props,
+    sourceIds: record.sources.map((s) => s.source),
+    quotes: record.sources.map((s) => s.quote),
+  };
+}
+
+/** Sort and filter keys of a project: start key for "sort by start", years for year ranges. */
+function projectDerived(record: NodeRecord) {
+  const startDate = (record.startDate as string | undefined) ?? null;
+  const endDate = (record.endDate as string | undefined) ?? null;
+  const startYear = (record.startYear as number | undefined) ?? (startDate ? Number(startDate.slice(0, 4)) : null);
+  const endYear = (record.endYear as number | undefined) ?? (endDate ? Number(endDate.slice(0, 4)) : startYear);
+  return { startDate, endDate, startYear, endYear, startKey: startDate ?? (startYear !== null ? String(startYear) : "") };
+}
+
+/** Keeps other sources' entries, replaces those of the sources this row carries. */
+const MERGE_PROVENANCE = `
+  WITH x, row, [i IN range(0, size(coalesce(x.sourceIds, [])) - 1) WHERE NOT x.sourceIds[i] IN row.sourceIds] AS keep
+  SET x.sourceIds = [i IN keep | x.sourceIds[i]] + row.sourceIds,
+      x.quotes = [i IN keep | x.quotes[i]] + row.quotes`;
+
+function nodeCypher(type: NodeType): string {
+  const { key, labels } = NODE_TYPES[type];
+  const extra = labels.filter((l) => l !== key).map((l) => `:${l}`).join("");
+  return `UNWIND $rows AS row
+  MERGE (x:${key} {id: row.id})
+  SET x += row.props${extra ? `, x${extra}` : ""}
+  ${MERGE_PROVENANCE}`;
+}
+
+function relationshipCypher(type: RelationshipType, fromLabel: KeyLabel, toLabel: KeyLabel): string {
+  const keys = RELATIONSHIP_TYPES[type].keys as readonly string[];
+  const keyMap = keys.length ? ` {${keys.map((k) => `${k}: row.keys.${k}`).join(", ")}}` : "";
+  return `UNWIND $rows AS row
+  MATCH (a:${fromLabel} {id: row.from})
+  MATCH (b:${toLabel} {id: row.to})
+  MERGE (a)-[x:${type}${keyMap}]->(b)
+  SET x += row.props
+  ${MERGE_PROVENANCE}
+  RETURN count(*) AS written`;
+}
+
+function relationshipRow(record: RelationshipRecord) {
+  const spec = RELATIONSHIP_TYPES[record.type as RelationshipType];
+  const keys: Record<string, unknown> = {};
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (RESERVED.has(key)) continue;
+    if ((spec.keys as readonly string[]).includes(key)) keys[key] = value;
+    else props[key] = propertyValue(value);
+  }
+  return {
+    from: record.from, to: record.to, keys, props,
+    sourceIds: record.sources.map((s) => s.source),
+    quotes: record.sources.map((s) => s.quote),
+  };
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export interface WriteOptions {
+  batchSize?: number;
+  /** Validate only; nothing is written. */
+  dryRun?: boolean;
+}
+
+/**
+ * Writes a graph document: sources, then nodes, then relationships (whose ends must exist, in the
+ * database or in this document). Invalid records are rejected with their position; the rest lands.
+ */
+export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOptions = {}): Promise<WriteSummary> {
+  const batchSize = opts.batchSize ?? 1000;
+  const rejected: Rejection[] = [];
+  const sources = (doc.sources ?? []).filter((s, i) => {
+    const ok = typeof s.id === "string" && s.id.startsWith("source:") && typeof s.title === "string";
+    if (!ok) rejected.push({ position: `sources[${i}]`, reason: "a source needs an id (source:...) and a title" });
+    return ok;
+  });
+  const nodes = (doc.nodes ?? []).filter((n, i) => keepValid(validateNode(n), `nodes[${i}] (${n.id})`, rejected));
+  const relationships = (doc.relationships ?? []).filter((r, i) =>
+    keepValid(validateRelationship(r), `relationships[${i}] (${r.type} ${r.from} -> ${r.to})`, rejected));
+
+  const summary: WriteSummary = { sources: sources.length, nodes: nodes.length, relationships: 0, rejected };
+  if (opts.dryRun) {
+    summary.relationships = relationships.length;
+    return summary;
+  }
+
+  for (const batch of chunks(sources, batchSize)) {
+    await db.write(
+      `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,
+      { rows: batch.map((s) => ({ id: s.id, props: sourceProps(s) })) },
+    );
+  }
+  for (const [type, group] of groupBy(nodes, (n) => n.type)) {
+    const cypher = nodeCypher(type as NodeType);
+    for (const batch of chunks(group, batchSize)) await db.write(cypher, { rows: batch.map(nodeRow) });
+  }
+  const byShape = groupBy(relationships, (r) => {
+    const from = NODE_TYPES[nodeTypeOfId(r.from)!].key;
+    const to = NODE_TYPES[nodeTypeOfId(r.to)!].key;
+    return `${r.type}|${from}|${to}`;
+  });
+  for (const [shape, group] of byShape) {
+    const [type, from, to] = shape.split("|") as [RelationshipType, KeyLabel, KeyLabel];
+    const cypher = relationshipCypher(type, from, to);
+    for (const batch of chunks(group, batchSize)) {
+      const [row] = await db.write(cypher, { rows: batch.map(relationshipRow) });
+      const written = Number(row?.written ?? 0);
+      summary.relationships += written;
+      if (written < batch.length) reportMissingEnds(batch, written, rejected);
+    }
+  }
+  await refreshParticipantCounts(db, relationships);
+  return summary;
+}
+
+function keepValid(reason: string | null, position: string, rejected: Rejection[]): boolean {
+  if (reason) rejected.push({ position, reason });
+  return reason === null;
+}
+
+function sourceProps(source: SourceRecord): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) if (key !== "id") props[key] = propertyValue(value);
+  return props;
+}
+
+function reportMissingEnds(batch: RelationshipRecord[], written: number, rejected: Rejection[]): void {
+  rejected.push({
+    position: `${batch[0]!.type} batch`,
+    reason: `${batch.length - written} relationship(s) point at nodes that do not exist`,
+  });
+}
+
+/** participantCount backs "sort by number of participants"; kept exact after every write. */
+export async function refreshParticipantCounts(db: Database, relationships: RelationshipRecord[]): Promise<void> {
+  const projectIds = [...new Set(relationships.filter((r) => r.type === "PARTICIPATES_IN").map((r) => r.to))];
+  for (const batch of chunks(projectIds, 1000)) {
+    await db.write(
+      `UNWIND $ids AS id
+       MATCH (p:Project {id: id})
+       SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a }`,
+      { ids: batch },
+    );
+  }
+}
