@@ -91,8 +91,21 @@ export class Database {
   }
 }
 
+/**
+ * JavaScript numbers reach Cypher as floats, which LIMIT and integer properties refuse:
+ * whole numbers are sent as Cypher integers.
+ */
+export function toCypherParams(value: unknown): unknown {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return neo4j.int(value);
+  if (Array.isArray(value)) return value.map(toCypherParams);
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCypherParams(v)]));
+  }
+  return value;
+}
+
 async function runRows(tx: ManagedTransaction, cypher: string, params: Params): Promise<Row[]> {
-  const result = await tx.run(cypher, params);
+  const result = await tx.run(cypher, toCypherParams(params) as Params);
   return result.records.map((record) => record.toObject() as Row);
 }
 

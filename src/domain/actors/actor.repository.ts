@@ -1,0 +1,107 @@
+import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
+import type { QueryRunner } from "../shared/query-runner.js";
+import { ENTITY, type EntityRow } from "../shared/rows.js";
+import type { Membership, Participation, Position } from "./actor.types.js";
+import type { EventRole } from "../events/event.types.js";
+
+export type ParticipationRow = Participation & { sourceIds: string[]; quotes: string[]; project?: EntityRow; actor?: EntityRow; projectKey: string };
+export type PositionRow = Position & { sourceIds: string[]; quotes: string[]; person?: EntityRow; organization?: EntityRow };
+export type MembershipRow = Membership & { sourceIds: string[]; quotes: string[]; member?: EntityRow; organization?: EntityRow };
+export type EventRoleRow = EventRole & { sourceIds: string[]; quotes: string[]; event?: EntityRow };
+
+const REL = "sourceIds: r.sourceIds, quotes: r.quotes";
+
+/** Cypher for the relationships that start or end at an actor. */
+export class ActorRepository {
+  constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
+
+  /** An actor's projects, ordered by project name; `after` is a keyset position (name key + id). */
+  participations(actorId: string, opts: { roles: string[] | null; first: number; after: [string, string] | null }) {
+    const key = `actor.participations:${JSON.stringify(opts)}`;
+    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[r:PARTICIPATES_IN]->(p:Project)
+      WHERE ($roles IS NULL OR r.role IN $roles)
+        AND ($afterKey IS NULL OR p.nameKey > $afterKey OR (p.nameKey = $afterKey AND p.id + ' ' + r.role > $afterId))
+      WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
+      RETURN { role: r.role, ${REL}, actorId: id, projectId: p.id, projectKey: p.nameKey, project: ${ENTITY("p")} } AS item`,
+    { roles: opts.roles, afterKey: opts.after?.[0] ?? null, afterId: opts.after?.[1] ?? null, limit: opts.first + 1 })).load(actorId);
+  }
+
+  participationCount(actorId: string, roles: string[] | null) {
+    return this.loaders.get<number>(`actor.participationCount:${JSON.stringify(roles)}`, () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[r:PARTICIPATES_IN]->(:Project)
+      WHERE $roles IS NULL OR r.role IN $roles
+      RETURN count(r) AS item`, { roles })).load(actorId).then((items) => items[0] ?? 0);
+  }
+
+  /** A page of actors by name, optionally of some types and based in some countries. */
+  async page(opts: { types: string[] | null; countryIds: string[] | null; first: number; after: [string, string] | null }): Promise<EntityRow[]> {
+    const rows = await this.run(`
+      MATCH (a:Actor)
+      WHERE a.nameKey IS NOT NULL
+        AND ($types IS NULL OR any(l IN labels(a) WHERE l IN $types))
+        AND ($countryIds IS NULL OR EXISTS { MATCH (a)-[:BASED_IN]->(c:Country) WHERE c.id IN $countryIds })
+        AND ($afterKey IS NULL OR a.nameKey > $afterKey OR (a.nameKey = $afterKey AND a.id > $afterId))
+      WITH a ORDER BY a.nameKey, a.id LIMIT $limit
+      RETURN ${ENTITY("a")} AS row`, {
+      types: opts.types, countryIds: opts.countryIds, limit: opts.first + 1,
+      afterKey: opts.after?.[0] ?? null, afterId: opts.after?.[1] ?? null,
+    });
+    return rows.map((r) => r.row as EntityRow);
+  }
+
+  async count(opts: { types: string[] | null; countryIds: string[] | null }): Promise<number> {
+    const [row] = await this.run(`
+      MATCH (a:Actor)
+      WHERE ($types IS NULL OR any(l IN labels(a) WHERE l IN $types))
+        AND ($countryIds IS NULL OR EXISTS { MATCH (a)-[:BASED_IN]->(c:Country) WHERE c.id IN $countryIds })
+      RETURN count(a) AS n`, { types: opts.types, countryIds: opts.countryIds });
+    return Number(row?.n ?? 0);
+  }
+
+  basedIn(actorId: string) {
+    return this.loaders.get<EntityRow>("actor.basedIn", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[:BASED_IN]->(c:Country) RETURN ${ENTITY("c")} AS item`)).load(actorId);
+  }
+
+  positionsHeld(personId: string) {
+    return this.loaders.get<PositionRow>("actor.positionsHeld", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[r:HOLDS_POSITION]->(o:Actor)
+      RETURN r { .title, .titleEs, .startDate, .endDate, ${REL}, personId: id, organizationId: o.id, organization: ${ENTITY("o")} } AS item`)).load(personId);
+  }
+
+  positionsWithin(organizationId: string) {
+    return this.loaders.get<PositionRow>("actor.positionsWithin", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})<-[r:HOLDS_POSITION]-(p:Actor)
+      RETURN r { .title, .titleEs, .startDate, .endDate, ${REL}, personId: p.id, organizationId: id, person: ${ENTITY("p")} } AS item`)).load(organizationId);
+  }
+
+  memberships(memberId: string) {
+    return this.loaders.get<MembershipRow>("actor.memberships", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[r:MEMBER_OF]->(o:Actor)
+      RETURN r { .startDate, .endDate, ${REL}, memberId: id, organizationId: o.id, organization: ${ENTITY("o")} } AS item`)).load(memberId);
+  }
+
+  members(organizationId: string) {
+    return this.loaders.get<MembershipRow>("actor.members", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})<-[r:MEMBER_OF]-(m:Actor)
+      RETURN r { .startDate, .endDate, ${REL}, memberId: m.id, organizationId: id, member: ${ENTITY("m")} } AS item`)).load(organizationId);
+  }
+
+  events(actorId: string) {
+    return this.loaders.get<EventRoleRow>("actor.events", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[r:SPOKE_AT|TOOK_PART_IN|ORGANIZED]->(e:Event)
+      RETURN { role: CASE type(r) WHEN 'SPOKE_AT' THEN coalesce(r.role, 'speaker') WHEN 'ORGANIZED' THEN 'organizer' ELSE coalesce(r.role, 'participant') END,
+               ${REL}, actorId: id, eventId: e.id, event: ${ENTITY("e")} } AS item`)).load(actorId);
+  }
+
+  fundingProvided(actorId: string) {
+    return this.loaders.get<EntityRow>("actor.fundingProvided", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[:FUNDED]->(f:Funding) WITH f ORDER BY f.date, f.id LIMIT 500 RETURN ${ENTITY("f")} AS item`)).load(actorId);
+  }
+
+  fundingReceived(actorId: string) {
+    return this.loaders.get<EntityRow>("actor.fundingReceived", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})<-[:RECEIVED_BY]-(f:Funding) WITH f ORDER BY f.date, f.id LIMIT 500 RETURN ${ENTITY("f")} AS item`)).load(actorId);
+  }
+}

@@ -1,0 +1,44 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { Context } from "../../graphql/context.js";
+import { MAX_PAGE_SIZE } from "../../graphql/pagination.js";
+import { userError } from "../../graphql/errors.js";
+import { Actor } from "../actors/actor.types.js";
+import type { EntityRow } from "../shared/rows.js";
+import { Country, Region } from "./place.types.js";
+
+function limit(first: number | null, fallback = 50): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) throw userError(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${n}`);
+  return n;
+}
+
+@Resolver(() => Country)
+export class CountryResolver {
+  @FieldResolver(() => [Region], { description: "Regions it lies in, nearest first." })
+  regions(@Root() c: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.places.enclosingRegions(c.id);
+  }
+
+  @FieldResolver(() => [Actor], { description: "Actors based in it, by name (use `projects(filter: {countries: [...]})` for its projects)." })
+  actors(@Root() c: EntityRow, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true }) first: number | null) {
+    return ctx.repos.places.actorsBasedIn(c.id, limit(first));
+  }
+}
+
+@Resolver(() => Region)
+export class RegionResolver {
+  @FieldResolver(() => [Region], { description: "Regions it lies in, nearest first." })
+  parents(@Root() r: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.places.enclosingRegions(r.id);
+  }
+
+  @FieldResolver(() => [Region])
+  subregions(@Root() r: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.places.subregions(r.id);
+  }
+
+  @FieldResolver(() => [Country], { description: "Countries in it or in any of its sub-regions." })
+  countries(@Root() r: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.places.countriesIn(r.id);
+  }
+}

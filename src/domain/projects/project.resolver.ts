@@ -1,0 +1,150 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../graphql/context.js";
+import { userError } from "../../graphql/errors.js";
+import { decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import { Participation } from "../actors/actor.types.js";
+import { Actor } from "../actors/actor.types.js";
+import { Event } from "../events/event.types.js";
+import { Funding } from "../funding/funding.types.js";
+import { Country, Region } from "../places/place.types.js";
+import { ACTOR_TYPES, THEME_TYPES, type ResolvedEntity } from "../references/reference.repository.js";
+import type { EntityRow } from "../shared/rows.js";
+import { Theme } from "../themes/theme.types.js";
+import type { Repositories } from "../../graphql/context.js";
+import type { ResolvedProjectFilter } from "./project.repository.js";
+import {
+  Project, ProjectConnection, ProjectFilter, ProjectSort, ProjectSortField, RelatedProject, SortDirection,
+} from "./project.types.js";
+
+const COUNTRY = new Set(["Country"] as const);
+const REGION = new Set(["Region"] as const);
+
+async function resolveFilter(repos: Repositories, filter: ProjectFilter | null): Promise<{ resolved: ResolvedProjectFilter; references: ResolvedEntity[] }> {
+  const f = filter ?? {};
+  if (f.activeFrom != null && f.activeTo != null && f.activeFrom > f.activeTo) {
+    throw userError(`activeFrom (${f.activeFrom}) is after activeTo (${f.activeTo})`);
+  }
+  const refs = repos.references;
+  const [all, any, themes, countries, regions, funders] = await Promise.all([
+    refs.resolveAll(f.involvingAll ?? []),
+    refs.resolveAll(f.involvingAny ?? []),
+    refs.resolveAll(f.themes ?? [], THEME_TYPES),
+    refs.resolveAll(f.countries ?? [], COUNTRY),
+    refs.resolveAll(f.regions ?? [], REGION),
+    refs.resolveAll(f.funders ?? [], ACTOR_TYPES),
+  ]);
+  return {
+    resolved: {
+      involvingAll: all, involvingAny: any,
+      themeIds: themes.map((t) => t.id), kinds: f.kinds ?? [],
+      countryIds: countries.map((c) => c.id), regionIds: regions.map((r) => r.id), funderIds: funders.map((a) => a.id),
+      roles: f.roles?.length ? f.roles : null,
+      activeFrom: f.activeFrom ?? null, activeTo: f.activeTo ?? null,
+    },
+    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders],
+  };
+}
+
+@Resolver(() => Project)
+export class ProjectResolver {
+  @Query(() => ProjectConnection, {
+    description: "Projects and programs, filtered, sorted and paginated (keyset cursors; first defaults to 20, at most 100).",
+  })
+  async projects(
+    @Ctx() ctx: Context,
+    @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null,
+    @Arg("sort", () => ProjectSort, { nullable: true }) sort: ProjectSort | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ) {
+    const size = pageSize(first);
+    const cursor = after ? decodeCursor(after) : null;
+    const { resolved, references } = await resolveFilter(ctx.repos, filter);
+    const rows = await ctx.repos.projects.page({
+      filter: resolved,
+      sort: sort?.field ?? ProjectSortField.NAME,
+      direction: sort?.direction ?? SortDirection.ASC,
+      first: size,
+      after: cursor,
+    });
+    return {
+      ...toConnection(rows, size, (r) => [r.sortValue, r.id], () => ctx.repos.projects.count(resolved)),
+      resolvedReferences: references,
+    };
+  }
+
+  @Query(() => Project, { nullable: true, description: "A project by id, name, acronym or alias." })
+  async project(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
+    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Project"]));
+    return ctx.repos.entities.byId.load(entity!.id);
+  }
+
+  @FieldResolver(() => [Participation], { description: "Who takes part, each with its role." })
+  participants(@Root() p: EntityRow, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
+    return ctx.repos.projects.participants(p.id, roles?.length ? roles : null);
+  }
+
+  @FieldResolver(() => Int)
+  participantCount(@Root() p: EntityRow) {
+    return (p.participantCount as number | undefined) ?? 0;
+  }
+
+  @FieldResolver(() => [Theme])
+  themes(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.themes(p.id);
+  }
+
+  @FieldResolver(() => [Country], { description: "Countries where it takes place." })
+  async countries(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return (await ctx.repos.projects.places(p.id)).filter((x) => x.nodeType === "Country");
+  }
+
+  @FieldResolver(() => [Region], { description: "Regions where it takes place." })
+  async regions(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return (await ctx.repos.projects.places(p.id)).filter((x) => x.nodeType === "Region");
+  }
+
+  @FieldResolver(() => [Country], { description: "Countries involved: where it takes place and where its participants are based." })
+  involvedCountries(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.involvedCountries(p.id);
+  }
+
+  @FieldResolver(() => [Event], { description: "Events where it was presented." })
+  events(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.events(p.id);
+  }
+
+  @FieldResolver(() => [Project], { description: "Programs it is part of." })
+  partOf(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.partOf(p.id);
+  }
+
+  @FieldResolver(() => [Project], { description: "Its components (first 500)." })
+  parts(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.parts(p.id);
+  }
+
+  @FieldResolver(() => [RelatedProject])
+  related(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.related(p.id);
+  }
+
+  @FieldResolver(() => [Funding], { description: "Funding flows for it (first 1000 by date)." })
+  funding(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.funding(p.id);
+  }
+
+  @FieldResolver(() => [Actor], { description: "Actors in the funder role or providing funding flows." })
+  funders(@Root() p: EntityRow, @Ctx() ctx: Context) {
+    return ctx.repos.projects.funders(p.id);
+  }
+}
+
+@Resolver(() => RelatedProject)
+export class RelatedProjectResolver {
+  @FieldResolver(() => Project)
+  project(@Root() r: { projectId: string; project?: EntityRow }, @Ctx() ctx: Context) {
+    return r.project ?? ctx.repos.entities.byId.load(r.projectId);
+  }
+}
+

@@ -1,0 +1,163 @@
+/**
+ * Turns what an analyst types ("UNODC", "Perú", "BID", "country:PE", "pe") into entities.
+ * A reference is an id, an ISO country code, or a name, official name, acronym or alias
+ * (English or Spanish), compared ignoring case and accents. All references of a request are
+ * resolved in one query through the full-text index; exact matches are then picked in code.
+ */
+import { ErrorCode, userError } from "../../graphql/errors.js";
+import { nodeTypeOfId, type NodeType } from "../model.js";
+import { normalizeName } from "../shared/names.js";
+import type { QueryRunner } from "../shared/query-runner.js";
+
+export interface ResolvedEntity {
+  reference: string;
+  id: string;
+  name: string;
+  type: NodeType;
+  matchedBy: string;
+}
+
+interface Candidate {
+  id: string;
+  name: string;
+  type: NodeType;
+  code?: string | null;
+  officialName?: string | null;
+  nameEs?: string | null;
+  acronyms?: string[] | null;
+  aliases?: string[] | null;
+  score?: number;
+}
+
+const RESOLVABLE = new Set<NodeType>(["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme", "Project", "Event"]);
+
+/** Lucene treats these as syntax; a phrase query needs only quotes and backslashes escaped. */
+function phrase(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** A forgiving query for suggestions and search: exact terms first, then prefixes, then one typo. */
+export function fuzzyQuery(text: string): string {
+  const terms = normalizeName(text).split(" ").filter(Boolean).slice(0, 8);
+  if (!terms.length) return "";
+  return terms.map((t) => {
+    const typo = t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : "";
+    return `(${t}^4 OR ${t}*^2${typo})`;
+  }).join(" AND ");
+}
+
+function matchedBy(candidate: Candidate, key: string): string | null {
+  const checks: [string, (string | null | undefined)[]][] = [
+    ["code", [candidate.code]],
+    ["name", [candidate.name, candidate.nameEs]],
+    ["official name", [candidate.officialName]],
+    ["acronym", candidate.acronyms ?? []],
+    ["alias", candidate.aliases ?? []],
+  ];
+  for (const [how, names] of checks) {
+    if (names.some((n) => n && normalizeName(n) === key)) return how;
+  }
+  return null;
+}
+
+const CANDIDATE = (n: string) => `${n} { .id, .name, .code, .officialName, .nameEs, .acronyms, .aliases,
+  type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score }`;
+
+export class ReferenceRepository {
+  constructor(private readonly run: QueryRunner) {}
+
+  /** Resolves every reference, or throws one error naming each that failed. */
+  async resolveAll(references: string[], allowed?: ReadonlySet<NodeType>): Promise<ResolvedEntity[]> {
+    const unique = [...new Set(references.map((r) => r.trim()))];
+    if (!unique.length) return [];
+    const empty = unique.find((r) => !normalizeName(r));
+    if (empty !== undefined) throw userError(`"${empty}" is not a reference: give an id, a name, an acronym or a country code`);
+
+    const byId = unique.filter((r) => nodeTypeOfId(r));
+    const rows = await this.run(`
+      CALL () {
+        UNWIND $ids AS ref
+        CALL (ref) {
+          MATCH (n:Actor {id: ref}) RETURN n UNION MATCH (n:Project {id: ref}) RETURN n UNION MATCH (n:Event {id: ref}) RETURN n
+          UNION MATCH (n:Country {id: ref}) RETURN n UNION MATCH (n:Region {id: ref}) RETURN n UNION MATCH (n:Theme {id: ref}) RETURN n }
+        RETURN ref, n, 0.0 AS score
+        UNION
+        UNWIND $codes AS ref
+        MATCH (n:Country {code: toUpper(ref)}) RETURN ref, n, 0.0 AS score
+        UNION
+        UNWIND $texts AS ref
+        CALL db.index.fulltext.queryNodes('entity_names', ref.q, {limit: 50}) YIELD node AS n, score
+        RETURN ref.text AS ref, n, score
+      }
+      RETURN ref, collect(${CANDIDATE("n")}) AS candidates`, {
+      ids: byId,
+      codes: unique.filter((r) => /^[A-Za-z]{2}$/.test(r)),
+      texts: unique.filter((r) => !nodeTypeOfId(r)).map((text) => ({ text, q: phrase(normalizeName(text)) })),
+    });
+    const candidatesOf = new Map(rows.map((r) => [r.ref as string, r.candidates as Candidate[]]));
+
+    const resolved = new Map<string, ResolvedEntity>();
+    const failures: { reference: string; candidates: Candidate[] }[] = [];
+    for (const reference of unique) {
+      const result = this.pick(reference, candidatesOf.get(reference) ?? [], allowed);
+      if ("failure" in result) failures.push({ reference, candidates: result.failure });
+      else resolved.set(reference, result.entity);
+    }
+    if (failures.length) await this.throwFor(failures, allowed);
+    return references.map((r) => resolved.get(r.trim())!);
+  }
+
+  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>):
+    { entity: ResolvedEntity } | { failure: Candidate[] } {
+    const permitted = candidates.filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)));
+    const asId = permitted.find((c) => c.id === reference);
+    if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
+    const key = normalizeName(reference);
+    const exact = new Map<string, { candidate: Candidate; how: string }>();
+    for (const candidate of permitted) {
+      const how = matchedBy(candidate, key);
+      if (how && !exact.has(candidate.id)) exact.set(candidate.id, { candidate, how });
+    }
+    // A country code ("PE") wins over an acronym that happens to spell it.
+    const matches = [...exact.values()];
+    const byCode = matches.filter((m) => m.how === "code");
+    const chosen = byCode.length === 1 ? byCode : matches;
+    if (chosen.length === 1) {
+      const { candidate, how } = chosen[0]!;
+      return { entity: { reference, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: how } };
+    }
+    return { failure: chosen.map((m) => m.candidate) };
+  }
+
+  private async throwFor(failures: { reference: string; candidates: Candidate[] }[], allowed?: ReadonlySet<NodeType>): Promise<never> {
+    const first = failures[0]!;
+    const describe = (c: { id: string; name: string; type: string }) => ({ id: c.id, name: c.name, type: c.type });
+    if (first.candidates.length > 1) {
+      const candidates = first.candidates.map(describe);
+      throw userError(
+        `"${first.reference}" is ambiguous: it names ${candidates.map((c) => `${c.name} (${c.id})`).join(", ")}; use an id`,
+        ErrorCode.AMBIGUOUS_REFERENCE, { reference: first.reference, candidates },
+      );
+    }
+    const suggestions = (await this.suggest(first.reference, allowed)).map(describe);
+    const hint = suggestions.length ? `; closest known names: ${suggestions.map((s) => `${s.name} (${s.id})`).join(", ")}` : "";
+    throw userError(`no actor, place, theme, project or event is known as "${first.reference}"${hint}`,
+      ErrorCode.REFERENCE_NOT_FOUND, { reference: first.reference, suggestions, unresolved: failures.map((f) => f.reference) });
+  }
+
+  /** The closest names, for an error message: typo-tolerant full-text search. */
+  async suggest(reference: string, allowed?: ReadonlySet<NodeType>, limit = 5): Promise<Candidate[]> {
+    const q = fuzzyQuery(reference);
+    if (!q) return [];
+    const rows = await this.run(`
+      CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 20}) YIELD node AS n, score
+      RETURN ${CANDIDATE("n")} AS candidate`, { q });
+    return rows.map((r) => r.candidate as Candidate)
+      .filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)))
+      .slice(0, limit);
+  }
+}
+
+export const PLACE_TYPES: ReadonlySet<NodeType> = new Set(["Country", "Region"]);
+export const ACTOR_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group"]);
+export const THEME_TYPES: ReadonlySet<NodeType> = new Set(["Theme"]);

@@ -1,0 +1,88 @@
+/**
+ * Relay connections with keyset cursors. A cursor holds the sort key and the id of the last item
+ * seen, so the next page starts with an index seek after it: page 500 costs what page 1 costs.
+ */
+import { Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { ErrorCode, userError } from "./errors.js";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export type CursorKey = [value: string | number, id: string];
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): CursorKey {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(key) && key.length === 2 && ["string", "number"].includes(typeof key[0]) && typeof key[1] === "string") {
+      return key as CursorKey;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw userError(`"${cursor}" is not a cursor this API issued; pass an edge's cursor or pageInfo.endCursor`);
+}
+
+export function pageSize(first: number | undefined | null): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw userError(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, ErrorCode.BAD_USER_INPUT, { max: MAX_PAGE_SIZE });
+  }
+  return size;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => Boolean, { description: "Always false: these connections page forward only." }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionValue<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  /** Computed only when asked for: counting a large filtered set has a cost of its own. */
+  totalCount: () => Promise<number>;
+}
+
+/** Builds a page from rows fetched with LIMIT size + 1 (the extra row tells if there is a next page). */
+export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => CursorKey, totalCount: () => Promise<number>): ConnectionValue<T> {
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
+/** The GraphQL classes of a connection: `<Name>Connection` and `<Name>Edge`. */
+export function connectionTypes<T extends object>(nodeType: ClassType<T> | (() => unknown), name: string) {
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  class EdgeType {
+    @Field(() => String) cursor!: string;
+    @Field(nodeType as () => ClassType<T>) node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  class ConnectionType {
+    @Field(() => [EdgeType]) edges!: EdgeType[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => Int, { description: "How many items match, over all pages." }) totalCount!: number;
+  }
+  return ConnectionType;
+}

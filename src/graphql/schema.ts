@@ -1,0 +1,49 @@
+/** The GraphQL schema, built by type-graphql from the domain modules' decorated classes. */
+import "reflect-metadata";
+import { GraphQLDirective, DirectiveLocation, GraphQLInt, GraphQLEnumType, GraphQLBoolean, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import {
+  ActorResolver, EventRoleResolver, MembershipResolver, ParticipationResolver, PositionResolver,
+} from "../domain/actors/actor.resolver.js";
+import { Agency, Group, Organization, Person } from "../domain/actors/actor.types.js";
+import { EventResolver } from "../domain/events/event.resolver.js";
+import { FundingResolver } from "../domain/funding/funding.resolver.js";
+import { QueryResolver } from "../domain/node/query.resolver.js";
+import { SourcedResolver } from "../domain/node/sourced.resolver.js";
+import { CountryResolver, RegionResolver } from "../domain/places/place.resolver.js";
+import { ProjectResolver, RelatedProjectResolver } from "../domain/projects/project.resolver.js";
+import { CitationResolver } from "../domain/sources/source.resolver.js";
+import { ThemeResolver } from "../domain/themes/theme.resolver.js";
+
+/** Declares Apollo's @cacheControl so that types can carry cache hints in the SDL. */
+const cacheControlDirective = new GraphQLDirective({
+  name: "cacheControl",
+  locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT, DirectiveLocation.INTERFACE, DirectiveLocation.UNION],
+  args: {
+    maxAge: { type: GraphQLInt },
+    scope: { type: new GraphQLEnumType({ name: "CacheControlScope", values: { PUBLIC: {}, PRIVATE: {} } }) },
+    inheritMaxAge: { type: GraphQLBoolean },
+  },
+});
+
+let built: GraphQLSchema | undefined;
+
+export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
+  built ??= await buildSchema({
+    resolvers: [
+      QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
+      MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
+      FundingResolver, CitationResolver, SourcedResolver,
+    ],
+    // Implementations of interfaces that no field returns directly must still be in the schema.
+    orphanedTypes: [Agency, Organization, Person, Group],
+    directives: [cacheControlDirective],
+    validate: false,
+  });
+  return built;
+}
+
+/** The committed SDL (schema/schema.graphql): sorted, so that diffs show real changes only. */
+export async function printCoopgraphSchema(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await buildCoopgraphSchema())) + "\n";
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm start`: the database (the managed Neo4j unless NEO4J_URI is set), its schema, the seed
+ * when the database is empty, then the GraphQL API and its playground.
+ */
+import "reflect-metadata";
+import { loadConfig } from "./config/config.js";
+import { connect } from "./db/database.js";
+import { migrate } from "./db/migrations.js";
+import { startServer } from "./graphql/server.js";
+import { isEmpty, loadSeed } from "./seed/load-seed.js";
+import { log, runCli } from "./cli/run-cli.js";
+
+runCli(async () => {
+  const config = loadConfig();
+  const connection = await connect(config.db, log);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping...`);
+    await server?.close().catch(() => {});
+    await connection.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    await migrate(connection.db);
+    if (await isEmpty(connection.db)) {
+      const summary = await loadSeed(connection.db);
+      log(`Seeded an empty database: ${summary.nodes} nodes, ${summary.relationships} relationships.`);
+    }
+    server = await startServer(connection.db, config.server);
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  log(`coopgraph API ready: GraphQL at ${server.url}graphql, playground at ${server.url}`);
+});
