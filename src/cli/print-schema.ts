@@ -5,8 +5,7 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../config/config.js";
 import { printCoopgraphSchema } from "../graphql/schema.js";
 import { runCli } from "./run-cli.js";
-
-export const SCHEMA_FILE = path.join(PROJECT_ROOT, "schema", "schema.graphql");
+import { SCHEMA_FILE } from "./schema-file.js";
 
 runCli(async () => {
   fs.writeFileSync(SCHEMA_FILE, await printCoopgraphSchema());

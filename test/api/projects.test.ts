@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../src/graphql/server.js";
+import { writeGraph } from "../../src/ingest/graph-writer.js";
+import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
+import { testDatabase } from "../support/db.js";
+
+const db = testDatabase();
+let server: RunningServer;
+let gql: ReturnType<typeof graphqlClient>;
+
+beforeAll(async () => {
+  server = await startTestServer(db);
+  gql = graphqlClient(server);
+});
+afterAll(async () => {
+  await server.close();
+  await db.close();
+});
+
+async function projectIds(filter: Record<string, unknown>): Promise<string[]> {
+  const data = dataOf(await gql(`query($f: ProjectFilter) { projects(filter: $f, first: 100) { edges { node { id } } } }`, { f: filter }));
+  return data.projects.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+}
+
+describe("projects(filter:)", () => {
+  it("answers the analyst's question: programs involving UNODC and Peru are the cybercrime conferences, with sources", async () => {
+    const data = dataOf(await gql(`{
+      projects(filter: { involvingAll: ["UNODC", "Peru"] }) {
+        totalCount
+        resolvedReferences { reference id type matchedBy }
+        edges { node { id name kind themes { id } participants { role actor { id } } sources { quote source { id kind } } } }
+      }
+    }`));
+    expect(data.projects.totalCount).toBe(1);
+    expect(data.projects.resolvedReferences).toEqual([
+      { reference: "UNODC", id: "organization:unodc", type: "Organization", matchedBy: "acronym" },
+      { reference: "Peru", id: "country:PE", type: "Country", matchedBy: "name" },
+    ]);
+    const project = data.projects.edges[0].node;
+    expect(project).toMatchObject({ id: "project:cybercrime-conferences", name: "Cybercrime Conferences", kind: "conference-series" });
+    expect(project.themes.map((t: { id: string }) => t.id)).toContain("theme:cybercrime");
+    expect(project.participants).toContainEqual({ role: "co-organizer", actor: { id: "organization:unodc" } });
+    expect(project.participants).toContainEqual({ role: "participant", actor: { id: "group:prosecutors-peru" } });
+    expect(project.sources[0]).toEqual({
+      quote: "the Cybercrime Conferences held with Prosecutors from Peru, Costa Rica and Panama, conducted jointly with the United Nations Office on Drugs and Crime (UNODC)",
+      source: { id: "source:iap27-mahiques-abstract", kind: "document" },
+    });
+  });
+
+  it("understands Spanish names, acronyms, ISO codes and ids, ignoring case and accents", async () => {
+    const expected = ["project:cybercrime-conferences"];
+    expect(await projectIds({ involvingAll: ["ONUDD", "Perú"] })).toEqual(expected);
+    expect(await projectIds({ involvingAll: ["oficina de las naciones unidas contra la droga y el delito", "pe"] })).toEqual(expected);
+    expect(await projectIds({ involvingAll: ["organization:unodc", "country:PE"] })).toEqual(expected);
+    expect(await projectIds({ involvingAll: ["Panamá", "Costa Rica"] })).toEqual(expected);
+  });
+
+  it("treats a country as involved when an actor based there takes part", async () => {
+    expect(await projectIds({ involvingAll: ["Chile"] })).toEqual(["project:training-programs-chile"]);
+    expect(await projectIds({ involvingAll: ["Estados Unidos"] })).toEqual(["project:dmi-open-drug-markets", "project:training-programs-united-states"]);
+    expect((await projectIds({ involvingAll: ["Argentina"] })).length).toBe(5);
+    expect(await projectIds({ regions: ["Central America"] })).toEqual(["project:cybercrime-conferences"]);
+  });
+
+  it("combines involvingAny, themes, kinds, funders, roles and years", async () => {
+    expect(await projectIds({ involvingAny: ["IDB", "PNUD"] })).toEqual(["project:dmi-open-drug-markets", "project:victim-satisfaction-evaluation"]);
+    expect(await projectIds({ themes: ["violencia de genero"] })).toEqual(["project:victim-satisfaction-evaluation"]);
+    expect(await projectIds({ kinds: ["training-program"], involvingAll: ["NCSC"] })).toEqual(["project:training-programs-united-states"]);
+    expect(await projectIds({ involvingAll: ["BID"], roles: ["supporter"] })).toEqual(["project:dmi-open-drug-markets"]);
+    expect(await projectIds({ involvingAll: ["BID"], roles: ["lead"] })).toEqual([]);
+    expect(await projectIds({ roles: ["expert-support"] })).toEqual(["project:dmi-open-drug-markets"]);
+    expect(await projectIds({ activeFrom: 2021, activeTo: 2021, involvingAll: ["UNDP"] })).toEqual(["project:victim-satisfaction-evaluation"]);
+    // The document names no funder: IDB and UNDP "support", and the graph keeps that precision.
+    expect(await projectIds({ funders: ["IDB"] })).toEqual([]);
+  });
+
+  it("returns an empty connection, not an error, when nothing matches", async () => {
+    const data = dataOf(await gql(`{ projects(filter: { involvingAll: ["UNODC"], activeFrom: 2023 }) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }`));
+    expect(data.projects).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  });
+
+  it("names an unknown reference and the closest known names", async () => {
+    const res = await gql(`{ projects(filter: { involvingAll: ["UNODX", "Peru"] }) { totalCount } }`);
+    expect(res.data).toBeNull();
+    expect(res.errors![0]!.extensions).toMatchObject({
+      code: "REFERENCE_NOT_FOUND", reference: "UNODX",
+      suggestions: expect.arrayContaining([expect.objectContaining({ id: "organization:unodc" })]),
+    });
+    expect(res.errors![0]!.message).toContain("\"UNODX\"");
+  });
+
+  it("lists the candidates of an ambiguous reference", async () => {
+    const source = "source:test-ambiguity";
+    await writeGraph(db, {
+      sources: [{ id: source, kind: "test", title: "test fixture" }],
+      nodes: [{ id: "organization:isdb", type: "Organization", name: "Islamic Development Bank", acronyms: ["IsDB", "IDB"], sources: [{ source, quote: "IsDB is also called IDB" }] }],
+    });
+    try {
+      const res = await gql(`{ projects(filter: { involvingAll: ["IDB"] }) { totalCount } }`);
+      expect(res.errors![0]!.extensions!.code).toBe("AMBIGUOUS_REFERENCE");
+      expect((res.errors![0]!.extensions!.candidates as { id: string }[]).map((c) => c.id).sort()).toEqual(["organization:idb", "organization:isdb"]);
+      expect(await projectIds({ involvingAll: ["organization:idb"] })).toEqual(["project:dmi-open-drug-markets"]);
+    } finally {
+      await db.write("MATCH (n) WHERE n.id IN ['organization:isdb', $source] DETACH DELETE n", { source });
+    }
+  });
+});
+
+describe("pagination", () => {
+  const page = `query($first: Int, $after: String, $sort: ProjectSort) {
+    projects(first: $first, after: $after, sort: $sort) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id participantCount startYear } } }
+  }`;
+
+  it("walks every project once with keyset cursors, in name order", async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const data = dataOf(await gql(page, { first: 2, after }));
+      expect(data.projects.totalCount).toBe(5);
+      seen.push(...data.projects.edges.map((e: { node: { id: string } }) => e.node.id));
+      if (!data.projects.pageInfo.hasNextPage) break;
+      after = data.projects.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([
+      "project:cybercrime-conferences", "project:dmi-open-drug-markets", "project:victim-satisfaction-evaluation",
+      // "…with institutions in the United States" sorts before "…with the Chilean…"
+      "project:training-programs-united-states", "project:training-programs-chile",
+    ]);
+  });
+
+  it("sorts by number of participants and by start date", async () => {
+    const byParticipants = dataOf(await gql(page, { first: 5, sort: { field: "PARTICIPANTS", direction: "DESC" } }));
+    expect(byParticipants.projects.edges.map((e: { node: { participantCount: number } }) => e.node.participantCount)).toEqual([5, 3, 3, 2, 2]);
+    expect(byParticipants.projects.edges[0].node.id).toBe("project:cybercrime-conferences");
+    const next = dataOf(await gql(page, { first: 5, after: byParticipants.projects.edges[0].cursor, sort: { field: "PARTICIPANTS", direction: "DESC" } }));
+    expect(next.projects.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
+      byParticipants.projects.edges.slice(1).map((e: { node: { id: string } }) => e.node.id));
+    const byStart = dataOf(await gql(page, { first: 5, sort: { field: "START_DATE" } }));
+    expect(byStart.projects.edges.map((e: { node: { startYear: number } }) => e.node.startYear)).toEqual([2020, 2020, 2020, 2020, 2020]);
+  });
+
+  it("refuses pages over 100 and cursors it did not issue", async () => {
+    const big = await gql(page, { first: 101 });
+    expect(big.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+    expect(big.errors![0]!.message).toContain("between 0 and 100");
+    const forged = await gql(page, { first: 2, after: "not-a-cursor" });
+    expect(forged.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("no N+1", () => {
+  const nested = `query($first: Int) { projects(first: $first) { edges { node { id participants { role actor { id basedIn { code } } } } } } }`;
+
+  it("runs one query per field level, whatever the number of projects", async () => {
+    const counts: number[] = [];
+    for (const first of [1, 5]) {
+      const data = dataOf(await gql(nested, { first }));
+      expect(data.projects.edges.length).toBe(first);
+      counts.push(server.lastContext()!.queries.count);
+    }
+    // The page, then participants (actors come with them), then their countries.
+    expect(counts).toEqual([3, 3]);
+    expect(server.lastContext()!.queries.queries.filter((q) => q.includes("UNWIND $ids")).length).toBe(2);
+  });
+
+  it("batches sources and nested connections too", async () => {
+    const data = dataOf(await gql(`{ actors(first: 20) { edges { node { id sources { source { id } } participations(first: 3) { totalCount edges { node { role project { id } sources { quote } } } } } } } }`));
+    expect(data.actors.edges.length).toBe(13);
+    // page, sources, participations, participation counts
+    expect(server.lastContext()!.queries.count).toBe(4);
+  });
+});

@@ -1,0 +1,31 @@
+import "reflect-metadata";
+import { loadServerConfig, type ServerConfig } from "../../src/config/config.js";
+import type { Database } from "../../src/db/database.js";
+import { startServer, type RunningServer } from "../../src/graphql/server.js";
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** A real API server on a free loopback port, over the test database. */
+export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  return startServer(db, { ...loadServerConfig({}), port: 0, host: "127.0.0.1", ...overrides });
+}
+
+export function graphqlClient(server: RunningServer) {
+  return async function gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    const res = await fetch(`${server.url}graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphQLResponse<T>;
+  };
+}
+
+/** The data of a response that must have succeeded; fails the test with the errors otherwise. */
+export function dataOf<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
+  return response.data as T;
+}
