@@ -27,7 +27,7 @@ afterAll(async () => {
 describe("GraphQL over HTTP", () => {
   it("passes every MUST of graphql-http's server audits", async () => {
     const results = await auditServer({ url: `${server.url}graphql` });
-    const failedMusts = results.filter((r) => r.status === "error").map((r) => `${r.id} ${r.name}: ${r.reason}`);
+    const failedMusts = results.flatMap((r) => (r.status === "error" ? [`${r.id} ${r.name}: ${r.reason}`] : []));
     expect(failedMusts).toEqual([]);
     expect(results.length).toBeGreaterThan(50);
   });

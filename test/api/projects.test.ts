@@ -115,7 +115,7 @@ describe("pagination", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const data = dataOf(await gql(page, { first: 2, after }));
+      const data: Record<string, any> = dataOf(await gql(page, { first: 2, after }));
       expect(data.projects.totalCount).toBe(5);
       seen.push(...data.projects.edges.map((e: { node: { id: string } }) => e.node.id));
       if (!data.projects.pageInfo.hasNextPage) break;
@@ -150,14 +150,37 @@ describe("pagination", () => {
 
 describe("no N+1", () => {
   const nested = `query($first: Int) { projects(first: $first) { edges { node { id participants { role actor { id basedIn { code } } } } } } }`;
+  const source = "source:test-n-plus-one";
+  const actors = ["agency:mpf-caba", "organization:unodc", "group:prosecutors-peru", "agency:fiscalia-chile"];
+
+  beforeAll(async () => {
+    // 25 extra projects, each with 2-4 participants, so that a page of 20 is full.
+    await writeGraph(db, {
+      sources: [{ id: source, kind: "test", title: "N+1 fixture" }],
+      nodes: Array.from({ length: 25 }, (_, i) => ({
+        id: `project:fixture-${i}`, type: "Project", name: `Fixture project ${i}`, kind: "fixture", startYear: 2000 + i,
+        sources: [{ source, quote: "fixture" }],
+      })),
+      relationships: Array.from({ length: 25 }, (_, i) => actors.slice(0, 2 + (i % 3)).map((a) => ({
+        type: "PARTICIPATES_IN", from: a, to: `project:fixture-${i}`, role: "participant", sources: [{ source, quote: "fixture" }],
+      }))).flat(),
+    });
+  });
+  afterAll(async () => {
+    await db.write("MATCH (p:Project) WHERE p.id STARTS WITH 'project:fixture-' DETACH DELETE p");
+    await db.write("MATCH (s:Source {id: $source}) DELETE s", { source });
+  });
 
   it("runs one query per field level, whatever the number of projects", async () => {
     const counts: number[] = [];
-    for (const first of [1, 5]) {
+    for (const first of [1, 20]) {
       const data = dataOf(await gql(nested, { first }));
       expect(data.projects.edges.length).toBe(first);
       counts.push(server.lastContext()!.queries.count);
     }
+    const data = dataOf(await gql(nested, { first: 20 }));
+    const participants = data.projects.edges.flatMap((e: { node: { participants: unknown[] } }) => e.node.participants);
+    expect(participants.length).toBeGreaterThan(40);
     // The page, then participants (actors come with them), then their countries.
     expect(counts).toEqual([3, 3]);
     expect(server.lastContext()!.queries.queries.filter((q) => q.includes("UNWIND $ids")).length).toBe(2);

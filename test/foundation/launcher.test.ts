@@ -21,7 +21,8 @@ afterAll(() => {
 });
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { NEO4J_URI: _uri, ...rest } = process.env;
+  const rest = { ...process.env };
+  delete rest.NEO4J_URI;
   return { ...rest, COOPGRAPH_DATA_DIR: dataDir, NEO4J_HEAP: "512m", NEO4J_PAGECACHE: "128m", ...extra };
 }
 
