@@ -12,7 +12,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-declaration-merging": "off",
     },
   },
-,
   // Tests read deeply nested GraphQL answers; typing each one would hide what they assert.
   { files: ["test/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
 );
