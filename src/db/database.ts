@@ -104,7 +104,8 @@ export function toCypherParams(value: unknown): unknown {
   return value;
 }
 
-async function runRows(tx: ManagedTransaction, cypher: string, params: Params): Promise<Row[]> {
+/** Runs one statement inside a transaction the caller holds (see writeTransaction). */
+export async function runRows(tx: ManagedTransaction, cypher: string, params: Params = {}): Promise<Row[]> {
   const result = await tx.run(cypher, toCypherParams(params) as Params);
   return result.records.map((record) => record.toObject() as Row);
 }

@@ -7,7 +7,7 @@
  * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
  * fact stated by the seed and by an IATI file keeps both.
  */
-import type { Database } from "../db/database.js";
+import { runRows, type Database, type Params, type Row } from "../db/database.js";
 import { nameProperties } from "../domain/shared/names.js";
 import {
   NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
@@ -24,6 +24,8 @@ export interface NodeRecord {
   type: string;
   name?: string;
   sources: Provenance[];
+  /** Properties set only when the node is created (an import must not rename the seed's UNDP). */
+  createOnly?: Record<string, unknown>;
   [property: string]: unknown;
 }
 
@@ -61,7 +63,7 @@ export interface WriteSummary {
   rejected: Rejection[];
 }
 
-const RESERVED = new Set(["id", "type", "sources", "from", "to"]);
+const RESERVED = new Set(["id", "type", "sources", "from", "to", "createOnly"]);
 const NAMED_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group", "Project", "Event", "Country", "Region", "Theme"]);
 
 function checkProvenance(sources: unknown): string | null {
@@ -84,7 +86,8 @@ export function validateNode(record: NodeRecord): string | null {
   if (typeof record.id !== "string" || !/^[a-z]+:[^\s]+$/.test(record.id)) return `id "${record.id}" is not of the form kind:slug`;
   if (!isNodeType(record.type) || record.type === "Source") return `unknown node type "${record.type}"`;
   if (nodeTypeOfId(record.id) !== record.type) return `id "${record.id}" does not start with "${NODE_TYPES[record.type].prefix}:"`;
-  if (NAMED_TYPES.has(record.type) && (typeof record.name !== "string" || record.name.trim() === "")) return "a name is required";
+  const name = record.name ?? record.createOnly?.name;
+  if (NAMED_TYPES.has(record.type) && (typeof name !== "string" || name.trim() === "")) return "a name is required";
   return checkProvenance(record.sources);
 }
 
@@ -110,11 +113,16 @@ function nodeRow(record: NodeRecord) {
   for (const [key, value] of Object.entries(record)) {
     if (!RESERVED.has(key)) props[key] = propertyValue(value);
   }
-  if (NAMED_TYPES.has(record.type as NodeType)) Object.assign(props, nameProperties(record as never));
-  if (record.type === "Project") Object.assign(props, projectDerived(record));
+  const createProps: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record.createOnly ?? {})) createProps[key] = propertyValue(value);
+  const named = NAMED_TYPES.has(record.type as NodeType);
+  if (named && record.name) Object.assign(props, nameProperties(record as never));
+  if (named && !record.name && createProps.name) Object.assign(createProps, nameProperties({ ...record, ...record.createOnly } as never));
+  if (record.type === "Project") Object.assign(record.startDate || record.startYear || !record.createOnly ? props : createProps, projectDerived({ ...record.createOnly, ...record } as NodeRecord));
   return {
     id: record.id,
     props,
+    createProps,
     sourceIds: record.sources.map((s) => s.source),
     quotes: record.sources.map((s) => s.quote),
   };
@@ -140,6 +148,7 @@ function nodeCypher(type: NodeType): string {
   const extra = labels.filter((l) => l !== key).map((l) => `:${l}`).join("");
   return `UNWIND $rows AS row
   MERGE (x:${key} {id: row.id})
+  ON CREATE SET x += row.createProps${key === "Project" ? ", x.participantCount = 0" : ""}
   SET x += row.props${extra ? `, x${extra}` : ""}
   ${MERGE_PROVENANCE}`;
 }
@@ -217,33 +226,57 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     return summary;
   }
 
-  for (const batch of chunks(sources, batchSize)) {
-    await db.write(
+  const missingEnds = await db.writeTransaction(async (tx) => {
+    // A fresh list per attempt: the driver retries the whole function on transient errors.
+    const attemptRejections: Rejection[] = [];
+    const run = (cypher: string, params: Params) => runRows(tx, cypher, params);
+    summary.relationships = await writeValidRecords(run, { sources, nodes, relationships }, batchSize, attemptRejections);
+    return attemptRejections;
+  });
+  rejected.push(...missingEnds);
+  return summary;
+}
+
+type Run = (cypher: string, params: Params) => Promise<Row[]>;
+
+/**
+ * Writes already-validated records through `run`, which the caller binds to one transaction, so
+ * that a document lands whole or not at all. Returns the number of relationships written.
+ */
+export async function writeValidRecords(
+  run: Run,
+  doc: { sources: SourceRecord[]; nodes: NodeRecord[]; relationships: RelationshipRecord[] },
+  batchSize: number,
+  rejected: Rejection[],
+): Promise<number> {
+  for (const batch of chunks(doc.sources, batchSize)) {
+    await run(
       `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,
       { rows: batch.map((s) => ({ id: s.id, props: sourceProps(s) })) },
     );
   }
-  for (const [type, group] of groupBy(nodes, (n) => n.type)) {
+  for (const [type, group] of groupBy(doc.nodes, (n) => n.type)) {
     const cypher = nodeCypher(type as NodeType);
-    for (const batch of chunks(group, batchSize)) await db.write(cypher, { rows: batch.map(nodeRow) });
+    for (const batch of chunks(group, batchSize)) await run(cypher, { rows: batch.map(nodeRow) });
   }
-  const byShape = groupBy(relationships, (r) => {
+  const byShape = groupBy(doc.relationships, (r) => {
     const from = NODE_TYPES[nodeTypeOfId(r.from)!].key;
     const to = NODE_TYPES[nodeTypeOfId(r.to)!].key;
     return `${r.type}|${from}|${to}`;
   });
+  let written = 0;
   for (const [shape, group] of byShape) {
     const [type, from, to] = shape.split("|") as [RelationshipType, KeyLabel, KeyLabel];
     const cypher = relationshipCypher(type, from, to);
     for (const batch of chunks(group, batchSize)) {
-      const [row] = await db.write(cypher, { rows: batch.map(relationshipRow) });
-      const written = Number(row?.written ?? 0);
-      summary.relationships += written;
-      if (written < batch.length) reportMissingEnds(batch, written, rejected);
+      const [row] = await run(cypher, { rows: batch.map(relationshipRow) });
+      const count = Number(row?.written ?? 0);
+      written += count;
+      if (count < batch.length) reportMissingEnds(batch, count, rejected);
     }
   }
-  await refreshParticipantCounts(db, relationships);
-  return summary;
+  await refreshParticipantCounts(run, doc.relationships);
+  return written;
 }
 
 function keepValid(reason: string | null, position: string, rejected: Rejection[]): boolean {
@@ -265,10 +298,10 @@ function reportMissingEnds(batch: RelationshipRecord[], written: number, rejecte
 }
 
 /** participantCount backs "sort by number of participants"; kept exact after every write. */
-export async function refreshParticipantCounts(db: Database, relationships: RelationshipRecord[]): Promise<void> {
+export async function refreshParticipantCounts(run: Run, relationships: RelationshipRecord[]): Promise<void> {
   const projectIds = [...new Set(relationships.filter((r) => r.type === "PARTICIPATES_IN").map((r) => r.to))];
   for (const batch of chunks(projectIds, 1000)) {
-    await db.write(
+    await run(
       `UNWIND $ids AS id
        MATCH (p:Project {id: id})
        SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a }`,
