@@ -26,6 +26,11 @@ export interface NodeRecord {
   sources: Provenance[];
   /** Properties set only when the node is created (an import must not rename the seed's UNDP). */
   createOnly?: Record<string, unknown>;
+  /**
+   * Cite the sources only when this write creates the node: an organisation named by thousands of
+   * IATI activities is stated by each of their relationships, not by thousands of node entries.
+   */
+  provenanceOnCreate?: boolean;
   [property: string]: unknown;
 }
 
@@ -63,7 +68,7 @@ export interface WriteSummary {
   rejected: Rejection[];
 }
 
-const RESERVED = new Set(["id", "type", "sources", "from", "to", "createOnly"]);
+const RESERVED = new Set(["id", "type", "sources", "from", "to", "createOnly", "provenanceOnCreate"]);
 const NAMED_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group", "Project", "Event", "Country", "Region", "Theme"]);
 
 function checkProvenance(sources: unknown): string | null {
@@ -123,6 +128,7 @@ function nodeRow(record: NodeRecord) {
     id: record.id,
     props,
     createProps,
+    provenanceOnCreate: record.provenanceOnCreate === true,
     sourceIds: record.sources.map((s) => s.source),
     quotes: record.sources.map((s) => s.quote),
   };
@@ -148,8 +154,9 @@ function nodeCypher(type: NodeType): string {
   const extra = labels.filter((l) => l !== key).map((l) => `:${l}`).join("");
   return `UNWIND $rows AS row
   MERGE (x:${key} {id: row.id})
-  ON CREATE SET x += row.createProps${key === "Project" ? ", x.participantCount = 0" : ""}
+  ON CREATE SET x += row.createProps, x.sourceIds = row.sourceIds, x.quotes = row.quotes${key === "Project" ? ", x.participantCount = 0" : ""}
   SET x += row.props${extra ? `, x${extra}` : ""}
+  WITH x, row WHERE NOT row.provenanceOnCreate
   ${MERGE_PROVENANCE}`;
 }
 

@@ -1,0 +1,60 @@
+/**
+ * `npm run import -- <file...> [--dry-run]`: IATI XML, JSON (the seed's format) or CSV. A progress
+ * bar on a terminal, plain lines otherwise; a summary with the reasons of every rejected record.
+ */
+import "reflect-metadata";
+import { loadDatabaseConfig } from "../config/config.js";
+import { connect } from "../db/database.js";
+import { migrate } from "../db/migrations.js";
+import { importFile, type ImportProgress, type ImportSummary } from "../ingest/import-pipeline.js";
+import { log, runCli } from "./run-cli.js";
+
+function progressReporter(): (p: ImportProgress) => void {
+  if (process.stderr.isTTY) {
+    return (p) => {
+      const ratio = p.bytesTotal ? p.bytesRead / p.bytesTotal : 0;
+      const width = 30;
+      const bar = "#".repeat(Math.round(ratio * width)).padEnd(width, ".");
+      process.stderr.write(`\r[${bar}] ${(ratio * 100).toFixed(0).padStart(3)}% ${p.records} records`);
+      if (ratio >= 1) process.stderr.write("\n");
+    };
+  }
+  let lastPrinted = 0;
+  return (p) => {
+    if (p.bytesRead >= p.bytesTotal || Date.now() - lastPrinted > 2000) {
+      lastPrinted = Date.now();
+      log(`${p.file}: ${p.records} records read (${Math.round((100 * p.bytesRead) / Math.max(p.bytesTotal, 1))}%)`);
+    }
+  };
+}
+
+export function describeSummary(s: ImportSummary, dryRun: boolean): string[] {
+  const rate = s.seconds > 0 ? ` (${(s.records / s.seconds).toFixed(0)} records/s, ${(s.relationships / s.seconds).toFixed(0)} relationships/s)` : "";
+  const lines = [
+    `${s.file} [${s.format}]${dryRun ? " DRY RUN, nothing written" : ""}: ${s.records} records in ${s.seconds.toFixed(1)}s${rate}`,
+    `  created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected.length}; ${s.relationships} relationships written`,
+  ];
+  for (const r of s.rejected.slice(0, 50)) lines.push(`  rejected ${r.position}: ${r.reason}`);
+  if (s.rejected.length > 50) lines.push(`  ... and ${s.rejected.length - 50} more rejections`);
+  return lines;
+}
+
+runCli(async () => {
+  const args = process.argv.slice(2);
+  const dryRun = args.includes("--dry-run");
+  const batchArg = args.find((a) => a.startsWith("--batch-size="));
+  const batchSize = batchArg ? Number(batchArg.split("=")[1]) : undefined;
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`--batch-size must be a positive integer, got "${batchArg}"`);
+  const files = args.filter((a) => !a.startsWith("--"));
+  if (!files.length) throw new Error("usage: npm run import -- <file.xml|file.json|file.csv>... [--dry-run] [--batch-size=100]");
+  const connection = await connect(loadDatabaseConfig(), log);
+  try {
+    await migrate(connection.db);
+    for (const file of files) {
+      const summary = await importFile(connection.db, file, { dryRun, batchSize, onProgress: progressReporter() });
+      for (const line of describeSummary(summary, dryRun)) log(line);
+    }
+  } finally {
+    await connection.close();
+  }
+});

@@ -1,0 +1,34 @@
+/**
+ * Money as exact decimals. Amounts are kept as strings ("113240.66") and summed with BigInt, never
+ * through floating point, so totals match the source to the last digit.
+ */
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/** The canonical form of a decimal ("+0113240.6600" -> "113240.66"), or null when it is not one. */
+export function normalizeDecimal(raw: string): string | null {
+  const match = DECIMAL.exec(raw.trim());
+  if (!match || (!match[2] && !match[3])) return null;
+  const sign = match[1] === "-" ? "-" : "";
+  const whole = (match[2] ?? "").replace(/^0+(?=\d)/, "") || "0";
+  const fraction = (match[3] ?? "").replace(/0+$/, "");
+  const text = fraction ? `${whole}.${fraction}` : whole;
+  return text === "0" ? "0" : sign + text;
+}
+
+function toScaled(value: string, scale: number): bigint {
+  const [whole, fraction = ""] = value.replace("-", "").split(".");
+  const digits = BigInt(whole + fraction.padEnd(scale, "0"));
+  return value.startsWith("-") ? -digits : digits;
+}
+
+/** The exact sum of decimal strings. */
+export function sumDecimals(values: string[]): string {
+  if (!values.length) return "0";
+  const scale = Math.max(...values.map((v) => (v.split(".")[1] ?? "").length));
+  const total = values.reduce((acc, v) => acc + toScaled(v, scale), 0n);
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, "0");
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = scale ? digits.slice(digits.length - scale) : "";
+  return normalizeDecimal(`${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`)!;
+}

@@ -1,0 +1,290 @@
+/**
+ * One IATI 2.03 <iati-activity> to graph records: the activity as a Project, participating
+ * organisations with their roles, recipient countries and regions, sectors as themes, dates,
+ * budgets and transactions as Funding flows, related activities. Every fact cites a Source for the
+ * activity (file, identifier, publisher) with the XML it comes from as its quote.
+ */
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { IATI_ROLE_CODES } from "../../domain/model.js";
+import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
+import { normalizeDecimal } from "../decimal.js";
+import { xml, type XmlElement } from "./xml-stream.js";
+import {
+  ACTIVITY_STATUS, DAC_SECTORS, ORGANISATION_TYPES, RELATED_ACTIVITY_TYPES, SECTOR_VOCABULARIES, TRANSACTION_TYPES,
+} from "./codelists.js";
+
+export const IATI_CODELISTS_SOURCE: SourceRecord = {
+  id: "source:iati-codelists",
+  kind: "reference",
+  title: "IATI code lists 2.03: sectors, regions, organisation types",
+  publisher: "International Aid Transparency Initiative",
+  url: "https://iatistandard.org/en/iati-standard/203/codelists/",
+};
+
+export interface MappedActivity {
+  identifier: string;
+  projectId: string;
+  sourceId: string;
+  line: number;
+  sources: SourceRecord[];
+  nodes: NodeRecord[];
+  relationships: RelationshipRecord[];
+  rejections: Rejection[];
+  /** Fingerprint of everything above: an unchanged activity is skipped on re-import. */
+  hash: string;
+}
+
+export interface FileContext {
+  file: string;
+}
+
+/** Narratives escaped twice at the source ("&amp;amp;") arrive as "&amp;": decode one more level. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (whole, entity: string) => {
+    switch (entity) {
+      case "amp": return "&";
+      case "lt": return "<";
+      case "gt": return ">";
+      case "quot": return "\"";
+      case "apos": return "'";
+      default: {
+        const code = entity.startsWith("#x") ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+        return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+      }
+    }
+  }).replace(/\s+/g, " ").trim();
+}
+
+interface Narrative { text: string; language: string }
+
+function narratives(el: XmlElement | undefined, defaultLanguage: string): Narrative[] {
+  if (!el) return [];
+  return xml.all(el, "narrative")
+    .map((n) => ({ text: decodeEntities(n.text), language: (n.attrs["xml:lang"] ?? defaultLanguage).toLowerCase() }))
+    .filter((n) => n.text);
+}
+
+/** English first, then the activity's own language, then whatever comes first. */
+function preferred(list: Narrative[], activityLanguage: string): Narrative | undefined {
+  return list.find((n) => n.language === "en") ?? list.find((n) => n.language === activityLanguage) ?? list[0];
+}
+
+function isoDate(raw: string | undefined): string | null {
+  const match = /^(\d{4}-\d{2}-\d{2})/.exec(raw?.trim() ?? "");
+  return match ? match[1]! : null;
+}
+
+/** The element as it reads in the file, attributes without namespaced extras: the quote of a fact. */
+function quoteOf(el: XmlElement, language: string): string {
+  const attrs = Object.entries(el.attrs)
+    .filter(([k]) => !k.includes(":") || k === "xml:lang")
+    .map(([k, v]) => ` ${k}="${v}"`).join("");
+  const text = preferred(narratives(el, language), language)?.text ?? xml.text(el);
+  return `<${el.name}${attrs}>${text}</${el.name}>`;
+}
+
+function idPart(value: string): string {
+  return value.trim().replace(/\s+/g, "_");
+}
+
+function slug(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
+}
+
+function hash(value: unknown): string {
+  return createHash("sha1").update(JSON.stringify(value)).digest("hex");
+}
+
+export const activityProjectId = (identifier: string) => `project:iati:${idPart(identifier)}`;
+
+/** An organisation from IATI: by its ref when it has one (so XM-DAC-41114 finds the seed's UNDP), else by name. */
+function organisation(el: XmlElement, language: string, cite: Provenance[]): NodeRecord | null {
+  const ref = (el.attrs.ref ?? "").trim();
+  const name = preferred(narratives(el, language), language)?.text;
+  if (!ref && !name) return null;
+  const typeCode = el.attrs.type?.trim();
+  return {
+    id: ref ? `organization:iati:${idPart(ref)}` : `organization:iati-name:${slug(name!)}`,
+    type: "Organization",
+    ...(ref ? { iatiRef: ref } : {}),
+    createOnly: {
+      name: name ?? ref,
+      ...(typeCode ? { organizationType: ORGANISATION_TYPES[typeCode] ?? `iati-type-${typeCode}`, iatiOrganizationType: typeCode } : {}),
+    },
+    provenanceOnCreate: true,
+    sources: cite,
+  };
+}
+
+export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | Rejection {
+  const position = `${path.basename(ctx.file)} line ${el.line}`;
+  const identifier = xml.text(xml.child(el, "iati-identifier"));
+  if (!identifier) return { position, reason: "activity has no iati-identifier" };
+  const language = (el.attrs["xml:lang"] ?? "en").toLowerCase();
+  const defaultCurrency = el.attrs["default-currency"]?.trim().toUpperCase() || null;
+  const projectId = activityProjectId(identifier);
+  const sourceId = `source:iati:${idPart(identifier)}`;
+  const reporting = xml.child(el, "reporting-org");
+  const reportingName = preferred(narratives(reporting, language), language)?.text ?? null;
+  const rejections: Rejection[] = [];
+  const nodes: NodeRecord[] = [];
+  const relationships: RelationshipRecord[] = [];
+  const cite = (element: XmlElement): Provenance[] => [{ source: sourceId, quote: quoteOf(element, language) }];
+  const at = (element: XmlElement) => `${path.basename(ctx.file)} line ${element.line} (${identifier})`;
+
+  const source: SourceRecord = {
+    id: sourceId, kind: "iati-activity", title: `IATI activity ${identifier}`, identifier,
+    document: path.basename(ctx.file), publisher: reportingName, publisherRef: reporting?.attrs.ref ?? null,
+    url: `https://d-portal.org/q.html?aid=${encodeURIComponent(identifier)}`,
+  };
+
+  // The activity itself.
+  const titleElement = xml.child(el, "title");
+  const titles = narratives(titleElement, language);
+  const title = preferred(titles, language);
+  const dates: Record<string, string | null> = {};
+  for (const d of xml.all(el, "activity-date")) dates[d.attrs.type ?? ""] = isoDate(d.attrs["iso-date"]);
+  const description = preferred(narratives(xml.all(el, "description").find((d) => (d.attrs.type ?? "1") === "1"), language), language);
+  const status = xml.child(el, "activity-status")?.attrs.code;
+  nodes.push({
+    id: projectId, type: "Project", name: title?.text ?? identifier, kind: "iati-activity",
+    nameLanguage: title?.language ?? null,
+    titleTexts: titles.map((t) => t.text), titleLanguages: titles.map((t) => t.language),
+    aliases: titles.filter((t) => t !== title).map((t) => t.text),
+    description: description?.text ?? null,
+    iatiIdentifier: identifier, status: status ? ACTIVITY_STATUS[status] ?? status : null,
+    plannedStartDate: dates["1"] ?? null, actualStartDate: dates["2"] ?? null,
+    plannedEndDate: dates["3"] ?? null, actualEndDate: dates["4"] ?? null,
+    startDate: dates["2"] ?? dates["1"] ?? null, endDate: dates["4"] ?? dates["3"] ?? null,
+    defaultCurrency, reportingOrgRef: reporting?.attrs.ref ?? null, reportingOrgName: reportingName,
+    lastUpdated: el.attrs["last-updated-datetime"] ?? null, humanitarian: el.attrs.humanitarian === "1",
+    stub: false,
+    sources: titleElement ? cite(titleElement) : [{ source: sourceId, quote: `<iati-identifier>${identifier}</iati-identifier>` }],
+  });
+
+  // Participating organisations, each role its own relationship.
+  for (const p of xml.all(el, "participating-org")) {
+    const role = IATI_ROLE_CODES[p.attrs.role?.trim() ?? ""];
+    const org = organisation(p, language, cite(p));
+    if (!role) { rejections.push({ position: at(p), reason: `participating-org role "${p.attrs.role ?? ""}" is not 1-4` }); continue; }
+    if (!org) { rejections.push({ position: at(p), reason: "participating-org has neither a ref nor a name" }); continue; }
+    nodes.push(org);
+    relationships.push({ type: "PARTICIPATES_IN", from: org.id, to: projectId, role, iatiRole: p.attrs.role!.trim(), sources: cite(p) });
+  }
+
+  // Where: recipient countries and regions, with their percentages.
+  for (const c of xml.all(el, "recipient-country")) {
+    const code = (c.attrs.code ?? "").trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(code)) { rejections.push({ position: at(c), reason: `recipient-country code "${c.attrs.code ?? ""}" is not ISO 3166-1 alpha-2` }); continue; }
+    const name = preferred(narratives(c, language), language)?.text ?? code;
+    nodes.push({ id: `country:${code}`, type: "Country", createOnly: { code, name, nameEs: name }, provenanceOnCreate: true,
+      sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `country ${code}` }] });
+    relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: `country:${code}`, percentage: numberOrNull(c.attrs.percentage), sources: cite(c) });
+  }
+  for (const r of xml.all(el, "recipient-region")) {
+    const code = (r.attrs.code ?? "").trim();
+    const vocabulary = r.attrs.vocabulary?.trim() || "1";
+    if (!code) { rejections.push({ position: at(r), reason: "recipient-region has no code" }); continue; }
+    const id = vocabulary === "1" ? `region:dac-${idPart(code)}` : `region:iati-v${idPart(vocabulary)}-${idPart(code)}`;
+    const name = preferred(narratives(r, language), language)?.text ?? (vocabulary === "1" ? `DAC region ${code}` : `Region ${code} (vocabulary ${vocabulary})`);
+    nodes.push({ id, type: "Region", createOnly: { code, name, vocabulary: vocabulary === "1" ? "oecd-dac" : vocabulary }, provenanceOnCreate: true,
+      sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `region ${code} (vocabulary ${vocabulary})` }] });
+    relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: id, percentage: numberOrNull(r.attrs.percentage), sources: cite(r) });
+  }
+
+  // What: sectors as themes.
+  for (const s of xml.all(el, "sector")) {
+    const code = (s.attrs.code ?? "").trim();
+    const vocabulary = s.attrs.vocabulary?.trim() || "1";
+    if (!code) { rejections.push({ position: at(s), reason: "sector has no code" }); continue; }
+    const known = SECTOR_VOCABULARIES[vocabulary];
+    const id = known ? `theme:${known.prefix}-${idPart(code)}` : `theme:iati-v${idPart(vocabulary)}-${idPart(code)}`;
+    const given = preferred(narratives(s, language), language)?.text;
+    const name = (vocabulary === "1" ? DAC_SECTORS[code] : undefined) ?? given ?? `${known?.label ?? `Sector (vocabulary ${vocabulary})`} ${code}`;
+    nodes.push({ id, type: "Theme", createOnly: { name, code, vocabulary }, provenanceOnCreate: true,
+      sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `sector ${code} (vocabulary ${vocabulary})` }] });
+    relationships.push({ type: "ABOUT", from: projectId, to: id, percentage: numberOrNull(s.attrs.percentage), sources: cite(s) });
+  }
+
+  // Money: budgets and transactions.
+  const seen = new Map<string, number>();
+  const fundingId = (parts: unknown[]) => {
+    const key = hash(parts).slice(0, 12);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return `funding:iati:${idPart(identifier)}:${key}${n > 1 ? `-${n}` : ""}`;
+  };
+  for (const b of xml.all(el, "budget")) {
+    const value = xml.child(b, "value");
+    const amount = value ? normalizeDecimal(value.text) : null;
+    if (!value || amount === null) { rejections.push({ position: at(b), reason: `budget value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
+    const currency = (value.attrs.currency?.trim().toUpperCase() || defaultCurrency);
+    const periodStart = isoDate(xml.child(b, "period-start")?.attrs["iso-date"]);
+    const periodEnd = isoDate(xml.child(b, "period-end")?.attrs["iso-date"]);
+    const id = fundingId(["budget", b.attrs.type, periodStart, periodEnd, amount, currency]);
+    nodes.push({ id, type: "Funding", kind: "budget", flowType: "budget", amount, currency, date: periodStart, periodEnd,
+      budgetType: b.attrs.type ?? null, budgetStatus: b.attrs.status ?? null, valueDate: isoDate(value.attrs["value-date"]),
+      sources: [{ source: sourceId, quote: `<budget type="${b.attrs.type ?? ""}">${periodStart ?? ""}..${periodEnd ?? ""}: ${value.text.trim()} ${currency ?? ""}</budget>` }] });
+    relationships.push({ type: "FUNDS", from: id, to: projectId, sources: cite(b) });
+  }
+  for (const t of xml.all(el, "transaction")) {
+    // Some publishers put the code in the element's text instead of its code attribute.
+    const typeElement = xml.child(t, "transaction-type");
+    const typeCode = (typeElement?.attrs.code ?? typeElement?.text ?? "").trim();
+    const value = xml.child(t, "value");
+    const amount = value ? normalizeDecimal(value.text) : null;
+    if (!TRANSACTION_TYPES[typeCode]) { rejections.push({ position: at(t), reason: `transaction-type "${typeCode}" is not 1-13` }); continue; }
+    if (!value || amount === null) { rejections.push({ position: at(t), reason: `transaction value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
+    const currency = value.attrs.currency?.trim().toUpperCase() || defaultCurrency;
+    if (currency && !/^[A-Z]{3}$/.test(currency)) { rejections.push({ position: at(t), reason: `currency "${currency}" is not an ISO 4217 code` }); continue; }
+    const date = isoDate(xml.child(t, "transaction-date")?.attrs["iso-date"]) ?? isoDate(value.attrs["value-date"]);
+    const providerEl = xml.child(t, "provider-org");
+    const receiverEl = xml.child(t, "receiver-org");
+    const provider = providerEl ? organisation(providerEl, language, cite(providerEl)) : null;
+    const receiver = receiverEl ? organisation(receiverEl, language, cite(receiverEl)) : null;
+    const id = fundingId([typeCode, date, amount, currency, provider?.id, receiver?.id]);
+    const quote = `<transaction type="${typeCode}" date="${date ?? ""}">${value.text.trim()} ${currency ?? ""}` +
+      `${provider ? ` from ${provider.iatiRef ?? provider.createOnly?.name}` : ""}${receiver ? ` to ${receiver.iatiRef ?? receiver.createOnly?.name}` : ""}</transaction>`;
+    nodes.push({ id, type: "Funding", kind: "transaction", flowType: TRANSACTION_TYPES[typeCode], transactionType: typeCode,
+      amount, currency, date, valueDate: isoDate(value.attrs["value-date"]),
+      providerActivityId: providerEl?.attrs["provider-activity-id"] ?? null, receiverActivityId: receiverEl?.attrs["receiver-activity-id"] ?? null,
+      sources: [{ source: sourceId, quote }] });
+    relationships.push({ type: "FUNDS", from: id, to: projectId, sources: [{ source: sourceId, quote }] });
+    if (provider) {
+      nodes.push(provider);
+      relationships.push({ type: "FUNDED", from: provider.id, to: id, sources: cite(providerEl!) });
+    }
+    if (receiver) {
+      nodes.push(receiver);
+      relationships.push({ type: "RECEIVED_BY", from: id, to: receiver.id, sources: cite(receiverEl!) });
+    }
+  }
+
+  // Related activities; a target not (yet) imported becomes a stub that its own import fills in.
+  for (const r of xml.all(el, "related-activity")) {
+    const ref = (r.attrs.ref ?? "").trim();
+    const relation = RELATED_ACTIVITY_TYPES[r.attrs.type?.trim() ?? ""];
+    if (!ref || !relation) { rejections.push({ position: at(r), reason: `related-activity needs a ref and a type 1-5 (got "${ref}", "${r.attrs.type ?? ""}")` }); continue; }
+    const target = activityProjectId(ref);
+    nodes.push({ id: target, type: "Project", createOnly: { name: ref, kind: "iati-activity", iatiIdentifier: ref, stub: true },
+      provenanceOnCreate: true, sources: cite(r) });
+    relationships.push({ type: "RELATED_TO", from: projectId, to: target, relation, iatiType: r.attrs.type!.trim(), sources: cite(r) });
+  }
+
+  const records = { sources: [source], nodes: dedupeNodes(nodes), relationships };
+  return { identifier, projectId, sourceId, line: el.line, ...records, rejections, hash: hash(records) };
+}
+
+function numberOrNull(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === "") return null;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The same organisation may appear in several roles: write it once. */
+function dedupeNodes(nodes: NodeRecord[]): NodeRecord[] {
+  const byId = new Map<string, NodeRecord>();
+  for (const node of nodes) if (!byId.has(node.id) || node.id.startsWith("project:iati:") && !node.createOnly) byId.set(node.id, node);
+  return [...byId.values()];
+}

@@ -1,0 +1,69 @@
+/** The parts of IATI's code lists (IATI/IATI-Codelists, version 2.03) the importer needs. */
+
+export const TRANSACTION_TYPES: Record<string, string> = {
+  "1": "incoming-funds", "2": "outgoing-commitment", "3": "disbursement", "4": "expenditure",
+  "5": "interest-payment", "6": "loan-repayment", "7": "reimbursement", "8": "purchase-of-equity",
+  "9": "sale-of-equity", "10": "credit-guarantee", "11": "incoming-commitment", "12": "outgoing-pledge",
+  "13": "incoming-pledge",
+};
+
+export const RELATED_ACTIVITY_TYPES: Record<string, string> = {
+  "1": "parent", "2": "child", "3": "sibling", "4": "co-funded", "5": "third-party",
+};
+
+export const ORGANISATION_TYPES: Record<string, string> = {
+  "10": "government", "11": "local-government", "15": "other-public-sector", "21": "international-ngo",
+  "22": "national-ngo", "23": "regional-ngo", "24": "partner-country-ngo", "30": "public-private-partnership",
+  "40": "multilateral", "60": "foundation", "70": "private-sector", "71": "private-sector-provider-country",
+  "72": "private-sector-aid-recipient-country", "73": "private-sector-third-country", "80": "academic-research",
+  "90": "other",
+};
+
+export const ACTIVITY_STATUS: Record<string, string> = {
+  "1": "pipeline", "2": "implementation", "3": "finalisation", "4": "closed", "5": "cancelled", "6": "suspended",
+};
+
+/** DAC 5-digit purpose codes seen in published data; others are named "DAC sector <code>". */
+export const DAC_SECTORS: Record<string, string> = {
+  "11110": "Education policy and administrative management",
+  "12110": "Health policy and administrative management",
+  "12191": "Medical services",
+  "12220": "Basic health care",
+  "12230": "Basic health infrastructure",
+  "12240": "Basic nutrition",
+  "12250": "Infectious disease control",
+  "12261": "Health education",
+  "12262": "Malaria control",
+  "12263": "Tuberculosis control",
+  "12264": "COVID-19 control",
+  "12281": "Health personnel development",
+  "12310": "NCDs control, general",
+  "13010": "Population policy and administrative management",
+  "13020": "Reproductive health care",
+  "13030": "Family planning",
+  "13040": "STD control including HIV/AIDS",
+  "15110": "Public sector policy and administrative management",
+  "15113": "Anti-corruption organisations and institutions",
+  "15130": "Legal and judicial development",
+  "15150": "Democratic participation and civil society",
+  "15160": "Human rights",
+  "15170": "Women's rights organisations and movements, and government institutions",
+  "15180": "Ending violence against women and girls",
+  "15210": "Security system management and reform",
+  "16010": "Social protection",
+  "16020": "Employment creation",
+  "16050": "Multisector aid for basic social services",
+  "43010": "Multisector aid",
+  "72010": "Material relief assistance and services",
+  "72050": "Relief co-ordination and support services",
+  "74020": "Multi-hazard response preparedness",
+  "99810": "Sectors not specified",
+};
+
+export const SECTOR_VOCABULARIES: Record<string, { prefix: string; label: string }> = {
+  "1": { prefix: "dac", label: "DAC sector" },
+  "2": { prefix: "dac3", label: "DAC 3-digit sector" },
+  "7": { prefix: "sdg-goal", label: "SDG goal" },
+  "8": { prefix: "sdg-target", label: "SDG target" },
+  "9": { prefix: "sdg-indicator", label: "SDG indicator" },
+};

@@ -1,0 +1,217 @@
+/**
+ * One import pipeline, three readers (IATI XML, the seed's JSON format, CSV nodes/edges files).
+ * Records stream in, are validated (a bad record is rejected with its position and the rest goes
+ * on), and are written in batches, each batch one transaction: a kill mid-import leaves no
+ * half-written record, and re-running finishes the job. Unchanged records are detected by a
+ * content hash and skipped, so importing the same file twice changes nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { runRows, type Database, type Params } from "../db/database.js";
+import { referenceDocument, cooperationDocument } from "../seed/load-seed.js";
+import { readCsvDocument } from "./readers/csv-reader.js";
+import {
+  validateNode, validateRelationship, writeGraph, writeValidRecords,
+  type GraphDocument, type NodeRecord, type Rejection, type RelationshipRecord,
+} from "./graph-writer.js";
+import { IATI_CODELISTS_SOURCE, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
+import { readElements } from "./iati/xml-stream.js";
+
+export type ImportFormat = "iati-xml" | "json" | "csv";
+
+export interface ImportSummary {
+  file: string;
+  format: ImportFormat;
+  records: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: Rejection[];
+  relationships: number;
+  seconds: number;
+}
+
+export interface ImportProgress {
+  file: string;
+  records: number;
+  bytesRead: number;
+  bytesTotal: number;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Activities per transaction. */
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export class ImportError extends Error {}
+
+export function detectFormat(file: string): ImportFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === ".xml") return "iati-xml";
+  if (ext === ".json") return "json";
+  if (ext === ".csv") return "csv";
+  throw new ImportError(`${file}: unknown format (expected .xml for IATI, .json or .csv)`);
+}
+
+export async function importFile(db: Database, file: string, opts: ImportOptions = {}): Promise<ImportSummary> {
+  if (!fs.existsSync(file)) throw new ImportError(`${file}: no such file`);
+  const format = detectFormat(file);
+  const started = Date.now();
+  await ensureReferenceData(db);
+  const summary: ImportSummary = { file, format, records: 0, created: 0, updated: 0, unchanged: 0, rejected: [], relationships: 0, seconds: 0 };
+  if (format === "iati-xml") await importIati(db, file, opts, summary);
+  else await importDocument(db, file, format === "json" ? readJsonDocument(file) : await readCsvDocument(file), opts, summary);
+  summary.seconds = (Date.now() - started) / 1000;
+  return summary;
+}
+
+/** Countries, regions and their sources must exist before facts can point at them. */
+export async function ensureReferenceData(db: Database): Promise<void> {
+  const [row] = await db.read("MATCH (c:Country {id: 'country:AR'}) RETURN count(c) AS n");
+  if (Number(row?.n) > 0) return;
+  const sources = (cooperationDocument().sources ?? []).filter((s) => s.kind === "reference");
+  await writeGraph(db, { sources, ...referenceDocument() });
+}
+
+function readJsonDocument(file: string): GraphDocument {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as GraphDocument;
+  } catch (err) {
+    throw new ImportError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+async function importIati(db: Database, file: string, opts: ImportOptions, summary: ImportSummary): Promise<void> {
+  const batchSize = opts.batchSize ?? 100;
+  const bytesTotal = fs.statSync(file).size;
+  let bytesRead = 0;
+  if (!opts.dryRun) await writeGraph(db, { sources: [IATI_CODELISTS_SOURCE] });
+  let batch: MappedActivity[] = [];
+  for await (const element of readElements(file, "iati-activity", (n) => { bytesRead = n; })) {
+    summary.records += 1;
+    const mapped = mapActivity(element, { file });
+    if ("reason" in mapped) {
+      summary.rejected.push(mapped);
+      continue;
+    }
+    summary.rejected.push(...mapped.rejections);
+    batch.push(mapped);
+    if (batch.length >= batchSize) {
+      await writeActivities(db, batch, summary, opts.dryRun ?? false);
+      batch = [];
+      opts.onProgress?.({ file, records: summary.records, bytesRead, bytesTotal });
+    }
+  }
+  if (batch.length) await writeActivities(db, batch, summary, opts.dryRun ?? false);
+  opts.onProgress?.({ file, records: summary.records, bytesRead: bytesTotal, bytesTotal });
+}
+
+/** One transaction: classify by content hash, clear what changed activities used to state, write. */
+async function writeActivities(db: Database, batch: MappedActivity[], summary: ImportSummary, dryRun: boolean): Promise<void> {
+  // The same activity twice in one file: the last one wins, as a re-import would make it.
+  const unique = [...new Map(batch.map((a) => [a.projectId, a])).values()];
+  const work = async (run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>) => {
+    const rows = await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id, p.contentHash AS hash",
+      { ids: unique.map((a) => a.projectId) });
+    const known = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
+    const created = unique.filter((a) => !known.get(a.projectId));
+    const updated = unique.filter((a) => known.get(a.projectId) && known.get(a.projectId) !== a.hash);
+    const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
+    if (dryRun) return { counts, rejected: [] as Rejection[] };
+    if (updated.length) await clearActivityFacts(run, updated);
+    const doc = await remapKnownOrganisations(run, [...created, ...updated]);
+    const rejected: Rejection[] = [];
+    const nodes = doc.nodes.filter((n) => keep(validateNode(n), n.id, rejected));
+    const relationships = doc.relationships.filter((r) => keep(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
+    counts.relationships = await writeValidRecords(run, { sources: doc.sources, nodes, relationships }, 1000, rejected);
+    return { counts, rejected };
+  };
+  const result = dryRun
+    ? await work((cypher, params) => db.read(cypher, params))
+    : await db.writeTransaction((tx) => work((cypher, params) => runRows(tx, cypher, params ?? {})));
+  summary.created += result.counts.created;
+  summary.updated += result.counts.updated;
+  summary.unchanged += result.counts.unchanged;
+  summary.relationships += result.counts.relationships;
+  summary.rejected.push(...result.rejected);
+}
+
+function keep(reason: string | null, position: string, rejected: Rejection[]): boolean {
+  if (reason) rejected.push({ position, reason });
+  return !reason;
+}
+
+/** What an updated activity stated before: its funding flows, and its share of relationships. */
+async function clearActivityFacts(run: (cypher: string, params?: Params) => Promise<unknown>, activities: MappedActivity[]) {
+  const rows = activities.map((a) => ({ id: a.projectId, source: a.sourceId }));
+  await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})<-[:FUNDS]-(f:Funding) WHERE f.sourceIds = [row.source]
+    DETACH DELETE f`, { rows });
+  await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})-[r]-() WHERE all(s IN r.sourceIds WHERE s = row.source)
+    DELETE r`, { rows });
+  await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})-[r]-() WHERE row.source IN r.sourceIds
+    WITH r, row, [i IN range(0, size(r.sourceIds) - 1) WHERE r.sourceIds[i] <> row.source] AS keep
+    SET r.sourceIds = [i IN keep | r.sourceIds[i]], r.quotes = [i IN keep | r.quotes[i]]`, { rows });
+}
+
+/**
+ * Organisations are matched by IATI ref: XM-DAC-41114 is the seed's organization:undp, not a copy.
+ * Known ones keep their node (no record written); relationships are pointed at them.
+ */
+async function remapKnownOrganisations(
+  run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>,
+  activities: MappedActivity[],
+): Promise<{ sources: MappedActivity["sources"]; nodes: NodeRecord[]; relationships: RelationshipRecord[] }> {
+  const nodes = activities.flatMap((a) => a.nodes.map((n) => (n.id === a.projectId ? { ...n, contentHash: a.hash } : n)));
+  const refs = [...new Set(nodes.map((n) => n.iatiRef as string | undefined).filter((r): r is string => !!r))];
+  const rows = refs.length ? await run("MATCH (a:Actor) WHERE a.iatiRef IN $refs RETURN a.iatiRef AS ref, a.id AS id", { refs }) : [];
+  const byRef = new Map(rows.map((r) => [r.ref as string, r.id as string]));
+  const renamed = new Map<string, string>();
+  for (const node of nodes) {
+    const existing = node.iatiRef ? byRef.get(node.iatiRef as string) : undefined;
+    if (existing && existing !== node.id) renamed.set(node.id, existing);
+  }
+  const to = (id: string) => renamed.get(id) ?? id;
+  // One record per node; a full record beats a stub (another activity's related-activity target).
+  const unique = new Map<string, NodeRecord>();
+  for (const node of nodes) {
+    if (renamed.has(node.id)) continue;
+    const current = unique.get(node.id);
+    if (!current || (current.createOnly && !node.createOnly)) unique.set(node.id, node);
+  }
+  return {
+    sources: activities.flatMap((a) => a.sources),
+    nodes: [...unique.values()],
+    relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
+  };
+}
+
+/** JSON and CSV documents: nodes classified by id and content, then written in one transaction. */
+async function importDocument(db: Database, file: string, doc: GraphDocument, opts: ImportOptions, summary: ImportSummary) {
+  const nodes = doc.nodes ?? [];
+  summary.records = nodes.length + (doc.relationships ?? []).length;
+  const rows = await db.read("UNWIND $ids AS id CALL (id) { OPTIONAL MATCH (n {id: id}) WHERE n:Actor OR n:Project OR n:Event OR n:Theme OR n:Country OR n:Region OR n:Funding RETURN n LIMIT 1 } RETURN id, n IS NOT NULL AS exists, properties(n) AS props",
+    { ids: nodes.map((n) => n.id) });
+  const existing = new Map(rows.map((r) => [r.id as string, r]));
+  for (const node of nodes) {
+    const row = existing.get(node.id);
+    if (!row?.exists) summary.created += 1;
+    else if (sameProperties(node, row.props as Record<string, unknown>)) summary.unchanged += 1;
+    else summary.updated += 1;
+  }
+  const result = await writeGraph(db, doc, { dryRun: opts.dryRun });
+  summary.relationships = result.relationships;
+  summary.rejected.push(...result.rejected.map((r) => ({ ...r, position: `${path.basename(file)} ${r.position}` })));
+  opts.onProgress?.({ file, records: summary.records, bytesRead: 1, bytesTotal: 1 });
+}
+
+function sameProperties(record: NodeRecord, stored: Record<string, unknown>): boolean {
+  return Object.entries(record).every(([key, value]) => {
+    if (["id", "type", "sources", "createOnly", "provenanceOnCreate"].includes(key)) return true;
+    return JSON.stringify(value ?? null) === JSON.stringify(stored[key] ?? null);
+  });
+}

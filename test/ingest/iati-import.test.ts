@@ -1,0 +1,233 @@
+/**
+ * The IATI importer on the two real files in ../shared/data/iati, checked against the XML itself
+ * (read here with a different parser, fast-xml-parser) and field by field on chosen activities.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/config/config.js";
+import { importFile, type ImportSummary } from "../../src/ingest/import-pipeline.js";
+import { graphCounts, testDatabase } from "../support/db.js";
+import { fingerprint, resetToSeed } from "../support/reset.js";
+
+const IATI_DIR = path.resolve(PROJECT_ROOT, "../shared/data/iati");
+const OCHA = path.join(IATI_DIR, "ocha-hdx-covid-dportal-2.03.xml");
+const WHO = path.join(IATI_DIR, "okfn-who-argentina-2.03.xml");
+const db = testDatabase();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-iati-"));
+let first: { ocha: ImportSummary; who: ImportSummary };
+let full: Record<string, unknown>;
+
+/** The XML's own view, independent of the importer's streaming parser. */
+function parseXml(file: string) {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: () => true, parseTagValue: false, trimValues: true });
+  return parser.parse(fs.readFileSync(file, "utf8"))["iati-activities"][0]["iati-activity"] as any[];
+}
+
+beforeAll(async () => {
+  await resetToSeed(db);
+  first = { ocha: await importFile(db, OCHA), who: await importFile(db, WHO) };
+  full = await fingerprint(db);
+  console.log(`import rate: ${OCHA}: ${(first.ocha.records / first.ocha.seconds).toFixed(0)} activities/s, ` +
+    `${(first.ocha.relationships / first.ocha.seconds).toFixed(0)} relationships/s; WHO: ` +
+    `${(first.who.records / first.who.seconds).toFixed(0)} activities/s, ${(first.who.relationships / first.who.seconds).toFixed(0)} relationships/s`);
+}, 180_000);
+
+afterAll(async () => {
+  await resetToSeed(db);
+  await db.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("IATI import", () => {
+  it("imports every activity of both files and reports the malformed parts with their lines", () => {
+    expect(first.ocha).toMatchObject({ records: 401, created: 401, updated: 0, unchanged: 0 });
+    expect(first.who).toMatchObject({ records: 157, created: 157, updated: 0, unchanged: 0, rejected: [] });
+    // 21 transactions of one Czech publisher have an empty value, one sector has no code.
+    expect(first.ocha.rejected).toHaveLength(22);
+    expect(first.ocha.rejected).toContainEqual({
+      position: "ocha-hdx-covid-dportal-2.03.xml line 21508 (CZ-ICO-25755277-MDAZ000017)", reason: "transaction value \"\" is not a decimal number",
+    });
+    expect(first.ocha.rejected).toContainEqual({ position: "ocha-hdx-covid-dportal-2.03.xml line 52895 (GB-COH-871954-QR00646)", reason: "sector has no code" });
+  });
+
+  it("holds as many activities, transactions and budgets as the XML", async () => {
+    const xmlActivities = [...parseXml(OCHA), ...parseXml(WHO)];
+    const transactions = xmlActivities.flatMap((a) => a.transaction ?? []);
+    const valid = transactions.filter((t) => (t.value?.[0]?.["#text"] ?? "").trim() !== "");
+    const budgets = xmlActivities.flatMap((a) => a.budget ?? []);
+    const [row] = await db.read(`MATCH (p:Project {kind: 'iati-activity'}) WHERE NOT p.stub
+      RETURN count(p) AS activities,
+             COUNT { MATCH (f:Funding {kind: 'transaction'}) } AS transactions,
+             COUNT { MATCH (f:Funding {kind: 'budget'}) } AS budgets`);
+    expect(row).toEqual({ activities: 558, transactions: valid.length, budgets: budgets.length });
+    expect(valid.length).toBe(1012 + 871);
+  });
+
+  it("sums transactions per type and currency exactly as the XML does", async () => {
+    const expected = new Map<string, bigint>();
+    const scale = (v: string) => { const [w, f = ""] = v.trim().split("."); return BigInt(w! + f.padEnd(10, "0").slice(0, 10)); };
+    for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
+      for (const t of activity.transaction ?? []) {
+        const value = t.value?.[0];
+        const text = (value?.["#text"] ?? "").trim();
+        if (!text) continue;
+        const typeEl = t["transaction-type"][0];
+        const key = `${typeEl["@code"] ?? typeEl["#text"]} ${value["@currency"] ?? activity["@default-currency"]}`;
+        expected.set(key, (expected.get(key) ?? 0n) + scale(text));
+      }
+    }
+    const rows = await db.read(`MATCH (f:Funding {kind: 'transaction'}) RETURN f.transactionType + ' ' + f.currency AS key, collect(f.amount) AS amounts`);
+    const actual = new Map(rows.map((r) => [r.key as string, (r.amounts as string[]).reduce((s, a) => s + scale(a), 0n)]));
+    expect(actual).toEqual(expected);
+    expect(actual.get("2 USD")).toBeGreaterThan(0n);
+  });
+
+  it("matches organisations by IATI ref: XM-DAC-41114 is the seed's UNDP, not a copy", async () => {
+    const rows = await db.read(`MATCH (a:Actor {iatiRef: 'XM-DAC-41114'}) RETURN a.id AS id, a.name AS name,
+      COUNT { (a)-[:PARTICIPATES_IN]->(:Project {kind: 'iati-activity'}) } AS participations`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: "organization:undp", name: "United Nations Development Programme" });
+    expect(rows[0]!.participations).toBeGreaterThan(100);
+  });
+
+  it("maps an activity field by field: UNDP's RRF COVID-19 Argentina", async () => {
+    const [p] = await db.read(`MATCH (p:Project {iatiIdentifier: 'XM-DAC-41114-PROJECT-00127336'})
+      RETURN p.name AS name, p.nameLanguage AS language, p.startDate AS start, p.endDate AS end, p.status AS status,
+        p.description AS description, p.defaultCurrency AS currency, p.reportingOrgName AS publisher,
+        [(a)-[r:PARTICIPATES_IN]->(p) | a.id + ' ' + r.role + ' ' + r.iatiRole] AS roles,
+        [(p)-[r:TAKES_PLACE_IN]->(c) | c.id + ' ' + toString(r.percentage)] AS places,
+        [(p)-[r:ABOUT]->(t) | t.id + ' ' + t.name + ' ' + toString(r.percentage)] AS themes,
+        [(p)-[r:RELATED_TO]->(x) | r.relation + ' ' + x.id + ' ' + toString(x.stub)] AS related,
+        p.sourceIds AS sources`);
+    expect(p).toMatchObject({
+      name: "RRF COVID-19 Argentina", language: "es", start: "2020-05-01", end: "2020-10-31", status: "implementation",
+      currency: "USD", publisher: "United Nations Development Programme",
+      description: "El Proyecto tiene como objetivo llevar a cabo un testeo de prototipo de ventilador adaptado para COVID-19.",
+      places: ["country:AR 100"],
+      related: ["child project:iati:XM-DAC-41114-OUTPUT-00121231 true"],
+      sources: ["source:iati:XM-DAC-41114-PROJECT-00127336"],
+    });
+    expect((p!.roles as string[]).sort()).toEqual([
+      "organization:iati:12711 funder 1", "organization:undp accountable 2", "organization:undp implementer 4"]);
+    expect(p!.themes).toContain("theme:dac-16050 Multisector aid for basic social services 100");
+    expect(p!.themes).toContain("theme:sdg-target-3.2 SDG target 3.2 33.33");
+    const [source] = await db.read(`MATCH (s:Source {id: 'source:iati:XM-DAC-41114-PROJECT-00127336'}) RETURN s.kind AS kind, s.document AS file, s.publisherRef AS publisher`);
+    expect(source).toEqual({ kind: "iati-activity", file: "ocha-hdx-covid-dportal-2.03.xml", publisher: "XM-DAC-41114" });
+  });
+
+  it("keeps amounts exact and dated, with provider and receiver: a WHO activity", async () => {
+    const rows = await db.read(`MATCH (p:Project {iatiIdentifier: 'XM-DAC-928-AR-2016-17-01.001.AM01.ARG01'})<-[:FUNDS]-(f:Funding {kind: 'transaction'})
+      OPTIONAL MATCH (giver)-[:FUNDED]->(f) OPTIONAL MATCH (f)-[:RECEIVED_BY]->(taker)
+      RETURN f.flowType AS type, f.date AS date, f.amount AS amount, f.currency AS currency, giver.id AS provider, taker.id AS receiver
+      ORDER BY type, amount`);
+    expect(rows).toContainEqual({ type: "outgoing-commitment", date: "2016-01-01", amount: "113240.66", currency: "USD",
+      provider: "organization:iati:XM-DAC-928", receiver: "organization:iati:XM-DAC-928" });
+    expect(rows).toContainEqual(expect.objectContaining({ type: "incoming-commitment", amount: "86071.4" }));
+  });
+
+  it("survives narratives escaped twice and upper-case languages", async () => {
+    // WHO's file escapes this name twice ("Bill &amp;amp; Melinda"); the quote must read as printed.
+    const [gates] = await db.read(`MATCH (o:Organization {iatiRef: 'DAC-1601'})-[r:PARTICIPATES_IN]->(:Project {iatiIdentifier: 'XM-DAC-928-AR-2016-17-05.005.AM01.ARG04'})
+      RETURN o.organizationType AS type, r.quotes AS quotes`);
+    expect(gates).toEqual({ type: "foundation", quotes: ["<participating-org ref=\"DAC-1601\" type=\"60\" role=\"1\">Bill & Melinda Gates Foundation</participating-org>"] });
+    const [escaped] = await db.read(`MATCH (n) WHERE n.name CONTAINS '&amp;' RETURN count(n) AS n`);
+    expect(escaped!.n).toBe(0);
+    const [languages] = await db.read(`MATCH (p:Project {kind: 'iati-activity'}) WHERE p.nameLanguage IS NOT NULL RETURN collect(DISTINCT p.nameLanguage) AS l`);
+    expect((languages!.l as string[]).every((l) => l === l.toLowerCase())).toBe(true);
+  });
+
+  it("answers through the same filters as the seed: UNDP's projects in Argentina", async () => {
+    const [row] = await db.read(`MATCH (:Organization {id: 'organization:undp'})-[:PARTICIPATES_IN]->(p:Project)-[:TAKES_PLACE_IN]->(:Country {code: 'AR'})
+      RETURN count(DISTINCT p) AS n`);
+    expect(row!.n).toBeGreaterThan(0);
+  });
+
+  it("changes nothing when the same files are imported again", async () => {
+    const before = await graphCounts(db);
+    const again = { ocha: await importFile(db, OCHA), who: await importFile(db, WHO) };
+    expect(again.ocha).toMatchObject({ created: 0, updated: 0, unchanged: 401, relationships: 0 });
+    expect(again.who).toMatchObject({ created: 0, updated: 0, unchanged: 157, relationships: 0 });
+    expect(await graphCounts(db)).toEqual(before);
+    expect(await fingerprint(db)).toEqual(full);
+  });
+
+  it("keeps the default currency and rejects bad records with their line, keeping the rest", async () => {
+    const file = path.join(tmp, "quirks.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03">
+<iati-activity default-currency="EUR" xml:lang="FR">
+  <iati-identifier>TEST-QUIRKS-1</iati-identifier>
+  <reporting-org ref="TEST-ORG"><narrative>Test publisher</narrative></reporting-org>
+  <title><narrative>Projet d'essai</narrative><narrative xml:lang="EN">Test project</narrative></title>
+  <participating-org ref="" role="4"><narrative>Nameless ref &amp;amp; co</narrative></participating-org>
+  <participating-org role="9"><narrative>Bad role</narrative></participating-org>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2021-02-03"/><value value-date="2021-02-03">1000.005</value></transaction>
+  <transaction><transaction-type code="3"/><transaction-date iso-date="2021-02-04"/><value>12,5</value></transaction>
+</iati-activity>
+<iati-activity><reporting-org ref="X"/></iati-activity>
+</iati-activities>`);
+    const summary = await importFile(db, file);
+    expect(summary).toMatchObject({ records: 2, created: 1 });
+    expect(summary.rejected).toEqual([
+      { position: "quirks.xml line 7 (TEST-QUIRKS-1)", reason: "participating-org role \"9\" is not 1-4" },
+      { position: "quirks.xml line 9 (TEST-QUIRKS-1)", reason: "transaction value \"12,5\" is not a decimal number" },
+      { position: "quirks.xml line 11", reason: "activity has no iati-identifier" },
+    ]);
+    const [row] = await db.read(`MATCH (p:Project {iatiIdentifier: 'TEST-QUIRKS-1'})
+      RETURN p.name AS name, p.nameLanguage AS language, p.aliases AS aliases,
+        [(p)<-[:FUNDS]-(f) | f.amount + ' ' + f.currency] AS money, [(a)-[:PARTICIPATES_IN]->(p) | a.name] AS orgs`);
+    expect(row).toEqual({ name: "Test project", language: "en", aliases: ["Projet d'essai"], money: ["1000.005 EUR"], orgs: ["Nameless ref & co"] });
+  });
+
+  it("updates an activity in place when its file changes", async () => {
+    const original = fs.readFileSync(WHO, "utf8");
+    const changed = original
+      .replace("<value currency=\"USD\" value-date=\"2016-01-01\">113240.6600000000</value>", "<value currency=\"USD\" value-date=\"2016-01-01\">113240.67</value>")
+      // The first activity's title (the file has CRLF line ends).
+      .replace(/(<title>\s*<narrative xml:lang="en">)[^<]*/, "$1HIV interventions, revised title");
+    expect(changed).not.toBe(original);
+    // Same file name: the source of each fact names its file, so a renamed file is a change too.
+    fs.mkdirSync(path.join(tmp, "v2"));
+    const file = path.join(tmp, "v2", path.basename(WHO));
+    fs.writeFileSync(file, changed);
+    const before = await graphCounts(db);
+    const summary = await importFile(db, file);
+    expect(summary).toMatchObject({ created: 0, updated: 1, unchanged: 156 });
+    expect(await graphCounts(db)).toEqual(before);
+    const [row] = await db.read(`MATCH (p:Project {iatiIdentifier: 'XM-DAC-928-AR-2016-17-01.001.AM01.ARG01'})
+      RETURN p.name AS name, [(p)<-[:FUNDS]-(f:Funding {kind: 'transaction', transactionType: '2'}) | f.amount] AS commitments`);
+    expect(row!.name).toBe("HIV interventions, revised title");
+    expect(row!.commitments).toContain("113240.67");
+    expect(row!.commitments).not.toContain("113240.66");
+  });
+
+  it("finishes the job after a kill mid-import, ending identical to an uninterrupted import", async () => {
+    await resetToSeed(db);
+    const env = { ...process.env, NEO4J_URI: inject("neo4jUri") };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/import.ts", OCHA, "--batch-size=5"], { cwd: PROJECT_ROOT, env });
+    // Kill it once some batches have landed, well before the end.
+    const deadline = Date.now() + 60_000;
+    let landed = 0;
+    while (Date.now() < deadline && child.exitCode === null) {
+      const [row] = await db.read("MATCH (p:Project {kind: 'iati-activity'}) WHERE NOT p.stub RETURN count(p) AS n");
+      landed = Number(row!.n);
+      if (landed >= 20) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    expect(landed).toBeGreaterThanOrEqual(20);
+    const [partial] = await db.read("MATCH (p:Project {kind: 'iati-activity'}) WHERE NOT p.stub RETURN count(p) AS n");
+    expect(Number(partial!.n)).toBeLessThan(401);
+    // Every activity that landed landed whole: its source and project are there together.
+    const [halves] = await db.read(`MATCH (s:Source {kind: 'iati-activity'}) WHERE NOT EXISTS { MATCH (p:Project {iatiIdentifier: s.identifier}) WHERE NOT p.stub } RETURN count(s) AS n`);
+    expect(halves!.n).toBe(0);
+
+    await importFile(db, OCHA);
+    await importFile(db, WHO);
+    expect(await fingerprint(db)).toEqual(full);
+  }, 180_000);
+});
