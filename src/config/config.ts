@@ -32,6 +32,10 @@ export interface ServerConfig {
   maxDepth: number;
   maxCost: number;
   maxAliases: number;
+  /** "role:key,role:key" (see src/auth/roles.ts). */
+  apiKeys: string;
+  /** "open": anyone reads; "key": reads need a key with the reader role or above. */
+  readAccess: "open" | "key";
 }
 
 export interface Config {
@@ -91,7 +95,15 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxDepth: intFrom(env, "GRAPHQL_MAX_DEPTH", 10),
     maxCost: intFrom(env, "GRAPHQL_MAX_COST", 20000),
     maxAliases: intFrom(env, "GRAPHQL_MAX_ALIASES", 15),
+    apiKeys: env.COOPGRAPH_API_KEYS ?? "",
+    readAccess: readAccessFrom(env.COOPGRAPH_READ_ACCESS),
   };
+}
+
+function readAccessFrom(raw: string | undefined): "open" | "key" {
+  if (!raw || raw === "open") return "open";
+  if (raw === "key") return "key";
+  throw new ConfigError(`COOPGRAPH_READ_ACCESS must be "open" or "key", got "${raw}"`);
 }
 
 export function loadConfig(env: Env = process.env): Config {

@@ -16,6 +16,7 @@ import { LoaderCache } from "../domain/shared/relation-loader.js";
 import { SourceRepository } from "../domain/sources/source.repository.js";
 import { ThemeRepository } from "../domain/themes/theme.repository.js";
 import { databaseError } from "./errors.js";
+import type { Caller } from "../auth/roles.js";
 
 export interface Repositories {
   entities: EntityRepository;
@@ -33,6 +34,11 @@ export interface Repositories {
 export interface Context {
   repos: Repositories;
   queries: QueryCounter;
+  /** Who is calling: their role decides which mutations they may run. */
+  caller: Caller;
+  /** For mutations: writes run in executeWrite transactions of their own. */
+  db: Database;
+  timeoutMs: number;
 }
 
 export function createRepositories(db: Database, opts: { timeoutMs: number; counter?: QueryCounter }): Repositories {
@@ -58,7 +64,7 @@ export function createRepositories(db: Database, opts: { timeoutMs: number; coun
   };
 }
 
-export function createContext(db: Database, timeoutMs: number): Context {
+export function createContext(db: Database, timeoutMs: number, caller: Caller = "anonymous"): Context {
   const queries = new QueryCounter();
-  return { repos: createRepositories(db, { timeoutMs, counter: queries }), queries };
+  return { repos: createRepositories(db, { timeoutMs, counter: queries }), queries, caller, db, timeoutMs };
 }

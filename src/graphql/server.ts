@@ -15,6 +15,7 @@ import type { GraphQLFormattedError } from "graphql";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { playgroundAsset, playgroundHtml } from "../playground/playground.js";
+import { ApiKeys, requireRole } from "../auth/roles.js";
 import { createContext, type Context } from "./context.js";
 import { ErrorCode } from "./errors.js";
 import { buildCoopgraphSchema } from "./schema.js";
@@ -32,7 +33,7 @@ export interface RunningServer {
 
 /** Codes whose messages are written for clients; anything else is masked in production. */
 const CLIENT_CODES = new Set<string>([
-  ...Object.values(ErrorCode), "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST",
+  ...Object.values(ErrorCode), "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST",
   "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
 ]);
 
@@ -115,7 +116,7 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 
 async function handleGraphQL(
   apollo: ApolloServer<Context>, req: http.IncomingMessage, res: http.ServerResponse, url: URL,
-  makeContext: () => Context,
+  makeContext: (req: http.IncomingMessage) => Context,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -138,7 +139,7 @@ async function handleGraphQL(
   }
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-    context: async () => makeContext(),
+    context: async () => makeContext(req),
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -153,7 +154,12 @@ async function handleGraphQL(
 export async function startServer(db: Database, cfg: ServerConfig): Promise<RunningServer> {
   const apollo = await createApolloServer(cfg);
   let last: Context | undefined;
-  const makeContext = () => (last = createContext(db, cfg.queryTimeoutMs));
+  const keys = new ApiKeys(cfg.apiKeys);
+  const makeContext = (req: http.IncomingMessage) => {
+    const caller = keys.callerFor(req.headers.authorization);
+    if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
+    return (last = createContext(db, cfg.queryTimeoutMs, caller));
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");

@@ -1,0 +1,158 @@
+/**
+ * The Cypher of the write side. Every public method is one write transaction (executeWrite): it
+ * lands whole or not at all; a failed check inside it rolls everything back.
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import { runRows, type Database, type Params, type Row } from "../../db/database.js";
+import { ErrorCode, userError } from "../../graphql/errors.js";
+import { writeValidRecords, validateNode, validateRelationship, type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord } from "../../ingest/graph-writer.js";
+import { NODE_TYPES, RELATIONSHIP_TYPES, nodeTypeOfId, type RelationshipType } from "../model.js";
+
+type Run = (cypher: string, params?: Params) => Promise<Row[]>;
+
+const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(tx, cypher, params);
+
+function keyLabelOf(id: string): string {
+  const type = nodeTypeOfId(id);
+  if (!type) throw userError(`"${id}" is not an id`, ErrorCode.BAD_USER_INPUT);
+  return NODE_TYPES[type].key;
+}
+
+export class EditingRepository {
+  constructor(private readonly db: Database, private readonly timeoutMs: number) {}
+
+  private transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+    return this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6 });
+  }
+
+  async upsertSource(source: SourceRecord): Promise<boolean> {
+    return this.transaction(async (run) => {
+      const [row] = await run("OPTIONAL MATCH (s:Source {id: $id}) WITH s IS NULL AS created MERGE (s:Source {id: $id}) SET s += $props RETURN created",
+        { id: source.id, props: Object.fromEntries(Object.entries(source).filter(([k, v]) => k !== "id" && v !== undefined)) });
+      return Boolean(row?.created);
+    });
+  }
+
+  /** Writes records after checking that their sources exist; returns whether `id` was created. */
+  async write(id: string, nodes: NodeRecord[], relationships: RelationshipRecord[]): Promise<boolean> {
+    for (const node of nodes) {
+      const reason = validateNode(node);
+      if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
+    }
+    for (const rel of relationships) {
+      const reason = validateRelationship(rel);
+      if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
+    }
+    return this.transaction(async (run) => {
+      const cited = [...new Set([...nodes, ...relationships].flatMap((r) => r.sources.map((s) => s.source)))];
+      const [found] = await run("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN collect(s.id) AS ids", { ids: cited });
+      const missing = cited.filter((s) => !(found?.ids as string[]).includes(s));
+      if (missing.length) throw userError(`no source ${missing.join(", ")}: create it with upsertSource first`, ErrorCode.REFERENCE_NOT_FOUND, { reference: missing[0] });
+      const existed = await this.exists(run, id);
+      const rejected: Rejection[] = [];
+      await writeValidRecords(run, { sources: [], nodes, relationships }, 1000, rejected);
+      if (rejected.length) throw userError(rejected.map((r) => r.reason).join("; "), ErrorCode.REFERENCE_NOT_FOUND);
+      return !existed;
+    });
+  }
+
+  private async exists(run: Run, id: string): Promise<boolean> {
+    const type = nodeTypeOfId(id);
+    if (!type) return false;
+    const [row] = await run(`OPTIONAL MATCH (n:${NODE_TYPES[type].key} {id: $id}) RETURN n IS NOT NULL AS exists`, { id });
+    return Boolean(row?.exists);
+  }
+
+  async relationshipExists(type: RelationshipType, from: string, to: string, keys: Record<string, unknown>): Promise<boolean> {
+    const keyMap = Object.keys(keys).map((k) => `${k}: $keys.${k}`).join(", ");
+    const rows = await this.db.read(
+      `MATCH (:${keyLabelOf(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(:${keyLabelOf(to)} {id: $to}) RETURN count(r) AS n`,
+      { from, to, keys });
+    return Number(rows[0]?.n) > 0;
+  }
+
+  async removeRelationship(type: RelationshipType, from: string, to: string, keys: Record<string, unknown>): Promise<number> {
+    return this.transaction(async (run) => {
+      const keyMap = Object.keys(keys).map((k) => `${k}: $keys.${k}`).join(", ");
+      const [row] = await run(
+        `MATCH (a:${keyLabelOf(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(b:${keyLabelOf(to)} {id: $to})
+         DELETE r RETURN count(*) AS n`, { from, to, keys });
+      if (type === "PARTICIPATES_IN") await refreshCount(run, [to]);
+      return Number(row?.n ?? 0);
+    });
+  }
+
+  /** Deletes an entity and its relationships (and a project's funding flows); says what it removed. */
+  async deleteEntity(id: string): Promise<{ relationships: { type: string; count: number }[]; fundingFlows: number } | null> {
+    const label = keyLabelOf(id);
+    return this.transaction(async (run) => {
+      const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() RETURN type(r) AS type, count(r) AS count ORDER BY type`, { id });
+      const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
+      if (!exists?.found) return null;
+      const projects = await run(`MATCH (n:${label} {id: $id})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids`, { id });
+      const [funding] = await run(`
+        OPTIONAL MATCH (n:${label} {id: $id})
+        OPTIONAL MATCH (n)<-[:FUNDS]-(f:Funding)
+        WITH collect(f) AS flows
+        FOREACH (f IN flows | DETACH DELETE f)
+        RETURN size(flows) AS n`, { id });
+      await run(`MATCH (n:${label} {id: $id}) DETACH DELETE n`, { id });
+      await refreshCount(run, (projects[0]?.ids as string[]) ?? []);
+      return { relationships: rels.map((r) => ({ type: String(r.type), count: Number(r.count) })), fundingFlows: Number(funding?.n ?? 0) };
+    });
+  }
+
+  /**
+   * Moves every relationship of `removeId` to `keepId` (merging with equal ones, provenance kept),
+   * adds the removed entity's names as aliases, and deletes it. Both must be of the same kind.
+   */
+  async merge(keepId: string, removeId: string): Promise<{ relationships: { type: string; count: number }[] }> {
+    const label = keyLabelOf(keepId);
+    if (keyLabelOf(removeId) !== label) throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
+    if (keepId === removeId) throw userError("cannot merge an entity into itself");
+    return this.transaction(async (run) => {
+      const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,
+        { keep: keepId, remove: removeId });
+      if (!both?.keep || !both?.remove) throw userError(`no entity ${!both?.keep ? keepId : removeId}`, ErrorCode.NOT_FOUND);
+      const moved: { type: string; count: number }[] = [];
+      for (const [type, spec] of Object.entries(RELATIONSHIP_TYPES)) {
+        const keyMap = spec.keys.map((k) => `${k}: x.${k}`).join(", ");
+        const mergeInto = (pattern: string, outgoing: boolean) => `
+          MATCH (k:${label} {id: $keep}), ${pattern}
+          WHERE o <> k
+          ${outgoing ? `MERGE (k)-[y:${type}${keyMap ? ` {${keyMap}}` : ""}]->(o)` : `MERGE (o)-[y:${type}${keyMap ? ` {${keyMap}}` : ""}]->(k)`}
+          WITH x, y, coalesce(y.sourceIds, []) AS ys, coalesce(y.quotes, []) AS yq, properties(x) AS px
+          SET y += px
+          SET y.sourceIds = ys + [i IN range(0, size(px.sourceIds) - 1) WHERE NOT px.sourceIds[i] IN ys | px.sourceIds[i]],
+              y.quotes = yq + [i IN range(0, size(px.sourceIds) - 1) WHERE NOT px.sourceIds[i] IN ys | px.quotes[i]]
+          DELETE x
+          RETURN count(*) AS n`;
+        let count = 0;
+        for (const outgoing of [true, false]) {
+          const pattern = outgoing ? `(r:${label} {id: $remove})-[x:${type}]->(o)` : `(r:${label} {id: $remove})<-[x:${type}]-(o)`;
+          const [row] = await run(mergeInto(pattern, outgoing), { keep: keepId, remove: removeId });
+          count += Number(row?.n ?? 0);
+        }
+        if (count) moved.push({ type, count });
+      }
+      await run(`
+        MATCH (k:${label} {id: $keep}), (r:${label} {id: $remove})
+        WITH k, r, [n IN [r.name] + coalesce(r.aliases, []) WHERE n IS NOT NULL AND n <> k.name AND NOT n IN coalesce(k.aliases, [])] AS names
+        SET k.aliases = coalesce(k.aliases, []) + names,
+            k.acronyms = coalesce(k.acronyms, []) + [a IN coalesce(r.acronyms, []) WHERE NOT a IN coalesce(k.acronyms, [])],
+            k.names = k.names + ' | ' + coalesce(r.names, ''),
+            k.sourceIds = coalesce(k.sourceIds, []) + coalesce(r.sourceIds, []),
+            k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])
+        DETACH DELETE r`, { keep: keepId, remove: removeId });
+      const [projects] = await run(`MATCH (k:${label} {id: $keep})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids`, { keep: keepId });
+      await refreshCount(run, (projects?.ids as string[]) ?? []);
+      return { relationships: moved };
+    });
+  }
+}
+
+async function refreshCount(run: Run, projectIds: string[]): Promise<void> {
+  if (!projectIds.length) return;
+  await run(`UNWIND $ids AS id MATCH (p:Project {id: id})
+    SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a }`, { ids: projectIds });
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../src/graphql/server.js";
+import { startTestServer } from "../support/api.js";
+import { graphCounts, testDatabase } from "../support/db.js";
+import { resetToSeed } from "../support/reset.js";
+
+const KEYS = { reader: "reader-key-0123456789", editor: "editor-key-0123456789", admin: "admin-key-01234567890" };
+const db = testDatabase();
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startTestServer(db, { apiKeys: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(",") });
+});
+afterAll(async () => {
+  await server.close();
+  await resetToSeed(db);
+  await db.close();
+});
+
+async function as(who: keyof typeof KEYS | "anonymous" | "wrong", query: string, variables?: Record<string, unknown>) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (who === "wrong") headers.authorization = "Bearer not-a-key-of-ours";
+  else if (who !== "anonymous") headers.authorization = `Bearer ${KEYS[who]}`;
+  const res = await fetch(`${server.url}graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  return { status: res.status, ...(await res.json()) } as { status: number; data?: any; errors?: { message: string; extensions: any }[] };
+}
+
+const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
+const EVERY_WRITE = [
+  `mutation { upsertSource(input: { kind: "document", title: "A report" }) { id } }`,
+  `mutation { upsertActor(input: { kind: AGENCY, name: "Fiscalía de Test", ${CITE} }) { id } }`,
+  `mutation { upsertProject(input: { name: "Test program", kind: "training-program", ${CITE} }) { id } }`,
+  `mutation { upsertEvent(input: { name: "Test conference", kind: "conference", ${CITE} }) { id } }`,
+  `mutation { upsertTheme(input: { name: "Test theme", ${CITE} }) { id } }`,
+  `mutation { addParticipation(input: { actor: "UNODC", project: "project:dmi-open-drug-markets", role: "partner", ${CITE} }) { id } }`,
+  `mutation { removeParticipation(actor: "UNODC", project: "project:cybercrime-conferences", role: "co-organizer") }`,
+  `mutation { addRelationship(input: { type: MEMBER_OF, from: "agency:mpf-caba", to: "organization:iap", ${CITE} }) { id } }`,
+  `mutation { removeRelationship(type: BASED_IN, from: "agency:mpf-caba", to: "AR") }`,
+  `mutation { recordFunding(input: { funder: "IDB", project: "project:dmi-open-drug-markets", amount: "10", currency: "USD", ${CITE} }) { id } }`,
+  `mutation { deleteEntity(id: "organization:unodc") { id } }`,
+  `mutation { mergeEntities(keep: "organization:undp", remove: "organization:unodc") { id } }`,
+  `mutation { importData(format: JSON, content: "{}") { records } }`,
+];
+
+describe("roles", () => {
+  it("refuses every write without a key (UNAUTHENTICATED) and with a reader key (FORBIDDEN), changing nothing", async () => {
+    const before = await graphCounts(db);
+    for (const mutation of EVERY_WRITE) {
+      const anonymous = await as("anonymous", mutation);
+      expect(anonymous.errors?.[0]?.extensions.code, mutation).toBe("UNAUTHENTICATED");
+      const reader = await as("reader", mutation);
+      expect(reader.errors?.[0]?.extensions.code, mutation).toBe("FORBIDDEN");
+    }
+    expect(await graphCounts(db)).toEqual(before);
+  });
+
+  it("refuses a wrong key with 401, and deletes, merges and imports without the admin role", async () => {
+    const wrong = await as("wrong", `{ themes { id } }`);
+    expect(wrong.status).toBe(401);
+    expect(wrong.errors![0]!.extensions.code).toBe("UNAUTHENTICATED");
+    for (const mutation of EVERY_WRITE.slice(-3)) {
+      const editor = await as("editor", mutation);
+      expect(editor.errors?.[0]?.extensions.code, mutation).toBe("FORBIDDEN");
+      expect(editor.errors?.[0]?.message).toContain("admin role");
+    }
+  });
+
+  it("can require a key for reads", async () => {
+    const closed = await startTestServer(db, { apiKeys: `reader:${KEYS.reader}`, readAccess: "key" });
+    try {
+      const anonymous = await fetch(`${closed.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ themes { id } }" }) });
+      expect(anonymous.status).toBe(401);
+      const reader = await fetch(`${closed.url}graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.reader}` }, body: JSON.stringify({ query: "{ themes { id } }" }) });
+      expect((await reader.json()).data.themes).toHaveLength(7);
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
+describe("writes", () => {
+  const upsertPeru = `mutation($input: ActorInput!) { upsertActor(input: $input) { id created } }`;
+  const peru = {
+    kind: "AGENCY", name: "Public Prosecution Service of Peru", officialName: "Ministerio Público - Fiscalía de la Nación",
+    acronyms: ["MPFN"], jurisdiction: "national", basedIn: ["Perú"],
+    citation: { source: "source:coopgraph-enrichment", quote: "Peru's prosecution service is the Ministerio Público - Fiscalía de la Nación." },
+  };
+
+  it("creates an actor with its source, idempotently, and finds it by its Spanish name", async () => {
+    const first = await as("editor", upsertPeru, { input: peru });
+    expect(first.data.upsertActor).toEqual({ id: "agency:public-prosecution-service-of-peru", created: true });
+    const counts = await graphCounts(db);
+    const again = await as("editor", upsertPeru, { input: peru });
+    expect(again.data.upsertActor.created).toBe(false);
+    expect(await graphCounts(db)).toEqual(counts);
+    const found = await as("anonymous", `{ actor(reference: "ministerio publico fiscalia de la nacion") { id basedIn { code } sources { quote source { id } } } }`);
+    expect(found.data.actor).toMatchObject({ id: "agency:public-prosecution-service-of-peru", basedIn: [{ code: "PE" }] });
+    expect(found.data.actor.sources[0].quote).toContain("Fiscalía de la Nación");
+  });
+
+  it("updates only the fields given", async () => {
+    await as("editor", upsertPeru, { input: { kind: "AGENCY", id: "agency:public-prosecution-service-of-peru", name: "Public Prosecution Service of Peru", jurisdictionArea: "Peru", citation: peru.citation } });
+    const [row] = await db.read("MATCH (a:Actor {id: 'agency:public-prosecution-service-of-peru'}) RETURN a.jurisdictionArea AS area, a.officialName AS official, a.acronyms AS acronyms");
+    expect(row).toEqual({ area: "Peru", official: "Ministerio Público - Fiscalía de la Nación", acronyms: ["MPFN"] });
+  });
+
+  it("validates inputs and names the field", async () => {
+    const cases: [string, string][] = [
+      [`mutation { recordFunding(input: { funder: "IDB", project: "DMI", amount: "-5", currency: "USD", ${CITE} }) { id } }`, "amount"],
+      [`mutation { recordFunding(input: { funder: "IDB", project: "DMI", amount: "5", currency: "XYZ", ${CITE} }) { id } }`, "currency"],
+      [`mutation { recordFunding(input: { funder: "IDB", project: "DMI", amount: "5", ${CITE} }) { id } }`, "currency"],
+      [`mutation { upsertProject(input: { name: "X", kind: "k", startDate: "2021-02-30", ${CITE} }) { id } }`, "startDate"],
+      [`mutation { upsertProject(input: { name: "X", kind: "k", startYear: 2021, endYear: 2019, ${CITE} }) { id } }`, "endYear"],
+      [`mutation { upsertActor(input: { kind: AGENCY, name: "  ", ${CITE} }) { id } }`, "name"],
+      [`mutation { upsertActor(input: { kind: AGENCY, name: "X", jurisdiction: "federal", ${CITE} }) { id } }`, "jurisdiction"],
+      [`mutation { addParticipation(input: { actor: "IDB", project: "DMI", role: "sponsor", ${CITE} }) { id } }`, "role"],
+      [`mutation { upsertTheme(input: { name: "X", citation: { source: "source:coopgraph-enrichment", quote: "" } }) { id } }`, "citation.quote"],
+    ];
+    const before = await graphCounts(db);
+    for (const [mutation, field] of cases) {
+      const res = await as("editor", mutation);
+      expect(res.errors?.[0]?.extensions, mutation).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
+    expect(await graphCounts(db)).toEqual(before);
+  });
+
+  it("lands whole or not at all: an unknown source or country writes nothing", async () => {
+    const before = await graphCounts(db);
+    const noSource = await as("editor", upsertPeru, { input: { ...peru, name: "Another agency", citation: { source: "source:nowhere", quote: "q" } } });
+    expect(noSource.errors![0]!.extensions.code).toBe("REFERENCE_NOT_FOUND");
+    const noCountry = await as("editor", upsertPeru, { input: { ...peru, name: "Another agency", basedIn: ["Atlantis"] } });
+    expect(noCountry.errors![0]!.extensions).toMatchObject({ code: "REFERENCE_NOT_FOUND", reference: "Atlantis" });
+    expect(await graphCounts(db)).toEqual(before);
+  });
+
+  it("records funding with an exact amount, or none when unknown, and the funders filter finds it", async () => {
+    const known = await as("editor", `mutation { recordFunding(input: { funder: "BID", project: "DMI project on open drug markets", amount: "250000.50", currency: "usd", date: "2021-03-01", ${CITE} }) { id created } }`);
+    expect(known.data.recordFunding.created).toBe(true);
+    const unknown = await as("editor", `mutation { recordFunding(input: { funder: "PNUD", project: "project:victim-satisfaction-evaluation", ${CITE} }) { id } }`);
+    expect(unknown.errors).toBeUndefined();
+    const res = await as("anonymous", `{ projects(filter: { funders: ["IDB", "UNDP"] }) { edges { node { id funding { amount currency date } funders { id } } } } }`);
+    const byId = Object.fromEntries(res.data.projects.edges.map((e: any) => [e.node.id, e.node]));
+    expect(byId["project:dmi-open-drug-markets"].funding).toEqual([{ amount: "250000.5", currency: "USD", date: "2021-03-01" }]);
+    expect(byId["project:victim-satisfaction-evaluation"].funding).toEqual([{ amount: null, currency: null, date: null }]);
+  });
+
+  it("adds and removes participations and keeps participant counts exact", async () => {
+    const add = await as("editor", `mutation { addParticipation(input: { actor: "agency:public-prosecution-service-of-peru", project: "Cybercrime Conferences", role: "partner", ${CITE} }) { created } }`);
+    expect(add.data.addParticipation.created).toBe(true);
+    const [count] = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.participantCount AS n");
+    expect(count!.n).toBe(6);
+    const removed = await as("editor", `mutation { removeParticipation(actor: "agency:public-prosecution-service-of-peru", project: "Cybercrime Conferences", role: "partner") }`);
+    expect(removed.data.removeParticipation).toBe(true);
+    const [after] = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.participantCount AS n");
+    expect(after!.n).toBe(5);
+  });
+
+  it("merges a duplicate into the entity to keep (admin)", async () => {
+    await as("editor", `mutation { upsertActor(input: { kind: ORGANIZATION, id: "organization:un-office-drugs-crime", name: "UN Office on Drugs and Crime", ${CITE} }) { id } }`);
+    await as("editor", `mutation { addParticipation(input: { actor: "organization:un-office-drugs-crime", project: "project:dmi-open-drug-markets", role: "partner", ${CITE} }) { id } }`);
+    const merged = await as("admin", `mutation { mergeEntities(keep: "organization:unodc", remove: "organization:un-office-drugs-crime") { id relationships { type count } } }`);
+    expect(merged.data.mergeEntities).toEqual({ id: "organization:unodc", relationships: [{ type: "PARTICIPATES_IN", count: 1 }] });
+    const [row] = await db.read(`MATCH (o:Organization {id: 'organization:unodc'}) RETURN o.aliases AS aliases, [(o)-[r:PARTICIPATES_IN]->(p) | p.id + ' ' + r.role] AS projects,
+      EXISTS { MATCH (:Actor {id: 'organization:un-office-drugs-crime'}) } AS duplicateLeft`);
+    expect(row!.aliases).toContain("UN Office on Drugs and Crime");
+    expect((row!.projects as string[]).sort()).toEqual(["project:cybercrime-conferences co-organizer", "project:dmi-open-drug-markets partner"]);
+    expect(row!.duplicateLeft).toBe(false);
+  });
+
+  it("deletes an entity and says what it removed (admin)", async () => {
+    const res = await as("admin", `mutation { deleteEntity(id: "agency:public-prosecution-service-of-peru") { id relationships { type count } fundingFlows } }`);
+    expect(res.data.deleteEntity).toEqual({ id: "agency:public-prosecution-service-of-peru", relationships: [{ type: "BASED_IN", count: 1 }], fundingFlows: 0 });
+    const again = await as("admin", `mutation { deleteEntity(id: "agency:public-prosecution-service-of-peru") { id } }`);
+    expect(again.errors![0]!.extensions.code).toBe("NOT_FOUND");
+  });
+
+  it("imports through an admin mutation, with the same pipeline and report", async () => {
+    const doc = {
+      nodes: [{ id: "theme:anti-corruption", type: "Theme", name: "Anti-corruption", nameEs: "Anticorrupción", sources: [{ source: "source:coopgraph-enrichment", quote: "test" }] },
+        { id: "theme:broken", type: "Theme", sources: [] }],
+    };
+    const res = await as("admin", `mutation($c: String!) { importData(format: JSON, content: $c, fileName: "themes.json") { records created unchanged rejected { position reason } } }`, { c: JSON.stringify(doc) });
+    expect(res.data.importData).toEqual({ records: 2, created: 2, unchanged: 0, rejected: [{ position: "themes.json nodes[1] (theme:broken)", reason: "a name is required" }] });
+    const found = await as("anonymous", `{ search(text: "anticorrupcion", kinds: [THEME]) { item { ... on Theme { id } } } }`);
+    expect(found.data.search[0].item.id).toBe("theme:anti-corruption");
+  });
+});
