@@ -22,7 +22,8 @@ async function as(who: keyof typeof KEYS | "anonymous" | "wrong", query: string,
   if (who === "wrong") headers.authorization = "Bearer not-a-key-of-ours";
   else if (who !== "anonymous") headers.authorization = `Bearer ${KEYS[who]}`;
   const res = await fetch(`${server.url}graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, ...(await res.json()) } as { status: number; data?: any; errors?: { message: string; extensions: any }[] };
+  const body = (await res.json()) as { data?: any; errors?: { message: string; extensions: any }[] };
+  return { status: res.status, ...body };
 }
 
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
@@ -71,7 +72,7 @@ describe("roles", () => {
       const anonymous = await fetch(`${closed.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ themes { id } }" }) });
       expect(anonymous.status).toBe(401);
       const reader = await fetch(`${closed.url}graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.reader}` }, body: JSON.stringify({ query: "{ themes { id } }" }) });
-      expect((await reader.json()).data.themes).toHaveLength(7);
+      expect(((await reader.json()) as any).data.themes).toHaveLength(7);
     } finally {
       await closed.close();
     }
