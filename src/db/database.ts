@@ -66,6 +66,27 @@ export class Database {
     }
   }
 
+  /**
+   * Streams a read's records one at a time (the driver fetches them in batches as they are
+   * consumed), so that an export never holds a whole result in memory.
+   */
+  async stream(cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions = {}): Promise<number> {
+    this.count(cypher, opts);
+    const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500 });
+    try {
+      return await session.executeRead(async (tx) => {
+        let n = 0;
+        for await (const record of tx.run(cypher, toCypherParams(params) as Params)) {
+          await onRow(record.toObject() as Row);
+          n += 1;
+        }
+        return n;
+      }, this.txConfig(opts));
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Schema statements (constraints, indexes) run in auto-commit transactions. */
   async runSchema(cypher: string): Promise<void> {
     this.count(cypher, {});

@@ -19,6 +19,8 @@ import { databaseError } from "./errors.js";
 import type { Caller } from "../auth/roles.js";
 
 export interface Repositories {
+  /** Runs a read for modules without loaders of their own (analytics): counted, under the time limit. */
+  run: QueryRunner;
   entities: EntityRepository;
   actors: ActorRepository;
   projects: ProjectRepository;
@@ -51,6 +53,7 @@ export function createRepositories(db: Database, opts: { timeoutMs: number; coun
   };
   const loaders = new LoaderCache();
   return {
+    run,
     entities: new EntityRepository(run),
     actors: new ActorRepository(run, loaders),
     projects: new ProjectRepository(run, loaders),

@@ -14,6 +14,7 @@ import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { GraphQLFormattedError } from "graphql";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
+import { parseExportRequest, prepareExport } from "../export/export-request.js";
 import { playgroundAsset, playgroundHtml } from "../playground/playground.js";
 import { ApiKeys, requireRole } from "../auth/roles.js";
 import { createContext, type Context } from "./context.js";
@@ -175,6 +176,7 @@ export async function startServer(db: Database, cfg: ServerConfig): Promise<Runn
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "method not allowed", { allow: "GET" });
       if (url.pathname === "/") return send(res, 200, "text/html; charset=utf-8", playgroundHtml("/graphql"));
       if (url.pathname === "/health") return health(db, res);
+      if (url.pathname === "/export") return exportNetwork(db, cfg, keys, req, res, url);
       const asset = playgroundAsset(url.pathname);
       if (asset) return send(res, 200, asset.type, asset.body, { "cache-control": "public, max-age=86400" });
       return send(res, 404, "text/plain", "not found: GraphQL is at /graphql, the playground at /");
@@ -201,6 +203,28 @@ export async function startServer(db: Database, cfg: ServerConfig): Promise<Runn
       await apollo.stop();
     },
   };
+}
+
+/** GET /export?format=graphml|gexf|csv-nodes|csv-edges&mode=bipartite|actors&involving=UNODC&theme=... */
+async function exportNetwork(db: Database, cfg: ServerConfig, keys: ApiKeys, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+  try {
+    const caller = keys.callerFor(req.headers.authorization);
+    if (cfg.readAccess === "key") requireRole(caller, "reader", "exporting");
+    const prepared = await prepareExport(db, parseExportRequest(url.searchParams), cfg.queryTimeoutMs);
+    res.writeHead(200, { "content-type": prepared.contentType });
+    await prepared.write(res);
+    res.end();
+  } catch (err) {
+    if (res.headersSent) {
+      res.destroy(err as Error);
+      return;
+    }
+    const e = err as { message: string; extensions?: { code?: string; http?: { status?: number } } };
+    const code = e.extensions?.code ?? "INTERNAL_SERVER_ERROR";
+    const status = e.extensions?.http?.status ?? (code === "INTERNAL_SERVER_ERROR" ? 500 : 400);
+    const message = code === "INTERNAL_SERVER_ERROR" && cfg.production ? "Internal server error" : e.message;
+    send(res, status, "application/json", JSON.stringify({ errors: [{ message, extensions: { ...e.extensions, http: undefined, code } }] }));
+  }
 }
 
 async function health(db: Database, res: http.ServerResponse): Promise<void> {

@@ -76,13 +76,14 @@ function startingPoint(entity: ResolvedEntity | undefined, param: string): strin
 /** Actors are the most selective starting points, then themes, then places. */
 const SELECTIVITY: Record<string, number> = { Agency: 0, Organization: 1, Person: 0, Group: 0, Theme: 2, Country: 3, Region: 4 };
 
-interface BuiltQuery {
+export interface BuiltQuery {
   match: string;
   where: string[];
   params: Params;
 }
 
-function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
+/** The MATCH and WHERE that select the projects of a filter; analytics and exports reuse it. */
+export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
   const params: Params = { roles: filter.roles };
   const where: string[] = [];
   const all = [...filter.involvingAll].sort((a, b) => (SELECTIVITY[a.type] ?? 5) - (SELECTIVITY[b.type] ?? 5));

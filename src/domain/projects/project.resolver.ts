@@ -1,49 +1,17 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
-import { userError } from "../../graphql/errors.js";
 import { decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
 import { Participation } from "../actors/actor.types.js";
 import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";
 import { Funding } from "../funding/funding.types.js";
 import { Country, Region } from "../places/place.types.js";
-import { ACTOR_TYPES, THEME_TYPES, type ResolvedEntity } from "../references/reference.repository.js";
 import type { EntityRow } from "../shared/rows.js";
 import { Theme } from "../themes/theme.types.js";
-import type { Repositories } from "../../graphql/context.js";
-import type { ResolvedProjectFilter } from "./project.repository.js";
+import { resolveFilter } from "./project-filter.js";
 import {
   Project, ProjectConnection, ProjectFilter, ProjectSort, ProjectSortField, RelatedProject, SortDirection,
 } from "./project.types.js";
-
-const COUNTRY = new Set(["Country"] as const);
-const REGION = new Set(["Region"] as const);
-
-async function resolveFilter(repos: Repositories, filter: ProjectFilter | null): Promise<{ resolved: ResolvedProjectFilter; references: ResolvedEntity[] }> {
-  const f = filter ?? {};
-  if (f.activeFrom != null && f.activeTo != null && f.activeFrom > f.activeTo) {
-    throw userError(`activeFrom (${f.activeFrom}) is after activeTo (${f.activeTo})`);
-  }
-  const refs = repos.references;
-  const [all, any, themes, countries, regions, funders] = await Promise.all([
-    refs.resolveAll(f.involvingAll ?? []),
-    refs.resolveAll(f.involvingAny ?? []),
-    refs.resolveAll(f.themes ?? [], THEME_TYPES),
-    refs.resolveAll(f.countries ?? [], COUNTRY),
-    refs.resolveAll(f.regions ?? [], REGION),
-    refs.resolveAll(f.funders ?? [], ACTOR_TYPES),
-  ]);
-  return {
-    resolved: {
-      involvingAll: all, involvingAny: any,
-      themeIds: themes.map((t) => t.id), kinds: f.kinds ?? [],
-      countryIds: countries.map((c) => c.id), regionIds: regions.map((r) => r.id), funderIds: funders.map((a) => a.id),
-      roles: f.roles?.length ? f.roles : null,
-      activeFrom: f.activeFrom ?? null, activeTo: f.activeTo ?? null,
-    },
-    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders],
-  };
-}
 
 @Resolver(() => Project)
 export class ProjectResolver {

@@ -1,0 +1,229 @@
+/**
+ * Network questions over the cooperation graph. Every traversal starts from an index seek on the
+ * entities the caller names, has hop and size caps, and runs under the request's transaction
+ * timeout; going over a cap is a LIMIT_EXCEEDED error that names the limit.
+ */
+import { ErrorCode, userError } from "../../graphql/errors.js";
+import { sumDecimals } from "../../ingest/decimal.js";
+import { NODE_TYPES, RELATIONSHIP_TYPES, nodeTypeOfId, type RelationshipType } from "../model.js";
+import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
+import type { QueryRunner } from "../shared/query-runner.js";
+import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { FundingDimension, MatrixLevel } from "./analytics.types.js";
+
+export const LIMITS = {
+  maxHops: 10,
+  defaultHops: 6,
+  maxNeighborhoodHops: 3,
+  maxNeighborhoodNodes: 500,
+  maxPaths: 25,
+  maxPartners: 100,
+  maxCentralityEdges: 2_000_000,
+  maxGroups: 5000,
+} as const;
+
+/** Relationships that mean two actors worked together; places, themes and sessions only mean they are alike. */
+export const COOPERATION_TYPES: RelationshipType[] = [
+  "PARTICIPATES_IN", "MEMBER_OF", "HOLDS_POSITION", "SPOKE_AT", "TOOK_PART_IN", "ORGANIZED", "FUNDED", "FUNDS", "RECEIVED_BY", "PART_OF", "RELATED_TO",
+];
+
+export function limitExceeded(what: string, limit: number): Error {
+  return userError(`${what} is over the limit of ${limit}`, ErrorCode.LIMIT_EXCEEDED, { limit });
+}
+
+function keyLabel(id: string): string {
+  const type = nodeTypeOfId(id);
+  if (!type) throw userError(`"${id}" is not an id`);
+  return NODE_TYPES[type].key;
+}
+
+function relationshipTypes(types: string[] | null | undefined): string {
+  const chosen = types?.length ? types : COOPERATION_TYPES;
+  for (const t of chosen) if (!Object.hasOwn(RELATIONSHIP_TYPES, t)) throw userError(`"${t}" is not a relationship type; use one of ${Object.keys(RELATIONSHIP_TYPES).join(", ")}`);
+  return chosen.join("|");
+}
+
+const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: [l IN labels(${n}) WHERE l <> 'Actor'][0] }`;
+
+export interface PartnerRow { actor: EntityRow; sharedProjects: number; firstYear: number | null; lastYear: number | null; projectIds: string[] }
+
+export interface PartnerQuery {
+  actorId: string;
+  themeIds: string[] | null;
+  roles: string[] | null;
+  activeFrom: number | null;
+  activeTo: number | null;
+  first: number;
+}
+
+const SHARED_PROJECT = `
+  WHERE b <> a
+    AND ($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
+    AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
+    AND ($activeFrom IS NULL OR coalesce(p.endYear, p.startYear) >= $activeFrom)
+    AND ($activeTo IS NULL OR p.startYear <= $activeTo)`;
+
+export class AnalyticsRepository {
+  constructor(private readonly run: QueryRunner) {}
+
+  async partners(q: PartnerQuery): Promise<PartnerRow[]> {
+    const rows = await this.run(`
+      MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
+      ${SHARED_PROJECT}
+      WITH b, collect(DISTINCT p) AS projects
+      WITH b, projects, [x IN projects WHERE x.startYear IS NOT NULL | x.startYear] AS starts,
+           [x IN projects WHERE x.startYear IS NOT NULL | coalesce(x.endYear, x.startYear)] AS ends
+      RETURN ${ENTITY("b")} AS actor, size(projects) AS sharedProjects,
+             reduce(m = null, y IN starts | CASE WHEN m IS NULL OR y < m THEN y ELSE m END) AS firstYear,
+             reduce(m = null, y IN ends | CASE WHEN m IS NULL OR y > m THEN y ELSE m END) AS lastYear,
+             [x IN projects | x.id][0..20] AS projectIds
+      ORDER BY sharedProjects DESC, b.nameKey LIMIT $first`, { ...q });
+    return rows as unknown as PartnerRow[];
+  }
+
+  /** Partners of partners, with the direct partners in between (the 50 strongest are expanded). */
+  async indirectPartners(q: PartnerQuery): Promise<{ actor: EntityRow; via: EntityRow[]; weight: number }[]> {
+    const rows = await this.run(`
+      MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
+      ${SHARED_PROJECT}
+      WITH a, b, count(DISTINCT p) AS w1 ORDER BY w1 DESC LIMIT 50
+      MATCH (b)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(c:Actor)
+      WHERE c <> a AND c <> b AND NOT EXISTS { MATCH (a)-[:PARTICIPATES_IN]->(:Project)<-[:PARTICIPATES_IN]-(c) }
+        AND ($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
+        AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
+        AND ($activeFrom IS NULL OR coalesce(p.endYear, p.startYear) >= $activeFrom)
+        AND ($activeTo IS NULL OR p.startYear <= $activeTo)
+      WITH c, b, w1, count(DISTINCT p) AS w2
+      WITH c, b, CASE WHEN w1 < w2 THEN w1 ELSE w2 END AS strength ORDER BY strength DESC, b.nameKey
+      WITH c, collect(${ENTITY("b")})[0..10] AS via, max(strength) AS weight
+      RETURN ${ENTITY("c")} AS actor, via, weight ORDER BY weight DESC, c.nameKey LIMIT $first`, { ...q });
+    return rows as unknown as { actor: EntityRow; via: EntityRow[]; weight: number }[];
+  }
+
+  async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null }) {
+    if (!Number.isInteger(opts.maxHops) || opts.maxHops < 1 || opts.maxHops > LIMITS.maxHops) throw limitExceeded(`maxHops ${opts.maxHops}`, LIMITS.maxHops);
+    // Path length cannot be a parameter in Cypher: maxHops is a checked integer, types come from the model.
+    const rows = await this.run(`
+      MATCH (a:${keyLabel(fromId)} {id: $from}), (b:${keyLabel(toId)} {id: $to})
+      MATCH path = ${opts.all ? "allShortestPaths" : "shortestPath"}((a)-[:${relationshipTypes(opts.types)}*..${opts.maxHops}]-(b))
+      WITH path LIMIT ${LIMITS.maxPaths}
+      RETURN [n IN nodes(path) | ${NODE("n")}] AS nodes,
+             [r IN relationships(path) | { type: type(r), role: r.role, start: startNode(r).id, sourceIds: r.sourceIds, quotes: r.quotes }] AS rels`,
+    { from: fromId, to: toId });
+    return rows as unknown as { nodes: { id: string; label: string; kind: string }[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }[];
+  }
+
+  async neighborhood(centerId: string, opts: { hops: number; maxNodes: number; types: string[] | null }) {
+    if (opts.hops < 1 || opts.hops > LIMITS.maxNeighborhoodHops) throw limitExceeded(`hops ${opts.hops}`, LIMITS.maxNeighborhoodHops);
+    if (opts.maxNodes < 1 || opts.maxNodes > LIMITS.maxNeighborhoodNodes) throw limitExceeded(`maxNodes ${opts.maxNodes}`, LIMITS.maxNeighborhoodNodes);
+    const types = relationshipTypes(opts.types);
+    const [row] = await this.run(`
+      MATCH (c:${keyLabel(centerId)} {id: $center})
+      CALL (c) {
+        MATCH path = (c)-[:${types}*1..${opts.hops}]-(n)
+        WITH n, min(length(path)) AS distance ORDER BY distance, n.id LIMIT $limit
+        RETURN collect(n) AS found
+      }
+      WITH [c] + [n IN found WHERE n <> c] AS all
+      WITH all[0..$maxNodes] AS kept, size(all) > $maxNodes AS truncated
+      UNWIND kept AS x
+      OPTIONAL MATCH (x)-[r:${types}]->(y) WHERE y IN kept
+      WITH kept, truncated, collect(DISTINCT r) AS rels
+      RETURN [n IN kept | ${NODE("n")}] AS nodes,
+             [r IN rels | { source: startNode(r).id, target: endNode(r).id, type: type(r), role: r.role }] AS edges, truncated`,
+    { center: centerId, limit: opts.maxNodes + 1, maxNodes: opts.maxNodes });
+    return row as unknown as { nodes: { id: string; label: string; kind: string }[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean } | undefined;
+  }
+
+  async fundingFlows(groupBy: FundingDimension[], f: {
+    funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
+    themeIds: string[] | null; fromYear: number | null; toYear: number | null; flowTypes: string[] | null;
+  }) {
+    const start = f.funderIds ? "MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN $funderIds"
+      : f.countryIds ? "MATCH (c:Country)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE c.id IN $countryIds WITH DISTINCT f, p MATCH (f) WHERE true"
+        : "MATCH (f:Funding)-[:FUNDS]->(p:Project) WHERE true";
+    const keyOf: Record<FundingDimension, { unwind?: string; key: string }> = {
+      [FundingDimension.FUNDER]: { unwind: "OPTIONAL MATCH (fg:Actor)-[:FUNDED]->(f)", key: "{ dimension: 'FUNDER', value: fg.id, name: fg.name }" },
+      [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },
+      [FundingDimension.PROJECT]: { key: "{ dimension: 'PROJECT', value: p.id, name: p.name }" },
+      [FundingDimension.COUNTRY]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(fc:Country)", key: "{ dimension: 'COUNTRY', value: fc.id, name: fc.name }" },
+      [FundingDimension.REGION]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(:Country)-[:IN_REGION]->(fre:Region)", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
+      [FundingDimension.THEME]: { unwind: "OPTIONAL MATCH (p)-[:ABOUT]->(ft:Theme)", key: "{ dimension: 'THEME', value: ft.id, name: ft.name }" },
+      [FundingDimension.YEAR]: { key: "{ dimension: 'YEAR', value: substring(f.date, 0, 4), name: substring(f.date, 0, 4) }" },
+      [FundingDimension.FLOW_TYPE]: { key: "{ dimension: 'FLOW_TYPE', value: f.flowType, name: f.flowType }" },
+    };
+    const dims = [...new Set(groupBy)];
+    const rows = await this.run(`
+      ${start}
+        AND ($flowTypes IS NULL AND f.flowType <> 'budget' OR f.flowType IN $flowTypes)
+        AND ($fromYear IS NULL OR toInteger(substring(f.date, 0, 4)) >= $fromYear)
+        AND ($toYear IS NULL OR toInteger(substring(f.date, 0, 4)) <= $toYear)
+        AND ($recipientIds IS NULL OR EXISTS { MATCH (f)-[:RECEIVED_BY]->(x:Actor) WHERE x.id IN $recipientIds })
+        AND ($countryIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(x:Country) WHERE x.id IN $countryIds })
+        AND ($regionIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x:Region) WHERE x.id IN $regionIds })
+        AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(x:Theme) WHERE x.id IN $themeIds })
+      WITH DISTINCT f, p
+      ${dims.map((d) => keyOf[d].unwind ?? "").join("\n")}
+      WITH [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, f.currency AS currency, collect(DISTINCT f) AS flows
+      RETURN keys, currency, [x IN flows WHERE x.amount IS NOT NULL | x.amount] AS amounts, size(flows) AS flows,
+             size([x IN flows WHERE x.amount IS NULL]) AS unknownAmounts
+      LIMIT ${LIMITS.maxGroups + 1}`, { ...f });
+    if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
+    return rows.map((r) => ({
+      keys: r.keys as { dimension: FundingDimension; value: string | null; name: string | null }[],
+      currency: r.currency as string | null,
+      total: sumDecimals(r.amounts as string[]),
+      flows: Number(r.flows),
+      unknownAmounts: Number(r.unknownAmounts),
+    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.currency).localeCompare(String(b.currency)));
+  }
+
+  /** Pairs of places involved in the same projects; involvement as in the projects filter. */
+  async cooperationMatrix(level: MatrixLevel, filter: ResolvedProjectFilter, withinRegionId: string | null) {
+    const { match, where, params } = buildFilter(filter);
+    const place = level === MatrixLevel.COUNTRY ? "c" : "r";
+    const rows = await this.run(`
+      ${match}
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      CALL (p) {
+        MATCH (p)<-[:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(c:Country) RETURN c
+        UNION MATCH (p)-[:TAKES_PLACE_IN]->(c:Country) RETURN c }
+      WITH p, c WHERE $within IS NULL OR EXISTS { MATCH (c)-[:IN_REGION*1..4]->(:Region {id: $within}) }
+      ${level === MatrixLevel.REGION ? "MATCH (c)-[:IN_REGION]->(r:Region)" : ""}
+      WITH p, collect(DISTINCT ${place}) AS places
+      UNWIND places AS a
+      UNWIND places AS b
+      WITH a, b, p WHERE a <> b
+      RETURN a { .id, .code, .name, .nameEs } AS a, b { .id, .code, .name, .nameEs } AS b, count(DISTINCT p) AS sharedProjects
+      ORDER BY a.name, sharedProjects DESC, b.name
+      LIMIT ${LIMITS.maxGroups + 1}`, { ...params, within: withinRegionId });
+    if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of matrix cells", LIMITS.maxGroups);
+    return rows as unknown as { a: Record<string, string>; b: Record<string, string>; sharedProjects: number }[];
+  }
+
+  /** The actor-to-actor cooperation network: an edge per pair of co-participants, weighted by shared projects. */
+  async cooperationEdges(filter: ResolvedProjectFilter): Promise<{ a: string; b: string; weight: number }[]> {
+    const { match, where, params } = buildFilter(filter);
+    const rows = await this.run(`
+      ${match}
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      MATCH (x:Actor)-[:PARTICIPATES_IN]->(p)<-[:PARTICIPATES_IN]-(y:Actor)
+      WHERE x.id < y.id
+      WITH x.id AS a, y.id AS b, count(DISTINCT p) AS weight
+      RETURN a, b, weight LIMIT ${LIMITS.maxCentralityEdges + 1}`, params);
+    if (rows.length > LIMITS.maxCentralityEdges) throw limitExceeded("the cooperation network's edge count", LIMITS.maxCentralityEdges);
+    return rows as unknown as { a: string; b: string; weight: number }[];
+  }
+
+  async timeline(filter: ResolvedProjectFilter) {
+    const { match, where, params } = buildFilter(filter);
+    const rows = await this.run(`
+      ${match}
+      WHERE p.startYear IS NOT NULL ${where.length ? `AND ${where.join(" AND ")}` : ""}
+      WITH DISTINCT p
+      UNWIND range(p.startYear, coalesce(p.endYear, p.startYear)) AS year
+      RETURN year, count(p) AS active, sum(CASE WHEN year = p.startYear THEN 1 ELSE 0 END) AS started
+      ORDER BY year`, params);
+    return rows.map((r) => ({ year: Number(r.year), active: Number(r.active), started: Number(r.started) }));
+  }
+}

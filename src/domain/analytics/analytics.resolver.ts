@@ -1,0 +1,179 @@
+import { createRequire } from "node:module";
+import type { UndirectedGraph } from "graphology";
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { Context } from "../../graphql/context.js";
+import { userError } from "../../graphql/errors.js";
+import { resolveFilter } from "../projects/project-filter.js";
+import { ProjectFilter } from "../projects/project.types.js";
+import { ACTOR_TYPES, THEME_TYPES } from "../references/reference.repository.js";
+import { citationsOf } from "../shared/rows.js";
+import { AnalyticsRepository, LIMITS, limitExceeded } from "./analytics.repository.js";
+import {
+  CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, IndirectPartner, MatrixCell,
+  MatrixLevel, Partner, PartnerFilter, Path, Subgraph, YearCount,
+} from "./analytics.types.js";
+
+// graphology ships CommonJS with types that NodeNext cannot import as defaults: load it with require.
+const require = createRequire(import.meta.url);
+const Graph = require("graphology") as { UndirectedGraph: new () => UndirectedGraph };
+type Scores = Record<string, number>;
+const betweenness = require("graphology-metrics/centrality/betweenness") as (g: UndirectedGraph, o: { normalized: boolean }) => Scores;
+const pagerank = require("graphology-metrics/centrality/pagerank") as (g: UndirectedGraph, o: { getEdgeWeight: string }) => Scores;
+
+function analytics(ctx: Context): AnalyticsRepository {
+  return new AnalyticsRepository((cypher, params) => ctx.repos.run(cypher, params));
+}
+
+async function ids(ctx: Context, refs: string[] | undefined, types?: ReadonlySet<never> | ReadonlySet<string>): Promise<string[] | null> {
+  if (!refs?.length) return null;
+  return (await ctx.repos.references.resolveAll(refs, types as never)).map((e) => e.id);
+}
+
+async function partnerQuery(ctx: Context, actor: string, filter: PartnerFilter | null, first: number | null) {
+  const size = first ?? 20;
+  if (size < 1 || size > LIMITS.maxPartners) throw limitExceeded(`first ${size}`, LIMITS.maxPartners);
+  const [entity] = await ctx.repos.references.resolveAll([actor], ACTOR_TYPES);
+  return {
+    actorId: entity!.id, themeIds: await ids(ctx, filter?.themes, THEME_TYPES), roles: filter?.roles?.length ? filter.roles : null,
+    activeFrom: filter?.activeFrom ?? null, activeTo: filter?.activeTo ?? null, first: size,
+  };
+}
+
+/** Weighted degree, betweenness and PageRank, computed in-process with graphology on the projected network. */
+function centralityScores(edges: { a: string; b: string; weight: number }[], metric: CentralityMetric): Map<string, number> {
+  const graph = new Graph.UndirectedGraph();
+  for (const { a, b, weight } of edges) {
+    graph.mergeNode(a);
+    graph.mergeNode(b);
+    graph.mergeEdge(a, b, { weight });
+  }
+  const scores = new Map<string, number>();
+  if (metric === CentralityMetric.BETWEENNESS) {
+    const values = betweenness(graph, { normalized: true });
+    for (const [node, v] of Object.entries(values)) scores.set(node, v);
+  } else if (metric === CentralityMetric.PAGERANK) {
+    const values = pagerank(graph, { getEdgeWeight: "weight" });
+    for (const [node, v] of Object.entries(values)) scores.set(node, v);
+  } else {
+    graph.forEachNode((node: string) => {
+      scores.set(node, metric === CentralityMetric.DEGREE
+        ? graph.degree(node)
+        : graph.reduceEdges(node, (sum: number, _e: string, attrs: Record<string, unknown>) => sum + (attrs.weight as number), 0));
+    });
+  }
+  return scores;
+}
+
+@Resolver()
+export class AnalyticsResolver {
+  @Query(() => [Partner], { description: "The actors an actor shares projects with, strongest first." })
+  async partners(
+    @Ctx() ctx: Context,
+    @Arg("actor", () => String) actor: string,
+    @Arg("filter", () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+  ) {
+    return analytics(ctx).partners(await partnerQuery(ctx, actor, filter, first));
+  }
+
+  @Query(() => [IndirectPartner], { description: "Partners of partners (2 hops) that are not direct partners, with the partners in between." })
+  async indirectPartners(
+    @Ctx() ctx: Context,
+    @Arg("actor", () => String) actor: string,
+    @Arg("filter", () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+  ) {
+    return analytics(ctx).indirectPartners(await partnerQuery(ctx, actor, filter, first));
+  }
+
+  @Query(() => [Path], { description: `Shortest path(s) between two entities; by default through cooperation relationships only (not shared places or themes). maxHops at most ${LIMITS.maxHops}.` })
+  async paths(
+    @Ctx() ctx: Context,
+    @Arg("from", () => String) from: string,
+    @Arg("to", () => String) to: string,
+    @Arg("maxHops", () => Int, { defaultValue: LIMITS.defaultHops }) maxHops: number,
+    @Arg("all", () => Boolean, { defaultValue: false, description: "All shortest paths (at most 25), not just one." }) all: boolean,
+    @Arg("relationshipTypes", () => [String], { nullable: true }) types: string[] | null,
+  ) {
+    const [a, b] = await ctx.repos.references.resolveAll([from, to]);
+    if (a!.id === b!.id) throw userError("from and to are the same entity");
+    const rows = await analytics(ctx).paths(a!.id, b!.id, { maxHops, all, types });
+    return rows.map((row) => ({
+      length: row.rels.length,
+      nodes: row.nodes.map((n) => ({ ...n, weight: 1 })),
+      steps: row.rels.map((r, i) => ({
+        from: { ...row.nodes[i]!, weight: 1 }, to: { ...row.nodes[i + 1]!, weight: 1 }, type: r.type, role: r.role ?? null,
+        forward: r.start === row.nodes[i]!.id, sources: citationsOf(r),
+      })),
+    }));
+  }
+
+  @Query(() => Subgraph, { description: `The subgraph within 1-${LIMITS.maxNeighborhoodHops} hops of an entity, at most ${LIMITS.maxNeighborhoodNodes} nodes, nearest first.` })
+  async neighborhood(
+    @Ctx() ctx: Context,
+    @Arg("of", () => String) of: string,
+    @Arg("hops", () => Int, { defaultValue: 1 }) hops: number,
+    @Arg("maxNodes", () => Int, { defaultValue: 100 }) maxNodes: number,
+    @Arg("relationshipTypes", () => [String], { nullable: true }) types: string[] | null,
+  ) {
+    const [center] = await ctx.repos.references.resolveAll([of]);
+    const row = await analytics(ctx).neighborhood(center!.id, { hops, maxNodes, types });
+    if (!row) return { nodes: [], edges: [], truncated: false };
+    const degree = new Map<string, number>();
+    for (const e of row.edges) for (const end of [e.source, e.target]) degree.set(end, (degree.get(end) ?? 0) + 1);
+    return {
+      nodes: row.nodes.map((n) => ({ ...n, weight: degree.get(n.id) ?? 0 })),
+      edges: row.edges.map((e) => ({ ...e, role: e.role ?? null, weight: 1 })),
+      truncated: row.truncated,
+    };
+  }
+
+  @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per currency; unknown amounts are counted apart." })
+  async fundingFlows(
+    @Ctx() ctx: Context,
+    @Arg("groupBy", () => [FundingDimension]) groupBy: FundingDimension[],
+    @Arg("filter", () => FundingFilter, { nullable: true }) filter: FundingFilter | null,
+  ) {
+    if (!groupBy.length) throw userError("groupBy needs at least one dimension");
+    const f = filter ?? {};
+    return analytics(ctx).fundingFlows(groupBy, {
+      funderIds: await ids(ctx, f.funders, ACTOR_TYPES), recipientIds: await ids(ctx, f.recipients, ACTOR_TYPES),
+      countryIds: await ids(ctx, f.countries, new Set(["Country"])), regionIds: await ids(ctx, f.regions, new Set(["Region"])),
+      themeIds: await ids(ctx, f.themes, THEME_TYPES), fromYear: f.fromYear ?? null, toYear: f.toYear ?? null,
+      flowTypes: f.flowTypes?.length ? f.flowTypes : null,
+    });
+  }
+
+  @Query(() => [MatrixCell], { description: "Country x country (or region x region) counts of shared projects; each pair appears in both orders." })
+  async cooperationMatrix(
+    @Ctx() ctx: Context,
+    @Arg("level", () => MatrixLevel, { defaultValue: MatrixLevel.COUNTRY }) level: MatrixLevel,
+    @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null,
+    @Arg("within", () => String, { nullable: true, description: "Only places in this region, e.g. \"Latin America\"." }) within: string | null,
+  ) {
+    const { resolved } = await resolveFilter(ctx.repos, filter);
+    const region = within ? (await ctx.repos.references.resolveAll([within], new Set(["Region"])))[0]!.id : null;
+    return analytics(ctx).cooperationMatrix(level, resolved, region);
+  }
+
+  @Query(() => [CentralityScore], { description: "Actors ranked by degree, weighted degree, betweenness or PageRank over the co-participation network (computed in-process with graphology)." })
+  async centrality(
+    @Ctx() ctx: Context,
+    @Arg("metric", () => CentralityMetric, { defaultValue: CentralityMetric.PAGERANK }) metric: CentralityMetric,
+    @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null,
+    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+  ) {
+    if (first < 1 || first > LIMITS.maxPartners) throw limitExceeded(`first ${first}`, LIMITS.maxPartners);
+    const { resolved } = await resolveFilter(ctx.repos, filter);
+    const scores = centralityScores(await analytics(ctx).cooperationEdges(resolved), metric);
+    const top = [...scores].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, first);
+    const actors = await ctx.repos.entities.byId.loadMany(top.map(([id]) => id));
+    return top.map(([, score], i) => ({ actor: actors[i], score, rank: i + 1 }));
+  }
+
+  @Query(() => [YearCount], { description: "Projects per year (started, and active) for any project filter: an actor, a country, a theme, ..." })
+  async timeline(@Ctx() ctx: Context, @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null) {
+    const { resolved } = await resolveFilter(ctx.repos, filter);
+    return analytics(ctx).timeline(resolved);
+  }
+}

@@ -1,0 +1,36 @@
+/** Turns a ProjectFilter's references into entities; shared by projects, analytics and exports. */
+import type { Repositories } from "../../graphql/context.js";
+import { userError } from "../../graphql/errors.js";
+import { ACTOR_TYPES, THEME_TYPES, type ResolvedEntity } from "../references/reference.repository.js";
+import type { ResolvedProjectFilter } from "./project.repository.js";
+import type { ProjectFilter } from "./project.types.js";
+
+const COUNTRY = new Set(["Country"] as const);
+const REGION = new Set(["Region"] as const);
+
+export async function resolveFilter(repos: Repositories, filter: ProjectFilter | null): Promise<{ resolved: ResolvedProjectFilter; references: ResolvedEntity[] }> {
+  const f = filter ?? {};
+  if (f.activeFrom != null && f.activeTo != null && f.activeFrom > f.activeTo) {
+    throw userError(`activeFrom (${f.activeFrom}) is after activeTo (${f.activeTo})`);
+  }
+  const refs = repos.references;
+  const [all, any, themes, countries, regions, funders] = await Promise.all([
+    refs.resolveAll(f.involvingAll ?? []),
+    refs.resolveAll(f.involvingAny ?? []),
+    refs.resolveAll(f.themes ?? [], THEME_TYPES),
+    refs.resolveAll(f.countries ?? [], COUNTRY),
+    refs.resolveAll(f.regions ?? [], REGION),
+    refs.resolveAll(f.funders ?? [], ACTOR_TYPES),
+  ]);
+  return {
+    resolved: {
+      involvingAll: all, involvingAny: any,
+      themeIds: themes.map((t) => t.id), kinds: f.kinds ?? [],
+      countryIds: countries.map((c) => c.id), regionIds: regions.map((r) => r.id), funderIds: funders.map((a) => a.id),
+      roles: f.roles?.length ? f.roles : null,
+      activeFrom: f.activeFrom ?? null, activeTo: f.activeTo ?? null,
+    },
+    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders],
+  };
+}
+
