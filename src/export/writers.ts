@@ -14,6 +14,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 function xmlEscape(value: unknown): string {
   return String(value ?? "").replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "'": "&apos;" })[c]!)
     // Characters XML 1.0 forbids.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "");
 }
 
