@@ -59,8 +59,8 @@ export const RELATIONSHIP_TYPES = {
   ABOUT: { from: ["Project", "Event"], to: ["Theme"], keys: [], properties: ["percentage"], description: "a project is about a theme" },
   IN_REGION: { from: ["Country", "Region"], to: ["Region"], keys: [], properties: [], description: "a country or region lies in a region" },
   PART_OF: {
-    from: ["Project", "Event"], to: ["Project", "Event"], keys: [], properties: [],
-    description: "a session is part of a conference; a project is part of a program",
+    from: ["Project", "Event", "Actor"], to: ["Project", "Event", "Actor"], keys: [], properties: [],
+    description: "a session is part of a conference; a project is part of a program; a fund or unit is part of an organization",
   },
   RELATED_TO: {
     from: ["Project"], to: ["Project"], keys: ["relation"], properties: ["iatiType"],

@@ -188,7 +188,7 @@ describe("no N+1", () => {
 
   it("batches sources and nested connections too", async () => {
     const data = dataOf(await gql(`{ actors(first: 20) { edges { node { id sources { source { id } } participations(first: 3) { totalCount edges { node { role project { id } sources { quote } } } } } } } }`));
-    expect(data.actors.edges.length).toBe(13);
+    expect(data.actors.edges.length).toBe(14);
     // page, sources, participations, participation counts
     expect(server.lastContext()!.queries.count).toBe(4);
   });

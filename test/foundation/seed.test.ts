@@ -28,7 +28,7 @@ describe("the seed", () => {
     await loadSeed(db);
     expect(await graphCounts(db)).toEqual(before);
     expect(await db.read(fingerprint)).toEqual(propsBefore);
-    expect(before).toMatchObject({ Country: 249, Region: 29, Actor: 13, Agency: 3, Organization: 5, Person: 1, Group: 4, Project: 5, Event: 2, Theme: 7, Source: 4 });
+    expect(before).toMatchObject({ Country: 249, Region: 29, Actor: 14, Agency: 3, Organization: 6, Person: 1, Group: 4, Project: 5, Event: 2, Theme: 7, Source: 4 });
     expect(before.PARTICIPATES_IN).toBe(15);
   });
 

@@ -10,6 +10,8 @@ import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/config.js";
 import { importFile, type ImportSummary } from "../../src/ingest/import-pipeline.js";
+import { TRANSACTION_TYPES } from "../../src/ingest/iati/codelists.js";
+import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { fingerprint, resetToSeed } from "../support/reset.js";
 
@@ -112,7 +114,7 @@ describe("IATI import", () => {
       sources: ["source:iati:XM-DAC-41114-PROJECT-00127336"],
     });
     expect((p!.roles as string[]).sort()).toEqual([
-      "organization:iati:12711 funder 1", "organization:undp accountable 2", "organization:undp implementer 4"]);
+      "organization:undp accountable 2", "organization:undp implementer 4", "organization:undp-funding-windows funder 1"]);
     expect(p!.themes).toContain("theme:dac-16050 Multisector aid for basic social services 100");
     expect(p!.themes).toContain("theme:sdg-target-3.2 SDG target 3.2 33.33");
     const [source] = await db.read(`MATCH (s:Source {id: 'source:iati:XM-DAC-41114-PROJECT-00127336'}) RETURN s.kind AS kind, s.document AS file, s.publisherRef AS publisher`);
@@ -153,6 +155,41 @@ describe("IATI import", () => {
     expect(again.who).toMatchObject({ created: 0, updated: 0, unchanged: 157, relationships: 0 });
     expect(await graphCounts(db)).toEqual(before);
     expect(await fingerprint(db)).toEqual(full);
+  });
+
+  it("answers through the API: UNDP-funded projects in Chile, and funding flows per currency as in the XML", async () => {
+    const server = await startTestServer(db);
+    try {
+      const gql = graphqlClient(server);
+      const chile = dataOf(await gql(`{ projects(filter: { funders: ["UNDP"], countries: ["Chile"] }) { totalCount edges { node { iatiIdentifier name } } } }`));
+      // UNDP funds through its Funding Windows (IATI ref 12711, part of UNDP in the seed); the other
+      // Chilean UNDP project (00122250) is funded by another donor (13717) and is rightly left out.
+      expect(chile.projects.edges.map((e: any) => e.node.iatiIdentifier)).toEqual(["XM-DAC-41114-PROJECT-00127278"]);
+
+      const expected = new Map<string, string>();
+      const sums = new Map<string, bigint>();
+      const scale = (v: string) => { const [w, f = ""] = v.trim().split("."); return BigInt(w! + f.padEnd(10, "0").slice(0, 10)); };
+      for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
+        for (const t of activity.transaction ?? []) {
+          const text = (t.value?.[0]?.["#text"] ?? "").trim();
+          if (!text) continue;
+          const typeEl = t["transaction-type"][0];
+          const key = `${TRANSACTION_TYPES[typeEl["@code"] ?? typeEl["#text"]]} ${t.value[0]["@currency"] ?? activity["@default-currency"]}`;
+          sums.set(key, (sums.get(key) ?? 0n) + scale(text));
+        }
+      }
+      for (const [key, total] of sums) expected.set(key, total.toString());
+      const flows = dataOf(await gql(`{ fundingFlows(groupBy: [FLOW_TYPE], filter: { flowTypes: ${JSON.stringify(Object.values(TRANSACTION_TYPES))} }) {
+        keys { value } currency total flows unknownAmounts } }`));
+      const actual = new Map<string, string>(flows.fundingFlows.map((g: any) => [`${g.keys[0].value} ${g.currency}`, scale(g.total).toString()]));
+      expect(actual).toEqual(expected);
+      expect(flows.fundingFlows.every((g: any) => g.unknownAmounts === 0)).toBe(true);
+      const byFunder = dataOf(await gql(`{ fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: ["organization:iati:XM-DAC-928"], flowTypes: ["disbursement"] }) { keys { dimension value } currency total } }`));
+      expect(byFunder.fundingFlows.length).toBeGreaterThan(0);
+      expect(byFunder.fundingFlows.every((g: any) => g.keys[0].value === "organization:iati:XM-DAC-928" && g.currency === "USD")).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it("keeps the default currency and rejects bad records with their line, keeping the rest", async () => {

@@ -124,8 +124,8 @@ export class AnalyticsRepository {
         WITH n, min(length(path)) AS distance ORDER BY distance, n.id LIMIT $limit
         RETURN collect(n) AS found
       }
-      WITH [c] + [n IN found WHERE n <> c] AS all
-      WITH all[0..$maxNodes] AS kept, size(all) > $maxNodes AS truncated
+      WITH [c] + [n IN found WHERE n <> c] AS reached
+      WITH reached[0..$maxNodes] AS kept, size(reached) > $maxNodes AS truncated
       UNWIND kept AS x
       OPTIONAL MATCH (x)-[r:${types}]->(y) WHERE y IN kept
       WITH kept, truncated, collect(DISTINCT r) AS rels

@@ -120,8 +120,9 @@ export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
   }
   if (filter.funderIds.length) {
     params.funderIds = filter.funderIds;
-    where.push(`(EXISTS { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(a:Actor) WHERE a.id IN $funderIds }
-      OR EXISTS { MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(a:Actor) WHERE a.id IN $funderIds })`);
+    // A fund that is part of an organization (UNDP Funding Windows, part of UNDP) funds for it.
+    where.push(`(EXISTS { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE a.id IN $funderIds }
+      OR EXISTS { MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE a.id IN $funderIds })`);
   }
   if (filter.roles && !all.some(isActor) && !filter.involvingAny.some(isActor)) {
     where.push("EXISTS { MATCH (p)<-[r:PARTICIPATES_IN]-(:Actor) WHERE r.role IN $roles }");

@@ -1,0 +1,185 @@
+/** Network analytics and exports, on the seed, through the API over HTTP. */
+import { XMLParser } from "fast-xml-parser";
+import { parse as parseCsv } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../src/graphql/server.js";
+import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
+import { testDatabase } from "../support/db.js";
+
+const db = testDatabase();
+let server: RunningServer;
+let gql: ReturnType<typeof graphqlClient>;
+
+beforeAll(async () => {
+  server = await startTestServer(db);
+  gql = graphqlClient(server);
+});
+afterAll(async () => {
+  await server.close();
+  await db.close();
+});
+
+describe("partners", () => {
+  it("lists everyone the Buenos Aires City prosecution service worked with, weighted", async () => {
+    const data = dataOf(await gql(`{ partners(actor: "MPF CABA", first: 50) { actor { id } sharedProjects firstYear lastYear projectIds } }`));
+    const byId = Object.fromEntries(data.partners.map((p: any) => [p.actor.id, p]));
+    expect(Object.keys(byId).sort()).toEqual([
+      "agency:fiscalia-chile", "agency:miami-prosecution-office", "group:experts-united-states", "group:prosecutors-costa-rica",
+      "group:prosecutors-panama", "group:prosecutors-peru", "organization:idb", "organization:ncsc", "organization:undp", "organization:unodc",
+    ]);
+    expect(byId["organization:unodc"]).toEqual({ actor: { id: "organization:unodc" }, sharedProjects: 1, firstYear: 2020, lastYear: 2021, projectIds: ["project:cybercrime-conferences"] });
+  });
+
+  it("filters partners by theme and role, and finds partners of partners with the intermediaries named", async () => {
+    const cyber = dataOf(await gql(`{ partners(actor: "agency:mpf-caba", filter: { themes: ["cybercrime"], roles: ["co-organizer"] }) { actor { id } } }`));
+    expect(cyber.partners.map((p: any) => p.actor.id)).toEqual(["organization:unodc"]);
+    const indirect = dataOf(await gql(`{ indirectPartners(actor: "Fiscalía de Chile") { actor { id } via { id } weight } }`));
+    const unodc = indirect.indirectPartners.find((p: any) => p.actor.id === "organization:unodc");
+    expect(unodc).toEqual({ actor: { id: "organization:unodc" }, via: [{ id: "agency:mpf-caba" }], weight: 1 });
+    expect(indirect.indirectPartners.map((p: any) => p.actor.id)).not.toContain("agency:mpf-caba");
+  });
+});
+
+describe("paths", () => {
+  it("connects the Chilean prosecution service to UNODC through the Buenos Aires City prosecution service, with roles and sources", async () => {
+    const data = dataOf(await gql(`{ paths(from: "Chilean Public Prosecution Service", to: "UNODC") {
+      length nodes { id kind } steps { type role forward sources { quote source { id } } } } }`));
+    expect(data.paths).toHaveLength(1);
+    const [path] = data.paths;
+    expect(path.nodes.map((n: any) => n.id)).toEqual([
+      "agency:fiscalia-chile", "project:training-programs-chile", "agency:mpf-caba", "project:cybercrime-conferences", "organization:unodc"]);
+    expect(path.steps.map((s: any) => `${s.type}:${s.role}:${s.forward}`)).toEqual([
+      "PARTICIPATES_IN:partner:true", "PARTICIPATES_IN:partner:false", "PARTICIPATES_IN:co-organizer:true", "PARTICIPATES_IN:co-organizer:false"]);
+    expect(path.steps[3].sources[0].quote).toBe("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)");
+  });
+
+  it("honours the hop cap and the relationship types, and refuses caps over the limit", async () => {
+    expect(dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "organization:unodc", maxHops: 3) { length } }`)).paths).toEqual([]);
+    const viaPlaces = dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "group:prosecutors-peru", relationshipTypes: ["BASED_IN", "IN_REGION"]) { nodes { id } } }`));
+    expect(viaPlaces.paths[0].nodes.map((n: any) => n.id)).toEqual(["agency:fiscalia-chile", "country:CL", "region:005", "country:PE", "group:prosecutors-peru"]);
+    const tooFar = await gql(`{ paths(from: "agency:fiscalia-chile", to: "organization:unodc", maxHops: 50) { length } }`);
+    expect(tooFar.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 10 });
+    const all = dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "group:prosecutors-peru", all: true) { length } }`));
+    expect(all.paths.map((p: any) => p.length)).toEqual([4]);
+  });
+});
+
+describe("neighborhood", () => {
+  it("returns the subgraph around an actor, capped, ready for a visualization", async () => {
+    const data = dataOf(await gql(`{ neighborhood(of: "UNODC", hops: 2) { nodes { id kind weight } edges { source target type role } truncated } }`));
+    const ids = data.neighborhood.nodes.map((n: any) => n.id).sort();
+    expect(ids).toEqual(["agency:mpf-caba", "group:prosecutors-costa-rica", "group:prosecutors-panama", "group:prosecutors-peru", "organization:unodc", "project:cybercrime-conferences"]);
+    expect(data.neighborhood.edges).toHaveLength(5);
+    expect(data.neighborhood.nodes.find((n: any) => n.id === "project:cybercrime-conferences").weight).toBe(5);
+    const capped = dataOf(await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 2, maxNodes: 4) { nodes { id } truncated } }`));
+    expect(capped.neighborhood).toMatchObject({ truncated: true });
+    expect(capped.neighborhood.nodes).toHaveLength(4);
+    const over = await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 4) { truncated } }`);
+    expect(over.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 3 });
+  });
+});
+
+describe("cooperation matrix, centrality, timeline", () => {
+  it("names Chile, the United States, Peru, Costa Rica and Panama in Argentina's row", async () => {
+    const data = dataOf(await gql(`{ cooperationMatrix { a { code } b { code nameEs } sharedProjects } }`));
+    const argentina = data.cooperationMatrix.filter((c: any) => c.a.code === "AR");
+    expect(Object.fromEntries(argentina.map((c: any) => [c.b.code, c.sharedProjects]))).toEqual({ US: 2, CL: 1, CR: 1, PA: 1, PE: 1 });
+    const cyber = dataOf(await gql(`{ cooperationMatrix(level: REGION, within: "Latin America", filter: { themes: ["Ciberdelito"] }) { a { name } b { name } sharedProjects } }`));
+    expect(cyber.cooperationMatrix).toEqual([
+      { a: { name: "Central America" }, b: { name: "South America" }, sharedProjects: 1 },
+      { a: { name: "South America" }, b: { name: "Central America" }, sharedProjects: 1 },
+    ]);
+  });
+
+  it("ranks the Buenos Aires City prosecution service as the hub by every metric", async () => {
+    for (const metric of ["DEGREE", "WEIGHTED_DEGREE", "BETWEENNESS", "PAGERANK"]) {
+      const data = dataOf(await gql(`{ centrality(metric: ${metric}, first: 3) { actor { id } score rank } }`));
+      expect(data.centrality[0].actor.id, metric).toBe("agency:mpf-caba");
+      expect(data.centrality[0].rank).toBe(1);
+    }
+    const degree = dataOf(await gql(`{ centrality(metric: DEGREE, first: 1) { score } }`));
+    expect(degree.centrality[0].score).toBe(10);
+    const betweenness = dataOf(await gql(`{ centrality(metric: BETWEENNESS, first: 2) { actor { id } score } }`));
+    expect(betweenness.centrality[1].score).toBe(0);
+  });
+
+  it("counts projects per year for an actor, a country or a theme", async () => {
+    const actor = dataOf(await gql(`{ timeline(filter: { involvingAll: ["UNODC"] }) { year started active } }`));
+    expect(actor.timeline).toEqual([{ year: 2020, started: 1, active: 1 }, { year: 2021, started: 0, active: 1 }]);
+    const country = dataOf(await gql(`{ timeline(filter: { countries: ["Estados Unidos"] }) { year active } }`));
+    expect(country.timeline).toEqual([{ year: 2020, active: 2 }, { year: 2021, active: 2 }]);
+  });
+});
+
+describe("exports", () => {
+  const graphmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["node", "edge", "data", "attvalue", "key"].includes(name) });
+
+  async function download(query: string) {
+    const res = await fetch(`${server.url}export?${query}`);
+    return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+  }
+
+  it("exports a filtered network as GraphML that a parser reads back as the database holds it", async () => {
+    const { status, type, body } = await download("format=graphml&involving-any=UNODC&involving-any=Chile");
+    expect(status).toBe(200);
+    expect(type).toContain("graphml");
+    const graph = graphmlParser.parse(body).graphml.graph;
+    const nodes = graph.node.map((n: any) => n["@id"]).sort();
+    const [expected] = await db.read(`MATCH (p:Project) WHERE p.id IN ['project:cybercrime-conferences', 'project:training-programs-chile']
+      MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor) RETURN collect(DISTINCT p.id) + collect(DISTINCT a.id) AS ids, count(r) AS edges`);
+    expect(nodes).toEqual((expected!.ids as string[]).sort());
+    expect(graph.edge).toHaveLength(Number(expected!.edges));
+    const unodc = graph.node.find((n: any) => n["@id"] === "organization:unodc");
+    expect(unodc.data.find((d: any) => d["@key"] === "label")["#text"]).toBe("United Nations Office on Drugs and Crime");
+    const role = graph.edge.find((e: any) => e["@source"] === "organization:unodc").data.find((d: any) => d["@key"] === "role")["#text"];
+    expect(role).toBe("co-organizer");
+  });
+
+  it("exports GEXF and CSV with the same nodes and edges, and the actor network with weights", async () => {
+    const gexf = graphmlParser.parse((await download("format=gexf")).body).gexf.graph;
+    const nodes = parseCsv((await download("format=csv-nodes")).body, { columns: true }) as any[];
+    const edges = parseCsv((await download("format=csv-edges")).body, { columns: true }) as any[];
+    const [counts] = await db.read(`MATCH (a:Actor)-[r:PARTICIPATES_IN]->(p:Project) RETURN count(DISTINCT a) + count(DISTINCT p) AS nodes, count(r) AS edges`);
+    expect(gexf.nodes.node).toHaveLength(Number(counts!.nodes));
+    expect(nodes).toHaveLength(Number(counts!.nodes));
+    expect(gexf.edges.edge).toHaveLength(Number(counts!.edges));
+    expect(edges).toHaveLength(Number(counts!.edges));
+    expect(nodes.find((n) => n.id === "agency:mpf-caba")).toEqual({ id: "agency:mpf-caba", label: "Public Prosecution Service of the Autonomous City of Buenos Aires", kind: "Agency", country: "AR", startYear: "" });
+    const actors = parseCsv((await download("format=csv-edges&mode=actors&involving=Argentina")).body, { columns: true }) as any[];
+    const toUs = actors.filter((e) => e.source === "agency:mpf-caba" || e.target === "agency:mpf-caba");
+    expect(toUs).toHaveLength(10);
+  });
+
+  it("refuses an unknown reference or parameter with a clear JSON error", async () => {
+    const bad = await download("format=graphml&involving=Atlantis");
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).errors[0].extensions.code).toBe("REFERENCE_NOT_FOUND");
+    const unknown = await download("format=graphml&colour=blue");
+    expect(JSON.parse(unknown.body).errors[0].message).toBe("unknown export parameter \"colour\"");
+  });
+});
+
+describe("bounded cost", () => {
+  it("starts every analytics traversal from an index seek", async () => {
+    const queries = [
+      `MATCH (a:Actor {id: 'agency:mpf-caba'})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor) RETURN b`,
+      `MATCH (a:Actor {id: 'agency:fiscalia-chile'}), (b:Actor {id: 'organization:unodc'}) RETURN a, b`,
+      `MATCH (a:Actor {id: 'agency:fiscalia-chile'}), (b:Actor {id: 'organization:unodc'}) MATCH path = shortestPath((a)-[:PARTICIPATES_IN*..6]-(b)) RETURN path`,
+      `MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN ['organization:idb'] RETURN f`,
+      `MATCH (:Theme {id: 'theme:cybercrime'})<-[:ABOUT]-(p:Project) RETURN p`,
+    ];
+    for (const q of queries) {
+      const session = db.driver.session();
+      try {
+        const result = await session.run(`EXPLAIN ${q}`);
+        const operators: string[] = [];
+        const walk = (plan: any) => { operators.push(plan.operatorType); plan.children.forEach(walk); };
+        walk(result.summary.plan);
+        expect(operators.some((o) => /NodeUniqueIndexSeek|NodeIndexSeek/.test(o)), `${q}\n${operators.join(", ")}`).toBe(true);
+        expect(operators.some((o) => /AllNodesScan/.test(o)), q).toBe(false);
+      } finally {
+        await session.close();
+      }
+    }
+  });
+});
