@@ -58,6 +58,17 @@ function armor(cfg: ServerConfig) {
   }).protect();
 }
 
+/** `x-coopgraph-queries`: how many Cypher round trips the request took (benchmarks and N+1 hunts read it). */
+const queryCountHeader: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        response.http.headers.set("x-coopgraph-queries", String(contextValue.queries.count));
+      },
+    };
+  },
+};
+
 export async function createApolloServer(cfg: ServerConfig): Promise<ApolloServer<Context>> {
   const protection = armor(cfg);
   const apollo = new ApolloServer<Context>({
@@ -72,6 +83,7 @@ export async function createApolloServer(cfg: ServerConfig): Promise<ApolloServe
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControl({ defaultMaxAge: 60, calculateHttpHeaders: true }),
+      queryCountHeader,
     ],
   });
   await apollo.start();

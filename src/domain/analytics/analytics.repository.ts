@@ -141,7 +141,10 @@ export class AnalyticsRepository {
   }) {
     const start = f.funderIds ? "MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN $funderIds"
       : f.countryIds ? "MATCH (c:Country)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE c.id IN $countryIds WITH DISTINCT f, p MATCH (f) WHERE true"
-        : "MATCH (f:Funding)-[:FUNDS]->(p:Project) WHERE true";
+        : f.regionIds ? "MATCH (r:Region)<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE r.id IN $regionIds WITH DISTINCT f, p MATCH (f) WHERE true"
+          : f.themeIds ? "MATCH (t:Theme)<-[:ABOUT]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE t.id IN $themeIds WITH DISTINCT f, p MATCH (f) WHERE true"
+            // No entity to start from: a scan of every flow, bounded by the transaction timeout.
+            : "MATCH (f:Funding)-[:FUNDS]->(p:Project) WHERE true";
     const keyOf: Record<FundingDimension, { unwind?: string; key: string }> = {
       [FundingDimension.FUNDER]: { unwind: "OPTIONAL MATCH (fg:Actor)-[:FUNDED]->(f)", key: "{ dimension: 'FUNDER', value: fg.id, name: fg.name }" },
       [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },

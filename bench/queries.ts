@@ -1,0 +1,225 @@
+/**
+ * The benchmark's query mix, each on three sides: our API (GraphQL over HTTP), the floor (the
+ * minimal hand-written Cypher through the driver) and the peer (@neo4j/graphql), where the peer
+ * can express it. `normalize` turns each side's answer into the same shape so they can be compared.
+ */
+import type { Driver } from "neo4j-driver";
+import neo4j from "neo4j-driver";
+import { sumDecimals } from "../src/ingest/decimal.js";
+
+export interface BenchContext {
+  org: string;
+  country: string;
+  countryCode: string;
+  themes: string[];
+  fromYear: number;
+  toYear: number;
+  midActors: [string, string];
+  region: string;
+  /** Q4: keyset cursor of the deep page, and the equivalent offset for the peer. */
+  deepCursor: string;
+  deepOffset: number;
+  deepPage: number;
+  searchText: string;
+}
+
+export interface GraphQLCall { query: string; variables?: Record<string, unknown> }
+
+export interface BenchQuery {
+  id: string;
+  title: string;
+  api: (c: BenchContext) => GraphQLCall;
+  floor: (driver: Driver, c: BenchContext) => Promise<unknown>;
+  peer: ((c: BenchContext) => GraphQLCall) | null;
+  /** The comparable answer of each side. */
+  normalize: { api: (data: any) => unknown; floor: (rows: any) => unknown; peer?: (data: any) => unknown };
+}
+
+async function read(driver: Driver, cypher: string, params: Record<string, unknown>) {
+  const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+  try {
+    return await session.executeRead(async (tx) => (await tx.run(cypher, params)).records.map((r) => r.toObject()));
+  } finally {
+    await session.close();
+  }
+}
+
+const int = (n: number) => neo4j.int(n);
+const byRoleId = (a: { role: string; id: string }, b: { role: string; id: string }) => `${a.id} ${a.role}`.localeCompare(`${b.id} ${b.role}`);
+const sortedParticipants = (list: { role: string; id: string; country?: string | null }[]) => [...list].sort(byRoleId);
+
+const Q3_FLOOR = (withCursor: boolean) => `
+  MATCH (t:Theme) WHERE t.id IN $themes
+  MATCH (t)<-[:ABOUT]-(p:Project)
+  WITH DISTINCT p
+  WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to
+    ${withCursor ? "AND (coalesce(p.startKey, '') > $afterKey OR (coalesce(p.startKey, '') = $afterKey AND p.id > $afterId))" : ""}
+  WITH p ORDER BY coalesce(p.startKey, ''), p.id LIMIT 50
+  RETURN p.id AS id, p.name AS name, p.startDate AS startDate,
+         [(p)<-[r:PARTICIPATES_IN]-(a:Actor) | { role: r.role, id: a.id, country: [(a)-[:BASED_IN]->(c:Country) | c.code][0] }] AS participants`;
+
+const Q3_API = `query Q3($themes: [String!], $from: Int, $to: Int, $after: String) {
+  projects(filter: { themes: $themes, activeFrom: $from, activeTo: $to }, sort: { field: START_DATE }, first: 50, after: $after) {
+    edges { node { id name startDate participants { role actor { id basedIn { code } } } } }
+  } }`;
+
+const Q3_PEER = `query Q3($themes: [ID!], $from: Int, $to: Int, $offset: Int) {
+  projects(where: { themes: { some: { id: { in: $themes } } }, startYear: { lte: $to }, endYear: { gte: $from } },
+           sort: [{ startKey: ASC }, { id: ASC }], limit: 50, offset: $offset) {
+    id name startDate participantsConnection { edges { properties { role } node { id basedIn { code } } } }
+  } }`;
+
+const q3Api = (d: any) => d.projects.edges.map((e: any) => ({
+  id: e.node.id, startDate: e.node.startDate,
+  participants: sortedParticipants(e.node.participants.map((p: any) => ({ role: p.role, id: p.actor.id, country: p.actor.basedIn[0]?.code ?? null }))),
+}));
+const q3Floor = (rows: any[]) => rows.map((r) => ({ id: r.id, startDate: r.startDate, participants: sortedParticipants(r.participants.map((p: any) => ({ ...p, country: p.country ?? null }))) }));
+const q3Peer = (d: any) => d.projects.map((p: any) => ({
+  id: p.id, startDate: p.startDate,
+  participants: sortedParticipants(p.participantsConnection.edges.map((e: any) => ({ role: e.properties.role, id: e.node.id, country: e.node.basedIn[0]?.code ?? null }))),
+}));
+
+export const QUERIES: BenchQuery[] = [
+  {
+    id: "Q1",
+    title: "projects involving an organization and a country, 20 per page, with participants",
+    api: (c) => ({
+      query: `query Q1($refs: [String!]) { projects(filter: { involvingAll: $refs }, first: 20) { edges { node { id name participants { role actor { id name } } } } } }`,
+      variables: { refs: [c.org, c.country] },
+    }),
+    floor: (driver, c) => read(driver, `
+      MATCH (:Actor {id: $org})-[:PARTICIPATES_IN]->(p:Project)
+      WITH DISTINCT p
+      WHERE EXISTS { MATCH (p)<-[:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(:Country {id: $country}) }
+         OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(:Country {id: $country}) }
+      WITH p ORDER BY p.nameKey, p.id LIMIT 20
+      RETURN p.id AS id, p.name AS name, [(p)<-[r:PARTICIPATES_IN]-(a:Actor) | { role: r.role, id: a.id, name: a.name }] AS participants`,
+    { org: c.org, country: c.country }),
+    peer: (c) => ({
+      query: `query Q1($org: ID!, $code: String!) {
+        projects(where: { AND: [{ participants: { some: { id: { eq: $org } } } },
+          { OR: [{ participants: { some: { basedIn: { some: { code: { eq: $code } } } } } }, { countries: { some: { code: { eq: $code } } } }] }] },
+          sort: [{ nameKey: ASC }, { id: ASC }], limit: 20) {
+          id name participantsConnection { edges { properties { role } node { id name } } }
+        } }`,
+      variables: { org: c.org, code: c.countryCode },
+    }),
+    normalize: {
+      api: (d) => d.projects.edges.map((e: any) => ({ id: e.node.id, participants: sortedParticipants(e.node.participants.map((p: any) => ({ role: p.role, id: p.actor.id }))) })),
+      floor: (rows) => rows.map((r: any) => ({ id: r.id, participants: sortedParticipants(r.participants.map((p: any) => ({ role: p.role, id: p.id }))) })),
+      peer: (d) => d.projects.map((p: any) => ({ id: p.id, participants: sortedParticipants(p.participantsConnection.edges.map((e: any) => ({ role: e.properties.role, id: e.node.id }))) })),
+    },
+  },
+  {
+    id: "Q2",
+    title: "an actor's profile: 20 projects with roles and funders, and its top 10 partners",
+    api: (c) => ({
+      query: `query Q2($id: String!) {
+        actor(reference: $id) { id name participations(first: 20) { edges { node { role project { id name funders { id } } } } } }
+        partners(actor: $id, first: 10) { actor { id } sharedProjects } }`,
+      variables: { id: c.org },
+    }),
+    floor: async (driver, c) => read(driver, `
+      MATCH (a:Actor {id: $id})
+      CALL (a) {
+        MATCH (a)-[r:PARTICIPATES_IN]->(p:Project)
+        WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT 20
+        RETURN collect({ role: r.role, id: p.id,
+          funders: [x IN COLLECT { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(f:Actor) RETURN f.id UNION MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(f:Actor) RETURN f.id } | x] }) AS projects
+      }
+      CALL (a) {
+        MATCH (a)-[:PARTICIPATES_IN]->(p:Project)<-[:PARTICIPATES_IN]-(b:Actor) WHERE b <> a
+        WITH b, count(DISTINCT p) AS shared ORDER BY shared DESC, b.nameKey LIMIT 10
+        RETURN collect({ id: b.id, shared: shared }) AS partners
+      }
+      RETURN projects, partners`, { id: c.org }),
+    peer: null,
+    normalize: {
+      api: (d) => ({
+        projects: d.actor.participations.edges.map((e: any) => ({ role: e.node.role, id: e.node.project.id, funders: e.node.project.funders.map((f: any) => f.id).sort() })),
+        partners: d.partners.map((p: any) => ({ id: p.actor.id, shared: p.sharedProjects })),
+      }),
+      floor: (rows) => ({
+        projects: rows[0].projects.map((p: any) => ({ role: p.role, id: p.id, funders: [...p.funders].sort() })),
+        partners: rows[0].partners.map((p: any) => ({ id: p.id, shared: Number(p.shared) })),
+      }),
+    },
+  },
+  {
+    id: "Q3",
+    title: "projects by themes and years, by start date, 50 per page, with participants and their countries",
+    api: (c) => ({ query: Q3_API, variables: { themes: c.themes, from: c.fromYear, to: c.toYear } }),
+    floor: (driver, c) => read(driver, Q3_FLOOR(false), { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
+    peer: (c) => ({ query: Q3_PEER, variables: { themes: c.themes, from: c.fromYear, to: c.toYear, offset: 0 } }),
+    normalize: { api: q3Api, floor: q3Floor, peer: q3Peer },
+  },
+  {
+    id: "Q4",
+    title: "a deep page (page 200) of the Q3 listing",
+    api: (c) => ({ query: Q3_API, variables: { themes: c.themes, from: c.fromYear, to: c.toYear, after: c.deepCursor } }),
+    floor: (driver, c) => {
+      const [afterKey, afterId] = JSON.parse(Buffer.from(c.deepCursor, "base64url").toString()) as [string, string];
+      return read(driver, Q3_FLOOR(true), { themes: c.themes, from: int(c.fromYear), to: int(c.toYear), afterKey, afterId });
+    },
+    peer: (c) => ({ query: Q3_PEER, variables: { themes: c.themes, from: c.fromYear, to: c.toYear, offset: c.deepOffset } }),
+    normalize: { api: q3Api, floor: q3Floor, peer: q3Peer },
+  },
+  {
+    id: "Q5",
+    title: "only the total count of the Q3 listing",
+    api: (c) => ({ query: `query Q5($themes: [String!], $from: Int, $to: Int) { projects(filter: { themes: $themes, activeFrom: $from, activeTo: $to }) { totalCount } }`,
+      variables: { themes: c.themes, from: c.fromYear, to: c.toYear } }),
+    floor: (driver, c) => read(driver, `
+      MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
+      WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to RETURN count(p) AS n`,
+    { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
+    peer: (c) => ({
+      query: `query Q5($themes: [ID!], $from: Int, $to: Int) {
+        projectsConnection(where: { themes: { some: { id: { in: $themes } } }, startYear: { lte: $to }, endYear: { gte: $from } }) { totalCount } }`,
+      variables: { themes: c.themes, from: c.fromYear, to: c.toYear },
+    }),
+    normalize: { api: (d) => d.projects.totalCount, floor: (rows) => Number(rows[0].n), peer: (d) => d.projectsConnection.totalCount },
+  },
+  {
+    id: "Q6",
+    title: "full-text search",
+    api: (c) => ({ query: `query Q6($text: String!) { search(text: $text, first: 10) { item { ... on Agency { id } ... on Organization { id } ... on Project { id } ... on Country { id } ... on Theme { id } ... on Person { id } ... on Region { id } ... on Event { id } ... on Group { id } } } }`,
+      variables: { text: c.searchText } }),
+    floor: (driver, c) => read(driver, `
+      CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 10}) YIELD node, score
+      RETURN node.id AS id ORDER BY score DESC, node.nameKey LIMIT 10`,
+    { q: c.searchText.toLowerCase().split(/\s+/).map((t) => `(${t}^4 OR ${t}*^2${t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : ""})`).join(" AND ") }),
+    peer: null,
+    normalize: { api: (d) => d.search.map((h: any) => h.item.id), floor: (rows) => rows.map((r: any) => r.id) },
+  },
+  {
+    id: "Q7",
+    title: "shortest path between two mid-degree actors",
+    api: (c) => ({ query: `query Q7($a: String!, $b: String!) { paths(from: $a, to: $b) { length nodes { id } } }`, variables: { a: c.midActors[0], b: c.midActors[1] } }),
+    floor: (driver, c) => read(driver, `
+      MATCH (a:Actor {id: $a}), (b:Actor {id: $b})
+      MATCH path = shortestPath((a)-[:PARTICIPATES_IN|MEMBER_OF|HOLDS_POSITION|SPOKE_AT|TOOK_PART_IN|ORGANIZED|FUNDED|FUNDS|RECEIVED_BY|PART_OF|RELATED_TO*..6]-(b))
+      RETURN length(path) AS length`, { a: c.midActors[0], b: c.midActors[1] }),
+    peer: null,
+    normalize: { api: (d) => d.paths[0]?.length ?? null, floor: (rows) => (rows[0] ? Number(rows[0].length) : null) },
+  },
+  {
+    id: "Q8",
+    title: "funding flows by funder for a region and a year range",
+    api: (c) => ({ query: `query Q8($region: String!, $from: Int, $to: Int) {
+      fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }) { keys { value } currency total flows unknownAmounts } }`,
+    variables: { region: c.region, from: c.fromYear, to: c.toYear } }),
+    floor: (driver, c) => read(driver, `
+      MATCH (r:Region {id: $region})<-[:IN_REGION*0..4]-(place)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding)
+      WITH DISTINCT f
+      WHERE f.flowType <> 'budget' AND toInteger(substring(f.date, 0, 4)) >= $from AND toInteger(substring(f.date, 0, 4)) <= $to
+      OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f)
+      RETURN g.id AS funder, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`,
+    { region: c.region, from: int(c.fromYear), to: int(c.toYear) }),
+    peer: null,
+    normalize: {
+      api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
+      floor: (rows) => rows.map((r: any) => `${r.funder} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
+    },
+  },
+];

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60]`
+ *
+ * Starts what it needs (a managed Neo4j in .coopgraph/bench-<scale>, our API and the peer as
+ * their own processes), loads the synthetic network if absent, checks that the three sides agree,
+ * then measures each query: latency at concurrency 1 (p50/p95/p99, sides interleaved) and
+ * throughput at concurrency 16 (autocannon for the HTTP sides, 16 concurrent sessions for the
+ * floor; rounds alternate the sides' order so machine drift hits them alike). Prints a markdown
+ * table and writes bench/results/latest.json (and <scale>.json).
+ */
+import "reflect-metadata";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import autocannon from "autocannon";
+import neo4j, { type Driver } from "neo4j-driver";
+import { PROJECT_ROOT, loadDatabaseConfig } from "../src/config/config.js";
+import { Database } from "../src/db/database.js";
+import { startManagedNeo4j } from "../src/db/managed-neo4j.js";
+import { migrate } from "../src/db/migrations.js";
+import { encodeCursor } from "../src/graphql/pagination.js";
+import { isEmpty, loadSeed } from "../src/seed/load-seed.js";
+import type { Scale } from "../src/synthetic/generate.js";
+import { loadSynthetic } from "../src/synthetic/load.js";
+import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
+
+type Side = "api" | "floor" | "peer";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const scale = option("scale", "S").toUpperCase() as Scale;
+if (!["S", "M", "L"].includes(scale)) throw new Error(`--scale must be S, M or L, got ${scale}`);
+const SECONDS = Number(option("seconds", "3"));
+const SAMPLES = Number(option("samples", scale === "L" ? "40" : "60"));
+const ONLY = option("only", "").split(",").filter(Boolean);
+const MEMORY = { S: ["1g", "512m"], M: ["2g", "2g"], L: ["4g", "8g"] }[scale];
+const log = (line: string) => console.error(line);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
+  });
+  return { child, ms: Date.now() - started };
+}
+
+async function post(url: string, call: GraphQLCall): Promise<{ data: any; queries: number }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(call) });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  return { data: body.data, queries: Number(res.headers.get("x-coopgraph-queries") ?? 0) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<number> {
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (Date.now() < deadline) {
+      await run();
+      done += 1;
+    }
+  }));
+  return done / seconds;
+}
+
+async function httpThroughput(url: string, call: GraphQLCall, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url, connections: 16, duration: seconds, method: "POST",
+    headers: { "content-type": "application/json" }, body: JSON.stringify(call),
+  });
+  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors under load`);
+  return result.requests.average;
+}
+
+async function benchContext(db: Database, sample: { hubOrganization: string; country: string; theme: string; midActors: [string, string]; region: string }): Promise<BenchContext> {
+  const themes = (await db.read("MATCH (t:Theme) WHERE t.id STARTS WITH 'theme:' AND NOT t.id IN ['theme:cybercrime'] RETURN t.id AS id ORDER BY id")).map((r) => String(r.id)).slice(0, 12);
+  const ctx = { themes: [sample.theme, ...themes].slice(0, 12), fromYear: 2003, toYear: 2024 };
+  const [countRow] = await db.read(`MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
+    WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to RETURN count(p) AS n`, { themes: ctx.themes, from: ctx.fromYear, to: ctx.toYear });
+  const total = Number(countRow!.n);
+  const deepPage = Math.max(2, Math.min(200, Math.floor(total / 50)));
+  const deepOffset = (deepPage - 1) * 50;
+  const [last] = await db.read(`MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
+    WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to
+    WITH p ORDER BY coalesce(p.startKey, ''), p.id SKIP $skip LIMIT 1 RETURN coalesce(p.startKey, '') AS key, p.id AS id`,
+  { themes: ctx.themes, from: ctx.fromYear, to: ctx.toYear, skip: deepOffset - 1 });
+  return {
+    ...ctx, org: sample.hubOrganization, country: `country:${sample.country}`, countryCode: sample.country,
+    midActors: sample.midActors, region: sample.region, deepOffset, deepPage,
+    deepCursor: encodeCursor([String(last!.key), String(last!.id)]), searchText: "fiscalia general",
+  };
+}
+
+async function main() {
+  const cfg = loadDatabaseConfig({
+    COOPGRAPH_DATA_DIR: path.join(PROJECT_ROOT, ".coopgraph", `bench-${scale.toLowerCase()}`),
+    NEO4J_BOLT_PORT: String({ S: 17691, M: 17692, L: 17693 }[scale]), NEO4J_HEAP: MEMORY[0]!, NEO4J_PAGECACHE: MEMORY[1]!, NEO4J_TX_TIMEOUT: "600s",
+  });
+  const neoStarted = Date.now();
+  const neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
+  const neo4jColdStartMs = Date.now() - neoStarted;
+  const driver: Driver = neo4j.driver(neo.uri, undefined, { disableLosslessIntegers: true, maxConnectionPoolSize: 64 });
+  const db = new Database(driver, undefined, 600_000);
+  const children: ChildProcess[] = [];
+  const cleanup = async () => {
+    for (const c of children) c.kill("SIGTERM");
+    await driver.close();
+    await neo.stop();
+  };
+  try {
+    await migrate(db);
+    if (await isEmpty(db)) await loadSeed(db);
+    log(`Loading synthetic scale ${scale} (if absent)...`);
+    const { plan, report } = await loadSynthetic(db, scale, log);
+    const [size] = await db.read("MATCH ()-[r]->() RETURN count(r) AS rels");
+    log(`Graph: ${size!.rels} relationships; load: ${JSON.stringify(report)}`);
+    const ctx = await benchContext(db, plan.sample);
+
+    const apiPort = await freePort();
+    const peerPort = await freePort();
+    const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
+    const api = await startProcess("src/main.ts", { ...env, PORT: String(apiPort) }, /API ready/);
+    children.push(api.child);
+    const peer = await startProcess("bench/peer-server.ts", { ...env, PORT: String(peerPort) }, /peer ready/);
+    children.push(peer.child);
+    const urls = { api: `http://127.0.0.1:${apiPort}/graphql`, peer: `http://127.0.0.1:${peerPort}/` };
+
+    const results = [];
+    for (const q of QUERIES.filter((x) => !ONLY.length || ONLY.includes(x.id))) {
+      const sides: Side[] = q.peer ? ["api", "floor", "peer"] : ["api", "floor"];
+      const call: Record<Side, () => Promise<unknown>> = {
+        api: () => post(urls.api, q.api(ctx)),
+        floor: () => q.floor(driver, ctx),
+        peer: () => post(urls.peer, q.peer!(ctx)),
+      };
+      // The three sides must give the same answer.
+      const apiAnswer = await post(urls.api, q.api(ctx));
+      const answers: Partial<Record<Side, unknown>> = { api: q.normalize.api(apiAnswer.data), floor: q.normalize.floor(await q.floor(driver, ctx)) };
+      if (q.peer) answers.peer = q.normalize.peer!((await post(urls.peer, q.peer(ctx))).data);
+      const agree = sides.every((s) => isDeepStrictEqual(answers[s], answers.api));
+      if (!agree) log(`${q.id}: the sides disagree:\n${sides.map((s) => `  ${s}: ${JSON.stringify(answers[s]).slice(0, 400)}`).join("\n")}`);
+
+      // Latency at concurrency 1, sides interleaved, after a warm-up.
+      const times: Record<Side, number[]> = { api: [], floor: [], peer: [] };
+      for (let i = 0; i < 10; i++) for (const s of sides) await call[s]();
+      for (let i = 0; i < SAMPLES; i++) {
+        for (const s of i % 2 ? [...sides].reverse() : sides) {
+          const t = process.hrtime.bigint();
+          await call[s]();
+          times[s].push(Number(process.hrtime.bigint() - t) / 1e6);
+        }
+      }
+      // Throughput at concurrency 16, two rounds in alternating order.
+      const rps: Record<Side, number[]> = { api: [], floor: [], peer: [] };
+      for (const order of [sides, [...sides].reverse()]) {
+        for (const s of order) {
+          rps[s].push(s === "floor" ? await floorThroughput(call.floor, SECONDS)
+            : await httpThroughput(urls[s], s === "api" ? q.api(ctx) : q.peer!(ctx), SECONDS));
+        }
+      }
+      const stats = (s: Side) => {
+        const sorted = [...times[s]].sort((a, b) => a - b);
+        return { p50: +percentile(sorted, 50).toFixed(2), p95: +percentile(sorted, 95).toFixed(2), p99: +percentile(sorted, 99).toFixed(2),
+          rps: +(rps[s].reduce((a, b) => a + b, 0) / rps[s].length).toFixed(1) };
+      };
+      const row = {
+        id: q.id, title: q.title, agree,
+        api: stats("api"), floor: stats("floor"), peer: q.peer ? stats("peer") : null,
+        roundTrips: apiAnswer.queries,
+      };
+      results.push(row);
+      log(`${q.id}: api p50 ${row.api.p50} ms, floor ${row.floor.p50} ms${row.peer ? `, peer ${row.peer.p50} ms` : ""}; rps api ${row.api.rps}, floor ${row.floor.rps}${row.peer ? `, peer ${row.peer.rps}` : ""}; round trips ${row.roundTrips}; agree ${agree}`);
+    }
+
+    const status = fs.readFileSync(`/proc/${api.child.pid}/status`, "utf8");
+    const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    const output = {
+      scale, date: new Date().toISOString(), machine: "2 cores, 24 GiB (noisy: compare ratios within one run)",
+      relationships: Number(size!.rels), load: report, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,
+      settings: { samples: SAMPLES, seconds: SECONDS, concurrency: 16 }, context: { ...ctx, deepCursor: undefined }, queries: results,
+    };
+    fs.mkdirSync(path.join(PROJECT_ROOT, "bench", "results"), { recursive: true });
+    for (const name of ["latest.json", `${scale}.json`]) {
+      fs.writeFileSync(path.join(PROJECT_ROOT, "bench", "results", name), JSON.stringify(output, null, 2) + "\n");
+    }
+    console.log(table(output));
+  } finally {
+    await cleanup();
+  }
+}
+
+function table(o: { scale: string; relationships: number; load: { relationshipsPerSecond: number }; apiColdStartMs: number; neo4jColdStartMs: number; apiPeakRssMb: number; queries: any[] }): string {
+  const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "-");
+  const lines = [
+    `Scale ${o.scale}: ${o.relationships} relationships; load ${o.load.relationshipsPerSecond} rel/s; cold start: Neo4j ${o.neo4jColdStartMs} ms, API ${o.apiColdStartMs} ms; API peak RSS ${o.apiPeakRssMb} MB`,
+    "",
+    "| query | api p50/p95/p99 ms | floor p50/p95/p99 ms | peer p50/p95/p99 ms | api/floor p50 | rps api / floor / peer | api/peer rps | round trips | agree |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const q of o.queries) {
+    const f = (s: any) => (s ? `${s.p50} / ${s.p95} / ${s.p99}` : "n/a");
+    lines.push(`| ${q.id} | ${f(q.api)} | ${f(q.floor)} | ${f(q.peer)} | ${ratio(q.api.p50, q.floor.p50)} | ${q.api.rps} / ${q.floor.rps} / ${q.peer?.rps ?? "n/a"} | ${q.peer ? ratio(q.api.rps, q.peer.rps) : "n/a"} | ${q.roundTrips} | ${q.agree ? "yes" : "NO"} |`);
+  }
+  return lines.join("\n");
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
