@@ -10,6 +10,19 @@ import { startServer } from "./graphql/server.js";
 import { isEmpty, loadSeed } from "./seed/load-seed.js";
 import { log, runCli } from "./cli/run-cli.js";
 
+/** Waits for one part of the shutdown, but never forever: a stuck part is reported and skipped. */
+async function step(what: string, work: Promise<unknown> | undefined, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`stopping ${what} took over ${limitMs / 1000}s; going on`);
+      resolve();
+    }, limitMs);
+  });
+  await Promise.race([work?.catch((err: Error) => log(`stopping ${what} failed: ${err.message}`)), timeout]);
+  clearTimeout(timer);
+}
+
 runCli(async () => {
   const config = loadConfig();
   const connection = await connect(config.db, log);
@@ -18,8 +31,8 @@ runCli(async () => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping...`);
-    await server?.close().catch(() => {});
-    await connection.close();
+    await step("the API server", server?.close(), 10_000);
+    await step("the database connection", connection.close(), 120_000);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

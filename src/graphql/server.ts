@@ -75,6 +75,8 @@ export async function createApolloServer(cfg: ServerConfig): Promise<ApolloServe
     schema: await buildCoopgraphSchema(),
     introspection: cfg.introspection,
     csrfPrevention: true,
+    // main.ts stops the server, then the database, on SIGINT/SIGTERM; Apollo must not race it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !cfg.production,
     formatError: formatError(cfg.production),
     validationRules: [...protection.validationRules],
@@ -210,8 +212,12 @@ export async function startServer(db: Database, cfg: ServerConfig): Promise<Runn
     apollo,
     lastContext: () => last,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // close() waits for every connection to end: drop idle keep-alive ones, or it never returns.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      await closed;
+      clearTimeout(force);
       await apollo.stop();
     },
   };

@@ -9,6 +9,7 @@
  */
 import { runRows, type Database, type Params, type Row } from "../db/database.js";
 import { nameProperties } from "../domain/shared/names.js";
+import { clearReferenceCache } from "../domain/references/reference.repository.js";
 import {
   NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
   type KeyLabel, type NodeType, type RelationshipType,
@@ -233,6 +234,7 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     return summary;
   }
 
+  clearReferenceCache();
   const missingEnds = await db.writeTransaction(async (tx) => {
     // A fresh list per attempt: the driver retries the whole function on transient errors.
     const attemptRejections: Rejection[] = [];
@@ -256,6 +258,7 @@ export async function writeValidRecords(
   batchSize: number,
   rejected: Rejection[],
 ): Promise<number> {
+  clearReferenceCache();
   for (const batch of chunks(doc.sources, batchSize)) {
     await run(
       `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,

@@ -181,6 +181,17 @@ describe("no N+1", () => {
     const data = dataOf(await gql(nested, { first: 20 }));
     const participants = data.projects.edges.flatMap((e: { node: { participants: unknown[] } }) => e.node.participants);
     expect(participants.length).toBeGreaterThan(40);
+    // The page query looks ahead: participants and their countries come with it.
+    expect(counts).toEqual([1, 1]);
+  });
+
+  it("batches one query per level where the page cannot look ahead", async () => {
+    const withRoles = `query($first: Int) { projects(first: $first) { edges { node { id participants(roles: ["participant", "lead"]) { role actor { id basedIn { code } } } } } } }`;
+    const counts: number[] = [];
+    for (const first of [1, 20]) {
+      dataOf(await gql(withRoles, { first }));
+      counts.push(server.lastContext()!.queries.count);
+    }
     // The page, then participants (actors come with them), then their countries.
     expect(counts).toEqual([3, 3]);
     expect(server.lastContext()!.queries.queries.filter((q) => q.includes("UNWIND $ids")).length).toBe(2);
@@ -189,7 +200,7 @@ describe("no N+1", () => {
   it("batches sources and nested connections too", async () => {
     const data = dataOf(await gql(`{ actors(first: 20) { edges { node { id sources { source { id } } participations(first: 3) { totalCount edges { node { role project { id } sources { quote } } } } } } } }`));
     expect(data.actors.edges.length).toBe(14);
-    // page, sources, participations, participation counts
-    expect(server.lastContext()!.queries.count).toBe(4);
+    // page, the actors' provenance (lists fetch it only when asked), their sources, participations, participation counts
+    expect(server.lastContext()!.queries.count).toBe(5);
   });
 });

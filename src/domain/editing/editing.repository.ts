@@ -7,6 +7,7 @@ import { runRows, type Database, type Params, type Row } from "../../db/database
 import { ErrorCode, userError } from "../../graphql/errors.js";
 import { writeValidRecords, validateNode, validateRelationship, type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord } from "../../ingest/graph-writer.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, nodeTypeOfId, type RelationshipType } from "../model.js";
+import { clearReferenceCache } from "../references/reference.repository.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
 
@@ -21,8 +22,13 @@ function keyLabelOf(id: string): string {
 export class EditingRepository {
   constructor(private readonly db: Database, private readonly timeoutMs: number) {}
 
-  private transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
-    return this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6 });
+  private async transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6 });
+    } finally {
+      // Names, ids and aliases may have changed: references must be resolved afresh.
+      clearReferenceCache();
+    }
   }
 
   async upsertSource(source: SourceRecord): Promise<boolean> {

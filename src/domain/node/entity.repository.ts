@@ -1,13 +1,13 @@
 import DataLoader from "dataloader";
 import { NODE_TYPES, nodeTypeOfId, type KeyLabel } from "../model.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { ENTITY_FULL, type EntityRow } from "../shared/rows.js";
 
 /** Cypher per key label, so each lookup is an index seek on that label's id constraint. */
 const BY_ID: Record<KeyLabel, string> = Object.fromEntries(
   [...new Set(Object.values(NODE_TYPES).map((t) => t.key))].map((label) => [
     label,
-    `UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN ${ENTITY("n")} AS row`,
+    `UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN ${ENTITY_FULL("n")} AS row`,
   ]),
 ) as Record<KeyLabel, string>;
 
@@ -33,10 +33,5 @@ export class EntityRepository {
       }));
       return ids.map((id) => found.get(id) ?? null);
     });
-  }
-
-  /** Lets a relationship query that already returned a node spare the lookup. */
-  prime(rows: EntityRow[]): void {
-    for (const row of rows) this.byId.prime(row.id, row);
   }
 }

@@ -3,8 +3,8 @@ import type { CursorKey } from "../../graphql/pagination.js";
 import type { ResolvedEntity } from "../references/reference.repository.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow } from "../shared/rows.js";
-import type { ParticipationRow } from "../actors/actor.repository.js";
+import { ENTITY, ENTITY_PICK, type EntityRow } from "../shared/rows.js";
+import { BASED_IN_LOADER, basedInLoader, type ParticipationRow } from "../actors/actor.repository.js";
 import { ProjectSortField, SortDirection } from "./project.types.js";
 
 /** A filter whose references are already resolved to entities. */
@@ -73,6 +73,27 @@ function startingPoint(entity: ResolvedEntity | undefined, param: string): strin
   }
 }
 
+/**
+ * Without involvingAll, start from the entities another criterion names (an index seek on them)
+ * rather than from every project; those criteria are still checked in WHERE, which is cheap.
+ */
+function otherStartingPoint(filter: ResolvedProjectFilter): string {
+  if (filter.funderIds.length) {
+    return `CALL () {
+      MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:PARTICIPATES_IN {role: 'funder'}]->(p:Project) WHERE a.id IN $funderIds RETURN p
+      UNION MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:FUNDED]->(:Funding)-[:FUNDS]->(p:Project) WHERE a.id IN $funderIds RETURN p }
+      WITH DISTINCT p`;
+  }
+  if (filter.themeIds.length) return "MATCH (t:Theme) WHERE t.id IN $themeIds MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p";
+  if (filter.countryIds.length) {
+    return `CALL () {
+      MATCH (c:Country)<-[:BASED_IN]-(:Actor)-[:PARTICIPATES_IN]->(p:Project) WHERE c.id IN $countryIds RETURN p
+      UNION MATCH (c:Country)<-[:TAKES_PLACE_IN]-(p:Project) WHERE c.id IN $countryIds RETURN p }
+      WITH DISTINCT p`;
+  }
+  return "MATCH (p:Project)";
+}
+
 /** Actors are the most selective starting points, then themes, then places. */
 const SELECTIVITY: Record<string, number> = { Agency: 0, Organization: 1, Person: 0, Group: 0, Theme: 2, Country: 3, Region: 4 };
 
@@ -91,7 +112,7 @@ export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
     params[`all${i}`] = entity.id;
     if (i > 0) where.push(involves(entity, `$all${i}`));
   });
-  const match = startingPoint(all[0], "$all0") + (all[0] ? "\nWITH DISTINCT p" : "");
+  const match = all[0] ? `${startingPoint(all[0], "$all0")}\nWITH DISTINCT p` : otherStartingPoint(filter);
   // The starting point ignores roles and cannot start from a project or event: check those here.
   if (all[0] && (filter.roles || ["Project", "Event"].includes(all[0].type))) where.push(involves(all[0], "$all0"));
   if (filter.involvingAny.length) {
@@ -102,7 +123,8 @@ export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
   }
   if (filter.themeIds.length) {
     params.themeIds = filter.themeIds;
-    where.push("EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds }");
+    // Starting from the themes already selects exactly these projects.
+    if (!match.startsWith("MATCH (t:Theme) WHERE t.id IN $themeIds")) where.push("EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds }");
   }
   if (filter.kinds.length) {
     params.kinds = filter.kinds;
@@ -148,7 +170,19 @@ export interface ProjectPageRequest {
   direction: SortDirection;
   first: number;
   after: CursorKey | null;
+  /** Fetch each project's participants in the same query (and their countries): the client asked for them. */
+  withParticipants?: { basedIn: boolean };
+  /** The fields selected on projects, actors and countries, when known: only those are fetched. */
+  projection?: { project: ReadonlySet<string>; participation: ReadonlySet<string>; actor: ReadonlySet<string>; country: ReadonlySet<string> };
 }
+
+/** Participants as the participants loader returns them, optionally with each actor's countries. */
+const PARTICIPANTS = (basedIn: boolean, projection: ProjectPageRequest["projection"]) => `COLLECT {
+  MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor)
+  WITH r, a ORDER BY a.nameKey, r.role
+  RETURN { role: r.role, ${!projection || projection.participation.has("sources") ? "sourceIds: r.sourceIds, quotes: r.quotes, " : "sourceIds: [], quotes: [], "}actorId: a.id, projectId: p.id,
+    actor: ${projection ? ENTITY_PICK("a", projection.actor) : ENTITY("a")}
+    ${basedIn ? `, basedIn: [(a)-[:BASED_IN]->(c:Country) | ${projection ? ENTITY_PICK("c", projection.country) : ENTITY("c")}]` : ""} } }`;
 
 export class ProjectRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
@@ -173,9 +207,22 @@ export class ProjectRepository {
       WITH p, ${sortValue} AS sortValue
       ORDER BY sortValue ${dir}, p.id ${dir}
       LIMIT $limit
-      RETURN ${ENTITY("p", "sortValue: sortValue")} AS row`;
+      RETURN ${req.projection ? ENTITY_PICK("p", req.projection.project, "sortValue: sortValue") : ENTITY("p", "sortValue: sortValue")} AS row
+      ${req.withParticipants ? `, ${PARTICIPANTS(req.withParticipants.basedIn, req.projection)} AS participants` : ""}`;
     const rows = await this.run(cypher, { ...params, limit: req.first + 1 });
+    if (req.withParticipants) this.primeParticipants(rows, req.withParticipants.basedIn);
     return rows.map((r) => r.row as EntityRow & { sortValue: string | number });
+  }
+
+  /** Fills the participants (and countries) loaders with what the page query already fetched. */
+  private primeParticipants(rows: Record<string, unknown>[], basedIn: boolean): void {
+    const participants = this.loaders.get<ParticipationRow>("project.participants:null", () => this.participantsLoader(null));
+    const countries = this.loaders.get<EntityRow>(BASED_IN_LOADER, () => basedInLoader(this.run));
+    for (const r of rows) {
+      const list = r.participants as (ParticipationRow & { basedIn?: EntityRow[] })[];
+      participants.prime((r.row as EntityRow).id, list);
+      if (basedIn) for (const p of list) countries.prime(p.actorId, p.basedIn ?? []);
+    }
   }
 
   async count(filter: ResolvedProjectFilter): Promise<number> {
@@ -185,12 +232,16 @@ export class ProjectRepository {
   }
 
   participants(projectId: string, roles: string[] | null) {
-    return this.loaders.get<ParticipationRow>(`project.participants:${JSON.stringify(roles)}`, () => relationLoader(this.run, `
+    return this.loaders.get<ParticipationRow>(`project.participants:${JSON.stringify(roles)}`, () => this.participantsLoader(roles)).load(projectId);
+  }
+
+  private participantsLoader(roles: string[] | null) {
+    return relationLoader<ParticipationRow>(this.run, `
       MATCH (:Project {id: id})<-[r:PARTICIPATES_IN]-(a:Actor)
       WHERE $roles IS NULL OR r.role IN $roles
       WITH r, a ORDER BY a.nameKey, r.role
       RETURN { role: r.role, sourceIds: r.sourceIds, quotes: r.quotes, actorId: a.id, projectId: id, actor: ${ENTITY("a")} } AS item`,
-    { roles })).load(projectId);
+    { roles });
   }
 
   themes(projectId: string) {

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
+import { isSelectedWithoutArguments, selectedAt, selectedFieldNames } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import { decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
 import { Participation } from "../actors/actor.types.js";
@@ -20,6 +22,7 @@ export class ProjectResolver {
   })
   async projects(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null,
     @Arg("sort", () => ProjectSort, { nullable: true }) sort: ProjectSort | null,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -28,12 +31,23 @@ export class ProjectResolver {
     const size = pageSize(first);
     const cursor = after ? decodeCursor(after) : null;
     const { resolved, references } = await resolveFilter(ctx.repos, filter);
-    const rows = await ctx.repos.projects.page({
+    // Only the count asked for: no page to fetch.
+    const wantsPage = selectedAt(info, ["edges"]).length > 0 || selectedAt(info, ["pageInfo"]).length > 0;
+    const wantsParticipants = isSelectedWithoutArguments(info, ["edges", "node", "participants"]);
+    const rows = !wantsPage ? [] : await ctx.repos.projects.page({
       filter: resolved,
       sort: sort?.field ?? ProjectSortField.NAME,
       direction: sort?.direction ?? SortDirection.ASC,
       first: size,
       after: cursor,
+      withParticipants: wantsParticipants
+        ? { basedIn: selectedAt(info, ["edges", "node", "participants", "actor", "basedIn"]).length > 0 } : undefined,
+      projection: {
+        project: selectedFieldNames(info, ["edges", "node"]),
+        participation: selectedFieldNames(info, ["edges", "node", "participants"]),
+        actor: selectedFieldNames(info, ["edges", "node", "participants", "actor"]),
+        country: selectedFieldNames(info, ["edges", "node", "participants", "actor", "basedIn"]),
+      },
     });
     return {
       ...toConnection(rows, size, (r) => [r.sortValue, r.id], () => ctx.repos.projects.count(resolved)),

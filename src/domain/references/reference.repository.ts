@@ -63,11 +63,39 @@ function matchedBy(candidate: Candidate, key: string): string | null {
 const CANDIDATE = (n: string) => `${n} { .id, .name, .code, .officialName, .nameEs, .acronyms, .aliases,
   type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score }`;
 
+/**
+ * Resolutions are cached in the process for a minute: dashboards repeat the same references, and
+ * ids and names change only through writes, which clear the cache (clearReferenceCache). Another
+ * API process sees a write's effect on resolution within the minute.
+ */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 10_000;
+const cache = new Map<string, { entity: ResolvedEntity; expires: number }>();
+
+export function clearReferenceCache(): void {
+  cache.clear();
+}
+
+function cacheKey(reference: string, allowed?: ReadonlySet<NodeType>): string {
+  return `${allowed ? [...allowed].sort().join(",") : "*"}|${reference}`;
+}
+
 export class ReferenceRepository {
   constructor(private readonly run: QueryRunner) {}
 
   /** Resolves every reference, or throws one error naming each that failed. */
   async resolveAll(references: string[], allowed?: ReadonlySet<NodeType>): Promise<ResolvedEntity[]> {
+    const wanted = references.map((r) => r.trim());
+    const now = Date.now();
+    const hits = wanted.map((r) => cache.get(cacheKey(r, allowed)));
+    if (hits.every((h) => h && h.expires > now)) return hits.map((h) => h!.entity);
+    const resolved = await this.resolveUncached(wanted, allowed);
+    if (cache.size > CACHE_MAX) cache.clear();
+    resolved.forEach((entity, i) => cache.set(cacheKey(wanted[i]!, allowed), { entity, expires: now + CACHE_TTL_MS }));
+    return resolved;
+  }
+
+  private async resolveUncached(references: string[], allowed?: ReadonlySet<NodeType>): Promise<ResolvedEntity[]> {
     const unique = [...new Set(references.map((r) => r.trim()))];
     if (!unique.length) return [];
     const empty = unique.find((r) => !normalizeName(r));

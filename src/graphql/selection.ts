@@ -1,0 +1,36 @@
+/**
+ * Look-ahead into a request's selection: lets a list resolver fetch, in its own query, what the
+ * client is about to ask of every item (one round trip instead of one per field level).
+ */
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+
+function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
+  if (!set) return [];
+  return set.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return [s];
+    if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(s.selectionSet, info);
+    const fragment = info.fragments[s.name.value];
+    return fragment ? fieldsOf(fragment.selectionSet, info) : [];
+  });
+}
+
+/** The fields reached by following `path` (field names) from the current field, across aliases. */
+export function selectedAt(info: GraphQLResolveInfo, path: string[]): FieldNode[] {
+  let current: FieldNode[] = [...info.fieldNodes];
+  for (const name of path) {
+    current = current.flatMap((f) => fieldsOf(f.selectionSet, info)).filter((f) => f.name.value === name);
+    if (!current.length) return [];
+  }
+  return current;
+}
+
+/** True when `path` is selected and, at its end, none of the given arguments is used. */
+export function isSelectedWithoutArguments(info: GraphQLResolveInfo, path: string[]): boolean {
+  const nodes = selectedAt(info, path);
+  return nodes.length > 0 && nodes.every((n) => !n.arguments?.length);
+}
+
+/** Names of the fields selected directly under `path`. */
+export function selectedFieldNames(info: GraphQLResolveInfo, path: string[]): Set<string> {
+  return new Set(selectedAt(info, path).flatMap((f) => fieldsOf(f.selectionSet, info)).map((f) => f.name.value));
+}
