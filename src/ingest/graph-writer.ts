@@ -144,11 +144,17 @@ function projectDerived(record: NodeRecord) {
   return { startDate, endDate, startYear, endYear, startKey: startDate ?? (startYear !== null ? String(startYear) : "") };
 }
 
-/** Keeps other sources' entries, replaces those of the sources this row carries. */
-const MERGE_PROVENANCE = `
-  WITH x, row, [i IN range(0, size(coalesce(x.sourceIds, [])) - 1) WHERE NOT x.sourceIds[i] IN row.sourceIds] AS keep
-  SET x.sourceIds = [i IN keep | x.sourceIds[i]] + row.sourceIds,
-      x.quotes = [i IN keep | x.quotes[i]] + row.quotes`;
+/**
+ * Keeps other sources' entries, replaces those of the sources this row carries. Quotes first:
+ * SET items apply in order, and the quotes' filter must read the old sourceIds.
+ */
+const kept = (list: "quotes" | "sourceIds") =>
+  `[i IN range(0, size(coalesce(x.sourceIds, [])) - 1) WHERE NOT x.sourceIds[i] IN row.sourceIds | x.${list}[i]]`;
+const MERGED_PROVENANCE = `x.quotes = ${kept("quotes")} + row.quotes, x.sourceIds = ${kept("sourceIds")} + row.sourceIds`;
+/** The same, except for rows that cite their sources only when they create the node. */
+const MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY =
+  `x.quotes = CASE WHEN row.provenanceOnCreate THEN x.quotes ELSE ${kept("quotes")} + row.quotes END, ` +
+  `x.sourceIds = CASE WHEN row.provenanceOnCreate THEN x.sourceIds ELSE ${kept("sourceIds")} + row.sourceIds END`;
 
 function nodeCypher(type: NodeType): string {
   const { key, labels } = NODE_TYPES[type];
@@ -156,9 +162,8 @@ function nodeCypher(type: NodeType): string {
   return `UNWIND $rows AS row
   MERGE (x:${key} {id: row.id})
   ON CREATE SET x += row.createProps, x.sourceIds = row.sourceIds, x.quotes = row.quotes${key === "Project" ? ", x.participantCount = 0" : ""}
-  SET x += row.props${extra ? `, x${extra}` : ""}
-  WITH x, row WHERE NOT row.provenanceOnCreate
-  ${MERGE_PROVENANCE}`;
+  ON MATCH SET ${MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY}
+  SET x += row.props${extra ? `, x${extra}` : ""}`;
 }
 
 function relationshipCypher(type: RelationshipType, fromLabel: KeyLabel, toLabel: KeyLabel): string {
@@ -168,8 +173,9 @@ function relationshipCypher(type: RelationshipType, fromLabel: KeyLabel, toLabel
   MATCH (a:${fromLabel} {id: row.from})
   MATCH (b:${toLabel} {id: row.to})
   MERGE (a)-[x:${type}${keyMap}]->(b)
+  ON CREATE SET x.sourceIds = row.sourceIds, x.quotes = row.quotes
+  ON MATCH SET ${MERGED_PROVENANCE}
   SET x += row.props
-  ${MERGE_PROVENANCE}
   RETURN count(*) AS written`;
 }
 

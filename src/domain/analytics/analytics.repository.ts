@@ -67,17 +67,20 @@ export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
   async partners(q: PartnerQuery): Promise<PartnerRow[]> {
+    // Rank every partner by a count, then list the shared projects of the top ones only.
     const rows = await this.run(`
       MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${SHARED_PROJECT}
-      WITH b, collect(DISTINCT p) AS projects
-      WITH b, projects, [x IN projects WHERE x.startYear IS NOT NULL | x.startYear] AS starts,
-           [x IN projects WHERE x.startYear IS NOT NULL | coalesce(x.endYear, x.startYear)] AS ends
-      RETURN ${ENTITY("b")} AS actor, size(projects) AS sharedProjects,
-             reduce(m = null, y IN starts | CASE WHEN m IS NULL OR y < m THEN y ELSE m END) AS firstYear,
-             reduce(m = null, y IN ends | CASE WHEN m IS NULL OR y > m THEN y ELSE m END) AS lastYear,
-             [x IN projects | x.id][0..20] AS projectIds
-      ORDER BY sharedProjects DESC, b.nameKey LIMIT $first`, { ...q });
+      WITH a, b, count(DISTINCT p) AS sharedProjects, min(p.startYear) AS firstYear, max(coalesce(p.endYear, p.startYear)) AS lastYear
+      ORDER BY sharedProjects DESC, b.nameKey LIMIT $first
+      CALL (a, b) {
+        MATCH (a)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b)
+        ${SHARED_PROJECT}
+        WITH DISTINCT p ORDER BY p.id LIMIT 20
+        RETURN collect(p.id) AS projectIds
+      }
+      RETURN ${ENTITY("b")} AS actor, sharedProjects, firstYear, lastYear, projectIds
+      ORDER BY sharedProjects DESC, b.nameKey`, { ...q });
     return rows as unknown as PartnerRow[];
   }
 
@@ -139,6 +142,8 @@ export class AnalyticsRepository {
     funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
     themeIds: string[] | null; fromYear: number | null; toYear: number | null; flowTypes: string[] | null;
   }) {
+    // The criterion the match starts from is not checked again.
+    const startedFrom = f.funderIds ? "funders" : f.countryIds ? "countries" : f.regionIds ? "regions" : f.themeIds ? "themes" : "all";
     const start = f.funderIds ? "MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN $funderIds"
       : f.countryIds ? "MATCH (c:Country)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE c.id IN $countryIds WITH DISTINCT f, p MATCH (f) WHERE true"
         : f.regionIds ? "MATCH (r:Region)<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE r.id IN $regionIds WITH DISTINCT f, p MATCH (f) WHERE true"
@@ -162,9 +167,9 @@ export class AnalyticsRepository {
         AND ($fromYear IS NULL OR toInteger(substring(f.date, 0, 4)) >= $fromYear)
         AND ($toYear IS NULL OR toInteger(substring(f.date, 0, 4)) <= $toYear)
         AND ($recipientIds IS NULL OR EXISTS { MATCH (f)-[:RECEIVED_BY]->(x:Actor) WHERE x.id IN $recipientIds })
-        AND ($countryIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(x:Country) WHERE x.id IN $countryIds })
-        AND ($regionIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x:Region) WHERE x.id IN $regionIds })
-        AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(x:Theme) WHERE x.id IN $themeIds })
+        ${startedFrom === "countries" ? "" : "AND ($countryIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(x:Country) WHERE x.id IN $countryIds })"}
+        ${startedFrom === "regions" ? "" : "AND ($regionIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x:Region) WHERE x.id IN $regionIds })"}
+        ${startedFrom === "themes" ? "" : "AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(x:Theme) WHERE x.id IN $themeIds })"}
       WITH DISTINCT f, p
       ${dims.map((d) => keyOf[d].unwind ?? "").join("\n")}
       WITH [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, f.currency AS currency, collect(DISTINCT f) AS flows

@@ -1,5 +1,7 @@
 /** Entry points that are not one domain's own: node(id:), search, lists of actors and places. */
-import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
+import { selectedFieldNames } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import { userError } from "../../graphql/errors.js";
 import { connectionTypes, decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
@@ -49,12 +51,13 @@ export class QueryResolver {
   @Query(() => [SearchHit], { description: "Full-text search over names, acronyms and aliases; accent-, case- and typo-tolerant." })
   async search(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg("text", () => String) text: string,
     @Arg("kinds", () => [SearchKind], { nullable: true }) kinds: SearchKind[] | null,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
   ) {
     if (text.trim().length > 200) throw userError("search text is limited to 200 characters");
-    const hits = await ctx.repos.search.search(text, kinds?.length ? kinds : null, pageSize(first ?? 10));
+    const hits = await ctx.repos.search.search(text, kinds?.length ? kinds : null, pageSize(first ?? 10), selectedFieldNames(info, ["item"]));
     return hits.map((h) => ({ score: h.score, item: h.entity }));
   }
 
