@@ -54,6 +54,8 @@ export interface PartnerQuery {
   activeFrom: number | null;
   activeTo: number | null;
   first: number;
+  /** Compute firstYear, lastYear and projectIds (they cost a second pass over the shared projects). */
+  details?: boolean;
 }
 
 const SHARED_PROJECT = `
@@ -71,14 +73,16 @@ export class AnalyticsRepository {
     const rows = await this.run(`
       MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${SHARED_PROJECT}
-      WITH a, b, count(DISTINCT p) AS sharedProjects, min(p.startYear) AS firstYear, max(coalesce(p.endYear, p.startYear)) AS lastYear
+      WITH a, b, count(DISTINCT p) AS sharedProjects
       ORDER BY sharedProjects DESC, b.nameKey LIMIT $first
-      CALL (a, b) {
+      // Years and ids read every shared project's properties: only for the partners kept, and only when asked for.
+      ${q.details ? `CALL (a, b) {
         MATCH (a)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b)
         ${SHARED_PROJECT}
-        WITH DISTINCT p ORDER BY p.id LIMIT 20
-        RETURN collect(p.id) AS projectIds
-      }
+        WITH DISTINCT p
+        WITH p ORDER BY p.id
+        RETURN min(p.startYear) AS firstYear, max(coalesce(p.endYear, p.startYear)) AS lastYear, collect(p.id)[0..20] AS projectIds
+      }` : "WITH b, sharedProjects, null AS firstYear, null AS lastYear, [] AS projectIds"}
       RETURN ${ENTITY("b")} AS actor, sharedProjects, firstYear, lastYear, projectIds
       ORDER BY sharedProjects DESC, b.nameKey`, { ...q });
     return rows as unknown as PartnerRow[];
@@ -150,17 +154,21 @@ export class AnalyticsRepository {
           : f.themeIds ? "MATCH (t:Theme)<-[:ABOUT]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE t.id IN $themeIds WITH DISTINCT f, p MATCH (f) WHERE true"
             // No entity to start from: a scan of every flow, bounded by the transaction timeout.
             : "MATCH (f:Funding)-[:FUNDS]->(p:Project) WHERE true";
-    const keyOf: Record<FundingDimension, { unwind?: string; key: string }> = {
-      [FundingDimension.FUNDER]: { unwind: "OPTIONAL MATCH (fg:Actor)-[:FUNDED]->(f)", key: "{ dimension: 'FUNDER', value: fg.id, name: fg.name }" },
-      [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },
-      [FundingDimension.PROJECT]: { key: "{ dimension: 'PROJECT', value: p.id, name: p.name }" },
-      [FundingDimension.COUNTRY]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(fc:Country)", key: "{ dimension: 'COUNTRY', value: fc.id, name: fc.name }" },
-      [FundingDimension.REGION]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(:Country)-[:IN_REGION]->(fre:Region)", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
-      [FundingDimension.THEME]: { unwind: "OPTIONAL MATCH (p)-[:ABOUT]->(ft:Theme)", key: "{ dimension: 'THEME', value: ft.id, name: ft.name }" },
-      [FundingDimension.YEAR]: { key: "{ dimension: 'YEAR', value: substring(f.date, 0, 4), name: substring(f.date, 0, 4) }" },
-      [FundingDimension.FLOW_TYPE]: { key: "{ dimension: 'FLOW_TYPE', value: f.flowType, name: f.flowType }" },
+    // Group on nodes and values first; names are read once per group, after aggregating.
+    const keyOf: Record<FundingDimension, { unwind?: string; group: string; key: string }> = {
+      [FundingDimension.FUNDER]: { unwind: "OPTIONAL MATCH (fg:Actor)-[:FUNDED]->(f)", group: "fg", key: "{ dimension: 'FUNDER', value: fg.id, name: fg.name }" },
+      [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", group: "fr", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },
+      [FundingDimension.PROJECT]: { group: "p", key: "{ dimension: 'PROJECT', value: p.id, name: p.name }" },
+      [FundingDimension.COUNTRY]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(fc:Country)", group: "fc", key: "{ dimension: 'COUNTRY', value: fc.id, name: fc.name }" },
+      [FundingDimension.REGION]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(:Country)-[:IN_REGION]->(fre:Region)", group: "fre", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
+      [FundingDimension.THEME]: { unwind: "OPTIONAL MATCH (p)-[:ABOUT]->(ft:Theme)", group: "ft", key: "{ dimension: 'THEME', value: ft.id, name: ft.name }" },
+      [FundingDimension.YEAR]: { group: "substring(f.date, 0, 4) AS year", key: "{ dimension: 'YEAR', value: year, name: year }" },
+      [FundingDimension.FLOW_TYPE]: { group: "f.flowType AS flowType", key: "{ dimension: 'FLOW_TYPE', value: flowType, name: flowType }" },
     };
     const dims = [...new Set(groupBy)];
+    const groupVars = dims.map((d) => keyOf[d].group);
+    const groupNames = groupVars.map((g) => g.split(" AS ").at(-1)!);
+    // A project PROJECT-grouped keeps `p`; otherwise p is only needed to find the groups.
     const rows = await this.run(`
       ${start}
         AND ($flowTypes IS NULL AND f.flowType <> 'budget' OR f.flowType IN $flowTypes)
@@ -172,9 +180,9 @@ export class AnalyticsRepository {
         ${startedFrom === "themes" ? "" : "AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(x:Theme) WHERE x.id IN $themeIds })"}
       WITH DISTINCT f, p
       ${dims.map((d) => keyOf[d].unwind ?? "").join("\n")}
-      WITH [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, f.currency AS currency, collect(DISTINCT f) AS flows
-      RETURN keys, currency, [x IN flows WHERE x.amount IS NOT NULL | x.amount] AS amounts, size(flows) AS flows,
-             size([x IN flows WHERE x.amount IS NULL]) AS unknownAmounts
+      WITH DISTINCT ${groupVars.join(", ")}, f
+      WITH ${groupNames.join(", ")}, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknownAmounts
+      RETURN [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, currency, amounts, flows, unknownAmounts
       LIMIT ${LIMITS.maxGroups + 1}`, { ...f });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
     return rows.map((r) => ({

@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import type { UndirectedGraph } from "graphology";
-import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
+import { selectedFieldNames } from "../../graphql/selection.js";
 import type { Context } from "../../graphql/context.js";
 import { userError } from "../../graphql/errors.js";
 import { resolveFilter } from "../projects/project-filter.js";
@@ -69,11 +71,14 @@ export class AnalyticsResolver {
   @Query(() => [Partner], { description: "The actors an actor shares projects with, strongest first." })
   async partners(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg("actor", () => String) actor: string,
     @Arg("filter", () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
   ) {
-    return analytics(ctx).partners(await partnerQuery(ctx, actor, filter, first));
+    const fields = selectedFieldNames(info, []);
+    const details = ["firstYear", "lastYear", "projectIds"].some((f) => fields.has(f));
+    return analytics(ctx).partners({ ...(await partnerQuery(ctx, actor, filter, first)), details });
   }
 
   @Query(() => [IndirectPartner], { description: "Partners of partners (2 hops) that are not direct partners, with the partners in between." })
