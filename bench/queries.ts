@@ -16,6 +16,9 @@ export interface BenchContext {
   toYear: number;
   midActors: [string, string];
   region: string;
+  /** Q8's year window. */
+  fundingFrom: number;
+  fundingTo: number;
   /** Q4: keyset cursor of the deep page, and the equivalent offset for the peer. */
   deepCursor: string;
   deepOffset: number;
@@ -208,14 +211,14 @@ export const QUERIES: BenchQuery[] = [
     title: "funding flows by funder for a region and a year range",
     api: (c) => ({ query: `query Q8($region: String!, $from: Int, $to: Int) {
       fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }) { keys { value } currency total flows unknownAmounts } }`,
-    variables: { region: c.region, from: c.fromYear, to: c.toYear } }),
+    variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
     floor: (driver, c) => read(driver, `
       MATCH (r:Region {id: $region})<-[:IN_REGION*0..4]-(place)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding)
       WITH DISTINCT f
       WHERE f.flowType <> 'budget' AND toInteger(substring(f.date, 0, 4)) >= $from AND toInteger(substring(f.date, 0, 4)) <= $to
       OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f)
       RETURN g.id AS funder, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`,
-    { region: c.region, from: int(c.fromYear), to: int(c.toYear) }),
+    { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     peer: null,
     normalize: {
       api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),

@@ -112,7 +112,7 @@ async function benchContext(db: Database, sample: { hubOrganization: string; cou
   { themes: ctx.themes, from: ctx.fromYear, to: ctx.toYear, skip: deepOffset - 1 });
   return {
     ...ctx, org: sample.hubOrganization, country: `country:${sample.country}`, countryCode: sample.country,
-    midActors: sample.midActors, region: sample.region, deepOffset, deepPage,
+    midActors: sample.midActors, region: sample.region, deepOffset, deepPage, fundingFrom: 2016, fundingTo: 2020,
     deepCursor: encodeCursor([String(last!.key), String(last!.id)]), searchText: "fiscalia general",
   };
 }

@@ -19,7 +19,7 @@ export const LIMITS = {
   maxPaths: 25,
   maxPartners: 100,
   maxCentralityEdges: 2_000_000,
-  maxGroups: 5000,
+  maxGroups: 20_000,
 } as const;
 
 /** Relationships that mean two actors worked together; places, themes and sessions only mean they are alike. */
