@@ -175,8 +175,10 @@ describe("bounded cost", () => {
         const operators: string[] = [];
         const walk = (plan: any) => { operators.push(plan.operatorType); plan.children.forEach(walk); };
         walk(result.summary.plan);
-        expect(operators.some((o) => /NodeUniqueIndexSeek|NodeIndexSeek/.test(o)), `${q}\n${operators.join(", ")}`).toBe(true);
-        expect(operators.some((o) => /AllNodesScan/.test(o)), q).toBe(false);
+        // On a graph this small the planner may scan an index instead of seeking it; either way an
+        // index finds the starting points, never a scan of all nodes or of a whole label.
+        expect(operators.some((o) => /NodeUniqueIndexSeek|NodeIndexSeek|NodeIndexScan/.test(o)), `${q}\n${operators.join(", ")}`).toBe(true);
+        expect(operators.some((o) => /AllNodesScan|NodeByLabelScan/.test(o)), `${q}\n${operators.join(", ")}`).toBe(false);
       } finally {
         await session.close();
       }

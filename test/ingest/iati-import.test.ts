@@ -15,7 +15,9 @@ import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { fingerprint, resetToSeed } from "../support/reset.js";
 
-const IATI_DIR = path.resolve(PROJECT_ROOT, "../shared/data/iati");
+/** The shared IATI files sit beside the project (../shared/data/iati); IATI_DATA_DIR overrides. */
+const IATI_DIR = process.env.IATI_DATA_DIR ?? path.resolve(PROJECT_ROOT, "../shared/data/iati");
+if (!fs.existsSync(IATI_DIR)) throw new Error(`the IATI test files are not at ${IATI_DIR}: clone the project beside shared/, or set IATI_DATA_DIR`);
 const OCHA = path.join(IATI_DIR, "ocha-hdx-covid-dportal-2.03.xml");
 const WHO = path.join(IATI_DIR, "okfn-who-argentina-2.03.xml");
 const db = testDatabase();
