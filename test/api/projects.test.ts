@@ -205,33 +205,3 @@ describe("no N+1", () => {
   });
 });
 
-describe("the index walk for hubs", () => {
-  it("gives the same pages whether it starts from the entities or walks the sort index", async () => {
-    const { createRepositories } = await import("../../src/graphql/context.js");
-    const { resolveFilter } = await import("../../src/domain/projects/project-filter.js");
-    const { ProjectSortField, SortDirection } = await import("../../src/domain/projects/project.types.js");
-    const repos = createRepositories(db, { timeoutMs: 10_000 });
-    const filters = [{ involvingAll: ["agency:mpf-caba"] }, { involvingAll: ["Argentina", "UNODC"] }, { themes: ["international-cooperation"] }, { involvingAll: ["MPF CABA"], roles: ["partner"] }];
-    for (const filter of filters) {
-      const { resolved } = await resolveFilter(repos, filter as any);
-      for (const sort of [ProjectSortField.NAME, ProjectSortField.START_DATE, ProjectSortField.PARTICIPANTS]) {
-        for (const direction of [SortDirection.ASC, SortDirection.DESC]) {
-          const walk = async (broadStart: boolean) => {
-            const ids: string[] = [];
-            let after: [string | number, string] | null = null;
-            for (let i = 0; i < 10; i++) {
-              const rows = await repos.projects.page({ filter: { ...resolved, broadStart }, sort, direction, first: 2, after });
-              ids.push(...rows.slice(0, 2).map((r) => r.id));
-              if (rows.length <= 2) break;
-              after = [rows[1]!.sortValue, rows[1]!.id];
-            }
-            return ids;
-          };
-          const fromEntities = await walk(false);
-          expect(fromEntities.length, JSON.stringify(filter)).toBeGreaterThan(0);
-          expect(await walk(true), `${JSON.stringify(filter)} ${sort} ${direction}`).toEqual(fromEntities);
-        }
-      }
-    }
-  });
-});

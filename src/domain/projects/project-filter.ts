@@ -29,20 +29,7 @@ export async function resolveFilter(repos: Repositories, filter: ProjectFilter |
       countryIds: countries.map((c) => c.id), regionIds: regions.map((r) => r.id), funderIds: funders.map((a) => a.id),
       roles: f.roles?.length ? f.roles : null,
       activeFrom: f.activeFrom ?? null, activeTo: f.activeTo ?? null,
-      broadStart: isBroad(all, themes),
     },
     references: [...all, ...any, ...themes, ...countries, ...regions, ...funders],
   };
-}
-
-
-/**
- * Past this many relationships, starting from an entity and sorting all it reaches costs more than
- * walking the sort index and checking each project: a hub like UNODC at scale, or many themes.
- */
-export const BROAD_DEGREE = 5000;
-
-function isBroad(involvingAll: ResolvedEntity[], themes: ResolvedEntity[]): boolean {
-  if (involvingAll.length) return involvingAll.every((e) => (e.degree ?? 0) > BROAD_DEGREE);
-  return themes.length > 0 && themes.reduce((sum, t) => sum + (t.degree ?? 0), 0) > BROAD_DEGREE;
 }

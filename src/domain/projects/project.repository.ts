@@ -19,8 +19,6 @@ export interface ResolvedProjectFilter {
   roles: string[] | null;
   activeFrom: number | null;
   activeTo: number | null;
-  /** Every starting entity is a hub: walk the sort index and check each project instead. */
-  broadStart?: boolean;
 }
 
 /** Sort keys: each backed by a composite range index (property, id), see schema/migrations. */
@@ -106,9 +104,7 @@ export interface BuiltQuery {
 }
 
 /** The MATCH and WHERE that select the projects of a filter; analytics and exports reuse it. */
-export function buildFilter(filter: ResolvedProjectFilter, opts: { sortedPage?: boolean } = {}): BuiltQuery {
-  // Only a sorted, limited page gains from walking the sort index; counts and analytics read everything anyway.
-  const walkIndex = Boolean(filter.broadStart && opts.sortedPage);
+export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
   const params: Params = { roles: filter.roles };
   const where: string[] = [];
   const all = [...filter.involvingAll].sort((a, b) => (SELECTIVITY[a.type] ?? 5) - (SELECTIVITY[b.type] ?? 5));
@@ -116,10 +112,9 @@ export function buildFilter(filter: ResolvedProjectFilter, opts: { sortedPage?: 
     params[`all${i}`] = entity.id;
     if (i > 0) where.push(involves(entity, `$all${i}`));
   });
-  const match = walkIndex ? "MATCH (p:Project)"
-    : all[0] ? `${startingPoint(all[0], "$all0")}\nWITH DISTINCT p` : otherStartingPoint(filter);
+  const match = all[0] ? `${startingPoint(all[0], "$all0")}\nWITH DISTINCT p` : otherStartingPoint(filter);
   // The starting point ignores roles and cannot start from a project or event: check those here.
-  if (all[0] && (walkIndex || filter.roles || ["Project", "Event"].includes(all[0].type))) where.push(involves(all[0], "$all0"));
+  if (all[0] && (filter.roles || ["Project", "Event"].includes(all[0].type))) where.push(involves(all[0], "$all0"));
   if (filter.involvingAny.length) {
     where.push(`(${filter.involvingAny.map((entity, i) => {
       params[`any${i}`] = entity.id;
@@ -194,7 +189,7 @@ export class ProjectRepository {
 
   /** One page, fetched with LIMIT first + 1 after the keyset position. */
   async page(req: ProjectPageRequest): Promise<(EntityRow & { sortValue: string | number })[]> {
-    const { match, where, params } = buildFilter(req.filter, { sortedPage: true });
+    const { match, where, params } = buildFilter(req.filter);
     const property = SORT_PROPERTY[req.sort];
     const [gt, dir] = req.direction === SortDirection.ASC ? [">", "ASC"] : ["<", "DESC"];
     // Walking every project: let the planner follow the (property, id) index in order and stop at

@@ -15,12 +15,9 @@ export interface ResolvedEntity {
   name: string;
   type: NodeType;
   matchedBy: string;
-  /** Its number of relationships: tells a query planner in code whether starting from it is cheap. */
-  degree?: number;
 }
 
 interface Candidate {
-  degree?: number;
   id: string;
   name: string;
   type: NodeType;
@@ -64,7 +61,7 @@ function matchedBy(candidate: Candidate, key: string): string | null {
 }
 
 const CANDIDATE = (n: string) => `${n} { .id, .name, .code, .officialName, .nameEs, .acronyms, .aliases,
-  type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score, degree: COUNT { (${n})--() } }`;
+  type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score }`;
 
 /**
  * Resolutions are cached in the process for a minute: dashboards repeat the same references, and
@@ -142,7 +139,7 @@ export class ReferenceRepository {
     { entity: ResolvedEntity } | { failure: Candidate[] } {
     const permitted = candidates.filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)));
     const asId = permitted.find((c) => c.id === reference);
-    if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id", degree: asId.degree } };
+    if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
     const key = normalizeName(reference);
     const exact = new Map<string, { candidate: Candidate; how: string }>();
     for (const candidate of permitted) {
@@ -155,7 +152,7 @@ export class ReferenceRepository {
     const chosen = byCode.length === 1 ? byCode : matches;
     if (chosen.length === 1) {
       const { candidate, how } = chosen[0]!;
-      return { entity: { reference, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: how, degree: candidate.degree } };
+      return { entity: { reference, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: how } };
     }
     return { failure: chosen.map((m) => m.candidate) };
   }
