@@ -133,6 +133,10 @@ async function main() {
     await driver.close();
     await neo.stop();
   };
+  // Interrupted: stop the API, the peer and Neo4j too, or they outlive the run.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  }
   try {
     await migrate(db);
     if (await isEmpty(db)) await loadSeed(db);
