@@ -26,9 +26,6 @@ export interface RunOptions {
 }
 
 export class Database {
-  /** Every query this process ran, for tests and benchmarks. */
-  readonly totalQueries = new QueryCounter();
-
   constructor(
     readonly driver: Driver,
     readonly databaseName: string | undefined,
@@ -103,7 +100,6 @@ export class Database {
   }
 
   private count(cypher: string, opts: RunOptions): void {
-    this.totalQueries.record(cypher);
     opts.counter?.record(cypher);
   }
 

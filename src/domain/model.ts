@@ -31,6 +31,12 @@ export function nodeTypeOfId(id: string): NodeType | undefined {
   return (Object.keys(NODE_TYPES) as NodeType[]).find((t) => NODE_TYPES[t].prefix === prefix);
 }
 
+/** The label whose id constraint finds this id ("agency:x" -> Actor); undefined for an unknown prefix. */
+export function keyLabelOfId(id: string): KeyLabel | undefined {
+  const type = nodeTypeOfId(id);
+  return type && NODE_TYPES[type].key;
+}
+
 export interface RelationshipSpec {
   from: readonly KeyLabel[];
   to: readonly KeyLabel[];

@@ -26,8 +26,8 @@ export function decodeCursor(cursor: string): CursorKey {
   throw userError(`"${cursor}" is not a cursor this API issued; pass an edge's cursor or pageInfo.endCursor`);
 }
 
-export function pageSize(first: number | undefined | null): number {
-  const size = first ?? DEFAULT_PAGE_SIZE;
+export function pageSize(first: number | undefined | null, fallback = DEFAULT_PAGE_SIZE): number {
+  const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
     throw userError(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, ErrorCode.BAD_USER_INPUT, { max: MAX_PAGE_SIZE });
   }

@@ -295,7 +295,7 @@ export async function writeValidRecords(
   return written;
 }
 
-function keepValid(reason: string | null, position: string, rejected: Rejection[]): boolean {
+export function keepValid(reason: string | null, position: string, rejected: Rejection[]): boolean {
   if (reason) rejected.push({ position, reason });
   return reason === null;
 }
@@ -315,7 +315,10 @@ function reportMissingEnds(batch: RelationshipRecord[], written: number, rejecte
 
 /** participantCount backs "sort by number of participants"; kept exact after every write. */
 export async function refreshParticipantCounts(run: Run, relationships: RelationshipRecord[]): Promise<void> {
-  const projectIds = [...new Set(relationships.filter((r) => r.type === "PARTICIPATES_IN").map((r) => r.to))];
+  await refreshParticipantCountsOf(run, [...new Set(relationships.filter((r) => r.type === "PARTICIPATES_IN").map((r) => r.to))]);
+}
+
+export async function refreshParticipantCountsOf(run: Run, projectIds: string[]): Promise<void> {
   for (const batch of chunks(projectIds, 1000)) {
     await run(
       `UNWIND $ids AS id

@@ -11,7 +11,7 @@ import { runRows, type Database, type Params } from "../db/database.js";
 import { referenceDocument, cooperationDocument } from "../seed/load-seed.js";
 import { readCsvDocument } from "./readers/csv-reader.js";
 import {
-  validateNode, validateRelationship, writeGraph, writeValidRecords,
+  keepValid, validateNode, validateRelationship, writeGraph, writeValidRecords,
   type GraphDocument, type NodeRecord, type Rejection, type RelationshipRecord,
 } from "./graph-writer.js";
 import { IATI_CODELISTS_SOURCE, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
@@ -123,8 +123,8 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
     if (updated.length) await clearActivityFacts(run, updated);
     const doc = await remapKnownOrganisations(run, [...created, ...updated]);
     const rejected: Rejection[] = [];
-    const nodes = doc.nodes.filter((n) => keep(validateNode(n), n.id, rejected));
-    const relationships = doc.relationships.filter((r) => keep(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
+    const nodes = doc.nodes.filter((n) => keepValid(validateNode(n), n.id, rejected));
+    const relationships = doc.relationships.filter((r) => keepValid(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
     counts.relationships = await writeValidRecords(run, { sources: doc.sources, nodes, relationships }, 1000, rejected);
     return { counts, rejected };
   };
@@ -136,11 +136,6 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
   summary.unchanged += result.counts.unchanged;
   summary.relationships += result.counts.relationships;
   summary.rejected.push(...result.rejected);
-}
-
-function keep(reason: string | null, position: string, rejected: Rejection[]): boolean {
-  if (reason) rejected.push({ position, reason });
-  return !reason;
 }
 
 /** What an updated activity stated before: its funding flows, and its share of relationships. */

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, userError } from "../../graphql/errors.js";
 import { sumDecimals } from "../../ingest/decimal.js";
-import { NODE_TYPES, RELATIONSHIP_TYPES, nodeTypeOfId, type RelationshipType } from "../model.js";
+import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
@@ -32,9 +32,9 @@ export function limitExceeded(what: string, limit: number): Error {
 }
 
 function keyLabel(id: string): string {
-  const type = nodeTypeOfId(id);
-  if (!type) throw userError(`"${id}" is not an id`);
-  return NODE_TYPES[type].key;
+  const label = keyLabelOfId(id);
+  if (!label) throw userError(`"${id}" is not an id`);
+  return label;
 }
 
 function relationshipTypes(types: string[] | null | undefined): string {
@@ -58,12 +58,13 @@ export interface PartnerQuery {
   details?: boolean;
 }
 
-const SHARED_PROJECT = `
-  WHERE b <> a
-    AND ($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
+/** The partner filter's criteria on a shared project p joined through r1 and r2. */
+const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
     AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
     AND ($activeFrom IS NULL OR coalesce(p.endYear, p.startYear) >= $activeFrom)
     AND ($activeTo IS NULL OR p.startYear <= $activeTo)`;
+
+const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
 
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
@@ -96,10 +97,7 @@ export class AnalyticsRepository {
       WITH a, b, count(DISTINCT p) AS w1 ORDER BY w1 DESC LIMIT 50
       MATCH (b)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(c:Actor)
       WHERE c <> a AND c <> b AND NOT EXISTS { MATCH (a)-[:PARTICIPATES_IN]->(:Project)<-[:PARTICIPATES_IN]-(c) }
-        AND ($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
-        AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
-        AND ($activeFrom IS NULL OR coalesce(p.endYear, p.startYear) >= $activeFrom)
-        AND ($activeTo IS NULL OR p.startYear <= $activeTo)
+        AND ${PROJECT_CRITERIA}
       WITH c, b, w1, count(DISTINCT p) AS w2
       WITH c, b, CASE WHEN w1 < w2 THEN w1 ELSE w2 END AS strength ORDER BY strength DESC, b.nameKey
       WITH c, collect(${ENTITY("b")})[0..10] AS via, max(strength) AS weight

@@ -9,6 +9,7 @@ import { resolveFilter } from "../projects/project-filter.js";
 import { ProjectFilter } from "../projects/project.types.js";
 import { ACTOR_TYPES, THEME_TYPES } from "../references/reference.repository.js";
 import { citationsOf } from "../shared/rows.js";
+import type { NodeType } from "../model.js";
 import { AnalyticsRepository, LIMITS, limitExceeded } from "./analytics.repository.js";
 import {
   CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, IndirectPartner, MatrixCell,
@@ -26,9 +27,9 @@ function analytics(ctx: Context): AnalyticsRepository {
   return new AnalyticsRepository((cypher, params) => ctx.repos.run(cypher, params));
 }
 
-async function ids(ctx: Context, refs: string[] | undefined, types?: ReadonlySet<never> | ReadonlySet<string>): Promise<string[] | null> {
+async function ids(ctx: Context, refs: string[] | undefined, types?: ReadonlySet<NodeType>): Promise<string[] | null> {
   if (!refs?.length) return null;
-  return (await ctx.repos.references.resolveAll(refs, types as never)).map((e) => e.id);
+  return (await ctx.repos.references.resolveAll(refs, types)).map((e) => e.id);
 }
 
 async function partnerQuery(ctx: Context, actor: string, filter: PartnerFilter | null, first: number | null) {
@@ -143,7 +144,7 @@ export class AnalyticsResolver {
     const f = filter ?? {};
     return analytics(ctx).fundingFlows(groupBy, {
       funderIds: await ids(ctx, f.funders, ACTOR_TYPES), recipientIds: await ids(ctx, f.recipients, ACTOR_TYPES),
-      countryIds: await ids(ctx, f.countries, new Set(["Country"])), regionIds: await ids(ctx, f.regions, new Set(["Region"])),
+      countryIds: await ids(ctx, f.countries, new Set<NodeType>(["Country"])), regionIds: await ids(ctx, f.regions, new Set<NodeType>(["Region"])),
       themeIds: await ids(ctx, f.themes, THEME_TYPES), fromYear: f.fromYear ?? null, toYear: f.toYear ?? null,
       flowTypes: f.flowTypes?.length ? f.flowTypes : null,
     });

@@ -5,8 +5,8 @@
 import type { ManagedTransaction } from "neo4j-driver";
 import { runRows, type Database, type Params, type Row } from "../../db/database.js";
 import { ErrorCode, userError } from "../../graphql/errors.js";
-import { writeValidRecords, validateNode, validateRelationship, type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord } from "../../ingest/graph-writer.js";
-import { NODE_TYPES, RELATIONSHIP_TYPES, nodeTypeOfId, type RelationshipType } from "../model.js";
+import { refreshParticipantCountsOf, writeValidRecords, validateNode, validateRelationship, type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord } from "../../ingest/graph-writer.js";
+import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../model.js";
 import { clearReferenceCache } from "../references/reference.repository.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
@@ -14,9 +14,9 @@ type Run = (cypher: string, params?: Params) => Promise<Row[]>;
 const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(tx, cypher, params);
 
 function keyLabelOf(id: string): string {
-  const type = nodeTypeOfId(id);
-  if (!type) throw userError(`"${id}" is not an id`, ErrorCode.BAD_USER_INPUT);
-  return NODE_TYPES[type].key;
+  const label = keyLabelOfId(id);
+  if (!label) throw userError(`"${id}" is not an id`, ErrorCode.BAD_USER_INPUT);
+  return label;
 }
 
 export class EditingRepository {
@@ -63,9 +63,9 @@ export class EditingRepository {
   }
 
   private async exists(run: Run, id: string): Promise<boolean> {
-    const type = nodeTypeOfId(id);
-    if (!type) return false;
-    const [row] = await run(`OPTIONAL MATCH (n:${NODE_TYPES[type].key} {id: $id}) RETURN n IS NOT NULL AS exists`, { id });
+    const label = keyLabelOfId(id);
+    if (!label) return false;
+    const [row] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS exists`, { id });
     return Boolean(row?.exists);
   }
 
@@ -83,7 +83,7 @@ export class EditingRepository {
       const [row] = await run(
         `MATCH (a:${keyLabelOf(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(b:${keyLabelOf(to)} {id: $to})
          DELETE r RETURN count(*) AS n`, { from, to, keys });
-      if (type === "PARTICIPATES_IN") await refreshCount(run, [to]);
+      if (type === "PARTICIPATES_IN") await refreshParticipantCountsOf(run, [to]);
       return Number(row?.n ?? 0);
     });
   }
@@ -103,7 +103,7 @@ export class EditingRepository {
         FOREACH (f IN flows | DETACH DELETE f)
         RETURN size(flows) AS n`, { id });
       await run(`MATCH (n:${label} {id: $id}) DETACH DELETE n`, { id });
-      await refreshCount(run, (projects[0]?.ids as string[]) ?? []);
+      await refreshParticipantCountsOf(run, (projects[0]?.ids as string[]) ?? []);
       return { relationships: rels.map((r) => ({ type: String(r.type), count: Number(r.count) })), fundingFlows: Number(funding?.n ?? 0) };
     });
   }
@@ -151,14 +151,8 @@ export class EditingRepository {
             k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])
         DETACH DELETE r`, { keep: keepId, remove: removeId });
       const [projects] = await run(`MATCH (k:${label} {id: $keep})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids`, { keep: keepId });
-      await refreshCount(run, (projects?.ids as string[]) ?? []);
+      await refreshParticipantCountsOf(run, (projects?.ids as string[]) ?? []);
       return { relationships: moved };
     });
   }
-}
-
-async function refreshCount(run: Run, projectIds: string[]): Promise<void> {
-  if (!projectIds.length) return;
-  await run(`UNWIND $ids AS id MATCH (p:Project {id: id})
-    SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a }`, { ids: projectIds });
 }

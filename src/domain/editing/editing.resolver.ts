@@ -35,7 +35,7 @@ function citation(input: CitationInput) {
 
 function idFor(type: NodeType, given: string | undefined, name: string): string {
   const prefix = NODE_TYPES[type].prefix;
-  if (given === undefined) return `${prefix}:${check.slug(name)}`;
+  if (given === undefined) return `${prefix}:${check.idSlug(name)}`;
   if (!given.startsWith(`${prefix}:`) || /\s/.test(given) || given.length > 200) throw check.fieldError("id", `"${given}" must look like ${prefix}:<slug>`);
   return given;
 }
@@ -56,7 +56,7 @@ export class EditingResolver {
   async upsertSource(@Ctx() ctx: Context, @Arg("input", () => SourceInput) input: SourceInput) {
     const repo = allowed(ctx, "editor", "upsertSource");
     const title = check.text("title", input.title, { required: true, max: 500 })!;
-    const id = input.id ? check.text("id", input.id, { required: true })! : `source:${check.slug(title)}`;
+    const id = input.id ? check.text("id", input.id, { required: true })! : `source:${check.idSlug(title)}`;
     if (!id.startsWith("source:") || /\s/.test(id)) throw check.fieldError("id", `"${id}" must look like source:<slug>`);
     const created = await repo.upsertSource({
       id, title, kind: check.text("kind", input.kind, { required: true, max: 50 })!,
@@ -216,7 +216,7 @@ export class EditingResolver {
       input.recipient ? one(ctx, input.recipient, ACTOR_TYPES) : Promise.resolve(undefined),
     ]);
     const sources = citation(input.citation);
-    const id = `funding:${check.slug(`${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}`)}`;
+    const id = `funding:${check.idSlug(`${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}`)}`;
     const node: NodeRecord = { id, type: "Funding", kind: "stated", flowType, amount: amount ?? null, currency: currency ?? null, date: date ?? null, sources };
     const rels: RelationshipRecord[] = [
       { type: "FUNDED", from: funder, to: id, sources },

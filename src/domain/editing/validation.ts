@@ -1,6 +1,7 @@
 /** Input checks for writes: each failure is a BAD_USER_INPUT error naming the field. */
 import { ErrorCode, userError } from "../../graphql/errors.js";
 import { normalizeDecimal } from "../../ingest/decimal.js";
+import { slug } from "../shared/names.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
@@ -67,6 +68,7 @@ export function oneOf<T extends string>(field: string, value: string, allowed: r
   return value as T;
 }
 
-export function slug(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80) || "unnamed";
+/** The slug of an id derived from a name; never empty. */
+export function idSlug(text: string): string {
+  return slug(text) || "unnamed";
 }

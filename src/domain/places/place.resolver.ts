@@ -1,16 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
-import { MAX_PAGE_SIZE } from "../../graphql/pagination.js";
-import { userError } from "../../graphql/errors.js";
+import { pageSize } from "../../graphql/pagination.js";
 import { Actor } from "../actors/actor.types.js";
 import type { EntityRow } from "../shared/rows.js";
 import { Country, Region } from "./place.types.js";
-
-function limit(first: number | null, fallback = 50): number {
-  const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) throw userError(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${n}`);
-  return n;
-}
 
 @Resolver(() => Country)
 export class CountryResolver {
@@ -21,7 +14,7 @@ export class CountryResolver {
 
   @FieldResolver(() => [Actor], { description: "Actors based in it, by name (use `projects(filter: {countries: [...]})` for its projects)." })
   actors(@Root() c: EntityRow, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true }) first: number | null) {
-    return ctx.repos.places.actorsBasedIn(c.id, limit(first));
+    return ctx.repos.places.actorsBasedIn(c.id, pageSize(first, 50));
   }
 }
 

@@ -186,6 +186,5 @@ export class ReferenceRepository {
   }
 }
 
-export const PLACE_TYPES: ReadonlySet<NodeType> = new Set(["Country", "Region"]);
 export const ACTOR_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group"]);
 export const THEME_TYPES: ReadonlySet<NodeType> = new Set(["Theme"]);

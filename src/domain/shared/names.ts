@@ -11,6 +11,11 @@ export function normalizeName(text: string): string {
     .trim();
 }
 
+/** An id-friendly form of a name: "Fiscalía de Chile" -> "fiscalia-de-chile" (may be empty). */
+export function slug(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
+}
+
 export interface Named {
   name: string;
   officialName?: string | null;

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { IATI_ROLE_CODES } from "../../domain/model.js";
+import { slug } from "../../domain/shared/names.js";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../decimal.js";
 import { xml, type XmlElement } from "./xml-stream.js";
@@ -86,10 +87,6 @@ function quoteOf(el: XmlElement, language: string): string {
 
 function idPart(value: string): string {
   return value.trim().replace(/\s+/g, "_");
-}
-
-function slug(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
 }
 
 function hash(value: unknown): string {
