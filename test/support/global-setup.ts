@@ -13,7 +13,8 @@ import { migrate } from "../../src/db/migrations.js";
 import { loadSeed } from "../../src/seed/load-seed.js";
 
 export const TEST_DATA_DIR = path.join(PROJECT_ROOT, ".coopgraph", "test");
-export const TEST_BOLT_PORT = 17687;
+/** COOPGRAPH_TEST_BOLT_PORT lets two checkouts run their tests side by side. */
+export const TEST_BOLT_PORT = Number(process.env.COOPGRAPH_TEST_BOLT_PORT || 17687);
 
 let managed: RunningNeo4j | undefined;
 
