@@ -1,17 +1,18 @@
 /**
- * `npm start`: the database (the managed Neo4j unless NEO4J_URI is set), its schema, the seed
- * when the database is empty, then the GraphQL API and its playground.
+ * `npm start`: the database (the managed Neo4j unless NEO4J_URI is set, supervised and restarted
+ * if it dies), its schema, the seed when the database is empty, then the API and its pages.
  */
 import "reflect-metadata";
 import { loadConfig } from "./config/config.js";
 import { connect } from "./db/database.js";
 import { migrate } from "./db/migrations.js";
-import { startServer } from "./graphql/server.js";
+import { createLogger } from "./http/logging.js";
+import { startServer, type RunningServer } from "./http/server.js";
 import { isEmpty, loadSeed } from "./seed/load-seed.js";
-import { log, runCli } from "./cli/run-cli.js";
+import { runCli } from "./cli/run-cli.js";
 
 /** Waits for one part of the shutdown, but never forever: a stuck part is reported and skipped. */
-async function step(what: string, work: Promise<unknown> | undefined, limitMs: number): Promise<void> {
+async function step(what: string, work: Promise<unknown> | undefined, limitMs: number, log: (line: string) => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
@@ -25,27 +26,30 @@ async function step(what: string, work: Promise<unknown> | undefined, limitMs: n
 
 runCli(async () => {
   const config = loadConfig();
-  const connection = await connect(config.db, log);
+  const logger = createLogger(config.server.logLevel);
+  const log = (line: string) => logger.info(line);
+  // Short driver retries: while the database is down, requests answer 503 within about a second.
+  const connection = await connect(config.db, { log, maxRetryTimeMs: 1000, supervise: true });
+  let server: RunningServer | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping...`);
-    await step("the API server", server?.close(), 10_000);
-    await step("the database connection", connection.close(), 120_000);
+    await step("the API server", server?.close(), 10_000, log);
+    await step("the database connection", connection.close(), 120_000, log);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     await migrate(connection.db);
     if (await isEmpty(connection.db)) {
       const summary = await loadSeed(connection.db);
       log(`Seeded an empty database: ${summary.nodes} nodes, ${summary.relationships} relationships.`);
     }
-    server = await startServer(connection.db, config.server);
+    server = await startServer(connection.db, config.server, { log: logger });
   } catch (err) {
     await connection.close();
     throw err;

@@ -25,7 +25,8 @@ export interface DatabaseConfig {
 export interface ServerConfig {
   port: number;
   host: string;
-  production: boolean;
+  /** Stack traces and raw messages of internal errors go to clients only when NODE_ENV=development. */
+  exposeErrors: boolean;
   introspection: boolean;
   corsOrigins: string[];
   queryTimeoutMs: number;
@@ -36,6 +37,18 @@ export interface ServerConfig {
   apiKeys: string;
   /** "open": anyone reads; "key": reads need a key with the reader role or above. */
   readAccess: "open" | "key";
+  /** Largest request body accepted; larger ones get 413. */
+  bodyLimitBytes: number;
+  /** Requests per minute per API key (or per address for anonymous callers); 0 turns limits off. */
+  rateLimitPerMinute: number;
+  /** Whether callers on 127.0.0.1/::1 are rate-limited too (off by default: tests, local tools). */
+  rateLimitLoopback: boolean;
+  /** pino level of the request log: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
+  /** Worker threads for in-process graph algorithms (centrality). */
+  analyticsWorkers: number;
+  /** Time budget of one in-process graph algorithm, in ms. */
+  analyticsTimeoutMs: number;
 }
 
 export interface Config {
@@ -84,11 +97,10 @@ export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
 }
 
 export function loadServerConfig(env: Env = process.env): ServerConfig {
-  const production = env.NODE_ENV === "production";
   return {
     port: intFrom(env, "PORT", 4000),
     host: env.HOST || "127.0.0.1",
-    production,
+    exposeErrors: env.NODE_ENV === "development",
     introspection: boolFrom(env, "GRAPHQL_INTROSPECTION", true),
     corsOrigins: (env.CORS_ORIGINS || "").split(",").map((s) => s.trim()).filter(Boolean),
     queryTimeoutMs: intFrom(env, "QUERY_TIMEOUT_MS", 5000),
@@ -97,7 +109,21 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxAliases: intFrom(env, "GRAPHQL_MAX_ALIASES", 15),
     apiKeys: env.COOPGRAPH_API_KEYS ?? "",
     readAccess: readAccessFrom(env.COOPGRAPH_READ_ACCESS),
+    bodyLimitBytes: intFrom(env, "BODY_LIMIT_BYTES", 1_000_000),
+    rateLimitPerMinute: intFrom(env, "RATE_LIMIT_PER_MINUTE", 600),
+    rateLimitLoopback: boolFrom(env, "RATE_LIMIT_LOOPBACK", false),
+    logLevel: logLevelFrom(env.LOG_LEVEL),
+    analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),
+    analyticsTimeoutMs: intFrom(env, "ANALYTICS_TIMEOUT_MS", 10_000),
   };
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function logLevelFrom(raw: string | undefined): string {
+  if (!raw) return "info";
+  if (LOG_LEVELS.includes(raw)) return raw;
+  throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${raw}"`);
 }
 
 function readAccessFrom(raw: string | undefined): "open" | "key" {

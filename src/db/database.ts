@@ -2,9 +2,11 @@
  * The one way the code talks to Neo4j: reads in executeRead, writes in executeWrite, values as
  * parameters, every round trip counted (the N+1 tests and the benchmark read the counter).
  */
-import neo4j, { type Driver, type ManagedTransaction } from "neo4j-driver";
+import neo4j, { type Driver, type ManagedTransaction, type Session } from "neo4j-driver";
 import type { DatabaseConfig } from "../config/config.js";
+import { DatabaseAvailability } from "./availability.js";
 import { startManagedNeo4j, type RunningNeo4j } from "./managed-neo4j.js";
+import { Neo4jSupervisor } from "./neo4j-supervisor.js";
 
 export type Params = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -26,62 +28,74 @@ export interface RunOptions {
 }
 
 export class Database {
+  /** Refuses work at once while Neo4j is known to be unreachable (see availability.ts). */
+  readonly availability: DatabaseAvailability;
+
   constructor(
     readonly driver: Driver,
     readonly databaseName: string | undefined,
     readonly defaultTimeoutMs = 30_000,
-  ) {}
+    availability?: DatabaseAvailability,
+  ) {
+    this.availability = availability ?? new DatabaseAvailability();
+  }
 
   async read(cypher: string, params: Params = {}, opts: RunOptions = {}): Promise<Row[]> {
     this.count(cypher, opts);
-    const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ });
-    try {
-      return await session.executeRead((tx) => runRows(tx, cypher, params), this.txConfig(opts));
-    } finally {
-      await session.close();
-    }
+    return this.inSession("READ", (session) => session.executeRead((tx) => runRows(tx, cypher, params), this.txConfig(opts)));
   }
 
   async write(cypher: string, params: Params = {}, opts: RunOptions = {}): Promise<Row[]> {
     this.count(cypher, opts);
-    const session = this.driver.session({ database: this.databaseName });
-    try {
-      return await session.executeWrite((tx) => runRows(tx, cypher, params), this.txConfig(opts));
-    } finally {
-      await session.close();
-    }
+    return this.inSession("WRITE", (session) => session.executeWrite((tx) => runRows(tx, cypher, params), this.txConfig(opts)));
   }
 
   /** Several statements in one write transaction: they land whole or not at all. */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, opts: RunOptions = {}): Promise<T> {
     this.count("<transaction>", opts);
-    const session = this.driver.session({ database: this.databaseName });
-    try {
-      return await session.executeWrite(work, this.txConfig(opts));
-    } finally {
-      await session.close();
-    }
+    return this.inSession("WRITE", (session) => session.executeWrite(work, this.txConfig(opts)));
   }
 
   /**
-   * Streams a read's records one at a time (the driver fetches them in batches as they are
-   * consumed), so that an export never holds a whole result in memory.
+   * Streams a read's records to `onRow` as they arrive (the driver fetches them in batches), so
+   * that an export never holds a whole result in memory. It runs in an explicit transaction, not a
+   * retried one: rows already handed to a client cannot be taken back, so a retry would repeat them.
+   * `signal` stops the read (a client that went away) and closes the session at once.
    */
-  async stream(cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions = {}): Promise<number> {
+  async stream(
+    cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions & { signal?: AbortSignal } = {},
+  ): Promise<number> {
     this.count(cypher, opts);
-    const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500 });
-    try {
-      return await session.executeRead(async (tx) => {
+    return this.availability.run(async () => {
+      const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500 });
+      const abort = () => void session.close();
+      opts.signal?.addEventListener("abort", abort, { once: true });
+      const tx = await session.beginTransaction(this.txConfig(opts));
+      try {
         let n = 0;
         for await (const record of tx.run(cypher, toCypherParams(params) as Params)) {
+          if (opts.signal?.aborted) break;
           await onRow(record.toObject() as Row);
           n += 1;
         }
         return n;
-      }, this.txConfig(opts));
-    } finally {
-      await session.close();
-    }
+      } finally {
+        if (tx.isOpen()) await tx.rollback().catch(() => {});
+        opts.signal?.removeEventListener("abort", abort);
+        await session.close();
+      }
+    });
+  }
+
+  private async inSession<T>(mode: "READ" | "WRITE", work: (session: Session) => Promise<T>): Promise<T> {
+    return this.availability.run(async () => {
+      const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session[mode] });
+      try {
+        return await work(session);
+      } finally {
+        await session.close();
+      }
+    });
   }
 
   /** Schema statements (constraints, indexes) run in auto-commit transactions. */
@@ -96,6 +110,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    this.availability.shutdown();
     await this.driver.close();
   }
 
@@ -131,6 +146,8 @@ export interface Connection {
   db: Database;
   /** Present when the project started (or reused) its managed Neo4j. */
   managed?: RunningNeo4j;
+  /** Present when the managed Neo4j is restarted after a crash (the API asks for it). */
+  supervisor?: Neo4jSupervisor;
   close(): Promise<void>;
 }
 
@@ -140,7 +157,31 @@ export class ConnectionError extends Error {}
  * Connects to NEO4J_URI when set (a server, Aura, or a cluster through neo4j://), otherwise to the
  * managed Neo4j, starting it if it is not running yet.
  */
-export async function connect(cfg: DatabaseConfig, log: (line: string) => void = () => {}): Promise<Connection> {
+export interface ConnectOptions {
+  log?: (line: string) => void;
+  /**
+   * How long the driver retries a transaction that failed for a transient reason. The API keeps it
+   * short so that a request answers within about a second when the database is down; batch
+   * commands (imports) can afford the driver's default of 30 s.
+   */
+  maxRetryTimeMs?: number;
+  /** Restart the managed Neo4j when it dies (the API does; one-shot commands do not). */
+  supervise?: boolean;
+}
+
+/** Driver settings: fail within about a second and a half when the server cannot be reached. */
+export function driverConfig(maxRetryTimeMs = 30_000) {
+  return {
+    disableLosslessIntegers: true,
+    logging: undefined,
+    connectionTimeout: 1500,
+    connectionAcquisitionTimeout: 3000,
+    maxTransactionRetryTime: maxRetryTimeMs,
+  };
+}
+
+export async function connect(cfg: DatabaseConfig, opts: ConnectOptions | ((line: string) => void) = {}): Promise<Connection> {
+  const { log = () => {}, maxRetryTimeMs, supervise = false } = typeof opts === "function" ? { log: opts } : opts;
   let managed: RunningNeo4j | undefined;
   let uri = cfg.uri;
   if (!uri) {
@@ -150,19 +191,25 @@ export async function connect(cfg: DatabaseConfig, log: (line: string) => void =
   const auth = cfg.password ? neo4j.auth.basic(cfg.user, cfg.password) : undefined;
   let driver: Driver;
   try {
-    driver = neo4j.driver(uri, auth, { disableLosslessIntegers: true, logging: undefined });
+    driver = neo4j.driver(uri, auth, driverConfig(maxRetryTimeMs));
     await driver.verifyConnectivity({ database: cfg.database });
   } catch (err) {
     await managed?.stop();
     throw new ConnectionError(`cannot connect to Neo4j at ${uri}: ${(err as Error).message.split("\n")[0]}`);
   }
-  const db = new Database(driver, cfg.database);
+  const availability = new DatabaseAvailability({
+    onChange: (state) => log(state === "available" ? "the database answers again" : `the database at ${uri} is unreachable; answering 503 until it is back`),
+  });
+  const db = new Database(driver, cfg.database, undefined, availability);
+  const supervisor = managed && supervise ? new Neo4jSupervisor(cfg.managed, managed, { log }).start() : undefined;
   return {
     db,
     managed,
+    supervisor,
     close: async () => {
       await db.close();
-      if (managed?.ownedByUs) await managed.stop();
+      if (supervisor) await supervisor.stop();
+      else if (managed?.ownedByUs) await managed.stop();
     },
   };
 }

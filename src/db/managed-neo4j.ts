@@ -23,6 +23,8 @@ export interface ManagedNeo4jState {
   startedAt: string;
   /** "attached": stops with the process that started it; "detached": runs until `npm run db:stop`. */
   mode: "attached" | "detached";
+  /** Set just before a deliberate stop, so that a supervisor does not restart the server. */
+  stopping?: boolean;
 }
 
 export interface RunningNeo4j {
@@ -151,6 +153,19 @@ function isOurJava(pid: number, home: string): boolean {
   }
 }
 
+/** Whether a deliberate stop of the managed server is under way (see Neo4jSupervisor). */
+export function isStopping(cfg: ManagedNeo4jConfig): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(stateFile(cfg), "utf8")) as ManagedNeo4jState).stopping === true;
+  } catch {
+    return false;
+  }
+}
+
+function markStopping(cfg: ManagedNeo4jConfig, state: ManagedNeo4jState): void {
+  fs.writeFileSync(stateFile(cfg), JSON.stringify({ ...state, stopping: true }, null, 2));
+}
+
 /** The state of the managed server if one is running for this data dir, else null. */
 export function readState(cfg: ManagedNeo4jConfig): ManagedNeo4jState | null {
   const file = stateFile(cfg);
@@ -273,6 +288,7 @@ export async function startManagedNeo4j(
     state,
     ownedByUs: true,
     stop: async () => {
+      markStopping(cfg, state);
       await stopPid(pid);
       fs.rmSync(stateFile(cfg), { force: true });
     },
@@ -317,6 +333,7 @@ export async function stopPid(pid: number, graceMs = 60_000): Promise<void> {
 export async function stopManagedNeo4j(cfg: ManagedNeo4jConfig): Promise<ManagedNeo4jState | null> {
   const state = readState(cfg);
   if (!state) return null;
+  markStopping(cfg, state);
   await stopPid(state.pid);
   fs.rmSync(stateFile(cfg), { force: true });
   return state;

@@ -50,6 +50,7 @@ export async function prepareExport(db: Database, request: ExportRequest, timeou
   const { resolved } = await resolveFilter(repos, request.filter);
   return {
     contentType: CONTENT_TYPES[request.format],
-    write: (out: Writable) => streamNetwork(db, resolved, request.mode, createSink(request.format, out)),
+    /** Streams the network into `out`; `signal` stops it (a client that went away). */
+    write: (out: Writable, signal?: AbortSignal) => streamNetwork(db, resolved, request.mode, createSink(request.format, out, signal), { signal }),
   };
 }

@@ -23,10 +23,12 @@ export interface NetworkSink {
 
 const KIND = (n: string) => `[l IN labels(${n}) WHERE l <> 'Actor'][0]`;
 
-export async function streamNetwork(db: Database, filter: ResolvedProjectFilter, mode: NetworkMode, sink: NetworkSink, timeoutMs = 300_000) {
+export async function streamNetwork(
+  db: Database, filter: ResolvedProjectFilter, mode: NetworkMode, sink: NetworkSink, { timeoutMs = 300_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
+) {
   const { match, where, params } = buildFilter(filter);
   const selected = `${match} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} WITH DISTINCT p`;
-  const opts = { timeoutMs };
+  const opts = { timeoutMs, signal };
   const asNode = (r: Row): NetworkNode => ({
     id: String(r.id), label: String(r.label ?? r.id), kind: String(r.kind), country: (r.country as string) ?? null, startYear: (r.startYear as number) ?? null,
   });

@@ -1,4 +1,5 @@
 /** GraphML, GEXF (both open in Gephi) and CSV writers over a NetworkSink, writing as they go. */
+import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { NetworkEdge, NetworkNode, NetworkSink } from "./network.js";
 
@@ -23,19 +24,19 @@ function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, "\"\"")}"` : text;
 }
 
-/** Writes with backpressure: waits for 'drain' when the destination's buffer is full. */
-function writer(out: Writable) {
-  return (chunk: string) => new Promise<void>((resolve, reject) => {
-    if (out.write(chunk)) resolve();
-    else {
-      out.once("drain", resolve);
-      out.once("error", reject);
-    }
-  });
+/**
+ * Writes with backpressure: waits for 'drain' when the destination's buffer is full. `once` from
+ * node:events removes its listeners whichever way the wait ends, and `signal` ends it when the
+ * client has gone away (no drain would ever come).
+ */
+function writer(out: Writable, signal?: AbortSignal) {
+  return async (chunk: string) => {
+    if (!out.write(chunk)) await once(out, "drain", { signal });
+  };
 }
 
-export function createSink(format: ExportFormat, out: Writable): NetworkSink {
-  const write = writer(out);
+export function createSink(format: ExportFormat, out: Writable, signal?: AbortSignal): NetworkSink {
+  const write = writer(out, signal);
   const noop = async () => {};
   switch (format) {
     case "graphml":

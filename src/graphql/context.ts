@@ -41,6 +41,18 @@ export interface Context {
   /** For mutations: writes run in executeWrite transactions of their own. */
   db: Database;
   timeoutMs: number;
+  /**
+   * What the HTTP layer reports about the request (Apollo copies the context object per
+   * operation, so these live in an object shared by reference).
+   */
+  report: RequestReport;
+}
+
+export interface RequestReport {
+  operationName?: string;
+  errorCodes?: string[];
+  /** The document or its variables were refused before execution (parse, validation, coercion). */
+  requestError?: boolean;
 }
 
 export function createRepositories(db: Database, opts: { timeoutMs: number; counter?: QueryCounter }): Repositories {
@@ -69,5 +81,5 @@ export function createRepositories(db: Database, opts: { timeoutMs: number; coun
 
 export function createContext(db: Database, timeoutMs: number, caller: Caller = "anonymous"): Context {
   const queries = new QueryCounter();
-  return { repos: createRepositories(db, { timeoutMs, counter: queries }), queries, caller, db, timeoutMs };
+  return { repos: createRepositories(db, { timeoutMs, counter: queries }), queries, caller, db, timeoutMs, report: {} };
 }

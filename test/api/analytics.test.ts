@@ -2,7 +2,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/graphql/server.js";
+import type { RunningServer } from "../../src/http/server.js";
 import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 

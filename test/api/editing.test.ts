@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/graphql/server.js";
+import type { RunningServer } from "../../src/http/server.js";
 import { startTestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";

@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import { auditServer } from "graphql-http";
 import neo4j from "neo4j-driver";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { Database } from "../../src/db/database.js";
-import type { RunningServer } from "../../src/graphql/server.js";
+import type { RunningServer } from "../../src/http/server.js";
 import { printCoopgraphSchema } from "../../src/graphql/schema.js";
 import { createRepositories } from "../../src/graphql/context.js";
 import { SCHEMA_FILE } from "../../src/cli/schema-file.js";
@@ -100,14 +101,21 @@ describe("safety limits", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it("masks internal errors in production: no stack trace, no Cypher", async () => {
+  it("masks internal errors by default: no stack trace, no Cypher, an error id that the log holds in full", async () => {
     const brokenDb = new Database(neo4j.driver(inject("neo4jUri"), undefined, { disableLosslessIntegers: true }), "no-such-database");
-    const production = await startTestServer(brokenDb, { production: true });
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const masked = await startTestServer(brokenDb, { exposeErrors: false }, { log });
     try {
-      const res = await graphqlClient(production)(`{ themes { name } }`);
-      expect(res.errors![0]).toEqual({ message: "Internal server error", locations: [{ line: 1, column: 3 }], path: ["themes"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
+      const res = await graphqlClient(masked)(`{ themes { name } }`);
+      const error = res.errors![0]!;
+      const errorId = String(error.extensions!.errorId);
+      expect(error).toEqual({ message: `Internal server error (error id ${errorId})`, locations: [{ line: 1, column: 3 }], path: ["themes"], extensions: { code: "INTERNAL_SERVER_ERROR", errorId } });
+      expect(errorId).toMatch(/^[0-9a-f-]{36}$/);
+      const logged = lines.map((l) => JSON.parse(l) as { errorId?: string; err?: { message: string } }).find((l) => l.errorId === errorId);
+      expect(logged?.err?.message).toMatch(/no-such-database/i);
     } finally {
-      await production.close();
+      await masked.close();
       await brokenDb.close();
     }
   });

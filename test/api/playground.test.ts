@@ -1,7 +1,7 @@
 /** The playground in a real headless Chromium: it loads offline and answers the UNODC/Peru question. */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/graphql/server.js";
+import type { RunningServer } from "../../src/http/server.js";
 import { startTestServer } from "../support/api.js";
 import { launchBrowser } from "../support/browser.js";
 import { testDatabase } from "../support/db.js";

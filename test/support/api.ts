@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { loadServerConfig, type ServerConfig } from "../../src/config/config.js";
 import type { Database } from "../../src/db/database.js";
-import { startServer, type RunningServer } from "../../src/graphql/server.js";
+import { startServer, type RunningServer, type ServerOptions } from "../../src/http/server.js";
+import { createLogger } from "../../src/http/logging.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -9,8 +10,10 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 }
 
 /** A real API server on a free loopback port, over the test database. */
-export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  return startServer(db, { ...loadServerConfig({}), port: 0, host: "127.0.0.1", ...overrides });
+export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}, opts: ServerOptions = {}): Promise<RunningServer> {
+  const cfg = { ...loadServerConfig({}), port: 0, host: "127.0.0.1", ...overrides };
+  // Request logs stay quiet in tests unless TEST_LOG_LEVEL asks for them.
+  return startServer(db, cfg, { log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), ...opts });
 }
 
 export function graphqlClient(server: RunningServer) {

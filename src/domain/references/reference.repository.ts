@@ -36,12 +36,19 @@ function phrase(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
+const MAX_TERM_LENGTH = 64;
+const MAX_FUZZY_TERM_LENGTH = 32;
+/** The longest reference accepted: longer text is not a name, and is refused before any query. */
+export const MAX_REFERENCE_LENGTH = 300;
+
 /** A forgiving query for suggestions and search: exact terms first, then prefixes, then one typo. */
 export function fuzzyQuery(text: string): string {
-  const terms = normalizeName(text).split(" ").filter(Boolean).slice(0, 8);
+  // Lucene builds an automaton per fuzzy term and refuses long ones ("input automaton is too
+  // large"): no name has words that long, so long terms are cut and get no typo tolerance.
+  const terms = normalizeName(text).split(" ").filter(Boolean).slice(0, 8).map((t) => t.slice(0, MAX_TERM_LENGTH));
   if (!terms.length) return "";
   return terms.map((t) => {
-    const typo = t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : "";
+    const typo = t.length >= 4 && t.length <= MAX_FUZZY_TERM_LENGTH ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : "";
     return `(${t}^4 OR ${t}*^2${typo})`;
   }).join(" AND ");
 }
@@ -100,6 +107,8 @@ export class ReferenceRepository {
     if (!unique.length) return [];
     const empty = unique.find((r) => !normalizeName(r));
     if (empty !== undefined) throw userError(`"${empty}" is not a reference: give an id, a name, an acronym or a country code`);
+    const long = unique.find((r) => r.length > MAX_REFERENCE_LENGTH);
+    if (long !== undefined) throw userError(`a reference is at most ${MAX_REFERENCE_LENGTH} characters; this one has ${long.length} ("${long.slice(0, 40)}…")`);
 
     const byId = unique.filter((r) => nodeTypeOfId(r));
     const rows = await this.run(`

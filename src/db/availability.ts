@@ -1,0 +1,73 @@
+/**
+ * Fails fast while Neo4j is unreachable. Without it, every request waits out the driver's
+ * connection and retry timeouts (seconds each) and a dashboard's requests pile up behind them.
+ *
+ * A circuit breaker (opossum) watches the outcome of every database call. Errors that mean "the
+ * database cannot be reached" open it; while open, calls are refused at once with
+ * DatabaseUnavailableError. After `probeIntervalMs` one call is let through as a probe: if it
+ * succeeds the breaker closes and traffic flows again, with no restart of anything.
+ * Errors that are the query's own (syntax, constraint, timeout) do not count.
+ */
+import CircuitBreaker from "opossum";
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = "DATABASE_UNAVAILABLE";
+  constructor(cause?: unknown) {
+    super("the database is unavailable; try again shortly", { cause });
+  }
+}
+
+const UNAVAILABLE_CODES = new Set(["ServiceUnavailable", "SessionExpired"]);
+
+/** Whether an error from the driver means the database cannot be reached (as opposed to a bad query). */
+export function isUnavailable(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailableError) return true;
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  // Connection-level failures the driver reports without a Neo4j status code.
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection acquisition timed out|Failed to connect to server/.test(e.message ?? "");
+}
+
+export interface AvailabilityOptions {
+  /** How long the breaker stays open before it lets one probe through. */
+  probeIntervalMs?: number;
+  onChange?: (state: "available" | "unavailable") => void;
+}
+
+type Work = () => Promise<unknown>;
+
+export class DatabaseAvailability {
+  private readonly breaker: CircuitBreaker<[Work], unknown>;
+
+  constructor(opts: AvailabilityOptions = {}) {
+    this.breaker = new CircuitBreaker((work: Work) => work(), {
+      timeout: false, // queries carry their own transaction timeouts
+      resetTimeout: opts.probeIntervalMs ?? 1000,
+      errorFilter: (err: unknown) => !isUnavailable(err),
+    });
+    this.breaker.on("open", () => opts.onChange?.("unavailable"));
+    this.breaker.on("close", () => opts.onChange?.("available"));
+  }
+
+  get available(): boolean {
+    return !this.breaker.opened;
+  }
+
+  /** Runs database work through the breaker; refuses it at once while the database is known down. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return (await this.breaker.fire(work)) as T;
+    } catch (err) {
+      if ((err as { code?: string }).code === "EOPENBREAKER") throw new DatabaseUnavailableError(err);
+      if (!isUnavailable(err)) throw err;
+      // One unreachable-database error is enough to know: stop sending work until a probe succeeds.
+      if (!this.breaker.opened) this.breaker.open();
+      throw new DatabaseUnavailableError(err);
+    }
+  }
+
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The Apollo Server behind the HTTP layer (src/http): schema, query limits, error masking and the
+ * plugins that turn a GraphQL result into the right HTTP answer.
+ */
+import { randomUUID } from "node:crypto";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config/config.js";
+import { isUnavailable } from "../db/availability.js";
+import type { Context } from "./context.js";
+import { ErrorCode } from "./errors.js";
+import { buildCoopgraphSchema } from "./schema.js";
+
+/** The parser stops after this many tokens: a bigger document is refused before any work. */
+export const MAX_TOKENS = 5000;
+
+/** Codes whose messages are written for clients; anything else is masked unless NODE_ENV=development. */
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode), "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
+]);
+
+/** Request-level failures: the document or its variables are wrong, nothing was executed. */
+const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
+
+/**
+ * Masks internal errors: the client gets a code and an error id, the log gets the whole error
+ * under the same id. A lost database is not internal: it becomes DATABASE_UNAVAILABLE.
+ */
+export function formatError(exposeErrors: boolean, log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = (error as { originalError?: unknown }).originalError ?? error;
+    if (isUnavailable(original)) {
+      return { ...formatted, message: "the database is unavailable; try again shortly", extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
+    }
+    const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+    if (CLIENT_CODES.has(code)) return formatted;
+    const errorId = randomUUID();
+    log.error({ errorId, err: original, path: formatted.path }, "internal error");
+    if (exposeErrors) return { ...formatted, extensions: { ...formatted.extensions, code, errorId } };
+    return {
+      message: `Internal server error (error id ${errorId})`, locations: formatted.locations, path: formatted.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", errorId },
+    };
+  };
+}
+
+function armor(cfg: ServerConfig) {
+  return new ApolloArmor({
+    maxDepth: { n: cfg.maxDepth },
+    costLimit: { maxCost: cfg.maxCost },
+    maxAliases: { n: cfg.maxAliases },
+    maxDirectives: { n: 20 },
+    // The token limit is the parser's own (parseOptions below): armor's version throws outside
+    // Apollo's parse step and turned a long document into a 500.
+    maxTokens: { enabled: false },
+    // Suggestions leak the schema when introspection is off; keep them when it is on.
+    blockFieldSuggestion: { enabled: !cfg.introspection },
+  }).protect();
+}
+
+/**
+ * HTTP status per the GraphQL-over-HTTP spec: a request error (parse, validation, variables) is
+ * 400 (and 200 for plain application/json clients, see src/http/request-context.ts); an
+ * unreachable database is 503 whatever the client accepts.
+ * Also sends `x-coopgraph-queries` (Cypher round trips) and remembers the operation for the log.
+ */
+const httpAnswer: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName, operation }) {
+        contextValue.report.operationName = operationName ?? undefined;
+        if (operation?.operation === "subscription") {
+          throw new GraphQLError("this API has no subscriptions over HTTP: send a query or a mutation", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        response.http.headers.set("x-coopgraph-queries", String(contextValue.queries.count));
+        if (response.body.kind !== "single") return;
+        const { errors, data } = response.body.singleResult;
+        const codes = (errors ?? []).map((e) => String(e.extensions?.code));
+        contextValue.report.errorCodes = codes;
+        if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) {
+          response.http.status = 503;
+          response.http.headers.set("retry-after", "2");
+        } else if (data === undefined && codes.length && codes.every((c) => REQUEST_ERROR_CODES.has(c))) {
+          // 400 here; the HTTP layer answers 200 instead when the response went out as application/json.
+          response.http.status = 400;
+          contextValue.report.requestError = true;
+        }
+      },
+    };
+  },
+};
+
+/** Answers that need a key, or that a key asked for, must not sit in a shared cache. */
+function privateWhenKeyed(cfg: ServerConfig): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart({ contextValue, overallCachePolicy }) {
+          if (cfg.readAccess === "key" || contextValue.caller !== "anonymous") overallCachePolicy.restrict({ scope: "PRIVATE" });
+        },
+      };
+    },
+  };
+}
+
+/** `serverPlugins`: what the HTTP layer adds (draining its connections on stop). */
+export async function createApolloServer(cfg: ServerConfig, log: Logger, serverPlugins: ApolloServerPlugin<Context>[] = []): Promise<ApolloServer<Context>> {
+  const protection = armor(cfg);
+  const apollo = new ApolloServer<Context>({
+    schema: await buildCoopgraphSchema(),
+    introspection: cfg.introspection,
+    csrfPrevention: true,
+    // The HTTP server stops Apollo, then the database, on SIGINT/SIGTERM; Apollo must not race it.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: cfg.exposeErrors,
+    formatError: formatError(cfg.exposeErrors, log),
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: [...protection.validationRules],
+    plugins: [
+      // graphql-armor is CommonJS and typed against Apollo's CJS build: same plugins, other declarations.
+      ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControl({ defaultMaxAge: 60, calculateHttpHeaders: true }),
+      privateWhenKeyed(cfg),
+      httpAnswer,
+      ...serverPlugins,
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}

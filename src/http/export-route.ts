@@ -1,0 +1,40 @@
+/**
+ * GET /export?format=graphml|gexf|csv-nodes|csv-edges&mode=bipartite|actors&involving=UNODC&theme=...
+ * References are resolved first (a wrong one is a 400 before any byte is sent), then the network
+ * streams from Neo4j to the client. A client that goes away stops the read and frees its session.
+ */
+import { PassThrough } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ServerConfig } from "../config/config.js";
+import type { Database } from "../db/database.js";
+import { requireRole, type ApiKeys } from "../auth/roles.js";
+import { parseExportRequest, prepareExport } from "../export/export-request.js";
+
+export function registerExport(app: FastifyInstance, db: Database, cfg: ServerConfig, keys: ApiKeys): void {
+  app.get("/export", (request, reply) => exportNetwork(db, cfg, keys, request, reply));
+}
+
+async function exportNetwork(db: Database, cfg: ServerConfig, keys: ApiKeys, request: FastifyRequest, reply: FastifyReply) {
+  const caller = keys.callerFor(request.headers.authorization);
+  request.caller = caller;
+  if (cfg.readAccess === "key") requireRole(caller, "reader", "exporting");
+  const params = new URLSearchParams(request.url.split("?")[1] ?? "");
+  const prepared = await prepareExport(db, parseExportRequest(params), cfg.queryTimeoutMs);
+
+  const body = new PassThrough();
+  const gone = new AbortController();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) gone.abort();
+  });
+  prepared.write(body, gone.signal).then(
+    () => body.end(),
+    (err: unknown) => {
+      if (!gone.signal.aborted) request.log.error({ err }, "export failed after it started; the client gets a truncated file");
+      body.destroy(err as Error);
+    },
+  );
+  return reply
+    .header("cache-control", cfg.readAccess === "key" || caller !== "anonymous" ? "private, no-store" : "public, max-age=60")
+    .type(prepared.contentType)
+    .send(body);
+}

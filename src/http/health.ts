@@ -1,0 +1,29 @@
+/**
+ * Probes for orchestrators, each answering within a second:
+ *   /health/live    the process serves HTTP (no database call)
+ *   /health/ready   the database answers a trivial read too; 503 otherwise
+ *   /health         the same as ready (kept for existing monitors)
+ */
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { Database } from "../db/database.js";
+
+const READY_TIMEOUT_MS = 800;
+
+async function ready(db: Database, reply: FastifyReply) {
+  reply.header("cache-control", "no-store");
+  const ping = db.read("RETURN 1 AS ok", {}, { timeoutMs: READY_TIMEOUT_MS });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS).unref());
+  try {
+    await Promise.race([ping, timeout]);
+    return reply.send({ status: "ok", database: "reachable" });
+  } catch {
+    ping.catch(() => {});
+    return reply.code(503).header("retry-after", "2").send({ status: "unavailable", database: "unreachable" });
+  }
+}
+
+export function registerHealth(app: FastifyInstance, db: Database): void {
+  app.get("/health/live", async (_request, reply) => reply.header("cache-control", "no-store").send({ status: "ok" }));
+  app.get("/health/ready", (_request, reply) => ready(db, reply));
+  app.get("/health", (_request, reply) => ready(db, reply));
+}

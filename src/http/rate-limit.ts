@@ -1,0 +1,32 @@
+/**
+ * Rate limits per API key (for callers that send one) or per address (for anonymous callers), with
+ * @fastify/rate-limit. Loopback callers are exempt unless RATE_LIMIT_LOOPBACK=true, so that local
+ * tools and tests are never throttled; RATE_LIMIT_PER_MINUTE=0 turns limits off.
+ */
+import { createHash } from "node:crypto";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ServerConfig } from "../config/config.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/** The bucket a request counts against: a digest of its key (never the key itself), else its address. */
+function bucketOf(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  if (auth) return `key:${createHash("sha256").update(auth).digest("hex").slice(0, 32)}`;
+  return `ip:${request.ip}`;
+}
+
+export async function registerRateLimit(app: FastifyInstance, cfg: ServerConfig): Promise<void> {
+  if (cfg.rateLimitPerMinute <= 0) return;
+  await app.register(rateLimit, {
+    max: cfg.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: bucketOf,
+    allowList: (request) => !cfg.rateLimitLoopback && LOOPBACK.has(request.ip),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `too many requests: the limit is ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Who is calling and what they ran: the GraphQL context of each request, and the one log line
+ * written when its answer is sent (operation, status, duration, Cypher round trips, role; never a key).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ServerConfig } from "../config/config.js";
+import type { Database } from "../db/database.js";
+import { requireRole, type ApiKeys, type Caller } from "../auth/roles.js";
+import { createContext, type Context } from "../graphql/context.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    caller?: Caller;
+    graphqlContext?: Context;
+  }
+}
+
+export function graphqlContextFor(db: Database, cfg: ServerConfig, keys: ApiKeys, onContext?: (ctx: Context) => void) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<Context> => {
+    const caller = keys.callerFor(request.headers.authorization);
+    request.caller = caller;
+    if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
+    const ctx = createContext(db, cfg.queryTimeoutMs, caller);
+    request.graphqlContext = ctx;
+    onContext?.(ctx);
+    return ctx;
+  };
+}
+
+export function registerRequestLog(app: FastifyInstance): void {
+  app.addHook("onResponse", async (request, reply) => {
+    const ctx = request.graphqlContext;
+    request.log.info({
+      method: request.method,
+      path: request.url.split("?")[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      operation: ctx?.report.operationName,
+      queries: ctx?.queries.count,
+      errors: ctx?.report.errorCodes?.length ? ctx.report.errorCodes : undefined,
+      role: request.caller ?? "anonymous",
+      ip: request.ip,
+    }, "request");
+  });
+}
+
+/**
+ * The GraphQL-over-HTTP spec: a request error is 400 under application/graphql-response+json, but
+ * 200 when the answer went out as plain application/json (legacy clients read the body, not the status).
+ */
+export function registerGraphQLStatus(app: FastifyInstance): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    const type = String(reply.getHeader("content-type") ?? "");
+    if (request.graphqlContext?.report.requestError && type.startsWith("application/json")) reply.code(200);
+    return payload;
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The HTTP side: Fastify with Apollo's Fastify integration. Routes:
+ *   POST /graphql, GET /graphql     GraphQL over HTTP (GET for queries only)
+ *   GET  /  and GET /graphql from a browser   the offline GraphiQL playground (+ /playground/* assets)
+ *   GET  /health/live               the process answers (orchestrators' liveness probe)
+ *   GET  /health/ready, /health     the database answers too (readiness probe)
+ *   GET  /export                    a filtered network as GraphML, GEXF or CSV, streamed
+ * Around them: a pino request log (one line per request), security headers, CORS, compression,
+ * a body limit answered with 413, per-key and per-address rate limits, and errors that always
+ * carry `extensions.code`.
+ */
+import { randomUUID } from "node:crypto";
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import compress from "@fastify/compress";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import type { ApolloServer } from "@apollo/server";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { ServerConfig } from "../config/config.js";
+import type { Database } from "../db/database.js";
+import { ApiKeys } from "../auth/roles.js";
+import { createApolloServer } from "../graphql/apollo.js";
+import type { Context } from "../graphql/context.js";
+import { createLogger, type Logger } from "./logging.js";
+import { registerErrorHandlers } from "./http-errors.js";
+import { registerRateLimit } from "./rate-limit.js";
+import { graphqlContextFor, registerGraphQLStatus, registerRequestLog } from "./request-context.js";
+import { registerHealth } from "./health.js";
+import { registerExport } from "./export-route.js";
+import { registerPages } from "./pages.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  log?: Logger;
+  /** Test seam: called with each GraphQL request's context (query counts, queries run). */
+  onContext?: (ctx: Context) => void;
+}
+
+/** Security headers; the CSP lets the playground's inline start-up script and the pages' workers run. */
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", "'unsafe-inline'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:", "blob:"],
+    workerSrc: ["'self'", "blob:"],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'", "data:"],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOptions = {}): Promise<{ app: FastifyInstance; apollo: ApolloServer<Context> }> {
+  const log = opts.log ?? createLogger(cfg.logLevel);
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: cfg.bodyLimitBytes,
+    // Slow or stuck clients must not hold sockets forever.
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    // Request ids double as error ids: unique across restarts and processes.
+    genReqId: () => randomUUID(),
+    forceCloseConnections: "idle",
+  });
+  const apollo = await createApolloServer(cfg, log, [fastifyApolloDrainPlugin(app)]);
+  const keys = new ApiKeys(cfg.apiKeys);
+
+  registerErrorHandlers(app, cfg);
+  registerRequestLog(app);
+  registerGraphQLStatus(app);
+  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: false });
+  await app.register(cors, {
+    origin: cfg.corsOrigins.includes("*") ? "*" : cfg.corsOrigins,
+    methods: ["GET", "POST", "OPTIONS"],
+    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name"],
+    maxAge: 600,
+    // Answer an OPTIONS without Access-Control-Request-Method too (some proxies probe that way).
+    strictPreflight: false,
+  });
+  await app.register(compress, { threshold: 2048 });
+  await registerRateLimit(app, cfg);
+  // Apollo decides what a body that is not JSON means (CSRF prevention, clear 400s): hand it the text.
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  registerPages(app);
+  registerHealth(app, db);
+  registerExport(app, db, cfg, keys);
+  await app.register(fastifyApollo(apollo), {
+    path: "/graphql",
+    method: ["GET", "POST"],
+    context: graphqlContextFor(db, cfg, keys, opts.onContext),
+  });
+  return { app, apollo };
+}
+
+export async function startServer(db: Database, cfg: ServerConfig, opts: ServerOptions = {}): Promise<RunningServer> {
+  const { app, apollo } = await buildApp(db, cfg, opts);
+  await app.listen({ port: cfg.port, host: cfg.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : cfg.port;
+  return {
+    url: `http://${cfg.host === "0.0.0.0" ? "localhost" : cfg.host}:${port}/`,
+    port,
+    app,
+    // Apollo's drain plugin closes Fastify (waiting for in-flight requests) when Apollo stops.
+    close: () => apollo.stop(),
+  };
+}
