@@ -50,12 +50,29 @@ export class DatabaseAvailability {
     this.breaker.on("close", () => opts.onChange?.("available"));
   }
 
+  private held = false;
+
   get available(): boolean {
-    return !this.breaker.opened;
+    return !this.held && !this.breaker.opened;
+  }
+
+  /**
+   * Known down until `release()`: the supervisor holds it while it restarts Neo4j, whose Bolt port
+   * answers before its databases do (queries then hang until their timeout instead of failing).
+   */
+  hold(): void {
+    this.held = true;
+    if (!this.breaker.opened) this.breaker.open();
+  }
+
+  release(): void {
+    this.held = false;
+    this.breaker.close();
   }
 
   /** Runs database work through the breaker; refuses it at once while the database is known down. */
   async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.held) throw new DatabaseUnavailableError();
     try {
       return (await this.breaker.fire(work)) as T;
     } catch (err) {

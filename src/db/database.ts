@@ -201,7 +201,9 @@ export async function connect(cfg: DatabaseConfig, opts: ConnectOptions | ((line
     onChange: (state) => log(state === "available" ? "the database answers again" : `the database at ${uri} is unreachable; answering 503 until it is back`),
   });
   const db = new Database(driver, cfg.database, undefined, availability);
-  const supervisor = managed && supervise ? new Neo4jSupervisor(cfg.managed, managed, { log }).start() : undefined;
+  const supervisor = managed && supervise ? new Neo4jSupervisor(cfg.managed, managed, {
+    log, onDown: () => availability.hold(), onUp: () => availability.release(),
+  }).start() : undefined;
   return {
     db,
     managed,

@@ -212,6 +212,9 @@ async function waitForBolt(child: ChildProcess, cfg: ManagedNeo4jConfig, home: s
       try {
         await driver.verifyConnectivity();
         await driver.executeQuery("RETURN 1");
+        // After a crash, indexes are rebuilt in the background: queries that need them would
+        // hang until their timeout, so the server counts as up only once they are online.
+        await driver.executeQuery("CALL db.awaitIndexes(300)");
         return;
       } catch {
         // Bolt is up before the databases are: keep polling.

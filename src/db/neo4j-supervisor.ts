@@ -12,6 +12,9 @@ import { isAlive, isStopping, startManagedNeo4j, type RunningNeo4j } from "./man
 
 export interface SupervisorOptions {
   log: (line: string) => void;
+  /** Called when the server is found dead, and when it answers again. */
+  onDown?: () => void;
+  onUp?: () => void;
   /** How often the process is checked. */
   checkIntervalMs?: number;
   /** Backoff between restart attempts: doubles from `minBackoffMs` up to `maxBackoffMs`. */
@@ -58,6 +61,7 @@ export class Neo4jSupervisor {
     const { pid } = this.current.state;
     if (isAlive(pid) || isStopping(this.cfg)) return;
     this.opts.log(`Neo4j (pid ${pid}) has stopped unexpectedly; restarting it`);
+    this.opts.onDown?.();
     this.restarting = this.restart().finally(() => (this.restarting = undefined));
   }
 
@@ -68,6 +72,7 @@ export class Neo4jSupervisor {
         this.current = await startManagedNeo4j(this.cfg, { mode: "attached", log: this.opts.log });
         this.restarts += 1;
         this.opts.log(`Neo4j is back (restart ${this.restarts}, attempt ${attempt})`);
+        this.opts.onUp?.();
         return;
       } catch (err) {
         this.opts.log(`restarting Neo4j failed (attempt ${attempt}): ${(err as Error).message.split("\n")[0]}; next try in ${backoff / 1000}s`);
