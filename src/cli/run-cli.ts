@@ -1,17 +1,22 @@
-import { ConfigError } from "../config/config.js";
-import { ConnectionError } from "../db/database.js";
-import { ManagedNeo4jError } from "../db/managed-neo4j.js";
-
-/** Expected failures (bad configuration, unreachable database) print one clear line, no stack trace. */
+/**
+ * How every command ends on a failure: one line that says what went wrong (`coopgraph: ...`),
+ * and the stack trace only with --verbose (or COOPGRAPH_VERBOSE=1), for whoever debugs the code.
+ */
 export function runCli(main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ConnectionError || err instanceof ManagedNeo4jError) {
-      console.error(`coopgraph: ${err.message}`);
-    } else {
-      console.error(err);
-    }
+    const verbose = process.argv.includes("--verbose") || process.env.COOPGRAPH_VERBOSE === "1";
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`coopgraph: ${message.split("\n")[0]}${verbose || isExpected(err) ? "" : " (--verbose shows the stack trace)"}`);
+    if (verbose && err instanceof Error) console.error(err.stack);
     process.exit(1);
   });
 }
+
+/** Failures whose message says everything (bad configuration, an unreachable database, a bad file). */
+function isExpected(err: unknown): boolean {
+  return err instanceof Error && EXPECTED.some((name) => err.constructor.name === name);
+}
+
+const EXPECTED = ["ConfigError", "ConnectionError", "ManagedNeo4jError", "ImportError", "XmlSyntaxError"];
 
 export const log = (line: string): void => console.log(line);

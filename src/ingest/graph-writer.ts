@@ -70,6 +70,16 @@ export interface WriteSummary {
 }
 
 const RESERVED = new Set(["id", "type", "sources", "from", "to", "createOnly", "provenanceOnCreate"]);
+/**
+ * Properties coopgraph keeps itself (provenance, sort keys, derived counts): a record that sets
+ * one is rejected, or an import could rewrite where a fact comes from.
+ */
+export const MAINTAINED_PROPERTIES = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names"]);
+
+function maintainedPropertyIn(record: object): string | undefined {
+  const createOnly = (record as { createOnly?: object }).createOnly ?? {};
+  return [...Object.keys(record), ...Object.keys(createOnly)].find((key) => MAINTAINED_PROPERTIES.has(key));
+}
 const NAMED_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group", "Project", "Event", "Country", "Region", "Theme"]);
 
 function checkProvenance(sources: unknown): string | null {
@@ -89,6 +99,8 @@ function propertyValue(value: unknown): unknown {
 }
 
 export function validateNode(record: NodeRecord): string | null {
+  const maintained = maintainedPropertyIn(record);
+  if (maintained) return `"${maintained}" is kept by coopgraph itself (provenance, sort keys, counts) and cannot be imported; remove it`;
   if (typeof record.id !== "string" || !/^[a-z]+:[^\s]+$/.test(record.id)) return `id "${record.id}" is not of the form kind:slug`;
   if (!isNodeType(record.type) || record.type === "Source") return `unknown node type "${record.type}"`;
   if (nodeTypeOfId(record.id) !== record.type) return `id "${record.id}" does not start with "${NODE_TYPES[record.type].prefix}:"`;
@@ -98,6 +110,8 @@ export function validateNode(record: NodeRecord): string | null {
 }
 
 export function validateRelationship(record: RelationshipRecord): string | null {
+  const maintained = maintainedPropertyIn(record);
+  if (maintained) return `"${maintained}" is kept by coopgraph itself (provenance, sort keys, counts) and cannot be imported; remove it`;
   if (!isRelationshipType(record.type)) return `unknown relationship type "${record.type}"`;
   const spec = RELATIONSHIP_TYPES[record.type];
   const fromType = nodeTypeOfId(String(record.from));

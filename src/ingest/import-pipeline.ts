@@ -57,11 +57,12 @@ export function detectFormat(file: string): ImportFormat {
 
 export async function importFile(db: Database, file: string, opts: ImportOptions = {}): Promise<ImportSummary> {
   if (!fs.existsSync(file)) throw new ImportError(`${file}: no such file`);
+  if (fs.statSync(file).size === 0) throw new ImportError(`${file}: the file is empty`);
   const format = detectFormat(file);
   const started = Date.now();
   await ensureReferenceData(db);
   const summary: ImportSummary = { file, format, records: 0, created: 0, updated: 0, unchanged: 0, rejected: [], relationships: 0, seconds: 0 };
-  if (format === "iati-xml") await importIati(db, file, opts, summary);
+  if (format === "iati-xml") await importIatiResumably(db, file, opts, summary);
   else await importDocument(db, file, format === "json" ? readJsonDocument(file) : await readCsvDocument(file), opts, summary);
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
@@ -83,6 +84,25 @@ function readJsonDocument(file: string): GraphDocument {
   }
 }
 
+/**
+ * IATI files are written batch by batch, so a file that breaks half-way (truncated, malformed)
+ * leaves the batches before the break committed. The error says so, and that running the import
+ * again after the fix resumes: committed activities are recognised by their content hash.
+ */
+async function importIatiResumably(db: Database, file: string, opts: ImportOptions, summary: ImportSummary): Promise<void> {
+  try {
+    await importIati(db, file, opts, summary);
+  } catch (err) {
+    const committed = opts.dryRun ? 0 : summary.created + summary.updated + summary.unchanged;
+    const reason = (err as Error).message.replace(`${file}: `, "");
+    const state = committed
+      ? `${committed} activities were committed before the break; fix the file and re-run: they are recognised and skipped, so the import resumes`
+      : "nothing was committed; fix the file and re-run";
+    throw new ImportError(`${file}: ${reason}; ${state}`, { cause: err });
+  }
+  if (summary.records === 0) throw new ImportError(`${file}: no <iati-activity> found: is this an IATI activity file?`);
+}
+
 async function importIati(db: Database, file: string, opts: ImportOptions, summary: ImportSummary): Promise<void> {
   const batchSize = opts.batchSize ?? 100;
   const bytesTotal = fs.statSync(file).size;
@@ -91,7 +111,7 @@ async function importIati(db: Database, file: string, opts: ImportOptions, summa
   let batch: MappedActivity[] = [];
   for await (const element of readElements(file, "iati-activity", (n) => { bytesRead = n; })) {
     summary.records += 1;
-    const mapped = mapActivity(element, { file });
+    const mapped = mapSafely(element, file);
     if ("reason" in mapped) {
       summary.rejected.push(mapped);
       continue;
@@ -106,6 +126,15 @@ async function importIati(db: Database, file: string, opts: ImportOptions, summa
   }
   if (batch.length) await writeActivities(db, batch, summary, opts.dryRun ?? false);
   opts.onProgress?.({ file, records: summary.records, bytesRead: bytesTotal, bytesTotal });
+}
+
+/** A record the mapper cannot read is rejected with its line; it must not stop the import. */
+function mapSafely(element: Parameters<typeof mapActivity>[0], file: string): ReturnType<typeof mapActivity> {
+  try {
+    return mapActivity(element, { file });
+  } catch (err) {
+    return { position: `${path.basename(file)} line ${element.line}`, reason: `cannot read this activity: ${(err as Error).message}` };
+  }
 }
 
 /** One transaction: classify by content hash, clear what changed activities used to state, write. */
@@ -192,7 +221,8 @@ async function importDocument(db: Database, file: string, doc: GraphDocument, op
   const rows = await db.read("UNWIND $ids AS id CALL (id) { OPTIONAL MATCH (n {id: id}) WHERE n:Actor OR n:Project OR n:Event OR n:Theme OR n:Country OR n:Region OR n:Funding RETURN n LIMIT 1 } RETURN id, n IS NOT NULL AS exists, properties(n) AS props",
     { ids: nodes.map((n) => n.id) });
   const existing = new Map(rows.map((r) => [r.id as string, r]));
-  for (const node of nodes) {
+  // Rejected records are counted as rejected only, not as created or updated.
+  for (const node of nodes.filter((n) => validateNode(n) === null)) {
     const row = existing.get(node.id);
     if (!row?.exists) summary.created += 1;
     else if (sameProperties(node, row.props as Record<string, unknown>)) summary.unchanged += 1;

@@ -18,7 +18,7 @@ export interface Launcher {
   /** Java processes of this launcher's Neo4j, found by their --home-dir. */
   javaPids(): number[];
   startApi(boltPort: number, extra?: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }>;
-  runCli(script: string, extra: Record<string, string>): ReturnType<typeof spawnSync>;
+  runCli(script: string, extra: Record<string, string>, args?: string[]): ReturnType<typeof spawnSync>;
   cleanup(): void;
 }
 
@@ -50,7 +50,7 @@ export function createLauncher(prefix: string): Launcher {
         child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
       });
     },
-    runCli: (script, extra) => spawnSync(process.execPath, [...NODE_ARGS, script], { cwd: PROJECT_ROOT, env: env(extra), encoding: "utf8", timeout: 120_000 }),
+    runCli: (script, extra, args = []) => spawnSync(process.execPath, [...NODE_ARGS, script, ...args], { cwd: PROJECT_ROOT, env: env(extra), encoding: "utf8", timeout: 120_000 }),
     cleanup: () => {
       for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -51,7 +51,8 @@ export function decodeEntities(text: string): string {
       case "apos": return "'";
       default: {
         const code = entity.startsWith("#x") ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-        return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+        // Not every number is a character: beyond U+10FFFF (or a lone surrogate) keep the text as it is.
+        return Number.isInteger(code) && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
       }
     }
   }).replace(/\s+/g, " ").trim();

@@ -1,0 +1,105 @@
+/**
+ * Imports fed what attackers and broken exports produce: an entity reference that is not a
+ * character, columns that try to overwrite provenance and derived counts, rejected records in the
+ * summary, and the CLI's one-line errors that say what was committed.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { importFile } from "../../src/ingest/import-pipeline.js";
+import { testDatabase } from "../support/db.js";
+import { createLauncher } from "../support/launcher.js";
+import { resetToSeed } from "../support/reset.js";
+
+const db = testDatabase();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-import-hardening-"));
+const launcher = createLauncher("import-cli");
+
+beforeAll(async () => resetToSeed(db));
+afterAll(async () => {
+  await resetToSeed(db);
+  await db.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  launcher.cleanup();
+});
+
+const activity = (id: string, title: string) => `<iati-activity default-currency="USD">
+  <iati-identifier>${id}</iati-identifier>
+  <reporting-org ref="TEST-ORG"><narrative>Test publisher</narrative></reporting-org>
+  <title><narrative xml:lang="en">${title}</narrative></title>
+</iati-activity>`;
+
+describe("hostile imports", () => {
+  it("keeps a narrative whose entity is not a character, and every other activity of the file", async () => {
+    const file = path.join(tmp, "entities.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03">
+${activity("TEST-ENT-1", "Before")}
+${activity("TEST-ENT-2", "Odd &amp;#99999999; and &amp;#xD800; here")}
+${activity("TEST-ENT-3", "After")}
+</iati-activities>`);
+    const summary = await importFile(db, file);
+    expect(summary).toMatchObject({ records: 3, created: 3, rejected: [] });
+    const rows = await db.read("MATCH (p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-ENT-' RETURN p.name AS name ORDER BY p.iatiIdentifier");
+    expect(rows.map((r) => r.name)).toEqual(["Before", "Odd &#99999999; and &#xD800; here", "After"]);
+  });
+
+  for (const column of ["sourceIds", "quotes", "participantCount"]) {
+    it(`rejects a CSV row that sets ${column}, and leaves the stored value alone`, async () => {
+      const file = path.join(tmp, `${column}.csv`);
+      const before = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.sourceIds AS sourceIds, p.quotes AS quotes, p.participantCount AS participantCount");
+      fs.writeFileSync(file, `id,type,name,${column},source,quote
+project:cybercrime-conferences,Project,Cybercrime Conferences,forged,source:iap27-mahiques-abstract,forged quote
+theme:csv-test-${column.toLowerCase()},Theme,CSV test ${column},,source:iap27-mahiques-abstract,a theme
+`);
+      const summary = await importFile(db, file);
+      expect(summary.rejected).toEqual([{ position: `${column}.csv nodes[0] (project:cybercrime-conferences)`, reason: `"${column}" is kept by coopgraph itself (provenance, sort keys, counts) and cannot be imported; remove it` }]);
+      expect(summary).toMatchObject({ created: 1, updated: 0 });
+      const after = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.sourceIds AS sourceIds, p.quotes AS quotes, p.participantCount AS participantCount");
+      expect(after).toEqual(before);
+      expect(before[0]!.participantCount).toBe(5);
+    });
+  }
+
+  it("rejects a JSON record that sets provenance through createOnly too", async () => {
+    const file = path.join(tmp, "create-only.json");
+    fs.writeFileSync(file, JSON.stringify({ nodes: [{ id: "theme:json-forged", type: "Theme", name: "Forged", createOnly: { sourceIds: ["source:x"] }, sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] }] }));
+    const summary = await importFile(db, file);
+    expect(summary).toMatchObject({ records: 1, created: 0 });
+    expect(summary.rejected[0]!.reason).toContain("\"sourceIds\" is kept by coopgraph itself");
+    expect(await db.read("MATCH (t:Theme {id: 'theme:json-forged'}) RETURN t")).toEqual([]);
+  });
+});
+
+describe("npm run import on a broken file", () => {
+  const cli = (file: string, ...flags: string[]) => launcher.runCli("src/cli/import.ts", { NEO4J_URI: inject("neo4jUri") }, [file, ...flags]);
+
+  it("says in one line what is wrong with an empty file, without a stack trace", () => {
+    const file = path.join(tmp, "empty.xml");
+    fs.writeFileSync(file, "");
+    const result = cli(file);
+    expect(result.status).toBe(1);
+    const lines = String(result.stderr).trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^coopgraph: .*empty\.xml.*(empty|no iati-activity|not an IATI)/i);
+  });
+
+  it("says what was committed before a truncated file breaks, and that re-running resumes", async () => {
+    const file = path.join(tmp, "truncated.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03">
+${activity("TEST-TRUNC-1", "First")}
+${activity("TEST-TRUNC-2", "Second")}
+<iati-activity><iati-identifier>TEST-TRUNC-3</iati-iden`);
+    const result = cli(file, "--batch-size=1");
+    expect(result.status).toBe(1);
+    const lines = String(result.stderr).trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/truncated\.xml/);
+    expect(lines[0]).toMatch(/2 activities were committed/);
+    expect(lines[0]).toMatch(/re-run/i);
+    expect(String(result.stderr)).not.toMatch(/\n\s+at /);
+    const verbose = cli(file, "--batch-size=1", "--verbose");
+    expect(String(verbose.stderr)).toMatch(/\n\s+at /);
+    expect((await db.read("MATCH (p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-TRUNC-' RETURN count(p) AS n"))[0]!.n).toBe(2);
+  });
+});
