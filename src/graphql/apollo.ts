@@ -13,6 +13,7 @@ import type { ServerConfig } from "../config/config.js";
 import { isUnavailable } from "../db/availability.js";
 import type { Context } from "./context.js";
 import { ErrorCode } from "./errors.js";
+import { expensiveFieldsRule } from "./expensive-fields.js";
 import { buildCoopgraphSchema } from "./schema.js";
 
 /** The parser stops after this many tokens: a bigger document is refused before any work. */
@@ -122,7 +123,7 @@ export async function createApolloServer(cfg: ServerConfig, log: Logger, serverP
     includeStacktraceInErrorResponses: cfg.exposeErrors,
     formatError: formatError(cfg.exposeErrors, log),
     parseOptions: { maxTokens: MAX_TOKENS },
-    validationRules: [...protection.validationRules],
+    validationRules: [...protection.validationRules, expensiveFieldsRule()],
     plugins: [
       // graphql-armor is CommonJS and typed against Apollo's CJS build: same plugins, other declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),

@@ -16,6 +16,7 @@ import { LoaderCache } from "../domain/shared/relation-loader.js";
 import { SourceRepository } from "../domain/sources/source.repository.js";
 import { ThemeRepository } from "../domain/themes/theme.repository.js";
 import { databaseError } from "./errors.js";
+import type { GraphWorkers } from "../domain/analytics/graph-workers.js";
 import type { Caller } from "../auth/roles.js";
 
 export interface Repositories {
@@ -41,6 +42,8 @@ export interface Context {
   /** For mutations: writes run in executeWrite transactions of their own. */
   db: Database;
   timeoutMs: number;
+  /** The server's worker threads for in-process graph algorithms. */
+  graphWorkers: GraphWorkers;
   /**
    * What the HTTP layer reports about the request (Apollo copies the context object per
    * operation, so these live in an object shared by reference).
@@ -79,7 +82,7 @@ export function createRepositories(db: Database, opts: { timeoutMs: number; coun
   };
 }
 
-export function createContext(db: Database, timeoutMs: number, caller: Caller = "anonymous"): Context {
+export function createContext(db: Database, timeoutMs: number, graphWorkers: GraphWorkers, caller: Caller = "anonymous"): Context {
   const queries = new QueryCounter();
-  return { repos: createRepositories(db, { timeoutMs, counter: queries }), queries, caller, db, timeoutMs, report: {} };
+  return { repos: createRepositories(db, { timeoutMs, counter: queries }), queries, caller, db, timeoutMs, graphWorkers, report: {} };
 }

@@ -7,6 +7,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { requireRole, type ApiKeys, type Caller } from "../auth/roles.js";
 import { createContext, type Context } from "../graphql/context.js";
+import type { GraphWorkers } from "../domain/analytics/graph-workers.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -15,12 +16,12 @@ declare module "fastify" {
   }
 }
 
-export function graphqlContextFor(db: Database, cfg: ServerConfig, keys: ApiKeys, onContext?: (ctx: Context) => void) {
+export function graphqlContextFor(db: Database, cfg: ServerConfig, keys: ApiKeys, graphWorkers: GraphWorkers, onContext?: (ctx: Context) => void) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<Context> => {
     const caller = keys.callerFor(request.headers.authorization);
     request.caller = caller;
     if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
-    const ctx = createContext(db, cfg.queryTimeoutMs, caller);
+    const ctx = createContext(db, cfg.queryTimeoutMs, graphWorkers, caller);
     request.graphqlContext = ctx;
     onContext?.(ctx);
     return ctx;

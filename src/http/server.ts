@@ -20,6 +20,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { ApiKeys } from "../auth/roles.js";
 import { createApolloServer } from "../graphql/apollo.js";
+import { GraphWorkers } from "../domain/analytics/graph-workers.js";
 import type { Context } from "../graphql/context.js";
 import { createLogger, type Logger } from "./logging.js";
 import { registerErrorHandlers } from "./http-errors.js";
@@ -73,6 +74,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   });
   const apollo = await createApolloServer(cfg, log, [fastifyApolloDrainPlugin(app)]);
   const keys = new ApiKeys(cfg.apiKeys);
+  const graphWorkers = new GraphWorkers({ threads: cfg.analyticsWorkers, timeoutMs: cfg.analyticsTimeoutMs });
 
   registerErrorHandlers(app, cfg);
   registerRequestLog(app);
@@ -97,8 +99,9 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
     method: ["GET", "POST"],
-    context: graphqlContextFor(db, cfg, keys, opts.onContext),
+    context: graphqlContextFor(db, cfg, keys, graphWorkers, opts.onContext),
   });
+  app.addHook("onClose", async () => graphWorkers.close());
   return { app, apollo };
 }
 

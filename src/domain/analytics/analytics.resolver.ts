@@ -1,5 +1,3 @@
-import { createRequire } from "node:module";
-import type { UndirectedGraph } from "graphology";
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
 import { selectedFieldNames } from "../../graphql/selection.js";
@@ -15,13 +13,6 @@ import {
   CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, IndirectPartner, MatrixCell,
   MatrixLevel, Partner, PartnerFilter, Path, Subgraph, YearCount,
 } from "./analytics.types.js";
-
-// graphology ships CommonJS with types that NodeNext cannot import as defaults: load it with require.
-const require = createRequire(import.meta.url);
-const Graph = require("graphology") as { UndirectedGraph: new () => UndirectedGraph };
-type Scores = Record<string, number>;
-const betweenness = require("graphology-metrics/centrality/betweenness") as (g: UndirectedGraph, o: { normalized: boolean }) => Scores;
-const pagerank = require("graphology-metrics/centrality/pagerank") as (g: UndirectedGraph, o: { getEdgeWeight: string }) => Scores;
 
 function analytics(ctx: Context): AnalyticsRepository {
   return new AnalyticsRepository((cypher, params) => ctx.repos.run(cypher, params));
@@ -40,31 +31,6 @@ async function partnerQuery(ctx: Context, actor: string, filter: PartnerFilter |
     actorId: entity!.id, themeIds: await ids(ctx, filter?.themes, THEME_TYPES), roles: filter?.roles?.length ? filter.roles : null,
     activeFrom: filter?.activeFrom ?? null, activeTo: filter?.activeTo ?? null, first: size,
   };
-}
-
-/** Weighted degree, betweenness and PageRank, computed in-process with graphology on the projected network. */
-function centralityScores(edges: { a: string; b: string; weight: number }[], metric: CentralityMetric): Map<string, number> {
-  const graph = new Graph.UndirectedGraph();
-  for (const { a, b, weight } of edges) {
-    graph.mergeNode(a);
-    graph.mergeNode(b);
-    graph.mergeEdge(a, b, { weight });
-  }
-  const scores = new Map<string, number>();
-  if (metric === CentralityMetric.BETWEENNESS) {
-    const values = betweenness(graph, { normalized: true });
-    for (const [node, v] of Object.entries(values)) scores.set(node, v);
-  } else if (metric === CentralityMetric.PAGERANK) {
-    const values = pagerank(graph, { getEdgeWeight: "weight" });
-    for (const [node, v] of Object.entries(values)) scores.set(node, v);
-  } else {
-    graph.forEachNode((node: string) => {
-      scores.set(node, metric === CentralityMetric.DEGREE
-        ? graph.degree(node)
-        : graph.reduceEdges(node, (sum: number, _e: string, attrs: Record<string, unknown>) => sum + (attrs.weight as number), 0));
-    });
-  }
-  return scores;
 }
 
 @Resolver()
@@ -171,8 +137,9 @@ export class AnalyticsResolver {
   ) {
     if (first < 1 || first > LIMITS.maxPartners) throw limitExceeded(`first ${first}`, LIMITS.maxPartners);
     const { resolved } = await resolveFilter(ctx.repos, filter);
-    const scores = centralityScores(await analytics(ctx).cooperationEdges(resolved), metric);
-    const top = [...scores].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, first);
+    // Off the event loop, under a time budget (graph-workers.ts).
+    const scores = await ctx.graphWorkers.centrality({ edges: await analytics(ctx).cooperationEdges(resolved), metric });
+    const top = scores.sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, first);
     const actors = await ctx.repos.entities.byId.loadMany(top.map(([id]) => id));
     return top.map(([, score], i) => ({ actor: actors[i], score, rank: i + 1 }));
   }
