@@ -60,7 +60,8 @@ export class Database {
    * Streams a read's records to `onRow` as they arrive (the driver fetches them in batches), so
    * that an export never holds a whole result in memory. It runs in an explicit transaction, not a
    * retried one: rows already handed to a client cannot be taken back, so a retry would repeat them.
-   * `signal` stops the read (a client that went away) and closes the session at once.
+   * `signal` stops the read after the current row (a client that went away); a writer waiting for
+   * the client gives up on the same signal, so the loop ends either way and the session closes.
    */
   async stream(
     cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions & { signal?: AbortSignal } = {},
@@ -68,8 +69,6 @@ export class Database {
     this.count(cypher, opts);
     return this.availability.run(async () => {
       const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500 });
-      const abort = () => void session.close();
-      opts.signal?.addEventListener("abort", abort, { once: true });
       const tx = await session.beginTransaction(this.txConfig(opts));
       try {
         let n = 0;
@@ -81,7 +80,6 @@ export class Database {
         return n;
       } finally {
         if (tx.isOpen()) await tx.rollback().catch(() => {});
-        opts.signal?.removeEventListener("abort", abort);
         await session.close();
       }
     });
