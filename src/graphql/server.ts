@@ -18,7 +18,8 @@ import { parseExportRequest, prepareExport } from "../export/export-request.js";
 import { playgroundAsset, playgroundHtml } from "../playground/playground.js";
 import { ApiKeys, requireRole } from "../auth/roles.js";
 import { createContext, type Context } from "./context.js";
-import { ErrorCode } from "./errors.js";
+import { ReferenceCache } from "../domain/references/reference.repository.js";
+import { ErrorCode } from "../domain/shared/errors.js";
 import { buildCoopgraphSchema } from "./schema.js";
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -166,14 +167,14 @@ async function handleGraphQL(
   res.end();
 }
 
-export async function startServer(db: Database, cfg: ServerConfig): Promise<RunningServer> {
+export async function startServer(db: Database, cfg: ServerConfig, referenceCache = new ReferenceCache()): Promise<RunningServer> {
   const apollo = await createApolloServer(cfg);
   let last: Context | undefined;
   const keys = new ApiKeys(cfg.apiKeys);
   const makeContext = (req: http.IncomingMessage) => {
     const caller = keys.callerFor(req.headers.authorization);
     if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
-    return (last = createContext(db, cfg.queryTimeoutMs, caller));
+    return (last = createContext(db, cfg.queryTimeoutMs, caller, referenceCache));
   };
 
   const server = http.createServer((req, res) => {

@@ -8,12 +8,12 @@
  * fact stated by the seed and by an IATI file keeps both.
  */
 import { runRows, type Database, type Params, type Row } from "../db/database.js";
-import { nameProperties } from "../domain/shared/names.js";
-import { clearReferenceCache } from "../domain/references/reference.repository.js";
+import { nameProperties } from "../model/names.js";
+import { listsOf, replacedEntries, setProvenance } from "./provenance.js";
 import {
-  NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
+  NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
   type KeyLabel, type NodeType, type RelationshipType,
-} from "../domain/model.js";
+} from "../model/model.js";
 
 export interface Provenance {
   source: string;
@@ -69,8 +69,8 @@ export interface WriteSummary {
   rejected: Rejection[];
 }
 
-const RESERVED = new Set(["id", "type", "sources", "from", "to", "createOnly", "provenanceOnCreate"]);
-const NAMED_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group", "Project", "Event", "Country", "Region", "Theme"]);
+/** A record's own fields: everything else in it is a property to store. */
+export const RECORD_FIELDS: ReadonlySet<string> = new Set(["id", "type", "sources", "from", "to", "createOnly", "provenanceOnCreate"]);
 
 function checkProvenance(sources: unknown): string | null {
   if (!Array.isArray(sources) || sources.length === 0) return "a fact needs at least one source with a quote";
@@ -117,7 +117,7 @@ export function validateRelationship(record: RelationshipRecord): string | null 
 function nodeRow(record: NodeRecord) {
   const props: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (!RESERVED.has(key)) props[key] = propertyValue(value);
+    if (!RECORD_FIELDS.has(key)) props[key] = propertyValue(value);
   }
   const createProps: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record.createOnly ?? {})) createProps[key] = propertyValue(value);
@@ -144,17 +144,14 @@ function projectDerived(record: NodeRecord) {
   return { startDate, endDate, startYear, endYear, startKey: startDate ?? (startYear !== null ? String(startYear) : "") };
 }
 
-/**
- * Keeps other sources' entries, replaces those of the sources this row carries. Quotes first:
- * SET items apply in order, and the quotes' filter must read the old sourceIds.
- */
-const kept = (list: "quotes" | "sourceIds") =>
-  `[i IN range(0, size(coalesce(x.sourceIds, [])) - 1) WHERE NOT x.sourceIds[i] IN row.sourceIds | x.${list}[i]]`;
-const MERGED_PROVENANCE = `x.quotes = ${kept("quotes")} + row.quotes, x.sourceIds = ${kept("sourceIds")} + row.sourceIds`;
+/** Keeps other sources' entries, replaces those of the sources this row carries. */
+const REPLACED = replacedEntries(listsOf("x"), listsOf("row"));
+const MERGED_PROVENANCE = setProvenance("x", REPLACED);
 /** The same, except for rows that cite their sources only when they create the node. */
-const MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY =
-  `x.quotes = CASE WHEN row.provenanceOnCreate THEN x.quotes ELSE ${kept("quotes")} + row.quotes END, ` +
-  `x.sourceIds = CASE WHEN row.provenanceOnCreate THEN x.sourceIds ELSE ${kept("sourceIds")} + row.sourceIds END`;
+const MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY = setProvenance("x", {
+  sourceIds: `CASE WHEN row.provenanceOnCreate THEN x.sourceIds ELSE ${REPLACED.sourceIds} END`,
+  quotes: `CASE WHEN row.provenanceOnCreate THEN x.quotes ELSE ${REPLACED.quotes} END`,
+});
 
 function nodeCypher(type: NodeType): string {
   const { key, labels } = NODE_TYPES[type];
@@ -184,7 +181,7 @@ function relationshipRow(record: RelationshipRecord) {
   const keys: Record<string, unknown> = {};
   const props: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (RESERVED.has(key)) continue;
+    if (RECORD_FIELDS.has(key)) continue;
     if ((spec.keys as readonly string[]).includes(key)) keys[key] = value;
     else props[key] = propertyValue(value);
   }
@@ -240,7 +237,6 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     return summary;
   }
 
-  clearReferenceCache();
   const missingEnds = await db.writeTransaction(async (tx) => {
     // A fresh list per attempt: the driver retries the whole function on transient errors.
     const attemptRejections: Rejection[] = [];
@@ -264,7 +260,6 @@ export async function writeValidRecords(
   batchSize: number,
   rejected: Rejection[],
 ): Promise<number> {
-  clearReferenceCache();
   for (const batch of chunks(doc.sources, batchSize)) {
     await run(
       `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,

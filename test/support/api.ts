@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { loadServerConfig, type ServerConfig } from "../../src/config/config.js";
 import type { Database } from "../../src/db/database.js";
+import { ReferenceCache } from "../../src/domain/references/reference.repository.js";
 import { startServer, type RunningServer } from "../../src/graphql/server.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -8,9 +9,16 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
+export type TestServer = RunningServer & {
+  /** The server's reference cache, so that a test that rewrites the database behind its back can invalidate it. */
+  referenceCache: ReferenceCache;
+};
+
 /** A real API server on a free loopback port, over the test database. */
-export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  return startServer(db, { ...loadServerConfig({}), port: 0, host: "127.0.0.1", ...overrides });
+export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const referenceCache = new ReferenceCache();
+  const server = await startServer(db, { ...loadServerConfig({}), port: 0, host: "127.0.0.1", ...overrides }, referenceCache);
+  return Object.assign(server, { referenceCache });
 }
 
 export function graphqlClient(server: RunningServer) {

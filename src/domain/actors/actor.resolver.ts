@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import type { Context } from "../../graphql/context.js";
-import { connectionTypes, decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import type { Context } from "../context.js";
+import { connectionTypes, decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
 import { Event, EventRole } from "../events/event.types.js";
 import { Funding } from "../funding/funding.types.js";
 import { Country } from "../places/place.types.js";

@@ -2,14 +2,13 @@ import { createRequire } from "node:module";
 import type { UndirectedGraph } from "graphology";
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
-import { selectedFieldNames } from "../../graphql/selection.js";
-import type { Context } from "../../graphql/context.js";
-import { userError } from "../../graphql/errors.js";
+import { selectedFieldNames } from "../shared/selection.js";
+import type { Context } from "../context.js";
+import { userError } from "../shared/errors.js";
 import { resolveFilter } from "../projects/project-filter.js";
 import { ProjectFilter } from "../projects/project.types.js";
-import { ACTOR_TYPES, THEME_TYPES } from "../references/reference.repository.js";
 import { citationsOf } from "../shared/rows.js";
-import type { NodeType } from "../model.js";
+import { ACTOR_TYPES, THEME_TYPES, type NodeType } from "../../model/model.js";
 import { AnalyticsRepository, LIMITS, limitExceeded } from "./analytics.repository.js";
 import {
   CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, IndirectPartner, MatrixCell,

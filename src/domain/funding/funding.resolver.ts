@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { Context } from "../../graphql/context.js";
+import type { Context } from "../context.js";
 import { Actor } from "../actors/actor.types.js";
 import { Project } from "../projects/project.types.js";
 import type { EntityRow } from "../shared/rows.js";

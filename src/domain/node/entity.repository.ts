@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { NODE_TYPES, nodeTypeOfId, type KeyLabel } from "../model.js";
+import { NODE_TYPES, nodeTypeOfId, type KeyLabel } from "../../model/model.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY_FULL, type EntityRow } from "../shared/rows.js";
 

@@ -1,18 +1,17 @@
 /** Entry points that are not one domain's own: node(id:), search, lists of actors and places. */
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
-import { selectedFieldNames } from "../../graphql/selection.js";
-import type { Context } from "../../graphql/context.js";
-import { userError } from "../../graphql/errors.js";
-import { connectionTypes, decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import { selectedFieldNames } from "../shared/selection.js";
+import type { Context } from "../context.js";
+import { userError } from "../shared/errors.js";
+import { connectionTypes, decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
 import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";
 import { Country, Region } from "../places/place.types.js";
 import { ResolvedReference } from "../projects/project.types.js";
-import { ACTOR_TYPES } from "../references/reference.repository.js";
 import { SearchHit, SearchKind } from "../search/search.types.js";
 import { Theme } from "../themes/theme.types.js";
-import { nodeTypeOfId, type NodeType } from "../model.js";
+import { ACTOR_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
 import { Node } from "./node.types.js";
 
 const ActorConnection = connectionTypes(() => Actor, "Actor");

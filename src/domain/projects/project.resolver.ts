@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
-import { isSelectedWithoutArguments, selectedAt, selectedFieldNames } from "../../graphql/selection.js";
-import type { Context } from "../../graphql/context.js";
-import { decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import { isSelectedWithoutArguments, selectedAt, selectedFieldNames } from "../shared/selection.js";
+import type { Context } from "../context.js";
+import { decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
 import { Participation } from "../actors/actor.types.js";
 import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";

@@ -1,4 +1,4 @@
-import type { NodeType } from "../model.js";
+import type { NodeType } from "../../model/model.js";
 
 /** A node as the repositories hand it to resolvers: its properties plus its domain type. */
 export type EntityRow = Record<string, unknown> & {

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import type { Context } from "../../graphql/context.js";
-import { pageSize } from "../../graphql/pagination.js";
+import type { Context } from "../context.js";
+import { pageSize } from "../shared/pagination.js";
 import { Project } from "../projects/project.types.js";
 import type { EntityRow } from "../shared/rows.js";
 import { Theme } from "./theme.types.js";
