@@ -1,7 +1,10 @@
 /**
- * The batched write path shared by the seed loader and the importers: validated records in,
- * `UNWIND $rows` MERGEs out, one transaction per batch. Idempotent: writing the same records
- * twice changes nothing, because nodes merge on id and relationships on (ends, type, keys).
+ * The batched write path shared by the seed loader, the importers and the mutations: validated
+ * records in, `UNWIND $rows` MERGEs out, in statements of `batchSize` rows. `writeGraph` runs a
+ * whole document in one transaction (it lands whole or not at all); `writeValidRecords` runs in
+ * the caller's transaction (the IATI import's, one per batch of activities; a mutation's own).
+ * Idempotent: writing the same records twice changes nothing, because nodes merge on id and
+ * relationships on (ends, type, keys).
  *
  * Provenance is stored on every node and relationship as two parallel lists, `sourceIds` and
  * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
@@ -210,6 +213,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 export interface WriteOptions {
+  /** Rows per statement (not per transaction: the document is one transaction). */
   batchSize?: number;
   /** Validate only; nothing is written. */
   dryRun?: boolean;

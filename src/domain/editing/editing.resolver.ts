@@ -11,6 +11,7 @@ import type { Context } from "../context.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import { importFile, type NodeRecord, type RelationshipRecord } from "../../ingest/index.js";
 import { ACTOR_TYPES, NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../../model/model.js";
+import { resolveOne } from "../node/by-reference.js";
 import { EditingRepository } from "./editing.repository.js";
 import {
   ActorInput, CitationInput, EditableRelationship, EventInput, FundingInput, ImportFormatInput, ImportResult,
@@ -44,8 +45,7 @@ function defined(props: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function one(ctx: Context, reference: string, types: ReadonlySet<NodeType>): Promise<string> {
-  const [entity] = await ctx.repos.references.resolveAll([reference], types);
-  return entity!.id;
+  return (await resolveOne(ctx.repos.references, reference, types)).id;
 }
 
 @Resolver()

@@ -12,6 +12,7 @@ import { ResolvedReference } from "../projects/project.types.js";
 import { SearchHit, SearchKind } from "../search/search.types.js";
 import { Theme } from "../themes/theme.types.js";
 import { ACTOR_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
+import { entityByReference } from "./by-reference.js";
 import { Node } from "./node.types.js";
 
 const ActorConnection = connectionTypes(() => Actor, "Actor");
@@ -26,8 +27,7 @@ export class QueryResolver {
 
   @Query(() => Actor, { nullable: true, description: "An agency, organization, person or group by id, name, acronym or alias." })
   async actor(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], ACTOR_TYPES);
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, ACTOR_TYPES);
   }
 
   @Query(() => ActorConnection, { description: "Actors by name, optionally of some kinds and based in some countries." })
@@ -73,8 +73,7 @@ export class QueryResolver {
 
   @Query(() => Country, { nullable: true, description: "A country by ISO code, English or Spanish name, or id." })
   async country(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Country"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Country"]));
   }
 
   @Query(() => [Region], { description: "All regions (UN M49), by code." })
@@ -84,8 +83,7 @@ export class QueryResolver {
 
   @Query(() => Region, { nullable: true })
   async region(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Region"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Region"]));
   }
 
   @Query(() => [Theme], { description: "All themes, by name." })
@@ -100,7 +98,6 @@ export class QueryResolver {
 
   @Query(() => Event, { nullable: true })
   async event(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Event"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Event"]));
   }
 }
