@@ -89,8 +89,15 @@ describe("IATI mapper", () => {
   });
 
   it("is deterministic: the same XML gives the same records and hash", async () => {
-    const again = await mapFile(FILES.who);
-    expect(again.activities.map((a) => a.hash)).toEqual(mapped.who.activities.map((a) => a.hash));
+    const again: string[] = [];
+    const file = path.join(IATI_DIR, FILES.who);
+    for await (const el of readElements(file, "iati-activity")) {
+      const result = mapActivity(el, { file });
+      if (!("reason" in result)) again.push(result.hash);
+      if (again.length === 20) break;
+    }
+    expect(again).toEqual(mapped.who.activities.slice(0, 20).map((a) => a.hash));
+    expect(new Set(again).size).toBe(20);
   });
 });
 
