@@ -5,7 +5,7 @@
  */
 import type { Driver } from "neo4j-driver";
 import neo4j from "neo4j-driver";
-import { sumDecimals } from "../src/ingest/decimal.js";
+import { sumDecimals } from "../src/model/decimal.js";
 
 export interface BenchContext {
   org: string;

@@ -20,7 +20,7 @@ import { PROJECT_ROOT, loadDatabaseConfig } from "../src/config/config.js";
 import { Database } from "../src/db/database.js";
 import { startManagedNeo4j } from "../src/db/managed-neo4j.js";
 import { migrate } from "../src/db/migrations.js";
-import { encodeCursor } from "../src/graphql/pagination.js";
+import { encodeCursor } from "../src/domain/shared/pagination.js";
 import { isEmpty, loadSeed } from "../src/seed/load-seed.js";
 import type { Scale } from "../src/synthetic/generate.js";
 import { loadSynthetic } from "../src/synthetic/load.js";

@@ -6,8 +6,8 @@ import type { Writable } from "node:stream";
 import type { Database } from "../db/database.js";
 import { resolveFilter } from "../domain/projects/project-filter.js";
 import type { ProjectFilter } from "../domain/projects/project.types.js";
-import { createRepositories } from "../graphql/context.js";
-import { userError } from "../graphql/errors.js";
+import { createRepositories } from "../domain/context.js";
+import { userError } from "../domain/shared/errors.js";
 import { streamNetwork, type NetworkMode } from "./network.js";
 import { CONTENT_TYPES, createSink, type ExportFormat } from "./writers.js";
 

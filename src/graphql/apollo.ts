@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.js";
 import { isUnavailable } from "../db/availability.js";
 import type { Context } from "./context.js";
-import { ErrorCode } from "./errors.js";
+import { ErrorCode } from "../domain/shared/errors.js";
 import { expensiveFieldsRule } from "./expensive-fields.js";
 import { buildCoopgraphSchema } from "./schema.js";
 

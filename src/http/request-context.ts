@@ -6,8 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { requireRole, type ApiKeys, type Caller } from "../auth/roles.js";
-import { createContext, type Context } from "../graphql/context.js";
-import type { GraphWorkers } from "../domain/analytics/graph-workers.js";
+import { createContext, type Context, type ServerParts } from "../graphql/context.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -16,12 +15,12 @@ declare module "fastify" {
   }
 }
 
-export function graphqlContextFor(db: Database, cfg: ServerConfig, keys: ApiKeys, graphWorkers: GraphWorkers, onContext?: (ctx: Context) => void) {
+export function graphqlContextFor(db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, onContext?: (ctx: Context) => void) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<Context> => {
     const caller = keys.callerFor(request.headers.authorization);
     request.caller = caller;
     if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
-    const ctx = createContext(db, cfg.queryTimeoutMs, graphWorkers, caller);
+    const ctx = createContext(db, cfg.queryTimeoutMs, parts, caller);
     request.graphqlContext = ctx;
     onContext?.(ctx);
     return ctx;

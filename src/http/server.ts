@@ -21,6 +21,7 @@ import type { Database } from "../db/database.js";
 import { ApiKeys } from "../auth/roles.js";
 import { createApolloServer } from "../graphql/apollo.js";
 import { GraphWorkers } from "../domain/analytics/graph-workers.js";
+import { ReferenceCache } from "../domain/references/reference.repository.js";
 import type { Context } from "../graphql/context.js";
 import { createLogger, type Logger } from "./logging.js";
 import { registerErrorHandlers } from "./http-errors.js";
@@ -39,6 +40,8 @@ export interface RunningServer {
 
 export interface ServerOptions {
   log?: Logger;
+  /** Reference resolutions kept between requests; writes invalidate it after they commit. */
+  referenceCache?: ReferenceCache;
   /** Test seam: called with each GraphQL request's context (query counts, queries run). */
   onContext?: (ctx: Context) => void;
 }
@@ -99,7 +102,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
     method: ["GET", "POST"],
-    context: graphqlContextFor(db, cfg, keys, graphWorkers, opts.onContext),
+    context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache: opts.referenceCache ?? new ReferenceCache() }, opts.onContext),
   });
   app.addHook("onClose", async () => graphWorkers.close());
   return { app, apollo };

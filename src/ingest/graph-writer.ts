@@ -1,19 +1,22 @@
 /**
- * The batched write path shared by the seed loader and the importers: validated records in,
- * `UNWIND $rows` MERGEs out, one transaction per batch. Idempotent: writing the same records
- * twice changes nothing, because nodes merge on id and relationships on (ends, type, keys).
+ * The batched write path shared by the seed loader, the importers and the mutations: validated
+ * records in, `UNWIND $rows` MERGEs out, in statements of `batchSize` rows. `writeGraph` runs a
+ * whole document in one transaction (it lands whole or not at all); `writeValidRecords` runs in
+ * the caller's transaction (the IATI import's, one per batch of activities; a mutation's own).
+ * Idempotent: writing the same records twice changes nothing, because nodes merge on id and
+ * relationships on (ends, type, keys).
  *
  * Provenance is stored on every node and relationship as two parallel lists, `sourceIds` and
  * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
  * fact stated by the seed and by an IATI file keeps both.
  */
 import { runRows, type Database, type Params, type Row } from "../db/database.js";
-import { nameProperties } from "../domain/shared/names.js";
-import { clearReferenceCache } from "../domain/references/reference.repository.js";
+import { nameProperties } from "../model/names.js";
+import { listsOf, replacedEntries, setProvenance } from "./provenance.js";
 import {
-  NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
+  NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
   type KeyLabel, type NodeType, type RelationshipType,
-} from "../domain/model.js";
+} from "../model/model.js";
 
 export interface Provenance {
   source: string;
@@ -69,18 +72,18 @@ export interface WriteSummary {
   rejected: Rejection[];
 }
 
-const RESERVED = new Set(["id", "type", "sources", "from", "to", "createOnly", "provenanceOnCreate"]);
+/** A record's own fields: everything else in it is a property to store. */
+export const RECORD_FIELDS: ReadonlySet<string> = new Set(["id", "type", "sources", "from", "to", "createOnly", "provenanceOnCreate"]);
 /**
  * Properties coopgraph keeps itself (provenance, sort keys, derived counts): a record that sets
  * one is rejected, or an import could rewrite where a fact comes from.
  */
-export const MAINTAINED_PROPERTIES = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names"]);
+export const MAINTAINED_PROPERTIES: ReadonlySet<string> = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names"]);
 
 function maintainedPropertyIn(record: object): string | undefined {
   const createOnly = (record as { createOnly?: object }).createOnly ?? {};
   return [...Object.keys(record), ...Object.keys(createOnly)].find((key) => MAINTAINED_PROPERTIES.has(key));
 }
-const NAMED_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group", "Project", "Event", "Country", "Region", "Theme"]);
 
 function checkProvenance(sources: unknown): string | null {
   if (!Array.isArray(sources) || sources.length === 0) return "a fact needs at least one source with a quote";
@@ -131,7 +134,7 @@ export function validateRelationship(record: RelationshipRecord): string | null 
 function nodeRow(record: NodeRecord) {
   const props: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (!RESERVED.has(key)) props[key] = propertyValue(value);
+    if (!RECORD_FIELDS.has(key)) props[key] = propertyValue(value);
   }
   const createProps: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record.createOnly ?? {})) createProps[key] = propertyValue(value);
@@ -158,17 +161,14 @@ function projectDerived(record: NodeRecord) {
   return { startDate, endDate, startYear, endYear, startKey: startDate ?? (startYear !== null ? String(startYear) : "") };
 }
 
-/**
- * Keeps other sources' entries, replaces those of the sources this row carries. Quotes first:
- * SET items apply in order, and the quotes' filter must read the old sourceIds.
- */
-const kept = (list: "quotes" | "sourceIds") =>
-  `[i IN range(0, size(coalesce(x.sourceIds, [])) - 1) WHERE NOT x.sourceIds[i] IN row.sourceIds | x.${list}[i]]`;
-const MERGED_PROVENANCE = `x.quotes = ${kept("quotes")} + row.quotes, x.sourceIds = ${kept("sourceIds")} + row.sourceIds`;
+/** Keeps other sources' entries, replaces those of the sources this row carries. */
+const REPLACED = replacedEntries(listsOf("x"), listsOf("row"));
+const MERGED_PROVENANCE = setProvenance("x", REPLACED);
 /** The same, except for rows that cite their sources only when they create the node. */
-const MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY =
-  `x.quotes = CASE WHEN row.provenanceOnCreate THEN x.quotes ELSE ${kept("quotes")} + row.quotes END, ` +
-  `x.sourceIds = CASE WHEN row.provenanceOnCreate THEN x.sourceIds ELSE ${kept("sourceIds")} + row.sourceIds END`;
+const MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY = setProvenance("x", {
+  sourceIds: `CASE WHEN row.provenanceOnCreate THEN x.sourceIds ELSE ${REPLACED.sourceIds} END`,
+  quotes: `CASE WHEN row.provenanceOnCreate THEN x.quotes ELSE ${REPLACED.quotes} END`,
+});
 
 function nodeCypher(type: NodeType): string {
   const { key, labels } = NODE_TYPES[type];
@@ -198,7 +198,7 @@ function relationshipRow(record: RelationshipRecord) {
   const keys: Record<string, unknown> = {};
   const props: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (RESERVED.has(key)) continue;
+    if (RECORD_FIELDS.has(key)) continue;
     if ((spec.keys as readonly string[]).includes(key)) keys[key] = value;
     else props[key] = propertyValue(value);
   }
@@ -227,6 +227,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 export interface WriteOptions {
+  /** Rows per statement (not per transaction: the document is one transaction). */
   batchSize?: number;
   /** Validate only; nothing is written. */
   dryRun?: boolean;
@@ -254,7 +255,6 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     return summary;
   }
 
-  clearReferenceCache();
   const missingEnds = await db.writeTransaction(async (tx) => {
     // A fresh list per attempt: the driver retries the whole function on transient errors.
     const attemptRejections: Rejection[] = [];
@@ -278,7 +278,6 @@ export async function writeValidRecords(
   batchSize: number,
   rejected: Rejection[],
 ): Promise<number> {
-  clearReferenceCache();
   for (const batch of chunks(doc.sources, batchSize)) {
     await run(
       `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,

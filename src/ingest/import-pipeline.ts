@@ -8,14 +8,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { runRows, type Database, type Params } from "../db/database.js";
-import { referenceDocument, cooperationDocument } from "../seed/load-seed.js";
+import { referenceDocument, cooperationDocument } from "./readers/seed-reader.js";
 import { readCsvDocument } from "./readers/csv-reader.js";
 import {
-  keepValid, validateNode, validateRelationship, writeGraph, writeValidRecords,
+  RECORD_FIELDS, keepValid, validateNode, validateRelationship, writeGraph, writeValidRecords,
   type GraphDocument, type NodeRecord, type Rejection, type RelationshipRecord,
 } from "./graph-writer.js";
 import { IATI_CODELISTS_SOURCE, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
 import { readElements } from "./iati/xml-stream.js";
+import { keptEntries, listsOf, setProvenance } from "./provenance.js";
 
 export type ImportFormat = "iati-xml" | "json" | "csv";
 
@@ -178,8 +179,7 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
     DELETE r`, { rows });
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})-[r]-() WHERE row.source IN r.sourceIds
-    WITH r, row, [i IN range(0, size(r.sourceIds) - 1) WHERE r.sourceIds[i] <> row.source] AS keep
-    SET r.sourceIds = [i IN keep | r.sourceIds[i]], r.quotes = [i IN keep | r.quotes[i]]`, { rows });
+    SET ${setProvenance("r", keptEntries(listsOf("r"), "[row.source]"))}`, { rows });
 }
 
 /**
@@ -236,7 +236,7 @@ async function importDocument(db: Database, file: string, doc: GraphDocument, op
 
 function sameProperties(record: NodeRecord, stored: Record<string, unknown>): boolean {
   return Object.entries(record).every(([key, value]) => {
-    if (["id", "type", "sources", "createOnly", "provenanceOnCreate"].includes(key)) return true;
+    if (RECORD_FIELDS.has(key)) return true;
     return JSON.stringify(value ?? null) === JSON.stringify(stored[key] ?? null);
   });
 }

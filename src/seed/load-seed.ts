@@ -2,51 +2,9 @@
  * Loads the reviewable seed data in seed/ (the document's facts and the reference lists of
  * countries and regions) through the same batched write path as the importers.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { PROJECT_ROOT } from "../config/config.js";
 import type { Database } from "../db/database.js";
-import { writeGraph, type GraphDocument, type NodeRecord, type RelationshipRecord, type WriteSummary } from "../ingest/graph-writer.js";
-
-export const SEED_DIR = path.join(PROJECT_ROOT, "seed");
-
-interface RegionEntry { code: string; name: string; nameEs: string; parent: string | null; aliases: string[] }
-interface CountryEntry { code: string; name: string; nameEs: string; region: string | null; aliases?: string[] }
-
-function readJson<T>(relative: string): T {
-  return JSON.parse(fs.readFileSync(path.join(SEED_DIR, relative), "utf8")) as T;
-}
-
-/** Countries (ISO 3166-1) and regions (UN M49) as graph records with their reference sources. */
-export function referenceDocument(): GraphDocument {
-  const { regions } = readJson<{ regions: RegionEntry[] }>("reference/regions.json");
-  const { countries } = readJson<{ countries: CountryEntry[] }>("reference/countries.json");
-  const m49 = (quote: string) => [{ source: "source:un-m49", quote }];
-  const iso = (quote: string) => [{ source: "source:iso-3166-1", quote }];
-  const nodes: NodeRecord[] = [
-    ...regions.map((r) => ({
-      id: `region:${r.code}`, type: "Region", code: r.code, name: r.name, nameEs: r.nameEs, aliases: r.aliases,
-      sources: m49(`${r.code} ${r.name}`),
-    })),
-    ...countries.map((c) => ({
-      id: `country:${c.code}`, type: "Country", code: c.code, name: c.name, nameEs: c.nameEs, aliases: c.aliases ?? [],
-      sources: iso(`${c.code} ${c.name}`),
-    })),
-  ];
-  const relationships: RelationshipRecord[] = [
-    ...regions.filter((r) => r.parent).map((r) => ({
-      type: "IN_REGION", from: `region:${r.code}`, to: `region:${r.parent}`, sources: m49(`${r.name} is part of region ${r.parent}`),
-    })),
-    ...countries.filter((c) => c.region).map((c) => ({
-      type: "IN_REGION", from: `country:${c.code}`, to: `region:${c.region}`, sources: m49(`${c.name} is in region ${c.region}`),
-    })),
-  ];
-  return { nodes, relationships };
-}
-
-export function cooperationDocument(): GraphDocument {
-  return readJson<GraphDocument>("cooperation.json");
-}
+import { writeGraph, type WriteSummary } from "../ingest/graph-writer.js";
+import { cooperationDocument, referenceDocument } from "../ingest/readers/seed-reader.js";
 
 export async function loadSeed(db: Database): Promise<WriteSummary> {
   const seed = cooperationDocument();

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";
 
 const KEYS = { reader: "reader-key-0123456789", editor: "editor-key-0123456789", admin: "admin-key-01234567890" };
 const db = testDatabase();
-let server: RunningServer;
+let server: TestServer;
 
 beforeAll(async () => {
   server = await startTestServer(db, { apiKeys: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(",") });
 });
 afterAll(async () => {
   await server.close();
-  await resetToSeed(db);
+  await resetToSeed(db, server);
   await db.close();
 });
 
@@ -86,6 +85,14 @@ describe("writes", () => {
     acronyms: ["MPFN"], jurisdiction: "national", basedIn: ["Perú"],
     citation: { source: "source:coopgraph-enrichment", quote: "Peru's prosecution service is the Ministerio Público - Fiscalía de la Nación." },
   };
+  /** Each test starts from the seed and creates what it needs: any one of them runs alone, in any order. */
+  const createPeru = async () => {
+    const res = await as("editor", upsertPeru, { input: peru });
+    expect(res.data.upsertActor.id).toBe("agency:public-prosecution-service-of-peru");
+  };
+  beforeEach(async () => {
+    await resetToSeed(db, server);
+  });
 
   it("creates an actor with its source, idempotently, and finds it by its Spanish name", async () => {
     const first = await as("editor", upsertPeru, { input: peru });
@@ -100,6 +107,7 @@ describe("writes", () => {
   });
 
   it("updates only the fields given", async () => {
+    await createPeru();
     await as("editor", upsertPeru, { input: { kind: "AGENCY", id: "agency:public-prosecution-service-of-peru", name: "Public Prosecution Service of Peru", jurisdictionArea: "Peru", citation: peru.citation } });
     const [row] = await db.read("MATCH (a:Actor {id: 'agency:public-prosecution-service-of-peru'}) RETURN a.jurisdictionArea AS area, a.officialName AS official, a.acronyms AS acronyms");
     expect(row).toEqual({ area: "Peru", official: "Ministerio Público - Fiscalía de la Nación", acronyms: ["MPFN"] });
@@ -146,6 +154,7 @@ describe("writes", () => {
   });
 
   it("adds and removes participations and keeps participant counts exact", async () => {
+    await createPeru();
     const add = await as("editor", `mutation { addParticipation(input: { actor: "agency:public-prosecution-service-of-peru", project: "Cybercrime Conferences", role: "partner", ${CITE} }) { created } }`);
     expect(add.data.addParticipation.created).toBe(true);
     const [count] = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.participantCount AS n");
@@ -169,6 +178,7 @@ describe("writes", () => {
   });
 
   it("deletes an entity and says what it removed (admin)", async () => {
+    await createPeru();
     const res = await as("admin", `mutation { deleteEntity(id: "agency:public-prosecution-service-of-peru") { id relationships { type count } fundingFlows } }`);
     expect(res.data.deleteEntity).toEqual({ id: "agency:public-prosecution-service-of-peru", relationships: [{ type: "BASED_IN", count: 1 }], fundingFlows: 0 });
     const again = await as("admin", `mutation { deleteEntity(id: "agency:public-prosecution-service-of-peru") { id } }`);
@@ -185,4 +195,59 @@ describe("writes", () => {
     const found = await as("anonymous", `{ search(text: "anticorrupcion", kinds: [THEME]) { item { ... on Theme { id } } } }`);
     expect(found.data.search[0].item.id).toBe("theme:anti-corruption");
   });
+
+  it("deletes a funder with the funding flows it gave, and a project with the flows it received (admin)", async () => {
+    await as("editor", `mutation { upsertActor(input: { kind: ORGANIZATION, id: "organization:test-fund", name: "Test Fund", ${CITE} }) { id } }`);
+    const flow = await as("editor", `mutation { recordFunding(input: { funder: "organization:test-fund", project: "project:dmi-open-drug-markets", amount: "1000", currency: "EUR", ${CITE} }) { id } }`);
+    const flowId = flow.data.recordFunding.id as string;
+    const deleted = await as("admin", `mutation { deleteEntity(id: "organization:test-fund") { relationships { type count } fundingFlows } }`);
+    expect(deleted.data.deleteEntity).toEqual({ relationships: [{ type: "FUNDED", count: 1 }], fundingFlows: 1 });
+    const [left] = await db.read("MATCH (f:Funding {id: $id}) RETURN count(f) AS n", { id: flowId });
+    expect(left!.n).toBe(0);
+    const project = await as("anonymous", `{ project(reference: "project:dmi-open-drug-markets") { funding { amount } funders { id } } }`);
+    expect(project.data.project).toEqual({ funding: [], funders: [] });
+
+    await as("editor", `mutation { recordFunding(input: { funder: "IDB", project: "project:victim-satisfaction-evaluation", ${CITE} }) { id } }`);
+    const project2 = await as("admin", `mutation { deleteEntity(id: "project:victim-satisfaction-evaluation") { fundingFlows } }`);
+    expect(project2.data.deleteEntity.fundingFlows).toBe(1);
+    const [dangling] = await db.read("MATCH (f:Funding) WHERE NOT EXISTS { (f)-[:FUNDS]->() } OR NOT EXISTS { ()-[:FUNDED]->(f) } RETURN count(f) AS n");
+    expect(dangling!.n).toBe(0);
+  });
+
+  it("invalidates the reference cache after the write commits, not before (a read in between must not keep the old state)", async () => {
+    const resolve = async () => (await as("anonymous", `{ resolveReferences(references: ["theme:cybercrime"]) { name } }`)).data.resolveReferences[0].name;
+    expect(await resolve()).toBe("Cybercrime");
+    // Hold a write lock on the theme, so that the import below waits inside its transaction.
+    const session = db.driver.session();
+    const lock = session.beginTransaction();
+    await lock.run("MATCH (t:Theme {id: 'theme:cybercrime'}) SET t.lockedByTest = true");
+    const doc = { nodes: [{ id: "theme:cybercrime", type: "Theme", name: "Cybercrime (renamed)", sources: [{ source: "source:coopgraph-enrichment", quote: "test" }] }] };
+    const importing = as("admin", `mutation($c: String!) { importData(format: JSON, content: $c) { records } }`, { c: JSON.stringify(doc) });
+    try {
+      await waitForBlockedTransaction();
+      // Read while the import is under way: the database still has the old name, and says so.
+      expect(await resolve()).toBe("Cybercrime");
+    } finally {
+      await lock.rollback();
+      await session.close();
+    }
+    expect((await importing).data.importData.records).toBe(1);
+    expect(await resolve()).toBe("Cybercrime (renamed)");
+  });
 });
+
+/** Waits until some transaction is blocked on a lock (the import waiting for the test's lock). */
+async function waitForBlockedTransaction(): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const session = db.driver.session();
+    try {
+      const result = await session.run("SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n");
+      if (Number(result.records[0]?.get("n")) > 0) return;
+    } finally {
+      await session.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the import never waited for the lock");
+}

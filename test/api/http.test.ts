@@ -7,7 +7,7 @@ import { inject } from "vitest";
 import { Database } from "../../src/db/database.js";
 import type { RunningServer } from "../../src/http/server.js";
 import { printCoopgraphSchema } from "../../src/graphql/schema.js";
-import { createRepositories } from "../../src/graphql/context.js";
+import { createRepositories } from "../../src/domain/context.js";
 import { SCHEMA_FILE } from "../../src/cli/schema-file.js";
 import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";

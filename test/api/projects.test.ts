@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
 import type { Context } from "../../src/graphql/context.js";
 import { writeGraph } from "../../src/ingest/graph-writer.js";
-import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
+import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 
 const db = testDatabase();
-let server: RunningServer;
+let server: TestServer;
 /** The context of the last GraphQL request: its Cypher round trips, through the server's test seam. */
 let last: Context | undefined;
 const lastContext = () => last;
@@ -99,6 +98,8 @@ describe("projects(filter:)", () => {
       sources: [{ id: source, kind: "test", title: "test fixture" }],
       nodes: [{ id: "organization:isdb", type: "Organization", name: "Islamic Development Bank", acronyms: ["IsDB", "IDB"], sources: [{ source, quote: "IsDB is also called IDB" }] }],
     });
+    // Written behind the server's back (not through a mutation): tell its reference cache.
+    server.referenceCache.invalidate();
     try {
       const res = await gql(`{ projects(filter: { involvingAll: ["IDB"] }) { totalCount } }`);
       expect(res.errors![0]!.extensions!.code).toBe("AMBIGUOUS_REFERENCE");
@@ -106,6 +107,7 @@ describe("projects(filter:)", () => {
       expect(await projectIds({ involvingAll: ["organization:idb"] })).toEqual(["project:dmi-open-drug-markets"]);
     } finally {
       await db.write("MATCH (n) WHERE n.id IN ['organization:isdb', $source] DETACH DELETE n", { source });
+      server.referenceCache.invalidate();
     }
   });
 });

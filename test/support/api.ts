@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { loadServerConfig, type ServerConfig } from "../../src/config/config.js";
 import type { Database } from "../../src/db/database.js";
+import { ReferenceCache } from "../../src/domain/references/reference.repository.js";
 import { startServer, type RunningServer, type ServerOptions } from "../../src/http/server.js";
 import { createLogger } from "../../src/http/logging.js";
 
@@ -9,11 +10,18 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
+export type TestServer = RunningServer & {
+  /** The server's reference cache, so that a test that rewrites the database behind its back can invalidate it. */
+  referenceCache: ReferenceCache;
+};
+
 /** A real API server on a free loopback port, over the test database. */
-export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}, opts: ServerOptions = {}): Promise<RunningServer> {
+export async function startTestServer(db: Database, overrides: Partial<ServerConfig> = {}, opts: ServerOptions = {}): Promise<TestServer> {
   const cfg = { ...loadServerConfig({}), port: 0, host: "127.0.0.1", ...overrides };
+  const referenceCache = opts.referenceCache ?? new ReferenceCache();
   // Request logs stay quiet in tests unless TEST_LOG_LEVEL asks for them.
-  return startServer(db, cfg, { log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), ...opts });
+  const server = await startServer(db, cfg, { log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"), ...opts, referenceCache });
+  return Object.assign(server, { referenceCache });
 }
 
 export function graphqlClient(server: RunningServer) {

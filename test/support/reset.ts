@@ -1,14 +1,14 @@
 import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrations.js";
 import { loadSeed } from "../../src/seed/load-seed.js";
-import { clearReferenceCache } from "../../src/domain/references/reference.repository.js";
+import type { TestServer } from "./api.js";
 
 /** Back to the seed only: tests that import data leave the database as the others expect it. */
-export async function resetToSeed(db: Database): Promise<void> {
+export async function resetToSeed(db: Database, ...servers: TestServer[]): Promise<void> {
   await db.runSchema("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS");
   await migrate(db);
   await loadSeed(db);
-  clearReferenceCache();
+  for (const server of servers) server.referenceCache.invalidate();
 }
 
 /** Everything that identifies the graph's content, order-free: ids, relationship keys, amounts. */

@@ -1,6 +1,6 @@
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { ENTITY, type EntityRow, entityRow } from "../shared/rows.js";
 import type { Membership, Participation, Position } from "./actor.types.js";
 import type { EventRole } from "../events/event.types.js";
 
@@ -52,7 +52,7 @@ export class ActorRepository {
       types: opts.types, countryIds: opts.countryIds, limit: opts.first + 1,
       afterKey: opts.after?.[0] ?? null, afterId: opts.after?.[1] ?? null,
     });
-    return rows.map((r) => r.row as EntityRow);
+    return rows.map((r) => entityRow(r.row));
   }
 
   async count(opts: { types: string[] | null; countryIds: string[] | null }): Promise<number> {

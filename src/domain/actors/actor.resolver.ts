@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import type { Context } from "../../graphql/context.js";
-import { connectionTypes, decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import type { Context } from "../context.js";
+import { connectionTypes, decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
 import { Event, EventRole } from "../events/event.types.js";
 import { Funding } from "../funding/funding.types.js";
 import { Country } from "../places/place.types.js";
 import { Project } from "../projects/project.types.js";
-import type { EntityRow } from "../shared/rows.js";
+import type { EntityRow, ActorRow } from "../shared/rows.js";
 import type { ParticipationRow, PositionRow, MembershipRow, EventRoleRow } from "./actor.repository.js";
 import { Actor, Membership, Participation, Position } from "./actor.types.js";
 
@@ -15,7 +15,7 @@ export const ParticipationConnection = connectionTypes(() => Participation, "Par
 export class ActorResolver {
   @FieldResolver(() => ParticipationConnection, { description: "The projects this actor takes part in, with its role in each, by project name." })
   async participations(
-    @Root() actor: EntityRow,
+    @Root() actor: ActorRow,
     @Ctx() ctx: Context,
     @Arg("roles", () => [String], { nullable: true }) roles: string[] | null,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -29,42 +29,42 @@ export class ActorResolver {
   }
 
   @FieldResolver(() => [Country], { description: "Countries it is based in." })
-  basedIn(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  basedIn(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.basedIn(actor.id);
   }
 
   @FieldResolver(() => [Position], { description: "Positions this person holds." })
-  positions(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  positions(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.positionsHeld(actor.id);
   }
 
   @FieldResolver(() => [Position], { description: "Positions held within this agency or organization." })
-  officials(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  officials(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.positionsWithin(actor.id);
   }
 
   @FieldResolver(() => [Membership], { description: "Associations this actor is a member of." })
-  memberships(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  memberships(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.memberships(actor.id);
   }
 
   @FieldResolver(() => [Membership], { description: "Members of this association." })
-  members(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  members(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.members(actor.id);
   }
 
   @FieldResolver(() => [EventRole], { description: "Events it spoke at, organized or took part in." })
-  events(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  events(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.events(actor.id);
   }
 
   @FieldResolver(() => [Funding], { description: "Funding flows it provides (first 500 by date)." })
-  fundingProvided(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  fundingProvided(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.fundingProvided(actor.id);
   }
 
   @FieldResolver(() => [Funding], { description: "Funding flows it receives (first 500 by date)." })
-  fundingReceived(@Root() actor: EntityRow, @Ctx() ctx: Context) {
+  fundingReceived(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.fundingReceived(actor.id);
   }
 }

@@ -3,9 +3,9 @@
  * entities the caller names, has hop and size caps, and runs under the request's transaction
  * timeout; going over a cap is a LIMIT_EXCEEDED error that names the limit.
  */
-import { ErrorCode, userError } from "../../graphql/errors.js";
-import { sumDecimals } from "../../ingest/decimal.js";
-import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../model.js";
+import { ErrorCode, userError } from "../shared/errors.js";
+import { sumDecimals } from "../../model/decimal.js";
+import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";

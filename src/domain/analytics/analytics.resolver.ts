@@ -1,13 +1,13 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
-import { selectedFieldNames } from "../../graphql/selection.js";
-import type { Context } from "../../graphql/context.js";
-import { userError } from "../../graphql/errors.js";
+import { selectedFieldNames } from "../shared/selection.js";
+import type { Context } from "../context.js";
+import { userError } from "../shared/errors.js";
 import { resolveFilter } from "../projects/project-filter.js";
 import { ProjectFilter } from "../projects/project.types.js";
-import { ACTOR_TYPES, THEME_TYPES } from "../references/reference.repository.js";
+import { resolveOne } from "../node/by-reference.js";
 import { citationsOf } from "../shared/rows.js";
-import type { NodeType } from "../model.js";
+import { ACTOR_TYPES, THEME_TYPES, type NodeType } from "../../model/model.js";
 import { AnalyticsRepository, LIMITS, limitExceeded } from "./analytics.repository.js";
 import {
   CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, IndirectPartner, MatrixCell,
@@ -26,9 +26,9 @@ async function ids(ctx: Context, refs: string[] | undefined, types?: ReadonlySet
 async function partnerQuery(ctx: Context, actor: string, filter: PartnerFilter | null, first: number | null) {
   const size = first ?? 20;
   if (size < 1 || size > LIMITS.maxPartners) throw limitExceeded(`first ${size}`, LIMITS.maxPartners);
-  const [entity] = await ctx.repos.references.resolveAll([actor], ACTOR_TYPES);
+  const entity = await resolveOne(ctx.repos.references, actor, ACTOR_TYPES);
   return {
-    actorId: entity!.id, themeIds: await ids(ctx, filter?.themes, THEME_TYPES), roles: filter?.roles?.length ? filter.roles : null,
+    actorId: entity.id, themeIds: await ids(ctx, filter?.themes, THEME_TYPES), roles: filter?.roles?.length ? filter.roles : null,
     activeFrom: filter?.activeFrom ?? null, activeTo: filter?.activeTo ?? null, first: size,
   };
 }
@@ -88,8 +88,8 @@ export class AnalyticsResolver {
     @Arg("maxNodes", () => Int, { defaultValue: 100 }) maxNodes: number,
     @Arg("relationshipTypes", () => [String], { nullable: true }) types: string[] | null,
   ) {
-    const [center] = await ctx.repos.references.resolveAll([of]);
-    const row = await analytics(ctx).neighborhood(center!.id, { hops, maxNodes, types });
+    const center = await resolveOne(ctx.repos.references, of);
+    const row = await analytics(ctx).neighborhood(center.id, { hops, maxNodes, types });
     if (!row) return { nodes: [], edges: [], truncated: false };
     const degree = new Map<string, number>();
     for (const e of row.edges) for (const end of [e.source, e.target]) degree.set(end, (degree.get(end) ?? 0) + 1);
@@ -124,7 +124,7 @@ export class AnalyticsResolver {
     @Arg("within", () => String, { nullable: true, description: "Only places in this region, e.g. \"Latin America\"." }) within: string | null,
   ) {
     const { resolved } = await resolveFilter(ctx.repos, filter);
-    const region = within ? (await ctx.repos.references.resolveAll([within], new Set(["Region"])))[0]!.id : null;
+    const region = within ? (await resolveOne(ctx.repos.references, within, new Set(["Region"]))).id : null;
     return analytics(ctx).cooperationMatrix(level, resolved, region);
   }
 

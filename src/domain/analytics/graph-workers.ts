@@ -7,7 +7,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import { userError, ErrorCode } from "../../graphql/errors.js";
+import { userError, ErrorCode } from "../shared/errors.js";
 import type { CentralityTask } from "./centrality.worker.js";
 
 export interface GraphWorkerOptions {

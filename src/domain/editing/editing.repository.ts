@@ -4,30 +4,29 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { runRows, type Database, type Params, type Row } from "../../db/database.js";
-import { ErrorCode, userError } from "../../graphql/errors.js";
-import { refreshParticipantCountsOf, writeValidRecords, validateNode, validateRelationship, type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord } from "../../ingest/graph-writer.js";
-import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../model.js";
-import { clearReferenceCache } from "../references/reference.repository.js";
+import { ErrorCode, userError } from "../shared/errors.js";
+import {
+  listsOf, refreshParticipantCountsOf, replacedEntries, setProvenance, writeValidRecords, validateNode, validateRelationship,
+  type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
+} from "../../ingest/index.js";
+import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
+import type { ReferenceCache } from "../references/reference.repository.js";
+import { requireKeyLabel } from "../shared/ids.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
 
 const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(tx, cypher, params);
 
-function keyLabelOf(id: string): string {
-  const label = keyLabelOfId(id);
-  if (!label) throw userError(`"${id}" is not an id`, ErrorCode.BAD_USER_INPUT);
-  return label;
-}
-
 export class EditingRepository {
-  constructor(private readonly db: Database, private readonly timeoutMs: number) {}
+  constructor(private readonly db: Database, private readonly timeoutMs: number, private readonly references: ReferenceCache) {}
 
   private async transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
     try {
       return await this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6 });
     } finally {
-      // Names, ids and aliases may have changed: references must be resolved afresh.
-      clearReferenceCache();
+      // Names, ids and aliases may have changed. Only now, after the commit: a read in between
+      // would otherwise cache the old state again.
+      this.references.invalidate();
     }
   }
 
@@ -72,7 +71,7 @@ export class EditingRepository {
   async relationshipExists(type: RelationshipType, from: string, to: string, keys: Record<string, unknown>): Promise<boolean> {
     const keyMap = Object.keys(keys).map((k) => `${k}: $keys.${k}`).join(", ");
     const rows = await this.db.read(
-      `MATCH (:${keyLabelOf(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(:${keyLabelOf(to)} {id: $to}) RETURN count(r) AS n`,
+      `MATCH (:${requireKeyLabel(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(:${requireKeyLabel(to)} {id: $to}) RETURN count(r) AS n`,
       { from, to, keys });
     return Number(rows[0]?.n) > 0;
   }
@@ -81,24 +80,28 @@ export class EditingRepository {
     return this.transaction(async (run) => {
       const keyMap = Object.keys(keys).map((k) => `${k}: $keys.${k}`).join(", ");
       const [row] = await run(
-        `MATCH (a:${keyLabelOf(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(b:${keyLabelOf(to)} {id: $to})
+        `MATCH (a:${requireKeyLabel(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(b:${requireKeyLabel(to)} {id: $to})
          DELETE r RETURN count(*) AS n`, { from, to, keys });
       if (type === "PARTICIPATES_IN") await refreshParticipantCountsOf(run, [to]);
       return Number(row?.n ?? 0);
     });
   }
 
-  /** Deletes an entity and its relationships (and a project's funding flows); says what it removed. */
+  /**
+   * Deletes an entity and its relationships, and the funding flows that would be left dangling:
+   * those into a deleted project and those from a deleted funder. A deleted recipient's flows stay
+   * (they still have a funder and a project). Says what it removed.
+   */
   async deleteEntity(id: string): Promise<{ relationships: { type: string; count: number }[]; fundingFlows: number } | null> {
-    const label = keyLabelOf(id);
+    const label = requireKeyLabel(id);
     return this.transaction(async (run) => {
       const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() RETURN type(r) AS type, count(r) AS count ORDER BY type`, { id });
       const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
       if (!exists?.found) return null;
       const projects = await run(`MATCH (n:${label} {id: $id})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids`, { id });
       const [funding] = await run(`
-        OPTIONAL MATCH (n:${label} {id: $id})
-        OPTIONAL MATCH (n)<-[:FUNDS]-(f:Funding)
+        MATCH (n:${label} {id: $id})
+        CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
         WITH collect(f) AS flows
         FOREACH (f IN flows | DETACH DELETE f)
         RETURN size(flows) AS n`, { id });
@@ -113,8 +116,8 @@ export class EditingRepository {
    * adds the removed entity's names as aliases, and deletes it. Both must be of the same kind.
    */
   async merge(keepId: string, removeId: string): Promise<{ relationships: { type: string; count: number }[] }> {
-    const label = keyLabelOf(keepId);
-    if (keyLabelOf(removeId) !== label) throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
+    const label = requireKeyLabel(keepId);
+    if (requireKeyLabel(removeId) !== label) throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
     if (keepId === removeId) throw userError("cannot merge an entity into itself");
     return this.transaction(async (run) => {
       const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,
@@ -129,8 +132,7 @@ export class EditingRepository {
           ${outgoing ? `MERGE (k)-[y:${type}${keyMap ? ` {${keyMap}}` : ""}]->(o)` : `MERGE (o)-[y:${type}${keyMap ? ` {${keyMap}}` : ""}]->(k)`}
           WITH x, y, coalesce(y.sourceIds, []) AS ys, coalesce(y.quotes, []) AS yq, properties(x) AS px
           SET y += px
-          SET y.sourceIds = ys + [i IN range(0, size(px.sourceIds) - 1) WHERE NOT px.sourceIds[i] IN ys | px.sourceIds[i]],
-              y.quotes = yq + [i IN range(0, size(px.sourceIds) - 1) WHERE NOT px.sourceIds[i] IN ys | px.quotes[i]]
+          SET ${setProvenance("y", replacedEntries(listsOf("px"), { sourceIds: "ys", quotes: "yq" }))}
           DELETE x
           RETURN count(*) AS n`;
         let count = 0;

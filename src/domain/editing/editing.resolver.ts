@@ -7,12 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { requireRole, type Role } from "../../auth/roles.js";
-import type { Context } from "../../graphql/context.js";
-import { ErrorCode, userError } from "../../graphql/errors.js";
-import { importFile } from "../../ingest/import-pipeline.js";
-import type { NodeRecord, RelationshipRecord } from "../../ingest/graph-writer.js";
-import { NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../model.js";
-import { ACTOR_TYPES } from "../references/reference.repository.js";
+import type { Context } from "../context.js";
+import { ErrorCode, userError } from "../shared/errors.js";
+import { importFile, type NodeRecord, type RelationshipRecord } from "../../ingest/index.js";
+import { ACTOR_TYPES, NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../../model/model.js";
+import { resolveOne } from "../node/by-reference.js";
 import { EditingRepository } from "./editing.repository.js";
 import {
   ActorInput, CitationInput, EditableRelationship, EventInput, FundingInput, ImportFormatInput, ImportResult,
@@ -24,7 +23,7 @@ const RELATED = ["parent", "child", "sibling", "co-funded", "third-party"] as co
 
 function allowed(ctx: Context, role: Role, action: string): EditingRepository {
   requireRole(ctx.caller, role, action);
-  return new EditingRepository(ctx.db, ctx.timeoutMs);
+  return new EditingRepository(ctx.db, ctx.timeoutMs, ctx.referenceCache);
 }
 
 function citation(input: CitationInput) {
@@ -46,8 +45,7 @@ function defined(props: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function one(ctx: Context, reference: string, types: ReadonlySet<NodeType>): Promise<string> {
-  const [entity] = await ctx.repos.references.resolveAll([reference], types);
-  return entity!.id;
+  return (await resolveOne(ctx.repos.references, reference, types)).id;
 }
 
 @Resolver()
@@ -226,7 +224,7 @@ export class EditingResolver {
     return { id, created: await repo.write(id, [node], rels) };
   }
 
-  @Mutation(() => RemovalResult, { description: "Deletes an entity with its relationships, and a project's funding flows (admin)." })
+  @Mutation(() => RemovalResult, { description: "Deletes an entity with its relationships, and the funding flows of a deleted project or funder (admin)." })
   async deleteEntity(@Ctx() ctx: Context, @Arg("id", () => String) id: string) {
     const repo = allowed(ctx, "admin", "deleteEntity");
     const removed = await repo.deleteEntity(id);
@@ -259,6 +257,8 @@ export class EditingResolver {
       const summary = await importFile(ctx.db, file, { dryRun });
       return { ...summary, rejected: summary.rejected };
     } finally {
+      // After the import's transactions (some may have committed even when it failed).
+      ctx.referenceCache.invalidate();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }

@@ -1,7 +1,7 @@
 /** Input checks for writes: each failure is a BAD_USER_INPUT error naming the field. */
-import { ErrorCode, userError } from "../../graphql/errors.js";
-import { normalizeDecimal } from "../../ingest/decimal.js";
-import { slug } from "../shared/names.js";
+import { ErrorCode, userError } from "../shared/errors.js";
+import { normalizeDecimal } from "../../model/decimal.js";
+import { slug } from "../../model/names.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 

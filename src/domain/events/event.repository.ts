@@ -1,6 +1,6 @@
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { ENTITY, type EntityRow, entityRow } from "../shared/rows.js";
 import type { EventRoleRow } from "../actors/actor.repository.js";
 
 export class EventRepository {
@@ -8,7 +8,7 @@ export class EventRepository {
 
   async all(): Promise<EntityRow[]> {
     const rows = await this.run(`MATCH (e:Event) WHERE e.nameKey IS NOT NULL WITH e ORDER BY e.nameKey RETURN ${ENTITY("e")} AS row`);
-    return rows.map((r) => r.row as EntityRow);
+    return rows.map((r) => entityRow(r.row));
   }
 
   partOf(eventId: string) {

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
-import { NODE_TYPES, nodeTypeOfId, type KeyLabel } from "../model.js";
+import { NODE_TYPES, nodeTypeOfId, type KeyLabel } from "../../model/model.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY_FULL, type EntityRow } from "../shared/rows.js";
+import { ENTITY_FULL, type EntityRow, entityRow } from "../shared/rows.js";
 
 /** Cypher per key label, so each lookup is an index seek on that label's id constraint. */
 const BY_ID: Record<KeyLabel, string> = Object.fromEntries(
@@ -27,7 +27,7 @@ export class EntityRepository {
       const found = new Map<string, EntityRow>();
       await Promise.all([...byLabel].map(async ([label, labelIds]) => {
         for (const r of await this.run(BY_ID[label], { ids: labelIds })) {
-          const row = r.row as EntityRow;
+          const row = entityRow(r.row);
           found.set(row.id, row);
         }
       }));

@@ -1,18 +1,18 @@
 /** Entry points that are not one domain's own: node(id:), search, lists of actors and places. */
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
-import { selectedFieldNames } from "../../graphql/selection.js";
-import type { Context } from "../../graphql/context.js";
-import { userError } from "../../graphql/errors.js";
-import { connectionTypes, decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import { selectedFieldNames } from "../shared/selection.js";
+import type { Context } from "../context.js";
+import { userError } from "../shared/errors.js";
+import { connectionTypes, decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
 import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";
 import { Country, Region } from "../places/place.types.js";
 import { ResolvedReference } from "../projects/project.types.js";
-import { ACTOR_TYPES } from "../references/reference.repository.js";
 import { SearchHit, SearchKind } from "../search/search.types.js";
 import { Theme } from "../themes/theme.types.js";
-import { nodeTypeOfId, type NodeType } from "../model.js";
+import { ACTOR_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
+import { entityByReference } from "./by-reference.js";
 import { Node } from "./node.types.js";
 
 const ActorConnection = connectionTypes(() => Actor, "Actor");
@@ -27,8 +27,7 @@ export class QueryResolver {
 
   @Query(() => Actor, { nullable: true, description: "An agency, organization, person or group by id, name, acronym or alias." })
   async actor(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], ACTOR_TYPES);
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, ACTOR_TYPES);
   }
 
   @Query(() => ActorConnection, { description: "Actors by name, optionally of some kinds and based in some countries." })
@@ -74,8 +73,7 @@ export class QueryResolver {
 
   @Query(() => Country, { nullable: true, description: "A country by ISO code, English or Spanish name, or id." })
   async country(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Country"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Country"]));
   }
 
   @Query(() => [Region], { description: "All regions (UN M49), by code." })
@@ -85,8 +83,7 @@ export class QueryResolver {
 
   @Query(() => Region, { nullable: true })
   async region(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Region"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Region"]));
   }
 
   @Query(() => [Theme], { description: "All themes, by name." })
@@ -101,7 +98,6 @@ export class QueryResolver {
 
   @Query(() => Event, { nullable: true })
   async event(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Event"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Event"]));
   }
 }

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { Context } from "../../graphql/context.js";
-import { nodeTypeOfId } from "../model.js";
+import type { Context } from "../context.js";
+import { nodeTypeOfId } from "../../model/model.js";
 import { Citation } from "../sources/source.types.js";
 import { citationsOf, type Provenanced } from "../shared/rows.js";
 import { Sourced } from "./node.types.js";

@@ -1,18 +1,18 @@
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { ENTITY, type EntityRow, entityRow } from "../shared/rows.js";
 
 export class PlaceRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
 
   async countries(): Promise<EntityRow[]> {
     const rows = await this.run(`MATCH (c:Country) WHERE c.nameKey IS NOT NULL WITH c ORDER BY c.nameKey RETURN ${ENTITY("c")} AS row`);
-    return rows.map((r) => r.row as EntityRow);
+    return rows.map((r) => entityRow(r.row));
   }
 
   async regions(): Promise<EntityRow[]> {
     const rows = await this.run(`MATCH (r:Region) WHERE r.code IS NOT NULL WITH r ORDER BY r.code RETURN ${ENTITY("r")} AS row`);
-    return rows.map((r) => r.row as EntityRow);
+    return rows.map((r) => entityRow(r.row));
   }
 
   /** The regions a country or region lies in, nearest first (Peru: South America, Latin America and the Caribbean, Americas). */

@@ -1,7 +1,8 @@
 /** Turns a ProjectFilter's references into entities; shared by projects, analytics and exports. */
-import type { Repositories } from "../../graphql/context.js";
-import { userError } from "../../graphql/errors.js";
-import { ACTOR_TYPES, THEME_TYPES, type ResolvedEntity } from "../references/reference.repository.js";
+import type { Repositories } from "../context.js";
+import { userError } from "../shared/errors.js";
+import { ACTOR_TYPES, THEME_TYPES } from "../../model/model.js";
+import type { ResolvedEntity } from "../references/reference.repository.js";
 import type { ResolvedProjectFilter } from "./project.repository.js";
 import type { ProjectFilter } from "./project.types.js";
 

@@ -1,5 +1,5 @@
 import type { Params } from "../../db/database.js";
-import type { CursorKey } from "../../graphql/pagination.js";
+import type { CursorKey } from "../shared/pagination.js";
 import type { ResolvedEntity } from "../references/reference.repository.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";

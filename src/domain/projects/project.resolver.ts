@@ -1,15 +1,16 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
-import { isSelectedWithoutArguments, selectedAt, selectedFieldNames } from "../../graphql/selection.js";
-import type { Context } from "../../graphql/context.js";
-import { decodeCursor, pageSize, toConnection } from "../../graphql/pagination.js";
+import { isSelectedWithoutArguments, selectedAt, selectedFieldNames } from "../shared/selection.js";
+import type { Context } from "../context.js";
+import { decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
 import { Participation } from "../actors/actor.types.js";
 import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";
 import { Funding } from "../funding/funding.types.js";
 import { Country, Region } from "../places/place.types.js";
-import type { EntityRow } from "../shared/rows.js";
+import type { EntityRow, ProjectRow } from "../shared/rows.js";
 import { Theme } from "../themes/theme.types.js";
+import { entityByReference } from "../node/by-reference.js";
 import { resolveFilter } from "./project-filter.js";
 import {
   Project, ProjectConnection, ProjectFilter, ProjectSort, ProjectSortField, RelatedProject, SortDirection,
@@ -57,67 +58,66 @@ export class ProjectResolver {
 
   @Query(() => Project, { nullable: true, description: "A project by id, name, acronym or alias." })
   async project(@Ctx() ctx: Context, @Arg("reference", () => String) reference: string) {
-    const [entity] = await ctx.repos.references.resolveAll([reference], new Set(["Project"]));
-    return ctx.repos.entities.byId.load(entity!.id);
+    return entityByReference(ctx.repos, reference, new Set(["Project"]));
   }
 
   @FieldResolver(() => [Participation], { description: "Who takes part, each with its role." })
-  participants(@Root() p: EntityRow, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
+  participants(@Root() p: ProjectRow, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
     return ctx.repos.projects.participants(p.id, roles?.length ? roles : null);
   }
 
   @FieldResolver(() => Int)
-  participantCount(@Root() p: EntityRow) {
+  participantCount(@Root() p: ProjectRow) {
     return (p.participantCount as number | undefined) ?? 0;
   }
 
   @FieldResolver(() => [Theme])
-  themes(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  themes(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.themes(p.id);
   }
 
   @FieldResolver(() => [Country], { description: "Countries where it takes place." })
-  async countries(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  async countries(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return (await ctx.repos.projects.places(p.id)).filter((x) => x.nodeType === "Country");
   }
 
   @FieldResolver(() => [Region], { description: "Regions where it takes place." })
-  async regions(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  async regions(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return (await ctx.repos.projects.places(p.id)).filter((x) => x.nodeType === "Region");
   }
 
   @FieldResolver(() => [Country], { description: "Countries involved: where it takes place and where its participants are based." })
-  involvedCountries(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  involvedCountries(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.involvedCountries(p.id);
   }
 
   @FieldResolver(() => [Event], { description: "Events where it was presented." })
-  events(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  events(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.events(p.id);
   }
 
   @FieldResolver(() => [Project], { description: "Programs it is part of." })
-  partOf(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  partOf(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.partOf(p.id);
   }
 
   @FieldResolver(() => [Project], { description: "Its components (first 500)." })
-  parts(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  parts(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.parts(p.id);
   }
 
   @FieldResolver(() => [RelatedProject])
-  related(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  related(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.related(p.id);
   }
 
   @FieldResolver(() => [Funding], { description: "Funding flows for it (first 1000 by date)." })
-  funding(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  funding(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.funding(p.id);
   }
 
   @FieldResolver(() => [Actor], { description: "Actors in the funder role or providing funding flows." })
-  funders(@Root() p: EntityRow, @Ctx() ctx: Context) {
+  funders(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.funders(p.id);
   }
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Node, Sourced } from "../node/node.types.js";
-import { connectionTypes } from "../../graphql/pagination.js";
+import { connectionTypes } from "../shared/pagination.js";
 
 @ObjectType({
   implements: [Node, Sourced],

@@ -4,9 +4,9 @@
  * (English or Spanish), compared ignoring case and accents. All references of a request are
  * resolved in one query through the full-text index; exact matches are then picked in code.
  */
-import { ErrorCode, userError } from "../../graphql/errors.js";
-import { nodeTypeOfId, type NodeType } from "../model.js";
-import { normalizeName } from "../shared/names.js";
+import { ErrorCode, userError } from "../shared/errors.js";
+import { NAMED_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
+import { normalizeName } from "../../model/names.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 
 export interface ResolvedEntity {
@@ -28,8 +28,6 @@ interface Candidate {
   aliases?: string[] | null;
   score?: number;
 }
-
-const RESOLVABLE = new Set<NodeType>(["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme", "Project", "Event"]);
 
 /** Lucene treats these as syntax; a phrase query needs only quotes and backslashes escaped. */
 function phrase(text: string): string {
@@ -71,16 +69,30 @@ const CANDIDATE = (n: string) => `${n} { .id, .name, .code, .officialName, .name
   type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score }`;
 
 /**
- * Resolutions are cached in the process for a minute: dashboards repeat the same references, and
- * ids and names change only through writes, which clear the cache (clearReferenceCache). Another
+ * Resolutions are cached for a minute: dashboards repeat the same references, and ids and names
+ * change only through writes. The cache is an instance: the server keeps one for its lifetime,
+ * shared by its requests, and the writes it runs invalidate it once they have committed. Another
  * API process sees a write's effect on resolution within the minute.
  */
-const CACHE_TTL_MS = 60_000;
-const CACHE_MAX = 10_000;
-const cache = new Map<string, { entity: ResolvedEntity; expires: number }>();
+export class ReferenceCache {
+  private readonly entries = new Map<string, { entity: ResolvedEntity; expires: number }>();
 
-export function clearReferenceCache(): void {
-  cache.clear();
+  constructor(private readonly ttlMs = 60_000, private readonly maxEntries = 10_000) {}
+
+  get(reference: string, allowed?: ReadonlySet<NodeType>): ResolvedEntity | undefined {
+    const hit = this.entries.get(cacheKey(reference, allowed));
+    return hit && hit.expires > Date.now() ? hit.entity : undefined;
+  }
+
+  set(reference: string, allowed: ReadonlySet<NodeType> | undefined, entity: ResolvedEntity): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(cacheKey(reference, allowed), { entity, expires: Date.now() + this.ttlMs });
+  }
+
+  /** Call after a write has committed: before, a concurrent read would cache the old state again. */
+  invalidate(): void {
+    this.entries.clear();
+  }
 }
 
 function cacheKey(reference: string, allowed?: ReadonlySet<NodeType>): string {
@@ -88,17 +100,15 @@ function cacheKey(reference: string, allowed?: ReadonlySet<NodeType>): string {
 }
 
 export class ReferenceRepository {
-  constructor(private readonly run: QueryRunner) {}
+  constructor(private readonly run: QueryRunner, private readonly cache = new ReferenceCache()) {}
 
   /** Resolves every reference, or throws one error naming each that failed. */
   async resolveAll(references: string[], allowed?: ReadonlySet<NodeType>): Promise<ResolvedEntity[]> {
     const wanted = references.map((r) => r.trim());
-    const now = Date.now();
-    const hits = wanted.map((r) => cache.get(cacheKey(r, allowed)));
-    if (hits.every((h) => h && h.expires > now)) return hits.map((h) => h!.entity);
+    const hits = wanted.map((r) => this.cache.get(r, allowed));
+    if (hits.every((h): h is ResolvedEntity => h !== undefined)) return hits;
     const resolved = await this.resolveUncached(wanted, allowed);
-    if (cache.size > CACHE_MAX) cache.clear();
-    resolved.forEach((entity, i) => cache.set(cacheKey(wanted[i]!, allowed), { entity, expires: now + CACHE_TTL_MS }));
+    resolved.forEach((entity, i) => this.cache.set(wanted[i]!, allowed, entity));
     return resolved;
   }
 
@@ -146,7 +156,7 @@ export class ReferenceRepository {
 
   private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>):
     { entity: ResolvedEntity } | { failure: Candidate[] } {
-    const permitted = candidates.filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)));
+    const permitted = candidates.filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)));
     const asId = permitted.find((c) => c.id === reference);
     if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
     const key = normalizeName(reference);
@@ -190,10 +200,7 @@ export class ReferenceRepository {
       CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 20}) YIELD node AS n, score
       RETURN ${CANDIDATE("n")} AS candidate`, { q });
     return rows.map((r) => r.candidate as Candidate)
-      .filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)))
+      .filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)))
       .slice(0, limit);
   }
 }
-
-export const ACTOR_TYPES: ReadonlySet<NodeType> = new Set(["Agency", "Organization", "Person", "Group"]);
-export const THEME_TYPES: ReadonlySet<NodeType> = new Set(["Theme"]);

@@ -1,6 +1,6 @@
 import { fuzzyQuery } from "../references/reference.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, ENTITY_PICK, type EntityRow } from "../shared/rows.js";
+import { ENTITY, ENTITY_PICK, type EntityRow, entityRow } from "../shared/rows.js";
 
 export interface SearchHitRow {
   score: number;
@@ -22,6 +22,6 @@ export class SearchRepository {
       RETURN score, ${fields ? ENTITY_PICK("n", fields) : ENTITY("n")} AS entity
       ORDER BY score DESC, n.nameKey LIMIT $first`,
     { q, labels, first, fetch: labels ? first * 10 : first });
-    return rows.map((r) => ({ score: Number(r.score), entity: r.entity as EntityRow }));
+    return rows.map((r) => ({ score: Number(r.score), entity: entityRow(r.entity) }));
   }
 }

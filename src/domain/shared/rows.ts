@@ -1,13 +1,65 @@
-import type { NodeType } from "../model.js";
+import { isNodeType } from "../../model/model.js";
 
-/** A node as the repositories hand it to resolvers: its properties plus its domain type. */
-export type EntityRow = Record<string, unknown> & {
+/** What every node row carries. Lists may fetch only the selected properties: the rest are optional. */
+interface RowBase {
   id: string;
-  nodeType: NodeType;
   name: string;
+  nameKey?: string;
+  acronyms?: string[];
+  aliases?: string[];
+  /** Provenance: absent on lean rows (lists), loaded by id when `sources` is asked for. */
   sourceIds?: string[];
   quotes?: string[];
-};
+}
+
+type Text = string | null;
+
+export interface ActorRow extends RowBase {
+  nodeType: "Agency" | "Organization" | "Person" | "Group";
+  officialName?: Text; officialNameLanguage?: Text; agencyType?: Text; jurisdiction?: Text; jurisdictionArea?: Text;
+  organizationType?: Text; iatiRef?: Text; headquarters?: Text; groupType?: Text;
+}
+
+export interface ProjectRow extends RowBase {
+  nodeType: "Project";
+  kind?: Text; description?: Text; startDate?: Text; endDate?: Text; startYear?: number | null; endYear?: number | null;
+  iatiIdentifier?: Text; participantCount?: number | null;
+}
+
+export interface PlaceRow extends RowBase {
+  nodeType: "Country" | "Region";
+  code?: Text; nameEs?: Text;
+}
+
+export interface ThemeRow extends RowBase {
+  nodeType: "Theme";
+  nameEs?: Text;
+}
+
+export interface EventRow extends RowBase {
+  nodeType: "Event";
+  kind?: Text; startDate?: Text; endDate?: Text;
+}
+
+export interface FundingRow extends Omit<RowBase, "name"> {
+  nodeType: "Funding";
+  name?: Text; amount?: Text; currency?: Text; date?: Text; flowType?: Text;
+}
+
+/** A node as the repositories hand it to resolvers: its exposed properties, typed by its label. */
+export type EntityRow = ActorRow | ProjectRow | PlaceRow | ThemeRow | EventRow | FundingRow;
+
+/**
+ * The one place where a Neo4j map becomes a row: the Cypher fragments below shape it, this checks
+ * the two properties everything relies on, so that a broken query fails here and not in a resolver.
+ */
+export function entityRow(value: unknown): EntityRow {
+  const row = value as { id?: unknown; nodeType?: unknown } | null;
+  if (typeof row?.id !== "string" || typeof row.nodeType !== "string" || !isNodeType(row.nodeType)) {
+    throw new Error(`not an entity row: ${JSON.stringify(value)?.slice(0, 200)}`);
+  }
+  return value as EntityRow;
+}
 
 /** The properties the GraphQL types expose; lists fetch only these (no provenance, no search helpers). */
 const EXPOSED_NAMES = [

@@ -1,13 +1,13 @@
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { ENTITY, type EntityRow, entityRow } from "../shared/rows.js";
 
 export class ThemeRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
 
   async all(): Promise<EntityRow[]> {
     const rows = await this.run(`MATCH (t:Theme) WHERE t.nameKey IS NOT NULL WITH t ORDER BY t.nameKey RETURN ${ENTITY("t")} AS row`);
-    return rows.map((r) => r.row as EntityRow);
+    return rows.map((r) => entityRow(r.row));
   }
 
   /** A theme's projects by name; the full, paginated list is `projects(filter: {themes: [...]})`. */

@@ -6,10 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { IATI_ROLE_CODES } from "../../domain/model.js";
-import { slug } from "../../domain/shared/names.js";
+import { IATI_ROLE_CODES } from "../../model/model.js";
+import { slug } from "../../model/names.js";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
-import { normalizeDecimal } from "../decimal.js";
+import { normalizeDecimal } from "../../model/decimal.js";
 import { xml, type XmlElement } from "./xml-stream.js";
 import {
   ACTIVITY_STATUS, DAC_SECTORS, ORGANISATION_TYPES, RELATED_ACTIVITY_TYPES, SECTOR_VOCABULARIES, TRANSACTION_TYPES,
@@ -115,29 +115,76 @@ function organisation(el: XmlElement, language: string, cite: Provenance[]): Nod
   };
 }
 
-export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | Rejection {
-  const position = `${path.basename(ctx.file)} line ${el.line}`;
-  const identifier = xml.text(xml.child(el, "iati-identifier"));
-  if (!identifier) return { position, reason: "activity has no iati-identifier" };
-  const language = (el.attrs["xml:lang"] ?? "en").toLowerCase();
-  const defaultCurrency = el.attrs["default-currency"]?.trim().toUpperCase() || null;
-  const projectId = activityProjectId(identifier);
-  const sourceId = `source:iati:${idPart(identifier)}`;
-  const reporting = xml.child(el, "reporting-org");
-  const reportingName = preferred(narratives(reporting, language), language)?.text ?? null;
-  const rejections: Rejection[] = [];
-  const nodes: NodeRecord[] = [];
-  const relationships: RelationshipRecord[] = [];
-  const cite = (element: XmlElement): Provenance[] => [{ source: sourceId, quote: quoteOf(element, language) }];
-  const at = (element: XmlElement) => `${path.basename(ctx.file)} line ${element.line} (${identifier})`;
+/** What the sections of one activity share: its ids, language, citations, and the records they add. */
+interface ActivityScope {
+  identifier: string;
+  projectId: string;
+  sourceId: string;
+  language: string;
+  defaultCurrency: string | null;
+  nodes: NodeRecord[];
+  relationships: RelationshipRecord[];
+  rejections: Rejection[];
+  /** The element as the quote of a fact stated by this activity. */
+  cite: (element: XmlElement) => Provenance[];
+  /** Where an element sits, for a rejection. */
+  at: (element: XmlElement) => string;
+  /** A funding id unique within the activity, stable across imports. */
+  fundingId: (parts: unknown[]) => string;
+}
 
-  const source: SourceRecord = {
-    id: sourceId, kind: "iati-activity", title: `IATI activity ${identifier}`, identifier,
-    document: path.basename(ctx.file), publisher: reportingName, publisherRef: reporting?.attrs.ref ?? null,
+export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | Rejection {
+  const file = path.basename(ctx.file);
+  const identifier = xml.text(xml.child(el, "iati-identifier"));
+  if (!identifier) return { position: `${file} line ${el.line}`, reason: "activity has no iati-identifier" };
+  const language = (el.attrs["xml:lang"] ?? "en").toLowerCase();
+  const sourceId = `source:iati:${idPart(identifier)}`;
+  const scope: ActivityScope = {
+    identifier, projectId: activityProjectId(identifier), sourceId, language,
+    defaultCurrency: el.attrs["default-currency"]?.trim().toUpperCase() || null,
+    nodes: [], relationships: [], rejections: [],
+    cite: (element) => [{ source: sourceId, quote: quoteOf(element, language) }],
+    at: (element) => `${file} line ${element.line} (${identifier})`,
+    fundingId: fundingIds(identifier),
+  };
+  const source = activitySource(el, scope, file);
+  mapProject(el, scope);
+  mapOrganisations(el, scope);
+  mapPlaces(el, scope);
+  mapSectors(el, scope);
+  mapBudgets(el, scope);
+  mapTransactions(el, scope);
+  mapRelatedActivities(el, scope);
+  const records = { sources: [source], nodes: dedupeNodes(scope.nodes), relationships: scope.relationships };
+  return { identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections, hash: hash(records) };
+}
+
+function fundingIds(identifier: string): (parts: unknown[]) => string {
+  const seen = new Map<string, number>();
+  return (parts) => {
+    const key = hash(parts).slice(0, 12);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return `funding:iati:${idPart(identifier)}:${key}${n > 1 ? `-${n}` : ""}`;
+  };
+}
+
+/** The Source every fact of the activity cites: file, identifier, publisher. */
+function activitySource(el: XmlElement, scope: ActivityScope, file: string): SourceRecord {
+  const reporting = xml.child(el, "reporting-org");
+  const { identifier } = scope;
+  return {
+    id: scope.sourceId, kind: "iati-activity", title: `IATI activity ${identifier}`, identifier,
+    document: file, publisher: preferred(narratives(reporting, scope.language), scope.language)?.text ?? null,
+    publisherRef: reporting?.attrs.ref ?? null,
     url: `https://d-portal.org/q.html?aid=${encodeURIComponent(identifier)}`,
   };
+}
 
-  // The activity itself.
+/** The activity itself, as a Project: titles, description, status, dates, publisher. */
+function mapProject(el: XmlElement, scope: ActivityScope): void {
+  const { identifier, language } = scope;
+  const reporting = xml.child(el, "reporting-org");
   const titleElement = xml.child(el, "title");
   const titles = narratives(titleElement, language);
   const title = preferred(titles, language);
@@ -145,8 +192,8 @@ export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | 
   for (const d of xml.all(el, "activity-date")) dates[d.attrs.type ?? ""] = isoDate(d.attrs["iso-date"]);
   const description = preferred(narratives(xml.all(el, "description").find((d) => (d.attrs.type ?? "1") === "1"), language), language);
   const status = xml.child(el, "activity-status")?.attrs.code;
-  nodes.push({
-    id: projectId, type: "Project", name: title?.text ?? identifier, kind: "iati-activity",
+  scope.nodes.push({
+    id: scope.projectId, type: "Project", name: title?.text ?? identifier, kind: "iati-activity",
     nameLanguage: title?.language ?? null,
     titleTexts: titles.map((t) => t.text), titleLanguages: titles.map((t) => t.language),
     aliases: titles.filter((t) => t !== title).map((t) => t.text),
@@ -155,123 +202,129 @@ export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | 
     plannedStartDate: dates["1"] ?? null, actualStartDate: dates["2"] ?? null,
     plannedEndDate: dates["3"] ?? null, actualEndDate: dates["4"] ?? null,
     startDate: dates["2"] ?? dates["1"] ?? null, endDate: dates["4"] ?? dates["3"] ?? null,
-    defaultCurrency, reportingOrgRef: reporting?.attrs.ref ?? null, reportingOrgName: reportingName,
+    defaultCurrency: scope.defaultCurrency, reportingOrgRef: reporting?.attrs.ref ?? null,
+    reportingOrgName: preferred(narratives(reporting, language), language)?.text ?? null,
     lastUpdated: el.attrs["last-updated-datetime"] ?? null, humanitarian: el.attrs.humanitarian === "1",
     stub: false,
-    sources: titleElement ? cite(titleElement) : [{ source: sourceId, quote: `<iati-identifier>${identifier}</iati-identifier>` }],
+    sources: titleElement ? scope.cite(titleElement) : [{ source: scope.sourceId, quote: `<iati-identifier>${identifier}</iati-identifier>` }],
   });
+}
 
-  // Participating organisations, each role its own relationship.
+/** Participating organisations, each role its own relationship. */
+function mapOrganisations(el: XmlElement, scope: ActivityScope): void {
   for (const p of xml.all(el, "participating-org")) {
     const role = IATI_ROLE_CODES[p.attrs.role?.trim() ?? ""];
-    const org = organisation(p, language, cite(p));
-    if (!role) { rejections.push({ position: at(p), reason: `participating-org role "${p.attrs.role ?? ""}" is not 1-4` }); continue; }
-    if (!org) { rejections.push({ position: at(p), reason: "participating-org has neither a ref nor a name" }); continue; }
-    nodes.push(org);
-    relationships.push({ type: "PARTICIPATES_IN", from: org.id, to: projectId, role, iatiRole: p.attrs.role!.trim(), sources: cite(p) });
+    const org = organisation(p, scope.language, scope.cite(p));
+    if (!role) { scope.rejections.push({ position: scope.at(p), reason: `participating-org role "${p.attrs.role ?? ""}" is not 1-4` }); continue; }
+    if (!org) { scope.rejections.push({ position: scope.at(p), reason: "participating-org has neither a ref nor a name" }); continue; }
+    scope.nodes.push(org);
+    scope.relationships.push({ type: "PARTICIPATES_IN", from: org.id, to: scope.projectId, role, iatiRole: p.attrs.role!.trim(), sources: scope.cite(p) });
   }
+}
 
-  // Where: recipient countries and regions, with their percentages.
+/** Where: recipient countries and regions, with their percentages. */
+function mapPlaces(el: XmlElement, scope: ActivityScope): void {
+  const { language, projectId } = scope;
   for (const c of xml.all(el, "recipient-country")) {
     const code = (c.attrs.code ?? "").trim().toUpperCase();
-    if (!/^[A-Z]{2}$/.test(code)) { rejections.push({ position: at(c), reason: `recipient-country code "${c.attrs.code ?? ""}" is not ISO 3166-1 alpha-2` }); continue; }
+    if (!/^[A-Z]{2}$/.test(code)) { scope.rejections.push({ position: scope.at(c), reason: `recipient-country code "${c.attrs.code ?? ""}" is not ISO 3166-1 alpha-2` }); continue; }
     const name = preferred(narratives(c, language), language)?.text ?? code;
-    nodes.push({ id: `country:${code}`, type: "Country", createOnly: { code, name, nameEs: name }, provenanceOnCreate: true,
+    scope.nodes.push({ id: `country:${code}`, type: "Country", createOnly: { code, name, nameEs: name }, provenanceOnCreate: true,
       sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `country ${code}` }] });
-    relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: `country:${code}`, percentage: numberOrNull(c.attrs.percentage), sources: cite(c) });
+    scope.relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: `country:${code}`, percentage: numberOrNull(c.attrs.percentage), sources: scope.cite(c) });
   }
   for (const r of xml.all(el, "recipient-region")) {
     const code = (r.attrs.code ?? "").trim();
     const vocabulary = r.attrs.vocabulary?.trim() || "1";
-    if (!code) { rejections.push({ position: at(r), reason: "recipient-region has no code" }); continue; }
+    if (!code) { scope.rejections.push({ position: scope.at(r), reason: "recipient-region has no code" }); continue; }
     const id = vocabulary === "1" ? `region:dac-${idPart(code)}` : `region:iati-v${idPart(vocabulary)}-${idPart(code)}`;
     const name = preferred(narratives(r, language), language)?.text ?? (vocabulary === "1" ? `DAC region ${code}` : `Region ${code} (vocabulary ${vocabulary})`);
-    nodes.push({ id, type: "Region", createOnly: { code, name, vocabulary: vocabulary === "1" ? "oecd-dac" : vocabulary }, provenanceOnCreate: true,
+    scope.nodes.push({ id, type: "Region", createOnly: { code, name, vocabulary: vocabulary === "1" ? "oecd-dac" : vocabulary }, provenanceOnCreate: true,
       sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `region ${code} (vocabulary ${vocabulary})` }] });
-    relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: id, percentage: numberOrNull(r.attrs.percentage), sources: cite(r) });
+    scope.relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: id, percentage: numberOrNull(r.attrs.percentage), sources: scope.cite(r) });
   }
+}
 
-  // What: sectors as themes.
+/** What: sectors as themes (DAC sectors by their code-list names). */
+function mapSectors(el: XmlElement, scope: ActivityScope): void {
   for (const s of xml.all(el, "sector")) {
     const code = (s.attrs.code ?? "").trim();
     const vocabulary = s.attrs.vocabulary?.trim() || "1";
-    if (!code) { rejections.push({ position: at(s), reason: "sector has no code" }); continue; }
+    if (!code) { scope.rejections.push({ position: scope.at(s), reason: "sector has no code" }); continue; }
     const known = SECTOR_VOCABULARIES[vocabulary];
     const id = known ? `theme:${known.prefix}-${idPart(code)}` : `theme:iati-v${idPart(vocabulary)}-${idPart(code)}`;
-    const given = preferred(narratives(s, language), language)?.text;
+    const given = preferred(narratives(s, scope.language), scope.language)?.text;
     const name = (vocabulary === "1" ? DAC_SECTORS[code] : undefined) ?? given ?? `${known?.label ?? `Sector (vocabulary ${vocabulary})`} ${code}`;
-    nodes.push({ id, type: "Theme", createOnly: { name, code, vocabulary }, provenanceOnCreate: true,
+    scope.nodes.push({ id, type: "Theme", createOnly: { name, code, vocabulary }, provenanceOnCreate: true,
       sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `sector ${code} (vocabulary ${vocabulary})` }] });
-    relationships.push({ type: "ABOUT", from: projectId, to: id, percentage: numberOrNull(s.attrs.percentage), sources: cite(s) });
+    scope.relationships.push({ type: "ABOUT", from: scope.projectId, to: id, percentage: numberOrNull(s.attrs.percentage), sources: scope.cite(s) });
   }
+}
 
-  // Money: budgets and transactions.
-  const seen = new Map<string, number>();
-  const fundingId = (parts: unknown[]) => {
-    const key = hash(parts).slice(0, 12);
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    return `funding:iati:${idPart(identifier)}:${key}${n > 1 ? `-${n}` : ""}`;
-  };
+/** Budgets as Funding flows of kind budget, over their period. */
+function mapBudgets(el: XmlElement, scope: ActivityScope): void {
   for (const b of xml.all(el, "budget")) {
     const value = xml.child(b, "value");
     const amount = value ? normalizeDecimal(value.text) : null;
-    if (!value || amount === null) { rejections.push({ position: at(b), reason: `budget value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
-    const currency = (value.attrs.currency?.trim().toUpperCase() || defaultCurrency);
+    if (!value || amount === null) { scope.rejections.push({ position: scope.at(b), reason: `budget value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
+    const currency = (value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency);
     const periodStart = isoDate(xml.child(b, "period-start")?.attrs["iso-date"]);
     const periodEnd = isoDate(xml.child(b, "period-end")?.attrs["iso-date"]);
-    const id = fundingId(["budget", b.attrs.type, periodStart, periodEnd, amount, currency]);
-    nodes.push({ id, type: "Funding", kind: "budget", flowType: "budget", amount, currency, date: periodStart, periodEnd,
+    const id = scope.fundingId(["budget", b.attrs.type, periodStart, periodEnd, amount, currency]);
+    scope.nodes.push({ id, type: "Funding", kind: "budget", flowType: "budget", amount, currency, date: periodStart, periodEnd,
       budgetType: b.attrs.type ?? null, budgetStatus: b.attrs.status ?? null, valueDate: isoDate(value.attrs["value-date"]),
-      sources: [{ source: sourceId, quote: `<budget type="${b.attrs.type ?? ""}">${periodStart ?? ""}..${periodEnd ?? ""}: ${value.text.trim()} ${currency ?? ""}</budget>` }] });
-    relationships.push({ type: "FUNDS", from: id, to: projectId, sources: cite(b) });
+      sources: [{ source: scope.sourceId, quote: `<budget type="${b.attrs.type ?? ""}">${periodStart ?? ""}..${periodEnd ?? ""}: ${value.text.trim()} ${currency ?? ""}</budget>` }] });
+    scope.relationships.push({ type: "FUNDS", from: id, to: scope.projectId, sources: scope.cite(b) });
   }
+}
+
+/** Transactions as Funding flows, with their provider (FUNDED) and receiver (RECEIVED_BY). */
+function mapTransactions(el: XmlElement, scope: ActivityScope): void {
   for (const t of xml.all(el, "transaction")) {
     // Some publishers put the code in the element's text instead of its code attribute.
     const typeElement = xml.child(t, "transaction-type");
     const typeCode = (typeElement?.attrs.code ?? typeElement?.text ?? "").trim();
     const value = xml.child(t, "value");
     const amount = value ? normalizeDecimal(value.text) : null;
-    if (!TRANSACTION_TYPES[typeCode]) { rejections.push({ position: at(t), reason: `transaction-type "${typeCode}" is not 1-13` }); continue; }
-    if (!value || amount === null) { rejections.push({ position: at(t), reason: `transaction value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
-    const currency = value.attrs.currency?.trim().toUpperCase() || defaultCurrency;
-    if (currency && !/^[A-Z]{3}$/.test(currency)) { rejections.push({ position: at(t), reason: `currency "${currency}" is not an ISO 4217 code` }); continue; }
+    if (!TRANSACTION_TYPES[typeCode]) { scope.rejections.push({ position: scope.at(t), reason: `transaction-type "${typeCode}" is not 1-13` }); continue; }
+    if (!value || amount === null) { scope.rejections.push({ position: scope.at(t), reason: `transaction value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
+    const currency = value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency;
+    if (currency && !/^[A-Z]{3}$/.test(currency)) { scope.rejections.push({ position: scope.at(t), reason: `currency "${currency}" is not an ISO 4217 code` }); continue; }
     const date = isoDate(xml.child(t, "transaction-date")?.attrs["iso-date"]) ?? isoDate(value.attrs["value-date"]);
     const providerEl = xml.child(t, "provider-org");
     const receiverEl = xml.child(t, "receiver-org");
-    const provider = providerEl ? organisation(providerEl, language, cite(providerEl)) : null;
-    const receiver = receiverEl ? organisation(receiverEl, language, cite(receiverEl)) : null;
-    const id = fundingId([typeCode, date, amount, currency, provider?.id, receiver?.id]);
+    const provider = providerEl ? organisation(providerEl, scope.language, scope.cite(providerEl)) : null;
+    const receiver = receiverEl ? organisation(receiverEl, scope.language, scope.cite(receiverEl)) : null;
+    const id = scope.fundingId([typeCode, date, amount, currency, provider?.id, receiver?.id]);
     const quote = `<transaction type="${typeCode}" date="${date ?? ""}">${value.text.trim()} ${currency ?? ""}` +
       `${provider ? ` from ${provider.iatiRef ?? provider.createOnly?.name}` : ""}${receiver ? ` to ${receiver.iatiRef ?? receiver.createOnly?.name}` : ""}</transaction>`;
-    nodes.push({ id, type: "Funding", kind: "transaction", flowType: TRANSACTION_TYPES[typeCode], transactionType: typeCode,
+    scope.nodes.push({ id, type: "Funding", kind: "transaction", flowType: TRANSACTION_TYPES[typeCode], transactionType: typeCode,
       amount, currency, date, valueDate: isoDate(value.attrs["value-date"]),
       providerActivityId: providerEl?.attrs["provider-activity-id"] ?? null, receiverActivityId: receiverEl?.attrs["receiver-activity-id"] ?? null,
-      sources: [{ source: sourceId, quote }] });
-    relationships.push({ type: "FUNDS", from: id, to: projectId, sources: [{ source: sourceId, quote }] });
+      sources: [{ source: scope.sourceId, quote }] });
+    scope.relationships.push({ type: "FUNDS", from: id, to: scope.projectId, sources: [{ source: scope.sourceId, quote }] });
     if (provider) {
-      nodes.push(provider);
-      relationships.push({ type: "FUNDED", from: provider.id, to: id, sources: cite(providerEl!) });
+      scope.nodes.push(provider);
+      scope.relationships.push({ type: "FUNDED", from: provider.id, to: id, sources: scope.cite(providerEl!) });
     }
     if (receiver) {
-      nodes.push(receiver);
-      relationships.push({ type: "RECEIVED_BY", from: id, to: receiver.id, sources: cite(receiverEl!) });
+      scope.nodes.push(receiver);
+      scope.relationships.push({ type: "RECEIVED_BY", from: id, to: receiver.id, sources: scope.cite(receiverEl!) });
     }
   }
+}
 
-  // Related activities; a target not (yet) imported becomes a stub that its own import fills in.
+/** Related activities; a target not (yet) imported becomes a stub that its own import fills in. */
+function mapRelatedActivities(el: XmlElement, scope: ActivityScope): void {
   for (const r of xml.all(el, "related-activity")) {
     const ref = (r.attrs.ref ?? "").trim();
     const relation = RELATED_ACTIVITY_TYPES[r.attrs.type?.trim() ?? ""];
-    if (!ref || !relation) { rejections.push({ position: at(r), reason: `related-activity needs a ref and a type 1-5 (got "${ref}", "${r.attrs.type ?? ""}")` }); continue; }
+    if (!ref || !relation) { scope.rejections.push({ position: scope.at(r), reason: `related-activity needs a ref and a type 1-5 (got "${ref}", "${r.attrs.type ?? ""}")` }); continue; }
     const target = activityProjectId(ref);
-    nodes.push({ id: target, type: "Project", createOnly: { name: ref, kind: "iati-activity", iatiIdentifier: ref, stub: true },
-      provenanceOnCreate: true, sources: cite(r) });
-    relationships.push({ type: "RELATED_TO", from: projectId, to: target, relation, iatiType: r.attrs.type!.trim(), sources: cite(r) });
+    scope.nodes.push({ id: target, type: "Project", createOnly: { name: ref, kind: "iati-activity", iatiIdentifier: ref, stub: true },
+      provenanceOnCreate: true, sources: scope.cite(r) });
+    scope.relationships.push({ type: "RELATED_TO", from: scope.projectId, to: target, relation, iatiType: r.attrs.type!.trim(), sources: scope.cite(r) });
   }
-
-  const records = { sources: [source], nodes: dedupeNodes(nodes), relationships };
-  return { identifier, projectId, sourceId, line: el.line, ...records, rejections, hash: hash(records) };
 }
 
 function numberOrNull(raw: string | undefined): number | null {

@@ -37,6 +37,16 @@ export function keyLabelOfId(id: string): KeyLabel | undefined {
   return type && NODE_TYPES[type].key;
 }
 
+/** Agency, Organization, Person and Group: the types whose nodes also carry the label Actor. */
+export const ACTOR_TYPES: ReadonlySet<NodeType> = new Set((Object.keys(NODE_TYPES) as NodeType[]).filter((t) => NODE_TYPES[t].key === "Actor"));
+export const THEME_TYPES: ReadonlySet<NodeType> = new Set(["Theme"]);
+/** Types whose nodes have names: a write needs one, and a reference can find them by it. */
+export const NAMED_TYPES: ReadonlySet<NodeType> = new Set((Object.keys(NODE_TYPES) as NodeType[]).filter((t) => t !== "Funding" && t !== "Source"));
+
+export function isActorType(type: string): boolean {
+  return ACTOR_TYPES.has(type as NodeType);
+}
+
 export interface RelationshipSpec {
   from: readonly KeyLabel[];
   to: readonly KeyLabel[];

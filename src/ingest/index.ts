@@ -1,0 +1,11 @@
+/**
+ * The one door from the domain into the write path: mutations write records through the same
+ * validation and batched MERGEs as the importers, and `importData` runs the import pipeline.
+ * Domain modules import ingest only from here (a lint rule checks it).
+ */
+export {
+  validateNode, validateRelationship, writeValidRecords, refreshParticipantCountsOf,
+  type NodeRecord, type Provenance, type Rejection, type RelationshipRecord, type SourceRecord,
+} from "./graph-writer.js";
+export { importFile } from "./import-pipeline.js";
+export { listsOf, replacedEntries, setProvenance } from "./provenance.js";

@@ -1,0 +1,47 @@
+/** Exact money arithmetic and name handling: the pure functions under references, sorting and totals. */
+import { describe, expect, it } from "vitest";
+import { normalizeDecimal, sumDecimals } from "../../src/model/decimal.js";
+import { allNames, nameProperties, normalizeName, slug } from "../../src/model/names.js";
+
+describe("decimals", () => {
+  it("normalizes to a canonical form or refuses", () => {
+    expect(normalizeDecimal("+0113240.6600")).toBe("113240.66");
+    expect(normalizeDecimal(" -0.50 ")).toBe("-0.5");
+    expect(normalizeDecimal("-0.000")).toBe("0");
+    expect(normalizeDecimal(".5")).toBe("0.5");
+    expect(normalizeDecimal("7.")).toBe("7");
+    for (const bad of ["", ".", "-", "1e5", "1,5", "0x10", "1.2.3", "NaN", "Infinity", " "]) expect(normalizeDecimal(bad), bad).toBeNull();
+  });
+
+  it("sums exactly where floating point does not", () => {
+    expect(0.1 + 0.2).not.toBe(0.3);
+    expect(sumDecimals(["0.1", "0.2"])).toBe("0.3");
+    expect(sumDecimals(["9007199254740993", "1"])).toBe("9007199254740994");
+    expect(sumDecimals(["113240.66", "-113240.66"])).toBe("0");
+    expect(sumDecimals(["-1.5", "0.25"])).toBe("-1.25");
+    expect(sumDecimals(["0.001", "0.009"])).toBe("0.01");
+    expect(sumDecimals([])).toBe("0");
+  });
+});
+
+describe("names", () => {
+  it("compares ignoring case, accents and punctuation", () => {
+    expect(normalizeName("Fiscalía de la Nación")).toBe("fiscalia de la nacion");
+    expect(normalizeName("EE. UU.")).toBe("ee uu");
+    expect(normalizeName("  ¡¿!?  ")).toBe("");
+    expect(normalizeName("Ministério Público – São Paulo")).toBe("ministerio publico sao paulo");
+  });
+
+  it("makes id slugs of at most 80 characters, possibly empty", () => {
+    expect(slug("Fiscalía de Chile")).toBe("fiscalia-de-chile");
+    expect(slug("--UNODC//2021--")).toBe("unodc-2021");
+    expect(slug("日本")).toBe("");
+    expect(slug("a".repeat(200))).toHaveLength(80);
+  });
+
+  it("lists every name once, in the original spelling", () => {
+    const unodc = { name: "UNODC", officialName: "United Nations Office on Drugs and Crime", acronyms: ["UNODC", "ONUDD"], aliases: ["unodc"], nameEs: null };
+    expect(allNames(unodc)).toEqual(["UNODC", "United Nations Office on Drugs and Crime", "ONUDD"]);
+    expect(nameProperties(unodc)).toEqual({ nameKey: "unodc", names: "UNODC | United Nations Office on Drugs and Crime | ONUDD" });
+  });
+});

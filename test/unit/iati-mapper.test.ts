@@ -1,0 +1,109 @@
+/**
+ * The IATI mapper on the two shared files, without a database: every activity mapped, the records
+ * counted against the XML as another parser (fast-xml-parser) reads it, and the known figures exact.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/config/config.js";
+import { decodeEntities, mapActivity, type MappedActivity } from "../../src/ingest/iati/activity-mapper.js";
+import { readElements } from "../../src/ingest/iati/xml-stream.js";
+import type { Rejection } from "../../src/ingest/graph-writer.js";
+
+const IATI_DIR = process.env.IATI_DATA_DIR ?? path.resolve(PROJECT_ROOT, "../shared/data/iati");
+const FILES = { ocha: "ocha-hdx-covid-dportal-2.03.xml", who: "okfn-who-argentina-2.03.xml" } as const;
+
+interface Mapped { activities: MappedActivity[]; rejected: Rejection[]; xml: any[] }
+const mapped: Record<keyof typeof FILES, Mapped> = {} as never;
+
+async function mapFile(name: string): Promise<Mapped> {
+  const file = path.join(IATI_DIR, name);
+  const out: Mapped = { activities: [], rejected: [], xml: [] };
+  for await (const el of readElements(file, "iati-activity")) {
+    const result = mapActivity(el, { file });
+    if ("reason" in result) out.rejected.push(result);
+    else out.activities.push(result);
+  }
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: () => true, parseTagValue: false });
+  out.xml = parser.parse(fs.readFileSync(file, "utf8"))["iati-activities"][0]["iati-activity"];
+  return out;
+}
+
+const count = (m: Mapped, pick: (a: MappedActivity) => unknown[]) => m.activities.reduce((n, a) => n + pick(a).length, 0);
+const nodes = (m: Mapped, type: string, kind?: string) => count(m, (a) => a.nodes.filter((n) => n.type === type && (!kind || n.kind === kind)));
+const rels = (m: Mapped, type: string) => count(m, (a) => a.relationships.filter((r) => r.type === type));
+const inXml = (m: Mapped, element: string) => m.xml.reduce((n, a) => n + (a[element]?.length ?? 0), 0);
+
+beforeAll(async () => {
+  mapped.ocha = await mapFile(FILES.ocha);
+  mapped.who = await mapFile(FILES.who);
+});
+
+describe("IATI mapper", () => {
+  it("maps every activity of both files, one project and one source each", () => {
+    expect(mapped.ocha.xml).toHaveLength(401);
+    expect(mapped.who.xml).toHaveLength(157);
+    for (const m of [mapped.ocha, mapped.who]) {
+      expect(m.rejected).toEqual([]);
+      expect(m.activities).toHaveLength(m.xml.length);
+      expect(new Set(m.activities.map((a) => a.projectId)).size).toBe(m.xml.length);
+      expect(m.activities.every((a) => a.sources.length === 1 && a.sources[0]!.id === a.sourceId)).toBe(true);
+    }
+  });
+
+  it("turns each participating-org into one participation, as the XML counts them", () => {
+    expect(rels(mapped.ocha, "PARTICIPATES_IN")).toBe(inXml(mapped.ocha, "participating-org"));
+    expect(rels(mapped.ocha, "PARTICIPATES_IN")).toBe(1335);
+    expect(rels(mapped.who, "PARTICIPATES_IN")).toBe(549);
+    expect(rels(mapped.who, "PARTICIPATES_IN")).toBe(inXml(mapped.who, "participating-org"));
+  });
+
+  it("maps budgets and transactions to funding flows, and rejects the 21 transactions without a value", () => {
+    expect(nodes(mapped.who, "Funding", "budget")).toBe(inXml(mapped.who, "budget"));
+    expect(nodes(mapped.who, "Funding", "budget")).toBe(1256);
+    expect(nodes(mapped.who, "Funding", "transaction")).toBe(871);
+    expect(inXml(mapped.ocha, "transaction")).toBe(1033);
+    expect(nodes(mapped.ocha, "Funding", "transaction")).toBe(1033 - 21);
+    expect(nodes(mapped.ocha, "Funding", "budget")).toBe(368);
+    // Every flow is for its activity's project.
+    expect(rels(mapped.ocha, "FUNDS")).toBe(1012 + 368);
+    const rejections = mapped.ocha.activities.flatMap((a) => a.rejections);
+    expect(rejections).toHaveLength(22);
+    expect(rejections.filter((r) => r.reason === "transaction value \"\" is not a decimal number")).toHaveLength(21);
+    expect(rejections).toContainEqual({ position: "ocha-hdx-covid-dportal-2.03.xml line 52895 (GB-COH-871954-QR00646)", reason: "sector has no code" });
+    expect(mapped.who.activities.flatMap((a) => a.rejections)).toEqual([]);
+  });
+
+  it("keeps amounts as exact decimal strings", () => {
+    const amounts = mapped.who.activities.flatMap((a) => a.nodes.filter((n) => n.type === "Funding").map((n) => n.amount));
+    expect(amounts.every((a) => typeof a === "string" && /^-?\d+(\.\d+)?$/.test(a as string))).toBe(true);
+  });
+
+  it("maps places, sectors and related activities as the XML states them", () => {
+    expect(rels(mapped.who, "TAKES_PLACE_IN")).toBe(157);
+    expect(rels(mapped.who, "ABOUT")).toBe(inXml(mapped.who, "sector"));
+    expect(rels(mapped.ocha, "ABOUT")).toBe(inXml(mapped.ocha, "sector") - 1);
+    expect(rels(mapped.ocha, "RELATED_TO")).toBe(inXml(mapped.ocha, "related-activity"));
+    expect(rels(mapped.ocha, "RELATED_TO")).toBe(1134);
+  });
+
+  it("is deterministic: the same XML gives the same records and hash", async () => {
+    const again: string[] = [];
+    const file = path.join(IATI_DIR, FILES.who);
+    for await (const el of readElements(file, "iati-activity")) {
+      const result = mapActivity(el, { file });
+      if (!("reason" in result)) again.push(result.hash);
+      if (again.length === 20) break;
+    }
+    expect(again).toEqual(mapped.who.activities.slice(0, 20).map((a) => a.hash));
+    expect(new Set(again).size).toBe(20);
+  });
+});
+
+describe("decodeEntities", () => {
+  it("decodes one more level of escaping and folds white space", () => {
+    expect(decodeEntities("Bill &amp; Melinda Gates   Foundation")).toBe("Bill & Melinda Gates Foundation");
+    expect(decodeEntities("&#233;t&#xE9; &lt;b&gt;")).toBe("été <b>");
+  });
+});
