@@ -49,6 +49,14 @@ export interface ServerConfig {
   analyticsWorkers: number;
   /** Time budget of one in-process graph algorithm, in ms. */
   analyticsTimeoutMs: number;
+  /** Whole answers cached by query, variables, caller and graph write version. */
+  responseCache: boolean;
+  /** A shared store (Redis, through Keyv) for the response cache and persisted queries; in-memory when unset. */
+  redisUrl?: string;
+  /** Only operations registered with `npm run operations:register` run. */
+  persistedOnly: boolean;
+  /** How often each process looks for writes made elsewhere (other API processes, CLI imports), in ms. */
+  versionPollMs: number;
 }
 
 export interface Config {
@@ -115,6 +123,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     logLevel: logLevelFrom(env.LOG_LEVEL),
     analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),
     analyticsTimeoutMs: intFrom(env, "ANALYTICS_TIMEOUT_MS", 10_000),
+    responseCache: boolFrom(env, "RESPONSE_CACHE", true),
+    redisUrl: env.REDIS_URL || undefined,
+    persistedOnly: boolFrom(env, "GRAPHQL_PERSISTED_ONLY", false),
+    versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000),
   };
 }
 

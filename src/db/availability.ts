@@ -46,6 +46,8 @@ export class DatabaseAvailability {
       resetTimeout: opts.probeIntervalMs ?? 1000,
       errorFilter: (err: unknown) => !isUnavailable(err),
     });
+    // Every call in flight listens for "open" (see run); there may be hundreds at once.
+    this.breaker.setMaxListeners(0);
     this.breaker.on("open", () => opts.onChange?.("unavailable"));
     this.breaker.on("close", () => opts.onChange?.("available"));
   }
@@ -70,17 +72,29 @@ export class DatabaseAvailability {
     this.breaker.close();
   }
 
-  /** Runs database work through the breaker; refuses it at once while the database is known down. */
+  /**
+   * Runs database work through the breaker; refuses it at once while the database is known down.
+   * Work already in flight when the database goes down is answered at once too: the driver would
+   * otherwise keep it in its retry loop for up to its retry time.
+   */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.held) throw new DatabaseUnavailableError();
+    let stop = () => {};
+    const down = new Promise<never>((_, reject) => {
+      stop = () => reject(new DatabaseUnavailableError());
+      this.breaker.once("open", stop);
+    });
+    down.catch(() => {});
     try {
-      return (await this.breaker.fire(work)) as T;
+      return (await Promise.race([this.breaker.fire(work), down])) as T;
     } catch (err) {
       if ((err as { code?: string }).code === "EOPENBREAKER") throw new DatabaseUnavailableError(err);
       if (!isUnavailable(err)) throw err;
       // One unreachable-database error is enough to know: stop sending work until a probe succeeds.
       if (!this.breaker.opened) this.breaker.open();
       throw new DatabaseUnavailableError(err);
+    } finally {
+      this.breaker.removeListener("open", stop);
     }
   }
 

@@ -2,13 +2,16 @@
  * The one way the code talks to Neo4j: reads in executeRead, writes in executeWrite, values as
  * parameters, every round trip counted (the N+1 tests and the benchmark read the counter).
  */
-import neo4j, { type Driver, type ManagedTransaction, type Session } from "neo4j-driver";
+import neo4j, { type BookmarkManager, type Driver, type ManagedTransaction, type Session } from "neo4j-driver";
 import type { DatabaseConfig } from "../config/config.js";
 import { DatabaseAvailability } from "./availability.js";
+import { recordChange, type Version } from "./graph-version.js";
 import { startManagedNeo4j, type RunningNeo4j } from "./managed-neo4j.js";
 import { Neo4jSupervisor } from "./neo4j-supervisor.js";
 
 export type Params = Record<string, unknown>;
+/** The entities a write touched, given up front or computed from the work's result. */
+export type ChangedIds<T> = readonly string[] | ((result: T) => readonly string[]);
 export type Row = Record<string, unknown>;
 
 /** Counts Cypher round trips; one per request lets a test assert the N+1 bound. */
@@ -36,8 +39,26 @@ export class Database {
     readonly databaseName: string | undefined,
     readonly defaultTimeoutMs = 30_000,
     availability?: DatabaseAvailability,
+    /** Causal chaining: sessions read after the writes whose bookmarks it holds (see withBookmarks). */
+    private readonly bookmarkManager?: BookmarkManager,
+    private readonly changeListeners: Set<(version: Version) => void> = new Set(),
   ) {
     this.availability = availability ?? new DatabaseAvailability();
+  }
+
+  /** Called with the new write version after each committed write that recorded a change. */
+  onCommittedChange(listener: (version: Version) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * The same database, with every session chained through `manager`: a read waits until the
+   * server has applied the writes the manager knows of. One per request gives read-your-writes
+   * across API processes (and Neo4j cluster members) when the client passes the bookmark on.
+   */
+  withBookmarks(manager: BookmarkManager): Database {
+    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability, manager, this.changeListeners);
   }
 
   async read(cypher: string, params: Params = {}, opts: RunOptions = {}): Promise<Row[]> {
@@ -50,10 +71,23 @@ export class Database {
     return this.inSession("WRITE", (session) => session.executeWrite((tx) => runRows(tx, cypher, params), this.txConfig(opts)));
   }
 
-  /** Several statements in one write transaction: they land whole or not at all. */
-  async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, opts: RunOptions = {}): Promise<T> {
+  /**
+   * Several statements in one write transaction: they land whole or not at all. `changed` names
+   * the entities the work touched (or computes them from its result): the transaction then also
+   * raises the graph's write version (graph-version.ts), which caches and other processes watch.
+   */
+  async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, opts: RunOptions & { changed?: ChangedIds<T> } = {}): Promise<T> {
     this.count("<transaction>", opts);
-    return this.inSession("WRITE", (session) => session.executeWrite(work, this.txConfig(opts)));
+    const { changed } = opts;
+    let version: Version | undefined;
+    const result = await this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
+      const value = await work(tx);
+      const ids = typeof changed === "function" ? changed(value) : changed;
+      version = ids?.length ? await recordChange(tx, ids) : undefined;
+      return value;
+    }, this.txConfig(opts)));
+    if (version !== undefined) for (const listener of this.changeListeners) listener(version);
+    return result;
   }
 
   /**
@@ -68,7 +102,7 @@ export class Database {
   ): Promise<number> {
     this.count(cypher, opts);
     return this.availability.run(async () => {
-      const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500 });
+      const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500, bookmarkManager: this.bookmarkManager });
       const tx = await session.beginTransaction(this.txConfig(opts));
       try {
         let n = 0;
@@ -87,7 +121,7 @@ export class Database {
 
   private async inSession<T>(mode: "READ" | "WRITE", work: (session: Session) => Promise<T>): Promise<T> {
     return this.availability.run(async () => {
-      const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session[mode] });
+      const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session[mode], bookmarkManager: this.bookmarkManager });
       try {
         return await work(session);
       } finally {
@@ -167,6 +201,21 @@ export interface ConnectOptions {
   supervise?: boolean;
 }
 
+/**
+ * The queries that every API request leans on (the full-text name index, label scans, the planner),
+ * run once on a freshly restarted server so that real requests do not pay for its cold start.
+ */
+async function warmUp(driver: Driver, database: string | undefined): Promise<void> {
+  const statements = [
+    "CALL db.index.fulltext.queryNodes('entity_names', 'unodc OR peru OR chile') YIELD node RETURN count(node) AS n",
+    "MATCH (p:Project)<-[r:PARTICIPATES_IN]-(a:Actor) RETURN count(r) AS n",
+    "MATCH (a:Actor)-[:BASED_IN]->(c:Country) RETURN count(c) AS n",
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const cypher of statements) await driver.executeQuery(cypher, {}, { database, routing: neo4j.routing.READ }).catch(() => {});
+  }
+}
+
 /** Driver settings: fail within about a second and a half when the server cannot be reached. */
 export function driverConfig(maxRetryTimeMs = 30_000) {
   return {
@@ -200,7 +249,7 @@ export async function connect(cfg: DatabaseConfig, opts: ConnectOptions | ((line
   });
   const db = new Database(driver, cfg.database, undefined, availability);
   const supervisor = managed && supervise ? new Neo4jSupervisor(cfg.managed, managed, {
-    log, onDown: () => availability.hold(), onUp: () => availability.release(),
+    log, onDown: () => availability.hold(), onUp: () => availability.release(), warmUp: () => warmUp(driver, cfg.database),
   }).start() : undefined;
   return {
     db,

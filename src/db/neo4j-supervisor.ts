@@ -15,6 +15,8 @@ export interface SupervisorOptions {
   /** Called when the server is found dead, and when it answers again. */
   onDown?: () => void;
   onUp?: () => void;
+  /** Runs before onUp: a fresh JVM answers its first queries slowly; better to pay that before traffic. */
+  warmUp?: () => Promise<void>;
   /** How often the process is checked. */
   checkIntervalMs?: number;
   /** Backoff between restart attempts: doubles from `minBackoffMs` up to `maxBackoffMs`. */
@@ -71,6 +73,7 @@ export class Neo4jSupervisor {
       try {
         this.current = await startManagedNeo4j(this.cfg, { mode: "attached", log: this.opts.log });
         this.restarts += 1;
+        await this.opts.warmUp?.().catch(() => {});
         this.opts.log(`Neo4j is back (restart ${this.restarts}, attempt ${attempt})`);
         this.opts.onUp?.();
         return;

@@ -58,6 +58,11 @@ export interface RequestReport {
   errorCodes?: string[];
   /** The document or its variables were refused before execution (parse, validation, coercion). */
   requestError?: boolean;
+  /** The graph's write version when the request started: part of every response-cache key. */
+  graphVersion?: string;
+  /** The client sent a bookmark: answer from the database, after its writes, bypassing caches. */
+  fresh?: boolean;
+  operationKind?: "query" | "mutation" | "subscription";
 }
 
 export interface RepositoryOptions {

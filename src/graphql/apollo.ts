@@ -13,7 +13,10 @@ import type { ServerConfig } from "../config/config.js";
 import { isUnavailable } from "../db/availability.js";
 import type { Context } from "./context.js";
 import { ErrorCode } from "../domain/shared/errors.js";
+import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
+import { createCacheStore, responseCache } from "./caching.js";
 import { expensiveFieldsRule } from "./expensive-fields.js";
+import { persistedOnly, readManifest, type Manifest } from "./persisted-operations.js";
 import { buildCoopgraphSchema } from "./schema.js";
 
 /** The parser stops after this many tokens: a bigger document is refused before any work. */
@@ -21,12 +24,15 @@ export const MAX_TOKENS = 5000;
 
 /** Codes whose messages are written for clients; anything else is masked unless NODE_ENV=development. */
 const CLIENT_CODES = new Set<string>([
-  ...Object.values(ErrorCode), "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST",
+  ...Object.values(ErrorCode), "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_ALLOWED",
   "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
 ]);
 
 /** Request-level failures: the document or its variables are wrong, nothing was executed. */
-const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
+const REQUEST_ERROR_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "PERSISTED_QUERY_NOT_ALLOWED",
+]);
 
 /**
  * Masks internal errors: the client gets a code and an error id, the log gets the whole error
@@ -75,6 +81,7 @@ const httpAnswer: ApolloServerPlugin<Context> = {
     return {
       async didResolveOperation({ contextValue, operationName, operation }) {
         contextValue.report.operationName = operationName ?? undefined;
+        contextValue.report.operationKind = operation?.operation;
         if (operation?.operation === "subscription") {
           throw new GraphQLError("this API has no subscriptions over HTTP: send a query or a mutation", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
         }
@@ -111,10 +118,19 @@ function privateWhenKeyed(cfg: ServerConfig): ApolloServerPlugin<Context> {
   };
 }
 
-/** `serverPlugins`: what the HTTP layer adds (draining its connections on stop). */
-export async function createApolloServer(cfg: ServerConfig, log: Logger, serverPlugins: ApolloServerPlugin<Context>[] = []): Promise<ApolloServer<Context>> {
+export interface ApolloParts {
+  /** What the HTTP layer adds (draining its connections on stop). */
+  serverPlugins?: ApolloServerPlugin<Context>[];
+  /** Store of the response cache and of automatic persisted queries. */
+  cache?: KeyValueCache<string>;
+  /** The allowlist enforced when cfg.persistedOnly is set. */
+  manifest?: Manifest;
+}
+
+export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: ApolloParts = {}): Promise<ApolloServer<Context>> {
   const protection = armor(cfg);
   const apollo = new ApolloServer<Context>({
+    cache: parts.cache ?? createCacheStore(cfg),
     schema: await buildCoopgraphSchema(),
     introspection: cfg.introspection,
     csrfPrevention: true,
@@ -125,13 +141,16 @@ export async function createApolloServer(cfg: ServerConfig, log: Logger, serverP
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: [...protection.validationRules, expensiveFieldsRule()],
     plugins: [
+      // First: in allowlist mode nothing else may see an operation that is not registered.
+      ...(cfg.persistedOnly ? [persistedOnly(parts.manifest ?? readManifest())] : []),
       // graphql-armor is CommonJS and typed against Apollo's CJS build: same plugins, other declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControl({ defaultMaxAge: 60, calculateHttpHeaders: true }),
       privateWhenKeyed(cfg),
       httpAnswer,
-      ...serverPlugins,
+      ...(cfg.responseCache ? [responseCache()] : []),
+      ...(parts.serverPlugins ?? []),
     ],
   });
   await apollo.start();

@@ -6,21 +6,40 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { requireRole, type ApiKeys, type Caller } from "../auth/roles.js";
+import neo4j, { type BookmarkManager } from "neo4j-driver";
 import { createContext, type Context, type ServerParts } from "../graphql/context.js";
+import type { GraphWatcher } from "../db/graph-watcher.js";
+import { ReferenceCache } from "../domain/references/reference.repository.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     caller?: Caller;
     graphqlContext?: Context;
+    bookmarks?: BookmarkManager;
   }
 }
 
-export function graphqlContextFor(db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, onContext?: (ctx: Context) => void) {
+/**
+ * Read-your-writes across processes: a mutation's answer carries the bookmark of its commit in
+ * this header; a client that sends it back (to any API process) is answered after that write,
+ * straight from the database (no cache).
+ */
+export const BOOKMARK_HEADER = "x-coopgraph-bookmark";
+
+export function graphqlContextFor(
+  db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, watcher: GraphWatcher, onContext?: (ctx: Context) => void,
+) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<Context> => {
     const caller = keys.callerFor(request.headers.authorization);
     request.caller = caller;
     if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
-    const ctx = createContext(db, cfg.queryTimeoutMs, parts, caller);
+    const sent = String(request.headers[BOOKMARK_HEADER] ?? "").split(",").map((b) => b.trim()).filter(Boolean).slice(0, 16);
+    request.bookmarks = neo4j.bookmarkManager({ initialBookmarks: sent });
+    const fresh = sent.length > 0;
+    const ctx = createContext(db.withBookmarks(request.bookmarks), cfg.queryTimeoutMs,
+      fresh ? { ...parts, referenceCache: new ReferenceCache() } : parts, caller);
+    ctx.report.graphVersion = watcher.version;
+    ctx.report.fresh = fresh;
     request.graphqlContext = ctx;
     onContext?.(ctx);
     return ctx;
@@ -52,6 +71,17 @@ export function registerGraphQLStatus(app: FastifyInstance): void {
   app.addHook("onSend", async (request, reply, payload) => {
     const type = String(reply.getHeader("content-type") ?? "");
     if (request.graphqlContext?.report.requestError && type.startsWith("application/json")) reply.code(200);
+    return payload;
+  });
+}
+
+/** Sends the bookmark of the request's last commit, for read-your-writes through another process. */
+export function registerBookmarks(app: FastifyInstance): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.graphqlContext && request.graphqlContext.report.operationKind === "mutation" && request.bookmarks) {
+      const bookmarks = [...(await request.bookmarks.getBookmarks())];
+      if (bookmarks.length) reply.header(BOOKMARK_HEADER, bookmarks.join(","));
+    }
     return payload;
   });
 }

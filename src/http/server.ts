@@ -20,13 +20,15 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { ApiKeys } from "../auth/roles.js";
 import { createApolloServer } from "../graphql/apollo.js";
+import type { Manifest } from "../graphql/persisted-operations.js";
 import { GraphWorkers } from "../domain/analytics/graph-workers.js";
 import { ReferenceCache } from "../domain/references/reference.repository.js";
 import type { Context } from "../graphql/context.js";
 import { createLogger, type Logger } from "./logging.js";
 import { registerErrorHandlers } from "./http-errors.js";
 import { registerRateLimit } from "./rate-limit.js";
-import { graphqlContextFor, registerGraphQLStatus, registerRequestLog } from "./request-context.js";
+import { BOOKMARK_HEADER, graphqlContextFor, registerBookmarks, registerGraphQLStatus, registerRequestLog } from "./request-context.js";
+import { GraphWatcher } from "../db/graph-watcher.js";
 import { registerHealth } from "./health.js";
 import { registerExport } from "./export-route.js";
 import { registerPages } from "./pages.js";
@@ -42,6 +44,8 @@ export interface ServerOptions {
   log?: Logger;
   /** Reference resolutions kept between requests; writes invalidate it after they commit. */
   referenceCache?: ReferenceCache;
+  /** The allowlist for persistedOnly (default: operations/registered.json). */
+  manifest?: Manifest;
   /** Test seam: called with each GraphQL request's context (query counts, queries run). */
   onContext?: (ctx: Context) => void;
 }
@@ -75,8 +79,13 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     genReqId: () => randomUUID(),
     forceCloseConnections: "idle",
   });
-  const apollo = await createApolloServer(cfg, log, [fastifyApolloDrainPlugin(app)]);
+  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest: opts.manifest });
+  const referenceCache = opts.referenceCache ?? new ReferenceCache();
+  // Writes made by other processes (API or CLI) drop this process's cached resolutions within a poll.
+  const watcher = await new GraphWatcher(db, cfg.versionPollMs).start();
+  watcher.onChange(() => referenceCache.invalidate());
   const keys = new ApiKeys(cfg.apiKeys);
+  registerBookmarks(app);
   const graphWorkers = new GraphWorkers({ threads: cfg.analyticsWorkers, timeoutMs: cfg.analyticsTimeoutMs });
 
   registerErrorHandlers(app, cfg);
@@ -86,7 +95,8 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   await app.register(cors, {
     origin: cfg.corsOrigins.includes("*") ? "*" : cfg.corsOrigins,
     methods: ["GET", "POST", "OPTIONS"],
-    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name"],
+    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", BOOKMARK_HEADER],
+    exposedHeaders: [BOOKMARK_HEADER, "x-coopgraph-queries"],
     maxAge: 600,
     // Answer an OPTIONS without Access-Control-Request-Method too (some proxies probe that way).
     strictPreflight: false,
@@ -102,9 +112,12 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
     method: ["GET", "POST"],
-    context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache: opts.referenceCache ?? new ReferenceCache() }, opts.onContext),
+    context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache }, watcher, opts.onContext),
   });
-  app.addHook("onClose", async () => graphWorkers.close());
+  app.addHook("onClose", async () => {
+    watcher.stop();
+    await graphWorkers.close();
+  });
   return { app, apollo };
 }
 

@@ -261,7 +261,7 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     const run = (cypher: string, params: Params) => runRows(tx, cypher, params);
     summary.relationships = await writeValidRecords(run, { sources, nodes, relationships }, batchSize, attemptRejections);
     return attemptRejections;
-  });
+  }, { changed: nodes.map((n) => n.id) });
   rejected.push(...missingEnds);
   return summary;
 }

@@ -149,18 +149,18 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
     const created = unique.filter((a) => !known.get(a.projectId));
     const updated = unique.filter((a) => known.get(a.projectId) && known.get(a.projectId) !== a.hash);
     const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
-    if (dryRun) return { counts, rejected: [] as Rejection[] };
+    if (dryRun) return { counts, rejected: [] as Rejection[], changedIds: [] as string[] };
     if (updated.length) await clearActivityFacts(run, updated);
     const doc = await remapKnownOrganisations(run, [...created, ...updated]);
     const rejected: Rejection[] = [];
     const nodes = doc.nodes.filter((n) => keepValid(validateNode(n), n.id, rejected));
     const relationships = doc.relationships.filter((r) => keepValid(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
     counts.relationships = await writeValidRecords(run, { sources: doc.sources, nodes, relationships }, 1000, rejected);
-    return { counts, rejected };
+    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId) };
   };
   const result = dryRun
     ? await work((cypher, params) => db.read(cypher, params))
-    : await db.writeTransaction((tx) => work((cypher, params) => runRows(tx, cypher, params ?? {})));
+    : await db.writeTransaction((tx) => work((cypher, params) => runRows(tx, cypher, params ?? {})), { changed: (r) => r.changedIds });
   summary.created += result.counts.created;
   summary.updated += result.counts.updated;
   summary.unchanged += result.counts.unchanged;

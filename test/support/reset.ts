@@ -13,7 +13,7 @@ export async function resetToSeed(db: Database, ...servers: TestServer[]): Promi
 
 /** Everything that identifies the graph's content, order-free: ids, relationship keys, amounts. */
 export async function fingerprint(db: Database): Promise<Record<string, unknown>> {
-  const [nodes] = await db.read(`MATCH (n) WITH labels(n)[0] + ':' + coalesce(n.id, '') AS key ORDER BY key
+  const [nodes] = await db.read(`MATCH (n) WHERE NOT n:GraphVersion AND NOT n:GraphChange WITH labels(n)[0] + ':' + coalesce(n.id, '') AS key ORDER BY key
     RETURN count(*) AS n, collect(key) AS keys`);
   const [rels] = await db.read(`MATCH (a)-[r]->(b) WITH type(r) + ' ' + a.id + ' ' + b.id + ' ' + coalesce(r.role, r.relation, '') AS key ORDER BY key
     RETURN count(*) AS n, collect(key) AS keys`);

@@ -20,9 +20,10 @@ const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(t
 export class EditingRepository {
   constructor(private readonly db: Database, private readonly timeoutMs: number, private readonly references: ReferenceCache) {}
 
-  private async transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+  /** `changed`: the entities the write touches, for the graph's write version (caches, subscribers). */
+  private async transaction<T>(changed: readonly string[], work: (run: Run) => Promise<T>): Promise<T> {
     try {
-      return await this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6 });
+      return await this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6, changed });
     } finally {
       // Names, ids and aliases may have changed. Only now, after the commit: a read in between
       // would otherwise cache the old state again.
@@ -31,7 +32,7 @@ export class EditingRepository {
   }
 
   async upsertSource(source: SourceRecord): Promise<boolean> {
-    return this.transaction(async (run) => {
+    return this.transaction([source.id], async (run) => {
       const [row] = await run("OPTIONAL MATCH (s:Source {id: $id}) WITH s IS NULL AS created MERGE (s:Source {id: $id}) SET s += $props RETURN created",
         { id: source.id, props: Object.fromEntries(Object.entries(source).filter(([k, v]) => k !== "id" && v !== undefined)) });
       return Boolean(row?.created);
@@ -48,7 +49,7 @@ export class EditingRepository {
       const reason = validateRelationship(rel);
       if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
     }
-    return this.transaction(async (run) => {
+    return this.transaction([id, ...nodes.map((n) => n.id)], async (run) => {
       const cited = [...new Set([...nodes, ...relationships].flatMap((r) => r.sources.map((s) => s.source)))];
       const [found] = await run("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN collect(s.id) AS ids", { ids: cited });
       const missing = cited.filter((s) => !(found?.ids as string[]).includes(s));
@@ -77,7 +78,7 @@ export class EditingRepository {
   }
 
   async removeRelationship(type: RelationshipType, from: string, to: string, keys: Record<string, unknown>): Promise<number> {
-    return this.transaction(async (run) => {
+    return this.transaction([from, to], async (run) => {
       const keyMap = Object.keys(keys).map((k) => `${k}: $keys.${k}`).join(", ");
       const [row] = await run(
         `MATCH (a:${requireKeyLabel(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(b:${requireKeyLabel(to)} {id: $to})
@@ -94,7 +95,7 @@ export class EditingRepository {
    */
   async deleteEntity(id: string): Promise<{ relationships: { type: string; count: number }[]; fundingFlows: number } | null> {
     const label = requireKeyLabel(id);
-    return this.transaction(async (run) => {
+    return this.transaction([id], async (run) => {
       const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() RETURN type(r) AS type, count(r) AS count ORDER BY type`, { id });
       const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
       if (!exists?.found) return null;
@@ -119,7 +120,7 @@ export class EditingRepository {
     const label = requireKeyLabel(keepId);
     if (requireKeyLabel(removeId) !== label) throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
     if (keepId === removeId) throw userError("cannot merge an entity into itself");
-    return this.transaction(async (run) => {
+    return this.transaction([keepId, removeId], async (run) => {
       const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,
         { keep: keepId, remove: removeId });
       if (!both?.keep || !both?.remove) throw userError(`no entity ${!both?.keep ? keepId : removeId}`, ErrorCode.NOT_FOUND);

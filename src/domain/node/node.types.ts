@@ -1,7 +1,11 @@
 import { Field, ID, InterfaceType } from "type-graphql";
 import { Citation } from "../sources/source.types.js";
 
-@InterfaceType({ description: "Any entity with a stable, readable id (e.g. \"organization:unodc\"); `node(id:)` fetches it." })
+@InterfaceType({
+  description: "Any entity with a stable, readable id (e.g. \"organization:unodc\"); `node(id:)` fetches it.",
+  // Rows are plain objects, not class instances: their node type names their GraphQL type.
+  resolveType: (value) => typeNameOf(value as { nodeType?: string }),
+})
 export abstract class Node {
   @Field(() => ID) id!: string;
 }

@@ -1,0 +1,41 @@
+/**
+ * The graph's write version: a counter in the graph that every write transaction raises, with a
+ * change record naming what it touched. It is what lets several API processes over one Neo4j
+ * agree on "has anything changed?" without talking to each other:
+ *   - response caches key their entries by version, so a write makes older answers unreachable;
+ *   - each process polls the version (one indexed read a second) to drop its reference cache and
+ *     to tell `graphChanged` subscribers what changed.
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+
+/**
+ * A version is its counter within an epoch: the epoch is drawn when the counter is created, so a
+ * wiped and reloaded database never repeats an earlier version (its counter starts again at 1).
+ */
+export interface Version {
+  epoch: string;
+  n: number;
+}
+
+export const versionKey = (v: Version) => `${v.epoch}:${v.n}`;
+
+/** Raises the version inside the caller's write transaction; the change record lands with the write or not at all. */
+export async function recordChange(tx: ManagedTransaction, ids: readonly string[]): Promise<Version> {
+  const result = await tx.run(
+    `MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.epoch = randomUUID(), v.n = 0
+     SET v.n = v.n + 1
+     CREATE (c:GraphChange {version: v.n, at: datetime(), ids: $ids})
+     RETURN v.epoch AS epoch, v.n AS n`,
+    { ids: [...new Set(ids)].slice(0, 10_000) },
+  );
+  const record = result.records[0]!;
+  return { epoch: String(record.get("epoch")), n: Number(record.get("n")) };
+}
+
+export const CURRENT_VERSION = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN coalesce(v.epoch, 'none') AS epoch, coalesce(v.n, 0) AS n";
+
+export const CHANGES_SINCE = `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $until
+  RETURN c.ids AS ids ORDER BY c.version LIMIT 1000`;
+
+/** Change records older than a day are dropped: pollers only ever read the last seconds. */
+export const PRUNE_CHANGES = "MATCH (c:GraphChange) WHERE c.at < datetime() - duration('P1D') WITH c LIMIT 10000 DELETE c";

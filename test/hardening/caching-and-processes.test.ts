@@ -1,0 +1,96 @@
+/**
+ * Caching that never serves an answer older than the graph, an allowlist of registered
+ * operations, and two real API processes over one Neo4j: a write through one is read through the
+ * other at once (with the bookmark it returned) and within a poll without it.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { sha256 } from "../../src/graphql/persisted-operations.js";
+import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
+import { testDatabase } from "../support/db.js";
+import { createLauncher, waitFor } from "../support/launcher.js";
+import { resetToSeed } from "../support/reset.js";
+
+const EDITOR = "editor-key-0123456789abcdef";
+const db = testDatabase();
+let server: TestServer;
+const launcher = createLauncher("two-processes");
+
+beforeAll(async () => {
+  server = await startTestServer(db, { apiKeys: `editor:${EDITOR}` });
+});
+afterAll(async () => {
+  await server.close();
+  await resetToSeed(db);
+  await db.close();
+  launcher.cleanup();
+});
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${url}graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
+
+const rename = (name: string) => ({
+  query: `mutation($name: String!) { upsertTheme(input: { id: "theme:victims", name: $name, citation: { source: "source:coopgraph-enrichment", quote: "test rename" } }) { id } }`,
+  variables: { name },
+});
+
+describe("the response cache", () => {
+  it("serves a repeated question from the cache and answers the new state right after a write", async () => {
+    const question = { query: `{ node(id: "theme:victims") { ... on Theme { name } } }` };
+    const first = await post(server.url, question);
+    expect(first.headers.get("x-coopgraph-queries")).not.toBe("0");
+    expect(await json(first)).toEqual({ data: { node: { name: "Victims and their protection" } } });
+    const again = await post(server.url, question);
+    expect(again.headers.get("age")).not.toBeNull();
+    expect(await json(again)).toEqual({ data: { node: { name: "Victims and their protection" } } });
+
+    const written = await post(server.url, rename("Victims (cached?)"), { authorization: `Bearer ${EDITOR}` });
+    expect((await json(written)).errors).toBeUndefined();
+    const after = await post(server.url, question);
+    expect(await json(after)).toEqual({ data: { node: { name: "Victims (cached?)" } } });
+  });
+});
+
+describe("registered operations only", () => {
+  it("runs registered operations, by text or by hash, and refuses anything else with a code", async () => {
+    const query = "query ThemeNames { themes { name } }";
+    const closed = await startTestServer(db, { persistedOnly: true }, { manifest: { [sha256(query)]: { name: "ThemeNames", file: "t.graphql", query } } });
+    try {
+      expect(dataOf(await graphqlClient(closed)(query)).themes).toHaveLength(7);
+      const byHash = await post(closed.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+      expect((await json(byHash)).data.themes).toHaveLength(7);
+      const other = await post(closed.url, { query: "{ themes { id } }" });
+      expect(other.status).toBe(200);
+      expect((await json(other)).errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_ALLOWED");
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
+describe("two API processes over one graph", () => {
+  it("reads a write made through the other process at once with its bookmark, and within a poll without", async () => {
+    await resetToSeed(db, server);
+    const env = { NEO4J_URI: inject("neo4jUri"), COOPGRAPH_API_KEYS: `editor:${EDITOR}`, GRAPH_VERSION_POLL_MS: "500" };
+    const [a, b] = await Promise.all([launcher.startApi(1, env), launcher.startApi(1, env)]);
+    const question = { query: `{ resolveReferences(references: ["theme:victims"]) { name } }` };
+    const nameOnB = async (headers: Record<string, string> = {}) => (await json(await post(b.url, question, headers))).data?.resolveReferences?.[0]?.name;
+    // B resolves (and caches) the reference first.
+    expect(await nameOnB()).toBe("Victims and their protection");
+
+    const written = await post(a.url, rename("Victims of crime"), { authorization: `Bearer ${EDITOR}` });
+    expect((await json(written)).errors).toBeUndefined();
+    const bookmark = written.headers.get("x-coopgraph-bookmark");
+    expect(bookmark).toBeTruthy();
+    // With the bookmark, at once: B reads after A's commit and skips its caches.
+    expect(await nameOnB({ "x-coopgraph-bookmark": bookmark! })).toBe("Victims of crime");
+    // Without it, within B's next poll of the write version (500 ms here).
+    const started = Date.now();
+    expect(await waitFor(async () => (await nameOnB()) === "Victims of crime", 3000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const p of [a, b]) p.child.kill("SIGTERM");
+  }, 120_000);
+});
+
