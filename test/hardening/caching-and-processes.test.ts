@@ -28,7 +28,6 @@ afterAll(async () => {
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
 
 const rename = (name: string) => ({
