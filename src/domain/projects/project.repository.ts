@@ -4,7 +4,7 @@ import type { ResolvedEntity } from "../references/reference.repository.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, ENTITY_PICK, type EntityRow } from "../shared/rows.js";
-import { BASED_IN_LOADER, basedInLoader, type ParticipationRow } from "../actors/actor.repository.js";
+import type { ParticipationRow } from "../actors/actor.repository.js";
 import { ProjectSortField, SortDirection } from "./project.types.js";
 
 /** A filter whose references are already resolved to entities. */
@@ -176,19 +176,29 @@ export interface ProjectPageRequest {
   projection?: { project: ReadonlySet<string>; participation: ReadonlySet<string>; actor: ReadonlySet<string>; country: ReadonlySet<string> };
 }
 
-/** Participants as the participants loader returns them, optionally with each actor's countries. */
+/**
+ * Participants as the participants loader returns them, optionally with each actor's countries.
+ * Only the selected properties are fetched, so these rows answer this page's selection and nothing
+ * else: they travel on the page's rows (`lookahead`), never into the request's shared loaders, where
+ * another field asking for more of the same project would get them (issue 9 a).
+ */
 const PARTICIPANTS = (basedIn: boolean, projection: ProjectPageRequest["projection"]) => `COLLECT {
   MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor)
   WITH r, a ORDER BY a.nameKey, r.role
-  RETURN { role: r.role, ${!projection || projection.participation.has("sources") ? "sourceIds: r.sourceIds, quotes: r.quotes, " : "sourceIds: [], quotes: [], "}actorId: a.id, projectId: p.id,
-    actor: ${projection ? ENTITY_PICK("a", projection.actor) : ENTITY("a")}
-    ${basedIn ? `, basedIn: [(a)-[:BASED_IN]->(c:Country) | ${projection ? ENTITY_PICK("c", projection.country) : ENTITY("c")}]` : ""} } }`;
+  RETURN { role: r.role, ${!projection || projection.participation.has("sources") ? "sourceIds: r.sourceIds, quotes: r.quotes, " : ""}actorId: a.id, projectId: p.id,
+    actor: ${projection ? ENTITY_PICK("a", projection.actor, basedIn ? `lookaheadBasedIn: ${COUNTRIES(projection)}` : "") : ENTITY("a", basedIn ? `lookaheadBasedIn: ${COUNTRIES(projection)}` : "")} } }`;
+
+const COUNTRIES = (projection: ProjectPageRequest["projection"]) =>
+  `[(a)-[:BASED_IN]->(c:Country) | ${projection ? ENTITY_PICK("c", projection.country) : ENTITY("c")}]`;
+
+/** A project of a page, with what the page query fetched ahead for its fields. */
+export type ProjectRow = EntityRow & { sortValue: string | number; lookaheadParticipants?: ParticipationRow[] };
 
 export class ProjectRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
 
   /** One page, fetched with LIMIT first + 1 after the keyset position. */
-  async page(req: ProjectPageRequest): Promise<(EntityRow & { sortValue: string | number })[]> {
+  async page(req: ProjectPageRequest): Promise<ProjectRow[]> {
     const { match, where, params } = buildFilter(req.filter);
     const property = SORT_PROPERTY[req.sort];
     const [gt, dir] = req.direction === SortDirection.ASC ? [">", "ASC"] : ["<", "DESC"];
@@ -211,19 +221,10 @@ export class ProjectRepository {
       RETURN ${req.projection ? ENTITY_PICK("p", req.projection.project, "sortValue: sortValue") : ENTITY("p", "sortValue: sortValue")} AS row
       ${req.withParticipants ? `, ${PARTICIPANTS(req.withParticipants.basedIn, req.projection)} AS participants` : ""}`;
     const rows = await this.run(cypher, { ...params, limit: req.first + 1 });
-    if (req.withParticipants) this.primeParticipants(rows, req.withParticipants.basedIn);
-    return rows.map((r) => r.row as EntityRow & { sortValue: string | number });
-  }
-
-  /** Fills the participants (and countries) loaders with what the page query already fetched. */
-  private primeParticipants(rows: Record<string, unknown>[], basedIn: boolean): void {
-    const participants = this.loaders.get<ParticipationRow>("project.participants:null", () => this.participantsLoader(null));
-    const countries = this.loaders.get<EntityRow>(BASED_IN_LOADER, () => basedInLoader(this.run));
-    for (const r of rows) {
-      const list = r.participants as (ParticipationRow & { basedIn?: EntityRow[] })[];
-      participants.prime((r.row as EntityRow).id, list);
-      if (basedIn) for (const p of list) countries.prime(p.actorId, p.basedIn ?? []);
-    }
+    return rows.map((r) => {
+      const row = r.row as ProjectRow;
+      return req.withParticipants ? { ...row, lookaheadParticipants: r.participants as ParticipationRow[] } : row;
+    });
   }
 
   async count(filter: ResolvedProjectFilter): Promise<number> {

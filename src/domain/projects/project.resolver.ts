@@ -11,6 +11,7 @@ import { Country, Region } from "../places/place.types.js";
 import type { EntityRow } from "../shared/rows.js";
 import { Theme } from "../themes/theme.types.js";
 import { resolveFilter } from "./project-filter.js";
+import type { ProjectRow } from "./project.repository.js";
 import {
   Project, ProjectConnection, ProjectFilter, ProjectSort, ProjectSortField, RelatedProject, SortDirection,
 } from "./project.types.js";
@@ -62,7 +63,8 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => [Participation], { description: "Who takes part, each with its role." })
-  participants(@Root() p: EntityRow, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
+  participants(@Root() p: ProjectRow, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
+    if (p.lookaheadParticipants && !roles?.length) return p.lookaheadParticipants;
     return ctx.repos.projects.participants(p.id, roles?.length ? roles : null);
   }
 
