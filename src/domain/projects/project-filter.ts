@@ -2,7 +2,7 @@
 import type { Repositories } from "../../graphql/context.js";
 import { userError } from "../../graphql/errors.js";
 import { ACTOR_TYPES, THEME_TYPES, type ResolvedEntity } from "../references/reference.repository.js";
-import type { ResolvedProjectFilter } from "./project.repository.js";
+import type { ResolvedProjectFilter } from "./project-query.js";
 import type { ProjectFilter } from "./project.types.js";
 
 const COUNTRY = new Set(["Country"] as const);
