@@ -115,7 +115,8 @@ export function validateRelationship(record: RelationshipRecord): string | null 
   return checkProvenance(record.sources);
 }
 
-function nodeRow(record: NodeRecord) {
+/** A node record as the write Cypher takes it (derived name and date keys included); the bulk loader shares it. */
+export function nodeRow(record: NodeRecord) {
   const props: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (!RESERVED.has(key)) props[key] = propertyValue(value);
@@ -184,7 +185,7 @@ function relationshipCypher(type: RelationshipType, fromLabel: KeyLabel, toLabel
   RETURN count(*) AS written${reportsCreated ? ", collect(DISTINCT CASE WHEN NOT existed THEN row.from END) AS createdFrom" : ", [] AS createdFrom"}`;
 }
 
-function relationshipRow(record: RelationshipRecord) {
+export function relationshipRow(record: RelationshipRecord) {
   const spec = RELATIONSHIP_TYPES[record.type as RelationshipType];
   const keys: Record<string, unknown> = {};
   const props: Record<string, unknown> = {};
