@@ -72,7 +72,7 @@ const Q3_FLOOR_WALK = (withCursor: boolean) => `
   WHERE p.startKey ${withCursor ? ">= $afterKey" : "IS NOT NULL"} AND p.id IS NOT NULL
     AND coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to
     AND EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themes }
-    ${withCursor ? "AND (p.startKey > $afterKey OR (p.startKey = $afterKey AND p.id > $afterId))" : ""}
+    ${withCursor ? "AND CASE WHEN p.startKey = $afterKey THEN p.id > $afterId ELSE true END" : ""}
   WITH p ORDER BY p.startKey, p.id LIMIT 50
   ${Q3_RETURN}`;
 

@@ -140,9 +140,15 @@ export class ProjectRepository {
     if (req.after) {
       params.afterValue = req.after[0];
       params.afterId = req.after[1];
-      // A seek into the index at the cursor: deep pages cost what the first does.
-      if (walk) predicates.unshift(`p.${property} ${gt}= $afterValue`);
-      predicates.push(`(${sortValue} ${gt} $afterValue OR (${sortValue} = $afterValue AND p.id ${gt} $afterId))`);
+      if (walk) {
+        // A seek into the index at the cursor, so deep pages cost what the first does. Past the
+        // cursor's own key, as a CASE: written as an OR, the planner splits the seek into a union
+        // that loses the index order and reads every project after the cursor.
+        predicates.unshift(`p.${property} ${gt}= $afterValue`);
+        predicates.push(`CASE WHEN p.${property} = $afterValue THEN p.id ${gt} $afterId ELSE true END`);
+      } else {
+        predicates.push(`(${sortValue} ${gt} $afterValue OR (${sortValue} = $afterValue AND p.id ${gt} $afterId))`);
+      }
     }
     const match = walk ? `MATCH (p:Project) USING INDEX p:Project(${property}, id)` : matchCypher({ ...planned, predicates: [] });
     const cypher = `${match}
