@@ -7,12 +7,15 @@
  *   write must refresh when a place or an actor moves).
  */
 
-/** Cypher expression: the sorted ids of every country and region project `p` involves. */
+/**
+ * Cypher expression: the sorted ids of every country and region project `p` involves. Pattern
+ * comprehensions without labels can only be walked from `p`: the planner cannot start from a
+ * label scan of the countries and join back, which it would do for a labeled subquery.
+ */
 export const INVOLVED_PLACES = `COLLECT {
-  CALL (p) {
-    MATCH (p)<-[:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(:Country)-[:IN_REGION*0..4]->(x) RETURN x.id AS place
-    UNION MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x) RETURN x.id AS place }
-  RETURN place ORDER BY place }`;
+  UNWIND [(p)<-[:PARTICIPATES_IN]-()-[:BASED_IN]->()-[:IN_REGION*0..4]->(x) | x.id]
+       + [(p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x) | x.id] AS place
+  RETURN DISTINCT place ORDER BY place }`;
 
 /**
  * Cypher predicate: project `p` involves the place whose id is in parameter `param`. With roles,
