@@ -23,7 +23,8 @@ import { migrate } from "../src/db/migrations.js";
 import { encodeCursor } from "../src/domain/shared/pagination.js";
 import { isEmpty, loadSeed } from "../src/seed/load-seed.js";
 import type { Scale } from "../src/synthetic/generate.js";
-import { loadSynthetic } from "../src/synthetic/load.js";
+import { fingerprintGraph, type Fingerprint } from "../src/synthetic/fingerprint.js";
+import { loadSynthetic, type LoadMode, type LoadReport } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
 
 type Side = "api" | "floor" | "peer";
@@ -39,6 +40,15 @@ const SECONDS = Number(option("seconds", "3"));
 const SAMPLES = Number(option("samples", scale === "L" ? "40" : "60"));
 const ONLY = option("only", "").split(",").filter(Boolean);
 const MEMORY = { S: ["1g", "512m"], M: ["2g", "2g"], L: ["4g", "8g"] }[scale];
+/** Ports: fixed ones let several benchmarks (or a benchmark and a dev server) run side by side. */
+const BOLT_PORT = Number(option("bolt-port", String({ S: 17691, M: 17692, L: 17693 }[scale])));
+const API_PORT = Number(option("api-port", "0"));
+const PEER_PORT = Number(option("peer-port", "0"));
+/** How an empty database is loaded: `bulk` (CREATE-only, parallel) or `idempotent` (the importers' MERGE path). */
+const LOAD_MODE = option("load", "bulk") as LoadMode;
+if (!["bulk", "idempotent"].includes(LOAD_MODE)) throw new Error(`--load must be bulk or idempotent, got ${LOAD_MODE}`);
+/** Load through both paths, one after the other, and check that they write the same graph. */
+const VERIFY_LOAD = args.includes("--verify-load");
 const log = (line: string) => console.error(line);
 
 function freePort(): Promise<number> {
@@ -117,10 +127,64 @@ async function benchContext(db: Database, sample: { hubOrganization: string; cou
   };
 }
 
+/** Times every floor candidate a few times and keeps the fastest (its index is reported). */
+async function fastestFloor(q: (typeof QUERIES)[number], driver: Driver, ctx: BenchContext) {
+  const candidates = q.floors ?? [q.floor];
+  const medians: number[] = [];
+  for (const candidate of candidates) {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = process.hrtime.bigint();
+      await candidate(driver, ctx);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    medians.push(times.sort((a, b) => a - b)[3]!);
+  }
+  const index = medians.indexOf(Math.min(...medians));
+  return { run: candidates[index]!, index, others: candidates.filter((_, i) => i !== index) };
+}
+
+/** Wipes the database back to empty, with its schema. */
+async function wipe(db: Database): Promise<void> {
+  await db.runSchema("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS");
+}
+
+async function loadOnce(db: Database, mode: LoadMode) {
+  await migrate(db);
+  if (await isEmpty(db)) await loadSeed(db);
+  log(`Loading synthetic scale ${scale} (if absent, ${mode})...`);
+  return loadSynthetic(db, scale, log, mode);
+}
+
+/**
+ * Loads the graph (once per data folder). With --verify-load on an empty database, loads it through
+ * both paths in turn and compares their fingerprints; the benchmark then runs on the --load one.
+ */
+async function loadGraph(db: Database): Promise<{ plan: Awaited<ReturnType<typeof loadSynthetic>>["plan"]; report: LoadReport; loads: { idempotent?: LoadReport; bulk?: LoadReport; fingerprints?: Fingerprint[]; sameGraph?: boolean } }> {
+  await migrate(db);
+  const [existing] = await db.read("MATCH (s:Source) WHERE s.id STARTS WITH 'source:synthetic-' RETURN count(s) AS n");
+  if (!VERIFY_LOAD || Number(existing!.n) > 0) {
+    const { plan, report } = await loadOnce(db, LOAD_MODE);
+    return { plan, report, loads: { [report.mode]: report } };
+  }
+  const ignore = { ignoreNodeProperties: ["complete", "loadReport"] };
+  const other: LoadMode = LOAD_MODE === "bulk" ? "idempotent" : "bulk";
+  const first = await loadOnce(db, other);
+  const before = await fingerprintGraph(db, ignore);
+  log(`${other} load: ${JSON.stringify(first.report)}; fingerprint ${JSON.stringify(before)}`);
+  await wipe(db);
+  const second = await loadOnce(db, LOAD_MODE);
+  const after = await fingerprintGraph(db, ignore);
+  const sameGraph = isDeepStrictEqual(before, after);
+  log(`${LOAD_MODE} load: ${JSON.stringify(second.report)}; fingerprint ${JSON.stringify(after)}; same graph: ${sameGraph}`);
+  if (!sameGraph) throw new Error(`the ${LOAD_MODE} and ${other} loads wrote different graphs: ${JSON.stringify([before, after])}`);
+  return { plan: second.plan, report: second.report, loads: { [other]: first.report, [LOAD_MODE]: second.report, fingerprints: [before, after], sameGraph } };
+}
+
 async function main() {
   const cfg = loadDatabaseConfig({
     COOPGRAPH_DATA_DIR: path.join(PROJECT_ROOT, ".coopgraph", `bench-${scale.toLowerCase()}`),
-    NEO4J_BOLT_PORT: String({ S: 17691, M: 17692, L: 17693 }[scale]), NEO4J_HEAP: MEMORY[0]!, NEO4J_PAGECACHE: MEMORY[1]!, NEO4J_TX_TIMEOUT: "600s",
+    NEO4J_BOLT_PORT: String(BOLT_PORT), NEO4J_HEAP: MEMORY[0]!, NEO4J_PAGECACHE: MEMORY[1]!, NEO4J_TX_TIMEOUT: "600s",
   });
   const neoStarted = Date.now();
   const neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
@@ -138,16 +202,13 @@ async function main() {
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   }
   try {
-    await migrate(db);
-    if (await isEmpty(db)) await loadSeed(db);
-    log(`Loading synthetic scale ${scale} (if absent)...`);
-    const { plan, report } = await loadSynthetic(db, scale, log);
+    const { plan, report, loads } = await loadGraph(db);
     const [size] = await db.read("MATCH ()-[r]->() RETURN count(r) AS rels");
     log(`Graph: ${size!.rels} relationships; load: ${JSON.stringify(report)}`);
     const ctx = await benchContext(db, plan.sample);
 
-    const apiPort = await freePort();
-    const peerPort = await freePort();
+    const apiPort = API_PORT || await freePort();
+    const peerPort = PEER_PORT || await freePort();
     const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
     const api = await startProcess("src/main.ts", { ...env, PORT: String(apiPort) }, /API ready/);
     children.push(api.child);
@@ -158,14 +219,19 @@ async function main() {
     const results = [];
     for (const q of QUERIES.filter((x) => !ONLY.length || ONLY.includes(x.id))) {
       const sides: Side[] = q.peer ? ["api", "floor", "peer"] : ["api", "floor"];
+      // The floor is the fastest of its hand-written candidates on this graph.
+      const floor = await fastestFloor(q, driver, ctx);
       const call: Record<Side, () => Promise<unknown>> = {
         api: () => post(urls.api, q.api(ctx)),
-        floor: () => q.floor(driver, ctx),
+        floor: () => floor.run(driver, ctx),
         peer: () => post(urls.peer, q.peer!(ctx)),
       };
-      // The three sides must give the same answer.
+      // The three sides (and every floor candidate) must give the same answer.
       const apiAnswer = await post(urls.api, q.api(ctx));
-      const answers: Partial<Record<Side, unknown>> = { api: q.normalize.api(apiAnswer.data), floor: q.normalize.floor(await q.floor(driver, ctx)) };
+      const answers: Partial<Record<Side, unknown>> = { api: q.normalize.api(apiAnswer.data), floor: q.normalize.floor(await floor.run(driver, ctx)) };
+      for (const candidate of floor.others) {
+        if (!isDeepStrictEqual(q.normalize.floor(await candidate(driver, ctx)), answers.api)) log(`${q.id}: a floor candidate disagrees`);
+      }
       if (q.peer) answers.peer = q.normalize.peer!((await post(urls.peer, q.peer(ctx))).data);
       const agree = sides.every((s) => isDeepStrictEqual(answers[s], answers.api));
       if (!agree) log(`${q.id}: the sides disagree:\n${sides.map((s) => `  ${s}: ${JSON.stringify(answers[s]).slice(0, 400)}`).join("\n")}`);
@@ -196,7 +262,7 @@ async function main() {
       const row = {
         id: q.id, title: q.title, agree,
         api: stats("api"), floor: stats("floor"), peer: q.peer ? stats("peer") : null,
-        roundTrips: apiAnswer.queries,
+        roundTrips: apiAnswer.queries, floorCandidate: floor.index,
       };
       results.push(row);
       log(`${q.id}: api p50 ${row.api.p50} ms, floor ${row.floor.p50} ms${row.peer ? `, peer ${row.peer.p50} ms` : ""}; rps api ${row.api.rps}, floor ${row.floor.rps}${row.peer ? `, peer ${row.peer.rps}` : ""}; round trips ${row.roundTrips}; agree ${agree}`);
@@ -206,7 +272,7 @@ async function main() {
     const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
     const output = {
       scale, date: new Date().toISOString(), machine: "2 cores, 24 GiB (noisy: compare ratios within one run)",
-      relationships: Number(size!.rels), load: report, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,
+      relationships: Number(size!.rels), load: report, loads, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,
       settings: { samples: SAMPLES, seconds: SECONDS, concurrency: 16 }, context: { ...ctx, deepCursor: undefined }, queries: results,
     };
     fs.mkdirSync(path.join(PROJECT_ROOT, "bench", "results"), { recursive: true });
@@ -219,10 +285,10 @@ async function main() {
   }
 }
 
-function table(o: { scale: string; relationships: number; load: { relationshipsPerSecond: number }; apiColdStartMs: number; neo4jColdStartMs: number; apiPeakRssMb: number; queries: any[] }): string {
+function table(o: { scale: string; relationships: number; load: { relationshipsPerSecond: number; mode: string }; apiColdStartMs: number; neo4jColdStartMs: number; apiPeakRssMb: number; queries: any[] }): string {
   const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "-");
   const lines = [
-    `Scale ${o.scale}: ${o.relationships} relationships; load ${o.load.relationshipsPerSecond} rel/s; cold start: Neo4j ${o.neo4jColdStartMs} ms, API ${o.apiColdStartMs} ms; API peak RSS ${o.apiPeakRssMb} MB`,
+    `Scale ${o.scale}: ${o.relationships} relationships; load ${o.load.relationshipsPerSecond} rel/s (${o.load.mode}); cold start: Neo4j ${o.neo4jColdStartMs} ms, API ${o.apiColdStartMs} ms; API peak RSS ${o.apiPeakRssMb} MB`,
     "",
     "| query | api p50/p95/p99 ms | floor p50/p95/p99 ms | peer p50/p95/p99 ms | api/floor p50 | rps api / floor / peer | api/peer rps | round trips | agree |",
     "|---|---|---|---|---|---|---|---|---|",

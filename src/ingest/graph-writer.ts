@@ -11,6 +11,7 @@
  * fact stated by the seed and by an IATI file keeps both.
  */
 import { runRows, type Database, type Params, type Row } from "../db/database.js";
+import { INVOLVED_PLACES, PROJECTS_AROUND_PLACES } from "../model/involvement.js";
 import { nameProperties } from "../model/names.js";
 import { listsOf, replacedEntries, setProvenance } from "./provenance.js";
 import {
@@ -131,7 +132,8 @@ export function validateRelationship(record: RelationshipRecord): string | null 
   return checkProvenance(record.sources);
 }
 
-function nodeRow(record: NodeRecord) {
+/** A node record as the write Cypher takes it (derived name and date keys included); the bulk loader shares it. */
+export function nodeRow(record: NodeRecord) {
   const props: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (!RECORD_FIELDS.has(key)) props[key] = propertyValue(value);
@@ -175,7 +177,7 @@ function nodeCypher(type: NodeType): string {
   const extra = labels.filter((l) => l !== key).map((l) => `:${l}`).join("");
   return `UNWIND $rows AS row
   MERGE (x:${key} {id: row.id})
-  ON CREATE SET x += row.createProps, x.sourceIds = row.sourceIds, x.quotes = row.quotes${key === "Project" ? ", x.participantCount = 0" : ""}
+  ON CREATE SET x += row.createProps, x.sourceIds = row.sourceIds, x.quotes = row.quotes${key === "Project" ? ", x.participantCount = 0, x.involvedPlaces = []" : ""}
   ON MATCH SET ${MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY}
   SET x += row.props${extra ? `, x${extra}` : ""}`;
 }
@@ -183,17 +185,21 @@ function nodeCypher(type: NodeType): string {
 function relationshipCypher(type: RelationshipType, fromLabel: KeyLabel, toLabel: KeyLabel): string {
   const keys = RELATIONSHIP_TYPES[type].keys as readonly string[];
   const keyMap = keys.length ? ` {${keys.map((k) => `${k}: row.keys.${k}`).join(", ")}}` : "";
+  // A new place of an actor or of a country changes the involved places of projects around it:
+  // report the starts of the relationships this write creates (rewriting one changes nothing).
+  const reportsCreated = PLACE_LINKS.has(type);
   return `UNWIND $rows AS row
   MATCH (a:${fromLabel} {id: row.from})
   MATCH (b:${toLabel} {id: row.to})
+  ${reportsCreated ? `WITH a, b, row, EXISTS { (a)-[:${type}]->(b) } AS existed` : ""}
   MERGE (a)-[x:${type}${keyMap}]->(b)
   ON CREATE SET x.sourceIds = row.sourceIds, x.quotes = row.quotes
   ON MATCH SET ${MERGED_PROVENANCE}
   SET x += row.props
-  RETURN count(*) AS written`;
+  RETURN count(*) AS written${reportsCreated ? ", collect(DISTINCT CASE WHEN NOT existed THEN row.from END) AS createdFrom" : ", [] AS createdFrom"}`;
 }
 
-function relationshipRow(record: RelationshipRecord) {
+export function relationshipRow(record: RelationshipRecord) {
   const spec = RELATIONSHIP_TYPES[record.type as RelationshipType];
   const keys: Record<string, unknown> = {};
   const props: Record<string, unknown> = {};
@@ -294,6 +300,7 @@ export async function writeValidRecords(
     return `${r.type}|${from}|${to}`;
   });
   let written = 0;
+  const touched: Touched = { projectIds: doc.nodes.filter((n) => n.type === "Project").map((n) => n.id), actorIds: [], placeIds: [] };
   for (const [shape, group] of byShape) {
     const [type, from, to] = shape.split("|") as [RelationshipType, KeyLabel, KeyLabel];
     const cypher = relationshipCypher(type, from, to);
@@ -302,9 +309,10 @@ export async function writeValidRecords(
       const count = Number(row?.written ?? 0);
       written += count;
       if (count < batch.length) reportMissingEnds(batch, count, rejected);
+      addTouched(touched, type, batch, (row?.createdFrom as string[] | undefined) ?? []);
     }
   }
-  await refreshParticipantCounts(run, doc.relationships);
+  await refreshProjectsAround(run, touched);
   return written;
 }
 
@@ -326,18 +334,70 @@ function reportMissingEnds(batch: RelationshipRecord[], written: number, rejecte
   });
 }
 
-/** participantCount backs "sort by number of participants"; kept exact after every write. */
-export async function refreshParticipantCounts(run: Run, relationships: RelationshipRecord[]): Promise<void> {
-  await refreshParticipantCountsOf(run, [...new Set(relationships.filter((r) => r.type === "PARTICIPATES_IN").map((r) => r.to))]);
+/** Relationships that place an actor or a place somewhere: creating one moves projects' involved places. */
+const PLACE_LINKS: ReadonlySet<RelationshipType> = new Set(["BASED_IN", "IN_REGION"]);
+
+/** What a write touched that projects' derived properties depend on. */
+export interface Touched {
+  projectIds: string[];
+  actorIds: string[];
+  /** Countries and regions whose own place (IN_REGION) changed, or that were removed. */
+  placeIds: string[];
 }
 
-export async function refreshParticipantCountsOf(run: Run, projectIds: string[]): Promise<void> {
-  for (const batch of chunks(projectIds, 1000)) {
-    await run(
-      `UNWIND $ids AS id
-       MATCH (p:Project {id: id})
-       SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a }`,
-      { ids: batch },
-    );
+function addTouched(touched: Touched, type: RelationshipType, batch: RelationshipRecord[], createdFrom: string[]): void {
+  if (type === "PARTICIPATES_IN") touched.projectIds.push(...batch.map((r) => r.to));
+  else if (type === "TAKES_PLACE_IN") touched.projectIds.push(...batch.map((r) => r.from));
+  else if (type === "BASED_IN") touched.actorIds.push(...createdFrom);
+  else if (type === "IN_REGION") touched.placeIds.push(...createdFrom);
+}
+
+/** The touched entities a relationship change of this kind between these ends means. */
+export function touchedByRelationship(type: string, from: string, to: string): Touched {
+  const touched: Touched = { projectIds: [], actorIds: [], placeIds: [] };
+  if (type === "PARTICIPATES_IN") touched.projectIds.push(to);
+  else if (type === "TAKES_PLACE_IN") touched.projectIds.push(from);
+  else if (type === "BASED_IN") touched.actorIds.push(from);
+  else if (type === "IN_REGION") touched.placeIds.push(from);
+  return touched;
+}
+
+/**
+ * Projects of the touched actors and around the touched places (taking place there or in a place
+ * within, or with a participant based there), before a deletion removes the paths to them.
+ */
+export async function projectsAround(run: Run, touched: Touched): Promise<string[]> {
+  const ids = new Set(touched.projectIds);
+  if (touched.actorIds.length) {
+    const [row] = await run(`UNWIND $ids AS id MATCH (:Actor {id: id})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(DISTINCT p.id) AS ids`, { ids: touched.actorIds });
+    for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
+  }
+  if (touched.placeIds.length) {
+    const [row] = await run(`${PROJECTS_AROUND_PLACES("$ids")} RETURN collect(p.id) AS ids`, { ids: touched.placeIds });
+    for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
+  }
+  return [...ids];
+}
+
+/** Recomputes the derived properties of the projects a write touched (see refreshProjects). */
+export async function refreshProjectsAround(run: Run, touched: Touched): Promise<void> {
+  await refreshProjects(run, await projectsAround(run, touched));
+}
+
+/**
+ * Properties derived from a project's relationships, kept exact after every write so that filters
+ * and sorts read one property instead of walking the graph:
+ * - `participantCount` backs "sort by number of participants";
+ * - `involvedPlaces` (sorted ids) holds every country and region the project involves: where it
+ *   takes place (and the regions that contain it) and where its participants are based (and those
+ *   countries' regions). The `countries`, `regions` and place references of project filters read it.
+ */
+export const PROJECT_DERIVED = `
+  SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a },
+      p.involvedPlaces = ${INVOLVED_PLACES}`;
+
+export async function refreshProjects(run: Run, projectIds: string[]): Promise<void> {
+  for (const batch of chunks([...new Set(projectIds)], 1000)) {
+    await run(`UNWIND $ids AS id MATCH (p:Project {id: id}) ${PROJECT_DERIVED}`, { ids: batch });
   }
 }

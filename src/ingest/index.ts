@@ -4,7 +4,8 @@
  * Domain modules import ingest only from here (a lint rule checks it).
  */
 export {
-  validateNode, validateRelationship, writeValidRecords, refreshParticipantCountsOf,
+  validateNode, validateRelationship, writeValidRecords,
+  projectsAround, refreshProjects, refreshProjectsAround, touchedByRelationship,
   type NodeRecord, type Provenance, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "./graph-writer.js";
 export { importFile } from "./import-pipeline.js";

@@ -211,3 +211,36 @@ describe("no N+1", () => {
   });
 });
 
+
+describe("look-ahead and the request's shared loaders (issue 9 a)", () => {
+  const unodcQuote = "conducted jointly with the United Nations Office on Drugs and Crime (UNODC)";
+
+  it("a page's trimmed participants do not answer another field's fuller selection in the same request", async () => {
+    const res = await gql(`{
+      a: projects(first: 5) { edges { node { id participants { role actor { id } } } } }
+      b: project(reference: "Cybercrime Conferences") { participants { role actor { name } sources { quote } } }
+    }`);
+    expect(res.errors).toBeUndefined();
+    const b = res.data!.b as { participants: { role: string; actor: { name: string }; sources: { quote: string }[] }[] };
+    expect(b.participants).toHaveLength(5);
+    expect(b.participants).toContainEqual({ role: "co-organizer", actor: { name: "United Nations Office on Drugs and Crime" }, sources: [{ quote: unodcQuote }] });
+    expect(b.participants).toContainEqual(expect.objectContaining({ role: "participant", actor: { name: "Prosecutors from Peru" } }));
+    // The page itself still answers from its own query.
+    const a = res.data!.a as { edges: { node: { participants: { actor: { id: string } }[] } }[] };
+    expect(a.edges.flatMap((e) => e.node.participants.map((p) => p.actor.id))).toContain("organization:unodc");
+  });
+
+  it("a page's trimmed countries do not answer a fuller basedIn selection, in either order", async () => {
+    for (const query of [
+      `{ a: projects(first: 5) { edges { node { id participants { actor { id basedIn { code } } } } } }
+         b: actor(reference: "Prosecutors from Peru") { basedIn { code name nameEs sources { quote } } } }`,
+      `{ b: actor(reference: "Prosecutors from Peru") { basedIn { code name nameEs sources { quote } } }
+         a: projects(first: 5) { edges { node { id participants { actor { id basedIn { code } } } } } } }`,
+    ]) {
+      const res = await gql(query);
+      expect(res.errors).toBeUndefined();
+      const b = res.data!.b as { basedIn: { code: string; name: string; nameEs: string; sources: { quote: string }[] }[] };
+      expect(b.basedIn).toEqual([{ code: "PE", name: "Peru", nameEs: "Perú", sources: [{ quote: expect.stringContaining("Peru") }] }]);
+    }
+  });
+});

@@ -11,11 +11,6 @@ export type EventRoleRow = EventRole & { sourceIds: string[]; quotes: string[]; 
 
 const REL = "sourceIds: r.sourceIds, quotes: r.quotes";
 
-/** Shared with the project page, which can fetch participants' countries ahead and prime it. */
-export const BASED_IN_LOADER = "actor.basedIn";
-export const basedInLoader = (run: QueryRunner) => relationLoader<EntityRow>(run, `
-  MATCH (:Actor {id: id})-[:BASED_IN]->(c:Country) RETURN ${ENTITY("c")} AS item`);
-
 /** Cypher for the relationships that start or end at an actor. */
 export class ActorRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
@@ -65,7 +60,8 @@ export class ActorRepository {
   }
 
   basedIn(actorId: string) {
-    return this.loaders.get<EntityRow>(BASED_IN_LOADER, () => basedInLoader(this.run)).load(actorId);
+    return this.loaders.get<EntityRow>("actor.basedIn", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})-[:BASED_IN]->(c:Country) RETURN ${ENTITY("c")} AS item`)).load(actorId);
   }
 
   positionsHeld(personId: string) {

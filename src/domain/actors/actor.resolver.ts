@@ -29,8 +29,9 @@ export class ActorResolver {
   }
 
   @FieldResolver(() => [Country], { description: "Countries it is based in." })
-  basedIn(@Root() actor: ActorRow, @Ctx() ctx: Context) {
-    return ctx.repos.actors.basedIn(actor.id);
+  basedIn(@Root() actor: ActorRow & { lookaheadBasedIn?: EntityRow[] }, @Ctx() ctx: Context) {
+    // A project page fetched them ahead, for this selection only.
+    return actor.lookaheadBasedIn ?? ctx.repos.actors.basedIn(actor.id);
   }
 
   @FieldResolver(() => [Position], { description: "Positions this person holds." })

@@ -46,6 +46,12 @@ function relationshipTypes(types: string[] | null | undefined): string {
 const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: [l IN labels(${n}) WHERE l <> 'Actor'][0] }`;
 
 export interface PartnerRow { actor: EntityRow; sharedProjects: number; firstYear: number | null; lastYear: number | null; projectIds: string[] }
+export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight: number }
+export interface GraphNodeRow { id: string; label: string; kind: string }
+export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }
+export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean }
+
+const yearOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 export interface PartnerQuery {
   actorId: string;
@@ -65,6 +71,43 @@ const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $
     AND ($activeTo IS NULL OR p.startYear <= $activeTo)`;
 
 const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
+
+interface FundingCriteria {
+  funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
+  themeIds: string[] | null; fromYear: number | null; toYear: number | null; flowTypes: string[] | null;
+}
+
+/** A flow's project `p` takes place in one of the places in list parameter `param` (or in a place within them). */
+const TAKES_PLACE_WITHIN = (param: string) => `EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x) WHERE x.id IN ${param} }`;
+
+/**
+ * The flows `f` into projects `p` of a funding filter, as values: the first criterion that names
+ * entities is where matching starts (an index seek on them); every other criterion is a predicate.
+ */
+function fundingSelection(f: FundingCriteria): { start: string; predicates: string[] } {
+  const criteria = [
+    { ids: f.funderIds, start: "MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN $funderIds",
+      predicate: "EXISTS { MATCH (giver:Actor)-[:FUNDED]->(f) WHERE giver.id IN $funderIds }" },
+    { ids: f.countryIds, start: "MATCH (x:Country)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE x.id IN $countryIds",
+      predicate: TAKES_PLACE_WITHIN("$countryIds") },
+    { ids: f.regionIds, start: "MATCH (x:Region)<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE x.id IN $regionIds",
+      predicate: TAKES_PLACE_WITHIN("$regionIds") },
+    { ids: f.themeIds, start: "MATCH (x:Theme)<-[:ABOUT]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE x.id IN $themeIds",
+      predicate: "EXISTS { MATCH (p)-[:ABOUT]->(x:Theme) WHERE x.id IN $themeIds }" },
+  ].filter((c) => c.ids);
+  const [first, ...rest] = criteria;
+  return {
+    // No entity to start from: a scan of every flow, bounded by the transaction timeout.
+    start: first?.start ?? "MATCH (f:Funding)-[:FUNDS]->(p:Project)",
+    predicates: [
+      "($flowTypes IS NULL AND f.flowType <> 'budget' OR f.flowType IN $flowTypes)",
+      "($fromYear IS NULL OR toInteger(substring(f.date, 0, 4)) >= $fromYear)",
+      "($toYear IS NULL OR toInteger(substring(f.date, 0, 4)) <= $toYear)",
+      "($recipientIds IS NULL OR EXISTS { MATCH (f)-[:RECEIVED_BY]->(x:Actor) WHERE x.id IN $recipientIds })",
+      ...rest.map((c) => c.predicate),
+    ],
+  };
+}
 
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
@@ -86,11 +129,14 @@ export class AnalyticsRepository {
       }` : "WITH b, sharedProjects, null AS firstYear, null AS lastYear, [] AS projectIds"}
       RETURN ${ENTITY("b")} AS actor, sharedProjects, firstYear, lastYear, projectIds
       ORDER BY sharedProjects DESC, b.nameKey`, { ...q });
-    return rows as unknown as PartnerRow[];
+    return rows.map((r) => ({
+      actor: r.actor as EntityRow, sharedProjects: Number(r.sharedProjects), firstYear: yearOrNull(r.firstYear),
+      lastYear: yearOrNull(r.lastYear), projectIds: r.projectIds as string[],
+    }));
   }
 
   /** Partners of partners, with the direct partners in between (the 50 strongest are expanded). */
-  async indirectPartners(q: PartnerQuery): Promise<{ actor: EntityRow; via: EntityRow[]; weight: number }[]> {
+  async indirectPartners(q: PartnerQuery): Promise<IndirectPartnerRow[]> {
     const rows = await this.run(`
       MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${SHARED_PROJECT}
@@ -102,10 +148,10 @@ export class AnalyticsRepository {
       WITH c, b, CASE WHEN w1 < w2 THEN w1 ELSE w2 END AS strength ORDER BY strength DESC, b.nameKey
       WITH c, collect(${ENTITY("b")})[0..10] AS via, max(strength) AS weight
       RETURN ${ENTITY("c")} AS actor, via, weight ORDER BY weight DESC, c.nameKey LIMIT $first`, { ...q });
-    return rows as unknown as { actor: EntityRow; via: EntityRow[]; weight: number }[];
+    return rows.map((r) => ({ actor: r.actor as EntityRow, via: r.via as EntityRow[], weight: Number(r.weight) }));
   }
 
-  async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null }) {
+  async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null }): Promise<PathRow[]> {
     if (!Number.isInteger(opts.maxHops) || opts.maxHops < 1 || opts.maxHops > LIMITS.maxHops) throw limitExceeded(`maxHops ${opts.maxHops}`, LIMITS.maxHops);
     // Path length cannot be a parameter in Cypher: maxHops is a checked integer, types come from the model.
     const rows = await this.run(`
@@ -115,10 +161,10 @@ export class AnalyticsRepository {
       RETURN [n IN nodes(path) | ${NODE("n")}] AS nodes,
              [r IN relationships(path) | { type: type(r), role: r.role, start: startNode(r).id, sourceIds: r.sourceIds, quotes: r.quotes }] AS rels`,
     { from: fromId, to: toId });
-    return rows as unknown as { nodes: { id: string; label: string; kind: string }[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }[];
+    return rows.map((r) => ({ nodes: r.nodes as GraphNodeRow[], rels: r.rels as PathRow["rels"] }));
   }
 
-  async neighborhood(centerId: string, opts: { hops: number; maxNodes: number; types: string[] | null }) {
+  async neighborhood(centerId: string, opts: { hops: number; maxNodes: number; types: string[] | null }): Promise<SubgraphRow | undefined> {
     if (opts.hops < 1 || opts.hops > LIMITS.maxNeighborhoodHops) throw limitExceeded(`hops ${opts.hops}`, LIMITS.maxNeighborhoodHops);
     if (opts.maxNodes < 1 || opts.maxNodes > LIMITS.maxNeighborhoodNodes) throw limitExceeded(`maxNodes ${opts.maxNodes}`, LIMITS.maxNeighborhoodNodes);
     const types = relationshipTypes(opts.types);
@@ -137,46 +183,30 @@ export class AnalyticsRepository {
       RETURN [n IN kept | ${NODE("n")}] AS nodes,
              [r IN rels | { source: startNode(r).id, target: endNode(r).id, type: type(r), role: r.role }] AS edges, truncated`,
     { center: centerId, limit: opts.maxNodes + 1, maxNodes: opts.maxNodes });
-    return row as unknown as { nodes: { id: string; label: string; kind: string }[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean } | undefined;
+    return row && { nodes: row.nodes as GraphNodeRow[], edges: row.edges as SubgraphRow["edges"], truncated: Boolean(row.truncated) };
   }
 
-  async fundingFlows(groupBy: FundingDimension[], f: {
-    funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
-    themeIds: string[] | null; fromYear: number | null; toYear: number | null; flowTypes: string[] | null;
-  }) {
-    // The criterion the match starts from is not checked again.
-    const startedFrom = f.funderIds ? "funders" : f.countryIds ? "countries" : f.regionIds ? "regions" : f.themeIds ? "themes" : "all";
-    const start = f.funderIds ? "MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN $funderIds"
-      : f.countryIds ? "MATCH (c:Country)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE c.id IN $countryIds WITH DISTINCT f, p MATCH (f) WHERE true"
-        : f.regionIds ? "MATCH (r:Region)<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE r.id IN $regionIds WITH DISTINCT f, p MATCH (f) WHERE true"
-          : f.themeIds ? "MATCH (t:Theme)<-[:ABOUT]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE t.id IN $themeIds WITH DISTINCT f, p MATCH (f) WHERE true"
-            // No entity to start from: a scan of every flow, bounded by the transaction timeout.
-            : "MATCH (f:Funding)-[:FUNDS]->(p:Project) WHERE true";
+  async fundingFlows(groupBy: FundingDimension[], f: FundingCriteria) {
+    const { start, predicates } = fundingSelection(f);
     // Group on nodes and values first; names are read once per group, after aggregating.
-    const keyOf: Record<FundingDimension, { unwind?: string; group: string; key: string }> = {
+    const keyOf: Record<FundingDimension, { unwind?: string; group: string; name?: string; key: string }> = {
       [FundingDimension.FUNDER]: { unwind: "OPTIONAL MATCH (fg:Actor)-[:FUNDED]->(f)", group: "fg", key: "{ dimension: 'FUNDER', value: fg.id, name: fg.name }" },
       [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", group: "fr", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },
       [FundingDimension.PROJECT]: { group: "p", key: "{ dimension: 'PROJECT', value: p.id, name: p.name }" },
       [FundingDimension.COUNTRY]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(fc:Country)", group: "fc", key: "{ dimension: 'COUNTRY', value: fc.id, name: fc.name }" },
       [FundingDimension.REGION]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(:Country)-[:IN_REGION]->(fre:Region)", group: "fre", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
       [FundingDimension.THEME]: { unwind: "OPTIONAL MATCH (p)-[:ABOUT]->(ft:Theme)", group: "ft", key: "{ dimension: 'THEME', value: ft.id, name: ft.name }" },
-      [FundingDimension.YEAR]: { group: "substring(f.date, 0, 4) AS year", key: "{ dimension: 'YEAR', value: year, name: year }" },
-      [FundingDimension.FLOW_TYPE]: { group: "f.flowType AS flowType", key: "{ dimension: 'FLOW_TYPE', value: flowType, name: flowType }" },
+      [FundingDimension.YEAR]: { group: "substring(f.date, 0, 4) AS year", name: "year", key: "{ dimension: 'YEAR', value: year, name: year }" },
+      [FundingDimension.FLOW_TYPE]: { group: "f.flowType AS flowType", name: "flowType", key: "{ dimension: 'FLOW_TYPE', value: flowType, name: flowType }" },
     };
     const dims = [...new Set(groupBy)];
     const groupVars = dims.map((d) => keyOf[d].group);
-    const groupNames = groupVars.map((g) => g.split(" AS ").at(-1)!);
+    const groupNames = dims.map((d) => keyOf[d].name ?? keyOf[d].group);
     // A project PROJECT-grouped keeps `p`; otherwise p is only needed to find the groups.
     const rows = await this.run(`
       ${start}
-        AND ($flowTypes IS NULL AND f.flowType <> 'budget' OR f.flowType IN $flowTypes)
-        AND ($fromYear IS NULL OR toInteger(substring(f.date, 0, 4)) >= $fromYear)
-        AND ($toYear IS NULL OR toInteger(substring(f.date, 0, 4)) <= $toYear)
-        AND ($recipientIds IS NULL OR EXISTS { MATCH (f)-[:RECEIVED_BY]->(x:Actor) WHERE x.id IN $recipientIds })
-        ${startedFrom === "countries" ? "" : "AND ($countryIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(x:Country) WHERE x.id IN $countryIds })"}
-        ${startedFrom === "regions" ? "" : "AND ($regionIds IS NULL OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x:Region) WHERE x.id IN $regionIds })"}
-        ${startedFrom === "themes" ? "" : "AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(x:Theme) WHERE x.id IN $themeIds })"}
       WITH DISTINCT f, p
+      WHERE ${predicates.join("\n        AND ")}
       ${dims.map((d) => keyOf[d].unwind ?? "").join("\n")}
       WITH DISTINCT ${groupVars.join(", ")}, f
       WITH ${groupNames.join(", ")}, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknownAmounts
@@ -199,9 +229,9 @@ export class AnalyticsRepository {
     const rows = await this.run(`
       ${match}
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      CALL (p) {
-        MATCH (p)<-[:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(c:Country) RETURN c
-        UNION MATCH (p)-[:TAKES_PLACE_IN]->(c:Country) RETURN c }
+      // Involved countries: kept on the project by the write side (see shared/involvement.ts).
+      UNWIND [x IN p.involvedPlaces WHERE x STARTS WITH 'country:'] AS countryId
+      MATCH (c:Country {id: countryId})
       WITH p, c WHERE $within IS NULL OR EXISTS { MATCH (c)-[:IN_REGION*1..4]->(:Region {id: $within}) }
       ${level === MatrixLevel.REGION ? "MATCH (c)-[:IN_REGION]->(r:Region)" : ""}
       WITH p, collect(DISTINCT ${place}) AS places
@@ -212,7 +242,7 @@ export class AnalyticsRepository {
       ORDER BY a.name, sharedProjects DESC, b.name
       LIMIT ${LIMITS.maxGroups + 1}`, { ...params, within: withinRegionId });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of matrix cells", LIMITS.maxGroups);
-    return rows as unknown as { a: Record<string, string>; b: Record<string, string>; sharedProjects: number }[];
+    return rows.map((r) => ({ a: r.a as Record<string, string>, b: r.b as Record<string, string>, sharedProjects: Number(r.sharedProjects) }));
   }
 
   /** The actor-to-actor cooperation network: an edge per pair of co-participants, weighted by shared projects. */
@@ -226,7 +256,7 @@ export class AnalyticsRepository {
       WITH x.id AS a, y.id AS b, count(DISTINCT p) AS weight
       RETURN a, b, weight LIMIT ${LIMITS.maxCentralityEdges + 1}`, params);
     if (rows.length > LIMITS.maxCentralityEdges) throw limitExceeded("the cooperation network's edge count", LIMITS.maxCentralityEdges);
-    return rows as unknown as { a: string; b: string; weight: number }[];
+    return rows.map((r) => ({ a: String(r.a), b: String(r.b), weight: Number(r.weight) }));
   }
 
   async timeline(filter: ResolvedProjectFilter) {

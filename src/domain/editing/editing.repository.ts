@@ -6,7 +6,8 @@ import type { ManagedTransaction } from "neo4j-driver";
 import { runRows, type Database, type Params, type Row } from "../../db/database.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
-  listsOf, refreshParticipantCountsOf, replacedEntries, setProvenance, writeValidRecords, validateNode, validateRelationship,
+  listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
+  writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "../../ingest/index.js";
 import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
@@ -16,6 +17,15 @@ import { requireKeyLabel } from "../shared/ids.js";
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
 
 const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(tx, cypher, params);
+
+/** The projects' derived properties that depend on an entity: its own, or those of the projects around it. */
+function touchedByEntity(label: string, id: string) {
+  return {
+    projectIds: label === "Project" ? [id] : [],
+    actorIds: label === "Actor" || ["Agency", "Organization", "Person", "Group"].includes(label) ? [id] : [],
+    placeIds: label === "Country" || label === "Region" ? [id] : [],
+  };
+}
 
 export class EditingRepository {
   constructor(private readonly db: Database, private readonly timeoutMs: number, private readonly references: ReferenceCache) {}
@@ -83,7 +93,7 @@ export class EditingRepository {
       const [row] = await run(
         `MATCH (a:${requireKeyLabel(from)} {id: $from})-[r:${type}${keyMap ? ` {${keyMap}}` : ""}]->(b:${requireKeyLabel(to)} {id: $to})
          DELETE r RETURN count(*) AS n`, { from, to, keys });
-      if (type === "PARTICIPATES_IN") await refreshParticipantCountsOf(run, [to]);
+      await refreshProjectsAround(run, touchedByRelationship(type, from, to));
       return Number(row?.n ?? 0);
     });
   }
@@ -99,7 +109,8 @@ export class EditingRepository {
       const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() RETURN type(r) AS type, count(r) AS count ORDER BY type`, { id });
       const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
       if (!exists?.found) return null;
-      const projects = await run(`MATCH (n:${label} {id: $id})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids`, { id });
+      // Projects whose participants or places change, found while the paths to them still exist.
+      const projects = await projectsAround(run, touchedByEntity(label, id));
       const [funding] = await run(`
         MATCH (n:${label} {id: $id})
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
@@ -107,7 +118,7 @@ export class EditingRepository {
         FOREACH (f IN flows | DETACH DELETE f)
         RETURN size(flows) AS n`, { id });
       await run(`MATCH (n:${label} {id: $id}) DETACH DELETE n`, { id });
-      await refreshParticipantCountsOf(run, (projects[0]?.ids as string[]) ?? []);
+      await refreshProjects(run, projects.filter((p) => p !== id));
       return { relationships: rels.map((r) => ({ type: String(r.type), count: Number(r.count) })), fundingFlows: Number(funding?.n ?? 0) };
     });
   }
@@ -153,8 +164,7 @@ export class EditingRepository {
             k.sourceIds = coalesce(k.sourceIds, []) + coalesce(r.sourceIds, []),
             k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])
         DETACH DELETE r`, { keep: keepId, remove: removeId });
-      const [projects] = await run(`MATCH (k:${label} {id: $keep})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids`, { keep: keepId });
-      await refreshParticipantCountsOf(run, (projects?.ids as string[]) ?? []);
+      await refreshProjectsAround(run, touchedByEntity(label, keepId));
       return { relationships: moved };
     });
   }

@@ -3,7 +3,7 @@ import type { Repositories } from "../context.js";
 import { userError } from "../shared/errors.js";
 import { ACTOR_TYPES, THEME_TYPES } from "../../model/model.js";
 import type { ResolvedEntity } from "../references/reference.repository.js";
-import type { ResolvedProjectFilter } from "./project.repository.js";
+import type { ResolvedProjectFilter } from "./project-query.js";
 import type { ProjectFilter } from "./project.types.js";
 
 const COUNTRY = new Set(["Country"] as const);

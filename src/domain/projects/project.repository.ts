@@ -1,25 +1,14 @@
 import type { Params } from "../../db/database.js";
 import type { CursorKey } from "../shared/pagination.js";
-import type { ResolvedEntity } from "../references/reference.repository.js";
+import { ACTOR_TYPES } from "../../model/model.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, ENTITY_PICK, type EntityRow } from "../shared/rows.js";
-import { BASED_IN_LOADER, basedInLoader, type ParticipationRow } from "../actors/actor.repository.js";
+import { ENTITY, ENTITY_PICK, type EntityRow, type ProjectRow } from "../shared/rows.js";
+import type { ParticipationRow } from "../actors/actor.repository.js";
+import { idsToEstimate, matchCypher, plan, projectCriteria, type Estimates, type PlannedMatch, type ResolvedProjectFilter } from "./project-query.js";
 import { ProjectSortField, SortDirection } from "./project.types.js";
 
-/** A filter whose references are already resolved to entities. */
-export interface ResolvedProjectFilter {
-  involvingAll: ResolvedEntity[];
-  involvingAny: ResolvedEntity[];
-  themeIds: string[];
-  kinds: string[];
-  countryIds: string[];
-  regionIds: string[];
-  funderIds: string[];
-  roles: string[] | null;
-  activeFrom: number | null;
-  activeTo: number | null;
-}
+export type { ResolvedProjectFilter } from "./project-query.js";
 
 /** Sort keys: each backed by a composite range index (property, id), see schema/migrations. */
 const SORT_PROPERTY: Record<ProjectSortField, string> = {
@@ -29,73 +18,60 @@ const SORT_PROPERTY: Record<ProjectSortField, string> = {
 };
 
 /**
- * "Project p involves entity $x": the predicate for one reference, chosen by the entity's type.
- * Only these fixed fragments are spliced into Cypher; ids travel as parameters.
+ * How many projects an entity holds, cached for a minute per process: only the plan depends on
+ * these figures (which side a filter starts from), never an answer, so a stale one costs at most time.
  */
-function involves(entity: ResolvedEntity, param: string): string {
-  switch (entity.type) {
-    case "Country":
-      return `(EXISTS { MATCH (p)<-[r:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(:Country {id: ${param}}) WHERE $roles IS NULL OR r.role IN $roles }
-        OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(:Country {id: ${param}}) })`;
-    case "Region":
-      return `(EXISTS { MATCH (p)<-[r:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(:Country)-[:IN_REGION*1..4]->(:Region {id: ${param}}) WHERE $roles IS NULL OR r.role IN $roles }
-        OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(:Region {id: ${param}}) })`;
-    case "Theme":
-      return `EXISTS { MATCH (p)-[:ABOUT]->(:Theme {id: ${param}}) }`;
-    case "Project":
-      return `(p.id = ${param} OR EXISTS { MATCH (p)-[:PART_OF]->(:Project {id: ${param}}) })`;
-    case "Event":
-      return `EXISTS { MATCH (p)-[:PRESENTED_AT]->(:Event)-[:PART_OF*0..2]->(:Event {id: ${param}}) }`;
-    default:
-      return `EXISTS { MATCH (p)<-[r:PARTICIPATES_IN]-(:Actor {id: ${param}}) WHERE $roles IS NULL OR r.role IN $roles }`;
+export class ProjectStatistics {
+  private readonly cache = new Map<string, { projects: number; expires: number }>();
+  private total: { projects: number; expires: number } | null = null;
+
+  constructor(private readonly ttlMs = 60_000, private readonly maxEntries = 10_000) {}
+
+  async estimates(run: QueryRunner, ids: string[]): Promise<Estimates> {
+    const now = Date.now();
+    const missing = ids.filter((id) => (this.cache.get(id)?.expires ?? 0) <= now);
+    if (missing.length || !this.total || this.total.expires <= now) await this.refresh(run, missing, now);
+    return { projectsOf: new Map(ids.map((id) => [id, this.cache.get(id)?.projects ?? this.total!.projects])), total: this.total!.projects };
+  }
+
+  private async refresh(run: QueryRunner, ids: string[], now: number): Promise<void> {
+    // Degrees are read from Neo4j's relationship counts: constant time per entity. A country's
+    // projects are estimated from the projects taking place there (participants add about as many).
+    const [row] = await run(`
+      CALL () { MATCH (p:Project) RETURN count(p) AS total }
+      RETURN total, COLLECT {
+        UNWIND $ids AS id
+        CALL (id) {
+          MATCH (a:Actor {id: id}) RETURN COUNT { (a)-[:PARTICIPATES_IN]->() } + COUNT { (a)-[:FUNDED]->() } AS projects
+          UNION ALL MATCH (t:Theme {id: id}) RETURN COUNT { (t)<-[:ABOUT]-() } AS projects
+          UNION ALL MATCH (c:Country {id: id}) RETURN 2 * COUNT { (c)<-[:TAKES_PLACE_IN]-() } + COUNT { (c)<-[:BASED_IN]-() } AS projects
+          UNION ALL MATCH (:Region {id: id}) RETURN -1 AS projects
+        }
+        RETURN { id: id, projects: projects } } AS degrees`, { ids });
+    const total = Number(row?.total ?? 0);
+    if (this.cache.size > this.maxEntries) this.cache.clear();
+    this.total = { projects: total, expires: now + this.ttlMs };
+    // A region: assume it holds every project (the walk then decides by the other criteria).
+    for (const d of (row?.degrees as { id: string; projects: number }[] | undefined) ?? []) {
+      this.cache.set(d.id, { projects: d.projects < 0 ? total : d.projects, expires: now + this.ttlMs });
+    }
   }
 }
 
-/** Where to start matching: the projects of the most selective reference, found through an index. */
-function startingPoint(entity: ResolvedEntity | undefined, param: string): string {
-  if (!entity) return "MATCH (p:Project)";
-  switch (entity.type) {
-    case "Theme":
-      return `MATCH (:Theme {id: ${param}})<-[:ABOUT]-(p:Project)`;
-    case "Country":
-      return `CALL () {
-        MATCH (:Country {id: ${param}})<-[:BASED_IN]-(:Actor)-[:PARTICIPATES_IN]->(p:Project) RETURN p
-        UNION MATCH (:Country {id: ${param}})<-[:TAKES_PLACE_IN]-(p:Project) RETURN p }`;
-    case "Region":
-      return `CALL () {
-        MATCH (:Region {id: ${param}})<-[:IN_REGION*1..4]-(:Country)<-[:BASED_IN]-(:Actor)-[:PARTICIPATES_IN]->(p:Project) RETURN p
-        UNION MATCH (:Region {id: ${param}})<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(p:Project) RETURN p }`;
-    case "Project":
-    case "Event":
-      return "MATCH (p:Project)";
-    default:
-      return `MATCH (:Actor {id: ${param}})-[:PARTICIPATES_IN]->(p:Project)`;
-  }
-}
+/** One per process: estimates are worth keeping across requests. */
+const defaultStatistics = new ProjectStatistics();
 
-/**
- * Without involvingAll, start from the entities another criterion names (an index seek on them)
- * rather than from every project; those criteria are still checked in WHERE, which is cheap.
- */
-function otherStartingPoint(filter: ResolvedProjectFilter): string {
-  if (filter.funderIds.length) {
-    return `CALL () {
-      MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:PARTICIPATES_IN {role: 'funder'}]->(p:Project) WHERE a.id IN $funderIds RETURN p
-      UNION MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:FUNDED]->(:Funding)-[:FUNDS]->(p:Project) WHERE a.id IN $funderIds RETURN p }
-      WITH DISTINCT p`;
-  }
-  if (filter.themeIds.length) return "MATCH (t:Theme) WHERE t.id IN $themeIds MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p";
-  if (filter.countryIds.length) {
-    return `CALL () {
-      MATCH (c:Country)<-[:BASED_IN]-(:Actor)-[:PARTICIPATES_IN]->(p:Project) WHERE c.id IN $countryIds RETURN p
-      UNION MATCH (c:Country)<-[:TAKES_PLACE_IN]-(p:Project) WHERE c.id IN $countryIds RETURN p }
-      WITH DISTINCT p`;
-  }
-  return "MATCH (p:Project)";
+/** Without estimates at hand (analytics, exports): actors first, then themes, then places, as ranked by type. */
+function estimatesByType(filter: ResolvedProjectFilter): Estimates {
+  const rank = (type: string) => (ACTOR_TYPES.has(type as never) ? 1 : type === "Theme" ? 2 : type === "Country" ? 3 : 4);
+  const projectsOf = new Map<string, number>();
+  for (const e of [...filter.involvingAll, ...filter.involvingAny]) projectsOf.set(e.id, rank(e.type));
+  filter.funderIds.forEach((id) => projectsOf.set(id, 1.5));
+  filter.themeIds.forEach((id) => projectsOf.set(id, 2));
+  filter.countryIds.forEach((id) => projectsOf.set(id, 3));
+  filter.regionIds.forEach((id) => projectsOf.set(id, 4));
+  return { projectsOf, total: 1000 };
 }
-
-/** Actors are the most selective starting points, then themes, then places. */
-const SELECTIVITY: Record<string, number> = { Agency: 0, Organization: 1, Person: 0, Group: 0, Theme: 2, Country: 3, Region: 4 };
 
 export interface BuiltQuery {
   match: string;
@@ -103,65 +79,10 @@ export interface BuiltQuery {
   params: Params;
 }
 
-/** The MATCH and WHERE that select the projects of a filter; analytics and exports reuse it. */
+/** The MATCH and WHERE that select the projects of a filter (each once); analytics and exports reuse it. */
 export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
-  const params: Params = { roles: filter.roles };
-  const where: string[] = [];
-  const all = [...filter.involvingAll].sort((a, b) => (SELECTIVITY[a.type] ?? 5) - (SELECTIVITY[b.type] ?? 5));
-  all.forEach((entity, i) => {
-    params[`all${i}`] = entity.id;
-    if (i > 0) where.push(involves(entity, `$all${i}`));
-  });
-  const match = all[0] ? `${startingPoint(all[0], "$all0")}\nWITH DISTINCT p` : otherStartingPoint(filter);
-  // The starting point ignores roles and cannot start from a project or event: check those here.
-  if (all[0] && (filter.roles || ["Project", "Event"].includes(all[0].type))) where.push(involves(all[0], "$all0"));
-  if (filter.involvingAny.length) {
-    where.push(`(${filter.involvingAny.map((entity, i) => {
-      params[`any${i}`] = entity.id;
-      return involves(entity, `$any${i}`);
-    }).join(" OR ")})`);
-  }
-  if (filter.themeIds.length) {
-    params.themeIds = filter.themeIds;
-    // Starting from the themes already selects exactly these projects.
-    if (!match.startsWith("MATCH (t:Theme) WHERE t.id IN $themeIds")) where.push("EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds }");
-  }
-  if (filter.kinds.length) {
-    params.kinds = filter.kinds;
-    where.push("p.kind IN $kinds");
-  }
-  if (filter.countryIds.length) {
-    params.countryIds = filter.countryIds;
-    where.push(`(EXISTS { MATCH (p)<-[:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(c:Country) WHERE c.id IN $countryIds }
-      OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->(c:Country) WHERE c.id IN $countryIds })`);
-  }
-  if (filter.regionIds.length) {
-    params.regionIds = filter.regionIds;
-    where.push(`(EXISTS { MATCH (p)<-[:PARTICIPATES_IN]-(:Actor)-[:BASED_IN]->(:Country)-[:IN_REGION*1..4]->(r:Region) WHERE r.id IN $regionIds }
-      OR EXISTS { MATCH (p)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(r:Region) WHERE r.id IN $regionIds })`);
-  }
-  if (filter.funderIds.length) {
-    params.funderIds = filter.funderIds;
-    // A fund that is part of an organization (UNDP Funding Windows, part of UNDP) funds for it.
-    where.push(`(EXISTS { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE a.id IN $funderIds }
-      OR EXISTS { MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE a.id IN $funderIds })`);
-  }
-  if (filter.roles && !all.some(isActor) && !filter.involvingAny.some(isActor)) {
-    where.push("EXISTS { MATCH (p)<-[r:PARTICIPATES_IN]-(:Actor) WHERE r.role IN $roles }");
-  }
-  if (filter.activeFrom !== null) {
-    params.activeFrom = filter.activeFrom;
-    where.push("coalesce(p.endYear, p.startYear) >= $activeFrom");
-  }
-  if (filter.activeTo !== null) {
-    params.activeTo = filter.activeTo;
-    where.push("p.startYear <= $activeTo");
-  }
-  return { match, where, params };
-}
-
-function isActor(entity: ResolvedEntity): boolean {
-  return ["Agency", "Organization", "Person", "Group"].includes(entity.type);
+  const planned = plan(projectCriteria(filter), estimatesByType(filter), null);
+  return { match: matchCypher({ ...planned, predicates: [] }), where: planned.predicates, params: { ...planned.params } };
 }
 
 export interface ProjectPageRequest {
@@ -176,59 +97,77 @@ export interface ProjectPageRequest {
   projection?: { project: ReadonlySet<string>; participation: ReadonlySet<string>; actor: ReadonlySet<string>; country: ReadonlySet<string> };
 }
 
-/** Participants as the participants loader returns them, optionally with each actor's countries. */
+/**
+ * Participants as the participants loader returns them, optionally with each actor's countries.
+ * Only the selected properties are fetched, so these rows answer this page's selection and nothing
+ * else: they travel on the page's rows (`lookahead`), never into the request's shared loaders, where
+ * another field asking for more of the same project would get them (issue 9 a).
+ */
 const PARTICIPANTS = (basedIn: boolean, projection: ProjectPageRequest["projection"]) => `COLLECT {
   MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor)
   WITH r, a ORDER BY a.nameKey, r.role
-  RETURN { role: r.role, ${!projection || projection.participation.has("sources") ? "sourceIds: r.sourceIds, quotes: r.quotes, " : "sourceIds: [], quotes: [], "}actorId: a.id, projectId: p.id,
-    actor: ${projection ? ENTITY_PICK("a", projection.actor) : ENTITY("a")}
-    ${basedIn ? `, basedIn: [(a)-[:BASED_IN]->(c:Country) | ${projection ? ENTITY_PICK("c", projection.country) : ENTITY("c")}]` : ""} } }`;
+  RETURN { role: r.role, ${!projection || projection.participation.has("sources") ? "sourceIds: r.sourceIds, quotes: r.quotes, " : ""}actorId: a.id, projectId: p.id,
+    actor: ${projection ? ENTITY_PICK("a", projection.actor, basedIn ? `lookaheadBasedIn: ${COUNTRIES(projection)}` : "") : ENTITY("a", basedIn ? `lookaheadBasedIn: ${COUNTRIES(projection)}` : "")} } }`;
+
+const COUNTRIES = (projection: ProjectPageRequest["projection"]) =>
+  `[(a)-[:BASED_IN]->(c:Country) | ${projection ? ENTITY_PICK("c", projection.country) : ENTITY("c")}]`;
+
+/** A project of a page, with what the page query fetched ahead for its fields. */
+export type ProjectPageRow = ProjectRow & { sortValue: string | number; lookaheadParticipants?: ParticipationRow[] };
 
 export class ProjectRepository {
-  constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
+  constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache, private readonly statistics: ProjectStatistics = defaultStatistics) {}
+
+  private async planned(filter: ResolvedProjectFilter, page: { size: number } | null): Promise<PlannedMatch> {
+    const query = projectCriteria(filter);
+    const ids = idsToEstimate(query);
+    const estimates = ids.length ? await this.statistics.estimates(this.run, ids) : { projectsOf: new Map(), total: 0 };
+    return plan(query, estimates, page);
+  }
 
   /** One page, fetched with LIMIT first + 1 after the keyset position. */
-  async page(req: ProjectPageRequest): Promise<(EntityRow & { sortValue: string | number })[]> {
-    const { match, where, params } = buildFilter(req.filter);
+  async page(req: ProjectPageRequest): Promise<ProjectPageRow[]> {
+    const planned = await this.planned(req.filter, { size: req.first + 1 });
     const property = SORT_PROPERTY[req.sort];
     const [gt, dir] = req.direction === SortDirection.ASC ? [">", "ASC"] : ["<", "DESC"];
-    // Walking every project: let the planner follow the (property, id) index in order and stop at
-    // the page's end (the writer sets every sort property, so none is null).
-    const indexWalk = match === "MATCH (p:Project)";
-    const sortValue = indexWalk ? `p.${property}` : `coalesce(p.${property}, ${req.sort === ProjectSortField.PARTICIPANTS ? "0" : "''"})`;
-    if (indexWalk) where.unshift(`p.${property} IS NOT NULL`);
+    const params: Params = { ...planned.params, limit: req.first + 1 };
+    const predicates = [...planned.predicates];
+    // Walking the (property, id) index in order stops at the page's end; the writer sets every
+    // sort property, so none is null. Other starts read their projects, then sort.
+    const walk = planned.start.kind === "sortIndex";
+    const sortValue = walk ? `p.${property}` : `coalesce(p.${property}, ${req.sort === ProjectSortField.PARTICIPANTS ? "0" : "''"})`;
+    if (walk) predicates.unshift(`p.${property} IS NOT NULL AND p.id IS NOT NULL`);
     if (req.after) {
       params.afterValue = req.after[0];
       params.afterId = req.after[1];
-      if (indexWalk) where.unshift(`p.${property} ${gt}= $afterValue`);
-      where.push(`(${sortValue} ${gt} $afterValue OR (${sortValue} = $afterValue AND p.id ${gt} $afterId))`);
+      if (walk) {
+        // A seek into the index at the cursor, so deep pages cost what the first does. Past the
+        // cursor's own key, as a CASE: written as an OR, the planner splits the seek into a union
+        // that loses the index order and reads every project after the cursor.
+        predicates.unshift(`p.${property} ${gt}= $afterValue`);
+        predicates.push(`CASE WHEN p.${property} = $afterValue THEN p.id ${gt} $afterId ELSE true END`);
+      } else {
+        predicates.push(`(${sortValue} ${gt} $afterValue OR (${sortValue} = $afterValue AND p.id ${gt} $afterId))`);
+      }
     }
+    const match = walk ? `MATCH (p:Project) USING INDEX p:Project(${property}, id)` : matchCypher({ ...planned, predicates: [] });
     const cypher = `${match}
-      ${where.length ? `WHERE ${where.join("\n AND ")}` : ""}
+      ${predicates.length ? `WHERE ${predicates.join("\n AND ")}` : ""}
       WITH p, ${sortValue} AS sortValue
       ORDER BY sortValue ${dir}, p.id ${dir}
       LIMIT $limit
       RETURN ${req.projection ? ENTITY_PICK("p", req.projection.project, "sortValue: sortValue") : ENTITY("p", "sortValue: sortValue")} AS row
       ${req.withParticipants ? `, ${PARTICIPANTS(req.withParticipants.basedIn, req.projection)} AS participants` : ""}`;
-    const rows = await this.run(cypher, { ...params, limit: req.first + 1 });
-    if (req.withParticipants) this.primeParticipants(rows, req.withParticipants.basedIn);
-    return rows.map((r) => r.row as EntityRow & { sortValue: string | number });
-  }
-
-  /** Fills the participants (and countries) loaders with what the page query already fetched. */
-  private primeParticipants(rows: Record<string, unknown>[], basedIn: boolean): void {
-    const participants = this.loaders.get<ParticipationRow>("project.participants:null", () => this.participantsLoader(null));
-    const countries = this.loaders.get<EntityRow>(BASED_IN_LOADER, () => basedInLoader(this.run));
-    for (const r of rows) {
-      const list = r.participants as (ParticipationRow & { basedIn?: EntityRow[] })[];
-      participants.prime((r.row as EntityRow).id, list);
-      if (basedIn) for (const p of list) countries.prime(p.actorId, p.basedIn ?? []);
-    }
+    const rows = await this.run(cypher, params);
+    return rows.map((r) => {
+      const row = r.row as ProjectPageRow;
+      return req.withParticipants ? { ...row, lookaheadParticipants: r.participants as ParticipationRow[] } : row;
+    });
   }
 
   async count(filter: ResolvedProjectFilter): Promise<number> {
-    const { match, where, params } = buildFilter(filter);
-    const [row] = await this.run(`${match} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} RETURN count(p) AS n`, params);
+    const planned = await this.planned(filter, null);
+    const [row] = await this.run(`${matchCypher(planned)} RETURN count(p) AS n`, planned.params);
     return Number(row?.n ?? 0);
   }
 

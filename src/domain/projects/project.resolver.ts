@@ -12,6 +12,7 @@ import type { EntityRow, ProjectRow } from "../shared/rows.js";
 import { Theme } from "../themes/theme.types.js";
 import { entityByReference } from "../node/by-reference.js";
 import { resolveFilter } from "./project-filter.js";
+import type { ProjectPageRow } from "./project.repository.js";
 import {
   Project, ProjectConnection, ProjectFilter, ProjectSort, ProjectSortField, RelatedProject, SortDirection,
 } from "./project.types.js";
@@ -62,7 +63,8 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => [Participation], { description: "Who takes part, each with its role." })
-  participants(@Root() p: ProjectRow, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
+  participants(@Root() p: ProjectRow & Partial<Pick<ProjectPageRow, "lookaheadParticipants">>, @Ctx() ctx: Context, @Arg("roles", () => [String], { nullable: true }) roles: string[] | null) {
+    if (p.lookaheadParticipants && !roles?.length) return p.lookaheadParticipants;
     return ctx.repos.projects.participants(p.id, roles?.length ? roles : null);
   }
 
