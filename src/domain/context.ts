@@ -18,6 +18,7 @@ import { ThemeRepository } from "./themes/theme.repository.js";
 import { databaseError } from "./shared/errors.js";
 import type { Caller } from "../auth/roles.js";
 import type { GraphWorkers } from "./analytics/graph-workers.js";
+import type { GraphWatcher } from "../db/graph-watcher.js";
 
 export interface Repositories {
   /** Runs a read for modules without loaders of their own (analytics): counted, under the time limit. */
@@ -46,6 +47,8 @@ export interface Context {
   referenceCache: ReferenceCache;
   /** The server's worker threads for in-process graph algorithms. */
   graphWorkers: GraphWorkers;
+  /** The server's watch on the graph's write version (subscriptions read it). */
+  graphWatcher?: GraphWatcher;
   /**
    * What the HTTP layer reports about the request (Apollo copies the context object per
    * operation, so these live in an object shared by reference).

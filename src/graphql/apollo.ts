@@ -19,6 +19,23 @@ import { expensiveFieldsRule } from "./expensive-fields.js";
 import { persistedOnly, readManifest, type Manifest } from "./persisted-operations.js";
 import { buildCoopgraphSchema } from "./schema.js";
 
+/** No input of this API nests deeper than a few levels; JSON can nest thousands deep. */
+const MAX_VARIABLE_DEPTH = 32;
+
+/** How deep a JSON value nests, counted without recursion and only up to `limit` + 1. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** The parser stops after this many tokens: a bigger document is refused before any work. */
 export const MAX_TOKENS = 5000;
 
@@ -79,7 +96,11 @@ function armor(cfg: ServerConfig) {
 const httpAnswer: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, operationName, operation }) {
+      async didResolveOperation({ contextValue, operationName, operation, request }) {
+        // Checked before anything walks the variables recursively (the response cache hashes them).
+        if (nestingDepth(request.variables, MAX_VARIABLE_DEPTH) > MAX_VARIABLE_DEPTH) {
+          throw new GraphQLError(`variables are nested deeper than ${MAX_VARIABLE_DEPTH} levels`, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+        }
         contextValue.report.operationName = operationName ?? undefined;
         contextValue.report.operationKind = operation?.operation;
         if (operation?.operation === "subscription") {

@@ -2,6 +2,7 @@
 import { QueryCounter, type Database } from "../db/database.js";
 import type { Caller } from "../auth/roles.js";
 import type { GraphWorkers } from "../domain/analytics/graph-workers.js";
+import type { GraphWatcher } from "../db/graph-watcher.js";
 import { createRepositories, type Context } from "../domain/context.js";
 import type { ReferenceCache } from "../domain/references/reference.repository.js";
 
@@ -11,6 +12,7 @@ export type { Context } from "../domain/context.js";
 export interface ServerParts {
   referenceCache: ReferenceCache;
   graphWorkers: GraphWorkers;
+  graphWatcher?: GraphWatcher;
 }
 
 export function createContext(db: Database, timeoutMs: number, parts: ServerParts, caller: Caller = "anonymous"): Context {

@@ -1,11 +1,12 @@
 /** The GraphQL schema, built by type-graphql from the domain modules' decorated classes. */
 import "reflect-metadata";
 import { GraphQLDirective, DirectiveLocation, GraphQLInt, GraphQLEnumType, GraphQLBoolean, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import {
   ActorResolver, EventRoleResolver, MembershipResolver, ParticipationResolver, PositionResolver,
 } from "../domain/actors/actor.resolver.js";
 import { Agency, Group, Organization, Person } from "../domain/actors/actor.types.js";
+import { ChangeResolver } from "../domain/changes/change.resolver.js";
 import { AnalyticsResolver } from "../domain/analytics/analytics.resolver.js";
 import { EditingResolver } from "../domain/editing/editing.resolver.js";
 import { EventResolver } from "../domain/events/event.resolver.js";
@@ -28,6 +29,15 @@ const cacheControlDirective = new GraphQLDirective({
   },
 });
 
+const UNUSED_PUBSUB: PubSub = {
+  publish: () => {
+    throw new Error("coopgraph's subscriptions read the graph watcher, not a PubSub");
+  },
+  subscribe: () => {
+    throw new Error("coopgraph's subscriptions read the graph watcher, not a PubSub");
+  },
+};
+
 let built: GraphQLSchema | undefined;
 
 export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
@@ -35,11 +45,14 @@ export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
     resolvers: [
       QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
       MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
-      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver,
+      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, ChangeResolver,
     ],
     // Implementations of interfaces that no field returns directly must still be in the schema.
     orphanedTypes: [Agency, Organization, Person, Group],
     directives: [cacheControlDirective],
+    // type-graphql insists on a PubSub once any subscription exists; graphChanged brings its own
+    // stream (subscribe: ...) from the graph watcher, so nothing publishes through this one.
+    pubSub: UNUSED_PUBSUB,
     validate: false,
   });
   return built;

@@ -32,6 +32,8 @@ import { GraphWatcher } from "../db/graph-watcher.js";
 import { registerHealth } from "./health.js";
 import { registerExport } from "./export-route.js";
 import { registerPages } from "./pages.js";
+import { registerSubscriptions } from "./subscriptions.js";
+import { buildCoopgraphSchema } from "../graphql/schema.js";
 
 export interface RunningServer {
   url: string;
@@ -112,8 +114,9 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
     method: ["GET", "POST"],
-    context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache }, watcher, opts.onContext),
+    context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, watcher, opts.onContext),
   });
+  await registerSubscriptions(app, await buildCoopgraphSchema(), db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher });
   app.addHook("onClose", async () => {
     watcher.stop();
     await graphWorkers.close();

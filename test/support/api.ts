@@ -25,10 +25,10 @@ export async function startTestServer(db: Database, overrides: Partial<ServerCon
 }
 
 export function graphqlClient(server: RunningServer) {
-  return async function gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  return async function gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
     const res = await fetch(`${server.url}graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GraphQLResponse<T>;
