@@ -26,11 +26,12 @@ afterAll(async () => {
 });
 
 describe("GraphQL over HTTP", () => {
-  it("passes every MUST of graphql-http's server audits", async () => {
+  it("passes every MUST and every SHOULD of graphql-http's server audits", async () => {
     const results = await auditServer({ url: `${server.url}graphql` });
-    const failedMusts = results.flatMap((r) => (r.status === "error" ? [`${r.id} ${r.name}: ${r.reason}`] : []));
-    expect(failedMusts).toEqual([]);
-    expect(results.length).toBeGreaterThan(50);
+    // "error" is a failed MUST, "warn" a failed SHOULD; "notice" (a MAY) is a choice.
+    const failed = results.flatMap((r) => (r.status === "error" || r.status === "warn" ? [`${r.status} ${r.id} ${r.name}: ${r.reason}`] : []));
+    expect(failed).toEqual([]);
+    expect(results.filter((r) => r.status === "ok").length).toBeGreaterThanOrEqual(54);
   });
 
   it("serves queries over GET when the client sends a CSRF-safe header, and refuses them otherwise", async () => {
