@@ -3,28 +3,40 @@
  * bar on a terminal, plain lines otherwise; a summary with the reasons of every rejected record.
  */
 import "reflect-metadata";
+import path from "node:path";
+import { Presets, SingleBar } from "cli-progress";
 import { loadDatabaseConfig } from "../config/config.js";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrations.js";
 import { importFile, type ImportProgress, type ImportSummary } from "../ingest/import-pipeline.js";
 import { log, runCli } from "./run-cli.js";
 
-function progressReporter(): (p: ImportProgress) => void {
+/** A progress bar (cli-progress) on a terminal; a plain line every two seconds otherwise (CI logs). */
+function progressReporter(): { update: (p: ImportProgress) => void; stop: () => void } {
   if (process.stderr.isTTY) {
-    return (p) => {
-      const ratio = p.bytesTotal ? p.bytesRead / p.bytesTotal : 0;
-      const width = 30;
-      const bar = "#".repeat(Math.round(ratio * width)).padEnd(width, ".");
-      process.stderr.write(`\r[${bar}] ${(ratio * 100).toFixed(0).padStart(3)}% ${p.records} records`);
-      if (ratio >= 1) process.stderr.write("\n");
+    const bar = new SingleBar({ format: "{file} [{bar}] {percentage}% | {records} records", stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+    let started = false;
+    return {
+      update: (p) => {
+        if (!started) bar.start(Math.max(p.bytesTotal, 1), 0, { file: path.basename(p.file), records: 0 });
+        started = true;
+        bar.update(p.bytesRead, { file: path.basename(p.file), records: p.records });
+      },
+      stop: () => {
+        if (started) bar.stop();
+        started = false;
+      },
     };
   }
   let lastPrinted = 0;
-  return (p) => {
-    if (p.bytesRead >= p.bytesTotal || Date.now() - lastPrinted > 2000) {
-      lastPrinted = Date.now();
-      log(`${p.file}: ${p.records} records read (${Math.round((100 * p.bytesRead) / Math.max(p.bytesTotal, 1))}%)`);
-    }
+  return {
+    update: (p) => {
+      if (p.bytesRead >= p.bytesTotal || Date.now() - lastPrinted > 2000) {
+        lastPrinted = Date.now();
+        log(`${p.file}: ${p.records} records read (${Math.round((100 * p.bytesRead) / Math.max(p.bytesTotal, 1))}%)`);
+      }
+    },
+    stop: () => {},
   };
 }
 
@@ -51,8 +63,14 @@ runCli(async () => {
   try {
     await migrate(connection.db);
     for (const file of files) {
-      const summary = await importFile(connection.db, file, { dryRun, batchSize, onProgress: progressReporter() });
-      for (const line of describeSummary(summary, dryRun)) log(line);
+      const progress = progressReporter();
+      try {
+        const summary = await importFile(connection.db, file, { dryRun, batchSize, onProgress: progress.update });
+        progress.stop();
+        for (const line of describeSummary(summary, dryRun)) log(line);
+      } finally {
+        progress.stop();
+      }
     }
   } finally {
     await connection.close();
