@@ -35,6 +35,15 @@ export function registerErrorHandlers(app: FastifyInstance, cfg: ServerConfig): 
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, "NOT_FOUND", `nothing at ${request.method} ${request.url.split("?")[0]}: GraphQL is at /graphql, the playground at /`));
+  app.addHook("onRequest", async (request, reply) => {
+    const declared = Number(request.headers["content-length"]);
+    if (!(declared > cfg.bodyLimitBytes)) return;
+    // Answer 413 after reading (and dropping) the body: closing on a client that is still sending
+    // resets its connection (EPIPE) before it can read the answer. Absurd sizes are not read.
+    if (declared <= MAX_DRAINED_BYTES) await drain(request.raw);
+    else reply.header("connection", "close");
+    return sendError(reply, 413, "PAYLOAD_TOO_LARGE", `the request body (${declared} bytes) is larger than the ${cfg.bodyLimitBytes} bytes the server accepts`);
+  });
   // Apollo's integration builds a URL from the Host header: refuse one that is not a host at once.
   app.addHook("onRequest", async (request, reply) => {
     try {
@@ -42,6 +51,18 @@ export function registerErrorHandlers(app: FastifyInstance, cfg: ServerConfig): 
     } catch {
       return sendError(reply, 400, "BAD_REQUEST", "the Host header is not a valid host name");
     }
+  });
+}
+
+const MAX_DRAINED_BYTES = 32 * 1024 * 1024;
+
+function drain(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.on("data", () => {});
+    stream.once("end", resolve);
+    stream.once("error", () => resolve());
+    stream.once("close", resolve);
+    stream.resume();
   });
 }
 
