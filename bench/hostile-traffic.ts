@@ -89,12 +89,15 @@ export function hostileRequests(count: number, seed = 42): HostileRequest[] {
   return out;
 }
 
-function uncodedErrors(body: string): number {
+/** Errors without a code; an error answer (4xx/5xx) must carry at least one coded error. */
+function uncodedErrors(body: string, status: number): number {
   try {
     const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
-    return (parsed.errors ?? []).filter((e) => typeof e.extensions?.code !== "string").length;
+    const errors = parsed.errors ?? [];
+    if (status >= 400 && !errors.length) return 1;
+    return errors.filter((e) => typeof e.extensions?.code !== "string").length;
   } catch {
-    return 0;
+    return status >= 400 ? 1 : 0;
   }
 }
 
@@ -109,9 +112,7 @@ export function send(base: URL, req: HostileRequest, timeoutMs = 30_000): Promis
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
-        const isError = (res.statusCode ?? 0) >= 400;
-        const coded = res.headers["content-type"]?.includes("json") ? uncodedErrors(text) : isError && req.path.startsWith("/graphql") ? 1 : 0;
-        resolve({ kind: req.kind, status: res.statusCode ?? 0, uncoded: coded, body: text.slice(0, 300) });
+        resolve({ kind: req.kind, status: res.statusCode ?? 0, uncoded: uncodedErrors(text, res.statusCode ?? 0), body: text.slice(0, 300) });
       });
       res.on("error", (err) => resolve({ kind: req.kind, status: res.statusCode ?? 0, transportError: err.message, uncoded: 0, body: "" }));
     });

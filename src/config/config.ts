@@ -43,6 +43,8 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** Whether callers on 127.0.0.1/::1 are rate-limited too (off by default: tests, local tools). */
   rateLimitLoopback: boolean;
+  /** Trust X-Forwarded-For from a reverse proxy (true, or the proxies' addresses), for rate limits and logs. */
+  trustProxy: boolean | string;
   /** pino level of the request log: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
   /** Worker threads for in-process graph algorithms (centrality). */
@@ -120,6 +122,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     bodyLimitBytes: intFrom(env, "BODY_LIMIT_BYTES", 1_000_000),
     rateLimitPerMinute: intFrom(env, "RATE_LIMIT_PER_MINUTE", 600),
     rateLimitLoopback: boolFrom(env, "RATE_LIMIT_LOOPBACK", false),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     logLevel: logLevelFrom(env.LOG_LEVEL),
     analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),
     analyticsTimeoutMs: intFrom(env, "ANALYTICS_TIMEOUT_MS", 10_000),
@@ -128,6 +131,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     persistedOnly: boolFrom(env, "GRAPHQL_PERSISTED_ONLY", false),
     versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000),
   };
+}
+
+function trustProxyFrom(raw: string | undefined): boolean | string {
+  if (!raw || raw === "false") return false;
+  return raw === "true" ? true : raw;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];

@@ -19,14 +19,20 @@ export class DatabaseUnavailableError extends Error {
 
 const UNAVAILABLE_CODES = new Set(["ServiceUnavailable", "SessionExpired"]);
 
-/** Whether an error from the driver means the database cannot be reached (as opposed to a bad query). */
+/**
+ * Whether an error from the driver means the database cannot be reached (as opposed to a bad
+ * query). Only driver errors count: a client error (Neo.ClientError.*) or any GraphQL error may
+ * quote user input, and a name like "ECONNRESET" must not take the API down. A full connection
+ * pool (acquisition timeout) is load, not an outage, and does not count either.
+ */
 export function isUnavailable(err: unknown): boolean {
   if (err instanceof DatabaseUnavailableError) return true;
-  const e = err as { code?: string; message?: string } | null;
-  if (!e) return false;
+  const e = err as { code?: string; message?: string; name?: string } | null;
+  if (!e || e.name === "GraphQLError") return false;
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
-  // Connection-level failures the driver reports without a Neo4j status code.
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection acquisition timed out|Failed to connect to server/.test(e.message ?? "");
+  if (e.code?.startsWith("Neo.")) return false;
+  // Socket-level failures the driver reports without a Neo4j status code.
+  return e.name === "Neo4jError" && /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Failed to connect to server/.test(e.message ?? "");
 }
 
 export interface AvailabilityOptions {

@@ -28,9 +28,11 @@ export class GraphWatcher {
    */
   private newest: Version = { epoch: "none", n: 0 };
 
+  private readonly unsubscribe: () => void;
+
   constructor(private readonly db: Database, private readonly intervalMs = 1000) {
     this.events.setMaxListeners(0);
-    db.onCommittedChange((version) => {
+    this.unsubscribe = db.onCommittedChange((version) => {
       this.raise(version);
       void this.poll();
     });
@@ -49,6 +51,7 @@ export class GraphWatcher {
   }
 
   stop(): void {
+    this.unsubscribe();
     clearInterval(this.timer);
     this.events.removeAllListeners();
   }

@@ -153,6 +153,10 @@ function isOurJava(pid: number, home: string): boolean {
   }
 }
 
+export function hasStateFile(cfg: ManagedNeo4jConfig): boolean {
+  return fs.existsSync(stateFile(cfg));
+}
+
 /** Whether a deliberate stop of the managed server is under way (see Neo4jSupervisor). */
 export function isStopping(cfg: ManagedNeo4jConfig): boolean {
   try {

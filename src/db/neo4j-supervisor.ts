@@ -8,7 +8,7 @@
  * is not undone.
  */
 import type { ManagedNeo4jConfig } from "../config/config.js";
-import { isAlive, isStopping, startManagedNeo4j, type RunningNeo4j } from "./managed-neo4j.js";
+import { hasStateFile, isAlive, isStopping, startManagedNeo4j, type RunningNeo4j } from "./managed-neo4j.js";
 
 export interface SupervisorOptions {
   log: (line: string) => void;
@@ -61,7 +61,8 @@ export class Neo4jSupervisor {
   private check(): void {
     if (this.stopped || this.restarting) return;
     const { pid } = this.current.state;
-    if (isAlive(pid) || isStopping(this.cfg)) return;
+    // A crash leaves the state file; a deliberate stop (db:stop) marks it, then removes it.
+    if (isAlive(pid) || isStopping(this.cfg) || !hasStateFile(this.cfg)) return;
     this.opts.log(`Neo4j (pid ${pid}) has stopped unexpectedly; restarting it`);
     this.opts.onDown?.();
     this.restarting = this.restart().finally(() => (this.restarting = undefined));

@@ -63,6 +63,9 @@ export function formatError(exposeErrors: boolean, log: Logger) {
     }
     const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
     if (CLIENT_CODES.has(code)) return formatted;
+    if (String((original as { code?: string }).code ?? "").includes("InvalidBookmark")) {
+      return { ...formatted, message: "the bookmark sent in x-coopgraph-bookmark is not one this database issued", extensions: { code: "BAD_REQUEST" } };
+    }
     const errorId = randomUUID();
     log.error({ errorId, err: original, path: formatted.path }, "internal error");
     if (exposeErrors) return { ...formatted, extensions: { ...formatted.extensions, code, errorId } };
@@ -146,6 +149,11 @@ export interface ApolloParts {
   cache?: KeyValueCache<string>;
   /** The allowlist enforced when cfg.persistedOnly is set. */
   manifest?: Manifest;
+}
+
+/** The limits every operation is validated against, over HTTP and over WebSocket alike. */
+export function queryLimitRules(cfg: ServerConfig) {
+  return [...armor(cfg).validationRules, expensiveFieldsRule()];
 }
 
 export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: ApolloParts = {}): Promise<ApolloServer<Context>> {

@@ -3,7 +3,8 @@
  * `npm run operations:register -- <folder of .graphql files>` (each checked against the schema).
  * With GRAPHQL_PERSISTED_ONLY=true only these run: a client sends the full text or just its
  * SHA-256 (the automatic-persisted-queries extension); anything else is refused with
- * PERSISTED_QUERY_NOT_ALLOWED before it is parsed.
+ * PERSISTED_QUERY_NOT_ALLOWED once it is parsed (before it runs). Turn introspection off in this
+ * mode (GRAPHQL_INTROSPECTION=false): it also stops validation errors from suggesting field names.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";

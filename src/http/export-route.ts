@@ -20,6 +20,8 @@ async function exportNetwork(db: Database, cfg: ServerConfig, keys: ApiKeys, req
   if (cfg.readAccess === "key") requireRole(caller, "reader", "exporting");
   const params = new URLSearchParams(request.url.split("?")[1] ?? "");
   const prepared = await prepareExport(db, parseExportRequest(params), cfg.queryTimeoutMs);
+  // Once the 200 is sent a failure can only cut the file short: make sure the database answers first.
+  await db.read("RETURN 1 AS ok", {}, { timeoutMs: 2000 });
 
   const body = new PassThrough();
   const gone = new AbortController();

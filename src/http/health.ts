@@ -12,13 +12,16 @@ const READY_TIMEOUT_MS = 800;
 async function ready(db: Database, reply: FastifyReply) {
   reply.header("cache-control", "no-store");
   const ping = db.read("RETURN 1 AS ok", {}, { timeoutMs: READY_TIMEOUT_MS });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS).unref());
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), READY_TIMEOUT_MS)));
   try {
     await Promise.race([ping, timeout]);
     return reply.send({ status: "ok", database: "reachable" });
   } catch {
     ping.catch(() => {});
     return reply.code(503).header("retry-after", "2").send({ status: "unavailable", database: "unreachable" });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import type { ServerConfig } from "../config/config.js";
+import { isUnavailable } from "../db/availability.js";
 
 /** Fastify's error codes for a request the client got wrong, with ours. */
 const CLIENT_FAULTS: Record<string, { status: number; code: string }> = {
@@ -22,6 +23,10 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 
 export function registerErrorHandlers(app: FastifyInstance, cfg: ServerConfig): void {
   app.setErrorHandler((err: FastifyError & { extensions?: { code?: string; http?: { status?: number } } }, request, reply) => {
+    if (isUnavailable(err)) {
+      reply.header("retry-after", "2");
+      return sendError(reply, 503, "DATABASE_UNAVAILABLE", "the database is unavailable; try again shortly");
+    }
     const known = err.code ? CLIENT_FAULTS[err.code] : undefined;
     if (known) return sendError(reply, known.status, known.code, clientMessage(err));
     if (err.statusCode === 429) return sendError(reply, 429, "RATE_LIMITED", err.message);

@@ -7,22 +7,33 @@ import { createHash } from "node:crypto";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
+import type { ApiKeys } from "../auth/roles.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
-/** The bucket a request counts against: a digest of its key (never the key itself), else its address. */
-function bucketOf(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  if (auth) return `key:${createHash("sha256").update(auth).digest("hex").slice(0, 32)}`;
-  return `ip:${request.ip}`;
+/**
+ * The bucket a request counts against: a digest of its key (never the key itself) when the key is
+ * valid, else its address; made-up keys must not each get a fresh bucket.
+ */
+function bucketOf(keys: ApiKeys) {
+  return (request: FastifyRequest): string => {
+    const auth = request.headers.authorization;
+    if (!auth) return `ip:${request.ip}`;
+    try {
+      keys.callerFor(auth);
+      return `key:${createHash("sha256").update(auth).digest("hex").slice(0, 32)}`;
+    } catch {
+      return `ip:${request.ip}`;
+    }
+  };
 }
 
-export async function registerRateLimit(app: FastifyInstance, cfg: ServerConfig): Promise<void> {
+export async function registerRateLimit(app: FastifyInstance, cfg: ServerConfig, keys: ApiKeys): Promise<void> {
   if (cfg.rateLimitPerMinute <= 0) return;
   await app.register(rateLimit, {
     max: cfg.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: bucketOf,
+    keyGenerator: bucketOf(keys),
     allowList: (request) => !cfg.rateLimitLoopback && LOOPBACK.has(request.ip),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,

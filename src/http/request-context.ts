@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { requireRole, type ApiKeys, type Caller } from "../auth/roles.js";
+import { GraphQLError } from "graphql";
 import neo4j, { type BookmarkManager } from "neo4j-driver";
 import { createContext, type Context, type ServerParts } from "../graphql/context.js";
 import type { GraphWatcher } from "../db/graph-watcher.js";
@@ -26,6 +27,15 @@ declare module "fastify" {
  */
 export const BOOKMARK_HEADER = "x-coopgraph-bookmark";
 
+/** Neo4j bookmarks are short base64-like tokens; anything else is refused before it reaches the driver. */
+function bookmarksFrom(header: string | string[] | undefined): string[] {
+  const values = String(header ?? "").split(",").map((b) => b.trim()).filter(Boolean);
+  if (values.length > 16 || values.some((b) => b.length > 256 || !/^[A-Za-z0-9:_+/=.-]+$/.test(b))) {
+    throw new GraphQLError(`${BOOKMARK_HEADER} must hold the bookmarks a mutation's answer sent (at most 16)`, { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+  }
+  return values;
+}
+
 export function graphqlContextFor(
   db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, watcher: GraphWatcher, onContext?: (ctx: Context) => void,
 ) {
@@ -33,7 +43,7 @@ export function graphqlContextFor(
     const caller = keys.callerFor(request.headers.authorization);
     request.caller = caller;
     if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
-    const sent = String(request.headers[BOOKMARK_HEADER] ?? "").split(",").map((b) => b.trim()).filter(Boolean).slice(0, 16);
+    const sent = bookmarksFrom(request.headers[BOOKMARK_HEADER]);
     request.bookmarks = neo4j.bookmarkManager({ initialBookmarks: sent });
     const fresh = sent.length > 0;
     const ctx = createContext(db.withBookmarks(request.bookmarks), cfg.queryTimeoutMs,
@@ -54,7 +64,7 @@ export function registerRequestLog(app: FastifyInstance): void {
       path: request.url.split("?")[0],
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
-      operation: ctx?.report.operationName,
+      operation: ctx?.report.operationName?.slice(0, 100),
       queries: ctx?.queries.count,
       errors: ctx?.report.errorCodes?.length ? ctx.report.errorCodes : undefined,
       role: request.caller ?? "anonymous",
@@ -78,6 +88,8 @@ export function registerGraphQLStatus(app: FastifyInstance): void {
 /** Sends the bookmark of the request's last commit, for read-your-writes through another process. */
 export function registerBookmarks(app: FastifyInstance): void {
   app.addHook("onSend", async (request, reply, payload) => {
+    // A shared or browser cache must not answer a request that asks for fresh data, or another caller.
+    if (request.graphqlContext) reply.header("vary", "authorization, x-coopgraph-bookmark");
     if (request.graphqlContext && request.graphqlContext.report.operationKind === "mutation" && request.bookmarks) {
       const bookmarks = [...(await request.bookmarks.getBookmarks())];
       if (bookmarks.length) reply.header(BOOKMARK_HEADER, bookmarks.join(","));

@@ -76,7 +76,10 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     // Slow or stuck clients must not hold sockets forever.
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
-    return503OnClosing: true,
+    // While closing, requests in flight finish and new ones are still answered (with codes).
+    return503OnClosing: false,
+    // Behind a reverse proxy, the client's address comes from X-Forwarded-For (TRUST_PROXY).
+    trustProxy: cfg.trustProxy,
     // Request ids double as error ids: unique across restarts and processes.
     genReqId: () => randomUUID(),
     forceCloseConnections: "idle",
@@ -104,7 +107,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     strictPreflight: false,
   });
   await app.register(compress, { threshold: 2048 });
-  await registerRateLimit(app, cfg);
+  await registerRateLimit(app, cfg, keys);
   // Apollo decides what a body that is not JSON means (CSRF prevention, clear 400s): hand it the text.
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
 

@@ -6,7 +6,8 @@
  */
 import websocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
-import type { GraphQLSchema } from "graphql";
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { MAX_TOKENS, queryLimitRules } from "../graphql/apollo.js";
 import { makeHandler } from "graphql-ws/use/@fastify/websocket";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
@@ -21,8 +22,14 @@ function callerOf(keys: ApiKeys, authorization: unknown): Caller | null {
   }
 }
 
+function coded(err: unknown, code: string): GraphQLError {
+  const e = err instanceof GraphQLError ? err : new GraphQLError(String((err as Error).message));
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
+}
+
 export async function registerSubscriptions(app: FastifyInstance, schema: GraphQLSchema, db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts) {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const rules = queryLimitRules(cfg);
   const authorizationOf = (params: Record<string, unknown> | undefined, header: string | undefined) => params?.authorization ?? header;
   app.get("/subscriptions", { websocket: true }, makeHandler({
     schema,
@@ -32,9 +39,24 @@ export async function registerSubscriptions(app: FastifyInstance, schema: GraphQ
       if (caller === null) return false;
       return cfg.readAccess === "open" || atLeast(caller, "reader");
     },
-    context: ({ connectionParams, extra }) => {
+    // Only subscriptions, under the same limits as HTTP (tokens, depth, cost, aliases, centrality).
+    onSubscribe: ({ connectionParams, extra }, _id, payload) => {
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: MAX_TOKENS });
+      } catch (err) {
+        return [coded(err, "GRAPHQL_PARSE_FAILED")];
+      }
+      if (getOperationAST(document, payload.operationName)?.operation !== "subscription") {
+        return [new GraphQLError("only subscriptions are served over WebSocket; send queries and mutations to /graphql", { extensions: { code: "BAD_REQUEST" } })];
+      }
+      const errors = validate(schema, document, [...specifiedRules, ...rules]);
+      if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
       const caller = callerOf(keys, authorizationOf(connectionParams, extra.request.headers.authorization)) ?? "anonymous";
-      return createContext(db, cfg.queryTimeoutMs, parts, caller);
+      return {
+        schema, document, operationName: payload.operationName, variableValues: payload.variables,
+        contextValue: createContext(db, cfg.queryTimeoutMs, parts, caller),
+      };
     },
   }));
 }

@@ -267,7 +267,7 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     const run = (cypher: string, params: Params) => runRows(tx, cypher, params);
     summary.relationships = await writeValidRecords(run, { sources, nodes, relationships }, batchSize, attemptRejections);
     return attemptRejections;
-  }, { changed: nodes.map((n) => n.id) });
+  }, { changed: [...nodes.map((n) => n.id), ...relationships.flatMap((r) => [String(r.from), String(r.to)])] });
   rejected.push(...missingEnds);
   return summary;
 }

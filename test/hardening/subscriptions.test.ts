@@ -79,6 +79,20 @@ describe("graphChanged", () => {
     expect(victims.events).toHaveLength(told);
   });
 
+  it("serves only subscriptions over WebSocket, under the HTTP limits", async () => {
+    const client = connect();
+    const errorsOf = (query: string) => new Promise<unknown>((resolve) => {
+      client.subscribe({ query }, { next: (r) => resolve(r.errors), error: (e) => resolve(e), complete: () => resolve("completed") });
+    });
+    const query = (await errorsOf("{ themes { id } }")) as { extensions: { code: string } }[];
+    expect(query[0]!.extensions.code).toBe("BAD_REQUEST");
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: graphChanged { version }`).join(" ");
+    const bomb = (await errorsOf(`subscription { ${aliases} }`)) as { extensions: { code: string } }[];
+    expect(bomb[0]!.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    const braces = (await errorsOf("{".repeat(6000))) as { extensions: { code: string } }[];
+    expect(braces[0]!.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
   it("refuses a wrong key with 4403", async () => {
     const closed = await new Promise<number>((resolve) => {
       const client = createClient({

@@ -56,6 +56,11 @@ export function changeStream(watcher: GraphWatcher, selection: ChangeSelection, 
           lastSent = Date.now();
           return { value, done: false };
         }
+        if (pending) {
+          // Timers may fire a little early: wait out what is left of the interval.
+          clearTimeout(timer);
+          timer = setTimeout(() => wake?.(), Math.max(1, lastSent + intervalMs - Date.now()));
+        }
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
       }

@@ -1,6 +1,6 @@
 /**
  * Errors a client can act on. Each carries `extensions.code`; the message says what was wrong.
- * Anything else is an internal error, masked in production (see graphql/server.ts).
+ * Anything else is an internal error, masked unless NODE_ENV=development (see src/graphql/apollo.ts).
  */
 import { GraphQLError } from "graphql";
 
