@@ -9,6 +9,7 @@ import { migrate } from "./db/migrations.js";
 import { startServer } from "./graphql/server.js";
 import { isEmpty, loadSeed } from "./seed/load-seed.js";
 import { log, runCli } from "./cli/run-cli.js";
+import { ensureWebBuild } from "./web/web-assets.js";
 
 /** Waits for one part of the shutdown, but never forever: a stuck part is reported and skipped. */
 async function step(what: string, work: Promise<unknown> | undefined, limitMs: number): Promise<void> {
@@ -45,6 +46,7 @@ runCli(async () => {
       const summary = await loadSeed(connection.db);
       log(`Seeded an empty database: ${summary.nodes} nodes, ${summary.relationships} relationships.`);
     }
+    await ensureWebBuild(log);
     server = await startServer(connection.db, config.server);
   } catch (err) {
     await connection.close();

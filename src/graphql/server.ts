@@ -5,6 +5,7 @@
  *   GET  /playground/*            the playground's bundled assets
  *   GET  /health                  liveness and database reachability
  */
+import { readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
@@ -16,6 +17,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { parseExportRequest, prepareExport } from "../export/export-request.js";
 import { playgroundAsset, playgroundHtml } from "../playground/playground.js";
+import { webFile } from "../web/web-assets.js";
 import { ApiKeys, requireRole } from "../auth/roles.js";
 import { createContext, type Context } from "./context.js";
 import { ErrorCode } from "./errors.js";
@@ -191,6 +193,8 @@ export async function startServer(db: Database, cfg: ServerConfig): Promise<Runn
       if (url.pathname === "/") return send(res, 200, "text/html; charset=utf-8", playgroundHtml("/graphql"));
       if (url.pathname === "/health") return health(db, res);
       if (url.pathname === "/export") return exportNetwork(db, cfg, keys, req, res, url);
+      const page = webFile(url.pathname);
+      if (page) return send(res, 200, page.type, await readFile(page.file), { "cache-control": page.immutable ? "public, max-age=31536000, immutable" : "no-cache" });
       const asset = playgroundAsset(url.pathname);
       if (asset) return send(res, 200, asset.type, asset.body, { "cache-control": "public, max-age=86400" });
       return send(res, 404, "text/plain", "not found: GraphQL is at /graphql, the playground at /");
