@@ -39,7 +39,7 @@ describe("the dashboard", () => {
     expect(charts.funding).toEqual([]);
     expect(charts.matrix).toHaveLength(16);
     // The charts drew something (ECharts canvases), and the empty funding chart says why.
-    for (const id of ["#chart-timeline", "#chart-matrix"]) expect(await page.locator(`${id} canvas`).count()).toBe(1);
+    for (const id of ["#chart-timeline", "#chart-matrix"]) expect(await page.locator(`${id} canvas`).count()).toBeGreaterThan(0);
     expect(await page.locator("#card-funding .note").innerText()).toContain("No funding flows");
     // Each chart shows the query behind it and links to the playground with it.
     await page.locator("#card-timeline summary").click();

@@ -55,9 +55,13 @@ describe("the cooperation map", () => {
     const { page, offsite } = await isolatedPage(browser);
     await page.goto(`${base}/map/`);
     await settled(page);
-    await page.locator('#map path.country[data-code="PE"]').click({ force: true });
-    await expect.poll(() => page.locator("#country-panel h2").innerText()).toBe("Peru");
-    await expect.poll(() => page.locator("#country-projects").innerText(), { timeout: 15_000 }).toContain("Cybercrime Conferences");
+    // Keyboard: Tab reaches the countries that cooperate; Enter opens one.
+    await page.locator('#map path.country[data-code="PE"]').focus();
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#country-panel h2", { timeout: 10_000 });
+    expect(await page.locator("#country-panel h2").innerText()).toBe("Peru");
+    await page.waitForSelector("#country-projects", { timeout: 10_000 });
+    expect(await page.locator("#country-projects").innerText()).toContain("Cybercrime Conferences");
     const panel = await page.locator("#country-panel").innerText();
     expect(panel).toContain("Argentina: 1 shared project");
     expect(panel).toContain("Prosecutors from Peru (participant)");
@@ -78,7 +82,8 @@ describe("the cooperation map", () => {
     await again.goto(shared);
     await settled(again);
     expect((await arcs(again)).map((x) => `${x.a}-${x.b}`).sort()).toEqual(["AR-CR", "AR-PA", "AR-PE", "CR-PA", "CR-PE", "PA-PE"]);
-    await expect.poll(() => again.locator("#country-panel h2").innerText()).toBe("Peru");
+    await again.waitForSelector("#country-projects", { timeout: 10_000 });
+    expect(await again.locator("#country-panel h2").innerText()).toBe("Peru");
     expect(await again.locator("#region").inputValue()).toBe("Latin America and the Caribbean");
     await screenshot(again, "map-latin-america");
     expect(offsite).toEqual([]);

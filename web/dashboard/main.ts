@@ -89,8 +89,8 @@ async function drawTimeline(f: Filters): Promise<void> {
   note("card-timeline", timeline.length ? "" : "No dated projects under these filters.");
   charts.timeline.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: ["started", "active"] },
-    grid: { left: 40, right: 20, top: 30, bottom: 30 },
+    legend: { data: ["started", "active"], top: 0, right: 10 },
+    grid: { left: 40, right: 20, top: 36, bottom: 30 },
     xAxis: { type: "category", data: timeline.map((t) => String(t.year)) },
     yAxis: { type: "value", minInterval: 1 },
     series: [
@@ -122,11 +122,15 @@ function plotFunding(groups: FlowGroup[], currency: string): void {
   const key = (g: FlowGroup, dimension: string) => g.keys.find((k) => k.dimension === dimension);
   const chosen = groups.filter((g) => (g.currency ?? "unknown") === currency);
   const unknown = chosen.reduce((n, g) => n + g.unknownAmounts, 0);
-  if (!groups.length) {
+  const empty = !groups.length;
+  $("#chart-funding").hidden = empty;
+  $("#card-funding .currency").hidden = empty;
+  if (empty) {
     note("card-funding", "No funding flows are recorded under these filters (the seed's sources state none; import IATI files to see flows).");
     charts.funding.clear();
     return;
   }
+  charts.funding.resize();
   note("card-funding", unknown ? `${unknown} flows with an unknown amount are counted apart, not as zero.` : "");
   const years = [...new Set(chosen.map((g) => key(g, "YEAR")?.value ?? "?"))].sort();
   const totals = new Map<string, number>();

@@ -4,7 +4,7 @@ import "./explore.css";
 import { esc, gql, kindColor, KIND_COLORS } from "../shared/api";
 import { renderHeader } from "../shared/nav";
 import { exportParams, loadView, pathEdgeKeys, projectsPassing, type ViewData, type ViewEdge, type ViewNode } from "./data";
-import { layout } from "./layout";
+import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
@@ -118,6 +118,15 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
   return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, selected: state.selected };
 }
 
+/** A path reads left to right: its entities are held on a zigzag while the rest is laid out around them. */
+function pathPins(v: ViewData): Record<string, [number, number]> {
+  const pins: Record<string, [number, number]> = {};
+  const step = 30;
+  const count = v.path?.nodes.length ?? 0;
+  v.path?.nodes.forEach((node, i) => (pins[node.id] = [(i - (count - 1) / 2) * step, (i % 2 ? 1 : -1) * step * 0.35]));
+  return pins;
+}
+
 async function render(): Promise<void> {
   const seq = ++renderSeq;
   debug.ready = false;
@@ -129,9 +138,11 @@ async function render(): Promise<void> {
     if (seq !== renderSeq) return;
     const nodes = [...v.nodes.values()];
     const edges = [...v.edges.values()];
-    const key = JSON.stringify([nodes.map((n) => n.id).sort(), edges.map((e) => e.key).sort(), state.pinned]);
+    const pins = { ...pathPins(v), ...state.pinned };
+    const key = JSON.stringify([nodes.map((n) => n.id).sort(), edges.map((e) => e.key).sort(), pins]);
     if (key !== layoutKey) {
-      const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), state.pinned);
+      // An empty view needs no layout (and so no worker on the first load).
+      const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
       if (seq !== renderSeq) return;
       debug.lastLayoutMs = result.ms;
       network.setGraph(nodes, edges, result.positions);
@@ -143,6 +154,8 @@ async function render(): Promise<void> {
     if (seq !== renderSeq) return;
     network.setVisibility(visibilityFor(v, passing));
     renderPath($("#path-panel"), v.path, v.pathError);
+    $<HTMLInputElement>("#path-from").value = state.path?.from ?? $<HTMLInputElement>("#path-from").value;
+    $<HTMLInputElement>("#path-to").value = state.path?.to ?? $<HTMLInputElement>("#path-to").value;
     void renderDetails($("#details"), state.selected ? v.nodes.get(state.selected) ?? null : null, actions);
     renderControls(v);
     await renderTimebar(v);
@@ -194,11 +207,11 @@ function renderNodeList(nodes: ViewNode[]): void {
 }
 
 async function renderTimebar(v: ViewData): Promise<void> {
-  const involving = state.seeds.map((s) => s.id).filter((id) => {
+  const involving = [...new Set([...state.seeds.map((s) => s.id), ...(v.path?.nodes ?? []).map((n) => n.id)])].filter((id) => {
     const kind = v.nodes.get(id)?.kind;
     return kind && ["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme"].includes(kind);
   });
-  const counts = state.seeds.length ? await loadTimeline(involving) : [];
+  const counts = involving.length ? await loadTimeline(involving) : [];
   const from = $<HTMLInputElement>("#year-from");
   const to = $<HTMLInputElement>("#year-to");
   const years = counts.map((c) => c.year);
@@ -373,8 +386,8 @@ function drawnNodes() {
   const r = network.renderer;
   return network.graph.mapNodes((id, attrs) => {
     const display = r.getNodeDisplayData(id);
-    const vp = display ? r.graphToViewport({ x: display.x, y: display.y }) : null;
-    return { id, label: attrs.label as string, kind: attrs.kind as string, size: display?.size ?? 0, color: display?.color ?? null,
+    const vp = display ? r.graphToViewport({ x: attrs.x as number, y: attrs.y as number }) : null;
+    return { id, label: attrs.fullLabel as string, drawnLabel: display?.label ?? null, kind: attrs.kind as string, size: display?.size ?? 0, color: display?.color ?? null,
       visible: display?.visibility !== "hidden", viewport: vp };
   });
 }
@@ -401,7 +414,7 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
 }
 
 Object.assign(window, {
-  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, renderer: network.renderer, graph: network.graph, injectGraph, png: () => network.toPng() },
+  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, renderer: network.renderer, graph: network.graph, injectGraph, iterationsFor, png: () => network.toPng() },
 });
 
 void render();

@@ -5,6 +5,19 @@ import { ACTOR, COUNTRY, EVENT, PROJECT, REGION, THEME_DETAILS } from "./queries
 import { edgeLabel } from "./view";
 
 interface Citation { quote: string; source: { title: string; kind?: string } }
+interface Named { id: string; name: string }
+interface Dated { startYear?: number | null; endYear?: number | null }
+interface ActorDetails extends Named {
+  __typename: string; acronyms: string[]; aliases: string[]; officialName: string | null; basedIn: { name: string }[];
+  jurisdiction?: string | null; jurisdictionArea?: string | null; organizationType?: string | null; iatiRef?: string | null;
+  sources: Citation[]; participations: { edges: { node: { role: string; project: Named & Dated; sources: Citation[] } }[] };
+}
+interface ProjectDetails extends Named, Dated {
+  kind: string; description: string | null; themes: { name: string }[]; involvedCountries: { name: string }[];
+  sources: Citation[]; participants: { role: string; actor: Named; sources: Citation[] }[];
+}
+interface PlaceDetails extends Named { code?: string; nameEs?: string | null; sources: Citation[] }
+interface EventDetails extends Named { kind: string; startDate: string | null; endDate: string | null; sources: Citation[]; speakers: { role: string; actor: Named }[] }
 
 function citations(sources: Citation[] | undefined): string {
   if (!sources?.length) return `<p class="muted small">No source recorded.</p>`;
@@ -25,41 +38,41 @@ async function detailsHtml(node: ViewNode): Promise<string> {
   const vars = { id: node.id };
   switch (node.kind) {
     case "Agency": case "Organization": case "Person": case "Group": {
-      const { actor: a } = await gql<{ actor: any }>(ACTOR, vars);
+      const { actor: a } = await gql<{ actor: ActorDetails | null }>(ACTOR, vars);
       if (!a) return `<p>Not found.</p>`;
-      const facts = a.participations.edges.map(({ node: p }: any) =>
+      const facts = a.participations.edges.map(({ node: p }) =>
         `<div class="fact"><span class="role">${esc(p.role)}</span> in <a href="#" data-select="${esc(p.project.id)}">${esc(p.project.name)}</a>${years(p.project)}${citations(p.sources)}</div>`).join("");
       return properties([["Kind", a.__typename], ["Official name", a.officialName], ["Acronyms", a.acronyms], ["Also known as", a.aliases],
-        ["Based in", a.basedIn.map((c: any) => c.name)], ["Jurisdiction", a.jurisdiction && `${a.jurisdiction}${a.jurisdictionArea ? `, ${a.jurisdictionArea}` : ""}`],
+        ["Based in", a.basedIn.map((c) => c.name)], ["Jurisdiction", a.jurisdiction && `${a.jurisdiction}${a.jurisdictionArea ? `, ${a.jurisdictionArea}` : ""}`],
         ["Type", a.organizationType], ["IATI ref", a.iatiRef], ["Id", a.id]])
         + `<h3>Sources</h3>${citations(a.sources)}` + (facts ? `<h3>Participations</h3>${facts}` : "");
     }
     case "Project": {
-      const { project: p } = await gql<{ project: any }>(PROJECT, vars);
+      const { project: p } = await gql<{ project: ProjectDetails | null }>(PROJECT, vars);
       if (!p) return `<p>Not found.</p>`;
-      const facts = p.participants.map((x: any) =>
+      const facts = p.participants.map((x) =>
         `<div class="fact"><a href="#" data-select="${esc(x.actor.id)}">${esc(x.actor.name)}</a> <span class="role">${esc(x.role)}</span>${citations(x.sources)}</div>`).join("");
-      return properties([["Kind", p.kind], ["Years", years(p).replace(/[()]/g, "").trim()], ["Themes", p.themes.map((t: any) => t.name)],
-        ["Countries", p.involvedCountries.map((c: any) => c.name)], ["Description", p.description], ["Id", p.id]])
+      return properties([["Kind", p.kind], ["Years", years(p).replace(/[()]/g, "").trim()], ["Themes", p.themes.map((t) => t.name)],
+        ["Countries", p.involvedCountries.map((c) => c.name)], ["Description", p.description], ["Id", p.id]])
         + `<h3>Sources</h3>${citations(p.sources)}` + (facts ? `<h3>Participants</h3>${facts}` : "");
     }
     case "Country": {
-      const { country: c } = await gql<{ country: any }>(COUNTRY, vars);
+      const { country: c } = await gql<{ country: PlaceDetails | null }>(COUNTRY, vars);
       return c ? properties([["ISO code", c.code], ["Spanish", c.nameEs], ["Id", c.id]]) + `<h3>Sources</h3>${citations(c.sources)}` : "<p>Not found.</p>";
     }
     case "Region": {
-      const { region: r } = await gql<{ region: any }>(REGION, vars);
+      const { region: r } = await gql<{ region: PlaceDetails | null }>(REGION, vars);
       return r ? properties([["Id", r.id]]) + `<h3>Sources</h3>${citations(r.sources)}` : "<p>Not found.</p>";
     }
     case "Event": {
-      const { event: e } = await gql<{ event: any }>(EVENT, vars);
+      const { event: e } = await gql<{ event: EventDetails | null }>(EVENT, vars);
       if (!e) return "<p>Not found.</p>";
-      const speakers = e.speakers.map((s: any) => `<li><a href="#" data-select="${esc(s.actor.id)}">${esc(s.actor.name)}</a> (${esc(s.role)})</li>`).join("");
+      const speakers = e.speakers.map((s) => `<li><a href="#" data-select="${esc(s.actor.id)}">${esc(s.actor.name)}</a> (${esc(s.role)})</li>`).join("");
       return properties([["Kind", e.kind], ["Dates", [e.startDate, e.endDate].filter(Boolean).join(" – ")], ["Id", e.id]])
         + `<h3>Sources</h3>${citations(e.sources)}` + (speakers ? `<h3>Speakers</h3><ul>${speakers}</ul>` : "");
     }
     case "Theme": {
-      const { themes } = await gql<{ themes: any[] }>(THEME_DETAILS);
+      const { themes } = await gql<{ themes: PlaceDetails[] }>(THEME_DETAILS);
       const t = themes.find((x) => x.id === node.id);
       return t ? properties([["Spanish", t.nameEs], ["Id", t.id]]) + `<h3>Sources</h3>${citations(t.sources)}` : "<p>Not found.</p>";
     }

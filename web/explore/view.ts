@@ -20,6 +20,11 @@ export function edgeLabel(edge: { type: string; role: string | null }): string {
   return edge.role ? `${edge.role}` : type;
 }
 
+/** Long official names crowd the canvas: the side panel and the entity list carry them in full. */
+export function shortLabel(label: string, max = 34): string {
+  return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
+}
+
 export class NetworkView {
   readonly graph = new Graph({ type: "directed", multi: false, allowSelfLoops: false });
   readonly renderer: Sigma;
@@ -61,6 +66,7 @@ export class NetworkView {
       out.zIndex = 2;
     }
     if (node === v.selected) {
+      out.label = this.graph.getNodeAttribute(node, "fullLabel") ?? out.label;
       out.labelVisibility = "visible";
       out.backdropVisibility = "visible";
       out.zIndex = 3;
@@ -94,7 +100,7 @@ export class NetworkView {
     g.clear();
     for (const n of nodes) {
       const [x, y] = positions.get(n.id) ?? [0, 0];
-      g.addNode(n.id, { x, y, label: n.label, kind: n.kind, color: kindColor(n.kind), size: 4 + 3 * Math.sqrt(degree.get(n.id) ?? 0) });
+      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: 4 + 3 * Math.sqrt(degree.get(n.id) ?? 0) });
     }
     for (const e of edges) {
       if (!g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;

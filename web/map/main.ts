@@ -14,6 +14,11 @@ renderHeader("/map/");
 
 interface Cell { a: { code: string; name: string }; b: { code: string; name: string }; sharedProjects: number }
 interface CountryShape { code: string; name: string; feature: GeoJSON.Feature }
+interface ProjectRow {
+  id: string; name: string; startYear: number | null; endYear: number | null;
+  participants: { role: string; actor: { id: string; name: string; basedIn: { code: string; name: string }[] } }[];
+}
+type Participant = ProjectRow["participants"][number];
 interface MapState { theme: string; region: string; from: number | null; to: number | null; country: string | null }
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
@@ -122,7 +127,8 @@ function render(countries: CountryShape[], matrix: Cell[]): void {
     return `<path class="arc${selected}" d="${d}" stroke-width="${widthPx.toFixed(2)}" data-a="${cell.a.code}" data-b="${cell.b.code}" data-shared="${cell.sharedProjects}"><title>${esc(label)}</title></path>`;
   }).join("");
   const dots = [...centroid.entries()].map(([code, [x, y]]) => {
-    const name = active.find((c) => c.code === code)?.name ?? code;
+    // The API's names ("United States"), not the atlas's ("United States of America").
+    const name = matrix.find((cell) => cell.a.code === code)?.a.name ?? active.find((c) => c.code === code)?.name ?? code;
     return `<circle class="dot" cx="${x}" cy="${y}" r="3"></circle><text class="place-label" x="${x + 5}" y="${y - 5}">${esc(name)}</text>`;
   }).join("");
   svg.innerHTML = `<path d="${path({ type: "Sphere" }) ?? ""}" fill="#eaf2f8"></path><g>${countryPaths}</g><g>${arcs}</g><g>${dots}</g>`;
@@ -157,14 +163,14 @@ async function renderCountryPanel(): Promise<void> {
   const name = partners[0]?.a.name ?? code;
   panel.innerHTML = `<h2>${esc(name)}</h2><p class="muted">Loading projects…</p>`;
   const filter = { ...(projectFilter(state) ?? {}), countries: [code] };
-  const { projects } = await gql<{ projects: { totalCount: number; edges: { node: any }[] } }>(COUNTRY_PROJECTS, { filter });
+  const { projects } = await gql<{ projects: { totalCount: number; edges: { node: ProjectRow }[] } }>(COUNTRY_PROJECTS, { filter });
   if (state.country !== code) return;
   const partnerItems = partners.map((p) => `<li><a href="#" data-country="${esc(p.b.code)}">${esc(p.b.name)}</a>: ${p.sharedProjects} shared project${p.sharedProjects === 1 ? "" : "s"}</li>`).join("");
   const projectItems = projects.edges.map(({ node: p }) => {
-    const here = p.participants.filter((x: any) => x.actor.basedIn.some((c: any) => c.code === code));
-    const others = p.participants.filter((x: any) => !x.actor.basedIn.some((c: any) => c.code === code));
+    const here = p.participants.filter((x) => x.actor.basedIn.some((c) => c.code === code));
+    const others = p.participants.filter((x) => !x.actor.basedIn.some((c) => c.code === code));
     const years = p.startYear ? ` (${p.startYear}${p.endYear && p.endYear !== p.startYear ? `–${p.endYear}` : ""})` : "";
-    const actor = (x: any) => `${esc(x.actor.name)} <span class="muted">(${esc(x.role)})</span>`;
+    const actor = (x: Participant) => `${esc(x.actor.name)} <span class="muted">(${esc(x.role)})</span>`;
     return `<li><a href="/explore/?e=${encodeURIComponent(p.id)}">${esc(p.name)}</a>${years}
       ${here.length ? `<div class="small">From here: ${here.map(actor).join(", ")}</div>` : ""}
       ${others.length ? `<div class="small">Partners: ${others.map(actor).join(", ")}</div>` : ""}</li>`;
