@@ -46,7 +46,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Waits until the page's debug handle says the last render finished. */
 export async function settled(page: Page, renders?: number): Promise<void> {
   await page.waitForFunction((min) => {
-    const d = (window as any).__coopgraph?.debug ?? (window as any).__coopgraph;
+    const d = (globalThis as any).__coopgraph?.debug ?? (globalThis as any).__coopgraph;
     return d?.ready === true && (min === undefined || d.renders >= min);
   }, renders, { timeout: 30_000 });
 }

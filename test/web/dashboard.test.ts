@@ -34,7 +34,7 @@ describe("the dashboard", () => {
     await page.goto(`${base}/dashboard/`);
     await settled(page);
     expect(operations.sort()).toEqual(["DashboardCooperationMatrix", "DashboardFundingByFunderAndYear", "DashboardThemes", "DashboardTimeline"]);
-    const charts = await page.evaluate(() => (window as any).__coopgraph.charts);
+    const charts = await page.evaluate(() => (globalThis as any).__coopgraph.charts);
     expect(charts.timeline).toEqual([{ year: 2020, started: 5, active: 5 }, { year: 2021, started: 0, active: 5 }]);
     expect(charts.funding).toEqual([]);
     expect(charts.matrix).toHaveLength(16);
@@ -70,7 +70,7 @@ describe("the dashboard", () => {
     const { page } = await isolatedPage(browser);
     await page.goto(`${base}/dashboard/?theme=theme:drug-markets&from=2021`);
     await settled(page);
-    const charts = await page.evaluate(() => (window as any).__coopgraph.charts);
+    const charts = await page.evaluate(() => (globalThis as any).__coopgraph.charts);
     expect(charts.timeline.map((t: { year: number }) => t.year)).toEqual([2020, 2021]);
     expect(charts.timeline[1].active).toBe(1);
     expect(await page.locator("#theme").inputValue()).toBe("theme:drug-markets");

@@ -28,9 +28,9 @@ afterAll(async () => {
 interface DrawnNode { id: string; label: string; kind: string; size: number; color: string | null; visible: boolean; viewport: { x: number; y: number } | null }
 interface DrawnEdge { key: string; source: string; target: string; label: string; color: string | null; size: number; visible: boolean }
 
-const nodes = (page: Page) => page.evaluate(() => (window as any).__coopgraph.nodes() as DrawnNode[]);
-const edges = (page: Page) => page.evaluate(() => (window as any).__coopgraph.edges() as DrawnEdge[]);
-const renders = (page: Page) => page.evaluate(() => (window as any).__coopgraph.debug.renders as number);
+const nodes = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.nodes() as DrawnNode[]);
+const edges = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.edges() as DrawnEdge[]);
+const renders = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.debug.renders as number);
 
 /** Inside the canvas, at a real size: a person can see it. */
 async function expectDrawn(page: Page, id: string): Promise<DrawnNode> {
@@ -124,7 +124,7 @@ describe("the explorer", () => {
     const before = await renders(page);
     await page.click("#path-form button[type=submit]");
     await settled(page, before + 1);
-    const path = await page.evaluate(() => (window as any).__coopgraph.path());
+    const path = await page.evaluate(() => (globalThis as any).__coopgraph.path());
     expect(path.length).toBe(4);
     expect(path.nodes.map((n: { id: string }) => n.id)).toEqual([
       "agency:fiscalia-chile", "project:training-programs-chile", "agency:mpf-caba", "project:cybercrime-conferences", "organization:unodc",
@@ -168,7 +168,7 @@ describe("the explorer", () => {
     const { page: second } = await isolatedPage(browser);
     await second.goto(shared);
     await settled(second);
-    await second.waitForFunction(() => (window as any).__coopgraph.debug.renders >= 1 && (window as any).__coopgraph.path());
+    await second.waitForFunction(() => (globalThis as any).__coopgraph.debug.renders >= 1 && (globalThis as any).__coopgraph.path());
     const again = await nodes(second);
     expect(again.map((n) => n.id).sort()).toEqual(original.map((n) => n.id).sort());
     for (const node of original) {

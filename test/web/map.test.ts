@@ -24,7 +24,7 @@ afterAll(async () => {
   await db.close();
 });
 
-const arcs = (page: Page) => page.evaluate(() => (window as any).__coopgraph.arcs as { a: string; b: string; shared: number }[]);
+const arcs = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.arcs as { a: string; b: string; shared: number }[]);
 
 describe("the cooperation map", () => {
   it("draws the world offline and the Argentina-Peru arc, weighted by shared projects", async () => {

@@ -330,11 +330,7 @@ network.renderer.on("doubleClickNode", ({ node, preventSigmaDefault }) => {
   actions.expand(node);
 });
 network.renderer.on("clickStage", () => actions.select(null));
-network.renderer.on("nodeDragEnd", ({ node }: { node: string }) => {
-  const x = network.graph.getNodeAttribute(node, "x");
-  const y = network.graph.getNodeAttribute(node, "y");
-  change((s) => (s.pinned[node] = [x, y]));
-});
+network.onDragEnd = (node, x, y) => change((s) => (s.pinned[node] = [x, y]));
 
 // Keyboard: the list of entities stands in for the canvas.
 const nodeList = $("#node-list");
@@ -388,14 +384,14 @@ function drawnNodes() {
     const display = r.getNodeDisplayData(id);
     const vp = display ? r.graphToViewport({ x: attrs.x as number, y: attrs.y as number }) : null;
     return { id, label: attrs.fullLabel as string, drawnLabel: display?.label ?? null, kind: attrs.kind as string, size: display?.size ?? 0, color: display?.color ?? null,
-      visible: display?.visibility !== "hidden", viewport: vp };
+      visible: display ? !display.hidden : false, viewport: vp };
   });
 }
 function drawnEdges() {
   const r = network.renderer;
   return network.graph.mapEdges((key, attrs, source, target) => {
     const display = r.getEdgeDisplayData(key);
-    return { key, source, target, label: attrs.label as string, color: display?.color ?? null, size: display?.size ?? 0, visible: display?.visibility !== "hidden" };
+    return { key, source, target, label: attrs.label as string, color: display?.color ?? null, size: display?.size ?? 0, visible: display ? !display.hidden : false };
   });
 }
 
@@ -403,8 +399,8 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
   const started = performance.now();
   const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), {});
   const laidOut = performance.now();
-  network.setGraph(nodes, edges, result.positions);
   network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), selected: null });
+  network.setGraph(nodes, edges, result.positions);
   network.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   network.renderer.refresh();
   // A frame has been drawn once the browser paints after the synchronous refresh.

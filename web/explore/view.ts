@@ -1,4 +1,9 @@
-/** The network drawn by sigma.js (WebGL) from a graphology graph: colour by kind, size by degree. */
+/**
+ * The network drawn by sigma.js 3 (WebGL) from a graphology graph: colour by kind, size by degree,
+ * edge labels by role or relationship type. sigma 3, not 4: on this machine's software WebGL,
+ * sigma 4.0 took 3.5x longer for the first draw of 2,000 nodes and 10,000 edges and drew half
+ * the frames while panning (bench/web.ts; docs/notes/web.md).
+ */
 import Graph from "graphology";
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
@@ -13,11 +18,12 @@ export interface Visibility {
   selected: string | null;
 }
 
-const PATH_COLOR = "#e0301e";
+export const PATH_COLOR = "#e0301e";
+/** Above this many edges, panning and zooming draw nodes only (edges come back when the camera stops). */
+const EDGES_HIDDEN_ON_MOVE_FROM = 2000;
 
 export function edgeLabel(edge: { type: string; role: string | null }): string {
-  const type = edge.type.toLowerCase().replace(/_/g, " ");
-  return edge.role ? `${edge.role}` : type;
+  return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
 }
 
 /** Long official names crowd the canvas: the side panel and the entity list carry them in full. */
@@ -25,63 +31,70 @@ export function shortLabel(label: string, max = 34): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
 
+function newGraph(): Graph {
+  return new Graph({ type: "directed", multi: false, allowSelfLoops: false });
+}
+
 export class NetworkView {
-  readonly graph = new Graph({ type: "directed", multi: false, allowSelfLoops: false });
   readonly renderer: Sigma;
   private visibility: Visibility = { hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), selected: null };
+  private dragged: string | null = null;
+  private dragMoved = false;
+  /** Called when the analyst drops a dragged node: the explorer pins it there. */
+  onDragEnd: (node: string, x: number, y: number) => void = () => {};
+
+  get graph(): Graph {
+    return this.renderer.getGraph();
+  }
 
   constructor(container: HTMLElement) {
-    this.renderer = new Sigma(this.graph, container, {
-      settings: {
-        renderEdgeLabels: true,
-        enableNodeDrag: true,
-        labelRenderedSizeThreshold: 6,
-        labelDensity: 0.5,
-        hideEdgesOnMove: false,
-        stagePadding: 40,
-        // Sizes in pixels (sigma 4 defaults to graph units, which makes a 5-node view all discs).
-        itemSizesReference: "screen",
-        autoRescaleContent: "labels",
-        enableCameraRotation: false,
-        minCameraRatio: 0.05,
-        maxCameraRatio: 10,
-      },
+    this.renderer = new Sigma(newGraph(), container, {
+      renderEdgeLabels: true,
+      defaultEdgeType: "arrow",
+      labelRenderedSizeThreshold: 6,
+      labelDensity: 0.5,
+      zIndex: true,
+      stagePadding: 40,
+      minCameraRatio: 0.05,
+      maxCameraRatio: 10,
       nodeReducer: (node, data) => this.nodeDisplay(node, data),
       edgeReducer: (edge, data) => this.edgeDisplay(edge, data),
     });
+    this.bindDrag();
   }
 
-  private nodeDisplay(node: string, data: NodeDisplayData): Partial<NodeDisplayData> {
+  private nodeDisplay(node: string, data: Partial<NodeDisplayData> & Record<string, unknown>): Partial<NodeDisplayData> {
     const v = this.visibility;
     const out = { ...data };
-    if (v.hiddenNodes.has(node)) out.visibility = "hidden";
+    if (v.hiddenNodes.has(node)) out.hidden = true;
     const onPath = v.pathNodes.has(node);
     if (v.pathNodes.size && !onPath) {
       out.color = "#c9d0d8";
-      out.labelColor = "#8a96a3";
+      out.zIndex = 0;
     }
     if (onPath) {
-      out.size = data.size * 1.3;
-      out.labelVisibility = "visible";
+      out.size = (data.size ?? 5) * 1.3;
+      out.forceLabel = true;
       out.zIndex = 2;
     }
     if (node === v.selected) {
-      out.label = this.graph.getNodeAttribute(node, "fullLabel") ?? out.label;
-      out.labelVisibility = "visible";
-      out.backdropVisibility = "visible";
+      out.label = (data.fullLabel as string | undefined) ?? data.label;
+      out.highlighted = true;
+      out.forceLabel = true;
       out.zIndex = 3;
     }
     return out;
   }
 
-  private edgeDisplay(edge: string, data: EdgeDisplayData): Partial<EdgeDisplayData> {
+  private edgeDisplay(edge: string, data: Partial<EdgeDisplayData>): Partial<EdgeDisplayData> {
     const v = this.visibility;
     const out = { ...data };
-    if (v.hiddenEdges.has(edge)) out.visibility = "hidden";
+    if (v.hiddenEdges.has(edge)) out.hidden = true;
     if (v.pathEdges.has(edge)) {
       out.color = PATH_COLOR;
       out.size = 4;
       out.zIndex = 2;
+      out.forceLabel = true;
     } else if (v.pathEdges.size) {
       out.color = "#e3e7eb";
       out.label = null;
@@ -89,15 +102,42 @@ export class NetworkView {
     return out;
   }
 
-  /** Replaces the drawn graph (positions from the layout), keeping the camera. */
+  /** Drag a node to move it (sigma 3 has no built-in node drag: this is its documented recipe). */
+  private bindDrag(): void {
+    const renderer = this.renderer;
+    const captor = renderer.getMouseCaptor();
+    renderer.on("downNode", ({ node }) => {
+      this.dragged = node;
+      this.dragMoved = false;
+      if (!renderer.getCustomBBox()) renderer.setCustomBBox(renderer.getBBox());
+    });
+    captor.on("mousemovebody", (event) => {
+      if (!this.dragged) return;
+      const position = renderer.viewportToGraph(event);
+      this.graph.mergeNodeAttributes(this.dragged, { x: position.x, y: position.y });
+      this.dragMoved = true;
+      event.preventSigmaDefault();
+      event.original.preventDefault();
+      event.original.stopPropagation();
+    });
+    captor.on("mouseup", () => {
+      const node = this.dragged;
+      this.dragged = null;
+      if (node && this.dragMoved && this.graph.hasNode(node)) {
+        this.onDragEnd(node, this.graph.getNodeAttribute(node, "x"), this.graph.getNodeAttribute(node, "y"));
+      }
+    });
+  }
+
+  /** Replaces the drawn graph (positions from the layout). */
   setGraph(nodes: ViewNode[], edges: ViewEdge[], positions: Map<string, [number, number]>): void {
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
       degree.set(e.target, (degree.get(e.target) ?? 0) + 1);
     }
-    const g = this.graph;
-    g.clear();
+    // A new graph handed over at once: sigma processes it in one pass instead of one event per item.
+    const g = newGraph();
     for (const n of nodes) {
       const [x, y] = positions.get(n.id) ?? [0, 0];
       g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: 4 + 3 * Math.sqrt(degree.get(n.id) ?? 0) });
@@ -106,6 +146,14 @@ export class NetworkView {
       if (!g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;
       g.addDirectedEdgeWithKey(e.key, e.source, e.target, { label: edgeLabel(e), size: 1.5, color: "#aab4bf", relType: e.type, role: e.role });
     }
+    const large = g.size > EDGES_HIDDEN_ON_MOVE_FROM;
+    this.renderer.setSetting("hideEdgesOnMove", large);
+    this.renderer.setSetting("hideLabelsOnMove", large);
+    this.renderer.setSetting("renderEdgeLabels", !large);
+    // Arrowheads are a second WebGL program per edge: worth it for a readable view, not for 10,000 edges.
+    this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
+    this.renderer.setCustomBBox(null);
+    this.renderer.setGraph(g);
     this.renderer.refresh();
   }
 
@@ -114,18 +162,19 @@ export class NetworkView {
     this.renderer.refresh();
   }
 
-  /** Camera to show every visible node. */
+  /** Camera to show every node. */
   fit(): void {
-    this.renderer.getCamera().reset({ duration: 300 });
+    void this.renderer.getCamera().animatedReset({ duration: 300 });
   }
 
   focus(node: string): void {
     const display = this.renderer.getNodeDisplayData(node);
     if (!display) return;
-    this.renderer.getCamera().animate({ x: display.x, y: display.y, ratio: Math.min(this.renderer.getCamera().ratio, 0.8) }, { duration: 300 });
+    const camera = this.renderer.getCamera();
+    void camera.animate({ x: display.x, y: display.y, ratio: Math.min(camera.ratio, 0.8) }, { duration: 300 });
   }
 
-  /** One PNG of the stage (WebGL layers and labels), drawn right after a render. */
+  /** One PNG of the stage (WebGL layers and the labels' canvas), drawn right after a render. */
   toPng(): string {
     this.renderer.refresh();
     const { width, height } = this.renderer.getDimensions();
