@@ -46,7 +46,7 @@ runCli(async () => {
       const summary = await loadSeed(connection.db);
       log(`Seeded an empty database: ${summary.nodes} nodes, ${summary.relationships} relationships.`);
     }
-    await ensureWebBuild(log);
+    await ensureWebBuild(log).catch((err: Error) => log(`the web pages (/explore/, /map/, /dashboard/) were not built: ${err.message}`));
     server = await startServer(connection.db, config.server);
   } catch (err) {
     await connection.close();

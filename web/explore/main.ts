@@ -147,7 +147,8 @@ async function render(): Promise<void> {
       debug.lastLayoutMs = result.ms;
       network.setGraph(nodes, edges, result.positions);
       layoutKey = key;
-      network.fit();
+      // Ready (for the analyst's next click and for tests) once the camera has settled.
+      await network.fit();
     }
     view = v;
     const passing = await projectsPassing(state, v);

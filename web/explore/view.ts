@@ -31,6 +31,21 @@ export function shortLabel(label: string, max = 34): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
 
+/**
+ * The part of the plane the camera frames at rest: square (sigma would stretch a 2-node view from
+ * corner to corner), with room on the right for labels, which are drawn right of their node.
+ */
+function framing(positions: Map<string, [number, number]>): { x: [number, number]; y: [number, number] } | null {
+  if (!positions.size) return null;
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [x, y] of positions.values()) {
+    [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
+  }
+  const half = Math.max(maxX - minX, maxY - minY, 1) * 0.6;
+  const [cx, cy] = [(minX + maxX) / 2, (minY + maxY) / 2];
+  return { x: [cx - half, cx + half * 1.5], y: [cy - half * 1.25, cy + half * 1.25] };
+}
+
 function newGraph(): Graph {
   return new Graph({ type: "directed", multi: false, allowSelfLoops: false });
 }
@@ -140,7 +155,7 @@ export class NetworkView {
     const g = newGraph();
     for (const n of nodes) {
       const [x, y] = positions.get(n.id) ?? [0, 0];
-      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: 4 + 3 * Math.sqrt(degree.get(n.id) ?? 0) });
+      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: 5 + 3 * Math.sqrt(degree.get(n.id) ?? 0) });
     }
     for (const e of edges) {
       if (!g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;
@@ -152,7 +167,7 @@ export class NetworkView {
     this.renderer.setSetting("renderEdgeLabels", !large);
     // Arrowheads are a second WebGL program per edge: worth it for a readable view, not for 10,000 edges.
     this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
-    this.renderer.setCustomBBox(null);
+    this.renderer.setCustomBBox(framing(positions));
     this.renderer.setGraph(g);
     this.renderer.refresh();
   }
@@ -163,8 +178,8 @@ export class NetworkView {
   }
 
   /** Camera to show every node. */
-  fit(): void {
-    void this.renderer.getCamera().animatedReset({ duration: 300 });
+  fit(): Promise<void> {
+    return this.renderer.getCamera().animatedReset({ duration: 300 });
   }
 
   focus(node: string): void {
