@@ -177,7 +177,7 @@ async function drawMatrix(f: Filters): Promise<void> {
     tooltip: { formatter: (p: { value: number[] }) => `${esc(labels[p.value[0]])} – ${esc(labels[p.value[1]])}: ${p.value[2]} shared project${p.value[2] === 1 ? "" : "s"}` },
     grid: { left: 130, right: 30, top: 10, bottom: 110 },
     xAxis: { type: "category", data: labels, axisLabel: { rotate: 50, interval: 0 }, splitArea: { show: true } },
-    yAxis: { type: "category", data: labels, axisLabel: { interval: 0 }, splitArea: { show: true } },
+    yAxis: { type: "category", data: labels, inverse: true, axisLabel: { interval: 0 }, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: "vertical", right: 0, top: "middle", inRange: { color: ["#e3eef9", "#1f6fb2", "#13263a"] }, show: max > 1 },
     series: [{ type: "heatmap", data, label: { show: codes.length <= 15 }, emphasis: { itemStyle: { borderColor: "#000", borderWidth: 1 } } }],
   }, true);

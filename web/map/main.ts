@@ -170,10 +170,19 @@ async function renderCountryPanel(): Promise<void> {
     const here = p.participants.filter((x) => x.actor.basedIn.some((c) => c.code === code));
     const others = p.participants.filter((x) => !x.actor.basedIn.some((c) => c.code === code));
     const years = p.startYear ? ` (${p.startYear}${p.endYear && p.endYear !== p.startYear ? `–${p.endYear}` : ""})` : "";
-    const actor = (x: Participant) => `${esc(x.actor.name)} <span class="muted">(${esc(x.role)})</span>`;
+    // One entry per actor, with all its roles (IATI lists an agency once per role).
+    const actors = (list: Participant[]) => {
+      const roles = new Map<string, { name: string; roles: string[] }>();
+      for (const x of list) {
+        const entry = roles.get(x.actor.id) ?? { name: x.actor.name, roles: [] };
+        entry.roles.push(x.role);
+        roles.set(x.actor.id, entry);
+      }
+      return [...roles.values()].map((a) => `${esc(a.name)} <span class="muted">(${esc(a.roles.join(", "))})</span>`).join(", ");
+    };
     return `<li><a href="/explore/?e=${encodeURIComponent(p.id)}">${esc(p.name)}</a>${years}
-      ${here.length ? `<div class="small">From here: ${here.map(actor).join(", ")}</div>` : ""}
-      ${others.length ? `<div class="small">Partners: ${others.map(actor).join(", ")}</div>` : ""}</li>`;
+      ${here.length ? `<div class="small">From here: ${actors(here)}</div>` : ""}
+      ${others.length ? `<div class="small">Partners: ${actors(others)}</div>` : ""}</li>`;
   }).join("");
   panel.innerHTML = `<h2>${esc(name)}</h2>
     <h3>Partner countries</h3>${partnerItems ? `<ul>${partnerItems}</ul>` : `<p class="muted">None under these filters.</p>`}
