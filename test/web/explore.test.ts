@@ -185,6 +185,48 @@ describe("the explorer", () => {
     await second.context().close();
   });
 
+  it("filters projects by theme and by years, removes with the keyboard, and exports PNG and GEXF of the same view", async () => {
+    const { page, offsite } = await isolatedPage(browser);
+    const projectsShown = async () => (await nodes(page)).filter((n) => n.kind === "Project" && n.visible).map((n) => n.id).sort();
+    await page.goto(`${base}/explore/?e=agency:mpf-caba`);
+    await settled(page);
+    expect(await projectsShown()).toHaveLength(5);
+    // The seed's projects run 2020-2021: from 2022 on, none is left.
+    await page.goto(`${base}/explore/?e=agency:mpf-caba&from=2022`);
+    await settled(page);
+    expect(await projectsShown()).toEqual([]);
+    expect((await nodes(page)).find((n) => n.id === "agency:mpf-caba")?.visible).toBe(true);
+    await page.goto(`${base}/explore/?e=agency:mpf-caba&theme=theme:cybercrime`);
+    await settled(page);
+    expect(await projectsShown()).toEqual(["project:cybercrime-conferences"]);
+    expect(await page.locator("#themes").evaluate((s: any) => [...s.selectedOptions].map((o: any) => o.value))).toEqual(["theme:cybercrime"]);
+
+    // GEXF of the same view: the export endpoint with the same anchor and theme.
+    const gexfHref = await page.locator("#export-gexf").getAttribute("href");
+    expect(gexfHref).toBe("/export?format=gexf&involving-any=agency%3Ampf-caba&theme=theme%3Acybercrime");
+    const gexf = await (await fetch(`${base}${gexfHref}`)).text();
+    expect(gexf).toContain("<gexf");
+    expect(gexf).toContain("Cybercrime Conferences");
+    expect(gexf).not.toContain("DMI project on open drug markets");
+    // PNG of the canvas as drawn.
+    const download = page.waitForEvent("download");
+    await page.click("#export-png");
+    const png = fs.readFileSync((await (await download).path())!);
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(png.length).toBeGreaterThan(5000);
+
+    // Select the conferences in the list, Delete removes them from the view.
+    const before = await renders(page);
+    await page.locator('#node-list li[data-id="project:cybercrime-conferences"]').focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#node-list").press("Delete");
+    await settled(page, before + 2);
+    expect((await nodes(page)).map((n) => n.id)).not.toContain("project:cybercrime-conferences");
+    expect(page.url()).toContain("x=project%3Acybercrime-conferences");
+    expect(offsite).toEqual([]);
+    await page.context().close();
+  });
+
   it("answers hostile URLs and unknown entities with a message, not a broken page", async () => {
     const { page, errors } = await isolatedPage(browser);
     await page.goto(`${base}/explore/?e=organization:does-not-exist&pathFrom=%3Cscript%3E&pathTo=UNODC&pin=bad&from=20x0`);
