@@ -153,9 +153,13 @@ export class NetworkView {
     }
     // A new graph handed over at once: sigma processes it in one pass instead of one event per item.
     const g = newGraph();
+    // Hubs must not cover their neighbours: size grows with the square root of the degree, capped,
+    // and large views draw smaller discs.
+    const scale = nodes.length > 500 ? 0.5 : 1;
+    const sizeOf = (id: string) => scale * Math.min(24, 5 + 3 * Math.sqrt(degree.get(id) ?? 0));
     for (const n of nodes) {
       const [x, y] = positions.get(n.id) ?? [0, 0];
-      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: 5 + 3 * Math.sqrt(degree.get(n.id) ?? 0) });
+      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: sizeOf(n.id) });
     }
     for (const e of edges) {
       if (!g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;
