@@ -157,7 +157,9 @@ async function render(): Promise<void> {
     renderPath($("#path-panel"), v.path, v.pathError);
     $<HTMLInputElement>("#path-from").value = state.path?.from ?? $<HTMLInputElement>("#path-from").value;
     $<HTMLInputElement>("#path-to").value = state.path?.to ?? $<HTMLInputElement>("#path-to").value;
-    void renderDetails($("#details"), state.selected ? v.nodes.get(state.selected) ?? null : null, actions);
+    // Awaited: "ready" means the panel shows the selected entity's sources too.
+    await renderDetails($("#details"), state.selected ? v.nodes.get(state.selected) ?? null : null, actions);
+    if (seq !== renderSeq) return;
     renderControls(v);
     await renderTimebar(v);
     const shown = nodes.length - visibilityFor(v, passing).hiddenNodes.size;
