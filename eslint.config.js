@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".coopgraph/", "bench/results/", "src/playground/assets/", "dist/"] },
+  { ignores: ["node_modules/", ".coopgraph/", "bench/results/", "src/playground/assets/", "dist/", "web/dist/", "test-artifacts/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

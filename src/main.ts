@@ -10,6 +10,7 @@ import { createLogger } from "./http/logging.js";
 import { startServer, type RunningServer } from "./http/server.js";
 import { isEmpty, loadSeed } from "./seed/load-seed.js";
 import { runCli } from "./cli/run-cli.js";
+import { ensureWebBuild } from "./web/web-assets.js";
 
 /** Waits for one part of the shutdown, but never forever: a stuck part is reported and skipped. */
 async function step(what: string, work: Promise<unknown> | undefined, limitMs: number, log: (line: string) => void): Promise<void> {
@@ -49,6 +50,7 @@ runCli(async () => {
       const summary = await loadSeed(connection.db);
       log(`Seeded an empty database: ${summary.nodes} nodes, ${summary.relationships} relationships.`);
     }
+    await ensureWebBuild(log).catch((err: Error) => log(`the web pages (/explore/, /map/, /dashboard/) were not built: ${err.message}`));
     server = await startServer(connection.db, config.server, { log: logger });
   } catch (err) {
     await connection.close();

@@ -60,12 +60,17 @@ export function playgroundHtml(endpoint: string): string {
   <script src="/playground/graphiql.js"></script>
   <script>
     const fetcher = GraphiQL.createFetcher({ url: ${scriptJson(endpoint)} });
-    const tabs = ${scriptJson(tabs)};
+    const examples = ${scriptJson(tabs)};
+    // /?query=...&variables=... (the web pages' "open in the playground" links) opens that query first.
+    const shared = new URLSearchParams(location.search);
+    const opened = shared.get("query") ? [{ query: shared.get("query"), variables: shared.get("variables") || undefined }] : [];
+    const tabs = [...opened, ...examples];
     const root = ReactDOM.createRoot(document.getElementById("graphiql"));
     root.render(React.createElement(GraphiQL, {
       fetcher,
       defaultQuery: tabs[0].query,
       defaultTabs: tabs,
+      ...(opened.length ? { query: opened[0].query, variables: opened[0].variables, storage: { getItem: () => null, setItem() {}, removeItem() {}, clear() {}, length: 0 } } : {}),
       defaultEditorToolsVisibility: true,
     }));
   </script>

@@ -1,0 +1,52 @@
+/** Browser-test helpers for the web pages: a fresh build, pages that cannot reach outside, screenshots. */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { PROJECT_ROOT } from "../../src/config/config.js";
+import { ensureWebBuild } from "../../src/web/web-assets.js";
+
+export const ARTIFACTS = path.join(PROJECT_ROOT, "test-artifacts", "web");
+
+/** Builds web/dist when it is missing or stale (a fresh clone has none). */
+export async function buildWeb(): Promise<void> {
+  await ensureWebBuild((line) => console.log(`[web] ${line}`));
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/**
+ * A page whose every request is checked: loopback goes through, anything else is aborted and
+ * recorded in `offsite` (the test then fails on it). data: and blob: URLs never leave the machine.
+ */
+export async function isolatedPage(browser: Browser, viewport = { width: 1400, height: 850 }): Promise<{ page: Page; offsite: string[]; errors: string[] }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const offsite: string[] = [];
+  const errors: string[] = [];
+  await page.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === "data:" || url.protocol === "blob:" || LOOPBACK.test(url.hostname)) return route.continue();
+    offsite.push(url.href);
+    return route.abort("blockedbyclient");
+  });
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  return { page, offsite, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Waits until the page's debug handle says the last render finished. */
+export async function settled(page: Page, renders?: number): Promise<void> {
+  await page.waitForFunction((min) => {
+    const d = (globalThis as any).__coopgraph?.debug ?? (globalThis as any).__coopgraph;
+    return d?.ready === true && (min === undefined || d.renders >= min);
+  }, renders, { timeout: 30_000 });
+}

@@ -1,0 +1,244 @@
+/** The explorer in real headless Chromium over the real API and the seed. */
+import fs from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../src/http/server.js";
+import { startTestServer } from "../support/api.js";
+import { launchBrowser } from "../support/browser.js";
+import { testDatabase } from "../support/db.js";
+import { buildWeb, isolatedPage, screenshot, settled } from "../support/web.js";
+
+const db = testDatabase();
+let server: RunningServer;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  await buildWeb();
+  server = await startTestServer(db);
+  browser = await launchBrowser();
+  base = server.url.replace(/\/$/, "");
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await db.close();
+});
+
+interface DrawnNode { id: string; label: string; kind: string; size: number; color: string | null; visible: boolean; viewport: { x: number; y: number } | null }
+interface DrawnEdge { key: string; source: string; target: string; label: string; color: string | null; size: number; visible: boolean }
+
+const nodes = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.nodes() as DrawnNode[]);
+const edges = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.edges() as DrawnEdge[]);
+const renders = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.debug.renders as number);
+
+/** Inside the canvas, at a real size: a person can see it. */
+async function expectDrawn(page: Page, id: string): Promise<DrawnNode> {
+  const node = (await nodes(page)).find((n) => n.id === id);
+  expect(node, `${id} is on the canvas`).toBeDefined();
+  const box = (await page.locator("#graph").boundingBox())!;
+  expect(node!.visible).toBe(true);
+  expect(node!.size).toBeGreaterThan(3);
+  expect(node!.viewport!.x).toBeGreaterThan(0);
+  expect(node!.viewport!.x).toBeLessThan(box.width);
+  expect(node!.viewport!.y).toBeGreaterThan(0);
+  expect(node!.viewport!.y).toBeLessThan(box.height);
+  return node!;
+}
+
+/** The canvas is not blank where the node is: its pixels differ from the background. */
+async function expectPixelsAt(page: Page, node: DrawnNode): Promise<void> {
+  const box = (await page.locator("#graph").boundingBox())!;
+  const shot = await page.screenshot({ clip: { x: box.x + node.viewport!.x - 3, y: box.y + node.viewport!.y - 3, width: 6, height: 6 } });
+  const background = await page.screenshot({ clip: { x: box.x + 2, y: box.y + box.height - 8, width: 6, height: 6 } });
+  expect(shot.equals(background)).toBe(false);
+}
+
+async function search(page: Page, text: string, expectedId: string): Promise<void> {
+  const before = await renders(page);
+  await page.fill("#search", text);
+  await page.waitForSelector(`#search-results li[data-id="${expectedId}"]`, { timeout: 15_000 });
+  await page.press("#search", "Enter");
+  await settled(page, before + 1);
+}
+
+describe("the explorer", () => {
+  it("loads from the API's own assets, with no request leaving the machine", async () => {
+    const { page, offsite, errors } = await isolatedPage(browser);
+    const response = await page.goto(`${base}/explore`);
+    expect(response!.status()).toBe(200);
+    await settled(page);
+    expect(await page.title()).toBe("coopgraph explorer");
+    expect(await page.locator("#graph canvas").count()).toBeGreaterThan(0);
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("finds UNODC by its Spanish acronym, draws it, and expansion brings the conferences and Peru's prosecutors", async () => {
+    const { page, offsite, errors } = await isolatedPage(browser);
+    await page.goto(`${base}/explore/`);
+    await settled(page);
+    await search(page, "ONUDD", "organization:unodc");
+    const unodc = await expectDrawn(page, "organization:unodc");
+    expect(unodc.label).toBe("United Nations Office on Drugs and Crime");
+    expect(unodc.color).toBe("#d9822b");
+    await expectPixelsAt(page, unodc);
+    expect((await nodes(page)).map((n) => n.id)).not.toContain("group:prosecutors-peru");
+    await screenshot(page, "explorer-search-onudd");
+
+    // Select it (keyboard: the list of entities), then expand with E.
+    await page.locator('#node-list li[data-id="organization:unodc"]').focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#details h2").innerText()).toContain("United Nations Office on Drugs and Crime");
+    await expect.poll(() => page.locator("#details").innerText(), { timeout: 15_000 }).toContain("ONUDD");
+    const before = await renders(page);
+    await page.locator("#details button[data-act=expand]").click();
+    await settled(page, before + 1);
+    const peru = await expectDrawn(page, "group:prosecutors-peru");
+    expect(peru.label).toBe("Prosecutors from Peru");
+    await expectDrawn(page, "project:cybercrime-conferences");
+    const participation = (await edges(page)).find((e) => e.source === "group:prosecutors-peru" && e.target === "project:cybercrime-conferences");
+    expect(participation?.label).toBe("participant");
+    expect(participation?.visible).toBe(true);
+    // The side panel shows the fact's source with its quote.
+    expect(await page.locator("#details").innerText()).toContain("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)");
+    await screenshot(page, "explorer-expanded");
+    fs.copyFileSync(await screenshot(page, "explorer-expanded"), `${process.cwd()}/test-artifacts/web/explorer.png`);
+
+    // Undo takes the expansion back; remove takes a node away.
+    await page.click("#undo");
+    await settled(page, before + 2);
+    expect((await nodes(page)).map((n) => n.id)).not.toContain("group:prosecutors-peru");
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("highlights the 4-step path from Fiscalía de Chile to UNODC through the Buenos Aires City prosecution service, each step with role and quote", async () => {
+    const { page, offsite, errors } = await isolatedPage(browser);
+    await page.goto(`${base}/explore/`);
+    await settled(page);
+    await page.fill("#path-from", "Fiscalía de Chile");
+    await page.fill("#path-to", "UNODC");
+    const before = await renders(page);
+    await page.click("#path-form button[type=submit]");
+    await settled(page, before + 1);
+    const path = await page.evaluate(() => (globalThis as any).__coopgraph.path());
+    expect(path.length).toBe(4);
+    expect(path.nodes.map((n: { id: string }) => n.id)).toEqual([
+      "agency:fiscalia-chile", "project:training-programs-chile", "agency:mpf-caba", "project:cybercrime-conferences", "organization:unodc",
+    ]);
+    const highlighted = (await edges(page)).filter((e) => e.color === "#e0301e");
+    expect(highlighted).toHaveLength(4);
+    expect(highlighted.every((e) => e.visible && e.size >= 4)).toBe(true);
+    expect(highlighted.map((e) => e.source).sort()).toEqual(["agency:fiscalia-chile", "agency:mpf-caba", "agency:mpf-caba", "organization:unodc"]);
+    for (const id of path.nodes.map((n: { id: string }) => n.id)) await expectDrawn(page, id);
+    const steps = page.locator("#path-panel li.path-step");
+    await expect.poll(() => steps.count()).toBe(4);
+    expect(await steps.nth(0).innerText()).toContain("partner");
+    expect(await steps.nth(2).innerText()).toContain("co-organizer");
+    expect(await steps.nth(3).innerText()).toContain("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)");
+    expect(await page.locator("#path-panel h2").innerText()).toBe("Path: 4 steps");
+    await screenshot(page, "explorer-path");
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("comes back the same from a shared URL: entities, path, filters, selection and positions", async () => {
+    const { page } = await isolatedPage(browser);
+    await page.goto(`${base}/explore/`);
+    await settled(page);
+    await search(page, "Fiscalia de la Ciudad de Buenos Aires", "agency:mpf-caba");
+    await page.fill("#path-from", "Fiscalía de Chile");
+    await page.fill("#path-to", "UNODC");
+    let before = await renders(page);
+    await page.click("#path-form button[type=submit]");
+    await settled(page, before + 1);
+    before = await renders(page);
+    await page.locator("#kind-filter input[value=Person]").uncheck();
+    await settled(page, before + 1);
+    const shared = page.url();
+    expect(shared).toContain("hideKind=Person");
+    const original = await nodes(page);
+    expect(original.find((n) => n.id === "person:juan-bautista-mahiques")?.visible).toBe(false);
+    const shot = await page.locator("#graph").screenshot();
+
+    const { page: second } = await isolatedPage(browser);
+    await second.goto(shared);
+    await settled(second);
+    await second.waitForFunction(() => (globalThis as any).__coopgraph.debug.renders >= 1 && (globalThis as any).__coopgraph.path());
+    const again = await nodes(second);
+    expect(again.map((n) => n.id).sort()).toEqual(original.map((n) => n.id).sort());
+    for (const node of original) {
+      const twin = again.find((n) => n.id === node.id)!;
+      expect(twin.visible).toBe(node.visible);
+      expect(twin.viewport!.x).toBeCloseTo(node.viewport!.x, 0);
+      expect(twin.viewport!.y).toBeCloseTo(node.viewport!.y, 0);
+    }
+    expect(await second.locator("#kind-filter input[value=Person]").isChecked()).toBe(false);
+    const secondShot = await second.locator("#graph").screenshot();
+    expect(secondShot.equals(shot)).toBe(true);
+    await screenshot(second, "explorer-reloaded");
+    await page.context().close();
+    await second.context().close();
+  });
+
+  it("filters projects by theme and by years, removes with the keyboard, and exports PNG and GEXF of the same view", async () => {
+    const { page, offsite } = await isolatedPage(browser);
+    const projectsShown = async () => (await nodes(page)).filter((n) => n.kind === "Project" && n.visible).map((n) => n.id).sort();
+    await page.goto(`${base}/explore/?e=agency:mpf-caba`);
+    await settled(page);
+    expect(await projectsShown()).toHaveLength(5);
+    // The seed's projects run 2020-2021: from 2022 on, none is left.
+    await page.goto(`${base}/explore/?e=agency:mpf-caba&from=2022`);
+    await settled(page);
+    expect(await projectsShown()).toEqual([]);
+    expect((await nodes(page)).find((n) => n.id === "agency:mpf-caba")?.visible).toBe(true);
+    await page.goto(`${base}/explore/?e=agency:mpf-caba&theme=theme:cybercrime`);
+    await settled(page);
+    expect(await projectsShown()).toEqual(["project:cybercrime-conferences"]);
+    expect(await page.locator("#themes").evaluate((s: any) => [...s.selectedOptions].map((o: any) => o.value))).toEqual(["theme:cybercrime"]);
+
+    // GEXF of the same view: the export endpoint with the same anchor and theme.
+    const gexfHref = await page.locator("#export-gexf").getAttribute("href");
+    expect(gexfHref).toBe("/export?format=gexf&involving-any=agency%3Ampf-caba&theme=theme%3Acybercrime");
+    const gexf = await (await fetch(`${base}${gexfHref}`)).text();
+    expect(gexf).toContain("<gexf");
+    expect(gexf).toContain("Cybercrime Conferences");
+    expect(gexf).not.toContain("DMI project on open drug markets");
+    // PNG of the canvas as drawn.
+    const download = page.waitForEvent("download");
+    await page.click("#export-png");
+    const png = fs.readFileSync((await (await download).path())!);
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(png.length).toBeGreaterThan(5000);
+
+    // Select the conferences in the list, Delete removes them from the view.
+    const before = await renders(page);
+    await page.locator('#node-list li[data-id="project:cybercrime-conferences"]').focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#node-list").press("Delete");
+    await settled(page, before + 2);
+    expect((await nodes(page)).map((n) => n.id)).not.toContain("project:cybercrime-conferences");
+    expect(page.url()).toContain("x=project%3Acybercrime-conferences");
+    expect(offsite).toEqual([]);
+    await page.context().close();
+  });
+
+  it("answers hostile URLs and unknown entities with a message, not a broken page", async () => {
+    const { page, errors } = await isolatedPage(browser);
+    await page.goto(`${base}/explore/?e=organization:does-not-exist&pathFrom=%3Cscript%3E&pathTo=UNODC&pin=bad&from=20x0`);
+    await settled(page);
+    expect(await page.locator("#status").innerText()).toMatch(/Error|not/i);
+    expect(await page.locator("script").count()).toBeLessThan(3);
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+    // Path traversal and unknown files under the web prefix are refused.
+    for (const bad of ["/assets/../../package.json", "/assets/%2e%2e/%2e%2e/package.json", "/explore/../../package.json", "/assets/nope.js"]) {
+      const res = await fetch(`${base}${bad}`);
+      expect(res.status, bad).toBe(404);
+    }
+    await page.context().close();
+  });
+});

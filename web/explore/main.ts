@@ -1,0 +1,419 @@
+/** The explorer: search, expand, remove, pin, undo, shortest path, filters, time bar, side panel, export. */
+import "../shared/base.css";
+import "./explore.css";
+import { esc, gql, kindColor, KIND_COLORS } from "../shared/api";
+import { renderHeader } from "../shared/nav";
+import { exportParams, loadView, pathEdgeKeys, projectsPassing, type ViewData, type ViewEdge, type ViewNode } from "./data";
+import { iterationsFor, layout } from "./layout";
+import { renderDetails, renderPath } from "./panel";
+import { SEARCH, THEMES } from "./queries";
+import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
+import { drawTimebar, loadTimeline } from "./timebar";
+import { NetworkView, type Visibility } from "./view";
+
+renderHeader("/explore/");
+
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
+const graphBox = $<HTMLDivElement>("#graph");
+const statusBox = $<HTMLDivElement>("#status");
+const network = new NetworkView(graphBox);
+
+let state: ExplorerState = fromSearch(location.search);
+const undoStack: ExplorerState[] = [];
+let view: ViewData | null = null;
+let layoutKey = "";
+let renderSeq = 0;
+const debug = { renders: 0, ready: false, lastLayoutMs: 0, lastRenderMs: 0, error: null as string | null };
+
+const clone = (s: ExplorerState): ExplorerState => JSON.parse(JSON.stringify(s));
+
+/** Every change goes through here: it can be undone, and it lands in the URL. */
+function change(mutate: (s: ExplorerState) => void): void {
+  undoStack.push(clone(state));
+  if (undoStack.length > 100) undoStack.shift();
+  const next = clone(state);
+  mutate(next);
+  state = next;
+  void render();
+}
+
+function undo(): void {
+  const previous = undoStack.pop();
+  if (!previous) return announce("Nothing to undo.");
+  state = previous;
+  void render();
+  announce("Undone.");
+}
+
+function announce(message: string): void {
+  statusBox.textContent = message;
+}
+
+const actions = {
+  addSeed(id: string) {
+    change((s) => {
+      if (!s.seeds.some((x) => x.id === id)) s.seeds.push({ id, hops: 1 });
+      s.removed = s.removed.filter((x) => x !== id);
+      s.selected = id;
+    });
+  },
+  expand(id: string) {
+    change((s) => {
+      const seed = s.seeds.find((x) => x.id === id);
+      if (seed) seed.hops = Math.min(3, seed.hops + 1);
+      else s.seeds.push({ id, hops: 1 });
+      s.selected = id;
+    });
+  },
+  remove(id: string) {
+    change((s) => {
+      s.seeds = s.seeds.filter((x) => x.id !== id);
+      if (!s.removed.includes(id)) s.removed.push(id);
+      delete s.pinned[id];
+      if (s.selected === id) s.selected = null;
+    });
+  },
+  togglePin(id: string) {
+    change((s) => {
+      if (s.pinned[id]) delete s.pinned[id];
+      else if (network.graph.hasNode(id)) s.pinned[id] = [network.graph.getNodeAttribute(id, "x"), network.graph.getNodeAttribute(id, "y")];
+    });
+  },
+  isPinned: (id: string) => Boolean(state.pinned[id]),
+  select(id: string | null) {
+    if (state.selected === id) return;
+    state = { ...state, selected: id };
+    void render();
+  },
+};
+
+function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
+  const pathNodes = new Set((v.path?.nodes ?? []).map((n) => n.id));
+  const pathEdges = pathEdgeKeys(v.path);
+  const hiddenKinds = new Set(state.hiddenKinds);
+  const hiddenRoles = new Set(state.hiddenRoles);
+  const seeds = new Set(state.seeds.map((s) => s.id));
+  const hiddenNodes = new Set<string>();
+  for (const node of v.nodes.values()) {
+    if (pathNodes.has(node.id)) continue;
+    if (hiddenKinds.has(node.kind) || (passing && node.kind === "Project" && !passing.has(node.id))) hiddenNodes.add(node.id);
+  }
+  const hiddenEdges = new Set<string>();
+  const keepsAnEdge = new Set<string>();
+  for (const edge of v.edges.values()) {
+    const hidden = !pathEdges.has(edge.key)
+      && ((edge.role && hiddenRoles.has(edge.role)) || hiddenNodes.has(edge.source) || hiddenNodes.has(edge.target));
+    if (hidden) hiddenEdges.add(edge.key);
+    else {
+      keepsAnEdge.add(edge.source);
+      keepsAnEdge.add(edge.target);
+    }
+  }
+  // An entity whose every relationship is filtered out goes too, unless the analyst put it there.
+  if (hiddenRoles.size) {
+    for (const edge of v.edges.values()) {
+      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id)) hiddenNodes.add(id);
+    }
+  }
+  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, selected: state.selected };
+}
+
+/** A path reads left to right: its entities are held on a zigzag while the rest is laid out around them. */
+function pathPins(v: ViewData): Record<string, [number, number]> {
+  const pins: Record<string, [number, number]> = {};
+  const step = 30;
+  const count = v.path?.nodes.length ?? 0;
+  v.path?.nodes.forEach((node, i) => (pins[node.id] = [(i - (count - 1) / 2) * step, (i % 2 ? 1 : -1) * step * 0.35]));
+  return pins;
+}
+
+async function render(): Promise<void> {
+  const seq = ++renderSeq;
+  debug.ready = false;
+  const started = performance.now();
+  history.replaceState(null, "", `${location.pathname}${toSearch(state)}`);
+  try {
+    announce(state.seeds.length || state.path ? "Loading…" : "Search for an entity to begin.");
+    const v = await loadView(state);
+    if (seq !== renderSeq) return;
+    const nodes = [...v.nodes.values()];
+    const edges = [...v.edges.values()];
+    const pins = { ...pathPins(v), ...state.pinned };
+    const key = JSON.stringify([nodes.map((n) => n.id).sort(), edges.map((e) => e.key).sort(), pins]);
+    if (key !== layoutKey) {
+      // An empty view needs no layout (and so no worker on the first load).
+      const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
+      if (seq !== renderSeq) return;
+      debug.lastLayoutMs = result.ms;
+      network.setGraph(nodes, edges, result.positions);
+      layoutKey = key;
+      // Ready (for the analyst's next click and for tests) once the camera has settled.
+      await network.fit();
+    }
+    view = v;
+    const passing = await projectsPassing(state, v);
+    if (seq !== renderSeq) return;
+    network.setVisibility(visibilityFor(v, passing));
+    renderPath($("#path-panel"), v.path, v.pathError);
+    $<HTMLInputElement>("#path-from").value = state.path?.from ?? $<HTMLInputElement>("#path-from").value;
+    $<HTMLInputElement>("#path-to").value = state.path?.to ?? $<HTMLInputElement>("#path-to").value;
+    // Awaited: "ready" means the panel shows the selected entity's sources too.
+    await renderDetails($("#details"), state.selected ? v.nodes.get(state.selected) ?? null : null, actions);
+    if (seq !== renderSeq) return;
+    renderControls(v);
+    await renderTimebar(v);
+    const shown = nodes.length - visibilityFor(v, passing).hiddenNodes.size;
+    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}`);
+    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}` : "Search for an entity to begin.");
+    debug.error = null;
+  } catch (err) {
+    debug.error = (err as Error).message;
+    announce(`Error: ${(err as Error).message}`);
+  }
+  if (seq === renderSeq) {
+    debug.renders++;
+    debug.lastRenderMs = performance.now() - started;
+    debug.ready = true;
+  }
+}
+
+function checkboxes(box: HTMLElement, values: string[], hidden: string[], swatch: (v: string) => string, onToggle: (value: string, shown: boolean) => void): void {
+  const legend = box.querySelector("legend")!.outerHTML;
+  box.innerHTML = legend + (values.length ? values.map((value) => `<label class="check"><input type="checkbox" value="${esc(value)}" ${hidden.includes(value) ? "" : "checked"}>${swatch(value)}${esc(value)}</label>`).join("") : `<span class="muted small">none in view</span>`);
+  box.querySelectorAll<HTMLInputElement>("input").forEach((input) => input.addEventListener("change", () => onToggle(input.value, input.checked)));
+}
+
+function renderControls(v: ViewData): void {
+  const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
+  checkboxes($("#kind-filter"), kinds, state.hiddenKinds, (k) => `<span class="swatch" style="background:${kindColor(k)}"></span>`, (kind, shown) =>
+    change((s) => (s.hiddenKinds = shown ? s.hiddenKinds.filter((k) => k !== kind) : [...s.hiddenKinds, kind])));
+  const roles = [...new Set([...v.edges.values()].map((e) => e.role).filter((r): r is string => Boolean(r)))].sort();
+  checkboxes($("#role-filter"), roles, state.hiddenRoles, () => "", (role, shown) =>
+    change((s) => (s.hiddenRoles = shown ? s.hiddenRoles.filter((r) => r !== role) : [...s.hiddenRoles, role])));
+  const legend = $("#legend");
+  legend.innerHTML = kinds.map((k) => `<span><span class="swatch" style="background:${KIND_COLORS[k] ?? "#555"}"></span> ${esc(k)}</span>`).join("");
+  $("#view-entities").innerHTML = [...v.nodes.values()].map((n) => `<option value="${esc(n.label)}"></option>`).join("");
+  renderNodeList([...v.nodes.values()]);
+  const shownRoles = roles.filter((r) => !state.hiddenRoles.includes(r));
+  const params = (format: string) => exportParams(state, v, format) + (state.hiddenRoles.length ? shownRoles.map((r) => `&role=${encodeURIComponent(r)}`).join("") : "");
+  $<HTMLAnchorElement>("#export-gexf").href = params("gexf");
+  $<HTMLAnchorElement>("#export-graphml").href = params("graphml");
+  const themes = $<HTMLSelectElement>("#themes");
+  for (const option of themes.options) option.selected = state.themes.includes(option.value);
+}
+
+function renderNodeList(nodes: ViewNode[]): void {
+  const list = $("#node-list");
+  const sorted = [...nodes].sort((a, b) => a.label.localeCompare(b.label));
+  list.innerHTML = sorted.map((n) => `<li tabindex="0" role="option" data-id="${esc(n.id)}" aria-selected="${n.id === state.selected}">
+    <span class="kind" style="background:${kindColor(n.kind)}">${esc(n.kind)}</span>${esc(n.label)}${state.pinned[n.id] ? " 📌" : ""}</li>`).join("");
+}
+
+async function renderTimebar(v: ViewData): Promise<void> {
+  const involving = [...new Set([...state.seeds.map((s) => s.id), ...(v.path?.nodes ?? []).map((n) => n.id)])].filter((id) => {
+    const kind = v.nodes.get(id)?.kind;
+    return kind && ["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme"].includes(kind);
+  });
+  const counts = involving.length ? await loadTimeline(involving) : [];
+  const from = $<HTMLInputElement>("#year-from");
+  const to = $<HTMLInputElement>("#year-to");
+  const years = counts.map((c) => c.year);
+  const min = years.length ? Math.min(...years) : 2000;
+  const max = years.length ? Math.max(...years) : 2030;
+  for (const input of [from, to]) {
+    input.min = String(Math.min(min, state.fromYear ?? min));
+    input.max = String(Math.max(max, state.toYear ?? max));
+    input.disabled = !years.length;
+  }
+  from.value = String(state.fromYear ?? from.min);
+  to.value = String(state.toYear ?? to.max);
+  $("#year-label").textContent = years.length ? `${from.value}–${to.value}` : "";
+  drawTimebar(document.querySelector("#timebar-chart") as SVGSVGElement, counts, state.fromYear, state.toYear);
+}
+
+function onYears(): void {
+  const from = $<HTMLInputElement>("#year-from");
+  const to = $<HTMLInputElement>("#year-to");
+  let a = Number(from.value);
+  let b = Number(to.value);
+  if (a > b) [a, b] = [b, a];
+  change((s) => {
+    s.fromYear = a === Number(from.min) ? null : a;
+    s.toYear = b === Number(to.max) ? null : b;
+  });
+}
+$("#year-from").addEventListener("change", onYears);
+$("#year-to").addEventListener("change", onYears);
+
+// Search: results as a listbox, arrows and Enter.
+const searchInput = $<HTMLInputElement>("#search");
+const results = $<HTMLUListElement>("#search-results");
+let searchTimer: number | undefined;
+let searchSeq = 0;
+interface Hit { score: number; item: { __typename: string; id: string; name: string } }
+
+async function runSearch(text: string): Promise<void> {
+  const seq = ++searchSeq;
+  if (text.trim().length < 2) {
+    results.innerHTML = "";
+    return;
+  }
+  try {
+    const { search } = await gql<{ search: Hit[] }>(SEARCH, { text });
+    if (seq !== searchSeq) return;
+    results.innerHTML = search.length ? search.map((hit, i) => `<li role="option" id="hit-${i}" data-id="${esc(hit.item.id)}" aria-selected="${i === 0}">
+      <span class="kind" style="background:${kindColor(hit.item.__typename)}">${esc(hit.item.__typename)}</span>${esc(hit.item.name)}</li>`).join("")
+      : `<li class="muted" aria-disabled="true">No match.</li>`;
+    searchInput.setAttribute("aria-activedescendant", search.length ? "hit-0" : "");
+  } catch (err) {
+    results.innerHTML = `<li class="error">${esc((err as Error).message)}</li>`;
+  }
+}
+
+function choose(li: Element | null): void {
+  const id = li?.getAttribute("data-id");
+  if (!id) return;
+  results.innerHTML = "";
+  searchInput.value = "";
+  actions.addSeed(id);
+}
+
+searchInput.addEventListener("input", () => {
+  window.clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(() => void runSearch(searchInput.value), 200);
+});
+searchInput.addEventListener("keydown", (event) => {
+  const options = [...results.querySelectorAll("li[data-id]")];
+  const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    const next = (current + (event.key === "ArrowDown" ? 1 : -1) + options.length) % Math.max(options.length, 1);
+    options.forEach((o, i) => o.setAttribute("aria-selected", String(i === next)));
+    if (options[next]) searchInput.setAttribute("aria-activedescendant", options[next].id);
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    choose(options[Math.max(current, 0)] ?? null);
+  }
+});
+$("#search-form").addEventListener("submit", (event) => event.preventDefault());
+results.addEventListener("click", (event) => choose((event.target as Element).closest("li")));
+
+// Path.
+$("#path-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const from = $<HTMLInputElement>("#path-from").value.trim();
+  const to = $<HTMLInputElement>("#path-to").value.trim();
+  if (from && to) change((s) => (s.path = { from, to }));
+});
+$("#path-clear").addEventListener("click", () => change((s) => (s.path = null)));
+
+// Toolbar.
+$("#undo").addEventListener("click", undo);
+$("#clear").addEventListener("click", () => change((s) => Object.assign(s, emptyState())));
+$("#relayout").addEventListener("click", () => change((s) => (s.pinned = {})));
+$("#export-png").addEventListener("click", () => {
+  const link = document.createElement("a");
+  link.href = network.toPng();
+  link.download = "coopgraph.png";
+  link.click();
+});
+
+// Themes.
+const themeSelect = $<HTMLSelectElement>("#themes");
+void gql<{ themes: { id: string; name: string }[] }>(THEMES).then(({ themes }) => {
+  themeSelect.innerHTML = themes.map((t) => `<option value="${esc(t.id)}">${esc(t.name)}</option>`).join("");
+  for (const option of themeSelect.options) option.selected = state.themes.includes(option.value);
+});
+themeSelect.addEventListener("change", () => change((s) => (s.themes = [...themeSelect.selectedOptions].map((o) => o.value))));
+
+// The canvas: click selects, double click expands, dragging pins.
+network.renderer.on("clickNode", ({ node }) => actions.select(node));
+network.renderer.on("doubleClickNode", ({ node, preventSigmaDefault }) => {
+  preventSigmaDefault();
+  actions.expand(node);
+});
+network.renderer.on("clickStage", () => actions.select(null));
+network.onDragEnd = (node, x, y) => change((s) => (s.pinned[node] = [x, y]));
+
+// Keyboard: the list of entities stands in for the canvas.
+const nodeList = $("#node-list");
+nodeList.addEventListener("click", (event) => {
+  const id = (event.target as Element).closest("li")?.getAttribute("data-id");
+  if (id) {
+    actions.select(id);
+    network.focus(id);
+  }
+});
+nodeList.addEventListener("keydown", (event) => {
+  const li = (event.target as Element).closest("li");
+  const id = li?.getAttribute("data-id");
+  if (!id) return;
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    actions.select(id);
+    network.focus(id);
+  } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    ((event.key === "ArrowDown" ? li!.nextElementSibling : li!.previousElementSibling) as HTMLElement | null)?.focus();
+  }
+});
+document.addEventListener("keydown", (event) => {
+  const typing = (event.target as Element).closest("input, select, textarea");
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && !typing) {
+    event.preventDefault();
+    return undo();
+  }
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  const id = state.selected;
+  if (event.key === "Escape") actions.select(null);
+  if (!id) return;
+  if (event.key === "e" || event.key === "E") actions.expand(id);
+  else if (event.key === "Delete" || event.key === "Backspace") actions.remove(id);
+  else if (event.key === "p" || event.key === "P") actions.togglePin(id);
+});
+
+$("#details").addEventListener("click", (event) => {
+  const id = (event.target as Element).closest("a[data-select]")?.getAttribute("data-select");
+  if (!id) return;
+  event.preventDefault();
+  if (network.graph.hasNode(id)) actions.select(id);
+  else actions.addSeed(id);
+});
+
+/** For tests and the benchmark: what is drawn, read from the renderer itself. */
+function drawnNodes() {
+  const r = network.renderer;
+  return network.graph.mapNodes((id, attrs) => {
+    const display = r.getNodeDisplayData(id);
+    const vp = display ? r.graphToViewport({ x: attrs.x as number, y: attrs.y as number }) : null;
+    return { id, label: attrs.fullLabel as string, drawnLabel: display?.label ?? null, kind: attrs.kind as string, size: display?.size ?? 0, color: display?.color ?? null,
+      visible: display ? !display.hidden : false, viewport: vp };
+  });
+}
+function drawnEdges() {
+  const r = network.renderer;
+  return network.graph.mapEdges((key, attrs, source, target) => {
+    const display = r.getEdgeDisplayData(key);
+    return { key, source, target, label: attrs.label as string, color: display?.color ?? null, size: display?.size ?? 0, visible: display ? !display.hidden : false };
+  });
+}
+
+async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layoutMs: number; drawMs: number; totalMs: number }> {
+  const started = performance.now();
+  const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), {});
+  const laidOut = performance.now();
+  network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), selected: null });
+  network.setGraph(nodes, edges, result.positions);
+  network.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  network.renderer.refresh();
+  // A frame has been drawn once the browser paints after the synchronous refresh.
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const drawn = performance.now();
+  return { layoutMs: laidOut - started, drawMs: drawn - laidOut, totalMs: drawn - started };
+}
+
+Object.assign(window, {
+  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, renderer: network.renderer, graph: network.graph, injectGraph, iterationsFor, png: () => network.toPng() },
+});
+
+void render();

@@ -1,0 +1,71 @@
+/** Every query the explorer sends, each a named operation of the public API. */
+
+export const SEARCH = `query ExplorerSearch($text: String!) {
+  search(text: $text, first: 8) {
+    score
+    item {
+      __typename
+      ... on Node { id }
+      ... on Actor { name }
+      ... on Project { name }
+      ... on Country { name }
+      ... on Region { name }
+      ... on Theme { name }
+      ... on Event { name }
+    }
+  }
+}`;
+
+export const NEIGHBORHOOD = `query ExplorerNeighborhood($of: String!, $hops: Int!) {
+  neighborhood(of: $of, hops: $hops, maxNodes: 500) {
+    truncated
+    nodes { id kind label }
+    edges { source target type role }
+  }
+}`;
+
+export const PATH = `query ExplorerPath($from: String!, $to: String!) {
+  paths(from: $from, to: $to) {
+    length
+    nodes { id kind label }
+    steps { type role forward from { id label } to { id label } sources { quote source { title } } }
+  }
+}`;
+
+export const THEMES = `query ExplorerThemes { themes { id name } }`;
+
+export const TIMELINE = `query ExplorerTimeline($filter: ProjectFilter) { timeline(filter: $filter) { year started active } }`;
+
+export const PROJECT_IDS = `query ExplorerProjectsInFilter($filter: ProjectFilter, $after: String) {
+  projects(filter: $filter, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id } }
+  }
+}`;
+
+const CITATIONS = `sources { quote source { title kind } }`;
+
+export const ACTOR = `query ExplorerActor($id: String!) {
+  actor(reference: $id) {
+    __typename id name acronyms aliases officialName
+    basedIn { name }
+    ... on Agency { jurisdiction jurisdictionArea }
+    ... on Organization { organizationType iatiRef headquarters }
+    ${CITATIONS}
+    participations(first: 50) { edges { node { role project { id name startYear endYear } ${CITATIONS} } } }
+  }
+}`;
+
+export const PROJECT = `query ExplorerProject($id: String!) {
+  project(reference: $id) {
+    id name kind startYear endYear description
+    themes { name } involvedCountries { name }
+    ${CITATIONS}
+    participants { role actor { id name } ${CITATIONS} }
+  }
+}`;
+
+export const COUNTRY = `query ExplorerCountry($id: String!) { country(reference: $id) { id name nameEs code ${CITATIONS} } }`;
+export const REGION = `query ExplorerRegion($id: String!) { region(reference: $id) { id name ${CITATIONS} } }`;
+export const EVENT = `query ExplorerEvent($id: String!) { event(reference: $id) { id name kind startDate endDate ${CITATIONS} speakers { role actor { id name } } } }`;
+export const THEME_DETAILS = `query ExplorerTheme { themes { id name nameEs ${CITATIONS} } }`;

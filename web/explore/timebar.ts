@@ -1,0 +1,37 @@
+/** The time bar: projects active per year (from `timeline`) under a from/to year range. */
+import { gql } from "../shared/api";
+import { TIMELINE } from "./queries";
+
+export interface YearCount { year: number; started: number; active: number }
+
+const timelines = new Map<string, Promise<YearCount[]>>();
+
+export function loadTimeline(involving: string[]): Promise<YearCount[]> {
+  const key = involving.join("\u0000");
+  let answer = timelines.get(key);
+  if (!answer) {
+    answer = gql<{ timeline: YearCount[] }>(TIMELINE, { filter: involving.length ? { involvingAny: involving } : null }).then((d) => d.timeline);
+    answer.catch(() => timelines.delete(key));
+    timelines.set(key, answer);
+  }
+  return answer;
+}
+
+export function drawTimebar(svg: SVGSVGElement, counts: YearCount[], from: number | null, to: number | null): void {
+  const width = svg.clientWidth || 600;
+  const height = svg.clientHeight || 44;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  if (!counts.length) {
+    svg.innerHTML = `<text x="4" y="${height / 2}" font-size="11" fill="#5b6775">No dated projects in view.</text>`;
+    return;
+  }
+  const max = Math.max(...counts.map((c) => c.active), 1);
+  const slot = width / counts.length;
+  svg.innerHTML = counts.map((c, i) => {
+    const h = Math.max(2, ((height - 14) * c.active) / max);
+    const inRange = (from === null || c.year >= from) && (to === null || c.year <= to);
+    return `<g><title>${c.year}: ${c.active} active, ${c.started} started</title>
+      <rect x="${i * slot + 1}" y="${height - 12 - h}" width="${Math.max(1, slot - 2)}" height="${h}" fill="${inRange ? "#1f6fb2" : "#c9d0d8"}"/>
+      ${counts.length <= 30 || i % Math.ceil(counts.length / 15) === 0 ? `<text x="${i * slot + slot / 2}" y="${height - 1}" font-size="10" text-anchor="middle" fill="#5b6775">${c.year}</text>` : ""}</g>`;
+  }).join("");
+}

@@ -1,0 +1,212 @@
+/**
+ * The network drawn by sigma.js 3 (WebGL) from a graphology graph: colour by kind, size by degree,
+ * edge labels by role or relationship type. sigma 3, not 4: on this machine's software WebGL,
+ * sigma 4.0 took 3.5x longer for the first draw of 2,000 nodes and 10,000 edges and drew half
+ * the frames while panning (bench/web.ts; docs/notes/web.md).
+ */
+import Graph from "graphology";
+import Sigma from "sigma";
+import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import { kindColor } from "../shared/api";
+import type { ViewEdge, ViewNode } from "./data";
+
+export interface Visibility {
+  hiddenNodes: Set<string>;
+  hiddenEdges: Set<string>;
+  pathNodes: Set<string>;
+  pathEdges: Set<string>;
+  selected: string | null;
+}
+
+export const PATH_COLOR = "#e0301e";
+/** Above this many edges, panning and zooming draw nodes only (edges come back when the camera stops). */
+const EDGES_HIDDEN_ON_MOVE_FROM = 2000;
+
+export function edgeLabel(edge: { type: string; role: string | null }): string {
+  return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
+}
+
+/** Long official names crowd the canvas: the side panel and the entity list carry them in full. */
+export function shortLabel(label: string, max = 34): string {
+  return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
+}
+
+/**
+ * The part of the plane the camera frames at rest: square (sigma would stretch a 2-node view from
+ * corner to corner), with room on the right for labels, which are drawn right of their node.
+ */
+function framing(positions: Map<string, [number, number]>): { x: [number, number]; y: [number, number] } | null {
+  if (!positions.size) return null;
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [x, y] of positions.values()) {
+    [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
+  }
+  const half = Math.max(maxX - minX, maxY - minY, 1) * 0.6;
+  const [cx, cy] = [(minX + maxX) / 2, (minY + maxY) / 2];
+  return { x: [cx - half, cx + half * 1.5], y: [cy - half * 1.25, cy + half * 1.25] };
+}
+
+function newGraph(): Graph {
+  return new Graph({ type: "directed", multi: false, allowSelfLoops: false });
+}
+
+export class NetworkView {
+  readonly renderer: Sigma;
+  private visibility: Visibility = { hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), selected: null };
+  private dragged: string | null = null;
+  private dragMoved = false;
+  /** Called when the analyst drops a dragged node: the explorer pins it there. */
+  onDragEnd: (node: string, x: number, y: number) => void = () => {};
+
+  get graph(): Graph {
+    return this.renderer.getGraph();
+  }
+
+  constructor(container: HTMLElement) {
+    this.renderer = new Sigma(newGraph(), container, {
+      renderEdgeLabels: true,
+      defaultEdgeType: "arrow",
+      labelRenderedSizeThreshold: 6,
+      labelDensity: 0.5,
+      zIndex: true,
+      stagePadding: 40,
+      minCameraRatio: 0.05,
+      maxCameraRatio: 10,
+      nodeReducer: (node, data) => this.nodeDisplay(node, data),
+      edgeReducer: (edge, data) => this.edgeDisplay(edge, data),
+    });
+    this.bindDrag();
+  }
+
+  private nodeDisplay(node: string, data: Partial<NodeDisplayData> & Record<string, unknown>): Partial<NodeDisplayData> {
+    const v = this.visibility;
+    const out = { ...data };
+    if (v.hiddenNodes.has(node)) out.hidden = true;
+    const onPath = v.pathNodes.has(node);
+    if (v.pathNodes.size && !onPath) {
+      out.color = "#c9d0d8";
+      out.zIndex = 0;
+    }
+    if (onPath) {
+      out.size = (data.size ?? 5) * 1.3;
+      out.forceLabel = true;
+      out.zIndex = 2;
+    }
+    if (node === v.selected) {
+      out.label = (data.fullLabel as string | undefined) ?? data.label;
+      out.highlighted = true;
+      out.forceLabel = true;
+      out.zIndex = 3;
+    }
+    return out;
+  }
+
+  private edgeDisplay(edge: string, data: Partial<EdgeDisplayData>): Partial<EdgeDisplayData> {
+    const v = this.visibility;
+    const out = { ...data };
+    if (v.hiddenEdges.has(edge)) out.hidden = true;
+    if (v.pathEdges.has(edge)) {
+      out.color = PATH_COLOR;
+      out.size = 4;
+      out.zIndex = 2;
+      out.forceLabel = true;
+    } else if (v.pathEdges.size) {
+      out.color = "#e3e7eb";
+      out.label = null;
+    }
+    return out;
+  }
+
+  /** Drag a node to move it (sigma 3 has no built-in node drag: this is its documented recipe). */
+  private bindDrag(): void {
+    const renderer = this.renderer;
+    const captor = renderer.getMouseCaptor();
+    renderer.on("downNode", ({ node }) => {
+      this.dragged = node;
+      this.dragMoved = false;
+      if (!renderer.getCustomBBox()) renderer.setCustomBBox(renderer.getBBox());
+    });
+    captor.on("mousemovebody", (event) => {
+      if (!this.dragged) return;
+      const position = renderer.viewportToGraph(event);
+      this.graph.mergeNodeAttributes(this.dragged, { x: position.x, y: position.y });
+      this.dragMoved = true;
+      event.preventSigmaDefault();
+      event.original.preventDefault();
+      event.original.stopPropagation();
+    });
+    captor.on("mouseup", () => {
+      const node = this.dragged;
+      this.dragged = null;
+      if (node && this.dragMoved && this.graph.hasNode(node)) {
+        this.onDragEnd(node, this.graph.getNodeAttribute(node, "x"), this.graph.getNodeAttribute(node, "y"));
+      }
+    });
+  }
+
+  /** Replaces the drawn graph (positions from the layout). */
+  setGraph(nodes: ViewNode[], edges: ViewEdge[], positions: Map<string, [number, number]>): void {
+    const degree = new Map<string, number>();
+    for (const e of edges) {
+      degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
+      degree.set(e.target, (degree.get(e.target) ?? 0) + 1);
+    }
+    // A new graph handed over at once: sigma processes it in one pass instead of one event per item.
+    const g = newGraph();
+    // Hubs must not cover their neighbours: size grows with the square root of the degree, capped,
+    // and large views draw smaller discs.
+    const scale = nodes.length > 500 ? 0.5 : 1;
+    const sizeOf = (id: string) => scale * Math.min(24, 5 + 3 * Math.sqrt(degree.get(id) ?? 0));
+    for (const n of nodes) {
+      const [x, y] = positions.get(n.id) ?? [0, 0];
+      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: sizeOf(n.id) });
+    }
+    for (const e of edges) {
+      if (!g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;
+      g.addDirectedEdgeWithKey(e.key, e.source, e.target, { label: edgeLabel(e), size: 1.5, color: "#aab4bf", relType: e.type, role: e.role });
+    }
+    const large = g.size > EDGES_HIDDEN_ON_MOVE_FROM;
+    this.renderer.setSetting("hideEdgesOnMove", large);
+    this.renderer.setSetting("hideLabelsOnMove", large);
+    this.renderer.setSetting("renderEdgeLabels", !large);
+    // Arrowheads are a second WebGL program per edge: worth it for a readable view, not for 10,000 edges.
+    this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
+    this.renderer.setCustomBBox(framing(positions));
+    this.renderer.setGraph(g);
+    this.renderer.refresh();
+  }
+
+  setVisibility(visibility: Visibility): void {
+    this.visibility = visibility;
+    this.renderer.refresh();
+  }
+
+  /** Camera to show every node. */
+  fit(): Promise<void> {
+    return this.renderer.getCamera().animatedReset({ duration: 300 });
+  }
+
+  focus(node: string): void {
+    const display = this.renderer.getNodeDisplayData(node);
+    if (!display) return;
+    const camera = this.renderer.getCamera();
+    void camera.animate({ x: display.x, y: display.y, ratio: Math.min(camera.ratio, 0.8) }, { duration: 300 });
+  }
+
+  /** One PNG of the stage (WebGL layers and the labels' canvas), drawn right after a render. */
+  toPng(): string {
+    this.renderer.refresh();
+    const { width, height } = this.renderer.getDimensions();
+    const ratio = window.devicePixelRatio || 1;
+    const out = document.createElement("canvas");
+    out.width = width * ratio;
+    out.height = height * ratio;
+    const ctx = out.getContext("2d")!;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    for (const canvas of this.renderer.getContainer().querySelectorAll("canvas")) {
+      ctx.drawImage(canvas, 0, 0, out.width, out.height);
+    }
+    return out.toDataURL("image/png");
+  }
+}
