@@ -7,6 +7,7 @@ import {
 } from "../domain/actors/actor.resolver.js";
 import { Agency, Group, Organization, Person } from "../domain/actors/actor.types.js";
 import { AnalyticsResolver } from "../domain/analytics/analytics.resolver.js";
+import { AskResolver } from "../domain/ask/ask.resolver.js";
 import { EditingResolver } from "../domain/editing/editing.resolver.js";
 import { EventResolver } from "../domain/events/event.resolver.js";
 import { FundingResolver } from "../domain/funding/funding.resolver.js";
@@ -35,7 +36,7 @@ export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
     resolvers: [
       QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
       MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
-      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver,
+      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, AskResolver,
     ],
     // Implementations of interfaces that no field returns directly must still be in the schema.
     orphanedTypes: [Agency, Organization, Person, Group],
