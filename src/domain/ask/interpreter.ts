@@ -83,7 +83,7 @@ export function interpret(reading: Reading): Interpretation {
   if (events.length === 1 && es.length === 1) {
     const event = events[0]!;
     if (has("when")) return op("WHEN_EVENT", false, t(lang, `When ${event.name} took place`, `Cuándo tuvo lugar ${event.name}`), { event: event.id });
-    if (has("speaker") || (has("spoke") && has("who"))) {
+    if (has("speaker", "spoke") || (has("presented") && has("who"))) {
       return op("SPEAKERS", count, t(lang, `Who spoke at ${event.name}`, `Quién habló en ${event.name}`), { event: event.id });
     }
     if (has("project", "presented", "what")) {
@@ -112,13 +112,15 @@ export function interpret(reading: Reading): Interpretation {
     return op("PARTNERS", count, t(lang, `Partners of ${actors[0]!.name}`, `Socios de ${actors[0]!.name}`),
       { actor: actors[0]!.id, ...(Object.keys(filter).length ? { filter } : {}), first: PAGE });
   }
+  if (has("support") && actors.length >= 1) return projectsOperation(reading, cues, years, count, [], ["supporter"]);
   if (has("project", "involve", "count") || (es.length && es.every((e) => e.type !== "Project" && e.type !== "Event") && !has("who", "when", "fund", "funder", "spoke", "speaker", "path"))) {
     return projectsOperation(reading, cues, years, count, []);
   }
   return { problem: t(lang, "no question form fits these words", "ninguna forma de pregunta conocida encaja con estas palabras") };
 }
 
-function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom?: number; activeTo?: number }, count: boolean, funders: MentionedEntity[]): Interpretation {
+function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom?: number; activeTo?: number }, count: boolean, funders: MentionedEntity[],
+  roles: string[] = []): Interpretation {
   const lang = reading.language;
   const rest = reading.entities.filter((e) => !funders.includes(e));
   const unfit = rest.filter((e) => e.type === "Project" || e.type === "Event");
@@ -134,6 +136,7 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   if (funders.length) filter.funders = funders.map((e) => e.id);
   if (regions.length) filter.regions = regions.map((e) => e.id);
   if (themes.length) filter.themes = themes.map((e) => e.id);
+  if (roles.length) filter.roles = roles;
   Object.assign(filter, years);
   if (!Object.keys(filter).length && !count) {
     return { problem: t(lang, "which projects? name an actor, a place, a theme or years", "¿qué proyectos? nombre un actor, un lugar, un tema o años") };
@@ -146,9 +149,10 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   }
   if (regions.length) parts.push(t(lang, `in ${names(regions)}`, `en ${names(regions)}`));
   if (themes.length) parts.push(t(lang, `on ${names(themes)}`, `sobre ${names(themes)}`));
-  if (years.activeFrom !== undefined || years.activeTo !== undefined) {
-    parts.push(t(lang, `active ${years.activeFrom ?? "…"}-${years.activeTo ?? "…"}`, `activos ${years.activeFrom ?? "…"}-${years.activeTo ?? "…"}`));
-  }
+  if (roles.length) parts.push(t(lang, `in the role ${roles.join(", ")}`, `con el rol ${roles.join(", ")}`));
+  const { activeFrom: from, activeTo: to } = years;
+  if (from !== undefined && from === to) parts.push(t(lang, `active in ${from}`, `activos en ${from}`));
+  else if (from !== undefined || to !== undefined) parts.push(t(lang, `active ${from ?? "…"}-${to ?? "…"}`, `activos ${from ?? "…"}-${to ?? "…"}`));
   const head = count ? t(lang, "How many projects", "Cuántos proyectos") : t(lang, "Projects", "Proyectos");
   const intent: Intent = funders.length ? "FUNDED_BY" : "PROJECTS";
   return op(intent, count, [head, ...parts].join(" "), count ? { filter } : { filter, first: PAGE });

@@ -9,7 +9,7 @@ import { stem, type Language, type Word } from "./text.js";
 
 export type Cue =
   | "project" | "involve" | "and" | "or" | "count" | "who" | "what" | "fund" | "funder" | "by"
-  | "partner" | "work" | "with" | "path" | "when" | "spoke" | "speaker" | "participant" | "presented"
+  | "partner" | "work" | "with" | "path" | "when" | "spoke" | "speaker" | "participant" | "presented" | "support"
   | "between" | "from" | "to" | "since" | "until" | "in";
 
 const CUES: Record<Cue, { en: string[]; es: string[] }> = {
@@ -34,10 +34,11 @@ const CUES: Record<Cue, { en: string[]; es: string[] }> = {
   path: { en: ["path", "paths", "connected", "connect", "connects", "connection", "link", "linked", "links", "route"],
     es: ["camino", "caminos", "conecta", "conectan", "conectado", "conectada", "conexión", "vincula", "vinculado", "vinculada", "vínculo", "relaciona", "relacionado", "relacionada", "ruta"] },
   when: { en: ["when", "dates", "date", "period"], es: ["cuando", "cuándo", "fechas", "fecha", "período", "periodo"] },
-  spoke: { en: ["spoke", "speak", "spoken", "talked", "presented", "present"], es: ["habló", "hablaron", "habla", "expuso", "expusieron", "presentó", "presentaron", "disertó"] },
-  speaker: { en: ["speaker", "speakers", "presenter", "presenters", "panelist", "panelists"], es: ["orador", "oradores", "ponente", "ponentes", "expositor", "expositores", "disertante", "disertantes"] },
+  spoke: { en: ["spoke", "speak", "spoken", "talked", "addressed"], es: ["habló", "hablaron", "habla", "expuso", "expusieron", "disertó"] },
+  speaker: { en: ["speaker", "speakers", "panelist", "panelists"], es: ["orador", "oradores", "ponente", "ponentes", "expositor", "expositores", "disertante", "disertantes"] },
   participant: { en: ["participants", "members", "took", "part", "involved"], es: ["participantes", "integrantes", "miembros"] },
-  presented: { en: ["presented", "shown", "showcased"], es: ["presentado", "presentados", "presentaron", "expuesto", "expuestos"] },
+  presented: { en: ["presented", "present", "shown", "showcased"], es: ["presentado", "presentados", "presentaron", "presentó", "expuesto", "expuestos"] },
+  support: { en: ["support", "supported", "supporting", "supports", "backed", "supporter", "supporters"], es: ["apoyó", "apoyaron", "apoya", "apoyan", "apoyo", "apoyado", "apoyados", "respaldó"] },
   between: { en: ["between"], es: ["entre"] },
   from: { en: ["from", "after"], es: ["desde", "de", "después"] },
   to: { en: ["to", "until", "till", "through", "before"], es: ["a", "hasta", "antes"] },

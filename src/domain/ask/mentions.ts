@@ -2,9 +2,10 @@
  * Finds the entities a question names: identifiers first (ids, IATI identifiers), then every run of
  * up to six words, all looked up in one round trip through the reference resolver (the same seam as
  * every `reference` argument), longest match first; then single unknown words within one typo of a
- * name (the full-text index proposes, fastest-levenshtein decides).
+ * name (the full-text index proposes; cmpstr's Damerau-Levenshtein distance decides, counting a
+ * transposition as one edit, as Lucene's fuzzy queries behind `search` do: "UNDOC" finds UNODC).
  */
-import { distance } from "fastest-levenshtein";
+import { CmpStr } from "cmpstr";
 import type { NodeType } from "../model.js";
 import type { Candidate, ReferenceRepository, ResolvedEntity } from "../references/reference.repository.js";
 import { allNames, normalizeName } from "../shared/names.js";
@@ -49,6 +50,28 @@ function describe(c: Candidate) {
   return { id: c.id, name: c.name, type: c.type };
 }
 
+const damerau = CmpStr.create().setMetric("damerau").setRaw(true);
+
+function editDistance(a: string, b: string): number {
+  const result = damerau.test(a, b) as { raw?: { dist?: number } };
+  return result.raw?.dist ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Three words or more that appear, in order, inside the name of exactly one entity ("IAP 27th Annual
+ * Conference" in "IAP 27th Annual Conference & General Meeting"); shorter runs are too common.
+ */
+function partOfOneName(gram: string, seen: Candidate[], length: number): { candidate: Candidate; name: string } | null {
+  if (length < 3) return null;
+  const padded = ` ${gram} `;
+  const hits = new Map<string, { candidate: Candidate; name: string }>();
+  for (const candidate of seen) {
+    const name = allNames(candidate).find((n) => ` ${normalizeName(n)} `.includes(padded));
+    if (name && !hits.has(candidate.id)) hits.set(candidate.id, { candidate, name });
+  }
+  return hits.size === 1 ? [...hits.values()][0]! : null;
+}
+
 /** A single-word name within one typo (two from eight letters on) of the word, if exactly one entity has it. */
 function typoMatch(word: string, candidates: Candidate[]): { candidate: Candidate; name: string } | null {
   const limit = word.length >= 8 ? 2 : 1;
@@ -56,7 +79,7 @@ function typoMatch(word: string, candidates: Candidate[]): { candidate: Candidat
   for (const candidate of candidates) {
     for (const name of allNames(candidate)) {
       const key = normalizeName(name);
-      if (!key.includes(" ") && key !== word && distance(key, word) <= limit && !hits.has(candidate.id)) hits.set(candidate.id, { candidate, name });
+      if (!key.includes(" ") && key !== word && editDistance(key, word) <= limit && !hits.has(candidate.id)) hits.set(candidate.id, { candidate, name });
     }
   }
   return hits.size === 1 ? [...hits.values()][0]! : null;
@@ -81,7 +104,12 @@ export async function findMentions(references: ReferenceRepository, question: st
   const outcomes = await references.lookup(grams.map((g) => g.text), undefined, { codes: false });
   const byLength = grams.filter((g) => {
     const o = outcomes.get(g.text);
-    return o && ("entity" in o || o.failure.length > 1);
+    if (o && !("entity" in o) && !o.failure.length) {
+      const part = partOfOneName(g.text, o.seen, g.end - g.start);
+      if (part) outcomes.set(g.text, { entity: { reference: g.text, id: part.candidate.id, name: part.candidate.name, type: part.candidate.type, matchedBy: `part of "${part.name}"` } });
+    }
+    const outcome = outcomes.get(g.text);
+    return outcome && ("entity" in outcome || outcome.failure.length > 1);
   }).sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start);
   for (const gram of byLength) {
     const span = Array.from({ length: gram.end - gram.start }, (_, k) => gram.start + k);

@@ -55,7 +55,7 @@ export function withoutIdentifiers(question: string, understood: readonly string
 export function words(text: string): Word[] {
   const out: Word[] = [];
   for (const token of tokenizer.tokenize(text)) {
-    if (token.tag !== "word" && token.tag !== "number" && token.tag !== "alien" && token.tag !== "hashtag") continue;
+    if (token.tag !== "word" && token.tag !== "number" && token.tag !== "alien" && token.tag !== "ordinal" && token.tag !== "hashtag") continue;
     for (const part of normalizeName(token.value).split(" ").filter(Boolean)) {
       out.push({ text: part, raw: token.value, number: /^\d+$/.test(part), stemEn: stem(part, "en"), stemEs: stem(part, "es") });
     }

@@ -19,7 +19,8 @@ export interface ResolvedEntity {
   matchedBy: string;
 }
 
-export type LookupOutcome = { entity: ResolvedEntity } | { failure: Candidate[] };
+/** An entity; or the exact matches that made it fail (none: unknown, several: ambiguous) and every candidate seen. */
+export type LookupOutcome = { entity: ResolvedEntity } | { failure: Candidate[]; seen: Candidate[] };
 
 export interface Candidate {
   id: string;
@@ -184,8 +185,7 @@ export class ReferenceRepository {
       .filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)))]));
   }
 
-  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>):
-    { entity: ResolvedEntity } | { failure: Candidate[] } {
+  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>): LookupOutcome {
     const permitted = candidates.filter((c) => RESOLVABLE.has(c.type) && (!allowed || allowed.has(c.type)));
     const asId = permitted.find((c) => c.id === reference);
     if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
@@ -195,7 +195,7 @@ export class ReferenceRepository {
       const [c] = byIati;
       return { entity: { reference, id: c!.id, name: c!.name, type: c!.type, matchedBy: "IATI identifier" } };
     }
-    if (byIati.length > 1) return { failure: byIati };
+    if (byIati.length > 1) return { failure: byIati, seen: permitted };
     const key = normalizeName(reference);
     const exact = new Map<string, { candidate: Candidate; how: string }>();
     for (const candidate of permitted) {
@@ -210,7 +210,7 @@ export class ReferenceRepository {
       const { candidate, how } = chosen[0]!;
       return { entity: { reference, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: how } };
     }
-    return { failure: chosen.map((m) => m.candidate) };
+    return { failure: chosen.map((m) => m.candidate), seen: permitted };
   }
 
   private async throwFor(failures: { reference: string; candidates: Candidate[] }[], allowed?: ReadonlySet<NodeType>): Promise<never> {
