@@ -15,6 +15,7 @@ import { QueryResolver } from "../domain/node/query.resolver.js";
 import { SourcedResolver } from "../domain/node/sourced.resolver.js";
 import { CountryResolver, RegionResolver } from "../domain/places/place.resolver.js";
 import { ProjectResolver, RelatedProjectResolver } from "../domain/projects/project.resolver.js";
+import { ResolutionResolver } from "../domain/resolution/resolution.resolver.js";
 import { CitationResolver } from "../domain/sources/source.resolver.js";
 import { ThemeResolver } from "../domain/themes/theme.resolver.js";
 
@@ -36,7 +37,7 @@ export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
     resolvers: [
       QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
       MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
-      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, AskResolver,
+      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, AskResolver, ResolutionResolver,
     ],
     // Implementations of interfaces that no field returns directly must still be in the schema.
     orphanedTypes: [Agency, Organization, Person, Group],
