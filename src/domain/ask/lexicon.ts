@@ -54,14 +54,16 @@ const FILLER = {
     took take taken takes part run ran running held hold happen happened happening place occur occurred active
     cooperation international year years time times total so far ever also both any each kind kinds type
     organization organisation organizations agency agencies actor actors country countries region regions theme themes topic topics
-    conference event events session sessions funding money get got receive received receives get gets how many much`,
+    conference event events session sessions funding money get got receive received receives get gets how many much deal deals dealt concern concerned
+    are were name named called`,
   es: `el la los las lo un una unos unas de del al a en por para con se su sus es son fue fueron ser sido era eran
     hay hubo ha han había habían tiene tienen tuvo tuvieron este esta estos estas ese esa esos esas aquel muestra muestrame
     muéstrame mostrar dime lista listar todos todas todo toda algun algún alguna algunos cada favor por
     cooperación cooperacion internacional año años vez veces total
     organización organizacion organizaciones agencia agencias actor actores país pais países paises región region regiones tema temas
     conferencia evento eventos sesión sesion sesiones financiamiento dinero recibió recibio recibe reciben recibieron
-    cómo como cuánto cuanto llevó llevo cabo realizó realizo realizaron tuvo lugar desarrolló desarrollo ejecutó ejecuto ejecutaron`,
+    cómo como cuánto cuanto llevó llevo cabo realizó realizo realizaron tuvo lugar desarrolló desarrollo ejecutó ejecuto ejecutaron
+    trata tratan trataron tratado llamado llamada`,
 };
 
 function stemSet(list: string[], language: Language): Set<string> {

@@ -1,6 +1,6 @@
 /**
  * Finds the entities a question names: identifiers first (ids, IATI identifiers), then every run of
- * up to six words, all looked up in one round trip through the reference resolver (the same seam as
+ * up to nine words, all looked up in one round trip through the reference resolver (the same seam as
  * every `reference` argument), longest match first; then single unknown words within one typo of a
  * name (the full-text index proposes; cmpstr's Damerau-Levenshtein distance decides, counting a
  * transposition as one edit, as Lucene's fuzzy queries behind `search` do: "UNDOC" finds UNODC).
@@ -28,10 +28,11 @@ export interface Found {
   unknown: { index: number; word: Word; suggestions: Candidate[] }[];
 }
 
-const MAX_NAME_WORDS = 6;
+const MAX_NAME_WORDS = 9;
 
+/** Years are read by the interpreter; other numbers mean nothing on their own. */
 function isReadable(word: Word): boolean {
-  return word.number || cuesOf(word).length > 0 || isFiller(word);
+  return (word.number && /^(19|20)\d\d$/.test(word.text)) || cuesOf(word).length > 0 || isFiller(word);
 }
 
 function gramsOf(list: Word[]): { start: number; end: number; text: string }[] {
