@@ -10,7 +10,7 @@ import type { NodeType } from "../model.js";
 import type { Candidate, ReferenceRepository, ResolvedEntity } from "../references/reference.repository.js";
 import { allNames, normalizeName } from "../shared/names.js";
 import { canEdgeAName, cuesOf, isFiller } from "./lexicon.js";
-import { PLACEHOLDER, identifierCandidates, withoutIdentifiers, words, type Word } from "./text.js";
+import { PLACEHOLDER, identifierCandidates, placeholderIndex, withoutIdentifiers, words, type Word } from "./text.js";
 
 export interface Mention {
   text: string;
@@ -94,7 +94,8 @@ export async function findMentions(references: ReferenceRepository, question: st
   const list = words(withoutIdentifiers(question, understood));
   const covered = new Set<number>();
   list.forEach((word, index) => {
-    const placeholder = word.text.startsWith(PLACEHOLDER) ? understood[Number(word.text.slice(PLACEHOLDER.length))] : undefined;
+    const at = placeholderIndex(word.text);
+    const placeholder = at === undefined ? undefined : understood[at];
     if (placeholder === undefined) return;
     const { entity } = idOutcomes.get(placeholder) as { entity: ResolvedEntity };
     covered.add(index);

@@ -47,8 +47,23 @@ export function identifierCandidates(question: string): string[] {
  */
 export const PLACEHOLDER = "identifierplaceholder";
 
+/** Letters only: the tokenizer splits digits off a word. */
+export function placeholderIndex(word: string): number | undefined {
+  if (!word.startsWith(PLACEHOLDER)) return undefined;
+  return [...word.slice(PLACEHOLDER.length)].reduce((n, c) => n * 26 + (c.charCodeAt(0) - 97), 0);
+}
+
+function placeholder(index: number): string {
+  let letters = "";
+  do {
+    letters = String.fromCharCode(97 + (index % 26)) + letters;
+    index = Math.floor(index / 26);
+  } while (index > 0);
+  return PLACEHOLDER + letters;
+}
+
 export function withoutIdentifiers(question: string, understood: readonly string[]): string {
-  return question.replace(IDENTIFIER, (m) => (understood.includes(m) ? ` ${PLACEHOLDER}${understood.indexOf(m)} ` : m));
+  return question.replace(IDENTIFIER, (m) => (understood.includes(m) ? ` ${placeholder(understood.indexOf(m))} ` : m));
 }
 
 /** Words and numbers in order, punctuation dropped; a multi-part token ("Inter-American") gives its parts. */

@@ -31,7 +31,8 @@ export async function duplicateCandidates(repo: ResolutionRepository, kinds: Nod
 }
 
 async function currentEntity(ctx: Context, repo: ResolutionRepository, reference: string): Promise<string> {
-  if (nodeTypeOfId(reference)) {
+  const type = nodeTypeOfId(reference);
+  if (type && RESOLVABLE.has(type)) {
     const current = await repo.currentId(reference);
     if (current) return current;
   }
