@@ -4,6 +4,7 @@
  * Health Organization entities: proposed, judged SAME and merged with all provenance, split back
  * exactly as they were.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
@@ -266,5 +267,23 @@ describe("entity resolution with review", () => {
     expect((await as("anonymous", `{ duplicateCandidates(kinds: [COUNTRY]) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
     expect((await as("editor", JUDGE, { a: WHO[2], b: "country:AR", j: "SAME" })).errors![0]!.extensions.code).toBe("REFERENCE_NOT_FOUND");
     expect((await as("editor", `mutation { splitEntity(id: "not an id") { keep } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("reviews in bulk in the terminal: npm run dedupe with keys and a progress line", async () => {
+    const env = { ...process.env, NEO4J_URI: inject("neo4jUri") };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/dedupe.ts", "--kinds=Organization", "--first=3", "--reviewer=Bo Reviewer"], { cwd: PROJECT_ROOT, env });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.stdin.end("u\nwhat\nk\nq\n");
+    const code = await new Promise((r) => child.once("exit", r));
+    expect(code, out).toBe(0);
+    expect(out).toContain("3 candidate pair(s) with score >= 0.8");
+    expect(out).toContain("[1/3] same 0, not same 0, unsure 1, skipped 0");
+    expect(out).toContain("please answer s, n, u, k or q");
+    expect(out).toContain("[2/3] same 0, not same 0, unsure 1, skipped 1");
+    expect(out).toContain("Done: same 0, not same 0, unsure 1, skipped 1.");
+    const [row] = await db.read("MATCH (j:Judgement {by: 'cli'}) RETURN collect([j.judgement, j.reviewer]) AS judged");
+    expect(row!.judged).toEqual([["UNSURE", "Bo Reviewer"]]);
   });
 });

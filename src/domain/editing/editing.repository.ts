@@ -170,7 +170,8 @@ export class EditingRepository {
     return this.transaction(async (run) => {
       const [rec] = await run("MATCH (m:MergeRecord {id: $id}) RETURN properties(m) AS m", { id: mergeId });
       if (!rec) throw userError(`no merge ${mergeId}`, ErrorCode.NOT_FOUND, { id: mergeId });
-      const m = rec.m as Record<string, any>;
+      const m = rec.m as { keep: string; removed: string; seq: number; undone: boolean; removedLabels: string[];
+        removedProps: string; removedRels: string; collided: string; keepProps: string };
       if (m.undone) throw userError(`merge ${mergeId} was already split`, ErrorCode.BAD_USER_INPUT, { id: mergeId });
       const [later] = await run(`MATCH (l:MergeRecord {keep: $keep}) WHERE NOT l.undone AND l.seq > $seq RETURN l.removed AS removed ORDER BY l.seq DESC LIMIT 1`,
         { keep: m.keep, seq: m.seq });
