@@ -89,7 +89,7 @@ const ASK_SCRIPT = `
       parts.push(el("p", { className: "ask-summary", textContent: a.answer.summary }));
       parts.push(el("p", { className: "ask-reading", textContent: a.interpretation.description + " (" + a.resolvedReferences.map((m) => m.text + " = " + m.name + ", " + m.matchedBy).join("; ") + ")" }));
       const variables = JSON.stringify(a.interpretation.variables, null, 2);
-      parts.push(el("pre", { className: "ask-operation", textContent: a.interpretation.operation + "\n\n# variables\n" + variables }));
+      parts.push(el("pre", { className: "ask-operation", textContent: a.interpretation.operation + "\\n\\n# variables\\n" + variables }));
       const open = el("button", { type: "button", className: "ask-open", textContent: "Open in the editor" });
       open.addEventListener("click", () => renderGraphiQL({ query: a.interpretation.operation, variables }));
       parts.push(open);

@@ -41,7 +41,13 @@ afterAll(async () => {
 async function as(who: keyof typeof KEYS | "anonymous", query: string, variables?: Record<string, unknown>) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (who !== "anonymous") headers.authorization = `Bearer ${KEYS[who]}`;
-  const res = await fetch(`${server.url}graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const send = () => fetch(`${server.url}graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  // A kept-alive socket the server closes as it is reused gives ECONNRESET (Node's keep-alive race):
+  // that one failure is retried once; any other error fails the test.
+  const res = await send().catch((err: { cause?: { code?: string } }) => {
+    if (err.cause?.code === "ECONNRESET") return send();
+    throw err;
+  });
   return { status: res.status, ...((await res.json()) as { data?: any; errors?: { message: string; extensions: any }[] }) };
 }
 

@@ -1,6 +1,7 @@
 /** The playground's Ask box in a real headless Chromium: it shows the reading, the operation it ran and the answer. */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { playgroundHtml } from "../../src/playground/playground.js";
 import type { RunningServer } from "../../src/graphql/server.js";
 import { startTestServer } from "../support/api.js";
 import { launchBrowser } from "../support/browser.js";
@@ -21,6 +22,12 @@ afterAll(async () => {
 });
 
 describe("the Ask box", () => {
+  it("ships inline scripts that parse", () => {
+    const scripts = [...playgroundHtml("/graphql").matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(() => new Function(script)).not.toThrow();
+  });
+
   it("answers the user's Spanish sentence, shows the operation it ran and opens it in the editor", async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
