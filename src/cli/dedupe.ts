@@ -15,7 +15,7 @@ import { loadDatabaseConfig } from "../config/config.js";
 import { connect } from "../db/database.js";
 import { migrate } from "../db/migrations.js";
 import { isNodeType, type NodeType } from "../domain/model.js";
-import { duplicateCandidates, judge } from "../domain/resolution/resolution.resolver.js";
+import { duplicateCandidates, judge } from "../domain/resolution/resolution.service.js";
 import { RESOLVABLE_KINDS, ResolutionRepository } from "../domain/resolution/resolution.repository.js";
 import { DuplicateJudgement } from "../domain/resolution/resolution.types.js";
 import type { Scored } from "../domain/resolution/scoring.js";
