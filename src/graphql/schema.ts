@@ -8,6 +8,7 @@ import {
 import { Agency, Group, Organization, Person } from "../domain/actors/actor.types.js";
 import { ChangeResolver } from "../domain/changes/change.resolver.js";
 import { AnalyticsResolver } from "../domain/analytics/analytics.resolver.js";
+import { AskResolver } from "../domain/ask/ask.resolver.js";
 import { EditingResolver } from "../domain/editing/editing.resolver.js";
 import { EventResolver } from "../domain/events/event.resolver.js";
 import { FundingResolver } from "../domain/funding/funding.resolver.js";
@@ -15,6 +16,7 @@ import { QueryResolver } from "../domain/node/query.resolver.js";
 import { SourcedResolver } from "../domain/node/sourced.resolver.js";
 import { CountryResolver, RegionResolver } from "../domain/places/place.resolver.js";
 import { ProjectResolver, RelatedProjectResolver } from "../domain/projects/project.resolver.js";
+import { ResolutionResolver } from "../domain/resolution/resolution.resolver.js";
 import { CitationResolver } from "../domain/sources/source.resolver.js";
 import { ThemeResolver } from "../domain/themes/theme.resolver.js";
 
@@ -45,7 +47,7 @@ export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
     resolvers: [
       QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
       MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
-      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, ChangeResolver,
+      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, ChangeResolver, AskResolver, ResolutionResolver,
     ],
     // Implementations of interfaces that no field returns directly must still be in the schema.
     orphanedTypes: [Agency, Organization, Person, Group],

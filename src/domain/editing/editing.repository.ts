@@ -10,7 +10,8 @@ import {
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "../../ingest/index.js";
-import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
+import { NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
+import type { ChangedIds } from "../../db/database.js";
 import type { ReferenceCache } from "../references/reference.repository.js";
 import { requireKeyLabel } from "../shared/ids.js";
 
@@ -31,7 +32,7 @@ export class EditingRepository {
   constructor(private readonly db: Database, private readonly timeoutMs: number, private readonly references: ReferenceCache) {}
 
   /** `changed`: the entities the write touches, for the graph's write version (caches, subscribers). */
-  private async transaction<T>(changed: readonly string[], work: (run: Run) => Promise<T>): Promise<T> {
+  private async transaction<T>(changed: ChangedIds<T>, work: (run: Run) => Promise<T>): Promise<T> {
     try {
       return await this.db.writeTransaction((tx) => work(bind(tx)), { timeoutMs: this.timeoutMs * 6, changed });
     } finally {
@@ -126,8 +127,11 @@ export class EditingRepository {
   /**
    * Moves every relationship of `removeId` to `keepId` (merging with equal ones, provenance kept),
    * adds the removed entity's names as aliases, and deletes it. Both must be of the same kind.
+   * Before anything moves, a MergeRecord keeps the removed entity, each of its relationships and the
+   * state of the ones they merge into, so that `split` can undo the merge. `record` adds who and why.
    */
-  async merge(keepId: string, removeId: string): Promise<{ relationships: { type: string; count: number }[] }> {
+  async merge(keepId: string, removeId: string, record: MergeAuthor = { by: "admin" }):
+    Promise<{ relationships: { type: string; count: number }[]; mergeId: string }> {
     const label = requireKeyLabel(keepId);
     if (requireKeyLabel(removeId) !== label) throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
     if (keepId === removeId) throw userError("cannot merge an entity into itself");
@@ -135,6 +139,7 @@ export class EditingRepository {
       const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,
         { keep: keepId, remove: removeId });
       if (!both?.keep || !both?.remove) throw userError(`no entity ${!both?.keep ? keepId : removeId}`, ErrorCode.NOT_FOUND);
+      const mergeId = await recordMerge(run, label, keepId, removeId, record);
       const moved: { type: string; count: number }[] = [];
       for (const [type, spec] of Object.entries(RELATIONSHIP_TYPES)) {
         const keyMap = spec.keys.map((k) => `${k}: x.${k}`).join(", ");
@@ -165,7 +170,122 @@ export class EditingRepository {
             k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])
         DETACH DELETE r`, { keep: keepId, remove: removeId });
       await refreshProjectsAround(run, touchedByEntity(label, keepId));
-      return { relationships: moved };
+      return { relationships: moved, mergeId };
     });
   }
+
+  /**
+   * Undoes a merge from its record: the relationships the removed entity brought are taken off the
+   * kept one (or set back to what they were, where they merged into existing ones), the removed
+   * entity comes back with its properties and its relationships as they were, and the kept entity's
+   * names and provenance are set back. Merges into one entity are undone latest first.
+   */
+  async split(mergeId: string, by: string): Promise<{ keep: string; restored: string; relationships: number }> {
+    return this.transaction((r: { keep: string; restored: string }) => [r.keep, r.restored], async (run) => {
+      const [rec] = await run("MATCH (m:MergeRecord {id: $id}) RETURN properties(m) AS m", { id: mergeId });
+      if (!rec) throw userError(`no merge ${mergeId}`, ErrorCode.NOT_FOUND, { id: mergeId });
+      const m = rec.m as { keep: string; removed: string; seq: number; undone: boolean; removedLabels: string[];
+        removedProps: string; removedRels: string; collided: string; keepProps: string };
+      if (m.undone) throw userError(`merge ${mergeId} was already split`, ErrorCode.BAD_USER_INPUT, { id: mergeId });
+      const [later] = await run(`MATCH (l:MergeRecord {keep: $keep}) WHERE NOT l.undone AND l.seq > $seq RETURN l.removed AS removed ORDER BY l.seq DESC LIMIT 1`,
+        { keep: m.keep, seq: m.seq });
+      if (later) throw userError(`split ${later.removed} out of ${m.keep} first: merges into one entity are undone latest first`, ErrorCode.BAD_USER_INPUT, { split: later.removed });
+      const label = requireKeyLabel(m.keep);
+      const [exists] = await run(`OPTIONAL MATCH (r:${label} {id: $id}) RETURN r IS NOT NULL AS found`, { id: m.removed });
+      if (exists?.found) throw userError(`${m.removed} exists again: it cannot be restored over`, ErrorCode.BAD_USER_INPUT);
+      const rels = JSON.parse(m.removedRels) as SnapshotRel[];
+      const collided = JSON.parse(m.collided) as SnapshotRel[];
+      const keyOf = (x: SnapshotRel) => JSON.stringify([x.type, x.out, x.other, RELATIONSHIP_TYPES[x.type].keys.map((k) => x.props[k] ?? null)]);
+      const before = new Map(collided.map((c) => [keyOf(c), c]));
+      for (const x of rels.filter((r) => r.other !== m.keep && r.other !== m.removed)) {
+        const spec = RELATIONSHIP_TYPES[checkedType(x.type)];
+        const keyMap = spec.keys.map((k) => `${k}: $keys.${k}`).join(", ");
+        const pattern = x.out ? `(k)-[y:${x.type}${keyMap ? ` {${keyMap}}` : ""}]->(o)` : `(k)<-[y:${x.type}${keyMap ? ` {${keyMap}}` : ""}]-(o)`;
+        const prior = before.get(keyOf(x));
+        const keys = Object.fromEntries(spec.keys.map((k) => [k, x.props[k] ?? null]));
+        await run(`MATCH (k:${label} {id: $keep}), (o:${checkedLabel(x.otherLabel)} {id: $other}) MATCH ${pattern}
+          ${prior ? "SET y = $props" : "DELETE y"}`, { keep: m.keep, other: x.other, keys, props: prior?.props ?? {} });
+      }
+      const labels = (m.removedLabels as string[]).map(checkedLabel);
+      await run(`CREATE (r:${labels.join(":")}) SET r = $props`, { props: JSON.parse(m.removedProps) });
+      for (const x of rels) {
+        const other = x.other === m.removed ? "r" : "o";
+        await run(`MATCH (r:${label} {id: $removed}) ${other === "o" ? `MATCH (o:${checkedLabel(x.otherLabel)} {id: $other})` : ""}
+          CREATE (r)${x.out ? "-" : "<-"}[x:${checkedType(x.type)}]${x.out ? "->" : "-"}(${other}) SET x = $props`,
+          { removed: m.removed, other: x.other, props: x.props });
+      }
+      await run(`MATCH (k:${label} {id: $keep}) SET k += $props`, { keep: m.keep, props: JSON.parse(m.keepProps) });
+      const projects = [...new Set(rels.filter((x) => x.type === "PARTICIPATES_IN").map((x) => x.other))];
+      await refreshProjects(run, projects);
+      await refreshProjectsAround(run, touchedByEntity(label, m.keep));
+      await refreshProjectsAround(run, touchedByEntity(label, m.removed));
+      await run(`MATCH (m:MergeRecord {id: $id}) SET m.undone = true, m.splitAt = toString(datetime()), m.splitBy = $by
+        WITH m MATCH (j:Judgement {id: m.judgement}) SET j.revoked = true, j.revokedAt = toString(datetime()), j.revokedBy = $by`, { id: mergeId, by });
+      return { keep: m.keep as string, restored: m.removed as string, relationships: rels.length };
+    });
+  }
+}
+
+export interface MergeAuthor {
+  by: string;
+  /** The judgement that asked for the merge: stored in the merge's own transaction. */
+  judgement?: Record<string, unknown> & { id: string };
+}
+
+interface SnapshotRel {
+  type: RelationshipType;
+  out: boolean;
+  other: string;
+  otherLabel: string;
+  props: Record<string, unknown>;
+}
+
+const KEY_LABELS = new Set<string>(Object.values(NODE_TYPES).map((t) => t.key));
+const ALL_LABELS = new Set<string>(Object.values(NODE_TYPES).flatMap((t) => [...t.labels]));
+
+function checkedLabel(label: string): string {
+  if (!ALL_LABELS.has(label)) throw new Error(`merge record names an unknown label ${label}`);
+  return label;
+}
+
+function checkedType(type: string): RelationshipType {
+  if (!Object.hasOwn(RELATIONSHIP_TYPES, type)) throw new Error(`merge record names an unknown relationship ${type}`);
+  return type as RelationshipType;
+}
+
+/** Fields of the kept entity that a merge changes, and so that a split sets back. */
+const MERGED_FIELDS = ["aliases", "acronyms", "names", "sourceIds", "quotes"];
+
+/** Writes the MergeRecord: the removed entity and its relationships, and what they will merge into. */
+async function recordMerge(run: Run, label: string, keepId: string, removeId: string, author: MergeAuthor): Promise<string> {
+  const [snap] = await run(`
+    MATCH (r:${label} {id: $remove}), (k:${label} {id: $keep})
+    RETURN labels(r) AS labels, properties(r) AS props, properties(k) AS keepProps,
+      [(r)-[x]->(o) | {type: type(x), out: true, other: o.id, otherLabel: [l IN labels(o) WHERE l IN $keyLabels][0], props: properties(x)}] +
+      [(r)<-[x]-(o) WHERE o <> r | {type: type(x), out: false, other: o.id, otherLabel: [l IN labels(o) WHERE l IN $keyLabels][0], props: properties(x)}] AS rels`,
+  { keep: keepId, remove: removeId, keyLabels: [...KEY_LABELS] });
+  const rels = (snap!.rels as SnapshotRel[]).filter((x) => Object.hasOwn(RELATIONSHIP_TYPES, x.type));
+  const collided = await run(`
+    MATCH (k:${label} {id: $keep})
+    UNWIND $rels AS x
+    CALL (k, x) {
+      MATCH (k)-[y]->(o) WHERE x.out AND type(y) = x.type AND o.id = x.other AND all(key IN x.keys WHERE y[key] = x.props[key])
+      RETURN y, o
+      UNION
+      MATCH (k)<-[y]-(o) WHERE NOT x.out AND type(y) = x.type AND o.id = x.other AND all(key IN x.keys WHERE y[key] = x.props[key])
+      RETURN y, o
+    }
+    RETURN DISTINCT x.type AS type, x.out AS out, x.other AS other, x.otherLabel AS otherLabel, properties(y) AS props`,
+  { keep: keepId, rels: rels.filter((x) => x.other !== keepId).map((x) => ({ ...x, keys: [...RELATIONSHIP_TYPES[x.type].keys] })) });
+  const keepProps = snap!.keepProps as Record<string, unknown>;
+  const [seq] = await run("MATCH (m:MergeRecord {keep: $keep}) RETURN coalesce(max(m.seq), 0) + 1 AS seq", { keep: keepId });
+  const id = `merge:${removeId}>${keepId}@${Date.now()}`;
+  if (author.judgement) await run("CREATE (j:Judgement) SET j = $j", { j: author.judgement });
+  await run(`CREATE (m:MergeRecord {id: $id, keep: $keep, removed: $remove, seq: $seq, at: toString(datetime()), by: $by, judgement: $judgement,
+      undone: false, removedLabels: $labels, removedProps: $props, removedRels: $rels, collided: $collided, keepProps: $keepProps})`, {
+    id, keep: keepId, remove: removeId, seq: seq!.seq, by: author.by, judgement: author.judgement?.id ?? null, labels: snap!.labels,
+    props: JSON.stringify(snap!.props), rels: JSON.stringify(rels), collided: JSON.stringify(collided),
+    keepProps: JSON.stringify(Object.fromEntries(MERGED_FIELDS.map((f) => [f, keepProps[f] ?? null]))),
+  });
+  return id;
 }

@@ -235,7 +235,7 @@ export class EditingResolver {
   @Mutation(() => RemovalResult, { description: "Merges a duplicate into the entity to keep: relationships move, names become aliases, the duplicate is deleted (admin)." })
   async mergeEntities(@Ctx() ctx: Context, @Arg("keep", () => String) keep: string, @Arg("remove", () => String) remove: string) {
     const repo = allowed(ctx, "admin", "mergeEntities");
-    const result = await repo.merge(keep, remove);
+    const result = await repo.merge(keep, remove, { by: ctx.caller });
     return { id: keep, relationships: result.relationships, fundingFlows: 0 };
   }
 

@@ -1,8 +1,10 @@
 /**
  * Turns what an analyst types ("UNODC", "Perú", "BID", "country:PE", "pe") into entities.
- * A reference is an id, an ISO country code, or a name, official name, acronym or alias
- * (English or Spanish), compared ignoring case and accents. All references of a request are
- * resolved in one query through the full-text index; exact matches are then picked in code.
+ * A reference is an id, an ISO country code, an IATI organisation identifier (XM-DAC-41114) or
+ * activity identifier, or a name, official name, acronym or alias (English or Spanish), compared
+ * ignoring case and accents. All references of a request are resolved in one query: ids, codes and
+ * IATI identifiers through their indexes, names through the full-text index; exact matches are
+ * then picked in code.
  */
 import { ErrorCode, userError } from "../shared/errors.js";
 import { NAMED_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
@@ -17,7 +19,10 @@ export interface ResolvedEntity {
   matchedBy: string;
 }
 
-interface Candidate {
+/** An entity; or the exact matches that made it fail (none: unknown, several: ambiguous) and every candidate seen. */
+export type LookupOutcome = { entity: ResolvedEntity } | { failure: Candidate[]; seen: Candidate[] };
+
+export interface Candidate {
   id: string;
   name: string;
   type: NodeType;
@@ -27,6 +32,17 @@ interface Candidate {
   acronyms?: string[] | null;
   aliases?: string[] | null;
   score?: number;
+  /** How the query found it: "iati" by its IATI identifier (Actor.iatiRef, Project.iatiIdentifier). */
+  via?: string;
+}
+
+/**
+ * IATI identifiers are an agency prefix and a code ("XM-DAC-41114", "GB-GOV-1", "00006",
+ * "XM-DAC-41114-PROJECT-00126825"): no spaces, at least one digit or dash. Only such references
+ * are looked up by identifier, each through its range index (actor_iati_ref, project_iati_identifier).
+ */
+export function couldBeIatiIdentifier(reference: string): boolean {
+  return reference.length <= 200 && /^[A-Za-z0-9][A-Za-z0-9._\-/:]*$/.test(reference) && /[0-9-]/.test(reference) && !nodeTypeOfId(reference);
 }
 
 /** Lucene treats these as syntax; a phrase query needs only quotes and backslashes escaped. */
@@ -66,7 +82,34 @@ function matchedBy(candidate: Candidate, key: string): string | null {
 }
 
 const CANDIDATE = (n: string) => `${n} { .id, .name, .code, .officialName, .nameEs, .acronyms, .aliases,
-  type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score }`;
+  type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score, via: via }`;
+
+/**
+ * One round trip for every reference of a request; each branch is an index seek (ids and codes:
+ * uniqueness constraints; IATI identifiers: range indexes; names: the full-text index).
+ */
+export const RESOLVE_QUERY = `
+      CALL () {
+        UNWIND $ids AS ref
+        CALL (ref) {
+          MATCH (n:Actor {id: ref}) RETURN n UNION MATCH (n:Project {id: ref}) RETURN n UNION MATCH (n:Event {id: ref}) RETURN n
+          UNION MATCH (n:Country {id: ref}) RETURN n UNION MATCH (n:Region {id: ref}) RETURN n UNION MATCH (n:Theme {id: ref}) RETURN n }
+        RETURN ref, n, 0.0 AS score, 'id' AS via
+        UNION
+        UNWIND $codes AS ref
+        MATCH (n:Country {code: toUpper(ref)}) RETURN ref, n, 0.0 AS score, 'code' AS via
+        UNION
+        UNWIND $iati AS ref
+        CALL (ref) {
+          MATCH (n:Actor) WHERE n.iatiRef IN ref.variants RETURN n
+          UNION MATCH (n:Project) WHERE n.iatiIdentifier IN ref.variants RETURN n }
+        RETURN ref.text AS ref, n, 0.0 AS score, 'iati' AS via
+        UNION
+        UNWIND $texts AS ref
+        CALL db.index.fulltext.queryNodes('entity_names', ref.q, {limit: 50}) YIELD node AS n, score
+        RETURN ref.text AS ref, n, score, 'text' AS via
+      }
+      RETURN ref, collect(${CANDIDATE("n")}) AS candidates`;
 
 /**
  * Resolutions are cached for a minute: dashboards repeat the same references, and ids and names
@@ -119,46 +162,59 @@ export class ReferenceRepository {
     if (empty !== undefined) throw userError(`"${empty}" is not a reference: give an id, a name, an acronym or a country code`);
     const long = unique.find((r) => r.length > MAX_REFERENCE_LENGTH);
     if (long !== undefined) throw userError(`a reference is at most ${MAX_REFERENCE_LENGTH} characters; this one has ${long.length} ("${long.slice(0, 40)}…")`);
+    const outcomes = await this.lookup(unique, allowed);
+    const failures: { reference: string; candidates: Candidate[] }[] = [];
+    for (const reference of unique) {
+      const outcome = outcomes.get(reference)!;
+      if ("failure" in outcome) failures.push({ reference, candidates: outcome.failure });
+    }
+    if (failures.length) await this.throwFor(failures, allowed);
+    return references.map((r) => (outcomes.get(r.trim()) as { entity: ResolvedEntity }).entity);
+  }
 
-    const byId = unique.filter((r) => nodeTypeOfId(r));
-    const rows = await this.run(`
-      CALL () {
-        UNWIND $ids AS ref
-        CALL (ref) {
-          MATCH (n:Actor {id: ref}) RETURN n UNION MATCH (n:Project {id: ref}) RETURN n UNION MATCH (n:Event {id: ref}) RETURN n
-          UNION MATCH (n:Country {id: ref}) RETURN n UNION MATCH (n:Region {id: ref}) RETURN n UNION MATCH (n:Theme {id: ref}) RETURN n }
-        RETURN ref, n, 0.0 AS score
-        UNION
-        UNWIND $codes AS ref
-        MATCH (n:Country {code: toUpper(ref)}) RETURN ref, n, 0.0 AS score
-        UNION
-        UNWIND $texts AS ref
-        CALL db.index.fulltext.queryNodes('entity_names', ref.q, {limit: 50}) YIELD node AS n, score
-        RETURN ref.text AS ref, n, score
-      }
-      RETURN ref, collect(${CANDIDATE("n")}) AS candidates`, {
-      ids: byId,
-      codes: unique.filter((r) => /^[A-Za-z]{2}$/.test(r)),
+  /**
+   * Resolves without throwing: each reference gets its entity, or the candidates that made it fail
+   * (none: unknown; several: ambiguous). `codes: false` leaves two-letter words alone (free text).
+   */
+  async lookup(references: string[], allowed?: ReadonlySet<NodeType>, opts: { codes?: boolean } = {}): Promise<Map<string, LookupOutcome>> {
+    const unique = [...new Set(references)].filter((r) => normalizeName(r));
+    const outcomes = new Map<string, LookupOutcome>();
+    if (!unique.length) return outcomes;
+    const rows = await this.run(RESOLVE_QUERY, {
+      ids: unique.filter((r) => nodeTypeOfId(r)),
+      codes: opts.codes === false ? [] : unique.filter((r) => /^[A-Za-z]{2}$/.test(r)),
+      iati: unique.filter(couldBeIatiIdentifier).map((text) => ({ text, variants: [...new Set([text, text.toUpperCase()])] })),
       texts: unique.filter((r) => !nodeTypeOfId(r)).map((text) => ({ text, q: phrase(normalizeName(text)) })),
     });
     const candidatesOf = new Map(rows.map((r) => [r.ref as string, r.candidates as Candidate[]]));
-
-    const resolved = new Map<string, ResolvedEntity>();
-    const failures: { reference: string; candidates: Candidate[] }[] = [];
-    for (const reference of unique) {
-      const result = this.pick(reference, candidatesOf.get(reference) ?? [], allowed);
-      if ("failure" in result) failures.push({ reference, candidates: result.failure });
-      else resolved.set(reference, result.entity);
-    }
-    if (failures.length) await this.throwFor(failures, allowed);
-    return references.map((r) => resolved.get(r.trim())!);
+    for (const reference of unique) outcomes.set(reference, this.pick(reference, candidatesOf.get(reference) ?? [], allowed));
+    return outcomes;
   }
 
-  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>):
-    { entity: ResolvedEntity } | { failure: Candidate[] } {
+  /** For each word, the entities whose names come within one typo of it (full-text fuzzy terms). */
+  async fuzzyCandidates(words: string[], allowed?: ReadonlySet<NodeType>): Promise<Map<string, Candidate[]>> {
+    const queries = [...new Set(words)].map((word) => ({ word, q: fuzzyQuery(word) })).filter((w) => w.q);
+    if (!queries.length) return new Map();
+    const rows = await this.run(`
+      UNWIND $queries AS w
+      CALL db.index.fulltext.queryNodes('entity_names', w.q, {limit: 10}) YIELD node AS n, score
+      WITH w, n, score, 'fuzzy' AS via
+      RETURN w.word AS word, collect(${CANDIDATE("n")}) AS candidates`, { queries });
+    return new Map(rows.map((r) => [r.word as string, (r.candidates as Candidate[])
+      .filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)))]));
+  }
+
+  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>): LookupOutcome {
     const permitted = candidates.filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)));
     const asId = permitted.find((c) => c.id === reference);
     if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
+    // An IATI identifier is exact and unique by design: it wins over names that happen to spell it.
+    const byIati = [...new Map(permitted.filter((c) => c.via === "iati").map((c) => [c.id, c])).values()];
+    if (byIati.length === 1) {
+      const [c] = byIati;
+      return { entity: { reference, id: c!.id, name: c!.name, type: c!.type, matchedBy: "IATI identifier" } };
+    }
+    if (byIati.length > 1) return { failure: byIati, seen: permitted };
     const key = normalizeName(reference);
     const exact = new Map<string, { candidate: Candidate; how: string }>();
     for (const candidate of permitted) {
@@ -173,7 +229,7 @@ export class ReferenceRepository {
       const { candidate, how } = chosen[0]!;
       return { entity: { reference, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: how } };
     }
-    return { failure: chosen.map((m) => m.candidate) };
+    return { failure: chosen.map((m) => m.candidate), seen: permitted };
   }
 
   private async throwFor(failures: { reference: string; candidates: Candidate[] }[], allowed?: ReadonlySet<NodeType>): Promise<never> {
@@ -198,6 +254,7 @@ export class ReferenceRepository {
     if (!q) return [];
     const rows = await this.run(`
       CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 20}) YIELD node AS n, score
+      WITH n, score, 'text' AS via
       RETURN ${CANDIDATE("n")} AS candidate`, { q });
     return rows.map((r) => r.candidate as Candidate)
       .filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)))

@@ -1,0 +1,159 @@
+/**
+ * From the words of a question and the entities named in it to one GraphQL operation, or to a
+ * clear "not understood". Pure: no database, so every rule is testable on its own.
+ */
+import type { NodeType } from "../../model/model.js";
+import { cuesOf, type Cue } from "./lexicon.js";
+import type { Intent, Operation } from "./operations.js";
+import { QUERIES } from "./operations.js";
+import type { Language, Word } from "./text.js";
+
+export interface MentionedEntity {
+  id: string;
+  name: string;
+  type: NodeType;
+}
+
+export interface Reading {
+  words: Word[];
+  /** Indexes of the words that belong to names or identifiers. */
+  named: ReadonlySet<number>;
+  entities: MentionedEntity[];
+  language: Language;
+}
+
+export type Interpretation = { operation: Operation } | { problem: string };
+
+const ACTOR = new Set<NodeType>(["Agency", "Organization", "Person", "Group"]);
+const PAGE = 50;
+
+function t(language: Language, en: string, es: string): string {
+  return language === "es" ? es : en;
+}
+
+function names(list: MentionedEntity[]): string {
+  return list.map((e) => e.name).join(", ");
+}
+
+/** Years the question limits itself to: "between 2020 and 2021", "desde 2019", "in 2020", "2020-2021". */
+export function yearRange(words: Word[]): { activeFrom?: number; activeTo?: number } {
+  const years = words.flatMap((w, i) => (w.number && /^(19|20)\d\d$/.test(w.text) ? [{ i, year: Number(w.text) }] : []));
+  if (!years.length) return {};
+  if (years.length >= 2) {
+    const [a, b] = [years[0]!.year, years[1]!.year];
+    return { activeFrom: Math.min(a, b), activeTo: Math.max(a, b) };
+  }
+  const { i, year } = years[0]!;
+  const before = [words[i - 2]?.text, words[i - 1]?.text].join(" ");
+  if (/\b(since|after|desde|despues|despues de)$/.test(before) || /\b(from|desde)$/.test(before)) return { activeFrom: year };
+  if (/\b(until|till|before|through|hasta|antes|antes de)$/.test(before)) return { activeTo: year };
+  return { activeFrom: year, activeTo: year };
+}
+
+function cueSet(reading: Reading): Set<Cue> {
+  const cues = new Set<Cue>();
+  reading.words.forEach((w, i) => {
+    if (!reading.named.has(i)) for (const cue of cuesOf(w)) cues.add(cue);
+  });
+  return cues;
+}
+
+function op(intent: Intent, count: boolean, description: string, variables: Record<string, unknown>): Interpretation {
+  return { operation: { intent, count, description, query: QUERIES[intent](count), variables } };
+}
+
+/** Reads the intent; the first rule that fits wins, in an order that puts the most specific first. */
+export function interpret(reading: Reading): Interpretation {
+  const cues = cueSet(reading);
+  const lang = reading.language;
+  const es = reading.entities;
+  const of = (types: ReadonlySet<NodeType> | NodeType) => es.filter((e) => (typeof types === "string" ? e.type === types : types.has(e.type)));
+  const actors = of(ACTOR);
+  const projects = of("Project");
+  const events = of("Event");
+  const years = yearRange(reading.words);
+  const count = cues.has("count");
+  const has = (...list: Cue[]) => list.some((c) => cues.has(c));
+
+  if (has("path")) {
+    if (es.length !== 2) return { problem: t(lang, `a path needs two entities; the question names ${es.length}`, `un camino necesita dos entidades; la pregunta nombra ${es.length}`) };
+    return op("PATH", false, t(lang, `How ${es[0]!.name} is connected to ${es[1]!.name}`, `Cómo se conecta ${es[0]!.name} con ${es[1]!.name}`),
+      { from: es[0]!.id, to: es[1]!.id });
+  }
+  if (events.length === 1 && es.length === 1) {
+    const event = events[0]!;
+    if (has("when")) return op("WHEN_EVENT", false, t(lang, `When ${event.name} took place`, `Cuándo tuvo lugar ${event.name}`), { event: event.id });
+    if (has("speaker", "spoke") || (has("presented") && has("who"))) {
+      return op("SPEAKERS", count, t(lang, `Who spoke at ${event.name}`, `Quién habló en ${event.name}`), { event: event.id });
+    }
+    if (has("project", "presented", "what")) {
+      return op("EVENT_PROJECTS", count, t(lang, `Projects presented at ${event.name}`, `Proyectos presentados en ${event.name}`), { event: event.id });
+    }
+  }
+  if (projects.length === 1 && es.length === 1) {
+    const project = projects[0]!;
+    if (has("when")) return op("WHEN_PROJECT", false, t(lang, `When ${project.name} ran`, `Cuándo se realizó ${project.name}`), { project: project.id });
+    if (has("fund", "funder")) return op("FUNDERS_OF_PROJECT", count, t(lang, `Who funded ${project.name}`, `Quién financió ${project.name}`), { project: project.id });
+    if (has("who", "participant", "involve", "partner")) {
+      return op("PARTICIPANTS", count, t(lang, `Who took part in ${project.name}`, `Quién participó en ${project.name}`), { project: project.id });
+    }
+  }
+  if (has("fund", "funder") && actors.length >= 1) {
+    const fundedBy = !has("who", "funder") || (cues.has("by") && has("project", "what"));
+    if (!fundedBy && actors.length === 1 && es.length === 1) {
+      return op("FUNDERS_OF_ACTOR", count, t(lang, `Who funds ${actors[0]!.name}`, `Quién financia a ${actors[0]!.name}`), { actor: actors[0]!.id });
+    }
+    if (fundedBy) return projectsOperation(reading, cues, years, count, actors);
+  }
+  if ((has("partner") || (has("who") && has("work", "with"))) && actors.length === 1) {
+    const others = es.filter((e) => e !== actors[0]);
+    if (others.some((e) => e.type !== "Theme")) return { problem: t(lang, "partners can be narrowed by themes and years only", "los socios solo se filtran por temas y años") };
+    const filter = { ...(others.length ? { themes: others.map((e) => e.id) } : {}), ...years };
+    return op("PARTNERS", count, t(lang, `Partners of ${actors[0]!.name}`, `Socios de ${actors[0]!.name}`),
+      { actor: actors[0]!.id, ...(Object.keys(filter).length ? { filter } : {}), first: PAGE });
+  }
+  if (has("support") && actors.length >= 1) return projectsOperation(reading, cues, years, count, [], ["supporter"]);
+  if (has("project", "involve", "count") || (es.length && es.every((e) => e.type !== "Project" && e.type !== "Event") && !has("who", "when", "fund", "funder", "spoke", "speaker", "path"))) {
+    return projectsOperation(reading, cues, years, count, []);
+  }
+  return { problem: t(lang, "no question form fits these words", "ninguna forma de pregunta conocida encaja con estas palabras") };
+}
+
+function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom?: number; activeTo?: number }, count: boolean, funders: MentionedEntity[],
+  roles: string[] = []): Interpretation {
+  const lang = reading.language;
+  const rest = reading.entities.filter((e) => !funders.includes(e));
+  const unfit = rest.filter((e) => e.type === "Project" || e.type === "Event");
+  if (unfit.length) {
+    return { problem: t(lang, `projects cannot be filtered by ${names(unfit)}`, `los proyectos no se pueden filtrar por ${names(unfit)}`) };
+  }
+  const involved = rest.filter((e) => ACTOR.has(e.type) || e.type === "Country");
+  const regions = rest.filter((e) => e.type === "Region");
+  const themes = rest.filter((e) => e.type === "Theme");
+  const any = cues.has("or") && !cues.has("and") && involved.length > 1;
+  const filter: Record<string, unknown> = {};
+  if (involved.length) filter[any ? "involvingAny" : "involvingAll"] = involved.map((e) => e.id);
+  if (funders.length) filter.funders = funders.map((e) => e.id);
+  if (regions.length) filter.regions = regions.map((e) => e.id);
+  if (themes.length) filter.themes = themes.map((e) => e.id);
+  if (roles.length) filter.roles = roles;
+  Object.assign(filter, years);
+  if (!Object.keys(filter).length && !count) {
+    return { problem: t(lang, "which projects? name an actor, a place, a theme or years", "¿qué proyectos? nombre un actor, un lugar, un tema o años") };
+  }
+  const parts: string[] = [];
+  if (funders.length) parts.push(t(lang, `funded by ${names(funders)}`, `financiados por ${names(funders)}`));
+  if (involved.length) {
+    parts.push(any ? t(lang, `involving any of ${names(involved)}`, `con cualquiera de ${names(involved)}`)
+      : t(lang, `involving ${involved.length > 1 ? "all of " : ""}${names(involved)}`, `con ${involved.length > 1 ? "todos: " : ""}${names(involved)}`));
+  }
+  if (regions.length) parts.push(t(lang, `in ${names(regions)}`, `en ${names(regions)}`));
+  if (themes.length) parts.push(t(lang, `on ${names(themes)}`, `sobre ${names(themes)}`));
+  if (roles.length) parts.push(t(lang, `in the role ${roles.join(", ")}`, `con el rol ${roles.join(", ")}`));
+  const { activeFrom: from, activeTo: to } = years;
+  if (from !== undefined && from === to) parts.push(t(lang, `active in ${from}`, `activos en ${from}`));
+  else if (from !== undefined || to !== undefined) parts.push(t(lang, `active ${from ?? "…"}-${to ?? "…"}`, `activos ${from ?? "…"}-${to ?? "…"}`));
+  const head = count ? t(lang, "How many projects", "Cuántos proyectos") : t(lang, "Projects", "Proyectos");
+  const intent: Intent = funders.length ? "FUNDED_BY" : "PROJECTS";
+  return op(intent, count, [head, ...parts].join(" "), count ? { filter } : { filter, first: PAGE });
+}

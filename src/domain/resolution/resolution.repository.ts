@@ -1,0 +1,73 @@
+/** The Cypher of entity resolution: profiles to compare, judgements, and merge records. */
+import type { Database } from "../../db/database.js";
+import { NODE_TYPES, type NodeType } from "../../model/model.js";
+import type { StoredJudgement } from "./judgements.js";
+import type { Profile } from "./scoring.js";
+
+export const RESOLVABLE_KINDS: readonly NodeType[] = ["Agency", "Organization", "Person", "Group", "Project"];
+
+export class ResolutionRepository {
+  constructor(private readonly db: Database, private readonly timeoutMs: number) {}
+
+  /** Every entity of the kinds, with what scoring looks at (one label scan per kind: a review job, not a lookup). */
+  async profiles(kinds: readonly NodeType[]): Promise<Profile[]> {
+    const out: Profile[] = [];
+    for (const kind of kinds.filter((k) => RESOLVABLE_KINDS.includes(k))) {
+      const rows = await this.db.read(`
+        MATCH (n:${kind})
+        RETURN n.id AS id, n.name AS name, $kind AS type, n.officialName AS officialName, n.acronyms AS acronyms, n.aliases AS aliases,
+          coalesce(n.iatiRef, n.iatiIdentifier) AS iatiRef, [(n)-[:BASED_IN]->(c:Country) | c.code] AS countries,
+          size(coalesce(n.sourceIds, [])) AS sourceCount`, { kind }, { timeoutMs: this.timeoutMs * 6 });
+      out.push(...rows.map((r) => r as unknown as Profile));
+    }
+    return out;
+  }
+
+  /** Judgements in force (a split revokes the SAME that made its merge), and merges not split: both say "same". */
+  async judgements(): Promise<StoredJudgement[]> {
+    const rows = await this.db.read(`
+      MATCH (j:Judgement) WHERE NOT coalesce(j.revoked, false)
+      RETURN j.id AS id, j.a AS a, j.b AS b, j.judgement AS judgement
+      UNION ALL
+      MATCH (m:MergeRecord) WHERE NOT m.undone
+      RETURN m.id AS id, m.keep AS a, m.removed AS b, 'SAME' AS judgement`);
+    return rows as unknown as StoredJudgement[];
+  }
+
+  /** The entity an id now lives in: itself, or the entity it was merged into (followed through later merges). */
+  async currentId(id: string): Promise<string | null> {
+    let current = id;
+    for (let hops = 0; hops < 50; hops++) {
+      const type = Object.values(NODE_TYPES).find((t) => current.startsWith(`${t.prefix}:`));
+      if (!type) return null;
+      const [row] = await this.db.read(`
+        OPTIONAL MATCH (n:${type.key} {id: $id})
+        OPTIONAL MATCH (m:MergeRecord {removed: $id}) WHERE NOT m.undone
+        RETURN n IS NOT NULL AS exists, m.keep AS keep ORDER BY m.seq DESC LIMIT 1`, { id: current });
+      if (row?.exists) return current;
+      if (!row?.keep) return null;
+      current = row.keep as string;
+    }
+    return null;
+  }
+
+  async degree(id: string, key: string): Promise<number> {
+    const [row] = await this.db.read(`MATCH (n:${key} {id: $id}) RETURN COUNT { (n)--() } AS degree`, { id });
+    return Number(row?.degree ?? 0);
+  }
+
+  async saveJudgement(j: Record<string, unknown>): Promise<void> {
+    await this.db.write("CREATE (j:Judgement) SET j = $j", { j }, { timeoutMs: this.timeoutMs });
+  }
+
+  /** Merges not yet split that `id` took part in: as the removed side, or as the kept side (latest first). */
+  async activeMerges(id: string): Promise<{ asRemoved: string | null; intoIt: string[] }> {
+    const [row] = await this.db.read(`
+      OPTIONAL MATCH (r:MergeRecord {removed: $id}) WHERE NOT r.undone
+      WITH r ORDER BY r.seq DESC LIMIT 1
+      OPTIONAL MATCH (k:MergeRecord {keep: $id}) WHERE NOT k.undone
+      WITH r, k ORDER BY k.seq DESC
+      RETURN r.id AS asRemoved, [x IN collect(k.id) WHERE x IS NOT NULL] AS intoIt`, { id });
+    return { asRemoved: (row?.asRemoved as string | null) ?? null, intoIt: (row?.intoIt as string[]) ?? [] };
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * ask() on the seed: the user's sentence in English and Spanish, the question set's seed half, the
+ * operation shown being the one that ran (pasted back into /graphql, it gives the same data), and
+ * hostile input over HTTP (never a 5xx).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { interpret, yearRange } from "../../src/domain/ask/interpreter.js";
+import { words } from "../../src/domain/ask/text.js";
+import type { RunningServer } from "../../src/http/server.js";
+import { graphqlClient, startTestServer } from "../support/api.js";
+import { graphCounts, testDatabase } from "../support/db.js";
+import { ASK_FIELDS, QUESTIONS, mistakes } from "./questions.js";
+
+const db = testDatabase();
+let server: RunningServer;
+let gql: ReturnType<typeof graphqlClient>;
+
+beforeAll(async () => {
+  server = await startTestServer(db);
+  gql = graphqlClient(server);
+});
+afterAll(async () => {
+  await server.close();
+  await db.close();
+});
+
+async function ask(question: string, language?: "EN" | "ES") {
+  const res = await gql(`query($q: String!, $l: AskLanguage) { ask(question: $q, language: $l) { ${ASK_FIELDS} } }`, { q: question, l: language ?? null });
+  if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
+  return res.data!.ask;
+}
+
+async function raw(body: unknown) {
+  const res = await fetch(`${server.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe("the user's sentence", () => {
+  for (const [question, language, mention] of [
+    ["Which programs involved UNODC and Peru?", "EN", "UNODC"],
+    ["¿Qué programas involucraron a la ONUDD y a Perú?", "ES", "ONUDD"],
+  ] as const) {
+    it(`answers "${question}" with the Cybercrime Conferences, their quote and the operation it ran`, async () => {
+      const a = await ask(question);
+      expect(a.understood).toBe(true);
+      expect(a.language).toBe(language);
+      expect(a.resolvedReferences.map((m: any) => [m.text, m.id, m.matchedBy])).toEqual([[mention, "organization:unodc", "acronym"], [question.includes("Perú") ? "Perú" : "Peru", "country:PE", "name"]]);
+      expect(a.interpretation.intent).toBe("PROJECTS");
+      expect(a.interpretation.variables).toEqual({ filter: { involvingAll: ["organization:unodc", "country:PE"] }, first: 50 });
+      expect(a.interpretation.operation).toContain("projects(filter: $filter, first: $first)");
+      expect(a.answer.items.map((i: any) => i.id)).toEqual(["project:cybercrime-conferences"]);
+      expect(a.answer.count).toBe(1);
+      expect(a.citations).toContainEqual(expect.objectContaining({
+        about: "project:cybercrime-conferences", sourceId: "source:iap27-mahiques-abstract",
+        quote: expect.stringContaining("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)"),
+      }));
+    });
+  }
+
+  it("shows an operation that, pasted into /graphql with its variables, gives exactly the answer's data", async () => {
+    for (const question of ["Which programs involved UNODC and Peru?", "¿Quién financió el proyecto DMI?", "How is UNODC connected to the IDB?", "Who spoke at the IAP 27th Annual Conference?"]) {
+      const a = await ask(question);
+      const pasted = await gql(a.interpretation.operation, a.interpretation.variables);
+      expect(pasted.errors, question).toBeUndefined();
+      expect(pasted.data, question).toEqual(a.answer.data);
+    }
+  });
+
+  it("answers who funded the DMI project honestly: no funding recorded, the IDB's support shown as support", async () => {
+    const a = await ask("¿Quién financió el proyecto DMI?");
+    expect(a.interpretation).toMatchObject({ intent: "FUNDERS_OF_PROJECT", variables: { project: "project:dmi-open-drug-markets" } });
+    expect(a.answer.summary).toBe("No hay financiamiento registrado para DMI project on open drug markets. Las fuentes indican apoyo (no financiamiento) de Inter-American Development Bank.");
+    expect(a.answer.items).toEqual([{ id: "organization:idb", name: "Inter-American Development Bank", type: "Actor", detail: "supporter" }]);
+    expect(a.citations.some((c: any) => c.about === "organization:idb supporter project:dmi-open-drug-markets")).toBe(true);
+  });
+});
+
+describe("the question set, seed half", () => {
+  const seed = QUESTIONS.filter((q) => q.dataset === "seed");
+  const results: { id: string; right: boolean }[] = [];
+  afterAll(() => {
+    const right = results.filter((r) => r.right).length;
+    console.log(`ask question set (seed): ${right}/${results.length} answered right (${((100 * right) / results.length).toFixed(1)}%)`);
+  });
+  it("has questions in both languages and of every form", () => {
+    expect(seed.length).toBeGreaterThanOrEqual(55);
+    expect(new Set(seed.map((q) => q.language))).toEqual(new Set(["EN", "ES"]));
+    expect(new Set(seed.map((q) => q.intent).filter(Boolean))).toEqual(new Set(["PROJECTS", "PARTNERS", "FUNDERS_OF_PROJECT", "FUNDED_BY", "PATH", "WHEN_PROJECT", "SPEAKERS", "PARTICIPANTS", "EVENT_PROJECTS"]));
+  });
+  for (const q of seed) {
+    it(`${q.id}: ${q.question}`, async () => {
+      const a = await ask(q.question);
+      const wrong = mistakes(q, a);
+      results.push({ id: q.id, right: !wrong.length });
+      expect(wrong).toEqual([]);
+    });
+  }
+});
+
+describe("not understood, never a guess", () => {
+  it("names the unknown word and offers the closest readings without running them", async () => {
+    const a = await ask("Which projects involved UNODC and Atlantis?");
+    expect(a).toMatchObject({ understood: false, interpretation: null, answer: null, citations: [] });
+    expect(a.notUnderstood.unknownWords).toEqual(["Atlantis"]);
+    expect(a.notUnderstood.reason).toBe('"Atlantis" is neither a known name nor a word I can read');
+    expect(a.notUnderstood.closest.map((c: any) => c.variables)).toContainEqual({ filter: { involvingAll: ["organization:unodc"] }, first: 50 });
+  });
+
+  it("offers the suggested entity for a misspelling it cannot settle, in Spanish for a Spanish question", async () => {
+    const a = await ask("¿Quién habló en la sesión Heads of Prosecution Servces?");
+    expect(a.understood).toBe(false);
+    expect(a.language).toBe("ES");
+    expect(a.notUnderstood.reason).toMatch(/^no conozco/);
+  });
+
+  it("tolerates one typo the way search does, and says so", async () => {
+    const a = await ask("Which projects involved UNDOC?");
+    expect(a.resolvedReferences).toEqual([expect.objectContaining({ text: "UNDOC", id: "organization:unodc", matchedBy: '"UNODC" (one typo)' })]);
+  });
+
+  it("refuses a path with one end, and a single name with no question", async () => {
+    expect((await ask("How is UNODC connected?")).notUnderstood.reason).toBe("a path needs two entities; the question names 1");
+    const bare = await ask("DMI");
+    expect(bare.understood).toBe(false);
+    expect(bare.notUnderstood.reason).toBe("no question form fits these words");
+  });
+
+  it("takes the language it is told", async () => {
+    expect((await ask("UNODC partners", "ES")).language).toBe("ES");
+  });
+});
+
+describe("hostile input over HTTP: a coded error or not understood, never a 5xx", () => {
+  const query = `query($q: String!) { ask(question: $q) { understood notUnderstood { reason unknownWords } } }`;
+  it("refuses an empty or blank question with BAD_USER_INPUT", async () => {
+    for (const q of ["", "   \n\t "]) {
+      const { status, body } = await raw({ query, variables: { q } });
+      expect(status).toBeLessThan(500);
+      expect(body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+      expect(body.errors[0].message).toContain("the question is empty");
+    }
+  });
+
+  it("refuses 10,000 characters with BAD_USER_INPUT naming the limit", async () => {
+    const { status, body } = await raw({ query, variables: { q: "Which programs involved UNODC and Peru? ".repeat(250) } });
+    expect(status).toBeLessThan(500);
+    expect(body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", maxLength: 500 });
+  });
+
+  it("answers only punctuation, symbols and emoji with not understood", async () => {
+    for (const q of ["?!?!...;;;", "¿¡()[]{}<>", "🙂🙃 ✓ ∑", "\u0000\u0001\u0002"]) {
+      const { status, body } = await raw({ query, variables: { q } });
+      expect(status, q).toBe(200);
+      expect(body.data.ask.understood, q).toBe(false);
+    }
+  });
+
+  it("answers an unknown name with not understood and leaves the graph untouched by injection attempts", async () => {
+    const before = await graphCounts(db);
+    for (const q of ["Which projects involved Narnia?", "Projects of \") MATCH (n) DETACH DELETE n //", "UNODC\" OR 1=1 --", "projects involving ${process.env} and {{7*7}}"]) {
+      const { status, body } = await raw({ query, variables: { q } });
+      expect(status, q).toBe(200);
+      expect(body.data.ask.understood, q).toBe(false);
+      expect(body.data.ask.notUnderstood.unknownWords.length, q).toBeGreaterThan(0);
+    }
+    expect(await graphCounts(db)).toEqual(before);
+  });
+
+  it("refuses a missing or non-string question with GraphQL's own 400", async () => {
+    for (const variables of [{}, { q: 42 }, { q: null }]) {
+      const { status, body } = await raw({ query, variables });
+      expect(status).toBe(400);
+      expect(body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    }
+    const wrongLanguage = await raw({ query: `{ ask(question: "UNODC", language: FR) { understood } }` });
+    expect(wrongLanguage.status).toBe(400);
+  });
+});
+
+describe("the interpreter's rules on their own", () => {
+  it("reads year ranges in both languages", () => {
+    expect(yearRange(words("between 2020 and 2021"))).toEqual({ activeFrom: 2020, activeTo: 2021 });
+    expect(yearRange(words("entre 2021 y 2019"))).toEqual({ activeFrom: 2019, activeTo: 2021 });
+    expect(yearRange(words("desde 2019"))).toEqual({ activeFrom: 2019 });
+    expect(yearRange(words("until 2018"))).toEqual({ activeTo: 2018 });
+    expect(yearRange(words("in 2020"))).toEqual({ activeFrom: 2020, activeTo: 2020 });
+    expect(yearRange(words("project 12345"))).toEqual({});
+  });
+
+  it("puts actors and countries in involvingAny for 'or', themes and regions in their own filters", () => {
+    const reading = {
+      words: words("projects of A or B on C in D"), named: new Set([2, 4, 6, 8]), language: "en" as const,
+      entities: [{ id: "organization:a", name: "A", type: "Organization" as const }, { id: "country:BB", name: "B", type: "Country" as const },
+        { id: "theme:c", name: "C", type: "Theme" as const }, { id: "region:d", name: "D", type: "Region" as const }],
+    };
+    const result = interpret(reading);
+    expect("operation" in result && result.operation.variables).toEqual({
+      filter: { involvingAny: ["organization:a", "country:BB"], themes: ["theme:c"], regions: ["region:d"] }, first: 50,
+    });
+  });
+});
