@@ -39,12 +39,6 @@ export function nestingDepth(value: unknown, limit: number): number {
 /** The parser stops after this many tokens: a bigger document is refused before any work. */
 export const MAX_TOKENS = 5000;
 
-/** Codes whose messages are written for clients; anything else is masked unless NODE_ENV=development. */
-const CLIENT_CODES = new Set<string>([
-  ...Object.values(ErrorCode), "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_ALLOWED",
-  "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE",
-]);
-
 /** Request-level failures: the document or its variables are wrong, nothing was executed. */
 const REQUEST_ERROR_CODES = new Set([
   "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST",
@@ -62,7 +56,9 @@ export function formatError(exposeErrors: boolean, log: Logger) {
       return { ...formatted, message: "the database is unavailable; try again shortly", extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
     }
     const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
-    if (CLIENT_CODES.has(code)) return formatted;
+    // Errors the code throws on purpose carry their own code (userError); Apollo gives everything
+    // else INTERNAL_SERVER_ERROR, and that is what gets masked.
+    if (code !== "INTERNAL_SERVER_ERROR") return formatted;
     if (String((original as { code?: string }).code ?? "").includes("InvalidBookmark")) {
       return { ...formatted, message: "the bookmark sent in x-coopgraph-bookmark is not one this database issued", extensions: { code: "BAD_REQUEST" } };
     }

@@ -30,8 +30,11 @@ async function ask(question: string, language?: "EN" | "ES") {
   return res.data!.ask;
 }
 
+/** As a GraphQL-over-HTTP client that reads status codes (application/graphql-response+json). */
 async function raw(body: unknown) {
-  const res = await fetch(`${server.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}graphql`, {
+    method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json" }, body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -100,7 +100,7 @@ export function score(a: Profile, b: Profile): Scored {
       evidence.push({ kind: "iati-identifier", weight: round(1 - total), detail: `same IATI identifier ${a.iatiRef}` });
       total = 1;
     } else {
-      evidence.push({ kind: "iati-identifier", weight: -0.1, detail: `different IATI identifiers ${a.iatiRef} and ${b.iatiRef} (publishers do use several for one body)` });
+      evidence.push({ kind: "iati-identifier", weight: -0.1, detail: `different IATI identifiers ${[a.iatiRef, b.iatiRef].sort().join(" and ")} (publishers do use several for one body)` });
       total -= 0.1;
     }
   }
