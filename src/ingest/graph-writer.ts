@@ -215,7 +215,8 @@ export function relationshipRow(record: RelationshipRecord) {
   };
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+/** Items grouped by a key, in first-seen order (Map.groupBy arrives with Node 21). */
+export function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const key = keyOf(item);

@@ -19,6 +19,7 @@ import { NODE_TYPES, nodeTypeOfId, type KeyLabel, type NodeType, type Relationsh
 import {
   nodeRow, relationshipRow, validateNode, validateRelationship, writeGraph,
   type GraphDocument, type NodeRecord, type RelationshipRecord, type WriteSummary,
+  groupBy,
 } from "../ingest/graph-writer.js";
 
 export interface BulkOptions {
@@ -175,13 +176,3 @@ async function existingIds(db: Database, nodes: NodeRecord[]): Promise<Set<strin
   return found;
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}

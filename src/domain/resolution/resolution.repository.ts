@@ -1,8 +1,19 @@
 /** The Cypher of entity resolution: profiles to compare, judgements, and merge records. */
-import type { Database } from "../../db/database.js";
+import type { Database, Row } from "../../db/database.js";
 import { NODE_TYPES, type NodeType } from "../../model/model.js";
 import type { StoredJudgement } from "./judgements.js";
 import type { Profile } from "./scoring.js";
+
+const text = (v: unknown) => (typeof v === "string" ? v : null);
+const texts = (v: unknown) => (Array.isArray(v) ? v.map(String) : null);
+
+/** A Cypher row as a Profile, mapped once. */
+function profileOf(r: Row): Profile {
+  return {
+    id: String(r.id), name: String(r.name ?? r.id), type: String(r.type), officialName: text(r.officialName), acronyms: texts(r.acronyms),
+    aliases: texts(r.aliases), iatiRef: text(r.iatiRef), countries: texts(r.countries) ?? [], sourceCount: Number(r.sourceCount ?? 0),
+  };
+}
 
 export const RESOLVABLE_KINDS: readonly NodeType[] = ["Agency", "Organization", "Person", "Group", "Project"];
 
@@ -18,7 +29,7 @@ export class ResolutionRepository {
         RETURN n.id AS id, n.name AS name, $kind AS type, n.officialName AS officialName, n.acronyms AS acronyms, n.aliases AS aliases,
           coalesce(n.iatiRef, n.iatiIdentifier) AS iatiRef, [(n)-[:BASED_IN]->(c:Country) | c.code] AS countries,
           size(coalesce(n.sourceIds, [])) AS sourceCount`, { kind }, { timeoutMs: this.timeoutMs * 6 });
-      out.push(...rows.map((r) => r as unknown as Profile));
+      out.push(...rows.map(profileOf));
     }
     return out;
   }
@@ -31,7 +42,7 @@ export class ResolutionRepository {
       UNION ALL
       MATCH (m:MergeRecord) WHERE NOT m.undone
       RETURN m.id AS id, m.keep AS a, m.removed AS b, 'SAME' AS judgement`);
-    return rows as unknown as StoredJudgement[];
+    return rows.map((r) => ({ id: String(r.id), a: String(r.a), b: String(r.b), judgement: r.judgement as StoredJudgement["judgement"] }));
   }
 
   /** The entity an id now lives in: itself, or the entity it was merged into (followed through later merges). */
