@@ -4,12 +4,11 @@
  * response cache on and off, each as a process of its own over the same Neo4j. Writes
  * bench/results/cache-mix.json with requests/s and latencies for both, and their ratio.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { PROJECT_ROOT } from "../src/config/config.js";
+import { startApiProcess } from "./api-process.js";
 
 const { values } = parseArgs({ options: { uri: { type: "string", default: "bolt://127.0.0.1:7696" }, seconds: { type: "string", default: "10" } } });
 
@@ -19,19 +18,6 @@ const MIX = [
   `query DashboardMatrix { cooperationMatrix(level: COUNTRY) { a { code } b { code } sharedProjects } }`,
   `query DashboardProjects { projects(first: 20, filter: { involvingAll: ["UNODC"] }) { totalCount edges { node { id name startYear } } } }`,
 ];
-
-function startApi(port: number, cache: boolean): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NEO4J_URI: values.uri, PORT: String(port), LOG_LEVEL: "warn", RESPONSE_CACHE: String(cache), QUERY_TIMEOUT_MS: "60000", GRAPHQL_MAX_COST: "1000000" },
-  });
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => { if (r.ok) { clearInterval(poll); resolve(child); } }, () => {});
-    }, 250);
-    child.once("exit", (code) => { clearInterval(poll); reject(new Error(`API exited with ${code}`)); });
-  });
-}
 
 async function run(port: number) {
   let i = 0;
@@ -44,7 +30,9 @@ async function run(port: number) {
 
 const results: Record<string, unknown> = {};
 for (const [name, cache, port] of [["off", false, 4198], ["on", true, 4199]] as const) {
-  const api = await startApi(port, cache);
+  const api = await startApiProcess(port, {
+    NEO4J_URI: values.uri, RESPONSE_CACHE: String(cache), QUERY_TIMEOUT_MS: "60000", GRAPHQL_MAX_COST: "1000000",
+  });
   try {
     await run(port); // warm-up: plans, JIT, and (cache on) the first answers
     results[name] = await run(port);

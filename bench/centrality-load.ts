@@ -4,7 +4,7 @@
  * separate process, and measures a simple query's latency (p50, p99) while idle and while
  * betweenness centrality runs back to back. Writes bench/results/centrality-load.json.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +15,7 @@ import { Database } from "../src/db/database.js";
 import { startManagedNeo4j } from "../src/db/managed-neo4j.js";
 import { migrate } from "../src/db/migrations.js";
 import { loadSynthetic } from "../src/synthetic/load.js";
+import { startApiProcess } from "./api-process.js";
 import type { Scale } from "../src/synthetic/generate.js";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "M" }, seconds: { type: "string", default: "10" } } });
@@ -29,19 +30,6 @@ async function latency(url: string) {
   return { p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx };
 }
 
-function startApi(uri: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PROJECT_ROOT, env: { ...process.env, NEO4J_URI: uri, PORT: String(PORT), LOG_LEVEL: "warn", QUERY_TIMEOUT_MS: "120000", ANALYTICS_TIMEOUT_MS: "120000", RESPONSE_CACHE: "false" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => { if (r.ok) { clearInterval(poll); resolve(child); } }, () => {});
-    }, 250);
-    child.once("exit", (code) => { clearInterval(poll); reject(new Error(`API exited with ${code}`)); });
-  });
-}
-
 const cfg = loadDatabaseConfig({ COOPGRAPH_DATA_DIR: path.join(PROJECT_ROOT, ".coopgraph", "bench-centrality"), NEO4J_BOLT_PORT: String(BOLT), NEO4J_HEAP: "2g", NEO4J_PAGECACHE: "1g" });
 const neo = await startManagedNeo4j(cfg.managed, { log: console.log });
 const db = new Database(neo4j.driver(neo.uri, undefined, { disableLosslessIntegers: true }), undefined, 600_000);
@@ -49,7 +37,9 @@ let api: ChildProcess | undefined;
 try {
   await migrate(db);
   const { report } = await loadSynthetic(db, values.scale as Scale, console.log, "bulk");
-  api = await startApi(neo.uri);
+  api = await startApiProcess(PORT, {
+    NEO4J_URI: neo.uri, QUERY_TIMEOUT_MS: "120000", ANALYTICS_TIMEOUT_MS: "120000", RESPONSE_CACHE: "false",
+  });
   const url = `http://127.0.0.1:${PORT}/`;
   const idle = await latency(url);
   let heavyRuns = 0;

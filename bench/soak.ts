@@ -4,11 +4,12 @@
  * latency percentiles each minute. Writes bench/results/soak.json; reports RSS growth and whether
  * p99 stayed flat. Without --url it starts `npm start` itself on a free port (its own data dir).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { PROJECT_ROOT } from "../src/config/config.js";
+import { startApiProcess } from "./api-process.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,22 +29,6 @@ const MIX = [
   `{ timeline { year active started } }`,
 ];
 
-function startApi(): Promise<{ child: ChildProcess; url: string }> {
-  const root = path.resolve(import.meta.dirname, "..");
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root, env: { ...process.env, PORT: "0", COOPGRAPH_DATA_DIR: path.join(root, ".coopgraph", "soak"), NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? "7695" },
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /playground at (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}: ${out}`)));
-  });
-}
-
 function rssOf(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
@@ -61,7 +46,15 @@ async function sample(url: string, seconds: number, rate: number) {
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const sampleSeconds = Number(values["sample-seconds"]);
-const api = values.url ? { url: values.url.endsWith("/") ? values.url : `${values.url}/`, child: undefined } : await startApi();
+const SOAK_PORT = 4195;
+const api = values.url
+  ? { url: values.url.endsWith("/") ? values.url : `${values.url}/`, child: undefined }
+  : {
+    url: `http://127.0.0.1:${SOAK_PORT}/`,
+    child: await startApiProcess(SOAK_PORT, {
+      COOPGRAPH_DATA_DIR: path.join(PROJECT_ROOT, ".coopgraph", "soak"), NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? "7695",
+    }),
+  };
 const pid = api.child?.pid ?? Number(process.env.SOAK_PID ?? 0);
 const samples: { minute: number; rssBytes: number | null; p50: number; p99: number; requests: number; non2xx: number; errors: number }[] = [];
 try {

@@ -7,7 +7,6 @@
  * The store is an in-memory LRU, or Redis through Keyv when REDIS_URL is set (several processes).
  * A request that carries a bookmark (read-your-writes) bypasses the cache.
  */
-import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import responseCachePlugin from "@apollo/server-plugin-response-cache";
 import { KeyvAdapter } from "@apollo/utils.keyvadapter";
@@ -16,6 +15,7 @@ import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import type { ServerConfig } from "../config/config.js";
 import type { Context } from "./context.js";
+import { sha256 } from "./persisted-operations.js";
 
 export function createCacheStore(cfg: ServerConfig): KeyValueCache<string> {
   if (cfg.redisUrl) {
@@ -26,11 +26,10 @@ export function createCacheStore(cfg: ServerConfig): KeyValueCache<string> {
   return new InMemoryLRUCache<string>({ maxSize: 64 * 1024 * 1024 });
 }
 
-const sessionOf = (authorization: string | undefined) => createHash("sha256").update(authorization ?? "").digest("hex");
 
 export function responseCache(): ApolloServerPlugin<Context> {
   return responseCachePlugin<Context>({
-    sessionId: async ({ contextValue, request }) => (contextValue.caller === "anonymous" ? null : sessionOf(request.http?.headers.get("authorization"))),
+    sessionId: async ({ contextValue, request }) => (contextValue.caller === "anonymous" ? null : sha256(request.http?.headers.get("authorization") ?? "")),
     extraCacheKeyData: async ({ contextValue }) => contextValue.report.graphVersion,
     shouldReadFromCache: async ({ contextValue }) => !contextValue.report.fresh,
     shouldWriteToCache: async ({ contextValue }) => !contextValue.report.fresh,

@@ -6,7 +6,7 @@
  * PERSISTED_QUERY_NOT_ALLOWED once it is parsed (before it runs). Turn introspection off in this
  * mode (GRAPHQL_INTROSPECTION=false): it also stops validation errors from suggesting field names.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { ApolloServerPlugin } from "@apollo/server";
@@ -24,7 +24,7 @@ export interface RegisteredOperation {
 
 export type Manifest = Record<string, RegisteredOperation>;
 
-export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+export const sha256 = (text: string) => hash("sha256", text);
 
 export function readManifest(file = MANIFEST_FILE): Manifest {
   if (!fs.existsSync(file)) return {};

@@ -7,7 +7,8 @@ import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
-import { requireRole, type ApiKeys } from "../auth/roles.js";
+import type { ApiKeys } from "../auth/roles.js";
+import { readerOf } from "./request-context.js";
 import { parseExportRequest, prepareExport } from "../export/export-request.js";
 
 export function registerExport(app: FastifyInstance, db: Database, cfg: ServerConfig, keys: ApiKeys): void {
@@ -15,9 +16,7 @@ export function registerExport(app: FastifyInstance, db: Database, cfg: ServerCo
 }
 
 async function exportNetwork(db: Database, cfg: ServerConfig, keys: ApiKeys, request: FastifyRequest, reply: FastifyReply) {
-  const caller = keys.callerFor(request.headers.authorization);
-  request.caller = caller;
-  if (cfg.readAccess === "key") requireRole(caller, "reader", "exporting");
+  const caller = readerOf(request, cfg, keys, "exporting");
   const params = new URLSearchParams(request.url.split("?")[1] ?? "");
   const prepared = await prepareExport(db, parseExportRequest(params), cfg.queryTimeoutMs);
   // Once the 200 is sent a failure can only cut the file short: make sure the database answers first.

@@ -3,11 +3,11 @@
  * @fastify/rate-limit. Loopback callers are exempt unless RATE_LIMIT_LOOPBACK=true, so that local
  * tools and tests are never throttled; RATE_LIMIT_PER_MINUTE=0 turns limits off.
  */
-import { createHash } from "node:crypto";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
 import type { ApiKeys } from "../auth/roles.js";
+import { sha256 } from "../graphql/persisted-operations.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -21,7 +21,7 @@ function bucketOf(keys: ApiKeys) {
     if (!auth) return `ip:${request.ip}`;
     try {
       keys.callerFor(auth);
-      return `key:${createHash("sha256").update(auth).digest("hex").slice(0, 32)}`;
+      return `key:${sha256(auth).slice(0, 32)}`;
     } catch {
       return `ip:${request.ip}`;
     }

@@ -36,13 +36,19 @@ function bookmarksFrom(header: string | string[] | undefined): string[] {
   return values;
 }
 
+/** Who is calling (their key's role), remembered for the log; refuses anonymous reads when reads need a key. */
+export function readerOf(request: FastifyRequest, cfg: ServerConfig, keys: ApiKeys, action: string): Caller {
+  const caller = keys.callerFor(request.headers.authorization);
+  request.caller = caller;
+  if (cfg.readAccess === "key") requireRole(caller, "reader", action);
+  return caller;
+}
+
 export function graphqlContextFor(
   db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, watcher: GraphWatcher, onContext?: (ctx: Context) => void,
 ) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<Context> => {
-    const caller = keys.callerFor(request.headers.authorization);
-    request.caller = caller;
-    if (cfg.readAccess === "key") requireRole(caller, "reader", "reading");
+    const caller = readerOf(request, cfg, keys, "reading");
     const sent = bookmarksFrom(request.headers[BOOKMARK_HEADER]);
     request.bookmarks = neo4j.bookmarkManager({ initialBookmarks: sent });
     const fresh = sent.length > 0;

@@ -3,7 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../src/config/config.js";
+import { afterAll, beforeAll } from "vitest";
+import type { RunningServer } from "../../src/http/server.js";
 import { ensureWebBuild } from "../../src/web/web-assets.js";
+import { startTestServer } from "./api.js";
+import { launchBrowser } from "./browser.js";
+import { testDatabase } from "./db.js";
 
 export const ARTIFACTS = path.join(PROJECT_ROOT, "test-artifacts", "web");
 
@@ -49,4 +54,28 @@ export async function settled(page: Page, renders?: number): Promise<void> {
     const d = (globalThis as any).__coopgraph?.debug ?? (globalThis as any).__coopgraph;
     return d?.ready === true && (min === undefined || d.renders >= min);
   }, renders, { timeout: 30_000 });
+}
+
+/**
+ * The pages under test, for one test file: web/dist built if needed, a real API server over the
+ * test database, and one headless Chromium; closed after the file. `base` is the server's origin.
+ */
+export function pagesUnderTest(): { readonly browser: Browser; readonly base: string } {
+  const db = testDatabase();
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    await buildWeb();
+    server = await startTestServer(db);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db.close();
+  });
+  return {
+    get browser() { return browser!; },
+    get base() { return server!.url.replace(/\/$/, ""); },
+  };
 }

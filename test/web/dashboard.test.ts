@@ -1,37 +1,17 @@
 /** The dashboard in real headless Chromium: three charts from named GraphQL operations, each showing its query. */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { testDatabase } from "../support/db.js";
-import { buildWeb, isolatedPage, screenshot, settled } from "../support/web.js";
+import { describe, expect, it } from "vitest";
+import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  await buildWeb();
-  server = await startTestServer(db);
-  browser = await launchBrowser();
-  base = server.url.replace(/\/$/, "");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db.close();
-});
+const site = pagesUnderTest();
 
 describe("the dashboard", () => {
   it("draws the timeline, funding and matrix charts through named operations, offline", async () => {
-    const { page, offsite, errors } = await isolatedPage(browser);
+    const { page, offsite, errors } = await isolatedPage(site.browser);
     const operations: string[] = [];
     page.on("request", (req) => {
       if (req.url().endsWith("/graphql")) operations.push(JSON.parse(req.postData() ?? "{}").operationName);
     });
-    await page.goto(`${base}/dashboard/`);
+    await page.goto(`${site.base}/dashboard/`);
     await settled(page);
     expect(operations.sort()).toEqual(["DashboardCooperationMatrix", "DashboardFundingByFunderAndYear", "DashboardThemes", "DashboardTimeline"]);
     const charts = await page.evaluate(() => (globalThis as any).__coopgraph.charts);
@@ -45,7 +25,7 @@ describe("the dashboard", () => {
     await page.locator("#card-timeline summary").click();
     expect(await page.locator("#card-timeline pre.query").innerText()).toContain("query DashboardTimeline");
     const link = await page.locator("#card-matrix a.open").getAttribute("href");
-    expect(new URL(link!, base).searchParams.get("query")).toContain("cooperationMatrix(level: COUNTRY");
+    expect(new URL(link!, site.base).searchParams.get("query")).toContain("cooperationMatrix(level: COUNTRY");
     await screenshot(page, "dashboard");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
@@ -53,11 +33,11 @@ describe("the dashboard", () => {
   });
 
   it("opens a chart's query in the offline playground, ready to run", async () => {
-    const { page, offsite } = await isolatedPage(browser);
-    await page.goto(`${base}/dashboard/`);
+    const { page, offsite } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/dashboard/`);
     await settled(page);
     const href = await page.locator("#card-timeline a.open").getAttribute("href");
-    await page.goto(new URL(href!, base).href);
+    await page.goto(new URL(href!, site.base).href);
     await page.waitForSelector(".graphiql-execute-button", { timeout: 30_000 });
     await expect.poll(() => page.locator(".graphiql-query-editor").innerText()).toContain("query DashboardTimeline");
     await page.click(".graphiql-execute-button");
@@ -67,8 +47,8 @@ describe("the dashboard", () => {
   });
 
   it("filters by theme and years, kept in the URL", async () => {
-    const { page } = await isolatedPage(browser);
-    await page.goto(`${base}/dashboard/?theme=theme:drug-markets&from=2021`);
+    const { page } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/dashboard/?theme=theme:drug-markets&from=2021`);
     await settled(page);
     const charts = await page.evaluate(() => (globalThis as any).__coopgraph.charts);
     expect(charts.timeline.map((t: { year: number }) => t.year)).toEqual([2020, 2021]);

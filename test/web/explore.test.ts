@@ -1,29 +1,10 @@
 /** The explorer in real headless Chromium over the real API and the seed. */
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { testDatabase } from "../support/db.js";
-import { buildWeb, isolatedPage, screenshot, settled } from "../support/web.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  await buildWeb();
-  server = await startTestServer(db);
-  browser = await launchBrowser();
-  base = server.url.replace(/\/$/, "");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db.close();
-});
+const site = pagesUnderTest();
 
 interface DrawnNode { id: string; label: string; kind: string; size: number; color: string | null; visible: boolean; viewport: { x: number; y: number } | null }
 interface DrawnEdge { key: string; source: string; target: string; label: string; color: string | null; size: number; visible: boolean }
@@ -64,8 +45,8 @@ async function search(page: Page, text: string, expectedId: string): Promise<voi
 
 describe("the explorer", () => {
   it("loads from the API's own assets, with no request leaving the machine", async () => {
-    const { page, offsite, errors } = await isolatedPage(browser);
-    const response = await page.goto(`${base}/explore`);
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    const response = await page.goto(`${site.base}/explore`);
     expect(response!.status()).toBe(200);
     await settled(page);
     expect(await page.title()).toBe("coopgraph explorer");
@@ -76,8 +57,8 @@ describe("the explorer", () => {
   });
 
   it("finds UNODC by its Spanish acronym, draws it, and expansion brings the conferences and Peru's prosecutors", async () => {
-    const { page, offsite, errors } = await isolatedPage(browser);
-    await page.goto(`${base}/explore/`);
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/`);
     await settled(page);
     await search(page, "ONUDD", "organization:unodc");
     const unodc = await expectDrawn(page, "organization:unodc");
@@ -116,8 +97,8 @@ describe("the explorer", () => {
   });
 
   it("highlights the 4-step path from Fiscalía de Chile to UNODC through the Buenos Aires City prosecution service, each step with role and quote", async () => {
-    const { page, offsite, errors } = await isolatedPage(browser);
-    await page.goto(`${base}/explore/`);
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/`);
     await settled(page);
     await page.fill("#path-from", "Fiscalía de Chile");
     await page.fill("#path-to", "UNODC");
@@ -147,8 +128,8 @@ describe("the explorer", () => {
   });
 
   it("comes back the same from a shared URL: entities, path, filters, selection and positions", async () => {
-    const { page } = await isolatedPage(browser);
-    await page.goto(`${base}/explore/`);
+    const { page } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/`);
     await settled(page);
     await search(page, "Fiscalia de la Ciudad de Buenos Aires", "agency:mpf-caba");
     await page.fill("#path-from", "Fiscalía de Chile");
@@ -165,7 +146,7 @@ describe("the explorer", () => {
     expect(original.find((n) => n.id === "person:juan-bautista-mahiques")?.visible).toBe(false);
     const shot = await page.locator("#graph").screenshot();
 
-    const { page: second } = await isolatedPage(browser);
+    const { page: second } = await isolatedPage(site.browser);
     await second.goto(shared);
     await settled(second);
     await second.waitForFunction(() => (globalThis as any).__coopgraph.debug.renders >= 1 && (globalThis as any).__coopgraph.path());
@@ -186,17 +167,17 @@ describe("the explorer", () => {
   });
 
   it("filters projects by theme and by years, removes with the keyboard, and exports PNG and GEXF of the same view", async () => {
-    const { page, offsite } = await isolatedPage(browser);
+    const { page, offsite } = await isolatedPage(site.browser);
     const projectsShown = async () => (await nodes(page)).filter((n) => n.kind === "Project" && n.visible).map((n) => n.id).sort();
-    await page.goto(`${base}/explore/?e=agency:mpf-caba`);
+    await page.goto(`${site.base}/explore/?e=agency:mpf-caba`);
     await settled(page);
     expect(await projectsShown()).toHaveLength(5);
     // The seed's projects run 2020-2021: from 2022 on, none is left.
-    await page.goto(`${base}/explore/?e=agency:mpf-caba&from=2022`);
+    await page.goto(`${site.base}/explore/?e=agency:mpf-caba&from=2022`);
     await settled(page);
     expect(await projectsShown()).toEqual([]);
     expect((await nodes(page)).find((n) => n.id === "agency:mpf-caba")?.visible).toBe(true);
-    await page.goto(`${base}/explore/?e=agency:mpf-caba&theme=theme:cybercrime`);
+    await page.goto(`${site.base}/explore/?e=agency:mpf-caba&theme=theme:cybercrime`);
     await settled(page);
     expect(await projectsShown()).toEqual(["project:cybercrime-conferences"]);
     expect(await page.locator("#themes").evaluate((s: any) => [...s.selectedOptions].map((o: any) => o.value))).toEqual(["theme:cybercrime"]);
@@ -204,7 +185,7 @@ describe("the explorer", () => {
     // GEXF of the same view: the export endpoint with the same anchor and theme.
     const gexfHref = await page.locator("#export-gexf").getAttribute("href");
     expect(gexfHref).toBe("/export?format=gexf&involving-any=agency%3Ampf-caba&theme=theme%3Acybercrime");
-    const gexf = await (await fetch(`${base}${gexfHref}`)).text();
+    const gexf = await (await fetch(`${site.base}${gexfHref}`)).text();
     expect(gexf).toContain("<gexf");
     expect(gexf).toContain("Cybercrime Conferences");
     expect(gexf).not.toContain("DMI project on open drug markets");
@@ -229,15 +210,15 @@ describe("the explorer", () => {
   });
 
   it("answers hostile URLs and unknown entities with a message, not a broken page", async () => {
-    const { page, errors } = await isolatedPage(browser);
-    await page.goto(`${base}/explore/?e=organization:does-not-exist&pathFrom=%3Cscript%3E&pathTo=UNODC&pin=bad&from=20x0`);
+    const { page, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/?e=organization:does-not-exist&pathFrom=%3Cscript%3E&pathTo=UNODC&pin=bad&from=20x0`);
     await settled(page);
     expect(await page.locator("#status").innerText()).toMatch(/Error|not/i);
     expect(await page.locator("script").count()).toBeLessThan(3);
     expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
     // Path traversal and unknown files under the web prefix are refused.
     for (const bad of ["/assets/../../package.json", "/assets/%2e%2e/%2e%2e/package.json", "/explore/../../package.json", "/assets/nope.js"]) {
-      const res = await fetch(`${base}${bad}`);
+      const res = await fetch(`${site.base}${bad}`);
       expect(res.status, bad).toBe(404);
     }
     await page.context().close();

@@ -1,36 +1,17 @@
 /** The regional cooperation map in real headless Chromium: offline atlas, arcs from cooperationMatrix. */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { testDatabase } from "../support/db.js";
-import { buildWeb, isolatedPage, screenshot, settled } from "../support/web.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  await buildWeb();
-  server = await startTestServer(db);
-  browser = await launchBrowser();
-  base = server.url.replace(/\/$/, "");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db.close();
-});
+const site = pagesUnderTest();
 
 const arcs = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.arcs as { a: string; b: string; shared: number }[]);
 
 describe("the cooperation map", () => {
   it("draws the world offline and the Argentina-Peru arc, weighted by shared projects", async () => {
-    const { page, offsite, errors } = await isolatedPage(browser);
+    const { page, offsite, errors } = await isolatedPage(site.browser);
     const atlas = page.waitForResponse((r) => r.url().includes("/assets/countries-110m"));
-    await page.goto(`${base}/map/`);
+    await page.goto(`${site.base}/map/`);
     expect((await atlas).status()).toBe(200);
     await settled(page);
     expect(await page.locator("#map path.country").count()).toBeGreaterThan(150);
@@ -52,8 +33,8 @@ describe("the cooperation map", () => {
   });
 
   it("lists a country's projects and partners on click, and keeps filters in a URL that reloads the same", async () => {
-    const { page, offsite } = await isolatedPage(browser);
-    await page.goto(`${base}/map/`);
+    const { page, offsite } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/map/`);
     await settled(page);
     // Keyboard: Tab reaches the countries that cooperate; Enter opens one.
     await page.locator('#map path.country[data-code="PE"]').focus();
@@ -78,7 +59,7 @@ describe("the cooperation map", () => {
     const shared = page.url();
     expect(shared).toContain("country=PE");
 
-    const { page: again } = await isolatedPage(browser);
+    const { page: again } = await isolatedPage(site.browser);
     await again.goto(shared);
     await settled(again);
     expect((await arcs(again)).map((x) => `${x.a}-${x.b}`).sort()).toEqual(["AR-CR", "AR-PA", "AR-PE", "CR-PA", "CR-PE", "PA-PE"]);
