@@ -18,8 +18,8 @@ import { startTestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";
 import { ASK_FIELDS, QUESTIONS, mistakes } from "./questions.js";
+import { IATI_DIR } from "../support/iati.js";
 
-const IATI_DIR = process.env.IATI_DATA_DIR ?? path.resolve(PROJECT_ROOT, "../shared/data/iati");
 const FILES = ["ocha-hdx-covid-dportal-2.03.xml", "okfn-who-argentina-2.03.xml"].map((f) => path.join(IATI_DIR, f));
 const KEYS = { reader: "reader-key-0123456789", editor: "editor-key-0123456789" };
 const WHO = ["organization:iati-name:world-health-organization", "organization:iati:00006", "organization:iati:XM-DAC-928"];

@@ -14,10 +14,8 @@ import { TRANSACTION_TYPES } from "../../src/ingest/iati/codelists.js";
 import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { fingerprint, resetToSeed } from "../support/reset.js";
+import { IATI_DIR } from "../support/iati.js";
 
-/** The shared IATI files sit beside the project (../shared/data/iati); IATI_DATA_DIR overrides. */
-const IATI_DIR = process.env.IATI_DATA_DIR ?? path.resolve(PROJECT_ROOT, "../shared/data/iati");
-if (!fs.existsSync(IATI_DIR)) throw new Error(`the IATI test files are not at ${IATI_DIR}: clone the project beside shared/, or set IATI_DATA_DIR`);
 const OCHA = path.join(IATI_DIR, "ocha-hdx-covid-dportal-2.03.xml");
 const WHO = path.join(IATI_DIR, "okfn-who-argentina-2.03.xml");
 const db = testDatabase();

@@ -6,12 +6,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/config/config.js";
 import { decodeEntities, mapActivity, type MappedActivity } from "../../src/ingest/iati/activity-mapper.js";
 import { readElements } from "../../src/ingest/iati/xml-stream.js";
 import type { Rejection } from "../../src/ingest/graph-writer.js";
+import { IATI_DIR } from "../support/iati.js";
 
-const IATI_DIR = process.env.IATI_DATA_DIR ?? path.resolve(PROJECT_ROOT, "../shared/data/iati");
 const FILES = { ocha: "ocha-hdx-covid-dportal-2.03.xml", who: "okfn-who-argentina-2.03.xml" } as const;
 
 interface Mapped { activities: MappedActivity[]; rejected: Rejection[]; xml: any[] }
