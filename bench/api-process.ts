@@ -1,13 +1,16 @@
 /**
- * The API as a process of its own (src/main.ts, as `npm start` runs it, without the build step),
+ * The API as a process of its own (the compiled dist/main.js, built when stale, as `npm start` runs it),
  * on a fixed port, resolved once /health/ready answers: benchmarks measure it from outside, so
  * that the load generator never shares its event loop.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { PROJECT_ROOT } from "../src/config/config.js";
+// @ts-expect-error plain JavaScript build script, no declarations
+import { build } from "../scripts/build.mjs";
 
 export function startApiProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  build({ ifStale: true });
+  const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", ...env },
   });
   return new Promise((resolve, reject) => {

@@ -26,6 +26,8 @@ import type { Scale } from "../src/synthetic/generate.js";
 import { fingerprintGraph, type Fingerprint } from "../src/synthetic/fingerprint.js";
 import { loadSynthetic, type LoadMode, type LoadReport } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
+// @ts-expect-error plain JavaScript build script, no declarations
+import { build } from "../scripts/build.mjs";
 
 type Side = "api" | "floor" | "peer";
 
@@ -60,9 +62,10 @@ function freePort(): Promise<number> {
   });
 }
 
+/** `script` runs under tsx, except the API's compiled entry point (dist/), which runs as `npm start` runs it. */
 async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, script.startsWith("dist/") ? [script] : ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -212,7 +215,8 @@ async function main() {
     // The response cache is off: the API must answer from the graph, as the floor and the peer do
     // (`npm run bench:cache` measures the cache).
     const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
-    const api = await startProcess("src/main.ts", { ...env, PORT: String(apiPort) }, /API ready/);
+    build({ ifStale: true });
+    const api = await startProcess("dist/main.js", { ...env, PORT: String(apiPort) }, /API ready/);
     children.push(api.child);
     const peer = await startProcess("bench/peer-server.ts", { ...env, PORT: String(peerPort) }, /peer ready/);
     children.push(peer.child);

@@ -4,8 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
@@ -14,7 +13,7 @@ import { isUnavailable } from "../db/availability.js";
 import type { Context } from "./context.js";
 import { ErrorCode } from "../domain/shared/errors.js";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
-import { createCacheStore, responseCache } from "./caching.js";
+import { createCacheStore, responseCache, uniformCachePolicy } from "./caching.js";
 import { expensiveFieldsRule } from "./expensive-fields.js";
 import { persistedOnly, readManifest, type Manifest } from "./persisted-operations.js";
 import { buildCoopgraphSchema } from "./schema.js";
@@ -125,19 +124,6 @@ const httpAnswer: ApolloServerPlugin<Context> = {
   },
 };
 
-/** Answers that need a key, or that a key asked for, must not sit in a shared cache. */
-function privateWhenKeyed(cfg: ServerConfig): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async executionDidStart({ contextValue, overallCachePolicy }) {
-          if (cfg.readAccess === "key" || contextValue.caller !== "anonymous") overallCachePolicy.restrict({ scope: "PRIVATE" });
-        },
-      };
-    },
-  };
-}
-
 export interface ApolloParts {
   /** What the HTTP layer adds (draining its connections on stop). */
   serverPlugins?: ApolloServerPlugin<Context>[];
@@ -171,8 +157,8 @@ export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: 
       // graphql-armor is CommonJS and typed against Apollo's CJS build: same plugins, other declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginCacheControl({ defaultMaxAge: 60, calculateHttpHeaders: true }),
-      privateWhenKeyed(cfg),
+      ApolloServerPluginCacheControlDisabled(),
+      uniformCachePolicy(cfg),
       httpAnswer,
       ...(cfg.responseCache ? [responseCache()] : []),
       ...(parts.serverPlugins ?? []),

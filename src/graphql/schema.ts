@@ -1,6 +1,6 @@
 /** The GraphQL schema, built by type-graphql from the domain modules' decorated classes. */
 import "reflect-metadata";
-import { GraphQLDirective, DirectiveLocation, GraphQLInt, GraphQLEnumType, GraphQLBoolean, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import {
   ActorResolver, EventRoleResolver, MembershipResolver, ParticipationResolver, PositionResolver,
@@ -19,17 +19,6 @@ import { ProjectResolver, RelatedProjectResolver } from "../domain/projects/proj
 import { ResolutionResolver } from "../domain/resolution/resolution.resolver.js";
 import { CitationResolver } from "../domain/sources/source.resolver.js";
 import { ThemeResolver } from "../domain/themes/theme.resolver.js";
-
-/** Declares Apollo's @cacheControl so that types can carry cache hints in the SDL. */
-const cacheControlDirective = new GraphQLDirective({
-  name: "cacheControl",
-  locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT, DirectiveLocation.INTERFACE, DirectiveLocation.UNION],
-  args: {
-    maxAge: { type: GraphQLInt },
-    scope: { type: new GraphQLEnumType({ name: "CacheControlScope", values: { PUBLIC: {}, PRIVATE: {} } }) },
-    inheritMaxAge: { type: GraphQLBoolean },
-  },
-});
 
 const UNUSED_PUBSUB: PubSub = {
   publish: () => {
@@ -51,7 +40,6 @@ export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
     ],
     // Implementations of interfaces that no field returns directly must still be in the schema.
     orphanedTypes: [Agency, Organization, Person, Group],
-    directives: [cacheControlDirective],
     // type-graphql insists on a PubSub once any subscription exists; graphChanged brings its own
     // stream (subscribe: ...) from the graph watcher, so nothing publishes through this one.
     pubSub: UNUSED_PUBSUB,

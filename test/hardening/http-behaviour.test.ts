@@ -44,6 +44,16 @@ describe("cache headers", () => {
     expect(exported.headers.get("cache-control")).toBe("private, no-store");
     await exported.text();
   });
+
+  it("forbid storing mutations and answers with errors", async () => {
+    const auth = { authorization: `Bearer ${READER_KEY}` };
+    const mutation = await post(open, { query: `mutation { addParticipation(input: { actor: "UNODC", project: "x", role: "partner", citation: { quote: "q", source: "s" } }) { created } }` }, auth);
+    expect((await mutation.json() as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("FORBIDDEN");
+    expect(mutation.headers.get("cache-control")).toBe("no-store");
+    const failed = await post(open, { query: `{ paths(from: "no such actor anywhere", to: "UNODC") { length } }` });
+    expect((await failed.json() as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
+    expect(failed.headers.get("cache-control")).toBe("no-store");
+  });
 });
 
 describe("the request log", () => {
