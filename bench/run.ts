@@ -296,12 +296,12 @@ function table(o: { scale: string; relationships: number; load: { relationshipsP
   const lines = [
     `Scale ${o.scale}: ${o.relationships} relationships; load ${o.load.relationshipsPerSecond} rel/s (${o.load.mode}); cold start: Neo4j ${o.neo4jColdStartMs} ms, API ${o.apiColdStartMs} ms; API peak RSS ${o.apiPeakRssMb} MB`,
     "",
-    "| query | api p50/p95/p99 ms | floor p50/p95/p99 ms | peer p50/p95/p99 ms | api/floor p50 | rps api / floor / peer | api/peer rps | round trips | agree |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| query | api p50/p95/p99 ms | floor p50/p95/p99 ms | peer p50/p95/p99 ms | api/floor p50 | api−floor p50 ms | rps api / floor / peer | api/floor rps | api/peer rps | round trips | agree |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const q of o.queries) {
     const f = (s: any) => (s ? `${s.p50} / ${s.p95} / ${s.p99}` : "n/a");
-    lines.push(`| ${q.id} | ${f(q.api)} | ${f(q.floor)} | ${f(q.peer)} | ${ratio(q.api.p50, q.floor.p50)} | ${q.api.rps} / ${q.floor.rps} / ${q.peer?.rps ?? "n/a"} | ${q.peer ? ratio(q.api.rps, q.peer.rps) : "n/a"} | ${q.roundTrips} | ${q.agree ? "yes" : "NO"} |`);
+    lines.push(`| ${q.id} | ${f(q.api)} | ${f(q.floor)} | ${f(q.peer)} | ${ratio(q.api.p50, q.floor.p50)} | ${(q.api.p50 - q.floor.p50).toFixed(1)} | ${q.api.rps} / ${q.floor.rps} / ${q.peer?.rps ?? "n/a"} | ${ratio(q.api.rps, q.floor.rps)} | ${q.peer ? ratio(q.api.rps, q.peer.rps) : "n/a"} | ${q.roundTrips} | ${q.agree ? "yes" : "NO"} |`);
   }
   return lines.join("\n");
 }
