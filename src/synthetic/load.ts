@@ -12,7 +12,7 @@ import { migrate } from "../db/migrations.js";
 import { writeGraph, type GraphDocument } from "../ingest/graph-writer.js";
 import { bulkWriteGraph, readPlaceIndex } from "./bulk-load.js";
 import { planSynthetic, type Scale, type SyntheticPlan } from "./generate.js";
-import { GraphImage } from "./offline-import.js";
+import { GraphImage, restoreEmptyLists } from "./offline-import.js";
 
 export type LoadMode = "idempotent" | "bulk" | "import";
 export const LOAD_MODES: readonly LoadMode[] = ["idempotent", "bulk", "import"];
@@ -131,7 +131,7 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
   image.deriveProjectProperties();
   phase("buildGraph");
   const dir = path.join(homeDir(target.config), "import", "offline-load");
-  const spec = image.writeCsv(dir);
+  const { spec, emptyLists } = image.writeCsv(dir);
   phase("writeCsv");
   log(`  ${spec.nodes.length + spec.relationships.length} CSV files in ${dir}; waiting for Neo4j to stop`);
   await stopped;
@@ -141,6 +141,8 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
   fs.rmSync(dir, { recursive: true, force: true });
   await target.start();
   phase("start");
+  await restoreEmptyLists(db, emptyLists);
+  phase("emptyLists");
   await migrate(db);
   phase("indexes");
   progress({ nodes, relationships });

@@ -234,22 +234,88 @@ export class GraphImage {
     }
   }
 
-  /** Writes the CSV files (node ids are integers) and says how to import them. */
-  writeCsv(dir: string): OfflineImport {
+  /**
+   * Writes the CSV files (node ids are integers) and says how to import them. The importer drops
+   * empty lists (an empty field is no value): those properties are left out of the files and
+   * marked (a label on nodes, a property on relationships) for `restoreEmptyLists` after the import.
+   */
+  writeCsv(dir: string): { spec: OfflineImport; emptyLists: EmptyLists } {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const files = new CsvFiles(dir);
+    const emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
     for (const node of this.nodes.values()) {
-      const labels = [...node.labels].sort();
-      const [signature, columns] = signatureOf(node.props);
-      files.row("nodes", `${labels.join(":")}|${signature}`, { labels }, () => `:ID,${columns}`, `${node.index}${rowValues(node.props, files)}`);
+      const labels = [...node.labels];
+      let props = node.props;
+      const empty = emptyListsOf(props);
+      if (empty.length) {
+        props = new Map([...props].filter(([k]) => !empty.includes(k)));
+        for (const k of empty) {
+          emptyLists.nodes.add(k);
+          labels.push(emptyListLabel(k));
+        }
+      }
+      labels.sort();
+      const columns = columnsOf(props);
+      files.row("nodes", `${labels.join(":")}|${columns}`, { labels }, () => `:ID${columns ? `,${columns}` : ""}`, `${node.index}${rowValues(props, files)}`);
     }
     for (const rel of this.relationships) {
-      const [signature, columns] = signatureOf(rel.props);
-      files.row("relationships", `${rel.type}|${signature}`, { type: rel.type }, () => `:START_ID,:END_ID${columns ? `,${columns}` : ""}`,
-        `${rel.from.index},${rel.to.index}${rowValues(rel.props, files)}`);
+      let props = rel.props;
+      const empty = emptyListsOf(props);
+      if (empty.length) {
+        props = new Map([...props].filter(([k]) => !empty.includes(k)));
+        props.set(EMPTY_LISTS_PROPERTY, empty);
+        const known = emptyLists.relationships.get(rel.type) ?? emptyLists.relationships.set(rel.type, new Set()).get(rel.type)!;
+        for (const k of empty) known.add(k);
+      }
+      const columns = columnsOf(props);
+      files.row("relationships", `${rel.type}|${columns}`, { type: rel.type }, () => `:START_ID,:END_ID${columns ? `,${columns}` : ""}`,
+        `${rel.from.index},${rel.to.index}${rowValues(props, files)}`);
     }
-    return files.close();
+    return { spec: files.close(), emptyLists };
+  }
+}
+
+/** Properties whose value is an empty list, by node property name and by relationship type. */
+export interface EmptyLists {
+  nodes: Set<string>;
+  relationships: Map<string, Set<string>>;
+}
+
+const EMPTY_LISTS_PROPERTY = "coopgraphImportEmptyLists";
+const emptyListLabel = (property: string) => `CoopgraphImportEmpty_${property}`;
+
+function emptyListsOf(props: Map<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of props) if (Array.isArray(v) && v.length === 0) out.push(k);
+  return out;
+}
+
+/** Names spliced into Cypher (labels, property names) come from records: only plain identifiers pass. */
+function identifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`offline import: "${name}" is not a plain property or type name`);
+  return `\`${name}\``;
+}
+
+/**
+ * Gives back the empty lists the importer could not carry (`[]`, as the writer stores them), in
+ * batches of 10,000 per write transaction, and removes the marks.
+ */
+export async function restoreEmptyLists(db: Database, emptyLists: EmptyLists): Promise<void> {
+  const untilDone = async (cypher: string) => {
+    for (;;) {
+      const [row] = await db.write(cypher);
+      if (Number(row?.n ?? 0) === 0) return;
+    }
+  };
+  for (const k of emptyLists.nodes) {
+    const label = identifier(emptyListLabel(k));
+    await untilDone(`MATCH (n:${label}) WITH n LIMIT 10000 SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
+  }
+  for (const [type, props] of emptyLists.relationships) {
+    const sets = [...props].map((k) => `r.${identifier(k)} = CASE WHEN '${k}' IN r.${EMPTY_LISTS_PROPERTY} THEN [] ELSE r.${identifier(k)} END`).join(", ");
+    await untilDone(`MATCH ()-[r:${identifier(type)}]->() WHERE r.${EMPTY_LISTS_PROPERTY} IS NOT NULL
+      WITH r LIMIT 10000 SET ${sets} REMOVE r.${EMPTY_LISTS_PROPERTY} RETURN count(*) AS n`);
   }
 }
 
@@ -271,10 +337,9 @@ function csvType(value: unknown): string {
   throw new Error(`offline import: no CSV type for ${JSON.stringify(value)}`);
 }
 
-/** The property names and types of an entity, sorted: entities with the same signature share a file. */
-function signatureOf(props: Map<string, unknown>): [string, string] {
-  const columns = [...props.keys()].sort().map((k) => `${k}:${csvType(props.get(k))}`);
-  return [columns.join(","), columns.join(",")];
+/** The header columns of an entity's properties (sorted names and types): entities with the same ones share a file. */
+function columnsOf(props: Map<string, unknown>): string {
+  return [...props.keys()].sort().map((k) => `${k}:${csvType(props.get(k))}`).join(",");
 }
 
 function rowValues(props: Map<string, unknown>, files: CsvFiles): string {
