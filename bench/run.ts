@@ -18,13 +18,13 @@ import autocannon from "autocannon";
 import neo4j, { type Driver } from "neo4j-driver";
 import { PROJECT_ROOT, loadDatabaseConfig } from "../src/config/config.js";
 import { Database } from "../src/db/database.js";
-import { startManagedNeo4j } from "../src/db/managed-neo4j.js";
+import { deleteDatabaseStore, startManagedNeo4j } from "../src/db/managed-neo4j.js";
 import { migrate } from "../src/db/migrations.js";
 import { encodeCursor } from "../src/domain/shared/pagination.js";
 import { isEmpty, loadSeed } from "../src/seed/load-seed.js";
 import type { Scale } from "../src/synthetic/generate.js";
 import { fingerprintGraph, type Fingerprint } from "../src/synthetic/fingerprint.js";
-import { loadSynthetic, type LoadMode, type LoadReport } from "../src/synthetic/load.js";
+import { LOAD_MODES, loadSynthetic, type LoadMode, type LoadReport, type OfflineTarget } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
@@ -46,9 +46,14 @@ const MEMORY = { S: ["1g", "512m"], M: ["2g", "2g"], L: ["4g", "8g"] }[scale];
 const BOLT_PORT = Number(option("bolt-port", String({ S: 17691, M: 17692, L: 17693 }[scale])));
 const API_PORT = Number(option("api-port", "0"));
 const PEER_PORT = Number(option("peer-port", "0"));
-/** How an empty database is loaded: `bulk` (CREATE-only, parallel) or `idempotent` (the importers' MERGE path). */
+/**
+ * How an empty database is loaded: `bulk` (CREATE-only, parallel), `import` (CSV files and Neo4j's
+ * offline importer, with the server stopped) or `idempotent` (the importers' MERGE path).
+ */
 const LOAD_MODE = option("load", "bulk") as LoadMode;
-if (!["bulk", "idempotent"].includes(LOAD_MODE)) throw new Error(`--load must be bulk or idempotent, got ${LOAD_MODE}`);
+if (!LOAD_MODES.includes(LOAD_MODE)) throw new Error(`--load must be one of ${LOAD_MODES.join(", ")}, got ${LOAD_MODE}`);
+/** Results go to bench/results/<name>.json only (not latest.json and <scale>.json), e.g. a load-only run. */
+const SAVE_AS = option("save-as", "");
 /** Load through both paths, one after the other, and check that they write the same graph. */
 const VERIFY_LOAD = args.includes("--verify-load");
 const log = (line: string) => console.error(line);
@@ -149,23 +154,28 @@ async function fastestFloor(q: (typeof QUERIES)[number], driver: Driver, ctx: Be
   return { run: candidates[index]!, index, others: candidates.filter((_, i) => i !== index) };
 }
 
-/** Wipes the database back to empty, with its schema. */
-async function wipe(db: Database): Promise<void> {
-  await db.runSchema("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS");
+/** The managed Neo4j of this run: the offline import and the wipe stop and start it. */
+let offline: OfflineTarget;
+
+/** Wipes the database back to empty: Neo4j stopped, its store files deleted, started again (the migrations then rebuild the schema). */
+async function wipe(): Promise<void> {
+  await offline.stop();
+  deleteDatabaseStore(offline.config);
+  await offline.start();
 }
 
 async function loadOnce(db: Database, mode: LoadMode) {
   await migrate(db);
   if (await isEmpty(db)) await loadSeed(db);
   log(`Loading synthetic scale ${scale} (if absent, ${mode})...`);
-  return loadSynthetic(db, scale, log, mode);
+  return loadSynthetic(db, scale, log, mode, { offline });
 }
 
 /**
  * Loads the graph (once per data folder). With --verify-load on an empty database, loads it through
  * both paths in turn and compares their fingerprints; the benchmark then runs on the --load one.
  */
-async function loadGraph(db: Database): Promise<{ plan: Awaited<ReturnType<typeof loadSynthetic>>["plan"]; report: LoadReport; loads: { idempotent?: LoadReport; bulk?: LoadReport; fingerprints?: Fingerprint[]; sameGraph?: boolean } }> {
+async function loadGraph(db: Database): Promise<{ plan: Awaited<ReturnType<typeof loadSynthetic>>["plan"]; report: LoadReport; loads: Partial<Record<LoadMode, LoadReport>> & { fingerprints?: Fingerprint[]; sameGraph?: boolean } }> {
   await migrate(db);
   const [existing] = await db.read("MATCH (s:Source) WHERE s.id STARTS WITH 'source:synthetic-' RETURN count(s) AS n");
   if (!VERIFY_LOAD || Number(existing!.n) > 0) {
@@ -173,11 +183,12 @@ async function loadGraph(db: Database): Promise<{ plan: Awaited<ReturnType<typeo
     return { plan, report, loads: { [report.mode]: report } };
   }
   const ignore = { ignoreNodeProperties: ["complete", "loadReport"] };
-  const other: LoadMode = LOAD_MODE === "bulk" ? "idempotent" : "bulk";
+  // The idempotent path is the reference for the fast ones; the idempotent one is checked against bulk.
+  const other: LoadMode = LOAD_MODE === "idempotent" ? "bulk" : "idempotent";
   const first = await loadOnce(db, other);
   const before = await fingerprintGraph(db, ignore);
   log(`${other} load: ${JSON.stringify(first.report)}; fingerprint ${JSON.stringify(before)}`);
-  await wipe(db);
+  await wipe();
   const second = await loadOnce(db, LOAD_MODE);
   const after = await fingerprintGraph(db, ignore);
   const sameGraph = isDeepStrictEqual(before, after);
@@ -192,9 +203,17 @@ async function main() {
     NEO4J_BOLT_PORT: String(BOLT_PORT), NEO4J_HEAP: MEMORY[0]!, NEO4J_PAGECACHE: MEMORY[1]!, NEO4J_TX_TIMEOUT: "600s",
   });
   const neoStarted = Date.now();
-  const neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
+  let neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
   const neo4jColdStartMs = Date.now() - neoStarted;
   const driver: Driver = neo4j.driver(neo.uri, undefined, { disableLosslessIntegers: true, maxConnectionPoolSize: 64 });
+  offline = {
+    config: cfg.managed,
+    stop: () => neo.stop(),
+    start: async () => {
+      neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
+      await driver.verifyConnectivity();
+    },
+  };
   const db = new Database(driver, undefined, 600_000);
   const children: ChildProcess[] = [];
   const cleanup = async () => {
@@ -286,7 +305,7 @@ async function main() {
       settings: { samples: SAMPLES, seconds: SECONDS, concurrency: 16 }, context: { ...ctx, deepCursor: undefined }, queries: results,
     };
     fs.mkdirSync(path.join(PROJECT_ROOT, "bench", "results"), { recursive: true });
-    for (const name of ["latest.json", `${scale}.json`]) {
+    for (const name of SAVE_AS ? [`${SAVE_AS}.json`] : ["latest.json", `${scale}.json`]) {
       fs.writeFileSync(path.join(PROJECT_ROOT, "bench", "results", name), JSON.stringify(output, null, 2) + "\n");
     }
     console.log(table(output));

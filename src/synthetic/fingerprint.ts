@@ -2,7 +2,8 @@
  * A fingerprint of a whole graph: every node with its labels and properties, every relationship
  * with its type, ends and properties, hashed row by row and combined order-free (a sum of 64-bit
  * prefixes), so two loads agree exactly when they wrote the same graph. Streamed: the graph is
- * never held in memory.
+ * never held in memory. The write version and its change records (GraphVersion, GraphChange: a
+ * random epoch, timestamps, one record per write transaction) are bookkeeping, not graph: left out.
  */
 import { createHash } from "node:crypto";
 import type { Database } from "../db/database.js";
@@ -26,7 +27,7 @@ export async function fingerprintGraph(db: Database, opts: { ignoreNodePropertie
   const add = (text: string) => {
     sum = (sum + BigInt(`0x${createHash("sha256").update(text).digest("hex").slice(0, 16)}`)) & MASK;
   };
-  const nodes = await db.stream("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", {}, (r) => {
+  const nodes = await db.stream("MATCH (n) WHERE NOT n:GraphVersion AND NOT n:GraphChange RETURN labels(n) AS labels, properties(n) AS props", {}, (r) => {
     const props = Object.fromEntries(Object.entries(r.props as Record<string, unknown>).filter(([k]) => !ignore.has(k)));
     add(`N${canonical([...(r.labels as string[])].sort())}${canonical(props)}`);
   }, { timeoutMs: 3_600_000 });

@@ -1,13 +1,39 @@
 /**
- * Loads the synthetic network once per database, through the importers' idempotent write path or
- * through the bulk path (CREATE-only batches in parallel transactions, for an empty database).
+ * Loads the synthetic network once per database, through the importers' idempotent write path,
+ * through the bulk path (CREATE-only batches in parallel transactions, for an empty database), or
+ * through Neo4j's offline importer (CSV files imported while the managed Neo4j is stopped).
  */
+import fs from "node:fs";
+import path from "node:path";
+import type { ManagedNeo4jConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
+import { homeDir, runOfflineImport } from "../db/managed-neo4j.js";
+import { migrate } from "../db/migrations.js";
 import { writeGraph, type GraphDocument } from "../ingest/graph-writer.js";
 import { bulkWriteGraph, readPlaceIndex } from "./bulk-load.js";
 import { planSynthetic, type Scale, type SyntheticPlan } from "./generate.js";
+import { GraphImage, restoreEmptyLists } from "./offline-import.js";
 
-export type LoadMode = "idempotent" | "bulk";
+export type LoadMode = "idempotent" | "bulk" | "import";
+export const LOAD_MODES: readonly LoadMode[] = ["idempotent", "bulk", "import"];
+
+/** The managed Neo4j an offline import stops, imports into and starts again. */
+export interface OfflineTarget {
+  config: ManagedNeo4jConfig;
+  stop(): Promise<void>;
+  /** Starts the server again; `db` must answer afterwards (same port). */
+  start(): Promise<void>;
+}
+
+/**
+ * After a bulk load (the `bulk` and `import` modes, which bypass the writer's per-write upkeep),
+ * recompute the data derived from the whole graph. Today the loads compute everything the writer
+ * maintains themselves (participantCount, involvedPlaces), so nothing runs here; aggregates
+ * maintained on write (tallies of counts, funding, partners) need their full recompute here.
+ */
+export async function afterBulkLoad(db: Database): Promise<void> {
+  void db;
+}
 
 export interface LoadReport {
   loaded: boolean;
@@ -16,12 +42,16 @@ export interface LoadReport {
   nodes: number;
   relationships: number;
   relationshipsPerSecond: number;
+  /** Seconds per phase (the import mode: reading the seed, CSV files, waiting for the stop, import, start, indexes). */
+  phases?: Record<string, number>;
 }
 
 /** Project documents merged this many at a time for the bulk path: bigger batches, more of them in parallel. */
 const BULK_DOCUMENTS_PER_WRITE = 10;
 
-export async function loadSynthetic(db: Database, scale: Scale, log: (line: string) => void = () => {}, mode: LoadMode = "idempotent"): Promise<{ plan: SyntheticPlan; report: LoadReport }> {
+export async function loadSynthetic(
+  db: Database, scale: Scale, log: (line: string) => void = () => {}, mode: LoadMode = "idempotent", opts: { offline?: OfflineTarget } = {},
+): Promise<{ plan: SyntheticPlan; report: LoadReport }> {
   const plan = planSynthetic(scale);
   const [done] = await db.read("MATCH (s:Source {id: $id}) RETURN s.complete AS complete, s.loadReport AS report", { id: plan.sourceId });
   if (done?.complete) {
@@ -31,6 +61,7 @@ export async function loadSynthetic(db: Database, scale: Scale, log: (line: stri
   const started = Date.now();
   let nodes = 0;
   let relationships = 0;
+  let phases: Record<string, number> | undefined;
   const progress = (summary: { nodes: number; relationships: number }) => {
     nodes += summary.nodes;
     relationships += summary.relationships;
@@ -42,6 +73,10 @@ export async function loadSynthetic(db: Database, scale: Scale, log: (line: stri
       if (summary.rejected.length) throw new Error(`synthetic data rejected: ${JSON.stringify(summary.rejected.slice(0, 3))}`);
       progress(summary);
     }
+  } else if (mode === "import") {
+    if (!opts.offline) throw new Error("the import load mode needs the managed Neo4j (NEO4J_URI unset): it stops it, imports and starts it");
+    phases = await importOffline(db, plan, opts.offline, log, progress);
+    await afterBulkLoad(db);
   } else {
     const [first, ...rest] = [...plan.documents()];
     // Actors and people first: the projects' involved places are computed from where they are based.
@@ -50,10 +85,13 @@ export async function loadSynthetic(db: Database, scale: Scale, log: (line: stri
     for (let i = 0; i < rest.length; i += BULK_DOCUMENTS_PER_WRITE) {
       progress(await bulkWriteGraph(db, mergeDocuments(rest.slice(i, i + BULK_DOCUMENTS_PER_WRITE)), places));
     }
+    await afterBulkLoad(db);
   }
   const seconds = (Date.now() - started) / 1000;
-  const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds) };
-  await db.write("MATCH (s:Source {id: $id}) SET s.complete = true, s.loadReport = $report", { id: plan.sourceId, report: JSON.stringify(report) });
+  const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds), ...(phases ? { phases } : {}) };
+  // One change record for the load: caches keyed by the write version miss, watchers hear of it.
+  await db.writeTransaction((tx) => tx.run("MATCH (s:Source {id: $id}) SET s.complete = true, s.loadReport = $report", { id: plan.sourceId, report: JSON.stringify(report) }),
+    { changed: [plan.sourceId] });
   return { plan, report };
 }
 
@@ -63,4 +101,50 @@ function mergeDocuments(docs: GraphDocument[]): GraphDocument {
     nodes: docs.flatMap((d) => d.nodes ?? []),
     relationships: docs.flatMap((d) => d.relationships ?? []),
   };
+}
+
+/**
+ * The import mode: the database's graph (the seed) and the plan's documents are built in memory as
+ * the idempotent path would write them, written as CSV files while Neo4j stops, imported with
+ * `neo4j-admin database import full`, and the server started again; the migrations then create
+ * the constraints and indexes and wait until they are online. Returns the seconds of each phase.
+ */
+async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineTarget, log: (line: string) => void,
+  progress: (summary: { nodes: number; relationships: number }) => void): Promise<Record<string, number>> {
+  const phases: Record<string, number> = {};
+  let t = Date.now();
+  const phase = (name: string) => {
+    phases[name] = (Date.now() - t) / 1000;
+    t = Date.now();
+  };
+  const image = await GraphImage.read(db);
+  phase("readSeed");
+  // The server shuts down (mostly waiting on its thread pools) while the CSV files are written.
+  const stopped = target.stop();
+  let nodes = 0;
+  let relationships = 0;
+  for (const doc of plan.documents()) {
+    const applied = image.apply(doc);
+    nodes += applied.nodes;
+    relationships += applied.relationships;
+  }
+  image.deriveProjectProperties();
+  phase("buildGraph");
+  const dir = path.join(homeDir(target.config), "import", "offline-load");
+  const { spec, emptyLists } = image.writeCsv(dir);
+  phase("writeCsv");
+  log(`  ${spec.nodes.length + spec.relationships.length} CSV files in ${dir}; waiting for Neo4j to stop`);
+  await stopped;
+  phase("stopWait");
+  await runOfflineImport(target.config, spec, log);
+  phase("import");
+  fs.rmSync(dir, { recursive: true, force: true });
+  await target.start();
+  phase("start");
+  await restoreEmptyLists(db, emptyLists);
+  phase("emptyLists");
+  await migrate(db);
+  phase("indexes");
+  progress({ nodes, relationships });
+  return phases;
 }

@@ -1,0 +1,475 @@
+/**
+ * Offline bulk loading into an empty database with Neo4j's importer (`neo4j-admin database import
+ * full`): the graph is built in memory exactly as the idempotent write path would leave it, written
+ * as CSV files (one per label set or relationship type and set of typed properties), and imported
+ * while Neo4j is stopped. The migrations then build the constraints and indexes on the loaded store.
+ *
+ * `GraphImage` replays the writer's semantics (`writeValidRecords` in ingest/graph-writer.ts) on
+ * rows made by the writer's own `nodeRow` and `relationshipRow`: nodes MERGE on id (created with
+ * their create-only properties and provenance, or matched and given the row's sources in place of
+ * their old entries), relationships MERGE on (type, ends, keys), `SET x += props` removes the
+ * properties set to null, and the projects' derived properties (participantCount, involvedPlaces)
+ * are computed from the final graph, as the writer keeps them after every write. It starts from
+ * what the database holds (the seed, loaded through Cypher), read with each value's type.
+ * The benchmark's `--verify-load` compares the result's fingerprint with the idempotent path's.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Database } from "../db/database.js";
+import type { OfflineImport } from "../db/managed-neo4j.js";
+import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
+import {
+  groupBy, nodeRow, relationshipRow, validateNode, validateRelationship,
+  type GraphDocument, type SourceRecord,
+} from "../ingest/graph-writer.js";
+
+/** A float whose JavaScript value cannot say so (2.0 reads as 2): kept with its Neo4j type. */
+class Floats {
+  constructor(readonly value: number | number[]) {}
+}
+
+type Props = Record<string, unknown>;
+
+interface ImageNode {
+  /** The importer's node id (an integer: faster than strings). */
+  index: number;
+  id: string;
+  labels: Set<string>;
+  props: Props;
+}
+
+interface ImageRelationship {
+  type: string;
+  from: ImageNode;
+  to: ImageNode;
+  props: Props;
+}
+
+/** Labels of bookkeeping nodes that are not part of the graph (the write version and its change records). */
+export const BOOKKEEPING_LABELS = ["GraphVersion", "GraphChange"] as const;
+
+function assign(props: Props, values: Props): void {
+  for (const key in values) {
+    const value = values[key];
+    if (value === null || value === undefined) delete props[key];
+    else props[key] = value;
+  }
+}
+
+/** The writer's provenance merge: the old entries of other sources, then the row's. */
+function replaceProvenance(props: Props, sourceIds: string[], quotes: string[]): void {
+  const oldIds = (props.sourceIds as string[] | undefined) ?? [];
+  const oldQuotes = (props.quotes as string[] | undefined) ?? [];
+  const kept = oldIds.map((_, i) => i).filter((i) => !sourceIds.includes(oldIds[i]!));
+  props.quotes = [...kept.map((i) => oldQuotes[i] ?? null), ...quotes];
+  props.sourceIds = [...kept.map((i) => oldIds[i]!), ...sourceIds];
+}
+
+const KEY_SEPARATOR = "\u0000";
+
+/** The key label of an id's node type, by its prefix (what nodeTypeOfId finds, without a search per call). */
+const KEY_LABEL_BY_PREFIX = new Map<string, string>(Object.values(NODE_TYPES).map((t) => [t.prefix, t.key]));
+const keyLabelOf = (id: string) => KEY_LABEL_BY_PREFIX.get(id.slice(0, id.indexOf(":")));
+
+export class GraphImage {
+  readonly nodes = new Map<string, ImageNode>();
+  readonly relationships: ImageRelationship[] = [];
+  /**
+   * Relationships by MERGE key, built only when a document holds a relationship between two nodes
+   * that existed before it (one with a node the document creates cannot exist yet): synthetic
+   * documents never do, and 1.75 M keys would cost more than the rest of the work.
+   */
+  private relationshipIndex: Map<string, ImageRelationship> | undefined;
+  private nextIndex = 0;
+  /** Equal provenance lists shared (never mutated: a merge makes new ones): millions of facts cite one source. */
+  private readonly lists = new Map<string, string[]>();
+
+  private shared(list: string[]): string[] {
+    const key = list.length === 1 ? list[0]! : list.join(KEY_SEPARATOR);
+    const found = this.lists.get(key);
+    if (found) return found;
+    this.lists.set(key, list);
+    return list;
+  }
+
+  private newNode(id: string, labels: Iterable<string>): ImageNode {
+    const node: ImageNode = { index: this.nextIndex++, id, labels: new Set(labels), props: { id } };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private static key(type: string, from: ImageNode, to: ImageNode, keys: Props): string {
+    const names = ((RELATIONSHIP_TYPES[type as RelationshipType]?.keys ?? []) as readonly string[]);
+    let key = `${type}${KEY_SEPARATOR}${from.id}${KEY_SEPARATOR}${to.id}`;
+    for (const name of names) key += `${KEY_SEPARATOR}${JSON.stringify(keys[name] ?? null)}`;
+    return key;
+  }
+
+  private index(): Map<string, ImageRelationship> {
+    if (!this.relationshipIndex) {
+      this.relationshipIndex = new Map();
+      for (const rel of this.relationships) this.indexed(rel);
+    }
+    return this.relationshipIndex;
+  }
+
+  private indexed(rel: ImageRelationship): void {
+    const key = GraphImage.key(rel.type, rel.from, rel.to, rel.props);
+    if (!this.relationshipIndex!.has(key)) this.relationshipIndex!.set(key, rel);
+  }
+
+  private addRelationship(rel: ImageRelationship): void {
+    this.relationships.push(rel);
+    if (this.relationshipIndex) this.indexed(rel);
+  }
+
+  /** What the database holds now (the seed), each value with its type; bookkeeping nodes left out. */
+  static async read(db: Database): Promise<GraphImage> {
+    const image = new GraphImage();
+    const skip = BOOKKEEPING_LABELS.map((l) => `NOT n:${l}`).join(" AND ");
+    const typed = (v: string) => `[k IN keys(${v}) WHERE valueType(${v}[k]) STARTS WITH 'FLOAT' OR valueType(${v}[k]) STARTS WITH 'LIST<FLOAT' | k] AS floats,
+      [k IN keys(${v}) WHERE NOT valueType(${v}[k]) =~ '(INTEGER|FLOAT|STRING|BOOLEAN|LIST<(INTEGER|FLOAT|STRING|BOOLEAN|NOTHING)).*' | k + ': ' + valueType(${v}[k])] AS unsupported`;
+    const byElement = new Map<string, ImageNode>();
+    const check = (row: Record<string, unknown>, what: string): Props => {
+      const unsupported = row.unsupported as string[];
+      if (unsupported.length) throw new Error(`offline import: ${what} has properties of types the CSV files cannot carry: ${unsupported.join(", ")}`);
+      const props = row.props as Props;
+      const floats = row.floats as string[];
+      for (const [key, value] of Object.entries(props)) {
+        if (floats.includes(key)) props[key] = new Floats(value as number | number[]);
+        else if (typeof value === "number" && !Number.isSafeInteger(value)) throw new Error(`offline import: ${what}.${key} is an integer beyond 2^53`);
+      }
+      return props;
+    };
+    await db.stream(`MATCH (n) WHERE ${skip} RETURN elementId(n) AS element, labels(n) AS labels, properties(n) AS props, ${typed("n")}`, {}, (row) => {
+      const props = check(row, `node ${String(row.element)}`);
+      const id = typeof props.id === "string" ? props.id : `element:${String(row.element)}`;
+      const node = image.newNode(id, row.labels as string[]);
+      node.props = props;
+      byElement.set(String(row.element), node);
+    }, { timeoutMs: 600_000 });
+    await db.stream(`MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS type, properties(r) AS props, ${typed("r")}`, {}, (row) => {
+      const from = byElement.get(String(row.a));
+      const to = byElement.get(String(row.b));
+      if (!from || !to) throw new Error(`offline import: a ${String(row.type)} relationship touches a bookkeeping node`);
+      image.addRelationship({ type: String(row.type), from, to, props: check(row, `a ${String(row.type)} relationship`) });
+    }, { timeoutMs: 600_000 });
+    return image;
+  }
+
+  /**
+   * Applies one document as `writeGraph` writes it: sources, then nodes grouped by type, then
+   * relationships grouped by shape, in the document's order. Returns the relationships it created.
+   */
+  apply(doc: GraphDocument): { nodes: number; relationships: number } {
+    const nodes = doc.nodes ?? [];
+    const relationships = doc.relationships ?? [];
+    for (const n of nodes) {
+      const reason = validateNode(n);
+      if (reason) throw new Error(`offline import: ${n.id}: ${reason}`);
+    }
+    for (const r of relationships) {
+      const reason = validateRelationship(r);
+      if (reason) throw new Error(`offline import: ${r.type} ${r.from} -> ${r.to}: ${reason}`);
+    }
+    for (const source of doc.sources ?? []) this.applySource(source);
+    const created = new Set<ImageNode>();
+    for (const [type, group] of groupBy(nodes, (n) => n.type)) {
+      const { key, labels } = NODE_TYPES[type as NodeType];
+      for (const record of group) {
+        const row = nodeRow(record);
+        let node = this.nodes.get(row.id);
+        if (!node) {
+          node = this.newNode(row.id, [key]);
+          created.add(node);
+          assign(node.props, row.createProps);
+          node.props.sourceIds = this.shared(row.sourceIds);
+          node.props.quotes = this.shared(row.quotes);
+          if (key === "Project") assign(node.props, { participantCount: 0, involvedPlaces: [] });
+        } else if (!row.provenanceOnCreate) {
+          replaceProvenance(node.props, row.sourceIds, row.quotes);
+        }
+        assign(node.props, row.props);
+        for (const label of labels) node.labels.add(label);
+      }
+    }
+    let written = 0;
+    // Relationships with a node this document created are new, or repeat one of this document's.
+    const ofThisDocument = new Map<string, ImageRelationship>();
+    const byShape = groupBy(relationships, (r) => `${r.type}|${keyLabelOf(r.from)}|${keyLabelOf(r.to)}`);
+    for (const [shape, group] of byShape) {
+      const [type, fromLabel, toLabel] = shape.split("|") as [string, string, string];
+      for (const record of group) {
+        const row = relationshipRow(record);
+        const from = this.nodes.get(row.from);
+        const to = this.nodes.get(row.to);
+        if (!from?.labels.has(fromLabel) || !to?.labels.has(toLabel)) throw new Error(`offline import: ${type} ${row.from} -> ${row.to} points at a node that does not exist`);
+        const key = GraphImage.key(type, from, to, row.keys);
+        const existing = created.has(from) || created.has(to) ? ofThisDocument.get(key) : this.index().get(key);
+        if (existing) {
+          replaceProvenance(existing.props, row.sourceIds, row.quotes);
+          assign(existing.props, row.props);
+        } else {
+          const props: Props = { ...row.keys, sourceIds: this.shared(row.sourceIds), quotes: this.shared(row.quotes) };
+          assign(props, row.props);
+          const rel = { type, from, to, props };
+          this.addRelationship(rel);
+          if (created.has(from) || created.has(to)) ofThisDocument.set(key, rel);
+          written += 1;
+        }
+      }
+    }
+    return { nodes: nodes.length, relationships: written };
+  }
+
+  private applySource(source: SourceRecord): void {
+    const node = this.nodes.get(source.id) ?? this.newNode(source.id, ["Source"]);
+    for (const [key, value] of Object.entries(source)) {
+      if (key === "id") continue;
+      const stored = value === undefined ? null : Array.isArray(value) ? value.map(String) : typeof value === "object" && value !== null ? JSON.stringify(value) : value;
+      assign(node.props, { [key]: stored });
+    }
+  }
+
+  /**
+   * Every project's participantCount and involvedPlaces, from the final graph: what the writer's
+   * PROJECT_DERIVED (and INVOLVED_PLACES in model/involvement.ts) leave after each write.
+   */
+  deriveProjectProperties(): void {
+    const basedIn = new Map<ImageNode, ImageNode[]>();
+    const inRegion = new Map<ImageNode, ImageNode[]>();
+    const takesPlace = new Map<ImageNode, ImageNode[]>();
+    const participants = new Map<ImageNode, ImageNode[]>();
+    const push = (map: Map<ImageNode, ImageNode[]>, key: ImageNode, value: ImageNode) => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
+    for (const rel of this.relationships) {
+      if (rel.type === "PARTICIPATES_IN") push(participants, rel.to, rel.from);
+      else if (rel.type === "BASED_IN") push(basedIn, rel.from, rel.to);
+      else if (rel.type === "TAKES_PLACE_IN") push(takesPlace, rel.from, rel.to);
+      else if (rel.type === "IN_REGION") push(inRegion, rel.from, rel.to);
+    }
+    const memo = new Map<ImageNode, string[]>();
+    /** A place and everything it lies in, up to four IN_REGION hops (`-[:IN_REGION*0..4]->`). */
+    const placeAndAbove = (place: ImageNode): string[] => {
+      let found = memo.get(place);
+      if (found) return found;
+      const seen = new Set<ImageNode>([place]);
+      let frontier = [place];
+      for (let depth = 0; depth < 4; depth++) {
+        const next: ImageNode[] = [];
+        for (const x of frontier) for (const r of inRegion.get(x) ?? []) if (!seen.has(r)) { seen.add(r); next.push(r); }
+        frontier = next;
+      }
+      found = [...seen].filter((x) => typeof x.props.id === "string").map((x) => x.props.id as string);
+      memo.set(place, found);
+      return found;
+    };
+    const actorPlaces = new Map<ImageNode, string[]>();
+    const placesOfActor = (actor: ImageNode): string[] => {
+      let found = actorPlaces.get(actor);
+      if (!found) actorPlaces.set(actor, found = (basedIn.get(actor) ?? []).flatMap(placeAndAbove));
+      return found;
+    };
+    for (const node of this.nodes.values()) {
+      if (!node.labels.has("Project")) continue;
+      const actors = new Set<ImageNode>();
+      const places = new Set<string>();
+      for (const a of participants.get(node) ?? []) {
+        if (a.labels.has("Actor")) actors.add(a);
+        for (const x of placesOfActor(a)) places.add(x);
+      }
+      for (const t of takesPlace.get(node) ?? []) for (const x of placeAndAbove(t)) places.add(x);
+      node.props.participantCount = actors.size;
+      node.props.involvedPlaces = [...places].sort();
+    }
+  }
+
+  /**
+   * Writes the CSV files (node ids are integers) and says how to import them. The importer drops
+   * empty lists (an empty field is no value): those properties are left out of the files and
+   * marked (a label on nodes, a property on relationships) for `restoreEmptyLists` after the import.
+   */
+  writeCsv(dir: string): { spec: OfflineImport; emptyLists: EmptyLists } {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const files = new CsvFiles(dir);
+    const emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
+    for (const node of this.nodes.values()) {
+      const labels = [...node.labels];
+      let props = node.props;
+      const empty = emptyListsOf(props);
+      if (empty) {
+        props = withoutKeys(props, empty);
+        for (const k of empty) {
+          emptyLists.nodes.add(k);
+          labels.push(emptyListLabel(k));
+        }
+      }
+      files.row("nodes", labels.join(":"), props, String(node.index));
+    }
+    for (const rel of this.relationships) {
+      let props = rel.props;
+      const empty = emptyListsOf(props);
+      if (empty) {
+        props = withoutKeys(props, empty);
+        props[EMPTY_LISTS_PROPERTY] = empty;
+        const known = emptyLists.relationships.get(rel.type) ?? emptyLists.relationships.set(rel.type, new Set()).get(rel.type)!;
+        for (const k of empty) known.add(k);
+      }
+      files.row("relationships", rel.type, props, `${rel.from.index},${rel.to.index}`);
+    }
+    return { spec: files.close(), emptyLists };
+  }
+}
+
+function withoutKeys(props: Props, keys: string[]): Props {
+  const out: Props = {};
+  for (const k in props) if (!keys.includes(k)) out[k] = props[k];
+  return out;
+}
+
+/** Properties whose value is an empty list, by node property name and by relationship type. */
+export interface EmptyLists {
+  nodes: Set<string>;
+  relationships: Map<string, Set<string>>;
+}
+
+const EMPTY_LISTS_PROPERTY = "coopgraphImportEmptyLists";
+const emptyListLabel = (property: string) => `CoopgraphImportEmpty_${property}`;
+
+function emptyListsOf(props: Props): string[] | undefined {
+  let out: string[] | undefined;
+  for (const k in props) {
+    const v = props[k];
+    if (Array.isArray(v) && v.length === 0) (out ??= []).push(k);
+  }
+  return out;
+}
+
+/** Names spliced into Cypher (labels, property names) come from records: only plain identifiers pass. */
+function identifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`offline import: "${name}" is not a plain property or type name`);
+  return `\`${name}\``;
+}
+
+/**
+ * Gives back the empty lists the importer could not carry (`[]`, as the writer stores them), in
+ * batches of 10,000 per write transaction, and removes the marks.
+ */
+export async function restoreEmptyLists(db: Database, emptyLists: EmptyLists): Promise<void> {
+  const untilDone = async (cypher: string) => {
+    for (;;) {
+      const [row] = await db.write(cypher);
+      if (Number(row?.n ?? 0) === 0) return;
+    }
+  };
+  for (const k of emptyLists.nodes) {
+    const label = identifier(emptyListLabel(k));
+    await untilDone(`MATCH (n:${label}) WITH n LIMIT 10000 SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
+  }
+  for (const [type, props] of emptyLists.relationships) {
+    const sets = [...props].map((k) => `r.${identifier(k)} = CASE WHEN '${k}' IN r.${EMPTY_LISTS_PROPERTY} THEN [] ELSE r.${identifier(k)} END`).join(", ");
+    await untilDone(`MATCH ()-[r:${identifier(type)}]->() WHERE r.${EMPTY_LISTS_PROPERTY} IS NOT NULL
+      WITH r LIMIT 10000 SET ${sets} REMOVE r.${EMPTY_LISTS_PROPERTY} RETURN count(*) AS n`);
+  }
+}
+
+/** The separator inside array values: a control character no name or quote holds (checked). */
+const ARRAY_DELIMITER = "\u001f";
+
+function csvType(value: unknown): string {
+  if (value instanceof Floats) return Array.isArray(value.value) ? "double[]" : "double";
+  if (typeof value === "string") return "string";
+  if (typeof value === "boolean") return "boolean";
+  // As toCypherParams sends them: whole numbers are integers.
+  if (typeof value === "number") return Number.isSafeInteger(value) ? "long" : "double";
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === "string")) return "string[]";
+    if (value.every((v) => typeof v === "number" && Number.isSafeInteger(v))) return "long[]";
+    if (value.every((v) => typeof v === "number")) return "double[]";
+    if (value.every((v) => typeof v === "boolean")) return "boolean[]";
+  }
+  throw new Error(`offline import: no CSV type for ${JSON.stringify(value)}`);
+}
+
+interface CsvFile {
+  kind: "nodes" | "relationships";
+  /** Labels joined with ":" (nodes) or the relationship type. */
+  name: string;
+  file: string;
+  fd: number;
+  buffer: string[];
+  size: number;
+  /** Property names in the file's column order. */
+  keys: string[];
+}
+
+/**
+ * One file per label set (or relationship type) and list of typed properties, each with its header:
+ * every row has every column, so no empty field has to mean "no value".
+ */
+class CsvFiles {
+  private readonly files = new Map<string, CsvFile>();
+  /** Lists shared by many entities (provenance) are formatted once. */
+  private readonly formatted = new WeakMap<unknown[], string>();
+  multiline = false;
+
+  constructor(private readonly dir: string) {}
+
+  row(kind: "nodes" | "relationships", name: string, props: Props, ids: string): void {
+    let signature = `${kind}|${name}`;
+    for (const k in props) signature += `|${k}:${csvType(props[k])}`;
+    let f = this.files.get(signature);
+    if (!f) {
+      const keys = Object.keys(props);
+      const file = path.join(this.dir, `${kind}-${this.files.size}.csv`);
+      const columns = [kind === "nodes" ? ":ID" : ":START_ID,:END_ID", ...keys.map((k) => `${k}:${csvType(props[k])}`)];
+      f = { kind, name, file, fd: fs.openSync(file, "w"), buffer: [columns.join(",")], size: 0, keys };
+      this.files.set(signature, f);
+    }
+    let line = ids;
+    for (const k of f.keys) line += `,${this.field(props[k])}`;
+    f.buffer.push(line);
+    f.size += line.length;
+    if (f.size > 1 << 20) this.flush(f);
+  }
+
+  private field(value: unknown): string {
+    if (typeof value === "string") return this.quote(value);
+    if (value instanceof Floats) return Array.isArray(value.value) ? this.quote(value.value.map(String).join(ARRAY_DELIMITER)) : String(value.value);
+    if (Array.isArray(value)) {
+      let text = this.formatted.get(value);
+      if (text === undefined) {
+        for (const v of value) if (typeof v === "string" && v.includes(ARRAY_DELIMITER)) throw new Error(`offline import: a list value holds U+001F: ${JSON.stringify(v)}`);
+        this.formatted.set(value, text = this.quote(value.map(String).join(ARRAY_DELIMITER)));
+      }
+      return text;
+    }
+    return String(value);
+  }
+
+  private quote(text: string): string {
+    if (!this.multiline && (text.includes("\n") || text.includes("\r"))) this.multiline = true;
+    return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
+  }
+
+  private flush(f: CsvFile): void {
+    if (f.buffer.length) fs.writeSync(f.fd, f.buffer.join("\n") + "\n");
+    f.buffer = [];
+    f.size = 0;
+  }
+
+  close(): OfflineImport {
+    const spec: OfflineImport = { nodes: [], relationships: [], arrayDelimiter: "U+001F", multiline: this.multiline, idType: "integer" };
+    for (const f of this.files.values()) {
+      this.flush(f);
+      fs.closeSync(f.fd);
+      if (f.kind === "nodes") spec.nodes.push({ labels: f.name ? f.name.split(":") : [], file: f.file });
+      else spec.relationships.push({ type: f.name, file: f.file });
+    }
+    return spec;
+  }
+}
