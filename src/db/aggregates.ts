@@ -7,8 +7,14 @@
  *   `unknown` amounts. A flow counts in the tallies of every place its projects take place in
  *   (TAKES_PLACE_IN, and every region containing that place within 4 hops, as fundingFlows'
  *   region filter reads them), once per funder.
+ * - `ThemeSetTally` (Q5, how many projects are about any of some themes and active in some years):
+ *   one node per distinct set of themes a project is about, holding parallel lists `starts`,
+ *   `ends` (a project's startYear and coalesce(endYear, startYear); NULL_YEAR for none) and
+ *   `counts`, and one node `*` over every project with a theme. A count of the projects meeting
+ *   some themes sums the sets that meet them, or (when fewer) subtracts the sets that do not from `*`:
+ *   distinct projects, never one per theme.
  *
- * Kept exact by delta: each flow stores what it contributes now (`tallyKeys`, `tallyAmount`). A
+ * Kept exact by delta: each flow (each project) stores what it contributes now (`tallyKeys`, `tallyAmount`). A
  * refresh recomputes a flow's contribution from its relationships, subtracts the stored one and
  * adds the new one, inside the writing transaction; a flow about to be deleted is retracted first.
  * Decimal totals are summed in TypeScript (model/decimal.ts), never as floats. A tally row is
@@ -22,10 +28,13 @@ import type { Database, Params, Row } from "./database.js";
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
 /** Bump when the aggregates' definition changes: the migration rebuilds them once. */
-export const AGGREGATES_VERSION = 1;
+export const AGGREGATES_VERSION = 2;
 
 /** Properties the aggregates keep on flows and projects: no import may set them. */
-export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount"];
+export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally"];
+
+/** Stands for a missing year in the theme tallies' lists (Neo4j lists hold no nulls). */
+export const NULL_YEAR = -999999;
 
 /** What a write touched that aggregates depend on. */
 export interface AggregateScope {
@@ -88,6 +97,7 @@ async function flowsOf(run: Run, scope: AggregateScope): Promise<string[]> {
 
 /** Recounts the aggregates a write may have changed. Runs in the writing transaction (`run`). */
 export async function refreshAggregates(run: Run, scope: AggregateScope): Promise<void> {
+  await refreshThemeTallies(run, scope.projectIds ?? []);
   const flows = await flowsOf(run, scope);
   for (const batch of chunks(flows, 2000)) {
     const rows = await run(`UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN ${FLOW_PARTS}`, { ids: batch });
@@ -104,6 +114,7 @@ export async function refreshAggregates(run: Run, scope: AggregateScope): Promis
  * when `withProjectFlows` (they are deleted with it).
  */
 export async function retractAggregates(run: Run, scope: { fundingIds?: readonly string[]; projectIds?: readonly string[] }): Promise<void> {
+  await refreshThemeTallies(run, scope.projectIds ?? [], true);
   const flows = await flowsOf(run, { fundingIds: scope.fundingIds, projectIds: scope.projectIds });
   for (const batch of chunks(flows, 2000)) {
     const rows = await run("UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN f.id AS id, f.tallyKeys AS oldKeys, f.tallyAmount AS oldAmount", { ids: batch });
@@ -162,6 +173,118 @@ async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
   }
 }
 
+
+/** A project's entry in the theme tallies: its theme set and years, or null without a theme. */
+const THEME_PARTS = `p.id AS id, p.themeTally AS old, p.startYear AS start, coalesce(p.endYear, p.startYear) AS end,
+  COLLECT { MATCH (p)-[:ABOUT]->(t:Theme) RETURN DISTINCT t.id ORDER BY t.id } AS themes`;
+
+const yearOf = (v: unknown) => (v === null || v === undefined ? NULL_YEAR : Number(v));
+
+function themeEntryOf(r: Row): string | null {
+  const themes = r.themes as string[];
+  return themes.length ? JSON.stringify([[...themes].sort(), yearOf(r.start), yearOf(r.end)]) : null;
+}
+
+interface SetDelta { key: string; themes: string[]; projects: number; entries: Map<string, number> }
+
+async function refreshThemeTallies(run: Run, projectIds: readonly string[], retract = false): Promise<void> {
+  for (const batch of chunks([...new Set(projectIds)], 2000)) {
+    const rows = await run(`UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN ${THEME_PARTS}`, { ids: batch });
+    const changed = rows.map((r) => ({ id: String(r.id), old: (r.old as string | null) ?? null, now: retract ? null : themeEntryOf(r) }))
+      .filter((c) => c.old !== c.now);
+    if (!changed.length) continue;
+    const deltas = new Map<string, SetDelta>();
+    const add = (entry: string, by: number) => {
+      const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
+      for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+        let d = deltas.get(key);
+        if (!d) deltas.set(key, d = { key, themes: [...set], projects: 0, entries: new Map() });
+        d.projects += by;
+        const at = `${start} ${end}`;
+        d.entries.set(at, (d.entries.get(at) ?? 0) + by);
+      }
+    };
+    for (const c of changed) {
+      if (c.old) add(c.old, -1);
+      if (c.now) add(c.now, +1);
+    }
+    await applyThemeDeltas(run, [...deltas.values()].filter((d) => [...d.entries.values()].some((n) => n !== 0)));
+    await run("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: changed.map((c) => ({ id: c.id, entry: c.now })) });
+  }
+}
+
+async function applyThemeDeltas(run: Run, deltas: SetDelta[]): Promise<void> {
+  if (!deltas.length) return;
+  deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The count update takes each tally's write lock before its lists are read.
+  const rows = await run(`UNWIND $rows AS d
+    MERGE (t:ThemeSetTally {key: d.key})
+    ON CREATE SET t.themes = d.themes, t.starts = [], t.ends = [], t.counts = [], t.projects = 0
+    SET t.projects = t.projects + d.projects
+    RETURN t.key AS key, t.starts AS starts, t.ends AS ends, t.counts AS counts`,
+  { rows: deltas.map((d) => ({ key: d.key, themes: d.themes, projects: d.projects })) });
+  const byKey = new Map(deltas.map((d) => [d.key, d]));
+  const updated = rows.map((r) => {
+    const d = byKey.get(String(r.key))!;
+    const counts = new Map<string, number>();
+    (r.starts as number[]).forEach((start, i) => counts.set(`${start} ${(r.ends as number[])[i]}`, Number((r.counts as number[])[i])));
+    for (const [at, by] of d.entries) counts.set(at, (counts.get(at) ?? 0) + by);
+    const kept = [...counts.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { key: d.key, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+  });
+  await run(`UNWIND $rows AS r MATCH (t:ThemeSetTally {key: r.key})
+    SET t.starts = r.starts, t.ends = r.ends, t.counts = r.counts
+    WITH t WHERE t.projects = 0 DELETE t`, { rows: updated });
+}
+
+/**
+ * Cypher: how many projects are about one of the themes in $themes and active in the years
+ * ($from, $to: either may be null), from the theme tallies. Sums the sets that meet the themes, or,
+ * when the sets that do not are fewer, takes those from the tally of every project with a theme.
+ */
+export const THEME_COUNT = `
+  MATCH (t:ThemeSetTally) WHERE t.key IS NOT NULL
+  WITH t, t.key <> '*' AND any(x IN t.themes WHERE x IN $themes) AS meets
+  WITH collect(CASE WHEN meets THEN t END) AS meeting, collect(CASE WHEN NOT meets AND t.key <> '*' THEN t END) AS others,
+       collect(CASE WHEN t.key = '*' THEN t END) AS everyone
+  WITH CASE WHEN size(meeting) <= size(others) THEN meeting ELSE everyone END AS plus,
+       CASE WHEN size(meeting) <= size(others) THEN [] ELSE others END AS minus
+  WITH [t IN plus | 1] + [t IN minus | -1] AS signs, plus + minus AS sets
+  RETURN reduce(n = 0, k IN range(0, size(sets) - 1) | n + signs[k] * reduce(s = 0, i IN range(0, size(sets[k].counts) - 1) |
+    s + CASE WHEN ($from IS NULL OR (sets[k].ends[i] <> ${NULL_YEAR} AND sets[k].ends[i] >= $from))
+              AND ($to IS NULL OR (sets[k].starts[i] <> ${NULL_YEAR} AND sets[k].starts[i] <= $to))
+             THEN sets[k].counts[i] ELSE 0 END)) AS n`;
+
+async function rebuildThemeTallies(db: Database): Promise<number> {
+  await db.runSchema("MATCH (t:ThemeSetTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
+  const sets = new Map<string, { themes: string[]; projects: number; entries: Map<string, number> }>();
+  const projects: { id: string; entry: string | null }[] = [];
+  await db.stream(`MATCH (p:Project) RETURN ${THEME_PARTS}`, {}, (r) => {
+    const entry = themeEntryOf(r);
+    if (entry !== null || r.old !== null) projects.push({ id: String(r.id), entry });
+    if (entry === null) return;
+    const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
+    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      let t = sets.get(key);
+      if (!t) sets.set(key, t = { themes: [...set], projects: 0, entries: new Map() });
+      t.projects += 1;
+      t.entries.set(`${start} ${end}`, (t.entries.get(`${start} ${end}`) ?? 0) + 1);
+    }
+  }, { timeoutMs: 3_600_000 });
+  for (const batch of chunks(projects, 10_000)) {
+    await db.write("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: batch }, { timeoutMs: 600_000 });
+  }
+  const rows = [...sets.entries()].map(([key, t]) => {
+    const kept = [...t.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { key, themes: t.themes, projects: t.projects, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+  });
+  for (const batch of chunks(rows, 1000)) {
+    await db.write(`UNWIND $rows AS r CREATE (t:ThemeSetTally {key: r.key})
+      SET t.themes = r.themes, t.projects = r.projects, t.starts = r.starts, t.ends = r.ends, t.counts = r.counts`, { rows: batch }, { timeoutMs: 600_000 });
+  }
+  return rows.length;
+}
+
 /**
  * Recomputes every aggregate from scratch: the tallies are deleted, every flow's contribution is
  * read (streamed), summed in TypeScript and written back. For a bulk load's end and for migrations.
@@ -196,8 +319,9 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
       SET t.place = r.parts[0], t.funder = r.parts[1], t.currency = r.parts[2], t.year = r.parts[3], t.flowType = r.parts[4],
           t.total = r.total, t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
   }
+  const themeSets = await rebuildThemeTallies(db);
   await db.write("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version: AGGREGATES_VERSION });
-  log(`aggregates rebuilt: ${rows.length} funding tallies in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`aggregates rebuilt: ${rows.length} funding tallies, ${themeSets} theme sets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Rebuilds the aggregates when the database holds none of this version (a migration step). */

@@ -350,6 +350,8 @@ export interface Touched {
   placeIds: string[];
   /** Funding flows written, or whose funder or project changed (aggregates count them). */
   fundingIds?: string[];
+  /** Themes merged, split or removed: the projects about them are recounted. */
+  themeIds?: string[];
 }
 
 function addTouched(touched: Touched, type: RelationshipType, batch: RelationshipRecord[], createdFrom: string[]): void {
@@ -357,6 +359,7 @@ function addTouched(touched: Touched, type: RelationshipType, batch: Relationshi
   else if (type === "TAKES_PLACE_IN") touched.projectIds.push(...batch.map((r) => r.from));
   else if (type === "BASED_IN") touched.actorIds.push(...createdFrom);
   else if (type === "IN_REGION") touched.placeIds.push(...createdFrom);
+  else if (type === "ABOUT") touched.projectIds.push(...batch.map((r) => r.from));
   else if (type === "FUNDS") (touched.fundingIds ??= []).push(...batch.map((r) => r.from));
   else if (type === "FUNDED") (touched.fundingIds ??= []).push(...batch.map((r) => r.to));
 }
@@ -368,6 +371,7 @@ export function touchedByRelationship(type: string, from: string, to: string): T
   else if (type === "TAKES_PLACE_IN") touched.projectIds.push(from);
   else if (type === "BASED_IN") touched.actorIds.push(from);
   else if (type === "IN_REGION") touched.placeIds.push(from);
+  else if (type === "ABOUT") touched.projectIds.push(from);
   else if (type === "FUNDS") touched.fundingIds = [from];
   else if (type === "FUNDED") touched.fundingIds = [to];
   return touched;
@@ -385,6 +389,10 @@ export async function projectsAround(run: Run, touched: Touched): Promise<string
   }
   if (touched.placeIds.length) {
     const [row] = await run(`${PROJECTS_AROUND_PLACES("$ids")} RETURN collect(p.id) AS ids`, { ids: touched.placeIds });
+    for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
+  }
+  if (touched.themeIds?.length) {
+    const [row] = await run("UNWIND $ids AS id MATCH (:Theme {id: id})<-[:ABOUT]-(p:Project) RETURN collect(DISTINCT p.id) AS ids", { ids: touched.themeIds });
     for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
   }
   return [...ids];

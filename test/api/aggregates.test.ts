@@ -101,7 +101,25 @@ async function stored() {
   return {
     tallies: await db.read("MATCH (t:FundingTally) RETURN t { .* } AS t ORDER BY t.key"),
     flows: await db.read("MATCH (f:Funding) RETURN f.id AS id, f.tallyKeys AS keys, f.tallyAmount AS amount ORDER BY id"),
+    themeSets: await db.read("MATCH (t:ThemeSetTally) RETURN t { .* } AS t ORDER BY t.key"),
+    projects: await db.read("MATCH (p:Project) RETURN p.id AS id, p.themeTally AS entry ORDER BY id"),
   };
+}
+
+const THEME_FILTERS = [["theme:cybercrime"], ["theme:cybercrime", "theme:drug-markets"], ["theme:training", "theme:victims"],
+  ["theme:cybercrime", "theme:drug-markets", "theme:gender-based-violence", "theme:international-cooperation", "theme:regional-cooperation", "theme:training", "theme:victims"]];
+const YEARS = [[null, null], [2018, 2018], [2019, null], [null, 2020], [2020, 2021]] as const;
+
+/** totalCount of projects by themes and years, as the API answers it (from the theme tallies). */
+async function apiCount(themes: string[], from: number | null, to: number | null): Promise<number> {
+  const data = await admin(`query($t: [String!], $f: Int, $to: Int) { projects(filter: { themes: $t, activeFrom: $f, activeTo: $to }) { totalCount } }`, { t: themes, f: from, to });
+  return data.projects.totalCount;
+}
+
+async function walkedCount(themes: string[], from: number | null, to: number | null): Promise<number> {
+  const [row] = await db.read(`MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
+    WHERE ($from IS NULL OR coalesce(p.endYear, p.startYear) >= $from) AND ($to IS NULL OR p.startYear <= $to) RETURN count(p) AS n`, { themes, from, to });
+  return Number(row!.n);
 }
 
 const PLACES = ["region:419", "region:005", "region:142", "region:019", "country:AR", "country:PE", "country:JP"];
@@ -111,6 +129,11 @@ async function expectExact(): Promise<void> {
   const incremental = await stored();
   await rebuildAggregates(db);
   expect(await stored()).toEqual(incremental);
+  const [known] = await db.read("MATCH (t:Theme) RETURN collect(t.id) AS ids");
+  // A theme merged away or deleted cannot be named any more: ask about the ones that remain.
+  for (const themes of THEME_FILTERS.map((f) => f.filter((t) => (known!.ids as string[]).includes(t))).filter((f) => f.length)) {
+    for (const [from, to] of YEARS) expect(await apiCount(themes, from, to), `${themes} ${from}-${to}`).toBe(await walkedCount(themes, from, to));
+  }
   for (const place of PLACES) {
     for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024]] as const) {
       expect(await apiFlows(place, from, to), `${place} ${from}-${to}`).toEqual(await walkedFlows(place, from, to));
@@ -181,5 +204,49 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     await admin(`mutation { deleteEntity(id: "organization:agg-x") { fundingFlows } }`);
     await expectExact();
     expect(await apiFlows("region:142", null, null)).toEqual(await walkedFlows("region:142", null, null));
+  });
+});
+
+describe("theme tallies (count of projects by themes and years), kept on write", () => {
+  it("count distinct projects: one about two of the themes asked counts once", async () => {
+    await importDoc({
+      sources: BASE.sources,
+      nodes: [{ id: "theme:agg-t", type: "Theme", name: "Aggregates theme", sources: cite }, project("project:agg-c", 2019), { ...project("project:agg-d", 2021), endYear: 2023 },
+        { id: "project:agg-e", type: "Project", name: "Aggregates undated", sources: cite }],
+      relationships: [rel("ABOUT", "project:agg-c", "theme:cybercrime"), rel("ABOUT", "project:agg-c", "theme:drug-markets"),
+        rel("ABOUT", "project:agg-d", "theme:agg-t"), rel("ABOUT", "project:agg-e", "theme:cybercrime")],
+    });
+    const seedOnly = await walkedCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019) - 1;
+    expect(await apiCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019)).toBe(seedOnly + 1);
+    expect(await apiCount(["theme:agg-t"], 2022, 2030)).toBe(1);
+    // Without years, an undated project counts; with them it does not.
+    expect(await apiCount(["theme:cybercrime"], null, null)).toBe(await walkedCount(["theme:cybercrime"], null, null));
+    await expectExact();
+  });
+
+  it("follow a project's years and themes (upsertProject, addRelationship, removeRelationship)", async () => {
+    await admin(`mutation { upsertProject(input: { id: "project:agg-d", name: "Aggregates project:agg-d", kind: "training-program", startYear: 2010, endYear: 2011, ${CITE} }) { id } }`);
+    expect(await apiCount(["theme:agg-t"], 2022, 2030)).toBe(0);
+    await expectExact();
+    await admin(`mutation { addRelationship(input: { type: ABOUT, from: "project:agg-d", to: "theme:victims", ${CITE} }) { id } }`);
+    await expectExact();
+    await admin(`mutation { removeRelationship(type: ABOUT, from: "project:agg-c", to: "theme:drug-markets") }`);
+    await expectExact();
+  });
+
+  it("follow merges, splits and deletes of themes and projects", async () => {
+    await admin(`mutation { mergeEntities(keep: "theme:agg-t", remove: "theme:drug-markets") { id } }`);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "theme:drug-markets") { keep } }`);
+    await expectExact();
+    await admin(`mutation { mergeEntities(keep: "project:agg-c", remove: "project:agg-d") { id } }`);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "project:agg-d") { keep } }`);
+    await expectExact();
+    await admin(`mutation { deleteEntity(id: "theme:agg-t") { id } }`);
+    await expectExact();
+    await admin(`mutation { deleteEntity(id: "project:agg-c") { id } }`);
+    await expectExact();
+    expect(await apiCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019)).toBe(await walkedCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019));
   });
 });

@@ -26,6 +26,7 @@ function touchedByEntity(label: string, id: string) {
     projectIds: label === "Project" ? [id] : [],
     actorIds: label === "Actor" || ["Agency", "Organization", "Person", "Group"].includes(label) ? [id] : [],
     placeIds: label === "Country" || label === "Region" ? [id] : [],
+    themeIds: label === "Theme" ? [id] : [],
   };
 }
 
@@ -123,7 +124,7 @@ export class EditingRepository {
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
         RETURN collect(f.id) AS ids`, { id });
       // Out of the aggregates before they go: what a deleted node contributed is stored on it.
-      await retractAggregates(run, { fundingIds: [...(doomed?.ids as string[] | undefined ?? []), ...(label === "Funding" ? [id] : [])] });
+      await retractAggregates(run, { fundingIds: [...(doomed?.ids as string[] | undefined ?? []), ...(label === "Funding" ? [id] : [])], projectIds: label === "Project" ? [id] : [] });
       const [funding] = await run(`
         MATCH (n:${label} {id: $id})
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
@@ -173,7 +174,7 @@ export class EditingRepository {
         if (count) moved.push({ type, count });
       }
       // A merged-away flow's relationships have moved to the kept one: its own count goes.
-      if (label === "Funding") await retractAggregates(run, { fundingIds: [removeId] });
+      if (label === "Funding" || label === "Project") await retractAggregates(run, label === "Funding" ? { fundingIds: [removeId] } : { projectIds: [removeId] });
       await run(`
         MATCH (k:${label} {id: $keep}), (r:${label} {id: $remove})
         WITH k, r, [n IN [r.name] + coalesce(r.aliases, []) WHERE n IS NOT NULL AND n <> k.name AND NOT n IN coalesce(k.aliases, [])] AS names
