@@ -247,13 +247,12 @@ export const THEME_COUNT = `
   WITH t, t.key <> '*' AND any(x IN t.themes WHERE x IN $themes) AS meets
   WITH collect(CASE WHEN meets THEN t END) AS meeting, collect(CASE WHEN NOT meets AND t.key <> '*' THEN t END) AS others,
        collect(CASE WHEN t.key = '*' THEN t END) AS everyone
-  WITH CASE WHEN size(meeting) <= size(others) THEN meeting ELSE everyone END AS plus,
-       CASE WHEN size(meeting) <= size(others) THEN [] ELSE others END AS minus
-  WITH [t IN plus | 1] + [t IN minus | -1] AS signs, plus + minus AS sets
-  RETURN reduce(n = 0, k IN range(0, size(sets) - 1) | n + signs[k] * reduce(s = 0, i IN range(0, size(sets[k].counts) - 1) |
-    s + CASE WHEN ($from IS NULL OR (sets[k].ends[i] <> ${NULL_YEAR} AND sets[k].ends[i] >= $from))
-              AND ($to IS NULL OR (sets[k].starts[i] <> ${NULL_YEAR} AND sets[k].starts[i] <= $to))
-             THEN sets[k].counts[i] ELSE 0 END)) AS n`;
+  UNWIND CASE WHEN size(meeting) <= size(others) THEN [x IN meeting | [1, x]] ELSE [x IN everyone | [1, x]] + [x IN others | [-1, x]] END AS signed
+  // Each list read once into the row; the sum walks them in memory.
+  WITH signed[0] AS sign, signed[1].starts AS s, signed[1].ends AS e, signed[1].counts AS c
+  RETURN coalesce(sum(sign * reduce(n = 0, i IN range(0, size(c) - 1) |
+    n + CASE WHEN ($from IS NULL OR (e[i] <> ${NULL_YEAR} AND e[i] >= $from)) AND ($to IS NULL OR (s[i] <> ${NULL_YEAR} AND s[i] <= $to))
+             THEN c[i] ELSE 0 END)), 0) AS n`;
 
 async function rebuildThemeTallies(db: Database): Promise<number> {
   await db.runSchema("MATCH (t:ThemeSetTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
