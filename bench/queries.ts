@@ -6,6 +6,7 @@
 import type { Driver } from "neo4j-driver";
 import neo4j from "neo4j-driver";
 import { sumDecimals } from "../src/model/decimal.js";
+import { THEME_COUNT } from "../src/db/aggregates.js";
 
 export interface BenchContext {
   org: string;
@@ -223,6 +224,14 @@ export const QUERIES: BenchQuery[] = [
       MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
       WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to RETURN count(p) AS n`,
     { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
+    floors: [
+      (driver, c) => read(driver, `
+        MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
+        WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to RETURN count(p) AS n`,
+      { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
+      // The model with the theme tallies kept on write (src/db/aggregates.ts): the theme sets, summed.
+      (driver, c) => read(driver, THEME_COUNT, { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
+    ],
     peer: (c) => ({
       query: `query Q5($themes: [ID!], $from: Int, $to: Int) {
         projectsConnection(where: { themes: { some: { id: { in: $themes } } }, startYear: { lte: $to }, endYear: { gte: $from } }) { totalCount } }`,
@@ -259,13 +268,15 @@ export const QUERIES: BenchQuery[] = [
     api: (c) => ({ query: `query Q8($region: String!, $from: Int, $to: Int) {
       fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }) { keys { value } currency total flows unknownAmounts } }`,
     variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
-    floor: (driver, c) => read(driver, `
-      MATCH (r:Region {id: $region})<-[:IN_REGION*0..4]-(place)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding)
-      WITH DISTINCT f
-      WHERE f.flowType <> 'budget' AND toInteger(substring(f.date, 0, 4)) >= $from AND toInteger(substring(f.date, 0, 4)) <= $to
-      OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f)
-      RETURN g.id AS funder, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`,
-    { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    floor: (driver, c) => read(driver, Q8_FLOOR_WALK, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    floors: [
+      (driver, c) => read(driver, Q8_FLOOR_WALK, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+      // The model with the funding tallies kept on write (src/db/aggregates.ts): a seek on (place, year).
+      (driver, c) => read(driver, `
+        MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
+        RETURN t.funder AS funder, t.currency AS currency, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
+      { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    ],
     peer: null,
     normalize: {
       api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
@@ -273,3 +284,11 @@ export const QUERIES: BenchQuery[] = [
     },
   },
 ];
+
+/** Q8 walked over the flows of the region's projects. */
+const Q8_FLOOR_WALK = `
+      MATCH (r:Region {id: $region})<-[:IN_REGION*0..4]-(place)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding)
+      WITH DISTINCT f
+      WHERE f.flowType <> 'budget' AND toInteger(substring(f.date, 0, 4)) >= $from AND toInteger(substring(f.date, 0, 4)) <= $to
+      OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f)
+      RETURN g.id AS funder, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`;

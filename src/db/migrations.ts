@@ -1,10 +1,12 @@
 /**
  * Applies the Cypher files in schema/migrations in name order. Every statement is idempotent
- * (IF NOT EXISTS), so running them at each startup is safe and cheap.
+ * (IF NOT EXISTS), so running them at each startup is safe and cheap. Then builds the aggregates
+ * (aggregates.ts) if the database has none of the current version.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../config/config.js";
+import { ensureAggregates } from "./aggregates.js";
 import type { Database } from "./database.js";
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "schema", "migrations");
@@ -20,7 +22,7 @@ export function readMigrationStatements(dir = MIGRATIONS_DIR): { file: string; s
   });
 }
 
-export async function migrate(db: Database): Promise<number> {
+export async function migrate(db: Database, log: (line: string) => void = () => {}): Promise<number> {
   const statements = readMigrationStatements();
   for (const { file, statement } of statements) {
     try {
@@ -30,5 +32,7 @@ export async function migrate(db: Database): Promise<number> {
     }
   }
   await db.runSchema("CALL db.awaitIndexes(300)");
+  // Data written before the aggregates existed (or under an older definition) gets them once.
+  await ensureAggregates(db, log);
   return statements.length;
 }

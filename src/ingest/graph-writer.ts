@@ -10,6 +10,7 @@
  * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
  * fact stated by the seed and by an IATI file keeps both.
  */
+import { AGGREGATE_PROPERTIES, refreshAggregates } from "../db/aggregates.js";
 import { runRows, type Database, type Params, type Row } from "../db/database.js";
 import { INVOLVED_PLACES, PROJECTS_AROUND_PLACES } from "../model/involvement.js";
 import { nameProperties } from "../model/names.js";
@@ -79,7 +80,7 @@ export const RECORD_FIELDS: ReadonlySet<string> = new Set(["id", "type", "source
  * Properties coopgraph keeps itself (provenance, sort keys, derived counts): a record that sets
  * one is rejected, or an import could rewrite where a fact comes from.
  */
-export const MAINTAINED_PROPERTIES: ReadonlySet<string> = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names"]);
+export const MAINTAINED_PROPERTIES: ReadonlySet<string> = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names", ...AGGREGATE_PROPERTIES]);
 
 function maintainedPropertyIn(record: object): string | undefined {
   const createOnly = (record as { createOnly?: object }).createOnly ?? {};
@@ -301,7 +302,10 @@ export async function writeValidRecords(
     return `${r.type}|${from}|${to}`;
   });
   let written = 0;
-  const touched: Touched = { projectIds: doc.nodes.filter((n) => n.type === "Project").map((n) => n.id), actorIds: [], placeIds: [] };
+  const touched: Touched = {
+    projectIds: doc.nodes.filter((n) => n.type === "Project").map((n) => n.id), actorIds: [], placeIds: [],
+    fundingIds: doc.nodes.filter((n) => n.type === "Funding").map((n) => n.id),
+  };
   for (const [shape, group] of byShape) {
     const [type, from, to] = shape.split("|") as [RelationshipType, KeyLabel, KeyLabel];
     const cypher = relationshipCypher(type, from, to);
@@ -344,6 +348,10 @@ export interface Touched {
   actorIds: string[];
   /** Countries and regions whose own place (IN_REGION) changed, or that were removed. */
   placeIds: string[];
+  /** Funding flows written, or whose funder or project changed (aggregates count them). */
+  fundingIds?: string[];
+  /** Themes merged, split or removed: the projects about them are recounted. */
+  themeIds?: string[];
 }
 
 function addTouched(touched: Touched, type: RelationshipType, batch: RelationshipRecord[], createdFrom: string[]): void {
@@ -351,6 +359,9 @@ function addTouched(touched: Touched, type: RelationshipType, batch: Relationshi
   else if (type === "TAKES_PLACE_IN") touched.projectIds.push(...batch.map((r) => r.from));
   else if (type === "BASED_IN") touched.actorIds.push(...createdFrom);
   else if (type === "IN_REGION") touched.placeIds.push(...createdFrom);
+  else if (type === "ABOUT") touched.projectIds.push(...batch.map((r) => r.from));
+  else if (type === "FUNDS") (touched.fundingIds ??= []).push(...batch.map((r) => r.from));
+  else if (type === "FUNDED") (touched.fundingIds ??= []).push(...batch.map((r) => r.to));
 }
 
 /** The touched entities a relationship change of this kind between these ends means. */
@@ -360,6 +371,9 @@ export function touchedByRelationship(type: string, from: string, to: string): T
   else if (type === "TAKES_PLACE_IN") touched.projectIds.push(from);
   else if (type === "BASED_IN") touched.actorIds.push(from);
   else if (type === "IN_REGION") touched.placeIds.push(from);
+  else if (type === "ABOUT") touched.projectIds.push(from);
+  else if (type === "FUNDS") touched.fundingIds = [from];
+  else if (type === "FUNDED") touched.fundingIds = [to];
   return touched;
 }
 
@@ -377,12 +391,16 @@ export async function projectsAround(run: Run, touched: Touched): Promise<string
     const [row] = await run(`${PROJECTS_AROUND_PLACES("$ids")} RETURN collect(p.id) AS ids`, { ids: touched.placeIds });
     for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
   }
+  if (touched.themeIds?.length) {
+    const [row] = await run("UNWIND $ids AS id MATCH (:Theme {id: id})<-[:ABOUT]-(p:Project) RETURN collect(DISTINCT p.id) AS ids", { ids: touched.themeIds });
+    for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
+  }
   return [...ids];
 }
 
 /** Recomputes the derived properties of the projects a write touched (see refreshProjects). */
 export async function refreshProjectsAround(run: Run, touched: Touched): Promise<void> {
-  await refreshProjects(run, await projectsAround(run, touched));
+  await refreshProjects(run, await projectsAround(run, touched), touched.fundingIds ?? []);
 }
 
 /**
@@ -397,8 +415,14 @@ export const PROJECT_DERIVED = `
   SET p.participantCount = COUNT { MATCH (a:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT a },
       p.involvedPlaces = ${INVOLVED_PLACES}`;
 
-export async function refreshProjects(run: Run, projectIds: string[]): Promise<void> {
+/**
+ * Recomputes the derived properties of these projects, then the aggregates (db/aggregates.ts) that
+ * count them and their funding flows, and the flows named in `fundingIds`: every write path goes
+ * through here after its changes, in its own transaction.
+ */
+export async function refreshProjects(run: Run, projectIds: string[], fundingIds: string[] = []): Promise<void> {
   for (const batch of chunks([...new Set(projectIds)], 1000)) {
     await run(`UNWIND $ids AS id MATCH (p:Project {id: id}) ${PROJECT_DERIVED}`, { ids: batch });
   }
+  await refreshAggregates(run, { projectIds, fundingIds });
 }

@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { retractAggregates } from "../db/aggregates.js";
 import { runRows, type Database, type Params } from "../db/database.js";
 import { referenceDocument, cooperationDocument } from "./readers/seed-reader.js";
 import { readCsvDocument } from "./readers/csv-reader.js";
@@ -169,8 +170,13 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
 }
 
 /** What an updated activity stated before: its funding flows, and its share of relationships. */
-async function clearActivityFacts(run: (cypher: string, params?: Params) => Promise<unknown>, activities: MappedActivity[]) {
+async function clearActivityFacts(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]) {
   const rows = activities.map((a) => ({ id: a.projectId, source: a.sourceId }));
+  const [doomed] = await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})<-[:FUNDS]-(f:Funding) WHERE f.sourceIds = [row.source]
+    RETURN collect(f.id) AS ids`, { rows });
+  // Out of the aggregates before they go (what a flow contributed is stored on it).
+  await retractAggregates(run, { fundingIds: (doomed?.ids as string[] | undefined) ?? [] });
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})<-[:FUNDS]-(f:Funding) WHERE f.sourceIds = [row.source]
     DETACH DELETE f`, { rows });

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ManagedNeo4jConfig } from "../config/config.js";
+import { rebuildAggregates } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import { homeDir, runOfflineImport } from "../db/managed-neo4j.js";
 import { migrate } from "../db/migrations.js";
@@ -27,12 +28,13 @@ export interface OfflineTarget {
 
 /**
  * After a bulk load (the `bulk` and `import` modes, which bypass the writer's per-write upkeep),
- * recompute the data derived from the whole graph. Today the loads compute everything the writer
- * maintains themselves (participantCount, involvedPlaces), so nothing runs here; aggregates
- * maintained on write (tallies of counts, funding, partners) need their full recompute here.
+ * recompute the data derived from the whole graph. The loads compute the projects' own derived
+ * properties themselves (participantCount, involvedPlaces); the aggregates the writer keeps by
+ * delta (src/db/aggregates.ts: funding and theme tallies) are rebuilt here from scratch.
  */
-export async function afterBulkLoad(db: Database): Promise<void> {
-  void db;
+export async function afterBulkLoad(db: Database, log: (line: string) => void): Promise<void> {
+  // Counted in the load's time, like the rest of the load.
+  await rebuildAggregates(db, log);
 }
 
 export interface LoadReport {
@@ -76,7 +78,7 @@ export async function loadSynthetic(
   } else if (mode === "import") {
     if (!opts.offline) throw new Error("the import load mode needs the managed Neo4j (NEO4J_URI unset): it stops it, imports and starts it");
     phases = await importOffline(db, plan, opts.offline, log, progress);
-    await afterBulkLoad(db);
+    await afterBulkLoad(db, log);
   } else {
     const [first, ...rest] = [...plan.documents()];
     // Actors and people first: the projects' involved places are computed from where they are based.
@@ -85,7 +87,7 @@ export async function loadSynthetic(
     for (let i = 0; i < rest.length; i += BULK_DOCUMENTS_PER_WRITE) {
       progress(await bulkWriteGraph(db, mergeDocuments(rest.slice(i, i + BULK_DOCUMENTS_PER_WRITE)), places));
     }
-    await afterBulkLoad(db);
+    await afterBulkLoad(db, log);
   }
   const seconds = (Date.now() - started) / 1000;
   const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds), ...(phases ? { phases } : {}) };

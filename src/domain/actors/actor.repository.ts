@@ -1,6 +1,6 @@
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, type EntityRow, entityRow } from "../shared/rows.js";
+import { ENTITY, ENTITY_FULL, type EntityRow, entityRow } from "../shared/rows.js";
 import type { Membership, Participation, Position } from "./actor.types.js";
 import type { EventRole } from "../events/event.types.js";
 
@@ -11,20 +11,59 @@ export type EventRoleRow = EventRole & { sourceIds: string[]; quotes: string[]; 
 
 const REL = "sourceIds: r.sourceIds, quotes: r.quotes";
 
+export const participationPageKey = (opts: ParticipationPage) => JSON.stringify({ roles: opts.roles, first: opts.first, after: opts.after });
+
+/** Options of an actor's participations page. */
+export interface ParticipationPage { roles: string[] | null; first: number; after: [string, string] | null }
+
+/** A project of a participation fetched ahead, with its funders when the selection asks for them. */
+export type ProjectAhead = EntityRow & { lookaheadFunders?: EntityRow[] };
+
+/** An actor fetched with what its profile selects: a participations page (and the projects' funders). */
+export type ActorAhead = EntityRow & { lookaheadParticipations?: { page: string; rows: ParticipationRow[] } };
+
+/** The participations page's Cypher on `a` (and `id` its id), shared by the loader and the profile's look-ahead. */
+const PARTICIPATIONS_PAGE = (actor: string, project: string) => `
+      MATCH (${actor})-[r:PARTICIPATES_IN]->(p:Project)
+      WHERE ($roles IS NULL OR r.role IN $roles)
+        AND ($afterKey IS NULL OR p.nameKey > $afterKey OR (p.nameKey = $afterKey AND p.id + ' ' + r.role > $afterId))
+      WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
+      RETURN { role: r.role, ${REL}, actorId: id, projectId: p.id, projectKey: p.nameKey, project: ${project} } AS item`;
+
+/** The funders of project `p`, as the project's funders loader returns them. */
+export const FUNDERS_OF = (p: string) => `COLLECT {
+  CALL (${p}) {
+    MATCH (${p})<-[:PARTICIPATES_IN {role: 'funder'}]-(funder:Actor) RETURN funder
+    UNION MATCH (${p})<-[:FUNDS]-(:Funding)<-[:FUNDED]-(funder:Actor) RETURN funder }
+  WITH funder ORDER BY funder.nameKey RETURN ${ENTITY("funder")} }`;
+
+const pageParams = (opts: ParticipationPage) =>
+  ({ roles: opts.roles, afterKey: opts.after?.[0] ?? null, afterId: opts.after?.[1] ?? null, limit: opts.first + 1 });
+
 /** Cypher for the relationships that start or end at an actor. */
 export class ActorRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
 
+  /**
+   * An actor's profile in one round trip: the actor (as the by-id loader returns it) with the
+   * participations page its selection asks for, each project with its funders when selected.
+   * The rows travel on the actor's row, for this selection only (never into shared loaders).
+   */
+  async profile(actorId: string, page: ParticipationPage, withFunders: boolean): Promise<ActorAhead | null> {
+    const [row] = await this.run(`
+      MATCH (a:Actor {id: $id})
+      WITH a, a.id AS id
+      RETURN ${ENTITY_FULL("a")} AS actor,
+        COLLECT { ${PARTICIPATIONS_PAGE("a", withFunders ? ENTITY("p", `lookaheadFunders: ${FUNDERS_OF("p")}`) : ENTITY("p"))} } AS participations`,
+    { id: actorId, ...pageParams(page) });
+    if (!row) return null;
+    return { ...entityRow(row.actor), lookaheadParticipations: { page: participationPageKey(page), rows: row.participations as ParticipationRow[] } };
+  }
+
   /** An actor's projects, ordered by project name; `after` is a keyset position (name key + id). */
-  participations(actorId: string, opts: { roles: string[] | null; first: number; after: [string, string] | null }) {
-    const key = `actor.participations:${JSON.stringify(opts)}`;
-    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, `
-      MATCH (:Actor {id: id})-[r:PARTICIPATES_IN]->(p:Project)
-      WHERE ($roles IS NULL OR r.role IN $roles)
-        AND ($afterKey IS NULL OR p.nameKey > $afterKey OR (p.nameKey = $afterKey AND p.id + ' ' + r.role > $afterId))
-      WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
-      RETURN { role: r.role, ${REL}, actorId: id, projectId: p.id, projectKey: p.nameKey, project: ${ENTITY("p")} } AS item`,
-    { roles: opts.roles, afterKey: opts.after?.[0] ?? null, afterId: opts.after?.[1] ?? null, limit: opts.first + 1 })).load(actorId);
+  participations(actorId: string, opts: ParticipationPage) {
+    const key = `actor.participations:${participationPageKey(opts)}`;
+    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, PARTICIPATIONS_PAGE(":Actor {id: id}", ENTITY("p")), pageParams(opts))).load(actorId);
   }
 
   participationCount(actorId: string, roles: string[] | null) {

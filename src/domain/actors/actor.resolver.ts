@@ -6,7 +6,7 @@ import { Funding } from "../funding/funding.types.js";
 import { Country } from "../places/place.types.js";
 import { Project } from "../projects/project.types.js";
 import type { EntityRow, ActorRow } from "../shared/rows.js";
-import type { ParticipationRow, PositionRow, MembershipRow, EventRoleRow } from "./actor.repository.js";
+import { participationPageKey, type ActorAhead, type ParticipationRow, type PositionRow, type MembershipRow, type EventRoleRow } from "./actor.repository.js";
 import { Actor, Membership, Participation, Position } from "./actor.types.js";
 
 export const ParticipationConnection = connectionTypes(() => Participation, "Participation");
@@ -23,7 +23,10 @@ export class ActorResolver {
   ) {
     const size = pageSize(first);
     const key = after ? (decodeCursor(after) as [string, string]) : null;
-    const rows = await ctx.repos.actors.participations(actor.id, { roles: roles ?? null, first: size, after: key });
+    const page = { roles: roles ?? null, first: size, after: key };
+    // The profile query fetched this very page ahead (QueryResolver.actor).
+    const ahead = (actor as ActorAhead).lookaheadParticipations;
+    const rows = ahead?.page === participationPageKey(page) ? ahead.rows : await ctx.repos.actors.participations(actor.id, page);
     return toConnection(rows, size, (r) => [r.projectKey, `${r.projectId} ${r.role}`],
       () => ctx.repos.actors.participationCount(actor.id, roles ?? null));
   }

@@ -187,6 +187,8 @@ export class AnalyticsRepository {
   }
 
   async fundingFlows(groupBy: FundingDimension[], f: FundingCriteria) {
+    const fromTallies = await this.fundingFlowsFromTallies(groupBy, f);
+    if (fromTallies) return fromTallies;
     const { start, predicates } = fundingSelection(f);
     // Group on nodes and values first; names are read once per group, after aggregating.
     const keyOf: Record<FundingDimension, { unwind?: string; group: string; name?: string; key: string }> = {
@@ -217,6 +219,42 @@ export class AnalyticsRepository {
       keys: r.keys as { dimension: FundingDimension; value: string | null; name: string | null }[],
       currency: r.currency as string | null,
       total: sumDecimals(r.amounts as string[]),
+      flows: Number(r.flows),
+      unknownAmounts: Number(r.unknownAmounts),
+    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.currency).localeCompare(String(b.currency)));
+  }
+
+  /**
+   * fundingFlows read from the funding tallies the write side keeps (db/aggregates.ts), when they
+   * hold the answer: grouped by funder (and flow type), for one country or region, by years and
+   * flow types only. A flow counts once per funder in a place's tallies, so these groups are the
+   * flows' own. Otherwise null: the flows are walked.
+   */
+  private async fundingFlowsFromTallies(groupBy: FundingDimension[], f: FundingCriteria) {
+    const dims = [...new Set(groupBy)];
+    const places = [...(f.countryIds ?? []), ...(f.regionIds ?? [])];
+    const [place] = places;
+    if (!dims.includes(FundingDimension.FUNDER) || dims.some((d) => d !== FundingDimension.FUNDER && d !== FundingDimension.FLOW_TYPE)) return null;
+    if (places.length !== 1 || (f.countryIds && f.regionIds) || f.funderIds || f.recipientIds || f.themeIds) return null;
+    const byType = dims.includes(FundingDimension.FLOW_TYPE);
+    // Written out only for the bounds given, so that the (place, year) index serves the range.
+    const years = [f.fromYear !== null ? "t.year >= $fromYear" : "", f.toYear !== null ? "t.year <= $toYear" : ""].filter(Boolean);
+    const rows = await this.run(`
+      MATCH (t:FundingTally) WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
+        AND ($flowTypes IS NULL AND t.flowType <> 'budget' OR t.flowType IN $flowTypes)
+      WITH t.funder AS funder, ${byType ? "t.flowType" : "null"} AS flowType, t.currency AS currency,
+           collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
+      LIMIT ${LIMITS.maxGroups + 1}
+      OPTIONAL MATCH (g:Actor {id: funder})
+      RETURN funder, g.name AS name, flowType, currency, totals, flows, unknownAmounts`,
+    { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes: f.flowTypes });
+    if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
+    return rows.map((r) => ({
+      keys: dims.map((d) => d === FundingDimension.FUNDER
+        ? { dimension: d, value: (r.funder as string | null) ?? null, name: r.funder === null ? null : (r.name as string | null) ?? null }
+        : { dimension: d, value: (r.flowType as string | null) ?? null, name: (r.flowType as string | null) ?? null }),
+      currency: (r.currency as string | null) ?? null,
+      total: sumDecimals(r.totals as string[]),
       flows: Number(r.flows),
       unknownAmounts: Number(r.unknownAmounts),
     })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.currency).localeCompare(String(b.currency)));

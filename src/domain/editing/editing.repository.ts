@@ -4,6 +4,7 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { runRows, type Database, type Params, type Row } from "../../db/database.js";
+import { AGGREGATE_PROPERTIES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
@@ -25,7 +26,13 @@ function touchedByEntity(label: string, id: string) {
     projectIds: label === "Project" ? [id] : [],
     actorIds: label === "Actor" || ["Agency", "Organization", "Person", "Group"].includes(label) ? [id] : [],
     placeIds: label === "Country" || label === "Region" ? [id] : [],
+    themeIds: label === "Theme" ? [id] : [],
   };
+}
+
+/** The funding flows whose aggregates depend on these entities as funders or as flows. */
+function fundedBy(label: string, ids: string[]) {
+  return { funderIds: label === "Actor" ? ids : [], fundingIds: label === "Funding" ? ids : [] };
 }
 
 export class EditingRepository {
@@ -112,6 +119,12 @@ export class EditingRepository {
       if (!exists?.found) return null;
       // Projects whose participants or places change, found while the paths to them still exist.
       const projects = await projectsAround(run, touchedByEntity(label, id));
+      const [doomed] = await run(`
+        MATCH (n:${label} {id: $id})
+        CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
+        RETURN collect(f.id) AS ids`, { id });
+      // Out of the aggregates before they go: what a deleted node contributed is stored on it.
+      await retractAggregates(run, { fundingIds: [...(doomed?.ids as string[] | undefined ?? []), ...(label === "Funding" ? [id] : [])], projectIds: label === "Project" ? [id] : [] });
       const [funding] = await run(`
         MATCH (n:${label} {id: $id})
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
@@ -160,6 +173,8 @@ export class EditingRepository {
         }
         if (count) moved.push({ type, count });
       }
+      // A merged-away flow's relationships have moved to the kept one: its own count goes.
+      if (label === "Funding" || label === "Project") await retractAggregates(run, label === "Funding" ? { fundingIds: [removeId] } : { projectIds: [removeId] });
       await run(`
         MATCH (k:${label} {id: $keep}), (r:${label} {id: $remove})
         WITH k, r, [n IN [r.name] + coalesce(r.aliases, []) WHERE n IS NOT NULL AND n <> k.name AND NOT n IN coalesce(k.aliases, [])] AS names
@@ -170,6 +185,7 @@ export class EditingRepository {
             k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])
         DETACH DELETE r`, { keep: keepId, remove: removeId });
       await refreshProjectsAround(run, touchedByEntity(label, keepId));
+      await refreshAggregates(run, fundedBy(label, [keepId]));
       return { relationships: moved, mergeId };
     });
   }
@@ -207,7 +223,8 @@ export class EditingRepository {
           ${prior ? "SET y = $props" : "DELETE y"}`, { keep: m.keep, other: x.other, keys, props: prior?.props ?? {} });
       }
       const labels = (m.removedLabels as string[]).map(checkedLabel);
-      await run(`CREATE (r:${labels.join(":")}) SET r = $props`, { props: JSON.parse(m.removedProps) });
+      // Restored without what it contributed to the aggregates when it was merged: it is counted anew below.
+      await run(`CREATE (r:${labels.join(":")}) SET r = $props ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}`, { props: JSON.parse(m.removedProps) });
       for (const x of rels) {
         const other = x.other === m.removed ? "r" : "o";
         await run(`MATCH (r:${label} {id: $removed}) ${other === "o" ? `MATCH (o:${checkedLabel(x.otherLabel)} {id: $other})` : ""}
@@ -219,6 +236,7 @@ export class EditingRepository {
       await refreshProjects(run, projects);
       await refreshProjectsAround(run, touchedByEntity(label, m.keep));
       await refreshProjectsAround(run, touchedByEntity(label, m.removed));
+      await refreshAggregates(run, fundedBy(label, [m.keep, m.removed]));
       await run(`MATCH (m:MergeRecord {id: $id}) SET m.undone = true, m.splitAt = toString(datetime()), m.splitBy = $by
         WITH m MATCH (j:Judgement {id: m.judgement}) SET j.revoked = true, j.revokedAt = toString(datetime()), j.revokedBy = $by`, { id: mergeId, by });
       return { keep: m.keep as string, restored: m.removed as string, relationships: rels.length };

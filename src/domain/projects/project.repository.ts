@@ -1,4 +1,5 @@
 import type { Params } from "../../db/database.js";
+import { THEME_COUNT } from "../../db/aggregates.js";
 import type { CursorKey } from "../shared/pagination.js";
 import { ACTOR_TYPES } from "../../model/model.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
@@ -115,6 +116,12 @@ const COUNTRIES = (projection: ProjectPageRequest["projection"]) =>
 /** A project of a page, with what the page query fetched ahead for its fields. */
 export type ProjectPageRow = ProjectRow & { sortValue: string | number; lookaheadParticipants?: ParticipationRow[] };
 
+/** A filter on themes (at least one) and years, nothing else. */
+function themesAndYearsOnly(f: ResolvedProjectFilter): boolean {
+  return f.themeIds.length > 0 && !f.involvingAll.length && !f.involvingAny.length && !f.kinds.length && !f.countryIds.length
+    && !f.regionIds.length && !f.funderIds.length && f.roles === null;
+}
+
 export class ProjectRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache, private readonly statistics: ProjectStatistics = defaultStatistics) {}
 
@@ -166,6 +173,11 @@ export class ProjectRepository {
   }
 
   async count(filter: ResolvedProjectFilter): Promise<number> {
+    // Themes and years only: the theme tallies kept on write hold the count (db/aggregates.ts).
+    if (themesAndYearsOnly(filter)) {
+      const [row] = await this.run(THEME_COUNT, { themes: filter.themeIds, from: filter.activeFrom, to: filter.activeTo });
+      return Number(row?.n ?? 0);
+    }
     const planned = await this.planned(filter, null);
     const [row] = await this.run(`${matchCypher(planned)} RETURN count(p) AS n`, planned.params);
     return Number(row?.n ?? 0);

@@ -119,8 +119,9 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => [Actor], { description: "Actors in the funder role or providing funding flows." })
-  funders(@Root() p: ProjectRow, @Ctx() ctx: Context) {
-    return ctx.repos.projects.funders(p.id);
+  funders(@Root() p: ProjectRow & { lookaheadFunders?: EntityRow[] }, @Ctx() ctx: Context) {
+    // An actor's profile fetched them ahead, with the project (ActorRepository.profile).
+    return p.lookaheadFunders ?? ctx.repos.projects.funders(p.id);
   }
 }
 

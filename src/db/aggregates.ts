@@ -1,0 +1,332 @@
+/**
+ * Aggregates kept current on write, so that dashboard questions read a few tallies instead of
+ * walking every matching flow or project (issue 13, items 1 and 3):
+ *
+ * - `FundingTally` (Q8, fundingFlows by funder for one place): one node per (place, funder,
+ *   currency, year, flowType) holding the exact decimal `total`, the number of `flows` and of
+ *   `unknown` amounts. A flow counts in the tallies of every place its projects take place in
+ *   (TAKES_PLACE_IN, and every region containing that place within 4 hops, as fundingFlows'
+ *   region filter reads them), once per funder.
+ * - `ThemeSetTally` (Q5, how many projects are about any of some themes and active in some years):
+ *   one node per distinct set of themes a project is about, holding parallel lists `starts`,
+ *   `ends` (a project's startYear and coalesce(endYear, startYear); NULL_YEAR for none) and
+ *   `counts`, and one node `*` over every project with a theme. A count of the projects meeting
+ *   some themes sums the sets that meet them, or (when fewer) subtracts the sets that do not from `*`:
+ *   distinct projects, never one per theme.
+ *
+ * Kept exact by delta: each flow (each project) stores what it contributes now (`tallyKeys`, `tallyAmount`). A
+ * refresh recomputes a flow's contribution from its relationships, subtracts the stored one and
+ * adds the new one, inside the writing transaction; a flow about to be deleted is retracted first.
+ * Decimal totals are summed in TypeScript (model/decimal.ts), never as floats. A tally row is
+ * locked before it is read (the count update takes the write lock), so concurrent writers cannot
+ * lose an update. `rebuildAggregates` recomputes everything from scratch (after a bulk load, and
+ * once as a migration for databases written before the aggregates existed).
+ */
+import { sumDecimals } from "../model/decimal.js";
+import type { Database, Params, Row } from "./database.js";
+
+type Run = (cypher: string, params: Params) => Promise<Row[]>;
+
+/** Bump when the aggregates' definition changes: the migration rebuilds them once. */
+export const AGGREGATES_VERSION = 2;
+
+/** Properties the aggregates keep on flows and projects: no import may set them. */
+export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally"];
+
+/** Stands for a missing year in the theme tallies' lists (Neo4j lists hold no nulls). */
+export const NULL_YEAR = -999999;
+
+/** What a write touched that aggregates depend on. */
+export interface AggregateScope {
+  projectIds?: readonly string[];
+  fundingIds?: readonly string[];
+  /** Actors whose funded flows must be recounted (a funder merged or split). */
+  funderIds?: readonly string[];
+}
+
+interface FlowState {
+  id: string;
+  oldKeys: string[];
+  oldAmount: string | null;
+  newKeys: string[];
+  newAmount: string | null;
+}
+
+/** Key of a funding tally; its parts are stored on the tally too. */
+export const fundingTallyKey = (place: string, funder: string | null, currency: string | null, year: number | null, flowType: string | null) =>
+  JSON.stringify([place, funder, currency, year, flowType]);
+
+/**
+ * Cypher returning, for each flow `f` bound upstream, what it contributes now: its places (where
+ * its projects take place and the regions above), its distinct funders, and the key's other parts.
+ */
+const FLOW_PARTS = `f.id AS id, f.tallyKeys AS oldKeys, f.tallyAmount AS oldAmount, f.amount AS amount,
+  f.currency AS currency, f.flowType AS flowType, toInteger(substring(f.date, 0, 4)) AS year,
+  COLLECT { MATCH (g:Actor)-[:FUNDED]->(f) RETURN DISTINCT g.id } AS funders,
+  COLLECT { MATCH (f)-[:FUNDS]->(:Project)-[:TAKES_PLACE_IN]->()-[:IN_REGION*0..4]->(x) RETURN DISTINCT x.id } AS places`;
+
+function keysOf(r: Row): string[] {
+  const funders = (r.funders as string[]).length ? (r.funders as (string | null)[]) : [null];
+  const year = r.year === null || r.year === undefined ? null : Number(r.year);
+  return (r.places as string[]).flatMap((place) => funders.map((g) => fundingTallyKey(place, g, (r.currency as string | null) ?? null, year, (r.flowType as string | null) ?? null))).sort();
+}
+
+const negate = (v: string) => (v.startsWith("-") ? v.slice(1) : `-${v}`);
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The flows a scope reaches: named ones, those into its projects, those of its funders. */
+async function flowsOf(run: Run, scope: AggregateScope): Promise<string[]> {
+  const ids = new Set(scope.fundingIds ?? []);
+  if (scope.projectIds?.length) {
+    for (const batch of chunks([...new Set(scope.projectIds)], 5000)) {
+      const [row] = await run("UNWIND $ids AS id MATCH (:Project {id: id})<-[:FUNDS]-(f:Funding) RETURN collect(DISTINCT f.id) AS ids", { ids: batch });
+      for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
+    }
+  }
+  if (scope.funderIds?.length) {
+    const [row] = await run("UNWIND $ids AS id MATCH (:Actor {id: id})-[:FUNDED]->(f:Funding) RETURN collect(DISTINCT f.id) AS ids", { ids: [...new Set(scope.funderIds)] });
+    for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
+  }
+  return [...ids];
+}
+
+/** Recounts the aggregates a write may have changed. Runs in the writing transaction (`run`). */
+export async function refreshAggregates(run: Run, scope: AggregateScope): Promise<void> {
+  await refreshThemeTallies(run, scope.projectIds ?? []);
+  const flows = await flowsOf(run, scope);
+  for (const batch of chunks(flows, 2000)) {
+    const rows = await run(`UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN ${FLOW_PARTS}`, { ids: batch });
+    await applyFlows(run, rows.map((r) => ({
+      id: String(r.id), oldKeys: (r.oldKeys as string[] | null) ?? [], oldAmount: (r.oldAmount as string | null) ?? null,
+      newKeys: keysOf(r), newAmount: (r.amount as string | null) ?? null,
+    })));
+  }
+}
+
+/**
+ * Takes what flows and projects contribute out of the aggregates, before they are deleted (a
+ * deleted node's stored contribution would be lost with it). A project's flows are retracted too
+ * when `withProjectFlows` (they are deleted with it).
+ */
+export async function retractAggregates(run: Run, scope: { fundingIds?: readonly string[]; projectIds?: readonly string[] }): Promise<void> {
+  await refreshThemeTallies(run, scope.projectIds ?? [], true);
+  const flows = await flowsOf(run, { fundingIds: scope.fundingIds, projectIds: scope.projectIds });
+  for (const batch of chunks(flows, 2000)) {
+    const rows = await run("UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN f.id AS id, f.tallyKeys AS oldKeys, f.tallyAmount AS oldAmount", { ids: batch });
+    await applyFlows(run, rows.map((r) => ({
+      id: String(r.id), oldKeys: (r.oldKeys as string[] | null) ?? [], oldAmount: (r.oldAmount as string | null) ?? null, newKeys: [], newAmount: null,
+    })));
+  }
+}
+
+interface TallyDelta { key: string; flows: number; unknown: number; amounts: string[] }
+
+async function applyFlows(run: Run, states: FlowState[]): Promise<void> {
+  const deltas = new Map<string, TallyDelta>();
+  const delta = (key: string) => {
+    let d = deltas.get(key);
+    if (!d) deltas.set(key, d = { key, flows: 0, unknown: 0, amounts: [] });
+    return d;
+  };
+  const changed = states.filter((s) => s.oldAmount !== s.newAmount || s.oldKeys.length !== s.newKeys.length || s.oldKeys.some((k, i) => k !== s.newKeys[i]));
+  if (!changed.length) return;
+  for (const s of changed) {
+    for (const key of s.oldKeys) {
+      const d = delta(key);
+      d.flows -= 1;
+      if (s.oldAmount === null) d.unknown -= 1;
+      else d.amounts.push(negate(s.oldAmount));
+    }
+    for (const key of s.newKeys) {
+      const d = delta(key);
+      d.flows += 1;
+      if (s.newAmount === null) d.unknown += 1;
+      else d.amounts.push(s.newAmount);
+    }
+  }
+  await applyTallyDeltas(run, [...deltas.values()]);
+  await run("UNWIND $rows AS r MATCH (f:Funding {id: r.id}) SET f.tallyKeys = r.keys, f.tallyAmount = r.amount",
+    { rows: changed.map((s) => ({ id: s.id, keys: s.newKeys, amount: s.newKeys.length ? s.newAmount : null })) });
+}
+
+/** Adds deltas to the tallies: counts in Cypher (which locks each tally first), totals in TypeScript. */
+async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
+  // Sorted keys: concurrent writers lock tallies in the same order.
+  const sorted = deltas.filter((d) => d.flows || d.unknown || d.amounts.length).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const batch of chunks(sorted, 5000)) {
+    const rows = await run(`UNWIND $rows AS d
+      MERGE (t:FundingTally {key: d.key})
+      ON CREATE SET t.place = d.parts[0], t.funder = d.parts[1], t.currency = d.parts[2], t.year = d.parts[3], t.flowType = d.parts[4],
+        t.total = '0', t.flows = 0, t.unknown = 0
+      SET t.flows = t.flows + d.flows, t.unknown = t.unknown + d.unknown
+      RETURN t.key AS key, t.total AS total`, { rows: batch.map((d) => ({ key: d.key, parts: JSON.parse(d.key), flows: d.flows, unknown: d.unknown })) });
+    const totals = new Map(rows.map((r) => [String(r.key), String(r.total)]));
+    await run(`UNWIND $rows AS r MATCH (t:FundingTally {key: r.key})
+      SET t.total = r.total
+      WITH t WHERE t.flows = 0 DELETE t`,
+    { rows: batch.map((d) => ({ key: d.key, total: d.amounts.length ? sumDecimals([totals.get(d.key) ?? "0", ...d.amounts]) : totals.get(d.key) ?? "0" })) });
+  }
+}
+
+
+/** A project's entry in the theme tallies: its theme set and years, or null without a theme. */
+const THEME_PARTS = `p.id AS id, p.themeTally AS old, p.startYear AS start, coalesce(p.endYear, p.startYear) AS end,
+  COLLECT { MATCH (p)-[:ABOUT]->(t:Theme) RETURN DISTINCT t.id ORDER BY t.id } AS themes`;
+
+const yearOf = (v: unknown) => (v === null || v === undefined ? NULL_YEAR : Number(v));
+
+function themeEntryOf(r: Row): string | null {
+  const themes = r.themes as string[];
+  return themes.length ? JSON.stringify([[...themes].sort(), yearOf(r.start), yearOf(r.end)]) : null;
+}
+
+interface SetDelta { key: string; themes: string[]; projects: number; entries: Map<string, number> }
+
+async function refreshThemeTallies(run: Run, projectIds: readonly string[], retract = false): Promise<void> {
+  for (const batch of chunks([...new Set(projectIds)], 2000)) {
+    const rows = await run(`UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN ${THEME_PARTS}`, { ids: batch });
+    const changed = rows.map((r) => ({ id: String(r.id), old: (r.old as string | null) ?? null, now: retract ? null : themeEntryOf(r) }))
+      .filter((c) => c.old !== c.now);
+    if (!changed.length) continue;
+    const deltas = new Map<string, SetDelta>();
+    const add = (entry: string, by: number) => {
+      const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
+      for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+        let d = deltas.get(key);
+        if (!d) deltas.set(key, d = { key, themes: [...set], projects: 0, entries: new Map() });
+        d.projects += by;
+        const at = `${start} ${end}`;
+        d.entries.set(at, (d.entries.get(at) ?? 0) + by);
+      }
+    };
+    for (const c of changed) {
+      if (c.old) add(c.old, -1);
+      if (c.now) add(c.now, +1);
+    }
+    await applyThemeDeltas(run, [...deltas.values()].filter((d) => [...d.entries.values()].some((n) => n !== 0)));
+    await run("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: changed.map((c) => ({ id: c.id, entry: c.now })) });
+  }
+}
+
+async function applyThemeDeltas(run: Run, deltas: SetDelta[]): Promise<void> {
+  if (!deltas.length) return;
+  deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The count update takes each tally's write lock before its lists are read.
+  const rows = await run(`UNWIND $rows AS d
+    MERGE (t:ThemeSetTally {key: d.key})
+    ON CREATE SET t.themes = d.themes, t.starts = [], t.ends = [], t.counts = [], t.projects = 0
+    SET t.projects = t.projects + d.projects
+    RETURN t.key AS key, t.starts AS starts, t.ends AS ends, t.counts AS counts`,
+  { rows: deltas.map((d) => ({ key: d.key, themes: d.themes, projects: d.projects })) });
+  const byKey = new Map(deltas.map((d) => [d.key, d]));
+  const updated = rows.map((r) => {
+    const d = byKey.get(String(r.key))!;
+    const counts = new Map<string, number>();
+    (r.starts as number[]).forEach((start, i) => counts.set(`${start} ${(r.ends as number[])[i]}`, Number((r.counts as number[])[i])));
+    for (const [at, by] of d.entries) counts.set(at, (counts.get(at) ?? 0) + by);
+    const kept = [...counts.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { key: d.key, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+  });
+  await run(`UNWIND $rows AS r MATCH (t:ThemeSetTally {key: r.key})
+    SET t.starts = r.starts, t.ends = r.ends, t.counts = r.counts
+    WITH t WHERE t.projects = 0 DELETE t`, { rows: updated });
+}
+
+/**
+ * Cypher: how many projects are about one of the themes in $themes and active in the years
+ * ($from, $to: either may be null), from the theme tallies. Sums the sets that meet the themes, or,
+ * when the sets that do not are fewer, takes those from the tally of every project with a theme.
+ */
+export const THEME_COUNT = `
+  MATCH (t:ThemeSetTally) WHERE t.key IS NOT NULL
+  WITH t, t.key <> '*' AND any(x IN t.themes WHERE x IN $themes) AS meets
+  WITH collect(CASE WHEN meets THEN t END) AS meeting, collect(CASE WHEN NOT meets AND t.key <> '*' THEN t END) AS others,
+       collect(CASE WHEN t.key = '*' THEN t END) AS everyone
+  UNWIND CASE WHEN size(meeting) <= size(others) THEN [x IN meeting | [1, x]] ELSE [x IN everyone | [1, x]] + [x IN others | [-1, x]] END AS signed
+  // Each list read once into the row; the sum walks them in memory.
+  WITH signed[0] AS sign, signed[1].starts AS s, signed[1].ends AS e, signed[1].counts AS c
+  RETURN coalesce(sum(sign * reduce(n = 0, i IN range(0, size(c) - 1) |
+    n + CASE WHEN ($from IS NULL OR (e[i] <> ${NULL_YEAR} AND e[i] >= $from)) AND ($to IS NULL OR (s[i] <> ${NULL_YEAR} AND s[i] <= $to))
+             THEN c[i] ELSE 0 END)), 0) AS n`;
+
+async function rebuildThemeTallies(db: Database): Promise<number> {
+  await db.runSchema("MATCH (t:ThemeSetTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
+  const sets = new Map<string, { themes: string[]; projects: number; entries: Map<string, number> }>();
+  const projects: { id: string; entry: string | null }[] = [];
+  await db.stream(`MATCH (p:Project) RETURN ${THEME_PARTS}`, {}, (r) => {
+    const entry = themeEntryOf(r);
+    if (entry !== null || r.old !== null) projects.push({ id: String(r.id), entry });
+    if (entry === null) return;
+    const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
+    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      let t = sets.get(key);
+      if (!t) sets.set(key, t = { themes: [...set], projects: 0, entries: new Map() });
+      t.projects += 1;
+      t.entries.set(`${start} ${end}`, (t.entries.get(`${start} ${end}`) ?? 0) + 1);
+    }
+  }, { timeoutMs: 3_600_000 });
+  for (const batch of chunks(projects, 10_000)) {
+    await db.write("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: batch }, { timeoutMs: 600_000 });
+  }
+  const rows = [...sets.entries()].map(([key, t]) => {
+    const kept = [...t.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { key, themes: t.themes, projects: t.projects, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+  });
+  for (const batch of chunks(rows, 1000)) {
+    await db.write(`UNWIND $rows AS r CREATE (t:ThemeSetTally {key: r.key})
+      SET t.themes = r.themes, t.projects = r.projects, t.starts = r.starts, t.ends = r.ends, t.counts = r.counts`, { rows: batch }, { timeoutMs: 600_000 });
+  }
+  return rows.length;
+}
+
+/**
+ * Recomputes every aggregate from scratch: the tallies are deleted, every flow's contribution is
+ * read (streamed), summed in TypeScript and written back. For a bulk load's end and for migrations.
+ */
+export async function rebuildAggregates(db: Database, log: (line: string) => void = () => {}): Promise<void> {
+  const started = Date.now();
+  await db.runSchema("MATCH (t:FundingTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
+  const tallies = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
+  const flowRows: { id: string; keys: string[]; amount: string | null }[] = [];
+  await db.stream(`MATCH (f:Funding) RETURN ${FLOW_PARTS}`, {}, (r) => {
+    const keys = keysOf(r);
+    const amount = (r.amount as string | null) ?? null;
+    for (const key of keys) {
+      let t = tallies.get(key);
+      if (!t) tallies.set(key, t = { flows: 0, unknown: 0, amounts: [] });
+      t.flows += 1;
+      if (amount === null) t.unknown += 1;
+      else {
+        t.amounts.push(amount);
+        // Keep the lists short: fold every thousand amounts into their exact sum.
+        if (t.amounts.length >= 1000) t.amounts = [sumDecimals(t.amounts)];
+      }
+    }
+    flowRows.push({ id: String(r.id), keys, amount: keys.length ? amount : null });
+  }, { timeoutMs: 3_600_000 });
+  for (const batch of chunks(flowRows, 10_000)) {
+    await db.write("UNWIND $rows AS r MATCH (f:Funding {id: r.id}) SET f.tallyKeys = r.keys, f.tallyAmount = r.amount", { rows: batch }, { timeoutMs: 600_000 });
+  }
+  const rows = [...tallies.entries()].map(([key, t]) => ({ key, parts: JSON.parse(key), flows: t.flows, unknown: t.unknown, total: sumDecimals(t.amounts) }));
+  for (const batch of chunks(rows, 10_000)) {
+    await db.write(`UNWIND $rows AS r CREATE (t:FundingTally {key: r.key})
+      SET t.place = r.parts[0], t.funder = r.parts[1], t.currency = r.parts[2], t.year = r.parts[3], t.flowType = r.parts[4],
+          t.total = r.total, t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
+  }
+  const themeSets = await rebuildThemeTallies(db);
+  await db.write("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version: AGGREGATES_VERSION });
+  log(`aggregates rebuilt: ${rows.length} funding tallies, ${themeSets} theme sets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Rebuilds the aggregates when the database holds none of this version (a migration step). */
+export async function ensureAggregates(db: Database, log?: (line: string) => void): Promise<boolean> {
+  const [row] = await db.read("OPTIONAL MATCH (s:AggregateState {id: 'aggregates'}) RETURN s.version AS version");
+  if (row?.version === AGGREGATES_VERSION || Number(row?.version) === AGGREGATES_VERSION) return false;
+  await rebuildAggregates(db, log);
+  return true;
+}

@@ -1,0 +1,252 @@
+/**
+ * Aggregates kept current on write (issue 13, db/aggregates.ts): after every kind of write the
+ * stored tallies must equal a from-scratch rebuild, and the answers read from them must equal a
+ * walk over the flows themselves. Write paths: an import that adds flows and changes an amount,
+ * edits of a project's places and of a country's region, a funding flow recorded, merges and
+ * splits (funders, projects, flows), deletes (a flow, a project, a funder).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rebuildAggregates } from "../../src/db/aggregates.js";
+import { sumDecimals } from "../../src/model/decimal.js";
+import type { RunningServer } from "../../src/http/server.js";
+import { startTestServer } from "../support/api.js";
+import { testDatabase } from "../support/db.js";
+import { resetToSeed } from "../support/reset.js";
+
+const KEYS = { admin: "admin-key-aggregates-0123456789" };
+const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
+const db = testDatabase();
+let server: RunningServer;
+
+beforeAll(async () => {
+  await resetToSeed(db);
+  server = await startTestServer(db, { apiKeys: `admin:${KEYS.admin}` });
+});
+afterAll(async () => {
+  await server.close();
+  await resetToSeed(db);
+  await db.close();
+});
+
+async function admin(query: string, variables?: Record<string, unknown>) {
+  const res = await fetch(`${server.url}graphql`, {
+    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.admin}` }, body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  expect(body.errors, query).toBeUndefined();
+  return body.data;
+}
+
+const cite = [{ source: "source:agg-test", quote: "aggregates test" }];
+const project = (id: string, startYear: number) => ({ id, type: "Project", name: `Aggregates ${id}`, startYear, sources: cite });
+const flow = (id: string, amount: string | null, currency: string | null, date: string | null, flowType = "grant") =>
+  ({ id, type: "Funding", kind: "stated", amount, currency, date, flowType, sources: cite });
+const rel = (type: string, from: string, to: string) => ({ type, from, to, sources: cite });
+
+function importDoc(doc: object) {
+  return admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "agg.json") { records rejected { position reason } } }`, { c: JSON.stringify(doc) });
+}
+
+const BASE = {
+  sources: [{ id: "source:agg-test", kind: "dataset", title: "Aggregates test" }],
+  nodes: [
+    project("project:agg-a", 2018), project("project:agg-b", 2019),
+    { id: "organization:agg-x", type: "Organization", name: "Aggregates Funder X", sources: cite },
+    { id: "organization:agg-y", type: "Organization", name: "Aggregates Funder Y", sources: cite },
+    flow("funding:agg-1", "100.25", "USD", "2018-03-01"),
+    flow("funding:agg-2", null, null, "2019-05-01", "disbursement"),
+    flow("funding:agg-3", "50.25", "USD", "2018-07-01"),
+    flow("funding:agg-4", "999", "USD", "2018-01-01", "budget"),
+    flow("funding:agg-5", "0.1", "EUR", null),
+    flow("funding:agg-6", "7.5", "USD", "2019-02-02"),
+  ],
+  relationships: [
+    rel("TAKES_PLACE_IN", "project:agg-a", "country:AR"), rel("TAKES_PLACE_IN", "project:agg-b", "country:PE"),
+    rel("TAKES_PLACE_IN", "project:agg-b", "region:419"),
+    rel("FUNDED", "organization:agg-x", "funding:agg-1"), rel("FUNDED", "organization:agg-x", "funding:agg-2"),
+    rel("FUNDED", "organization:agg-y", "funding:agg-3"), rel("FUNDED", "organization:agg-x", "funding:agg-4"),
+    rel("FUNDED", "organization:agg-y", "funding:agg-5"), rel("FUNDED", "organization:agg-x", "funding:agg-6"),
+    // Two funders of one flow: it counts once in each one's group.
+    rel("FUNDED", "organization:agg-y", "funding:agg-6"),
+    rel("FUNDS", "funding:agg-1", "project:agg-a"), rel("FUNDS", "funding:agg-2", "project:agg-a"),
+    rel("FUNDS", "funding:agg-3", "project:agg-b"), rel("FUNDS", "funding:agg-4", "project:agg-a"),
+    rel("FUNDS", "funding:agg-5", "project:agg-b"), rel("FUNDS", "funding:agg-6", "project:agg-b"),
+  ],
+};
+
+const FLOWS = `query($regions: [String!], $countries: [String!], $from: Int, $to: Int) {
+  fundingFlows(groupBy: [FUNDER], filter: { regions: $regions, countries: $countries, fromYear: $from, toYear: $to }) { keys { value name } currency total flows unknownAmounts } }`;
+
+/** fundingFlows by funder for one place, as the API answers it (from the tallies). */
+async function apiFlows(place: string, from: number | null, to: number | null): Promise<string[]> {
+  const data = await admin(FLOWS, { ...(place.startsWith("region:") ? { regions: [place] } : { countries: [place] }), from, to });
+  return data.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.keys[0].name} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort();
+}
+
+/** The same answer walked over the flows, as fundingFlows did before the tallies. */
+async function walkedFlows(place: string, from: number | null, to: number | null): Promise<string[]> {
+  const rows = await db.read(`
+    MATCH (x {id: $place}) WHERE x:Country OR x:Region
+    MATCH (x)<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(:Project)<-[:FUNDS]-(f:Funding)
+    WITH DISTINCT f
+    WHERE f.flowType <> 'budget' AND ($from IS NULL OR toInteger(substring(f.date, 0, 4)) >= $from) AND ($to IS NULL OR toInteger(substring(f.date, 0, 4)) <= $to)
+    OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f)
+    WITH DISTINCT g, f
+    RETURN g.id AS funder, g.name AS name, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`,
+  { place, from, to });
+  return rows.map((r) => `${r.funder} ${r.name} ${r.currency} ${sumDecimals(r.amounts as string[])} ${r.flows} ${r.unknown}`).sort();
+}
+
+async function stored() {
+  return {
+    tallies: await db.read("MATCH (t:FundingTally) RETURN t { .* } AS t ORDER BY t.key"),
+    flows: await db.read("MATCH (f:Funding) RETURN f.id AS id, f.tallyKeys AS keys, f.tallyAmount AS amount ORDER BY id"),
+    themeSets: await db.read("MATCH (t:ThemeSetTally) RETURN t { .* } AS t ORDER BY t.key"),
+    projects: await db.read("MATCH (p:Project) RETURN p.id AS id, p.themeTally AS entry ORDER BY id"),
+  };
+}
+
+const THEME_FILTERS = [["theme:cybercrime"], ["theme:cybercrime", "theme:drug-markets"], ["theme:training", "theme:victims"],
+  ["theme:cybercrime", "theme:drug-markets", "theme:gender-based-violence", "theme:international-cooperation", "theme:regional-cooperation", "theme:training", "theme:victims"]];
+const YEARS = [[null, null], [2018, 2018], [2019, null], [null, 2020], [2020, 2021]] as const;
+
+/** totalCount of projects by themes and years, as the API answers it (from the theme tallies). */
+async function apiCount(themes: string[], from: number | null, to: number | null): Promise<number> {
+  const data = await admin(`query($t: [String!], $f: Int, $to: Int) { projects(filter: { themes: $t, activeFrom: $f, activeTo: $to }) { totalCount } }`, { t: themes, f: from, to });
+  return data.projects.totalCount;
+}
+
+async function walkedCount(themes: string[], from: number | null, to: number | null): Promise<number> {
+  const [row] = await db.read(`MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
+    WHERE ($from IS NULL OR coalesce(p.endYear, p.startYear) >= $from) AND ($to IS NULL OR p.startYear <= $to) RETURN count(p) AS n`, { themes, from, to });
+  return Number(row!.n);
+}
+
+const PLACES = ["region:419", "region:005", "region:142", "region:019", "country:AR", "country:PE", "country:JP"];
+
+/** The tallies equal a rebuild from scratch, and every place's answer equals the walk. */
+async function expectExact(): Promise<void> {
+  const incremental = await stored();
+  await rebuildAggregates(db);
+  expect(await stored()).toEqual(incremental);
+  const [known] = await db.read("MATCH (t:Theme) RETURN collect(t.id) AS ids");
+  // A theme merged away or deleted cannot be named any more: ask about the ones that remain.
+  for (const themes of THEME_FILTERS.map((f) => f.filter((t) => (known!.ids as string[]).includes(t))).filter((f) => f.length)) {
+    for (const [from, to] of YEARS) expect(await apiCount(themes, from, to), `${themes} ${from}-${to}`).toBe(await walkedCount(themes, from, to));
+  }
+  for (const place of PLACES) {
+    for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024]] as const) {
+      expect(await apiFlows(place, from, to), `${place} ${from}-${to}`).toEqual(await walkedFlows(place, from, to));
+    }
+  }
+}
+
+describe("funding tallies (fundingFlows by funder for a place), kept on write", () => {
+  it("count an import's flows once per funder, with exact totals and unknown amounts apart", async () => {
+    const before = await db.read("MATCH (t:FundingTally) RETURN count(t) AS n");
+    expect(Number(before[0]!.n)).toBe(0);
+    expect((await importDoc(BASE)).importData.rejected).toEqual([]);
+    expect(await apiFlows("region:419", 2018, 2019)).toEqual([
+      "organization:agg-x Aggregates Funder X USD 107.75 2 0",
+      "organization:agg-x Aggregates Funder X null 0 1 1",
+      "organization:agg-y Aggregates Funder Y USD 57.75 2 0",
+    ]);
+    // funding:agg-5 has no date: only a question without years counts it.
+    expect(await apiFlows("country:PE", null, null)).toContain("organization:agg-y Aggregates Funder Y EUR 0.1 1 0");
+    await expectExact();
+  });
+
+  it("follow a changed amount and a moved flow (re-import), and a recorded flow", async () => {
+    await importDoc({ ...BASE, nodes: BASE.nodes.map((n) => (n.id === "funding:agg-1" ? { ...n, amount: "200.5" } : n)),
+      relationships: [...BASE.relationships, rel("FUNDS", "funding:agg-3", "project:agg-a")] });
+    expect(await apiFlows("country:AR", 2018, 2018)).toEqual([
+      "organization:agg-x Aggregates Funder X USD 200.5 1 0", "organization:agg-y Aggregates Funder Y USD 50.25 1 0",
+    ]);
+    await admin(`mutation { recordFunding(input: { funder: "organization:agg-y", project: "project:agg-a", amount: "3.333", currency: "USD", date: "2019-01-01", ${CITE} }) { id } }`);
+    await expectExact();
+  });
+
+  it("follow a project's places (addRelationship, removeRelationship) and a country's regions (import)", async () => {
+    await admin(`mutation { addRelationship(input: { type: TAKES_PLACE_IN, from: "project:agg-a", to: "Japan", ${CITE} }) { id } }`);
+    expect(await apiFlows("region:142", 2018, 2018)).toContain("organization:agg-x Aggregates Funder X USD 200.5 1 0");
+    await expectExact();
+    await admin(`mutation { removeRelationship(type: TAKES_PLACE_IN, from: "project:agg-a", to: "Argentina") }`);
+    expect(await apiFlows("country:AR", null, null)).toEqual([]);
+    await expectExact();
+    // A place's own region is not editable through mutations; an import states it.
+    await importDoc({ sources: BASE.sources, relationships: [rel("IN_REGION", "country:PE", "region:142")] });
+    expect(await apiFlows("region:142", 2018, 2018)).toContain("organization:agg-y Aggregates Funder Y USD 50.25 1 0");
+    await expectExact();
+  });
+
+  it("follow merges and splits of funders, projects and flows", async () => {
+    await admin(`mutation { mergeEntities(keep: "organization:agg-x", remove: "organization:agg-y") { id } }`);
+    expect((await apiFlows("region:419", null, null)).filter((g) => g.includes("agg-y"))).toEqual([]);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "organization:agg-y") { keep } }`);
+    await expectExact();
+    await admin(`mutation { mergeEntities(keep: "project:agg-a", remove: "project:agg-b") { id } }`);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "project:agg-b") { keep } }`);
+    await expectExact();
+    await admin(`mutation { mergeEntities(keep: "funding:agg-1", remove: "funding:agg-6") { id } }`);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "funding:agg-6") { keep } }`);
+    await expectExact();
+  });
+
+  it("follow deletes of a flow, a project (with its flows) and a funder (with its flows)", async () => {
+    await admin(`mutation { deleteEntity(id: "funding:agg-3") { id } }`);
+    await expectExact();
+    const removed = await admin(`mutation { deleteEntity(id: "project:agg-b") { fundingFlows } }`);
+    expect(removed.deleteEntity.fundingFlows).toBeGreaterThan(0);
+    await expectExact();
+    await admin(`mutation { deleteEntity(id: "organization:agg-x") { fundingFlows } }`);
+    await expectExact();
+    expect(await apiFlows("region:142", null, null)).toEqual(await walkedFlows("region:142", null, null));
+  });
+});
+
+describe("theme tallies (count of projects by themes and years), kept on write", () => {
+  it("count distinct projects: one about two of the themes asked counts once", async () => {
+    await importDoc({
+      sources: BASE.sources,
+      nodes: [{ id: "theme:agg-t", type: "Theme", name: "Aggregates theme", sources: cite }, project("project:agg-c", 2019), { ...project("project:agg-d", 2021), endYear: 2023 },
+        { id: "project:agg-e", type: "Project", name: "Aggregates undated", sources: cite }],
+      relationships: [rel("ABOUT", "project:agg-c", "theme:cybercrime"), rel("ABOUT", "project:agg-c", "theme:drug-markets"),
+        rel("ABOUT", "project:agg-d", "theme:agg-t"), rel("ABOUT", "project:agg-e", "theme:cybercrime")],
+    });
+    const seedOnly = await walkedCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019) - 1;
+    expect(await apiCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019)).toBe(seedOnly + 1);
+    expect(await apiCount(["theme:agg-t"], 2022, 2030)).toBe(1);
+    // Without years, an undated project counts; with them it does not.
+    expect(await apiCount(["theme:cybercrime"], null, null)).toBe(await walkedCount(["theme:cybercrime"], null, null));
+    await expectExact();
+  });
+
+  it("follow a project's years and themes (upsertProject, addRelationship, removeRelationship)", async () => {
+    await admin(`mutation { upsertProject(input: { id: "project:agg-d", name: "Aggregates project:agg-d", kind: "training-program", startYear: 2010, endYear: 2011, ${CITE} }) { id } }`);
+    expect(await apiCount(["theme:agg-t"], 2022, 2030)).toBe(0);
+    await expectExact();
+    await admin(`mutation { addRelationship(input: { type: ABOUT, from: "project:agg-d", to: "theme:victims", ${CITE} }) { id } }`);
+    await expectExact();
+    await admin(`mutation { removeRelationship(type: ABOUT, from: "project:agg-c", to: "theme:drug-markets") }`);
+    await expectExact();
+  });
+
+  it("follow merges, splits and deletes of themes and projects", async () => {
+    await admin(`mutation { mergeEntities(keep: "theme:agg-t", remove: "theme:drug-markets") { id } }`);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "theme:drug-markets") { keep } }`);
+    await expectExact();
+    await admin(`mutation { mergeEntities(keep: "project:agg-c", remove: "project:agg-d") { id } }`);
+    await expectExact();
+    await admin(`mutation { splitEntity(id: "project:agg-d") { keep } }`);
+    await expectExact();
+    await admin(`mutation { deleteEntity(id: "theme:agg-t") { id } }`);
+    await expectExact();
+    await admin(`mutation { deleteEntity(id: "project:agg-c") { id } }`);
+    await expectExact();
+    expect(await apiCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019)).toBe(await walkedCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019));
+  });
+});
