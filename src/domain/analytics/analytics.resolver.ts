@@ -100,7 +100,7 @@ export class AnalyticsResolver {
     };
   }
 
-  @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per currency; unknown amounts are counted apart." })
+  @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per kind of flow (flowType) and per currency; unknown amounts are counted apart." })
   async fundingFlows(
     @Ctx() ctx: Context,
     @Arg("groupBy", () => [FundingDimension]) groupBy: FundingDimension[],

@@ -99,9 +99,15 @@ export class GroupKey {
   @Field(() => String, { nullable: true }) name!: string | null;
 }
 
-@ObjectType({ description: "Money in one currency for one group. Currencies are never added together.", simpleResolvers: true })
+@ObjectType({
+  description: "Money of one kind of flow, in one currency, for one group. Currencies are never added together, nor kinds of flow "
+    + "(a commitment and the disbursement that follows it are often the same money).",
+  simpleResolvers: true,
+})
 export class FundingFlowGroup {
   @Field(() => [GroupKey]) keys!: GroupKey[];
+  @Field(() => String, { nullable: true, description: "The kind of flow summed: disbursement, expenditure, outgoing-commitment, incoming-funds, grant, budget, ..." })
+  flowType!: string | null;
   @Field(() => String, { nullable: true }) currency!: string | null;
   @Field(() => String, { description: "Exact sum of the known amounts." }) total!: string;
   @Field(() => Int, { description: "Flows in the group." }) flows!: number;
