@@ -83,6 +83,52 @@ describe("neighborhood", () => {
     const over = await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 4) { truncated } }`);
     expect(over.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 3 });
   });
+
+  /** Each node's number of relationships among the edges returned (a relationship to itself counts once). */
+  const relationshipsOf = (edges: { source: string; target: string }[]) => {
+    const counts = new Map<string, number>();
+    for (const e of edges) for (const end of new Set([e.source, e.target])) counts.set(end, (counts.get(end) ?? 0) + 1);
+    return counts;
+  };
+
+  it("weighs each node by its relationships within the returned subgraph, as documented", async () => {
+    const data = dataOf(await gql(`{ neighborhood(of: "MPF CABA") { nodes { id weight } edges { source target type weight } } }`));
+    // 5 projects, Mahiques' position and the session the service took part in; Mahiques also
+    // spoke at that session, an edge between two neighbours.
+    expect(Object.fromEntries(data.neighborhood.nodes.map((n: any) => [n.id, n.weight]))).toEqual({
+      "agency:mpf-caba": 7, "person:juan-bautista-mahiques": 2, "event:iap27-sig-heads-of-prosecution-services": 2,
+      "project:training-programs-chile": 1, "project:training-programs-united-states": 1, "project:dmi-open-drug-markets": 1,
+      "project:victim-satisfaction-evaluation": 1, "project:cybercrime-conferences": 1,
+    });
+    expect(data.neighborhood.edges).toHaveLength(8);
+    expect(data.neighborhood.edges.every((e: any) => e.weight === 1)).toBe(true);
+    const counts = relationshipsOf(data.neighborhood.edges);
+    for (const n of data.neighborhood.nodes) expect(n.weight, n.id).toBe(counts.get(n.id) ?? 0);
+  });
+
+  it("counts a relationship of a node to itself once (IATI activities do list themselves as related)", async () => {
+    await db.write("MATCH (p:Project {id: 'project:dmi-open-drug-markets'}) MERGE (p)-[r:RELATED_TO {relation: 'sibling'}]->(p) SET r.sourceIds = ['source:coopgraph-enrichment'], r.quotes = ['test']");
+    try {
+      const data = dataOf(await gql(`{ neighborhood(of: "project:dmi-open-drug-markets") { nodes { id weight } edges { source target type } } }`));
+      const dmi = data.neighborhood.nodes.find((n: any) => n.id === "project:dmi-open-drug-markets");
+      const participants = data.neighborhood.edges.filter((e: any) => e.type === "PARTICIPATES_IN").length;
+      expect(data.neighborhood.edges.filter((e: any) => e.source === e.target)).toHaveLength(1);
+      expect(dmi.weight).toBe(participants + 1);
+      const counts = relationshipsOf(data.neighborhood.edges);
+      for (const n of data.neighborhood.nodes) expect(n.weight, n.id).toBe(counts.get(n.id));
+    } finally {
+      await db.write("MATCH (p:Project {id: 'project:dmi-open-drug-markets'})-[r:RELATED_TO]->(p) DELETE r");
+    }
+  });
+
+  it("weighs a path's nodes by their relationships within the path", async () => {
+    const data = dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "organization:unodc") { nodes { id weight } steps { from { weight } to { weight } } } }`));
+    expect(data.paths[0].nodes).toEqual([
+      { id: "agency:fiscalia-chile", weight: 1 }, { id: "project:training-programs-chile", weight: 2 }, { id: "agency:mpf-caba", weight: 2 },
+      { id: "project:cybercrime-conferences", weight: 2 }, { id: "organization:unodc", weight: 1 },
+    ]);
+    expect(data.paths[0].steps.map((s: any) => [s.from.weight, s.to.weight])).toEqual([[1, 2], [2, 2], [2, 2], [2, 1]]);
+  });
 });
 
 describe("cooperation matrix, centrality, timeline", () => {

@@ -113,6 +113,62 @@ describe("writes", () => {
     expect(row).toEqual({ area: "Peru", official: "Ministerio Público - Fiscalía de la Nación", acronyms: ["MPFN"] });
   });
 
+  it("keeps the names an update does not carry searchable (acronyms, official name)", async () => {
+    await createPeru();
+    await as("editor", upsertPeru, { input: { kind: "AGENCY", id: "agency:public-prosecution-service-of-peru", name: "Public Prosecution Service of Peru", jurisdictionArea: "Peru", citation: peru.citation } });
+    for (const reference of ["MPFN", "Ministerio Público - Fiscalía de la Nación"]) {
+      const found = await as("anonymous", `query($r: String!) { actor(reference: $r) { id } }`, { r: reference });
+      expect(found.errors, reference).toBeUndefined();
+      expect(found.data.actor.id, reference).toBe("agency:public-prosecution-service-of-peru");
+    }
+  });
+
+  describe("a project's dates and years, updated in part", () => {
+    const upsertProject = `mutation($input: ProjectInput!) { upsertProject(input: $input) { id created } }`;
+    const dmi = { id: "project:dmi-open-drug-markets", name: "DMI project on open drug markets", kind: "intervention-project", citation: { source: "source:coopgraph-enrichment", quote: "test fact" } };
+    const stored = async (id: string) => (await db.read(
+      "MATCH (p:Project {id: $id}) RETURN p.startYear AS startYear, p.endYear AS endYear, p.startDate AS startDate, p.endDate AS endDate, p.startKey AS startKey, p.acronyms AS acronyms",
+      { id }))[0];
+
+    it("an update of startYear alone keeps endYear (and endYear alone keeps startYear)", async () => {
+      const start = await as("editor", upsertProject, { input: { ...dmi, startYear: 2019 } });
+      expect(start.errors).toBeUndefined();
+      expect(start.data.upsertProject).toEqual({ id: dmi.id, created: false });
+      expect(await stored(dmi.id)).toEqual({ startYear: 2019, endYear: 2021, startDate: null, endDate: null, startKey: "2019", acronyms: ["DMI"] });
+      const end = await as("editor", upsertProject, { input: { ...dmi, endYear: 2023 } });
+      expect(end.errors).toBeUndefined();
+      expect(await stored(dmi.id)).toEqual({ startYear: 2019, endYear: 2023, startDate: null, endDate: null, startKey: "2019", acronyms: ["DMI"] });
+      // The year filters read the same properties: active in 2022 now, and still found by its acronym.
+      const active = await as("anonymous", `{ projects(filter: { involvingAll: ["DMI"], activeFrom: 2022, activeTo: 2022 }) { totalCount } }`);
+      expect(active.data.projects.totalCount).toBe(1);
+    });
+
+    it("an update of one date keeps the other date and the years that go with it", async () => {
+      const created = await as("editor", upsertProject, { input: { ...dmi, id: "project:dated", name: "Dated program", startDate: "2020-03-01", endDate: "2021-06-30" } });
+      expect(created.data.upsertProject).toEqual({ id: "project:dated", created: true });
+      await as("editor", upsertProject, { input: { ...dmi, id: "project:dated", name: "Dated program", endDate: "2022-12-31" } });
+      expect(await stored("project:dated")).toEqual({ startYear: 2020, endYear: 2022, startDate: "2020-03-01", endDate: "2022-12-31", startKey: "2020-03-01", acronyms: null });
+    });
+
+    it("refuses an update that would contradict what is stored, and changes nothing", async () => {
+      await as("editor", upsertProject, { input: { ...dmi, id: "project:dated", name: "Dated program", startDate: "2020-03-01", endDate: "2021-06-30" } });
+      const before = await stored(dmi.id);
+      const dated = await stored("project:dated");
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...dmi, startYear: 2022 }, "startYear"],          // after the stored endYear 2021
+        [{ ...dmi, endYear: 2019 }, "endYear"],              // before the stored startYear 2020
+        [{ ...dmi, id: "project:dated", name: "Dated program", startYear: 2019 }, "startYear"], // the stored startDate says 2020
+        [{ ...dmi, id: "project:dated", name: "Dated program", endDate: "2019-12-31" }, "endDate"], // before the stored start
+      ];
+      for (const [input, field] of cases) {
+        const res = await as("editor", upsertProject, { input });
+        expect(res.errors?.[0]?.extensions, JSON.stringify(input)).toMatchObject({ code: "BAD_USER_INPUT", field });
+      }
+      expect(await stored(dmi.id)).toEqual(before);
+      expect(await stored("project:dated")).toEqual(dated);
+    });
+  });
+
   it("validates inputs and names the field", async () => {
     const cases: [string, string][] = [
       [`mutation { recordFunding(input: { funder: "IDB", project: "DMI", amount: "-5", currency: "USD", ${CITE} }) { id } }`, "amount"],

@@ -196,6 +196,42 @@ describe("IATI import", () => {
     }
   });
 
+  it("never adds commitments, disbursements and incoming funds together: each group is one kind of flow, as in the XML", async () => {
+    const server = await startTestServer(db);
+    try {
+      const gql = graphqlClient(server);
+      const byFunderAndYear = async (funder: string) => dataOf(await gql(`query($f: String!) {
+        fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: [$f], fromYear: 2020, toYear: 2020 }) { keys { value } flowType currency total flows unknownAmounts } }`,
+      { f: funder })).fundingFlows;
+      // The file's one transaction from JICA (JP-8): an outgoing commitment (type 2) of
+      // 200000000000 USD on 2020-12-02 to Morocco (activity XM-DAC-701-2-2020003078). It is what the
+      // publisher states, in USD; it is a commitment, not money disbursed, and is labelled so.
+      expect(await byFunderAndYear("JP-8")).toEqual([
+        { keys: [{ value: "organization:iati:JP-8" }, { value: "2020" }], flowType: "outgoing-commitment", currency: "USD", total: "200000000000", flows: 1, unknownAmounts: 0 },
+      ]);
+      // KR-GOV-051's 82 activities each state the same money three times over (incoming funds,
+      // a commitment, then the disbursement): 139617721951 KRW if added together, which is wrong.
+      const korea = await byFunderAndYear("KR-GOV-051");
+      expect(korea.map((g: any) => [g.flowType, g.currency, g.total, g.flows])).toEqual([
+        ["disbursement", "KRW", "46184957477", 82],
+        ["incoming-funds", "KRW", "46716382237", 82],
+        ["outgoing-commitment", "KRW", "46716382237", 82],
+      ]);
+      // The UK (GB-GOV-1) in 2020, both files: disbursements and commitments apart, and the WHO
+      // file's two incoming commitments from DFID (151212.5 + 235452.3 USD) in their own currency.
+      const uk = await byFunderAndYear("GB-GOV-1");
+      expect(uk.map((g: any) => [g.flowType, g.currency, g.total, g.flows])).toEqual([
+        ["disbursement", "GBP", "249684936", 93],
+        ["expenditure", "GBP", "188643", 6],
+        ["incoming-commitment", "USD", "386664.8", 2],
+        ["incoming-funds", "GBP", "2156169", 2],
+        ["outgoing-commitment", "GBP", "240627827", 39],
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("keeps the default currency and rejects bad records with their line, keeping the rest", async () => {
     const file = path.join(tmp, "quirks.xml");
     fs.writeFileSync(file, `<iati-activities version="2.03">

@@ -17,7 +17,7 @@ const TIMELINE = `query DashboardTimeline($filter: ProjectFilter) {
 const FUNDING = `query DashboardFundingByFunderAndYear($filter: FundingFilter) {
   fundingFlows(groupBy: [FUNDER, YEAR], filter: $filter) {
     keys { dimension name value }
-    currency total flows unknownAmounts
+    flowType currency total flows unknownAmounts
   }
 }`;
 const MATRIX = `query DashboardCooperationMatrix($filter: ProjectFilter) {
@@ -100,31 +100,46 @@ async function drawTimeline(f: Filters): Promise<void> {
   }, true);
 }
 
-interface FlowGroup { keys: { dimension: string; name: string | null; value: string | null }[]; currency: string | null; total: string; flows: number; unknownAmounts: number }
+interface FlowGroup { keys: { dimension: string; name: string | null; value: string | null }[]; flowType: string | null; currency: string | null; total: string; flows: number; unknownAmounts: number }
+
+/** Fills a select with the values the groups hold, the most frequent first, keeping the previous choice when it is still there. */
+function choices(select: HTMLSelectElement, groups: FlowGroup[], valueOf: (g: FlowGroup) => string): void {
+  const previous = select.value;
+  const count = (v: string) => groups.filter((g) => valueOf(g) === v).length;
+  const values = [...new Set(groups.map(valueOf))].sort((a, b) => count(b) - count(a) || a.localeCompare(b));
+  select.innerHTML = values.map((v) => `<option>${esc(v)}</option>`).join("");
+  if (values.includes(previous)) select.value = previous;
+}
+
+const flowTypeOf = (g: FlowGroup) => g.flowType ?? "unknown";
+const currencyOf = (g: FlowGroup) => g.currency ?? "unknown";
 
 async function drawFunding(f: Filters): Promise<void> {
   const variables = { filter: fundingFilter(f) };
   showQuery("card-funding", FUNDING, variables);
   const { fundingFlows } = await gql<{ fundingFlows: FlowGroup[] }>(FUNDING, variables);
   debug.charts.funding = fundingFlows;
-  const currencies = [...new Set(fundingFlows.map((g) => g.currency ?? "unknown"))];
-  const select = $<HTMLSelectElement>("#currency");
-  const previous = select.value;
-  // Amounts are never summed across currencies: one currency at a time, the most frequent first.
-  const byCount = currencies.sort((a, b) => fundingFlows.filter((g) => (g.currency ?? "unknown") === b).length - fundingFlows.filter((g) => (g.currency ?? "unknown") === a).length);
-  select.innerHTML = byCount.map((c) => `<option>${esc(c)}</option>`).join("");
-  if (byCount.includes(previous)) select.value = previous;
-  select.onchange = () => plotFunding(fundingFlows, select.value);
-  plotFunding(fundingFlows, select.value);
+  // Amounts are never summed across kinds of flow (a commitment and its disbursement are often the
+  // same money) nor across currencies: one kind and one currency at a time, the most frequent first.
+  const flowSelect = $<HTMLSelectElement>("#flow-type");
+  const currencySelect = $<HTMLSelectElement>("#currency");
+  const replot = () => {
+    choices(currencySelect, fundingFlows.filter((g) => flowTypeOf(g) === flowSelect.value), currencyOf);
+    plotFunding(fundingFlows, flowSelect.value, currencySelect.value);
+  };
+  choices(flowSelect, fundingFlows, flowTypeOf);
+  flowSelect.onchange = replot;
+  currencySelect.onchange = () => plotFunding(fundingFlows, flowSelect.value, currencySelect.value);
+  replot();
 }
 
-function plotFunding(groups: FlowGroup[], currency: string): void {
+function plotFunding(groups: FlowGroup[], flowType: string, currency: string): void {
   const key = (g: FlowGroup, dimension: string) => g.keys.find((k) => k.dimension === dimension);
-  const chosen = groups.filter((g) => (g.currency ?? "unknown") === currency);
+  const chosen = groups.filter((g) => flowTypeOf(g) === flowType && currencyOf(g) === currency);
   const unknown = chosen.reduce((n, g) => n + g.unknownAmounts, 0);
   const empty = !groups.length;
   $("#chart-funding").hidden = empty;
-  $("#card-funding .currency").hidden = empty;
+  for (const label of document.querySelectorAll<HTMLElement>("#card-funding .currency")) label.hidden = empty;
   if (empty) {
     note("card-funding", "No funding flows are recorded under these filters (the seed's sources state none; import IATI files to see flows).");
     charts.funding.clear();
@@ -146,7 +161,7 @@ function plotFunding(groups: FlowGroup[], currency: string): void {
       .reduce((sum, g) => sum + Number(g.total), 0)),
   })).filter((s) => s.data.some((v) => v > 0));
   charts.funding.setOption({
-    tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${Number(v).toLocaleString("en")} ${currency}` },
+    tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${Number(v).toLocaleString("en")} ${currency} (${flowType})` },
     legend: { type: "scroll", top: 0 },
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: years },

@@ -211,17 +211,21 @@ export class AnalyticsRepository {
       WHERE ${predicates.join("\n        AND ")}
       ${dims.map((d) => keyOf[d].unwind ?? "").join("\n")}
       WITH DISTINCT ${groupVars.join(", ")}, f
-      WITH ${groupNames.join(", ")}, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknownAmounts
-      RETURN [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, currency, amounts, flows, unknownAmounts
+      // Never summed across currencies, nor across kinds of flow: a commitment and the disbursement
+      // that follows it (or another activity's incoming funds) are often the same money.
+      WITH ${groupNames.join(", ")}, f.currency AS currency, f.flowType AS kindOfFlow, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknownAmounts
+      RETURN [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, kindOfFlow AS flowType, currency, amounts, flows, unknownAmounts
       LIMIT ${LIMITS.maxGroups + 1}`, { ...f });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
     return rows.map((r) => ({
       keys: r.keys as { dimension: FundingDimension; value: string | null; name: string | null }[],
+      flowType: r.flowType as string | null,
       currency: r.currency as string | null,
       total: sumDecimals(r.amounts as string[]),
       flows: Number(r.flows),
       unknownAmounts: Number(r.unknownAmounts),
-    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.currency).localeCompare(String(b.currency)));
+    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.flowType).localeCompare(String(b.flowType))
+      || String(a.currency).localeCompare(String(b.currency)));
   }
 
   /**

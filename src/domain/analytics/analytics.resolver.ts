@@ -33,6 +33,16 @@ async function partnerQuery(ctx: Context, actor: string, filter: PartnerFilter |
   };
 }
 
+/**
+ * A node's `weight` in a path or a subgraph: the number of the returned relationships that touch it.
+ * A relationship of a node to itself touches it once (IATI activities do list themselves as related).
+ */
+function relationshipCounts(edges: { source: string; target: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of edges) for (const end of new Set([e.source, e.target])) counts.set(end, (counts.get(end) ?? 0) + 1);
+  return counts;
+}
+
 @Resolver()
 export class AnalyticsResolver {
   @Query(() => [Partner], { description: "The actors an actor shares projects with, strongest first." })
@@ -70,14 +80,18 @@ export class AnalyticsResolver {
     const [a, b] = await ctx.repos.references.resolveAll([from, to]);
     if (a!.id === b!.id) throw userError("from and to are the same entity");
     const rows = await analytics(ctx).paths(a!.id, b!.id, { maxHops, all, types });
-    return rows.map((row) => ({
-      length: row.rels.length,
-      nodes: row.nodes.map((n) => ({ ...n, weight: 1 })),
-      steps: row.rels.map((r, i) => ({
-        from: { ...row.nodes[i]!, weight: 1 }, to: { ...row.nodes[i + 1]!, weight: 1 }, type: r.type, role: r.role ?? null,
-        forward: r.start === row.nodes[i]!.id, sources: citationsOf(r),
-      })),
-    }));
+    return rows.map((row) => {
+      const weight = relationshipCounts(row.rels.map((_, i) => ({ source: row.nodes[i]!.id, target: row.nodes[i + 1]!.id })));
+      const node = (n: (typeof row.nodes)[number]) => ({ ...n, weight: weight.get(n.id) ?? 0 });
+      return {
+        length: row.rels.length,
+        nodes: row.nodes.map(node),
+        steps: row.rels.map((r, i) => ({
+          from: node(row.nodes[i]!), to: node(row.nodes[i + 1]!), type: r.type, role: r.role ?? null,
+          forward: r.start === row.nodes[i]!.id, sources: citationsOf(r),
+        })),
+      };
+    });
   }
 
   @Query(() => Subgraph, { description: `The subgraph within 1-${LIMITS.maxNeighborhoodHops} hops of an entity, at most ${LIMITS.maxNeighborhoodNodes} nodes, nearest first.` })
@@ -91,16 +105,15 @@ export class AnalyticsResolver {
     const center = await resolveOne(ctx.repos.references, of);
     const row = await analytics(ctx).neighborhood(center.id, { hops, maxNodes, types });
     if (!row) return { nodes: [], edges: [], truncated: false };
-    const degree = new Map<string, number>();
-    for (const e of row.edges) for (const end of [e.source, e.target]) degree.set(end, (degree.get(end) ?? 0) + 1);
+    const weight = relationshipCounts(row.edges);
     return {
-      nodes: row.nodes.map((n) => ({ ...n, weight: degree.get(n.id) ?? 0 })),
+      nodes: row.nodes.map((n) => ({ ...n, weight: weight.get(n.id) ?? 0 })),
       edges: row.edges.map((e) => ({ ...e, role: e.role ?? null, weight: 1 })),
       truncated: row.truncated,
     };
   }
 
-  @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per currency; unknown amounts are counted apart." })
+  @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per kind of flow (flowType) and per currency; unknown amounts are counted apart." })
   async fundingFlows(
     @Ctx() ctx: Context,
     @Arg("groupBy", () => [FundingDimension]) groupBy: FundingDimension[],

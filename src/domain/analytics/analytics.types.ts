@@ -31,7 +31,10 @@ export class GraphNode {
   @Field(() => ID) id!: string;
   @Field(() => String) label!: string;
   @Field(() => String, { description: "Agency, Organization, Person, Group, Project, Event, Country, Region, Theme, Funding" }) kind!: string;
-  @Field(() => Float, { description: "For visualizations: its number of relationships within the subgraph." }) weight!: number;
+  @Field(() => Float, {
+    description: "For visualizations: the number of relationships of the returned path or subgraph (its edges or steps) that touch it, "
+      + "not its degree in the whole graph. A relationship to itself counts once; two relationships to one neighbour (two roles) count twice.",
+  }) weight!: number;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -40,7 +43,7 @@ export class GraphEdge {
   @Field(() => ID) target!: string;
   @Field(() => String) type!: string;
   @Field(() => String, { nullable: true }) role!: string | null;
-  @Field(() => Float) weight!: number;
+  @Field(() => Float, { description: "1: each edge is one relationship (an actor with two roles in a project has two edges)." }) weight!: number;
 }
 
 @ObjectType({ description: "A subgraph ready for a visualization.", simpleResolvers: true })
@@ -99,9 +102,15 @@ export class GroupKey {
   @Field(() => String, { nullable: true }) name!: string | null;
 }
 
-@ObjectType({ description: "Money in one currency for one group. Currencies are never added together.", simpleResolvers: true })
+@ObjectType({
+  description: "Money of one kind of flow, in one currency, for one group. Currencies are never added together, nor kinds of flow "
+    + "(a commitment and the disbursement that follows it are often the same money).",
+  simpleResolvers: true,
+})
 export class FundingFlowGroup {
   @Field(() => [GroupKey]) keys!: GroupKey[];
+  @Field(() => String, { nullable: true, description: "The kind of flow summed: disbursement, expenditure, outgoing-commitment, incoming-funds, grant, budget, ..." })
+  flowType!: string | null;
   @Field(() => String, { nullable: true }) currency!: string | null;
   @Field(() => String, { description: "Exact sum of the known amounts." }) total!: string;
   @Field(() => Int, { description: "Flows in the group." }) flows!: number;

@@ -11,7 +11,8 @@ import {
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "../../ingest/index.js";
-import { NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
+import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, type NodeType, type RelationshipType } from "../../model/model.js";
+import { DERIVATION_FIELDS, completeUpdate, type StoredFields } from "./partial-update.js";
 import type { ChangedIds } from "../../db/database.js";
 import type { ReferenceCache } from "../references/reference.repository.js";
 import { requireKeyLabel } from "../shared/ids.js";
@@ -74,10 +75,19 @@ export class EditingRepository {
       if (missing.length) throw userError(`no source ${missing.join(", ")}: create it with upsertSource first`, ErrorCode.REFERENCE_NOT_FOUND, { reference: missing[0] });
       const existed = await this.exists(run, id);
       const rejected: Rejection[] = [];
-      await writeValidRecords(run, { sources: [], nodes, relationships }, 1000, rejected);
+      const complete = await Promise.all(nodes.map((node) => this.completed(run, node)));
+      await writeValidRecords(run, { sources: [], nodes: complete, relationships }, 1000, rejected);
       if (rejected.length) throw userError(rejected.map((r) => r.reason).join("; "), ErrorCode.REFERENCE_NOT_FOUND);
       return !existed;
     });
+  }
+
+  /** An update of a stored node, with the fields it leaves out read from the node (see partial-update.ts). */
+  private async completed(run: Run, node: NodeRecord): Promise<NodeRecord> {
+    const label = keyLabelOfId(node.id);
+    if (!label || !NAMED_TYPES.has(node.type as NodeType)) return node;
+    const [row] = await run(`MATCH (n:${label} {id: $id}) RETURN n {${DERIVATION_FIELDS.map((f) => `.${f}`).join(", ")}} AS stored`, { id: node.id });
+    return row ? completeUpdate(node, row.stored as StoredFields) : node;
   }
 
   private async exists(run: Run, id: string): Promise<boolean> {

@@ -1,0 +1,62 @@
+/**
+ * An update names only the fields it changes, but the writer derives some properties from several
+ * fields at once: the full-text `names` from every name, alias and acronym; a project's years,
+ * dates and `startKey` from one another. Derived from the record alone, an update of `startYear`
+ * would rewrite `endYear` (to the start year) and clear the dates, and an update without
+ * `acronyms` would drop them from search. So before an update is written, the fields it does not
+ * carry are filled in from the stored node (in the same transaction), and the result is checked
+ * as a whole: a year that contradicts a stored date, or a start after a stored end, is refused.
+ */
+import type { NodeRecord } from "../../ingest/index.js";
+import { fieldError } from "./validation.js";
+
+/** The stored fields the writer's derived properties are computed from. */
+export const NAME_FIELDS = ["officialName", "nameEs", "code", "acronyms", "aliases"] as const;
+export const DATE_FIELDS = ["startDate", "endDate", "startYear", "endYear"] as const;
+export const DERIVATION_FIELDS = [...NAME_FIELDS, ...DATE_FIELDS] as const;
+
+export type StoredFields = Partial<Record<(typeof DERIVATION_FIELDS)[number], unknown>>;
+
+const given = (value: unknown) => value !== undefined && value !== null;
+const yearOf = (date: unknown) => Number(String(date).slice(0, 4));
+
+/**
+ * One end of a project's span (start or end): the date and year the update leaves it with.
+ * A date given sets its year (unless the year is given too, then they must agree); a year given
+ * alone keeps the stored date only if the date lies in that year, and is refused otherwise.
+ */
+function end(record: NodeRecord, stored: StoredFields, dateField: "startDate" | "endDate", yearField: "startYear" | "endYear") {
+  const date = record[dateField];
+  const year = record[yearField];
+  if (given(date) && given(year) && yearOf(date) !== year) throw fieldError(yearField, `${String(year)} is not the year of ${dateField} ${String(date)}`);
+  if (given(date)) return { date, year: yearOf(date), changed: dateField };
+  if (given(year)) {
+    if (given(stored[dateField]) && yearOf(stored[dateField]) !== year) {
+      throw fieldError(yearField, `${String(year)} contradicts the stored ${dateField} ${String(stored[dateField])}: send ${dateField} too`);
+    }
+    return { date: stored[dateField] ?? undefined, year, changed: yearField };
+  }
+  return { date: stored[dateField] ?? undefined, year: stored[yearField] ?? undefined, changed: undefined };
+}
+
+/** The record to write for an update of a stored node: the fields it leaves out are the stored ones. */
+export function completeUpdate(record: NodeRecord, stored: StoredFields): NodeRecord {
+  const out: NodeRecord = { ...record };
+  for (const field of NAME_FIELDS) {
+    if (out[field] === undefined && given(stored[field])) out[field] = stored[field];
+  }
+  if (record.type !== "Project") return out;
+  const start = end(record, stored, "startDate", "startYear");
+  const finish = end(record, stored, "endDate", "endYear");
+  const blame = finish.changed ?? start.changed ?? "endYear";
+  if (given(start.date) && given(finish.date) && String(finish.date) < String(start.date)) {
+    throw fieldError(blame, `the project would end (${String(finish.date)}) before it starts (${String(start.date)})`);
+  }
+  if (given(start.year) && given(finish.year) && Number(finish.year) < Number(start.year)) {
+    throw fieldError(blame, `the project would end (${String(finish.year)}) before it starts (${String(start.year)})`);
+  }
+  for (const [field, value] of [["startDate", start.date], ["startYear", start.year], ["endDate", finish.date], ["endYear", finish.year]] as const) {
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
