@@ -264,9 +264,9 @@ export const QUERIES: BenchQuery[] = [
   },
   {
     id: "Q8",
-    title: "funding flows by funder for a region and a year range",
+    title: "funding flows by funder (and, always, kind of flow and currency) for a region and a year range",
     api: (c) => ({ query: `query Q8($region: String!, $from: Int, $to: Int) {
-      fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }) { keys { value } currency total flows unknownAmounts } }`,
+      fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }) { keys { value } flowType currency total flows unknownAmounts } }`,
     variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
     floor: (driver, c) => read(driver, Q8_FLOOR_WALK, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     floors: [
@@ -274,13 +274,13 @@ export const QUERIES: BenchQuery[] = [
       // The model with the funding tallies kept on write (src/db/aggregates.ts): a seek on (place, year).
       (driver, c) => read(driver, `
         MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
-        RETURN t.funder AS funder, t.currency AS currency, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
+        RETURN t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
       { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     ],
     peer: null,
     normalize: {
-      api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
-      floor: (rows) => rows.map((r: any) => `${r.funder} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
+      api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.flowType} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
+      floor: (rows) => rows.map((r: any) => `${r.funder} ${r.flowType} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
     },
   },
 ];
@@ -291,4 +291,4 @@ const Q8_FLOOR_WALK = `
       WITH DISTINCT f
       WHERE f.flowType <> 'budget' AND toInteger(substring(f.date, 0, 4)) >= $from AND toInteger(substring(f.date, 0, 4)) <= $to
       OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f)
-      RETURN g.id AS funder, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`;
+      RETURN g.id AS funder, f.flowType AS flowType, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows, count(f) - count(f.amount) AS unknown`;

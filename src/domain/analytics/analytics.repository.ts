@@ -230,7 +230,7 @@ export class AnalyticsRepository {
 
   /**
    * fundingFlows read from the funding tallies the write side keeps (db/aggregates.ts), when they
-   * hold the answer: grouped by funder (and flow type), for one country or region, by years and
+   * hold the answer: grouped by funder (and, as always, by flow type and currency), for one country or region, by years and
    * flow types only. A flow counts once per funder in a place's tallies, so these groups are the
    * flows' own. Otherwise null: the flows are walked.
    */
@@ -240,13 +240,12 @@ export class AnalyticsRepository {
     const [place] = places;
     if (!dims.includes(FundingDimension.FUNDER) || dims.some((d) => d !== FundingDimension.FUNDER && d !== FundingDimension.FLOW_TYPE)) return null;
     if (places.length !== 1 || (f.countryIds && f.regionIds) || f.funderIds || f.recipientIds || f.themeIds) return null;
-    const byType = dims.includes(FundingDimension.FLOW_TYPE);
     // Written out only for the bounds given, so that the (place, year) index serves the range.
     const years = [f.fromYear !== null ? "t.year >= $fromYear" : "", f.toYear !== null ? "t.year <= $toYear" : ""].filter(Boolean);
     const rows = await this.run(`
       MATCH (t:FundingTally) WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
         AND ($flowTypes IS NULL AND t.flowType <> 'budget' OR t.flowType IN $flowTypes)
-      WITH t.funder AS funder, ${byType ? "t.flowType" : "null"} AS flowType, t.currency AS currency,
+      WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency,
            collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
       LIMIT ${LIMITS.maxGroups + 1}
       OPTIONAL MATCH (g:Actor {id: funder})
@@ -257,11 +256,14 @@ export class AnalyticsRepository {
       keys: dims.map((d) => d === FundingDimension.FUNDER
         ? { dimension: d, value: (r.funder as string | null) ?? null, name: r.funder === null ? null : (r.name as string | null) ?? null }
         : { dimension: d, value: (r.flowType as string | null) ?? null, name: (r.flowType as string | null) ?? null }),
+      // Never summed across kinds of flow, as on the walked path.
+      flowType: (r.flowType as string | null) ?? null,
       currency: (r.currency as string | null) ?? null,
       total: sumDecimals(r.totals as string[]),
       flows: Number(r.flows),
       unknownAmounts: Number(r.unknownAmounts),
-    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.currency).localeCompare(String(b.currency)));
+    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.flowType).localeCompare(String(b.flowType))
+      || String(a.currency).localeCompare(String(b.currency)));
   }
 
   /** Pairs of places involved in the same projects; involvement as in the projects filter. */
