@@ -223,4 +223,118 @@ describe("the explorer", () => {
     }
     await page.context().close();
   });
+
+  it("asks which programs involved UNODC and Peru: the summary, the reading and its operation, and the answer's entities drawn and highlighted; Undo takes them out", async () => {
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    const asked: unknown[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/graphql") && r.postDataJSON()?.operationName === "ExplorerAsk") asked.push(r.postDataJSON());
+    });
+    await page.goto(`${site.base}/explore/`);
+    await settled(page);
+    // Keyboard only: the labelled box, Enter asks.
+    await page.getByLabel("Ask a question").fill("Which programs involved UNODC and Peru?");
+    const before = await renders(page);
+    await page.getByLabel("Ask a question").press("Enter");
+    await settled(page, before + 1);
+    expect(asked).toEqual([{ operationName: "ExplorerAsk", query: expect.stringContaining("ask(question: $question, language: $language)"),
+      variables: { question: "Which programs involved UNODC and Peru?", language: null } }]);
+
+    const summary = await page.locator("#ask-panel .ask-summary").innerText();
+    expect(summary).toMatch(/^1 project: Cybercrime Conferences/);
+    expect(await page.locator("#ask-panel .ask-reading").innerText()).toMatch(/Read as:/);
+    expect(await page.locator("#ask-panel .ask-names").innerText()).toContain("United Nations Office on Drugs and Crime");
+    expect(await page.locator("#ask-panel pre.query").textContent()).toContain("involvingAll");
+    const open = await page.locator("#ask-panel a.open").getAttribute("href");
+    expect(new URL(open!, site.base).searchParams.get("query")).toContain("projects(");
+
+    // The answer is in the network: the project with its participants, UNODC among them, ringed and labelled.
+    const project = await expectDrawn(page, "project:cybercrime-conferences");
+    await expectPixelsAt(page, project);
+    const unodc = await expectDrawn(page, "organization:unodc");
+    expect(unodc.label).toBe("United Nations Office on Drugs and Crime");
+    const drawn = await page.evaluate(() => (globalThis as any).__coopgraph.renderer.getNodeDisplayData("project:cybercrime-conferences"));
+    expect(drawn.highlighted).toBe(true);
+    expect(drawn.forceLabel).toBe(true);
+    const state = await page.evaluate(() => (globalThis as any).__coopgraph.state());
+    expect(state.ask.answer).toEqual(expect.arrayContaining(["project:cybercrime-conferences", "organization:unodc"]));
+    // Peru is not a participant: the country joins the view too, since the question names it.
+    expect(state.seeds.map((x: { id: string }) => x.id)).toEqual(["project:cybercrime-conferences", "country:PE"]);
+    await expectDrawn(page, "country:PE");
+    // Entities that did not answer fade.
+    const faded = (await nodes(page)).filter((n) => !state.ask.answer.includes(n.id));
+    expect(faded.length).toBeGreaterThan(0);
+    expect(faded.every((n) => n.color === "#c9d0d8")).toBe(true);
+    expect(await page.locator("#graph").getAttribute("aria-label")).toContain("answering “Which programs involved UNODC and Peru?”");
+    expect(page.url()).toContain("ask=Which+programs");
+    await screenshot(page, "explorer-ask-unodc-peru");
+
+    // Undo (Ctrl+Z outside the box) takes the answer out again.
+    await page.locator("#graph").click({ position: { x: 5, y: 5 } });
+    const beforeUndo = await renders(page);
+    await page.keyboard.press("Control+z");
+    await settled(page, beforeUndo + 1);
+    expect((await nodes(page)).map((n) => n.id)).not.toContain("project:cybercrime-conferences");
+    expect(await page.locator("#ask-panel").isHidden()).toBe(true);
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("asks how the Chilean prosecution service is connected to UNODC (in Spanish too) and draws the path", async () => {
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/`);
+    await settled(page);
+    await page.fill("#ask-question", "¿Cómo se conecta la Fiscalía de Chile con la ONUDD?");
+    const before = await renders(page);
+    await page.click("#ask-submit");
+    await settled(page, before + 1);
+    expect(await page.locator("#ask-panel .ask-summary").innerText()).toMatch(/^Conectados en 4 pasos/);
+    const path = await page.evaluate(() => (globalThis as any).__coopgraph.path());
+    expect(path.nodes.map((n: { id: string }) => n.id)).toEqual([
+      "agency:fiscalia-chile", "project:training-programs-chile", "agency:mpf-caba", "project:cybercrime-conferences", "organization:unodc",
+    ]);
+    for (const id of path.nodes.map((n: { id: string }) => n.id)) await expectDrawn(page, id);
+    expect((await edges(page)).filter((e) => e.color === "#e0301e")).toHaveLength(4);
+    await screenshot(page, "explorer-ask-path");
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("says when it cannot read a question, with the unknown word and questions it understands, and draws nothing", async () => {
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/`);
+    await settled(page);
+    const rendersBefore = await renders(page);
+    await page.fill("#ask-question", "What is the weather in Lima?");
+    await page.press("#ask-question", "Enter");
+    await page.waitForSelector("#ask-panel .ask-not-understood");
+    expect(await page.locator("#ask-panel .ask-not-understood").innerText()).toMatch(/^Not understood: /);
+    expect(await page.locator("#ask-panel").innerText()).toContain("weather");
+    expect(await page.locator("#ask-panel .ask-examples button").count()).toBeGreaterThanOrEqual(3);
+    expect(await renders(page)).toBe(rendersBefore);
+    expect(await nodes(page)).toEqual([]);
+    await screenshot(page, "explorer-ask-not-understood");
+
+    // A blank question is the API's coded error... and is never sent: the box asks for text. Over 500
+    // characters the API answers BAD_USER_INPUT, shown with its code.
+    await page.locator("#ask-question").evaluate((box) => ((box as unknown as { maxLength: number }).maxLength = 1000));
+    await page.fill("#ask-question", "x".repeat(600));
+    await page.press("#ask-question", "Enter");
+    await expect.poll(() => page.locator("#ask-panel .ask-error").innerText()).toMatch(/^BAD_USER_INPUT: /);
+
+    // An example is one click (or Enter) away, and is answered.
+    await page.fill("#ask-question", "What is the weather in Lima?");
+    await page.press("#ask-question", "Enter");
+    await page.waitForSelector("#ask-panel .ask-not-understood");
+    const before = await renders(page);
+    await page.locator("#ask-panel .ask-examples button", { hasText: "Which programs involved UNODC and Peru?" }).click();
+    await settled(page, before + 1);
+    expect(await page.locator("#ask-panel .ask-summary").innerText()).toContain("Cybercrime Conferences");
+    await expectDrawn(page, "project:cybercrime-conferences");
+    expect(offsite).toEqual([]);
+    expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -1,7 +1,8 @@
-/** The explorer: search, expand, remove, pin, undo, shortest path, filters, time bar, side panel, export. */
+/** The explorer: ask, search, expand, remove, pin, undo, shortest path, filters, time bar, side panel, export. */
 import "../shared/base.css";
 import "./explore.css";
 import { esc, gql, kindColor, KIND_COLORS } from "../shared/api";
+import { ask, planOf, renderAsk, type AskResult } from "./ask";
 import { renderHeader } from "../shared/nav";
 import { exportParams, loadView, pathEdgeKeys, projectsPassing, type ViewData, type ViewEdge, type ViewNode } from "./data";
 import { iterationsFor, layout } from "./layout";
@@ -93,15 +94,18 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
   const hiddenKinds = new Set(state.hiddenKinds);
   const hiddenRoles = new Set(state.hiddenRoles);
   const seeds = new Set(state.seeds.map((s) => s.id));
+  // What answered the question stays in sight whatever the filters say.
+  const answer = new Set((state.ask?.answer ?? []).filter((id) => v.nodes.has(id)));
   const hiddenNodes = new Set<string>();
   for (const node of v.nodes.values()) {
-    if (pathNodes.has(node.id)) continue;
+    if (pathNodes.has(node.id) || answer.has(node.id)) continue;
     if (hiddenKinds.has(node.kind) || (passing && node.kind === "Project" && !passing.has(node.id))) hiddenNodes.add(node.id);
   }
   const hiddenEdges = new Set<string>();
   const keepsAnEdge = new Set<string>();
   for (const edge of v.edges.values()) {
     const hidden = !pathEdges.has(edge.key)
+      && !(answer.has(edge.source) && answer.has(edge.target))
       && ((edge.role && hiddenRoles.has(edge.role)) || hiddenNodes.has(edge.source) || hiddenNodes.has(edge.target));
     if (hidden) hiddenEdges.add(edge.key);
     else {
@@ -112,10 +116,10 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
   // An entity whose every relationship is filtered out goes too, unless the analyst put it there.
   if (hiddenRoles.size) {
     for (const edge of v.edges.values()) {
-      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id)) hiddenNodes.add(id);
+      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id) && !answer.has(id)) hiddenNodes.add(id);
     }
   }
-  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, selected: state.selected };
+  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, answer, selected: state.selected };
 }
 
 /** A path reads left to right: its entities are held on a zigzag while the rest is laid out around them. */
@@ -160,10 +164,13 @@ async function render(): Promise<void> {
     // Awaited: "ready" means the panel shows the selected entity's sources too.
     await renderDetails($("#details"), state.selected ? v.nodes.get(state.selected) ?? null : null, actions);
     if (seq !== renderSeq) return;
+    await renderAnswer(v);
+    if (seq !== renderSeq) return;
     renderControls(v);
     await renderTimebar(v);
     const shown = nodes.length - visibilityFor(v, passing).hiddenNodes.size;
-    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}`);
+    const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
+    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}`);
     announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}` : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
@@ -244,6 +251,119 @@ function onYears(): void {
 }
 $("#year-from").addEventListener("change", onYears);
 $("#year-to").addEventListener("change", onYears);
+
+// Ask: a question read into an operation of the API; its answer joins the view, highlighted.
+const askPanel = $<HTMLElement>("#ask-panel");
+const askInput = $<HTMLTextAreaElement>("#ask-question");
+const askLanguage = $<HTMLSelectElement>("#ask-language");
+/** The state.ask the panel shows (a "not understood" stays until the question in the state changes). */
+let askShownFor: string | null = null;
+let lastAsk: AskResult | Error | null = null;
+let askSeq = 0;
+const askKey = (s: ExplorerState) => (s.ask ? JSON.stringify([s.ask.question, s.ask.language]) : null);
+
+const askHandlers = {
+  ask: (question: string) => {
+    askInput.value = question;
+    void runAsk(question);
+  },
+  select(id: string) {
+    if (network.graph.hasNode(id)) {
+      actions.select(id);
+      network.focus(id);
+    } else actions.addSeed(id);
+  },
+  clear: () => change((s) => (s.ask = null)),
+};
+
+async function runAsk(question: string): Promise<void> {
+  const text = question.trim();
+  if (!text) {
+    askInput.focus();
+    return;
+  }
+  const seq = ++askSeq;
+  const language = askLanguage.value || null;
+  askPanel.hidden = false;
+  askPanel.innerHTML = `<h2>Ask</h2><p class="muted">Reading “${esc(text)}”…</p>`;
+  announce("Asking…");
+  let result: AskResult;
+  try {
+    result = await ask(text, language);
+  } catch (err) {
+    if (seq !== askSeq) return;
+    lastAsk = err as Error;
+    askShownFor = askKey(state);
+    renderAsk(askPanel, lastAsk, askHandlers);
+    announce(`Not answered: ${(err as Error).message}`);
+    return;
+  }
+  if (seq !== askSeq) return;
+  lastAsk = result;
+  const plan = planOf(result);
+  if (!plan) {
+    askShownFor = askKey(state);
+    renderAsk(askPanel, result, askHandlers);
+    announce(result.language === "ES" ? "No entendí la pregunta." : "The question was not understood.");
+    return;
+  }
+  // One step, undone by Undo: the answer's entities join the view (as a search result does), the path is drawn.
+  const apply = (s: ExplorerState, seeds: string[]) => {
+    for (const id of seeds) if (!s.seeds.some((x) => x.id === id)) s.seeds.push({ id, hops: 1 });
+    const added = new Set([...seeds, ...(plan.path ? [plan.path.from, plan.path.to] : [])]);
+    s.removed = s.removed.filter((id) => !added.has(id));
+    if (plan.path) s.path = plan.path;
+    s.ask = { question: text, language, answer: plan.highlight };
+    s.selected = null;
+  };
+  // A name of the question that the answer's neighbourhoods do not reach ("Peru" behind "Prosecutors
+  // from Peru") joins too, so that every entity the question names is on the canvas.
+  let seeds = plan.seeds;
+  if (plan.named.length) {
+    const trial = clone(state);
+    apply(trial, seeds);
+    try {
+      const v = await loadView(trial);
+      seeds = [...seeds, ...plan.named.filter((id) => !v.nodes.has(id))];
+    } catch {
+      // The render that follows reports the error.
+    }
+    if (seq !== askSeq) return;
+  }
+  change((s) => apply(s, seeds));
+}
+
+/** The answer panel follows the state: undo, reload and shared links bring the answer back with the view. */
+async function renderAnswer(v: ViewData): Promise<void> {
+  const key = askKey(state);
+  if (key === askShownFor) return;
+  askShownFor = key;
+  if (!state.ask) {
+    lastAsk = null;
+    renderAsk(askPanel, null, askHandlers);
+    return;
+  }
+  try {
+    lastAsk = await ask(state.ask.question, state.ask.language);
+  } catch (err) {
+    lastAsk = err as Error;
+  }
+  if (askKey(state) !== key) return;
+  if (!askInput.value) askInput.value = state.ask.question;
+  renderAsk(askPanel, lastAsk, askHandlers, new Set(v.nodes.keys()));
+}
+
+$("#ask-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void runAsk(askInput.value);
+});
+// Enter asks; Shift+Enter is a new line.
+askInput.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    void runAsk(askInput.value);
+  }
+});
 
 // Search: results as a listbox, arrows and Enter.
 const searchInput = $<HTMLInputElement>("#search");
@@ -402,7 +522,7 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
   const started = performance.now();
   const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), {});
   const laidOut = performance.now();
-  network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), selected: null });
+  network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), selected: null });
   network.setGraph(nodes, edges, result.positions);
   network.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   network.renderer.refresh();
@@ -413,7 +533,7 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
 }
 
 Object.assign(window, {
-  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, renderer: network.renderer, graph: network.graph, injectGraph, iterationsFor, png: () => network.toPng() },
+  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, ask: () => lastAsk, renderer: network.renderer, graph: network.graph, injectGraph, iterationsFor, png: () => network.toPng() },
 });
 
 void render();

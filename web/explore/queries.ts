@@ -69,3 +69,14 @@ export const COUNTRY = `query ExplorerCountry($id: String!) { country(reference:
 export const REGION = `query ExplorerRegion($id: String!) { region(reference: $id) { id name ${CITATIONS} } }`;
 export const EVENT = `query ExplorerEvent($id: String!) { event(reference: $id) { id name kind startDate endDate ${CITATIONS} speakers { role actor { id name } } } }`;
 export const THEME_DETAILS = `query ExplorerTheme { themes { id name nameEs ${CITATIONS} } }`;
+
+/** The Ask box: a question in English or Spanish, read into an operation of this same API and run. */
+export const ASK = `query ExplorerAsk($question: String!, $language: AskLanguage) {
+  ask(question: $question, language: $language) {
+    question understood language
+    interpretation { intent description operation variables count }
+    resolvedReferences { text id name type matchedBy candidates { id name type } }
+    answer { summary count items { id name type detail } }
+    notUnderstood { reason unknownWords closest { description } }
+  }
+}`;

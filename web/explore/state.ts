@@ -21,10 +21,12 @@ export interface ExplorerState {
   fromYear: number | null;
   toYear: number | null;
   selected: string | null;
+  /** The question asked in the Ask box, and the entities of its answer (highlighted). */
+  ask: { question: string; language: string | null; answer: string[] } | null;
 }
 
 export function emptyState(): ExplorerState {
-  return { seeds: [], removed: [], pinned: {}, path: null, themes: [], hiddenRoles: [], hiddenKinds: [], fromYear: null, toYear: null, selected: null };
+  return { seeds: [], removed: [], pinned: {}, path: null, themes: [], hiddenRoles: [], hiddenKinds: [], fromYear: null, toYear: null, selected: null, ask: null };
 }
 
 export function toSearch(state: ExplorerState): string {
@@ -42,6 +44,11 @@ export function toSearch(state: ExplorerState): string {
   if (state.fromYear !== null) p.set("from", String(state.fromYear));
   if (state.toYear !== null) p.set("to", String(state.toYear));
   if (state.selected) p.set("sel", state.selected);
+  if (state.ask) {
+    p.set("ask", state.ask.question);
+    if (state.ask.language) p.set("lang", state.ask.language);
+    for (const id of state.ask.answer) p.append("hl", id);
+  }
   const text = p.toString();
   return text ? `?${text}` : "";
 }
@@ -78,5 +85,10 @@ export function fromSearch(search: string): ExplorerState {
   state.fromYear = year(p.get("from"));
   state.toYear = year(p.get("to"));
   state.selected = p.get("sel") || null;
+  const question = p.get("ask");
+  const language = p.get("lang");
+  if (question && question.length <= 500) {
+    state.ask = { question, language: language === "EN" || language === "ES" ? language : null, answer: p.getAll("hl").filter(Boolean).slice(0, 100) };
+  }
   return state;
 }

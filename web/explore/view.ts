@@ -15,10 +15,14 @@ export interface Visibility {
   hiddenEdges: Set<string>;
   pathNodes: Set<string>;
   pathEdges: Set<string>;
+  /** The entities that answer the Ask box's question: drawn larger, labelled, ringed; the rest fades. */
+  answer: Set<string>;
   selected: string | null;
 }
 
 export const PATH_COLOR = "#e0301e";
+const FADED_NODE = "#c9d0d8";
+const FADED_EDGE = "#e3e7eb";
 /** Above this many edges, panning and zooming draw nodes only (edges come back when the camera stops). */
 const EDGES_HIDDEN_ON_MOVE_FROM = 2000;
 
@@ -52,7 +56,7 @@ function newGraph(): Graph {
 
 export class NetworkView {
   readonly renderer: Sigma;
-  private visibility: Visibility = { hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), selected: null };
+  private visibility: Visibility = { hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), selected: null };
   private dragged: string | null = null;
   private dragMoved = false;
   /** Called when the analyst drops a dragged node: the explorer pins it there. */
@@ -83,15 +87,18 @@ export class NetworkView {
     const out = { ...data };
     if (v.hiddenNodes.has(node)) out.hidden = true;
     const onPath = v.pathNodes.has(node);
-    if (v.pathNodes.size && !onPath) {
-      out.color = "#c9d0d8";
+    const inAnswer = v.answer.has(node);
+    if ((v.pathNodes.size || v.answer.size) && !onPath && !inAnswer) {
+      out.color = FADED_NODE;
       out.zIndex = 0;
     }
-    if (onPath) {
-      out.size = (data.size ?? 5) * 1.3;
+    if (onPath || inAnswer) {
+      out.size = (data.size ?? 5) * (inAnswer ? 1.5 : 1.3);
       out.forceLabel = true;
       out.zIndex = 2;
     }
+    // sigma's halo: the answer reads at a glance even where the view is crowded.
+    if (inAnswer) out.highlighted = true;
     if (node === v.selected) {
       out.label = (data.fullLabel as string | undefined) ?? data.label;
       out.highlighted = true;
@@ -111,8 +118,14 @@ export class NetworkView {
       out.zIndex = 2;
       out.forceLabel = true;
     } else if (v.pathEdges.size) {
-      out.color = "#e3e7eb";
+      out.color = FADED_EDGE;
       out.label = null;
+    } else if (v.answer.size) {
+      const [source, target] = this.graph.extremities(edge);
+      if (!v.answer.has(source) && !v.answer.has(target)) {
+        out.color = FADED_EDGE;
+        out.label = null;
+      }
     }
     return out;
   }
