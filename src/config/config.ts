@@ -59,6 +59,10 @@ export interface ServerConfig {
   persistedOnly: boolean;
   /** How often each process looks for writes made elsewhere (other API processes, CLI imports), in ms. */
   versionPollMs: number;
+  /** Open WebSockets (/subscriptions) one client address may hold at once. */
+  wsMaxSocketsPerAddress: number;
+  /** Active subscriptions one WebSocket may hold at once. */
+  wsMaxSubscriptionsPerSocket: number;
 }
 
 export interface Config {
@@ -130,6 +134,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     redisUrl: env.REDIS_URL || undefined,
     persistedOnly: boolFrom(env, "GRAPHQL_PERSISTED_ONLY", false),
     versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000),
+    wsMaxSocketsPerAddress: intFrom(env, "WS_MAX_SOCKETS_PER_ADDRESS", 16),
+    wsMaxSubscriptionsPerSocket: intFrom(env, "WS_MAX_SUBSCRIPTIONS_PER_SOCKET", 20),
   };
 }
 

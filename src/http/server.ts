@@ -119,7 +119,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     method: ["GET", "POST"],
     context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, watcher, opts.onContext),
   });
-  await registerSubscriptions(app, await buildCoopgraphSchema(), db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher });
+  await registerSubscriptions(app, await buildCoopgraphSchema(), db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, log);
   app.addHook("onClose", async () => {
     watcher.stop();
     await graphWorkers.close();

@@ -6,6 +6,7 @@
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { ReferenceCache } from "../../src/domain/references/reference.repository.js";
 import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";
@@ -25,9 +26,9 @@ afterAll(async () => {
   await db.close();
 });
 
-function connect(authorization?: string): Client {
+function connect(authorization?: string, on: TestServer = server): Client {
   const client = createClient({
-    url: `${server.url.replace("http", "ws")}subscriptions`,
+    url: `${on.url.replace("http", "ws")}subscriptions`,
     webSocketImpl: WebSocket,
     connectionParams: authorization ? { authorization } : {},
     retryAttempts: 0,
@@ -103,5 +104,81 @@ describe("graphChanged", () => {
       clients.push(client);
     });
     expect(closed).toBe(4403);
+  });
+});
+
+describe("limits and masking over WebSocket", () => {
+  const errorsOf = (client: Client, query: string, variables?: Record<string, unknown>) => new Promise<any>((resolve) => {
+    client.subscribe({ query, variables }, { next: (r) => r.errors && resolve(r.errors), error: (e) => resolve(e), complete: () => resolve("completed") });
+  });
+  const connected = (client: Client) => new Promise<void>((resolve, reject) => {
+    client.on("connected", () => resolve());
+    client.on("closed", (e) => reject(new Error(`closed ${(e as { code: number }).code}`)));
+  });
+
+  it("caps subscriptions per socket with LIMIT_EXCEEDED, and sockets per address with 429 RATE_LIMITED at the upgrade", async () => {
+    const capped = await startTestServer(db, { wsMaxSubscriptionsPerSocket: 2, wsMaxSocketsPerAddress: 3 });
+    const own: Client[] = [];
+    try {
+      const client = connect(undefined, capped);
+      own.push(client);
+      const first = listen(client, { entities: ["UNODC"] });
+      const second = listen(client, { entities: ["IDB"] });
+      const third = await errorsOf(client, "subscription { graphChanged { version } }");
+      expect(third[0]).toMatchObject({ message: "at most 2 subscriptions per WebSocket; complete one first or open another socket", extensions: { code: "LIMIT_EXCEEDED", limit: 2 } });
+      expect([first.errors, second.errors]).toEqual([[], []]);
+
+      for (let i = 0; i < 2; i++) {
+        const c = connect(undefined, capped);
+        own.push(c);
+        await connected(c);
+      }
+      // A fourth socket from the same address is refused before the upgrade, with a coded body.
+      const refused = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const ws = new WebSocket(`${capped.url.replace("http", "ws")}subscriptions`, "graphql-transport-ws");
+        ws.on("unexpected-response", (_req, res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        ws.on("open", () => reject(new Error("a fourth socket was accepted")));
+      });
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors[0]).toMatchObject({ message: "at most 3 WebSockets per client address", extensions: { code: "RATE_LIMITED", limit: 3 } });
+      // A closed socket frees its place.
+      await own.pop()!.dispose();
+      await sleep(200);
+      const again = connect(undefined, capped);
+      own.push(again);
+      await connected(again);
+    } finally {
+      for (const c of own) await c.dispose();
+      await capped.close();
+    }
+  });
+
+  it("masks an internal fault in a subscription as HTTP does: a code and an error id, never its message", async () => {
+    class FailingCache extends ReferenceCache {
+      override get(): never {
+        throw new Error("connect ECONNREFUSED 10.1.2.3:7687 (user neo4j, secret-internal-detail)");
+      }
+    }
+    const failing = await startTestServer(db, {}, { referenceCache: new FailingCache() });
+    try {
+      const client = connect(undefined, failing);
+      const errors = await errorsOf(client, `subscription { graphChanged(filter: { entities: ["UNODC"] }) { version } }`);
+      await client.dispose();
+      expect(errors).toHaveLength(1);
+      expect(errors[0].message).toMatch(/^Internal server error \(error id [0-9a-f-]{36}\)$/);
+      expect(errors[0].extensions).toEqual({ code: "INTERNAL_SERVER_ERROR", errorId: expect.any(String) });
+      expect(JSON.stringify(errors)).not.toContain("secret-internal-detail");
+      // A client's own mistake keeps its code and message.
+      const unknown = connect(undefined, failing);
+      const bad = await errorsOf(unknown, "subscription { graphChanged(filter: { kinds: 3 }) { nope } }");
+      await unknown.dispose();
+      expect(bad[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    } finally {
+      await failing.close();
+    }
   });
 });
