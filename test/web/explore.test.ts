@@ -270,6 +270,7 @@ describe("the explorer", () => {
     expect(page.url()).toContain("ask=Which+programs");
     await screenshot(page, "explorer-ask-unodc-peru");
 
+    const shared = page.url();
     // Undo (Ctrl+Z outside the box) takes the answer out again.
     await page.locator("#graph").click({ position: { x: 5, y: 5 } });
     const beforeUndo = await renders(page);
@@ -277,6 +278,13 @@ describe("the explorer", () => {
     await settled(page, beforeUndo + 1);
     expect((await nodes(page)).map((n) => n.id)).not.toContain("project:cybercrime-conferences");
     expect(await page.locator("#ask-panel").isHidden()).toBe(true);
+
+    // The link that was shared before the undo brings the answer back: the panel and the highlight.
+    await page.goto(shared);
+    await settled(page);
+    await expect.poll(() => page.locator("#ask-panel .ask-summary").innerText()).toMatch(/^1 project: Cybercrime Conferences/);
+    const back = await page.evaluate(() => (globalThis as any).__coopgraph.renderer.getNodeDisplayData("project:cybercrime-conferences"));
+    expect(back.highlighted).toBe(true);
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
