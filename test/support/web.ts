@@ -4,9 +4,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../src/config/config.js";
 import { afterAll, beforeAll } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
 import { ensureWebBuild } from "../../src/web/web-assets.js";
-import { startTestServer } from "./api.js";
+import { startTestServer, type TestServer } from "./api.js";
 import { launchBrowser } from "./browser.js";
 import { testDatabase } from "./db.js";
 
@@ -60,9 +59,9 @@ export async function settled(page: Page, renders?: number): Promise<void> {
  * The pages under test, for one test file: web/dist built if needed, a real API server over the
  * test database, and one headless Chromium; closed after the file. `base` is the server's origin.
  */
-export function pagesUnderTest(): { readonly browser: Browser; readonly base: string } {
+export function pagesUnderTest(): { readonly browser: Browser; readonly base: string; readonly db: ReturnType<typeof testDatabase>; readonly server: TestServer } {
   const db = testDatabase();
-  let server: RunningServer | undefined;
+  let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     await buildWeb();
@@ -77,5 +76,7 @@ export function pagesUnderTest(): { readonly browser: Browser; readonly base: st
   return {
     get browser() { return browser!; },
     get base() { return server!.url.replace(/\/$/, ""); },
+    db,
+    get server() { return server!; },
   };
 }

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { writeGraph } from "../../src/ingest/graph-writer.js";
 import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
@@ -269,6 +270,7 @@ describe("the explorer", () => {
     expect(page.url()).toContain("ask=Which+programs");
     await screenshot(page, "explorer-ask-unodc-peru");
 
+    const shared = page.url();
     // Undo (Ctrl+Z outside the box) takes the answer out again.
     await page.locator("#graph").click({ position: { x: 5, y: 5 } });
     const beforeUndo = await renders(page);
@@ -276,6 +278,13 @@ describe("the explorer", () => {
     await settled(page, beforeUndo + 1);
     expect((await nodes(page)).map((n) => n.id)).not.toContain("project:cybercrime-conferences");
     expect(await page.locator("#ask-panel").isHidden()).toBe(true);
+
+    // The link that was shared before the undo brings the answer back: the panel and the highlight.
+    await page.goto(shared);
+    await settled(page);
+    await expect.poll(() => page.locator("#ask-panel .ask-summary").innerText()).toMatch(/^1 project: Cybercrime Conferences/);
+    const back = await page.evaluate(() => (globalThis as any).__coopgraph.renderer.getNodeDisplayData("project:cybercrime-conferences"));
+    expect(back.highlighted).toBe(true);
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -297,6 +306,13 @@ describe("the explorer", () => {
     for (const id of path.nodes.map((n: { id: string }) => n.id)) await expectDrawn(page, id);
     expect((await edges(page)).filter((e) => e.color === "#e0301e")).toHaveLength(4);
     await screenshot(page, "explorer-ask-path");
+    // The same in English, as the example under the box reads it.
+    await page.fill("#ask-question", "How is the Chilean prosecution service connected to UNODC?");
+    const again = await renders(page);
+    await page.press("#ask-question", "Enter");
+    await settled(page, again + 1);
+    expect(await page.locator("#ask-panel .ask-summary").innerText()).toMatch(/^Connected in 4 steps: Chilean Public Prosecution Service → /);
+    expect((await page.evaluate(() => (globalThis as any).__coopgraph.path())).length).toBe(4);
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -336,5 +352,40 @@ describe("the explorer", () => {
     expect(offsite).toEqual([]);
     expect(errors.filter((e) => !e.includes("Failed to load resource"))).toEqual([]);
     await page.context().close();
+  });
+
+  it("lets the analyst pick when a name fits two entities (IDB), and answers with the one picked", async () => {
+    const source = "source:test-ask-ambiguity";
+    await writeGraph(site.db, {
+      sources: [{ id: source, kind: "test", title: "test fixture" }],
+      nodes: [{ id: "organization:isdb", type: "Organization", name: "Islamic Development Bank", acronyms: ["IsDB", "IDB"], sources: [{ source, quote: "IsDB is also called IDB" }] }],
+    });
+    site.server.referenceCache.invalidate();
+    try {
+      const { page, offsite, errors } = await isolatedPage(site.browser);
+      await page.goto(`${site.base}/explore/`);
+      await settled(page);
+      await page.fill("#ask-question", "Which projects involved the IDB?");
+      await page.press("#ask-question", "Enter");
+      await page.waitForSelector("#ask-panel .ask-candidates");
+      expect(await page.locator("#ask-panel .ask-not-understood").innerText()).toContain("IDB");
+      const choices = page.locator("#ask-panel .ask-candidates button");
+      expect((await choices.allInnerTexts()).map((t) => t.replace(/^Organization\s*/, "").trim()).sort()).toEqual(["Inter-American Development Bank", "Islamic Development Bank"]);
+      const before = await renders(page);
+      await choices.filter({ hasText: "Inter-American" }).focus();
+      await page.keyboard.press("Enter");
+      await settled(page, before + 1);
+      expect(await page.locator("#ask-question").inputValue()).toBe("Which projects involved the organization:idb?");
+      expect(await page.locator("#ask-panel .ask-summary").innerText()).toContain("DMI");
+      await expectDrawn(page, "project:dmi-open-drug-markets");
+      await expectDrawn(page, "organization:idb");
+      await screenshot(page, "explorer-ask-ambiguous-picked");
+      expect(offsite).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await site.db.write("MATCH (n) WHERE n.id IN ['organization:isdb', $source] DETACH DELETE n", { source });
+      site.server.referenceCache.invalidate();
+    }
   });
 });

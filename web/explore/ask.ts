@@ -139,7 +139,11 @@ export function renderAsk(target: HTMLElement, outcome: AskResult | Error | null
     const list = listed.length ? `<ul class="ask-items">${listed.map((i) => `<li><span class="kind" style="background:${kindColor(i.type === "Actor" ? "Organization" : i.type)}">${esc(i.type)}</span><button type="button" class="link" data-select="${esc(i.id)}">${esc(i.name)}</button>${i.detail ? ` <span class="muted small">${esc(i.detail)}</span>` : ""}</li>`).join("")}</ul>` : "";
     const notDrawn = items.filter((i) => !drawn.has(i.id)).length;
     const note = notDrawn && items.length > MAX_DRAWN ? `<p class="muted small">The first ${MAX_DRAWN} of ${items.length} are drawn; pick another to add it.</p>` : "";
-    target.innerHTML = `<h2>Answer</h2><p class="ask-summary">${summaryHtml(a?.summary ?? "")}</p>
+    // A path's sentence repeats every step; on screen it reads as the chain of names (the steps and their sources are in the path panel).
+    const summary = outcome.interpretation.intent === "PATH" && items.length
+      ? `<strong>${esc((a?.summary ?? "").split(": ")[0])}</strong>: ${items.map((i) => esc(i.name)).join(" → ")}`
+      : summaryHtml(a?.summary ?? "");
+    target.innerHTML = `<h2>Answer</h2><p class="ask-summary" title="${esc(a?.summary ?? "")}">${summary}</p>
       <p class="ask-reading small"><strong>Read as:</strong> ${esc(outcome.interpretation.description)}</p>${readingHtml(outcome)}
       ${list}${note}${operationHtml(outcome)}<div class="row">${clear}</div>`;
     const copy = target.querySelector<HTMLButtonElement>("button.copy")!;
