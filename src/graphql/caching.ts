@@ -51,7 +51,8 @@ export function uniformCachePolicy(cfg: ServerConfig): ApolloServerPlugin<Contex
     async requestDidStart() {
       return {
         async executionDidStart({ operation, contextValue, overallCachePolicy }) {
-          if (operation.operation !== "query") return;
+          // Apollo's types say an operation is always there; hostile traffic found requests where it is not.
+          if (operation?.operation !== "query") return;
           const keyed = cfg.readAccess === "key" || contextValue.caller !== "anonymous";
           overallCachePolicy.replace({ maxAge: QUERY_MAX_AGE_SECONDS, scope: keyed ? "PRIVATE" : "PUBLIC" });
         },
