@@ -5,37 +5,13 @@
  * edits of a project's places and of a country's region, a funding flow recorded, merges and
  * splits (funders, projects, flows), deletes (a flow, a project, a funder).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rebuildAggregates } from "../../src/db/aggregates.js";
 import { sumDecimals } from "../../src/model/decimal.js";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
-import { testDatabase } from "../support/db.js";
-import { resetToSeed } from "../support/reset.js";
+import { adminSuiteOverSeed } from "../support/api.js";
 
-const KEYS = { admin: "admin-key-aggregates-0123456789" };
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
-const db = testDatabase();
-let server: RunningServer;
-
-beforeAll(async () => {
-  await resetToSeed(db);
-  server = await startTestServer(db, { apiKeys: `admin:${KEYS.admin}` });
-});
-afterAll(async () => {
-  await server.close();
-  await resetToSeed(db);
-  await db.close();
-});
-
-async function admin(query: string, variables?: Record<string, unknown>) {
-  const res = await fetch(`${server.url}graphql`, {
-    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.admin}` }, body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  expect(body.errors, query).toBeUndefined();
-  return body.data;
-}
+const { db, admin } = adminSuiteOverSeed("aggregates");
 
 const cite = [{ source: "source:agg-test", quote: "aggregates test" }];
 const project = (id: string, startYear: number) => ({ id, type: "Project", name: `Aggregates ${id}`, startYear, sources: cite });

@@ -3,36 +3,12 @@
  * `participantCount` must equal a from-scratch computation after every kind of write: the seed and
  * importers (graph-writer), the editing mutations, merges and deletes.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
+import { describe, expect, it } from "vitest";
 import { INVOLVED_PLACES } from "../../src/model/involvement.js";
-import { startTestServer } from "../support/api.js";
-import { testDatabase } from "../support/db.js";
-import { resetToSeed } from "../support/reset.js";
+import { adminSuiteOverSeed } from "../support/api.js";
 
-const KEYS = { admin: "admin-key-derived-0123456789" };
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
-const db = testDatabase();
-let server: RunningServer;
-
-beforeAll(async () => {
-  await resetToSeed(db);
-  server = await startTestServer(db, { apiKeys: `admin:${KEYS.admin}` });
-});
-afterAll(async () => {
-  await server.close();
-  await resetToSeed(db);
-  await db.close();
-});
-
-async function admin(query: string, variables?: Record<string, unknown>) {
-  const res = await fetch(`${server.url}graphql`, {
-    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.admin}` }, body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  expect(body.errors, query).toBeUndefined();
-  return body.data;
-}
+const { db, admin } = adminSuiteOverSeed("derived");
 
 async function involved(projectId: string): Promise<string[]> {
   const [row] = await db.read("MATCH (p:Project {id: $id}) RETURN p.involvedPlaces AS places", { id: projectId });

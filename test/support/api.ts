@@ -1,9 +1,12 @@
 import "reflect-metadata";
+import { afterAll, beforeAll, expect } from "vitest";
 import { loadServerConfig, type ServerConfig } from "../../src/config/config.js";
 import type { Database } from "../../src/db/database.js";
 import { ReferenceCache } from "../../src/domain/references/reference.repository.js";
 import { startServer, type RunningServer, type ServerOptions } from "../../src/http/server.js";
 import { createLogger } from "../../src/http/logging.js";
+import { testDatabase } from "./db.js";
+import { resetToSeed } from "./reset.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -39,4 +42,32 @@ export function graphqlClient(server: RunningServer) {
 export function dataOf<T>(response: GraphQLResponse<T>): T {
   if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
   return response.data as T;
+}
+
+/**
+ * For a suite that writes: the test database reset to the seed before and after it, a server with
+ * an admin key over it, and `admin(query)`, which runs an operation that must succeed.
+ */
+export function adminSuiteOverSeed(name: string) {
+  const key = `admin-key-${name}-0123456789`;
+  const db = testDatabase();
+  let server: RunningServer;
+  beforeAll(async () => {
+    await resetToSeed(db);
+    server = await startTestServer(db, { apiKeys: `admin:${key}` });
+  });
+  afterAll(async () => {
+    await server.close();
+    await resetToSeed(db);
+    await db.close();
+  });
+  async function admin(query: string, variables?: Record<string, unknown>) {
+    const res = await fetch(`${server.url}graphql`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: unknown[] };
+    expect(body.errors, query).toBeUndefined();
+    return body.data;
+  }
+  return { db, admin };
 }
