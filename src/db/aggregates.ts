@@ -22,7 +22,7 @@
  * lose an update. `rebuildAggregates` recomputes everything from scratch (after a bulk load, and
  * once as a migration for databases written before the aggregates existed).
  */
-import { sumDecimals } from "../model/decimal.js";
+import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import type { Database, Params, Row } from "./database.js";
 
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
@@ -92,18 +92,26 @@ async function flowsOf(run: Run, scope: AggregateScope): Promise<string[]> {
     const [row] = await run("UNWIND $ids AS id MATCH (:Actor {id: id})-[:FUNDED]->(f:Funding) RETURN collect(DISTINCT f.id) AS ids", { ids: [...new Set(scope.funderIds)] });
     for (const id of (row?.ids as string[] | undefined) ?? []) ids.add(id);
   }
-  return [...ids];
+  // Sorted: flows are locked in this order (LOCK_FLOW), the same in every transaction.
+  return [...ids].sort();
 }
+
+/**
+ * Takes the flow's write lock before its stored contribution is read: two transactions refreshing
+ * one flow (an IN_REGION added here, a TAKES_PLACE_IN there) would otherwise both subtract the same
+ * stored keys, and the tallies would drift for good. The second waits, then reads the first's result.
+ */
+const LOCK_FLOW = "SET f.tallyLock = true REMOVE f.tallyLock WITH f";
 
 /** Recounts the aggregates a write may have changed. Runs in the writing transaction (`run`). */
 export async function refreshAggregates(run: Run, scope: AggregateScope): Promise<void> {
   await refreshThemeTallies(run, scope.projectIds ?? []);
   const flows = await flowsOf(run, scope);
   for (const batch of chunks(flows, 2000)) {
-    const rows = await run(`UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN ${FLOW_PARTS}`, { ids: batch });
+    const rows = await run(`UNWIND $ids AS id MATCH (f:Funding {id: id}) ${LOCK_FLOW} RETURN ${FLOW_PARTS}`, { ids: batch });
     await applyFlows(run, rows.map((r) => ({
       id: String(r.id), oldKeys: (r.oldKeys as string[] | null) ?? [], oldAmount: (r.oldAmount as string | null) ?? null,
-      newKeys: keysOf(r), newAmount: (r.amount as string | null) ?? null,
+      newKeys: keysOf(r), newAmount: decimalOrNull(r.amount),
     })));
   }
 }
@@ -117,7 +125,7 @@ export async function retractAggregates(run: Run, scope: { fundingIds?: readonly
   await refreshThemeTallies(run, scope.projectIds ?? [], true);
   const flows = await flowsOf(run, { fundingIds: scope.fundingIds, projectIds: scope.projectIds });
   for (const batch of chunks(flows, 2000)) {
-    const rows = await run("UNWIND $ids AS id MATCH (f:Funding {id: id}) RETURN f.id AS id, f.tallyKeys AS oldKeys, f.tallyAmount AS oldAmount", { ids: batch });
+    const rows = await run(`UNWIND $ids AS id MATCH (f:Funding {id: id}) ${LOCK_FLOW} RETURN f.id AS id, f.tallyKeys AS oldKeys, f.tallyAmount AS oldAmount`, { ids: batch });
     await applyFlows(run, rows.map((r) => ({
       id: String(r.id), oldKeys: (r.oldKeys as string[] | null) ?? [], oldAmount: (r.oldAmount as string | null) ?? null, newKeys: [], newAmount: null,
     })));
@@ -290,12 +298,13 @@ async function rebuildThemeTallies(db: Database): Promise<number> {
  */
 export async function rebuildAggregates(db: Database, log: (line: string) => void = () => {}): Promise<void> {
   const started = Date.now();
+  await markAggregatesStale(db);
   await db.runSchema("MATCH (t:FundingTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
   const tallies = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
   const flowRows: { id: string; keys: string[]; amount: string | null }[] = [];
   await db.stream(`MATCH (f:Funding) RETURN ${FLOW_PARTS}`, {}, (r) => {
     const keys = keysOf(r);
-    const amount = (r.amount as string | null) ?? null;
+    const amount = decimalOrNull(r.amount);
     for (const key of keys) {
       let t = tallies.get(key);
       if (!t) tallies.set(key, t = { flows: 0, unknown: 0, amounts: [] });
@@ -329,4 +338,13 @@ export async function ensureAggregates(db: Database, log?: (line: string) => voi
   if (row?.version === AGGREGATES_VERSION || Number(row?.version) === AGGREGATES_VERSION) return false;
   await rebuildAggregates(db, log);
   return true;
+}
+
+/**
+ * Says the aggregates are no longer current, before a write that bypasses the per-write upkeep (a
+ * bulk load) or a rebuild: if either dies halfway, the next `migrate` rebuilds them instead of
+ * trusting tallies that miss what was written.
+ */
+export async function markAggregatesStale(db: Database): Promise<void> {
+  await db.write("MATCH (s:AggregateState {id: 'aggregates'}) DELETE s");
 }

@@ -10,6 +10,7 @@
  * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
  * fact stated by the seed and by an IATI file keeps both.
  */
+import { decimalOrNull } from "../model/decimal.js";
 import { AGGREGATE_PROPERTIES, refreshAggregates } from "../db/aggregates.js";
 import { runRows, type Database, type Params, type Row } from "../db/database.js";
 import { INVOLVED_PLACES, PROJECTS_AROUND_PLACES } from "../model/involvement.js";
@@ -111,6 +112,10 @@ export function validateNode(record: NodeRecord): string | null {
   if (nodeTypeOfId(record.id) !== record.type) return `id "${record.id}" does not start with "${NODE_TYPES[record.type].prefix}:"`;
   const name = record.name ?? record.createOnly?.name;
   if (NAMED_TYPES.has(record.type) && (typeof name !== "string" || name.trim() === "")) return "a name is required";
+  const amount = record.amount ?? record.createOnly?.amount;
+  if (record.type === "Funding" && amount !== undefined && amount !== null && decimalOrNull(amount) === null) {
+    return `amount ${JSON.stringify(amount)} is not a decimal number written as a string (e.g. "1250.50")`;
+  }
   return checkProvenance(record.sources);
 }
 

@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { retractAggregates } from "../db/aggregates.js";
+import { refreshAggregates, retractAggregates } from "../db/aggregates.js";
 import { runRows, type Database, type Params } from "../db/database.js";
 import { referenceDocument, cooperationDocument } from "./readers/seed-reader.js";
 import { readCsvDocument } from "./readers/csv-reader.js";
@@ -180,12 +180,18 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})<-[:FUNDS]-(f:Funding) WHERE f.sourceIds = [row.source]
     DETACH DELETE f`, { rows });
+  // Flows that other sources state too stay, but may lose their link to this project below: they
+  // are recounted once it is gone, or they would keep counting in this project's places.
+  const [unlinked] = await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})<-[r:FUNDS]-(f:Funding) WHERE all(s IN r.sourceIds WHERE s = row.source)
+    RETURN collect(DISTINCT f.id) AS ids`, { rows });
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})-[r]-() WHERE all(s IN r.sourceIds WHERE s = row.source)
     DELETE r`, { rows });
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})-[r]-() WHERE row.source IN r.sourceIds
     SET ${setProvenance("r", keptEntries(listsOf("r"), "[row.source]"))}`, { rows });
+  await refreshAggregates(run, { fundingIds: (unlinked?.ids as string[] | undefined) ?? [] });
 }
 
 /**

@@ -15,6 +15,11 @@ export function normalizeDecimal(raw: string): string | null {
   return text === "0" ? "0" : sign + text;
 }
 
+/** A stored amount as a canonical decimal, or null when it is missing or not a decimal string. */
+export function decimalOrNull(raw: unknown): string | null {
+  return typeof raw === "string" ? normalizeDecimal(raw) : null;
+}
+
 function toScaled(value: string, scale: number): bigint {
   const [whole, fraction = ""] = value.replace("-", "").split(".");
   const digits = BigInt(whole + fraction.padEnd(scale, "0"));

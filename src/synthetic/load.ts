@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ManagedNeo4jConfig } from "../config/config.js";
-import { rebuildAggregates } from "../db/aggregates.js";
+import { markAggregatesStale, rebuildAggregates } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import { homeDir, runOfflineImport } from "../db/managed-neo4j.js";
 import { migrate } from "../db/migrations.js";
@@ -77,9 +77,12 @@ export async function loadSynthetic(
     }
   } else if (mode === "import") {
     if (!opts.offline) throw new Error("the import load mode needs the managed Neo4j (NEO4J_URI unset): it stops it, imports and starts it");
+    await markAggregatesStale(db);
     phases = await importOffline(db, plan, opts.offline, log, progress);
     await afterBulkLoad(db, log);
   } else {
+    // Bulk writes bypass the per-write upkeep: a load that dies halfway must not leave tallies marked current.
+    await markAggregatesStale(db);
     const [first, ...rest] = [...plan.documents()];
     // Actors and people first: the projects' involved places are computed from where they are based.
     progress(await bulkWriteGraph(db, first!, await readPlaceIndex(db)));
@@ -123,25 +126,32 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
   phase("readSeed");
   // The server shuts down (mostly waiting on its thread pools) while the CSV files are written.
   const stopped = target.stop();
+  const dir = path.join(homeDir(target.config), "import", "offline-load");
   let nodes = 0;
   let relationships = 0;
-  for (const doc of plan.documents()) {
-    const applied = image.apply(doc);
-    nodes += applied.nodes;
-    relationships += applied.relationships;
+  let emptyLists: Parameters<typeof restoreEmptyLists>[1];
+  try {
+    for (const doc of plan.documents()) {
+      const applied = image.apply(doc);
+      nodes += applied.nodes;
+      relationships += applied.relationships;
+    }
+    image.deriveProjectProperties();
+    phase("buildGraph");
+    const written = image.writeCsv(dir);
+    emptyLists = written.emptyLists;
+    phase("writeCsv");
+    log(`  ${written.spec.nodes.length + written.spec.relationships.length} CSV files in ${dir}; waiting for Neo4j to stop`);
+    await stopped;
+    phase("stopWait");
+    await runOfflineImport(target.config, written.spec, log);
+    phase("import");
+  } finally {
+    // Whatever failed, the CSV files go and the server comes back (with the store it has).
+    await stopped.catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+    await target.start();
   }
-  image.deriveProjectProperties();
-  phase("buildGraph");
-  const dir = path.join(homeDir(target.config), "import", "offline-load");
-  const { spec, emptyLists } = image.writeCsv(dir);
-  phase("writeCsv");
-  log(`  ${spec.nodes.length + spec.relationships.length} CSV files in ${dir}; waiting for Neo4j to stop`);
-  await stopped;
-  phase("stopWait");
-  await runOfflineImport(target.config, spec, log);
-  phase("import");
-  fs.rmSync(dir, { recursive: true, force: true });
-  await target.start();
   phase("start");
   await restoreEmptyLists(db, emptyLists);
   phase("emptyLists");

@@ -63,6 +63,12 @@ describe("graph records", () => {
     expect(validateNode({ id: "agency:x", type: "Agency", name: "X", sources: [{ source: "source:x", quote: "  " }] })).toMatch(/has no quote/);
     // Funding has no name and needs none.
     expect(validateNode({ id: "funding:x", type: "Funding", sources: cite })).toBeNull();
+    // Amounts are exact decimals in strings: a number, a thousands separator or an exponent would
+    // break every sum over them (the funding tallies, fundingFlows).
+    expect(validateNode({ id: "funding:x", type: "Funding", amount: "1250.50", sources: cite })).toBeNull();
+    expect(validateNode({ id: "funding:x", type: "Funding", amount: 1000, sources: cite })).toMatch(/amount 1000 is not a decimal number/);
+    expect(validateNode({ id: "funding:x", type: "Funding", amount: "1,000", sources: cite })).toMatch(/amount "1,000" is not a decimal/);
+    expect(validateNode({ id: "funding:x", type: "Funding", amount: "1e3", sources: cite })).toMatch(/not a decimal/);
     expect(validateRelationship({ type: "PARTICIPATES_IN", from: "project:a", to: "project:b", role: "lead", sources: cite })).toMatch(/cannot start at/);
     expect(validateRelationship({ type: "PARTICIPATES_IN", from: "agency:a", to: "country:AR", role: "lead", sources: cite })).toMatch(/cannot end at/);
     expect(validateRelationship({ type: "PARTICIPATES_IN", from: "agency:a", to: "project:b", sources: cite })).toBe("PARTICIPATES_IN needs \"role\"");
