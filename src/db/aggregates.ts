@@ -23,7 +23,7 @@
  * once as a migration for databases written before the aggregates existed).
  */
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
-import type { Database, Params, Row } from "./database.js";
+import { chunks, type Database, type Params, type Row } from "./database.js";
 
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
@@ -73,11 +73,6 @@ function keysOf(r: Row): string[] {
 
 const negate = (v: string) => (v.startsWith("-") ? v.slice(1) : `-${v}`);
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** The flows a scope reaches: named ones, those into its projects, those of its funders. */
 async function flowsOf(run: Run, scope: AggregateScope): Promise<string[]> {

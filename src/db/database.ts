@@ -185,6 +185,13 @@ export function toCypherParams(value: unknown): unknown {
   return value;
 }
 
+/** Rows for `UNWIND $rows` statements, `size` at a time (one statement or transaction per batch). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Runs one statement inside a transaction the caller holds (see writeTransaction). */
 export async function runRows(tx: ManagedTransaction, cypher: string, params: Params = {}): Promise<Row[]> {
   const result = await tx.run(cypher, toCypherParams(params) as Params);

@@ -12,7 +12,7 @@
  */
 import { decimalOrNull } from "../model/decimal.js";
 import { AGGREGATE_PROPERTIES, refreshAggregates } from "../db/aggregates.js";
-import { runRows, type Database, type Params, type Row } from "../db/database.js";
+import { chunks, runRows, type Database, type Params, type Row } from "../db/database.js";
 import { INVOLVED_PLACES, PROJECTS_AROUND_PLACES } from "../model/involvement.js";
 import { nameProperties } from "../model/names.js";
 import { listsOf, replacedEntries, setProvenance } from "./provenance.js";
@@ -117,6 +117,18 @@ export function validateNode(record: NodeRecord): string | null {
     return `amount ${JSON.stringify(amount)} is not a decimal number written as a string (e.g. "1250.50")`;
   }
   return checkProvenance(record.sources);
+}
+
+/** For loaders that take a document whole (bulk, offline import): the first invalid record throws. */
+export function assertValidDocument(doc: GraphDocument, loader: string): void {
+  for (const n of doc.nodes ?? []) {
+    const reason = validateNode(n);
+    if (reason) throw new Error(`${loader}: ${n.id}: ${reason}`);
+  }
+  for (const r of doc.relationships ?? []) {
+    const reason = validateRelationship(r);
+    if (reason) throw new Error(`${loader}: ${r.type} ${r.from} -> ${r.to}: ${reason}`);
+  }
 }
 
 export function validateRelationship(record: RelationshipRecord): string | null {
@@ -233,11 +245,6 @@ export function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, 
   return groups;
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export interface WriteOptions {
   /** Rows per statement (not per transaction: the document is one transaction). */

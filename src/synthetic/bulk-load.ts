@@ -14,10 +14,10 @@
  * come in the same document as the project.
  */
 import type { Database, Row } from "../db/database.js";
-import { runRows } from "../db/database.js";
+import { chunks, runRows } from "../db/database.js";
 import { NODE_TYPES, nodeTypeOfId, type KeyLabel, type NodeType, type RelationshipType, RELATIONSHIP_TYPES } from "../model/model.js";
 import {
-  nodeRow, relationshipRow, validateNode, validateRelationship, writeGraph,
+  nodeRow, relationshipRow, assertValidDocument, writeGraph,
   type GraphDocument, type NodeRecord, type RelationshipRecord, type WriteSummary,
   groupBy,
 } from "../ingest/graph-writer.js";
@@ -95,11 +95,6 @@ async function inParallel(jobs: (() => Promise<unknown>)[], concurrency: number)
   }));
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * Bulk-writes one document of new nodes. Nodes first (parallel batches per type), then
@@ -112,14 +107,7 @@ export async function bulkWriteGraph(db: Database, doc: GraphDocument, places: P
   const batchSize = opts.batchSize ?? 10_000;
   const nodes = doc.nodes ?? [];
   const relationships = doc.relationships ?? [];
-  for (const n of nodes) {
-    const reason = validateNode(n);
-    if (reason) throw new Error(`bulk load: ${n.id}: ${reason}`);
-  }
-  for (const r of relationships) {
-    const reason = validateRelationship(r);
-    if (reason) throw new Error(`bulk load: ${r.type} ${r.from} -> ${r.to}: ${reason}`);
-  }
+  assertValidDocument(doc, "bulk load");
   // Nodes that exist already (a synthetic theme the seed has too) and relationships between two
   // such nodes go through the idempotent path; everything else is new and is created.
   const existing = await existingIds(db, nodes);

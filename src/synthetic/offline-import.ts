@@ -19,7 +19,7 @@ import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
 import {
-  groupBy, nodeRow, relationshipRow, validateNode, validateRelationship,
+  groupBy, nodeRow, relationshipRow, assertValidDocument,
   type GraphDocument, type SourceRecord,
 } from "../ingest/graph-writer.js";
 
@@ -164,14 +164,7 @@ export class GraphImage {
   apply(doc: GraphDocument): { nodes: number; relationships: number } {
     const nodes = doc.nodes ?? [];
     const relationships = doc.relationships ?? [];
-    for (const n of nodes) {
-      const reason = validateNode(n);
-      if (reason) throw new Error(`offline import: ${n.id}: ${reason}`);
-    }
-    for (const r of relationships) {
-      const reason = validateRelationship(r);
-      if (reason) throw new Error(`offline import: ${r.type} ${r.from} -> ${r.to}: ${reason}`);
-    }
+    assertValidDocument(doc, "offline import");
     for (const source of doc.sources ?? []) this.applySource(source);
     const created = new Set<ImageNode>();
     for (const [type, group] of groupBy(nodes, (n) => n.type)) {

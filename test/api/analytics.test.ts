@@ -2,28 +2,16 @@
 import "reflect-metadata";
 import { XMLParser } from "fast-xml-parser";
 import { parse as parseCsv } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
+import { describe, expect, it } from "vitest";
 import { QueryCounter, type Params } from "../../src/db/database.js";
 import { AnalyticsRepository } from "../../src/domain/analytics/analytics.repository.js";
 import { FundingDimension } from "../../src/domain/analytics/analytics.types.js";
 import { createRepositories } from "../../src/domain/context.js";
 import { THEME_COUNT } from "../../src/db/aggregates.js";
-import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
-import { testDatabase } from "../support/db.js";
+import { apiSuite, dataOf } from "../support/api.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let gql: ReturnType<typeof graphqlClient>;
-
-beforeAll(async () => {
-  server = await startTestServer(db);
-  gql = graphqlClient(server);
-});
-afterAll(async () => {
-  await server.close();
-  await db.close();
-});
+const suite = apiSuite();
+const { db, gql } = suite;
 
 describe("partners", () => {
   it("lists everyone the Buenos Aires City prosecution service worked with, weighted", async () => {
@@ -167,7 +155,7 @@ describe("exports", () => {
   const graphmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["node", "edge", "data", "attvalue", "key"].includes(name) });
 
   async function download(query: string) {
-    const res = await fetch(`${server.url}export?${query}`);
+    const res = await fetch(`${suite.server.url}export?${query}`);
     return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
   }
 

@@ -1,32 +1,16 @@
 /** The playground in a real headless Chromium: it loads offline and answers the UNODC/Peru question. */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { testDatabase } from "../support/db.js";
+import { describe, expect, it } from "vitest";
+import { pagesUnderTest } from "../support/web.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer(db);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db.close();
-});
+const pages = pagesUnderTest({ buildPages: false });
 
 describe("the playground", () => {
   for (const path of ["/", "/graphql"]) {
     it(`loads at ${path} from local assets only and runs the example question`, async () => {
-      const page = await browser.newPage();
+      const page = await pages.browser.newPage();
       const requested: string[] = [];
       page.on("request", (req) => requested.push(req.url()));
-      await page.goto(`${server.url.replace(/\/$/, "")}${path}`);
+      await page.goto(`${pages.base}${path}`);
       await page.waitForSelector(".graphiql-execute-button", { timeout: 30_000 });
       // The first tab holds the UNODC/Peru question.
       await expect.poll(() => page.locator(".graphiql-query-editor").innerText()).toContain("involvingAll: [\"UNODC\", \"Peru\"]");

@@ -3,26 +3,15 @@
  * operation shown being the one that ran (pasted back into /graphql, it gives the same data), and
  * hostile input over HTTP (never a 5xx).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { interpret, yearRange } from "../../src/domain/ask/interpreter.js";
 import { words } from "../../src/domain/ask/text.js";
-import type { RunningServer } from "../../src/http/server.js";
-import { graphqlClient, startTestServer } from "../support/api.js";
-import { graphCounts, testDatabase } from "../support/db.js";
+import { apiSuite } from "../support/api.js";
+import { graphCounts } from "../support/db.js";
 import { ASK_FIELDS, QUESTIONS, mistakes } from "./questions.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let gql: ReturnType<typeof graphqlClient>;
-
-beforeAll(async () => {
-  server = await startTestServer(db);
-  gql = graphqlClient(server);
-});
-afterAll(async () => {
-  await server.close();
-  await db.close();
-});
+const suite = apiSuite();
+const { db, gql } = suite;
 
 async function ask(question: string, language?: "EN" | "ES") {
   const res = await gql(`query($q: String!, $l: AskLanguage) { ask(question: $q, language: $l) { ${ASK_FIELDS} } }`, { q: question, l: language ?? null });
@@ -32,7 +21,7 @@ async function ask(question: string, language?: "EN" | "ES") {
 
 /** As a GraphQL-over-HTTP client that reads status codes (application/graphql-response+json). */
 async function raw(body: unknown) {
-  const res = await fetch(`${server.url}graphql`, {
+  const res = await fetch(`${suite.server.url}graphql`, {
     method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json" }, body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };

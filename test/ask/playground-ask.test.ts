@@ -1,25 +1,9 @@
 /** The playground's Ask box in a real headless Chromium: it shows the reading, the operation it ran and the answer. */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { playgroundHtml } from "../../src/playground/playground.js";
-import type { RunningServer } from "../../src/http/server.js";
-import { startTestServer } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { testDatabase } from "../support/db.js";
+import { pagesUnderTest } from "../support/web.js";
 
-const db = testDatabase();
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer(db);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await db.close();
-});
+const pages = pagesUnderTest({ buildPages: false });
 
 describe("the Ask box", () => {
   it("ships inline scripts that parse", () => {
@@ -29,8 +13,8 @@ describe("the Ask box", () => {
   });
 
   it("answers the user's Spanish sentence, shows the operation it ran and opens it in the editor", async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+    const page = await pages.browser.newPage();
+    await page.goto(`${pages.base}/`);
     await page.waitForSelector(".graphiql-execute-button", { timeout: 30_000 });
     await page.fill("#ask-question", "¿Qué programas involucraron a la ONUDD y a Perú?");
     await page.click("#ask-submit");
@@ -46,8 +30,8 @@ describe("the Ask box", () => {
   });
 
   it("says 'not understood' with the closest readings, and shows coded errors, never HTML from the answer", async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+    const page = await pages.browser.newPage();
+    await page.goto(`${pages.base}/`);
     await page.waitForSelector("#ask-question");
     await page.fill("#ask-question", "Which projects involved UNODC and <img src=x onerror=alert(1)>Atlantis?");
     await page.click("#ask-submit");

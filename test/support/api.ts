@@ -44,6 +44,26 @@ export function dataOf<T>(response: GraphQLResponse<T>): T {
   return response.data as T;
 }
 
+/** For a suite that reads: a server over the test database for the file, and a client of it. */
+export function apiSuite() {
+  const db = testDatabase();
+  let server: TestServer | undefined;
+  let gql: ReturnType<typeof graphqlClient> | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(db);
+    gql = graphqlClient(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db.close();
+  });
+  return {
+    db,
+    get server() { return server!; },
+    gql: ((...args: Parameters<ReturnType<typeof graphqlClient>>) => gql!(...args)) as ReturnType<typeof graphqlClient>,
+  };
+}
+
 /**
  * For a suite that writes: the test database reset to the seed before and after it, a server with
  * an admin key over it, and `admin(query)`, which runs an operation that must succeed.

@@ -58,13 +58,14 @@ export async function settled(page: Page, renders?: number): Promise<void> {
 /**
  * The pages under test, for one test file: web/dist built if needed, a real API server over the
  * test database, and one headless Chromium; closed after the file. `base` is the server's origin.
+ * The playground is served from src/, so its tests pass `{ buildPages: false }`.
  */
-export function pagesUnderTest(): { readonly browser: Browser; readonly base: string; readonly db: ReturnType<typeof testDatabase>; readonly server: TestServer } {
+export function pagesUnderTest({ buildPages = true } = {}): { readonly browser: Browser; readonly base: string; readonly db: ReturnType<typeof testDatabase>; readonly server: TestServer } {
   const db = testDatabase();
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    await buildWeb();
+    if (buildPages) await buildWeb();
     server = await startTestServer(db);
     browser = await launchBrowser();
   });
