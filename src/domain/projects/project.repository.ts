@@ -4,7 +4,7 @@ import type { CursorKey } from "../shared/pagination.js";
 import { ACTOR_TYPES } from "../../model/model.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, ENTITY_PICK, type EntityRow, type ProjectRow } from "../shared/rows.js";
+import { ENTITY, entityTuple, type EntityRow, type ProjectRow } from "../shared/rows.js";
 import type { ParticipationRow } from "../actors/actor.repository.js";
 import { idsToEstimate, matchCypher, plan, projectCriteria, type Estimates, type PlannedMatch, type ResolvedProjectFilter } from "./project-query.js";
 import { ProjectSortField, SortDirection } from "./project.types.js";
@@ -94,8 +94,7 @@ export interface ProjectPageRequest {
   after: CursorKey | null;
   /** Fetch each project's participants in the same query (and their countries): the client asked for them. */
   withParticipants?: { basedIn: boolean };
-  /** The fields selected on projects, actors and countries, when known: only those are fetched. */
-  projection?: { project: ReadonlySet<string>; participation: ReadonlySet<string>; actor: ReadonlySet<string>; country: ReadonlySet<string> };
+  projection: PageProjection;
 }
 
 /**
@@ -103,15 +102,32 @@ export interface ProjectPageRequest {
  * Only the selected properties are fetched, so these rows answer this page's selection and nothing
  * else: they travel on the page's rows (`lookahead`), never into the request's shared loaders, where
  * another field asking for more of the same project would get them (issue 9 a).
+ * Fetched as lists (see entityTuple): [role, sourceIds, quotes, actor, countries].
  */
-const PARTICIPANTS = (basedIn: boolean, projection: ProjectPageRequest["projection"]) => `COLLECT {
+function participantsAhead(basedIn: boolean, projection: PageProjection) {
+  const actor = entityTuple("a", projection.actor);
+  const country = entityTuple("c", projection.country);
+  const sources = projection.participation.has("sources");
+  const cypher = `COLLECT {
   MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor)
   WITH r, a ORDER BY a.nameKey, r.role
-  RETURN { role: r.role, ${!projection || projection.participation.has("sources") ? "sourceIds: r.sourceIds, quotes: r.quotes, " : ""}actorId: a.id, projectId: p.id,
-    actor: ${projection ? ENTITY_PICK("a", projection.actor, basedIn ? `lookaheadBasedIn: ${COUNTRIES(projection)}` : "") : ENTITY("a", basedIn ? `lookaheadBasedIn: ${COUNTRIES(projection)}` : "")} } }`;
+  RETURN [r.role, ${sources ? "r.sourceIds, r.quotes" : "null, null"}, ${actor.cypher}, ${basedIn ? `[(a)-[:BASED_IN]->(c:Country) | ${country.cypher}]` : "null"}] }`;
+  const decode = (projectId: string, values: unknown[]): ParticipationRow => {
+    const [role, sourceIds, quotes, actorValues, countries] = values as [string, string[] | null, string[] | null, unknown[], unknown[][] | null];
+    const row = actor.decode(actorValues);
+    if (countries) (row as EntityRow & { lookaheadBasedIn?: EntityRow[] }).lookaheadBasedIn = countries.map(country.decode);
+    return { role, sourceIds, quotes, actorId: row.id, projectId, actor: row } as unknown as ParticipationRow;
+  };
+  return { cypher, decode };
+}
 
-const COUNTRIES = (projection: ProjectPageRequest["projection"]) =>
-  `[(a)-[:BASED_IN]->(c:Country) | ${projection ? ENTITY_PICK("c", projection.country) : ENTITY("c")}]`;
+/** The fields selected on projects, participations, actors and countries: only those are fetched. */
+export interface PageProjection {
+  project: ReadonlySet<string>;
+  participation: ReadonlySet<string>;
+  actor: ReadonlySet<string>;
+  country: ReadonlySet<string>;
+}
 
 /** A project of a page, with what the page query fetched ahead for its fields. */
 export type ProjectPageRow = ProjectRow & { sortValue: string | number; lookaheadParticipants?: ParticipationRow[] };
@@ -157,18 +173,22 @@ export class ProjectRepository {
         predicates.push(`(${sortValue} ${gt} $afterValue OR (${sortValue} = $afterValue AND p.id ${gt} $afterId))`);
       }
     }
+    const project = entityTuple("p", req.projection.project);
+    const participants = req.withParticipants ? participantsAhead(req.withParticipants.basedIn, req.projection) : null;
     const match = walk ? `MATCH (p:Project) USING INDEX p:Project(${property}, id)` : matchCypher({ ...planned, predicates: [] });
     const cypher = `${match}
       ${predicates.length ? `WHERE ${predicates.join("\n AND ")}` : ""}
       WITH p, ${sortValue} AS sortValue
       ORDER BY sortValue ${dir}, p.id ${dir}
       LIMIT $limit
-      RETURN ${req.projection ? ENTITY_PICK("p", req.projection.project, "sortValue: sortValue") : ENTITY("p", "sortValue: sortValue")} AS row
-      ${req.withParticipants ? `, ${PARTICIPANTS(req.withParticipants.basedIn, req.projection)} AS participants` : ""}`;
+      RETURN ${project.cypher} AS row, sortValue
+      ${participants ? `, ${participants.cypher} AS participants` : ""}`;
     const rows = await this.run(cypher, params);
     return rows.map((r) => {
-      const row = r.row as ProjectPageRow;
-      return req.withParticipants ? { ...row, lookaheadParticipants: r.participants as ParticipationRow[] } : row;
+      const row = project.decode(r.row as unknown[]) as ProjectPageRow;
+      row.sortValue = r.sortValue as string | number;
+      if (participants) row.lookaheadParticipants = (r.participants as unknown[][]).map((values) => participants.decode(row.id, values));
+      return row;
     });
   }
 
