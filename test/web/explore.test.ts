@@ -457,6 +457,8 @@ describe("the explorer", () => {
       expect(await page.locator("#ask-panel .ask-summary").innerText()).toContain("DMI");
       await expectDrawn(page, "project:dmi-open-drug-markets");
       await expectDrawn(page, "organization:idb");
+      // The layout put the bank right of the project, on its name: it is moved clear.
+      expect(await labelCollisions(page, ["project:dmi-open-drug-markets", "organization:idb"])).toEqual([]);
       await screenshot(page, "explorer-ask-ambiguous-picked");
       expect(offsite).toEqual([]);
       expect(errors).toEqual([]);

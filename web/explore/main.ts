@@ -184,7 +184,7 @@ async function render(): Promise<void> {
       const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
       if (seq !== renderSeq) return;
       debug.lastLayoutMs = result.ms;
-      network.setGraph(nodes, edges, result.positions, new Set([...(state.ask?.answer ?? []), ...(v.path?.nodes ?? []).map((n) => n.id)]));
+      network.setGraph(nodes, edges, result.positions, new Set([...(state.ask?.answer ?? []), ...(v.path?.nodes ?? []).map((n) => n.id)]), new Set(Object.keys(pins)));
       layoutKey = key;
       // Ready (for the analyst's next click and for tests) once the camera has settled.
       await network.fit();

@@ -51,7 +51,7 @@ export function shortLabel(label: string, max = 34): string {
  * the labels, which are drawn right of their node: wide enough that the label of the rightmost
  * entity ends inside the canvas (`labelWidths` in pixels, `viewport` the canvas less sigma's padding).
  */
-function framing(positions: Map<string, [number, number]>, labelWidths: Map<string, number>, viewport: { width: number; height: number }):
+function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, viewport: { width: number; height: number }):
   { x: [number, number]; y: [number, number] } | null {
   if (!positions.size) return null;
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
@@ -66,11 +66,54 @@ function framing(positions: Map<string, [number, number]>, labelWidths: Map<stri
   let size = range * 1.4;
   for (const [id, [x]] of positions) {
     // At `size` graph units across `side` pixels, x lies (x - left) * side / size pixels in, then its label.
-    const free = Math.max(room - (labelWidths.get(id) ?? 0), side * 0.35);
+    const label = labels.get(id);
+    const free = Math.max(room - (label ? label.width + label.radius + 8 : 0), side * 0.35);
     size = Math.max(size, ((x - left) * side) / free);
   }
   const cy = (minY + maxY) / 2;
   return { x: [left, left + size], y: [cy - size / 2, cy + size / 2] };
+}
+
+/** A label's width and its node's radius, in pixels at rest. */
+interface LabelRoom { width: number; radius: number }
+/** Half a label's height and a little air, in pixels (sigma's labels are 14 px). */
+const LABEL_HALF_HEIGHT = 9;
+
+/**
+ * ForceAtlas2 knows discs, not labels: an entity of the answer laid out right of another lands on its
+ * name. Among the emphasised entities (a few: they all carry their labels), one whose disc or label
+ * runs into another's label is moved up or down, just clear of it. `pxPerUnit` is the framing's scale;
+ * the graph's y axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
+ */
+function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, emphasised: string[], fixed: Set<string>, pxPerUnit: number): boolean {
+  let moved = false;
+  const box = (id: string) => {
+    const [x, y] = positions.get(id)!;
+    const { width, radius } = labels.get(id)!;
+    const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
+    return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
+  };
+  for (let pass = 0; pass < 4; pass++) {
+    let clash = false;
+    for (const a of emphasised) {
+      for (const b of emphasised) {
+        if (a === b || fixed.has(b)) continue;
+        const la = box(a);
+        const lb = box(b);
+        const onLabel = lb.cx + lb.radius > la.left && lb.cx - lb.radius < la.right && lb.cy + lb.radius > la.top && lb.cy - lb.radius < la.bottom;
+        const labelsMeet = lb.left < la.right && la.left < lb.right && lb.top < la.bottom && la.top < lb.bottom;
+        if (!onLabel && !labelsMeet) continue;
+        // Just below a's label (or above, when b is above a's centre): its disc and its label both clear.
+        const gap = Math.max(LABEL_HALF_HEIGHT, lb.radius) + LABEL_HALF_HEIGHT + 2;
+        const cy = lb.cy < la.cy ? la.cy - gap : la.cy + gap;
+        const [x] = positions.get(b)!;
+        positions.set(b, [x, -cy / pxPerUnit]);
+        clash = moved = true;
+      }
+    }
+    if (!clash) break;
+  }
+  return moved;
 }
 
 function newGraph(): Graph {
@@ -198,9 +241,9 @@ export class NetworkView {
     });
   }
 
-  /** Each node's label in pixels, with the gap sigma leaves after the disc (emphasised entities have longer labels and larger discs). */
-  private labelWidths(g: Graph, emphasised: Set<string>): Map<string, number> {
-    const widths = new Map<string, number>();
+  /** Each node's label and radius in pixels (emphasised entities have longer labels and larger discs). */
+  private labelWidths(g: Graph, emphasised: Set<string>): Map<string, LabelRoom> {
+    const widths = new Map<string, LabelRoom>();
     if (g.order > 500) return widths;
     const ctx = document.createElement("canvas").getContext("2d");
     if (!ctx) return widths;
@@ -209,16 +252,18 @@ export class NetworkView {
     g.forEachNode((id, attrs) => {
       const long = emphasised.has(id);
       const label = long ? shortLabel(attrs.fullLabel as string, LONG_LABEL) : (attrs.label as string);
-      widths.set(id, ctx.measureText(label).width + (attrs.size as number) * (long ? 1.5 : 1) + 8);
+      widths.set(id, { width: ctx.measureText(label).width, radius: (attrs.size as number) * (long ? 1.5 : 1) });
     });
     return widths;
   }
 
   /**
    * Replaces the drawn graph (positions from the layout). `emphasised`: the entities that will be
-   * drawn larger with their longer names (the answer, the path), for whom the framing makes room.
+   * drawn larger with their longer names (the answer, the path), for whom the framing makes room;
+   * `fixed`: the pinned entities, which stay where they are.
    */
-  setGraph(nodes: ViewNode[], edges: ViewEdge[], positions: Map<string, [number, number]>, emphasised: Set<string> = new Set()): void {
+  setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set()): void {
+    const positions = new Map(laidOut);
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
@@ -247,7 +292,18 @@ export class NetworkView {
     this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
     const { width, height } = this.renderer.getDimensions();
     const padding = this.renderer.getSetting("stagePadding");
-    this.renderer.setCustomBBox(framing(positions, this.labelWidths(g, emphasised), { width: width - 2 * padding, height: height - 2 * padding }));
+    const viewport = { width: width - 2 * padding, height: height - 2 * padding };
+    const labels = this.labelWidths(g, emphasised);
+    let frame = framing(positions, labels, viewport);
+    const named = [...emphasised].filter((id) => g.hasNode(id) && labels.has(id));
+    if (frame && named.length > 1 && named.length <= 60) {
+      const pxPerUnit = Math.max(100, Math.min(viewport.width, viewport.height)) / (frame.x[1] - frame.x[0]);
+      if (clearLabels(positions, labels, named, fixed, pxPerUnit)) {
+        for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
+        frame = framing(positions, labels, viewport);
+      }
+    }
+    this.renderer.setCustomBBox(frame);
     this.renderer.setGraph(g);
     this.renderer.refresh();
   }
