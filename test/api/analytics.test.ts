@@ -58,6 +58,29 @@ describe("paths", () => {
   });
 });
 
+describe("linksAmong", () => {
+  it("returns the relationships between entities a view already shows: Peru's prosecutors based in Peru, and their participation", async () => {
+    const among = `["country:PE", "group:prosecutors-peru", "project:cybercrime-conferences", "organization:unodc", "country:CL"]`;
+    const places = dataOf(await gql(`{ linksAmong(ids: ${among}, relationshipTypes: ["BASED_IN", "TAKES_PLACE_IN", "IN_REGION"]) { source target type role weight } }`));
+    // Chile is in the list but none of the others is based there; the Chilean service is not in the list.
+    expect(places.linksAmong).toEqual([{ source: "group:prosecutors-peru", target: "country:PE", type: "BASED_IN", role: null, weight: 1 }]);
+    const cooperation = dataOf(await gql(`{ linksAmong(ids: ${among}) { source target type role } }`));
+    expect(cooperation.linksAmong).toEqual([
+      { source: "group:prosecutors-peru", target: "project:cybercrime-conferences", type: "PARTICIPATES_IN", role: "participant" },
+      { source: "organization:unodc", target: "project:cybercrime-conferences", type: "PARTICIPATES_IN", role: "co-organizer" },
+    ]);
+    const region = dataOf(await gql(`{ linksAmong(ids: ["country:PE", "region:005", "region:419"], relationshipTypes: ["IN_REGION"]) { source target } }`));
+    expect(region.linksAmong).toEqual([{ source: "country:PE", target: "region:005" }, { source: "region:005", target: "region:419" }]);
+    expect(dataOf(await gql(`{ linksAmong(ids: ["country:PE"]) { source } }`)).linksAmong).toEqual([]);
+    const notAnId = await gql(`{ linksAmong(ids: ["Peru", "country:PE"]) { source } }`);
+    expect(notAnId.errors![0]!.message).toBe("\"Peru\" is not an id");
+    const badType = await gql(`{ linksAmong(ids: ["country:PE", "group:prosecutors-peru"], relationshipTypes: ["LIVES_IN"]) { source } }`);
+    expect(badType.errors![0]!.message).toMatch(/^"LIVES_IN" is not a relationship type/);
+    const tooMany = await gql(`query($ids: [ID!]!) { linksAmong(ids: $ids) { source } }`, { ids: Array.from({ length: 1001 }, (_, i) => `agency:a${i}`) });
+    expect(tooMany.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 1000 });
+  });
+});
+
 describe("neighborhood", () => {
   it("returns the subgraph around an actor, capped, ready for a visualization", async () => {
     const data = dataOf(await gql(`{ neighborhood(of: "UNODC", hops: 2) { nodes { id kind weight } edges { source target type role } truncated } }`));
@@ -213,6 +236,7 @@ describe("bounded cost", () => {
     await analytics.partners({ actorId: "agency:mpf-caba", themeIds: null, roles: null, activeFrom: null, activeTo: null, first: 20, details: true });
     await analytics.paths("agency:fiscalia-chile", "organization:unodc", { maxHops: 6, all: false, types: null });
     await analytics.neighborhood("organization:unodc", { hops: 2, maxNodes: 100, types: null });
+    await analytics.linksAmong(["country:PE", "group:prosecutors-peru", "project:cybercrime-conferences", "region:419"], { types: ["BASED_IN", "TAKES_PLACE_IN", "IN_REGION"] });
     await analytics.fundingFlows([FundingDimension.FUNDER, FundingDimension.YEAR], { ...none, funderIds: ["organization:idb"] });
     await analytics.fundingFlows([FundingDimension.THEME], { ...none, funderIds: null, themeIds: ["theme:cybercrime"] });
     // Read from the funding tallies (db/aggregates.ts).

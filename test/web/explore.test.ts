@@ -12,6 +12,38 @@ interface DrawnEdge { key: string; source: string; target: string; label: string
 
 const nodes = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.nodes() as DrawnNode[]);
 const edges = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.edges() as DrawnEdge[]);
+/** The boxes of the labels drawn on the canvas (sigma writes them right of each node, in its label font), with the discs. */
+const labelBoxes = (page: Page) => page.evaluate(() => {
+  const r = (globalThis as any).__coopgraph.renderer;
+  const ctx = (globalThis as any).document.createElement("canvas").getContext("2d");
+  ctx.font = `${r.getSetting("labelWeight")} ${r.getSetting("labelSize")}px ${r.getSetting("labelFont")}`;
+  const size = r.getSetting("labelSize") as number;
+  const { width, height } = r.getDimensions();
+  return (globalThis as any).__coopgraph.nodes().filter((n: any) => n.visible && n.drawnLabel).map((n: any) => {
+    const d = r.getNodeDisplayData(n.id);
+    const radius = r.scaleSize(d.size);
+    const left = n.viewport.x + radius + 3;
+    return { id: n.id, label: n.drawnLabel as string, disc: { x: n.viewport.x, y: n.viewport.y, r: radius },
+      box: { left, right: left + ctx.measureText(n.drawnLabel).width, top: n.viewport.y - size / 2 - 1, bottom: n.viewport.y + size / 2 + 1 }, canvas: { width, height } };
+  }) as { id: string; label: string; disc: { x: number; y: number; r: number }; box: { left: number; right: number; top: number; bottom: number }; canvas: { width: number; height: number } }[];
+});
+
+/** Labels of `ids` that run into another's label, over another entity's disc, or out of the canvas. */
+async function labelCollisions(page: Page, ids: string[]): Promise<string[]> {
+  const all = (await labelBoxes(page)).filter((b) => ids.includes(b.id));
+  const found: string[] = [];
+  for (const a of all) {
+    if (a.box.left < 0 || a.box.right > a.canvas.width || a.box.top < 0 || a.box.bottom > a.canvas.height) found.push(`${a.label} runs out of the canvas`);
+    for (const b of all) {
+      if (a === b) continue;
+      const boxes = a.box.left < b.box.right && b.box.left < a.box.right && a.box.top < b.box.bottom && b.box.top < a.box.bottom;
+      const disc = b.disc.x + b.disc.r > a.box.left && b.disc.x - b.disc.r < a.box.right && b.disc.y + b.disc.r > a.box.top && b.disc.y - b.disc.r < a.box.bottom;
+      if ((boxes && a.id < b.id) || disc) found.push(`${a.label} runs into ${boxes ? "the label" : "the disc"} of ${b.label}`);
+    }
+  }
+  return found;
+}
+
 const renders = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.debug.renders as number);
 
 /** Inside the canvas, at a real size: a person can see it. */
@@ -122,6 +154,10 @@ describe("the explorer", () => {
     expect(await steps.nth(2).innerText()).toContain("co-organizer");
     expect(await steps.nth(3).innerText()).toContain("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)");
     expect(await page.locator("#path-panel h2").innerText()).toBe("Path: 4 steps");
+    // The form names what each end was read as; no label of the path runs into another or over an entity.
+    expect(await page.locator("#path-from").inputValue()).toBe("Chilean Public Prosecution Service");
+    expect(await page.locator("#path-to").inputValue()).toBe("United Nations Office on Drugs and Crime");
+    expect(await labelCollisions(page, path.nodes.map((n: { id: string }) => n.id))).toEqual([]);
     await screenshot(page, "explorer-path");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
@@ -261,12 +297,41 @@ describe("the explorer", () => {
     expect(state.ask.answer).toEqual(expect.arrayContaining(["project:cybercrime-conferences", "organization:unodc"]));
     // Peru is not a participant: the country joins the view too, since the question names it.
     expect(state.seeds.map((x: { id: string }) => x.id)).toEqual(["project:cybercrime-conferences", "country:PE"]);
-    await expectDrawn(page, "country:PE");
-    // Entities that did not answer fade.
-    const faded = (await nodes(page)).filter((n) => !state.ask.answer.includes(n.id));
-    expect(faded.length).toBeGreaterThan(0);
+    const peru = await expectDrawn(page, "country:PE");
+    // ...and is not left alone: the prosecutors from Peru, participants in the conferences, are based in
+    // Peru. That edge, their participation and UNODC's are drawn dark and labelled, the prosecutors in
+    // their colour: the picture says why Peru matched.
+    const drawnEdges = await edges(page);
+    const answerEdges = drawnEdges.filter((e) => e.color === "#46566a" && e.visible).map((e) => `${e.source} -${e.label}-> ${e.target}`).sort();
+    expect(answerEdges).toEqual([
+      "group:prosecutors-peru -based in-> country:PE",
+      "group:prosecutors-peru -participant-> project:cybercrime-conferences",
+      "organization:unodc -co-organizer-> project:cybercrime-conferences",
+    ]);
+    const reached = new Set(["country:PE"]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const e of drawnEdges.filter((x) => x.visible)) {
+        for (const [a, b] of [[e.source, e.target], [e.target, e.source]]) {
+          if (reached.has(a) && !reached.has(b)) {
+            reached.add(b);
+            grew = true;
+          }
+        }
+      }
+    }
+    expect([...reached].sort()).toEqual((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort());
+    const bridge = await expectDrawn(page, "group:prosecutors-peru");
+    expect(bridge.color).toBe("#16a085");
+    // Laid out next to each other, not across the canvas.
+    expect(Math.hypot(peru.viewport!.x - bridge.viewport!.x, peru.viewport!.y - bridge.viewport!.y)).toBeLessThan(250);
+    expect(await page.locator("#ask-panel .ask-links").innerText()).toBe("Peru comes in through Prosecutors from Peru (based in Peru; participant in Cybercrime Conferences)");
+    expect(await labelCollisions(page, [...state.ask.answer, "group:prosecutors-peru"])).toEqual([]);
+    // Entities that did not answer and join nothing to it fade.
+    const faded = (await nodes(page)).filter((n) => !state.ask.answer.includes(n.id) && n.id !== "group:prosecutors-peru");
+    expect(faded.map((n) => n.id).sort()).toEqual(["agency:mpf-caba", "group:prosecutors-costa-rica", "group:prosecutors-panama"]);
     expect(faded.every((n) => n.color === "#c9d0d8")).toBe(true);
-    expect(await page.locator("#graph").getAttribute("aria-label")).toContain("answering “Which programs involved UNODC and Peru?”");
+    expect(await page.locator("#graph").getAttribute("aria-label")).toContain("answering “Which programs involved UNODC and Peru?” are highlighted (Peru through Prosecutors from Peru)");
     expect(page.url()).toContain("ask=Which+programs");
     await screenshot(page, "explorer-ask-unodc-peru");
 
@@ -312,7 +377,20 @@ describe("the explorer", () => {
     await page.press("#ask-question", "Enter");
     await settled(page, again + 1);
     expect(await page.locator("#ask-panel .ask-summary").innerText()).toMatch(/^Connected in 4 steps: Chilean Public Prosecution Service → /);
+    const english = await page.evaluate(() => (globalThis as any).__coopgraph.path());
+    expect(english.length).toBe(4);
+    expect(await labelCollisions(page, english.nodes.map((n: { id: string }) => n.id))).toEqual([]);
+    // The path form shows the two entities by name (the question was read into their ids)...
+    expect(await page.locator("#path-from").inputValue()).toBe("Chilean Public Prosecution Service");
+    expect(await page.locator("#path-to").inputValue()).toBe("United Nations Office on Drugs and Crime");
+    expect(await page.evaluate(() => (globalThis as any).__coopgraph.state().path)).toEqual({ from: "agency:fiscalia-chile", to: "organization:unodc" });
+    // ...and Find path with those names keeps the ids they stand for.
+    const resubmit = await renders(page);
+    await page.click("#path-form button[type=submit]");
+    await settled(page, resubmit + 1);
+    expect(page.url()).toContain("pathFrom=agency%3Afiscalia-chile&pathTo=organization%3Aunodc");
     expect((await page.evaluate(() => (globalThis as any).__coopgraph.path())).length).toBe(4);
+    await screenshot(page, "explorer-ask-path-en");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -379,6 +457,8 @@ describe("the explorer", () => {
       expect(await page.locator("#ask-panel .ask-summary").innerText()).toContain("DMI");
       await expectDrawn(page, "project:dmi-open-drug-markets");
       await expectDrawn(page, "organization:idb");
+      // The layout put the bank right of the project, on its name: it is moved clear.
+      expect(await labelCollisions(page, ["project:dmi-open-drug-markets", "organization:idb"])).toEqual([]);
       await screenshot(page, "explorer-ask-ambiguous-picked");
       expect(offsite).toEqual([]);
       expect(errors).toEqual([]);

@@ -1,6 +1,6 @@
 /** Turns an ExplorerState into the nodes and edges to draw, through the API (answers cached per page). */
 import { gql } from "../shared/api";
-import { NEIGHBORHOOD, PATH, PROJECT_IDS } from "./queries";
+import { LINKS, NEIGHBORHOOD, PATH, PROJECT_IDS } from "./queries";
 import type { ExplorerState } from "./state";
 
 export interface ViewNode { id: string; kind: string; label: string }
@@ -23,6 +23,13 @@ export interface ViewData {
 interface Subgraph { truncated: boolean; nodes: ViewNode[]; edges: Omit<ViewEdge, "key">[] }
 
 const neighborhoods = new Map<string, Promise<Subgraph>>();
+const links = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
+
+/** Neighbourhoods follow cooperation; these say where actors are based and projects take place. */
+export const PLACE_TYPES = ["BASED_IN", "TAKES_PLACE_IN", "IN_REGION"];
+const PLACE_KINDS = new Set(["Country", "Region"]);
+/** The API's cap on linksAmong's ids. */
+const MAX_LINK_IDS = 1000;
 const paths = new Map<string, Promise<ViewPath | null>>();
 
 export function edgeKey(source: string, type: string, target: string): string {
@@ -47,6 +54,17 @@ function shortestPath(from: string, to: string): Promise<ViewPath | null> {
     answer = gql<{ paths: ViewPath[] }>(PATH, { from, to }).then((d) => d.paths[0] ?? null);
     answer.catch(() => paths.delete(key));
     paths.set(key, answer);
+  }
+  return answer;
+}
+
+function placeLinks(ids: string[]): Promise<Omit<ViewEdge, "key">[]> {
+  const key = [...ids].sort().join("\u0000");
+  let answer = links.get(key);
+  if (!answer) {
+    answer = gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(LINKS, { ids, types: PLACE_TYPES }).then((d) => d.linksAmong);
+    answer.catch(() => links.delete(key));
+    links.set(key, answer);
   }
   return answer;
 }
@@ -77,6 +95,17 @@ export async function loadView(state: ExplorerState): Promise<ViewData> {
       const [source, target] = step.forward ? [step.from.id, step.to.id] : [step.to.id, step.from.id];
       const key = edgeKey(source, step.type, target);
       if (!view.edges.has(key)) view.edges.set(key, { key, source, target, type: step.type, role: step.role });
+    }
+  }
+  // A country or region on the canvas is joined to the actors based there and the projects that take
+  // place there, when those are drawn too (Peru to "Prosecutors from Peru"): no place stands alone
+  // when what connects it to the rest is in view.
+  const places = [...view.nodes.values()].filter((n) => PLACE_KINDS.has(n.kind)).map((n) => n.id);
+  if (places.length && view.nodes.size > 1) {
+    const others = [...view.nodes.keys()].filter((id) => !PLACE_KINDS.has(view.nodes.get(id)!.kind));
+    for (const edge of await placeLinks([...places, ...others].slice(0, MAX_LINK_IDS))) {
+      const key = edgeKey(edge.source, edge.type, edge.target);
+      if (!view.edges.has(key)) view.edges.set(key, { key, ...edge });
     }
   }
   return view;
@@ -124,4 +153,57 @@ export function exportParams(state: ExplorerState, view: ViewData | null, format
   if (state.fromYear !== null) p.set("from", String(state.fromYear));
   if (state.toYear !== null) p.set("to", String(state.toYear));
   return `/export?${p}`;
+}
+
+/** How the answer's entities hold together on the canvas: the edges between them, and the entities in between. */
+export interface AnswerLinks {
+  /** Drawn entities, not in the answer, that join an entity of the answer to another (Peru's prosecutors). */
+  bridges: Set<string>;
+  /** Edges between entities of the answer, or between an entity of the answer and a bridge. */
+  edges: Set<string>;
+  /** For the panel: each answer entity that meets the rest only through bridges, with them. */
+  through: { id: string; bridges: { id: string; edges: ViewEdge[] }[] }[];
+}
+
+/**
+ * An answer names entities (UNODC, Peru) and lists others (the projects). An entity of the answer
+ * with an edge to another is joined directly; one with none (Peru, which takes part in nothing) is
+ * joined through the drawn entities next to it and to another entity of the answer (the prosecutors
+ * from Peru, based in Peru and participants in the conferences): those are what made it match.
+ */
+export function answerLinks(view: ViewData, answer: Set<string>, hiddenEdges: Set<string> = new Set()): AnswerLinks {
+  const result: AnswerLinks = { bridges: new Set(), edges: new Set(), through: [] };
+  if (answer.size < 2) return result;
+  const around = new Map<string, Map<string, ViewEdge[]>>();
+  const link = (a: string, b: string, edge: ViewEdge) => {
+    if (!around.has(a)) around.set(a, new Map());
+    const next = around.get(a)!;
+    next.set(b, [...(next.get(b) ?? []), edge]);
+  };
+  for (const edge of view.edges.values()) {
+    if (hiddenEdges.has(edge.key) || edge.source === edge.target) continue;
+    link(edge.source, edge.target, edge);
+    link(edge.target, edge.source, edge);
+  }
+  for (const id of answer) {
+    const next = around.get(id) ?? new Map<string, ViewEdge[]>();
+    let direct = false;
+    for (const [other, edges] of next) {
+      if (!answer.has(other)) continue;
+      direct = true;
+      for (const e of edges) result.edges.add(e.key);
+    }
+    if (direct) continue;
+    const bridges: { id: string; edges: ViewEdge[] }[] = [];
+    for (const [middle, toMiddle] of next) {
+      if (answer.has(middle)) continue;
+      const onward = [...(around.get(middle) ?? new Map<string, ViewEdge[]>())].filter(([other]) => other !== id && answer.has(other)).flatMap(([, edges]) => edges);
+      if (!onward.length) continue;
+      result.bridges.add(middle);
+      for (const e of [...toMiddle, ...onward]) result.edges.add(e.key);
+      bridges.push({ id: middle, edges: [...toMiddle, ...onward] });
+    }
+    if (bridges.length) result.through.push({ id, bridges });
+  }
+  return result;
 }

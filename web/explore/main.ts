@@ -4,13 +4,13 @@ import "./explore.css";
 import { esc, gql, kindColor, KIND_COLORS } from "../shared/api";
 import { ask, planOf, renderAsk, type AskResult } from "./ask";
 import { renderHeader } from "../shared/nav";
-import { exportParams, loadView, pathEdgeKeys, projectsPassing, type ViewData, type ViewEdge, type ViewNode } from "./data";
+import { answerLinks, exportParams, loadView, pathEdgeKeys, projectsPassing, type AnswerLinks, type ViewData, type ViewEdge, type ViewNode } from "./data";
 import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
 import { drawTimebar, loadTimeline } from "./timebar";
-import { NetworkView, type Visibility } from "./view";
+import { edgeLabel, NetworkView, type Visibility } from "./view";
 
 renderHeader("/explore/");
 
@@ -119,17 +119,52 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
       for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id) && !answer.has(id)) hiddenNodes.add(id);
     }
   }
-  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, answer, selected: state.selected };
+  // Found among the edges the filters leave: what joins the answer is what the analyst can see.
+  const links = answerLinks(v, answer, hiddenEdges);
+  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, answer, answerBridges: links.bridges, answerEdges: links.edges, selected: state.selected };
 }
 
-/** A path reads left to right: its entities are held on a zigzag while the rest is laid out around them. */
+/** One edge read from the entity in between: "based in Peru", "participant in Cybercrime Conferences". */
+function fromBridge(v: ViewData, bridge: string, edge: ViewEdge): string {
+  const name = (id: string) => v.nodes.get(id)?.label ?? id;
+  if (edge.source === bridge) return edge.role ? `${edge.role} in ${name(edge.target)}` : `${edgeLabel(edge)} ${name(edge.target)}`;
+  return `${name(edge.source)} ${edge.role ? `(${edge.role})` : edgeLabel(edge)} it`;
+}
+
+/** Under the answer: how an entity the question names meets the answer when no edge joins them directly. */
+function renderAnswerLinks(v: ViewData, links: AnswerLinks): string {
+  const box = askPanel.querySelector(".ask-links") ?? (askPanel.querySelector(".ask-names") ?? askPanel.querySelector(".ask-reading"))?.insertAdjacentElement("afterend", Object.assign(document.createElement("div"), { className: "ask-links small" }));
+  const name = (id: string) => v.nodes.get(id)?.label ?? id;
+  const lines = links.through.map((t) => `<li><strong>${esc(name(t.id))}</strong> comes in through ${t.bridges.slice(0, 5).map((b) =>
+    `${esc(name(b.id))} (${b.edges.map((e) => esc(fromBridge(v, b.id, e))).join("; ")})`).join(", ")}${t.bridges.length > 5 ? ` and ${t.bridges.length - 5} more` : ""}</li>`);
+  if (box) box.innerHTML = lines.length ? `<ul>${lines.join("")}</ul>` : "";
+  return links.through.map((t) => `${name(t.id)} through ${t.bridges.map((b) => name(b.id)).join(", ")}`).join("; ");
+}
+
+/**
+ * A path reads left to right and top to bottom: its entities are held on a staircase at 45 degrees
+ * while the rest is laid out around them. Labels are drawn right of their node: on a staircase no
+ * label reaches the next entity (it is a step lower) and no step's edge crosses a label.
+ */
 function pathPins(v: ViewData): Record<string, [number, number]> {
   const pins: Record<string, [number, number]> = {};
   const step = 30;
   const count = v.path?.nodes.length ?? 0;
-  v.path?.nodes.forEach((node, i) => (pins[node.id] = [(i - (count - 1) / 2) * step, (i % 2 ? 1 : -1) * step * 0.35]));
+  v.path?.nodes.forEach((node, i) => {
+    const at = (i - (count - 1) / 2) * step;
+    pins[node.id] = [at, -at];
+  });
   return pins;
 }
+
+/** What the path form shows for one end: the entity's name once the path (or the view) knows it, else what was typed. */
+function pathEndName(v: ViewData, reference: string, end: "from" | "to"): string {
+  const nodes = v.path?.nodes ?? [];
+  const found = end === "from" ? nodes[0] : nodes[nodes.length - 1];
+  return found?.label ?? v.nodes.get(reference)?.label ?? reference;
+}
+/** The names shown in the path form, and the references they stand for (an id from Ask, say): Find path again keeps the reference. */
+const shownPathEnds = { from: { name: "", reference: "" }, to: { name: "", reference: "" } };
 
 async function render(): Promise<void> {
   const seq = ++renderSeq;
@@ -149,7 +184,7 @@ async function render(): Promise<void> {
       const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
       if (seq !== renderSeq) return;
       debug.lastLayoutMs = result.ms;
-      network.setGraph(nodes, edges, result.positions);
+      network.setGraph(nodes, edges, result.positions, new Set([...(state.ask?.answer ?? []), ...(v.path?.nodes ?? []).map((n) => n.id)]), new Set(Object.keys(pins)));
       layoutKey = key;
       // Ready (for the analyst's next click and for tests) once the camera has settled.
       await network.fit();
@@ -157,20 +192,29 @@ async function render(): Promise<void> {
     view = v;
     const passing = await projectsPassing(state, v);
     if (seq !== renderSeq) return;
-    network.setVisibility(visibilityFor(v, passing));
+    const visibility = visibilityFor(v, passing);
+    network.setVisibility(visibility);
     renderPath($("#path-panel"), v.path, v.pathError);
-    $<HTMLInputElement>("#path-from").value = state.path?.from ?? $<HTMLInputElement>("#path-from").value;
-    $<HTMLInputElement>("#path-to").value = state.path?.to ?? $<HTMLInputElement>("#path-to").value;
+    if (state.path) {
+      for (const end of ["from", "to"] as const) {
+        const reference = state.path[end];
+        shownPathEnds[end] = { name: pathEndName(v, reference, end), reference };
+        const input = $<HTMLInputElement>(`#path-${end}`);
+        input.value = shownPathEnds[end].name;
+        input.title = shownPathEnds[end].name;
+      }
+    }
     // Awaited: "ready" means the panel shows the selected entity's sources too.
     await renderDetails($("#details"), state.selected ? v.nodes.get(state.selected) ?? null : null, actions);
     if (seq !== renderSeq) return;
     await renderAnswer(v);
     if (seq !== renderSeq) return;
+    const joined = state.ask ? renderAnswerLinks(v, answerLinks(v, visibility.answer, visibility.hiddenEdges)) : "";
     renderControls(v);
     await renderTimebar(v);
-    const shown = nodes.length - visibilityFor(v, passing).hiddenNodes.size;
+    const shown = nodes.length - visibility.hiddenNodes.size;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
-    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}`);
+    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
     announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}` : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
@@ -421,8 +465,13 @@ results.addEventListener("click", (event) => choose((event.target as Element).cl
 // Path.
 $("#path-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const from = $<HTMLInputElement>("#path-from").value.trim();
-  const to = $<HTMLInputElement>("#path-to").value.trim();
+  // A name the form showed for an entity stands for the reference it was shown for.
+  const read = (end: "from" | "to") => {
+    const typed = $<HTMLInputElement>(`#path-${end}`).value.trim();
+    return typed && typed === shownPathEnds[end].name ? shownPathEnds[end].reference : typed;
+  };
+  const from = read("from");
+  const to = read("to");
   if (from && to) change((s) => (s.path = { from, to }));
 });
 $("#path-clear").addEventListener("click", () => change((s) => (s.path = null)));
@@ -522,7 +571,7 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
   const started = performance.now();
   const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), {});
   const laidOut = performance.now();
-  network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), selected: null });
+  network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null });
   network.setGraph(nodes, edges, result.positions);
   network.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   network.renderer.refresh();

@@ -24,6 +24,11 @@ export const NEIGHBORHOOD = `query ExplorerNeighborhood($of: String!, $hops: Int
   }
 }`;
 
+/** The relationships between entities already drawn: places are linked to actors and projects only by these. */
+export const LINKS = `query ExplorerLinks($ids: [ID!]!, $types: [String!]) {
+  linksAmong(ids: $ids, relationshipTypes: $types) { source target type role }
+}`;
+
 export const PATH = `query ExplorerPath($from: String!, $to: String!) {
   paths(from: $from, to: $to) {
     length

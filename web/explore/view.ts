@@ -17,18 +17,28 @@ export interface Visibility {
   pathEdges: Set<string>;
   /** The entities that answer the Ask box's question: drawn larger, labelled, ringed; the rest fades. */
   answer: Set<string>;
+  /** Entities in between that join the answer's entities (Peru's prosecutors, between Peru and the conferences): not faded, labelled. */
+  answerBridges: Set<string>;
+  /** The edges that hold the answer together: drawn darker and thicker, labelled. */
+  answerEdges: Set<string>;
   selected: string | null;
 }
 
 export const PATH_COLOR = "#e0301e";
 const FADED_NODE = "#c9d0d8";
 const FADED_EDGE = "#e3e7eb";
+/** Labels of faded entities: still readable, but behind the answer's. */
+const FADED_LABEL = "#8a96a3";
+export const ANSWER_EDGE = "#46566a";
 /** Above this many edges, panning and zooming draw nodes only (edges come back when the camera stops). */
 const EDGES_HIDDEN_ON_MOVE_FROM = 2000;
 
 export function edgeLabel(edge: { type: string; role: string | null }): string {
   return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
 }
+
+/** How much of its name an entity of the answer or of the path shows on the canvas. */
+const LONG_LABEL = 48;
 
 /** Long official names crowd the canvas: the side panel and the entity list carry them in full. */
 export function shortLabel(label: string, max = 34): string {
@@ -37,17 +47,73 @@ export function shortLabel(label: string, max = 34): string {
 
 /**
  * The part of the plane the camera frames at rest: square (sigma would stretch a 2-node view from
- * corner to corner), with room on the right for labels, which are drawn right of their node.
+ * corner to corner, and fits the square to the canvas's shorter side), with room on the right for
+ * the labels, which are drawn right of their node: wide enough that the label of the rightmost
+ * entity ends inside the canvas (`labelWidths` in pixels, `viewport` the canvas less sigma's padding).
  */
-function framing(positions: Map<string, [number, number]>): { x: [number, number]; y: [number, number] } | null {
+function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, viewport: { width: number; height: number }):
+  { x: [number, number]; y: [number, number] } | null {
   if (!positions.size) return null;
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const [x, y] of positions.values()) {
     [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
   }
-  const half = Math.max(maxX - minX, maxY - minY, 1) * 0.6;
-  const [cx, cy] = [(minX + maxX) / 2, (minY + maxY) / 2];
-  return { x: [cx - half, cx + half * 1.5], y: [cy - half * 1.25, cy + half * 1.25] };
+  const range = Math.max(maxX - minX, maxY - minY, 1);
+  const left = minX - range * 0.2;
+  // The square's side in pixels, and the room right of it when the canvas is wider than high.
+  const side = Math.max(100, Math.min(viewport.width, viewport.height));
+  const room = side + Math.max(0, viewport.width - viewport.height) / 2;
+  let size = range * 1.4;
+  for (const [id, [x]] of positions) {
+    // At `size` graph units across `side` pixels, x lies (x - left) * side / size pixels in, then its label.
+    const label = labels.get(id);
+    const free = Math.max(room - (label ? label.width + label.radius + 8 : 0), side * 0.35);
+    size = Math.max(size, ((x - left) * side) / free);
+  }
+  const cy = (minY + maxY) / 2;
+  return { x: [left, left + size], y: [cy - size / 2, cy + size / 2] };
+}
+
+/** A label's width and its node's radius, in pixels at rest. */
+interface LabelRoom { width: number; radius: number }
+/** Half a label's height and a little air, in pixels (sigma's labels are 14 px). */
+const LABEL_HALF_HEIGHT = 9;
+
+/**
+ * ForceAtlas2 knows discs, not labels: an entity of the answer laid out right of another lands on its
+ * name. Among the emphasised entities (a few: they all carry their labels), one whose disc or label
+ * runs into another's label is moved up or down, just clear of it. `pxPerUnit` is the framing's scale;
+ * the graph's y axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
+ */
+function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, emphasised: string[], fixed: Set<string>, pxPerUnit: number): boolean {
+  let moved = false;
+  const box = (id: string) => {
+    const [x, y] = positions.get(id)!;
+    const { width, radius } = labels.get(id)!;
+    const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
+    return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
+  };
+  for (let pass = 0; pass < 4; pass++) {
+    let clash = false;
+    for (const a of emphasised) {
+      for (const b of emphasised) {
+        if (a === b || fixed.has(b)) continue;
+        const la = box(a);
+        const lb = box(b);
+        const onLabel = lb.cx + lb.radius > la.left && lb.cx - lb.radius < la.right && lb.cy + lb.radius > la.top && lb.cy - lb.radius < la.bottom;
+        const labelsMeet = lb.left < la.right && la.left < lb.right && lb.top < la.bottom && la.top < lb.bottom;
+        if (!onLabel && !labelsMeet) continue;
+        // Just below a's label (or above, when b is above a's centre): its disc and its label both clear.
+        const gap = Math.max(LABEL_HALF_HEIGHT, lb.radius) + LABEL_HALF_HEIGHT + 2;
+        const cy = lb.cy < la.cy ? la.cy - gap : la.cy + gap;
+        const [x] = positions.get(b)!;
+        positions.set(b, [x, -cy / pxPerUnit]);
+        clash = moved = true;
+      }
+    }
+    if (!clash) break;
+  }
+  return moved;
 }
 
 function newGraph(): Graph {
@@ -56,7 +122,9 @@ function newGraph(): Graph {
 
 export class NetworkView {
   readonly renderer: Sigma;
-  private visibility: Visibility = { hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), selected: null };
+  private visibility: Visibility = {
+    hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null,
+  };
   private dragged: string | null = null;
   private dragMoved = false;
   /** Called when the analyst drops a dragged node: the explorer pins it there. */
@@ -73,6 +141,8 @@ export class NetworkView {
       labelRenderedSizeThreshold: 6,
       labelDensity: 0.5,
       zIndex: true,
+      // Per node, so that faded entities' labels fade too.
+      labelColor: { attribute: "labelColor", color: "#000" },
       stagePadding: 40,
       minCameraRatio: 0.05,
       maxCameraRatio: 10,
@@ -88,11 +158,20 @@ export class NetworkView {
     if (v.hiddenNodes.has(node)) out.hidden = true;
     const onPath = v.pathNodes.has(node);
     const inAnswer = v.answer.has(node);
-    if ((v.pathNodes.size || v.answer.size) && !onPath && !inAnswer) {
+    const bridge = !onPath && !inAnswer && v.answerBridges.has(node) && !v.pathNodes.size;
+    if ((v.pathNodes.size || v.answer.size) && !onPath && !inAnswer && !bridge) {
       out.color = FADED_NODE;
+      out.labelColor = FADED_LABEL;
       out.zIndex = 0;
     }
+    if (bridge) {
+      out.forceLabel = true;
+      out.zIndex = 1;
+    }
     if (onPath || inAnswer) {
+      // The answer's own names are read whole (up to a point: the panel has the longest).
+      const full = data.fullLabel as string | undefined;
+      if (full) out.label = shortLabel(full, LONG_LABEL);
       out.size = (data.size ?? 5) * (inAnswer ? 1.5 : 1.3);
       out.forceLabel = true;
       out.zIndex = 2;
@@ -112,7 +191,12 @@ export class NetworkView {
     const v = this.visibility;
     const out = { ...data };
     if (v.hiddenEdges.has(edge)) out.hidden = true;
-    if (v.pathEdges.has(edge)) {
+    if (v.answerEdges.has(edge) && !v.pathEdges.size) {
+      out.color = ANSWER_EDGE;
+      out.size = 2.5;
+      out.zIndex = 1;
+      out.forceLabel = true;
+    } else if (v.pathEdges.has(edge)) {
       out.color = PATH_COLOR;
       out.size = 4;
       out.zIndex = 2;
@@ -157,8 +241,29 @@ export class NetworkView {
     });
   }
 
-  /** Replaces the drawn graph (positions from the layout). */
-  setGraph(nodes: ViewNode[], edges: ViewEdge[], positions: Map<string, [number, number]>): void {
+  /** Each node's label and radius in pixels (emphasised entities have longer labels and larger discs). */
+  private labelWidths(g: Graph, emphasised: Set<string>): Map<string, LabelRoom> {
+    const widths = new Map<string, LabelRoom>();
+    if (g.order > 500) return widths;
+    const ctx = document.createElement("canvas").getContext("2d");
+    if (!ctx) return widths;
+    const r = this.renderer;
+    ctx.font = `${r.getSetting("labelWeight")} ${r.getSetting("labelSize")}px ${r.getSetting("labelFont")}`;
+    g.forEachNode((id, attrs) => {
+      const long = emphasised.has(id);
+      const label = long ? shortLabel(attrs.fullLabel as string, LONG_LABEL) : (attrs.label as string);
+      widths.set(id, { width: ctx.measureText(label).width, radius: (attrs.size as number) * (long ? 1.5 : 1) });
+    });
+    return widths;
+  }
+
+  /**
+   * Replaces the drawn graph (positions from the layout). `emphasised`: the entities that will be
+   * drawn larger with their longer names (the answer, the path), for whom the framing makes room;
+   * `fixed`: the pinned entities, which stay where they are.
+   */
+  setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set()): void {
+    const positions = new Map(laidOut);
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
@@ -175,7 +280,8 @@ export class NetworkView {
       g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: sizeOf(n.id) });
     }
     for (const e of edges) {
-      if (!g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;
+      // The graph takes no loops (an IATI activity listed as related to itself): the side panel lists them.
+      if (e.source === e.target || !g.hasNode(e.source) || !g.hasNode(e.target) || g.hasEdge(e.key)) continue;
       g.addDirectedEdgeWithKey(e.key, e.source, e.target, { label: edgeLabel(e), size: 1.5, color: "#aab4bf", relType: e.type, role: e.role });
     }
     const large = g.size > EDGES_HIDDEN_ON_MOVE_FROM;
@@ -184,7 +290,20 @@ export class NetworkView {
     this.renderer.setSetting("renderEdgeLabels", !large);
     // Arrowheads are a second WebGL program per edge: worth it for a readable view, not for 10,000 edges.
     this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
-    this.renderer.setCustomBBox(framing(positions));
+    const { width, height } = this.renderer.getDimensions();
+    const padding = this.renderer.getSetting("stagePadding");
+    const viewport = { width: width - 2 * padding, height: height - 2 * padding };
+    const labels = this.labelWidths(g, emphasised);
+    let frame = framing(positions, labels, viewport);
+    const named = [...emphasised].filter((id) => g.hasNode(id) && labels.has(id));
+    if (frame && named.length > 1 && named.length <= 60) {
+      const pxPerUnit = Math.max(100, Math.min(viewport.width, viewport.height)) / (frame.x[1] - frame.x[0]);
+      if (clearLabels(positions, labels, named, fixed, pxPerUnit)) {
+        for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
+        frame = framing(positions, labels, viewport);
+      }
+    }
+    this.renderer.setCustomBBox(frame);
     this.renderer.setGraph(g);
     this.renderer.refresh();
   }

@@ -16,6 +16,8 @@ export const LIMITS = {
   defaultHops: 6,
   maxNeighborhoodHops: 3,
   maxNeighborhoodNodes: 500,
+  maxLinkIds: 1000,
+  maxLinks: 10_000,
   maxPaths: 25,
   maxPartners: 100,
   maxCentralityEdges: 2_000_000,
@@ -49,6 +51,7 @@ export interface PartnerRow { actor: EntityRow; sharedProjects: number; firstYea
 export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight: number }
 export interface GraphNodeRow { id: string; label: string; kind: string }
 export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }
+export interface EdgeRow { source: string; target: string; type: string; role: string | null }
 export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean }
 
 const yearOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
@@ -184,6 +187,38 @@ export class AnalyticsRepository {
              [r IN rels | { source: startNode(r).id, target: endNode(r).id, type: type(r), role: r.role }] AS edges, truncated`,
     { center: centerId, limit: opts.maxNodes + 1, maxNodes: opts.maxNodes });
     return row && { nodes: row.nodes as GraphNodeRow[], edges: row.edges as SubgraphRow["edges"], truncated: Boolean(row.truncated) };
+  }
+
+  /**
+   * The relationships of the given types whose both ends are among `ids`: what a view draws between
+   * the entities it already shows (an actor's BASED_IN to a country on the canvas, say). Each entity
+   * is found by its id constraint and only its outgoing relationships are walked, so the cost follows
+   * the entities named, not the graph: a country's thousands of incoming BASED_IN are never read.
+   */
+  async linksAmong(ids: string[], opts: { types: string[] | null }): Promise<EdgeRow[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length > LIMITS.maxLinkIds) throw limitExceeded(`${unique.length} ids`, LIMITS.maxLinkIds);
+    if (unique.length < 2) return [];
+    const types = relationshipTypes(opts.types);
+    // One seek per key label (labels come from the model, never from input).
+    const byLabel = new Map<string, string[]>();
+    for (const id of unique) {
+      const label = keyLabel(id);
+      byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
+    }
+    const groups = [...byLabel.entries()];
+    const params: Record<string, unknown> = { ids: unique, limit: LIMITS.maxLinks + 1 };
+    groups.forEach(([, group], i) => (params[`g${i}`] = group));
+    const rows = await this.run(`
+      CALL () {
+        ${groups.map(([label], i) => `UNWIND $g${i} AS id MATCH (x:${label} {id: id}) RETURN x`).join("\n        UNION ALL\n        ")}
+      }
+      MATCH (x)-[r:${types}]->(y) WHERE y.id IN $ids
+      RETURN x.id AS source, y.id AS target, type(r) AS type, r.role AS role
+      ORDER BY source, type, target, role
+      LIMIT $limit`, params);
+    if (rows.length > LIMITS.maxLinks) throw limitExceeded("the number of relationships", LIMITS.maxLinks);
+    return rows.map((r) => ({ source: r.source as string, target: r.target as string, type: r.type as string, role: (r.role as string | null) ?? null }));
   }
 
   async fundingFlows(groupBy: FundingDimension[], f: FundingCriteria) {

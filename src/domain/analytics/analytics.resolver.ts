@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Info, Int, Query, Resolver } from "type-graphql";
 import { selectedFieldNames } from "../shared/selection.js";
 import type { Context } from "../context.js";
 import { userError } from "../shared/errors.js";
@@ -10,7 +10,7 @@ import { citationsOf } from "../shared/rows.js";
 import { ACTOR_TYPES, THEME_TYPES, type NodeType } from "../../model/model.js";
 import { AnalyticsRepository, LIMITS, limitExceeded } from "./analytics.repository.js";
 import {
-  CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, IndirectPartner, MatrixCell,
+  CentralityMetric, CentralityScore, FundingDimension, FundingFilter, FundingFlowGroup, GraphEdge, IndirectPartner, MatrixCell,
   MatrixLevel, Partner, PartnerFilter, Path, Subgraph, YearCount,
 } from "./analytics.types.js";
 
@@ -111,6 +111,20 @@ export class AnalyticsResolver {
       edges: row.edges.map((e) => ({ ...e, role: e.role ?? null, weight: 1 })),
       truncated: row.truncated,
     };
+  }
+
+  @Query(() => [GraphEdge], {
+    description: `The relationships whose both ends are among the given entities (at most ${LIMITS.maxLinkIds} ids, at most ${LIMITS.maxLinks} relationships): `
+      + "what a visualization draws between the entities it already shows. Cooperation relationships unless relationshipTypes says otherwise "
+      + "(BASED_IN, TAKES_PLACE_IN and IN_REGION link actors and projects to the places they are in).",
+  })
+  async linksAmong(
+    @Ctx() ctx: Context,
+    @Arg("ids", () => [ID]) ids: string[],
+    @Arg("relationshipTypes", () => [String], { nullable: true }) types: string[] | null,
+  ) {
+    const rows = await analytics(ctx).linksAmong(ids, { types });
+    return rows.map((e) => ({ ...e, weight: 1 }));
   }
 
   @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per kind of flow (flowType) and per currency; unknown amounts are counted apart." })
