@@ -37,6 +37,8 @@ export interface BenchQuery {
   /** Several hand-written candidates (floor among them): the runner keeps the fastest on the graph at hand. */
   floors?: ((driver: Driver, c: BenchContext) => Promise<unknown>)[];
   peer: ((c: BenchContext) => GraphQLCall) | null;
+  /** Measured only when `--only` names it (a variant, not part of the mix). */
+  optional?: boolean;
   /** The comparable answer of each side. */
   normalize: { api: (data: any) => unknown; floor: (rows: any) => unknown; peer?: (data: any) => unknown };
 }
@@ -296,6 +298,30 @@ export const QUERIES: BenchQuery[] = [
     normalize: {
       api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.flowType} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
       floor: (rows) => rows.map((r: any) => `${r.funder} ${r.flowType} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
+    },
+  },
+  {
+    id: "Q8T",
+    optional: true,
+    title: "Q8's top 20 funders of each kind of flow and currency (fundingFlows first: 20); run with --only Q8T",
+    api: (c) => ({ query: `query Q8T($region: String!, $from: Int, $to: Int) {
+      fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }, first: 20) { keys { value name } flowType currency total flows unknownAmounts } }`,
+    variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
+    // The tallies ranked by a float sum, 20 per kind of flow and currency, then the funders' names.
+    floor: (driver, c) => read(driver, `
+      MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
+      WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS amounts, sum(toFloat(t.total)) AS approx,
+           sum(t.flows) AS flows, sum(t.unknown) AS unknown
+      ORDER BY approx DESC, funder
+      WITH flowType, currency, collect({ funder: funder, amounts: amounts, flows: flows, unknown: unknown })[0..20] AS top
+      UNWIND top AS g
+      OPTIONAL MATCH (a:Actor {id: g.funder})
+      RETURN g.funder AS funder, a.name AS name, flowType, currency, g.amounts AS amounts, g.flows AS flows, g.unknown AS unknown`,
+    { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    peer: null,
+    normalize: {
+      api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.keys[0].name} ${g.flowType} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
+      floor: (rows) => rows.map((r: any) => `${r.funder} ${r.name} ${r.flowType} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
     },
   },
 ];

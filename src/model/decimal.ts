@@ -29,6 +29,11 @@ function toScaled(value: string, scale: number): bigint {
 /** The exact sum of decimal strings. */
 export function sumDecimals(values: string[]): string {
   if (!values.length) return "0";
+  // One value (most tallies' groups): its canonical form is its sum.
+  if (values.length === 1) {
+    const only = normalizeDecimal(values[0]!);
+    if (only !== null) return only;
+  }
   const scale = Math.max(...values.map((v) => (v.split(".")[1] ?? "").length));
   const total = values.reduce((acc, v) => acc + toScaled(v, scale), 0n);
   const negative = total < 0n;
@@ -36,4 +41,12 @@ export function sumDecimals(values: string[]): string {
   const whole = digits.slice(0, digits.length - scale);
   const fraction = scale ? digits.slice(digits.length - scale) : "";
   return normalizeDecimal(`${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`)!;
+}
+
+/** Orders two decimal strings by value (negative, zero or positive, as a sort comparator wants). */
+export function compareDecimals(a: string, b: string): number {
+  const scale = Math.max((a.split(".")[1] ?? "").length, (b.split(".")[1] ?? "").length);
+  const x = toScaled(a, scale);
+  const y = toScaled(b, scale);
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -73,6 +73,32 @@ async function walkedFlows(place: string, from: number | null, to: number | null
   return rows.map((r) => `${r.funder} ${r.name} ${r.currency} ${sumDecimals(r.amounts as string[])} ${r.flows} ${r.unknown}`).sort();
 }
 
+const GROUPS = `query($regions: [String!], $countries: [String!], $from: Int, $to: Int, $first: Int) {
+  fundingFlows(groupBy: [FUNDER], filter: { regions: $regions, countries: $countries, fromYear: $from, toYear: $to }, first: $first) {
+    keys { value name } flowType currency total flows unknownAmounts } }`;
+
+/** fundingFlows' groups in the API's own order, every one or the top ones. */
+async function apiGroups(place: string, from: number | null, to: number | null, first: number | null = null): Promise<any[]> {
+  return (await admin(GROUPS, { ...(place.startsWith("region:") ? { regions: [place] } : { countries: [place] }), from, to, first })).fundingFlows;
+}
+
+/** Exact decimal as a BigInt scaled by 10^12 (test amounts have fewer decimals). */
+const scaled = (v: string) => { const [w, f = ""] = v.split("."); const n = BigInt(w!.replace("-", "") + f.padEnd(12, "0")); return v.startsWith("-") ? -n : n; };
+
+/** The top groups computed here from the whole answer: per kind of flow and currency, largest total first, ties by funder. */
+function expectedTop(all: any[], first: number): any[] {
+  const pairs = new Map<string, any[]>();
+  for (const g of all) {
+    const at = JSON.stringify([String(g.flowType), String(g.currency)]);
+    pairs.set(at, [...(pairs.get(at) ?? []), g]);
+  }
+  return [...pairs.entries()]
+    .sort(([a], [b]) => { const [fa, ca] = JSON.parse(a); const [fb, cb] = JSON.parse(b); return fa.localeCompare(fb) || ca.localeCompare(cb); })
+    .flatMap(([, groups]) => groups
+      .sort((a, b) => { const d = scaled(b.total) - scaled(a.total); return d > 0n ? 1 : d < 0n ? -1 : JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)); })
+      .slice(0, first));
+}
+
 async function stored() {
   return {
     tallies: await db.read("MATCH (t:FundingTally) RETURN t { .* } AS t ORDER BY t.key"),
@@ -113,6 +139,9 @@ async function expectExact(): Promise<void> {
   for (const place of PLACES) {
     for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024]] as const) {
       expect(await apiFlows(place, from, to), `${place} ${from}-${to}`).toEqual(await walkedFlows(place, from, to));
+      // The top groups (first) are the whole answer's largest, in their order.
+      const all = await apiGroups(place, from, to);
+      for (const first of [1, 2]) expect(await apiGroups(place, from, to, first), `${place} ${from}-${to} first ${first}`).toEqual(expectedTop(all, first));
     }
   }
 }
@@ -180,6 +209,33 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     await admin(`mutation { deleteEntity(id: "organization:agg-x") { fundingFlows } }`);
     await expectExact();
     expect(await apiFlows("region:142", null, null)).toEqual(await walkedFlows("region:142", null, null));
+  });
+
+  it("rank the top groups (first) on exact totals, where floating point sees a tie", async () => {
+    // 2^53 and 2^53 + 1 are one double: the larger must win in USD (funder q) and in CHF (funder p).
+    const funder = (id: string) => ({ id, type: "Organization", name: `Aggregates Funder ${id.slice(-1).toUpperCase()}`, sources: cite });
+    const flows = [["p1", "p", "9007199254740992", "USD"], ["q1", "q", "9007199254740993", "USD"], ["p2", "p", "9007199254740993", "CHF"],
+      ["q2", "q", "9007199254740992", "CHF"], ["p3", "p", "0.25", "EUR"], ["q3", "q", "0.5", "EUR"]];
+    await importDoc({
+      sources: BASE.sources,
+      nodes: [project("project:agg-f", 2021), funder("organization:agg-p"), funder("organization:agg-q"),
+        ...flows.map(([id, , amount, currency]) => flow(`funding:agg-${id}`, amount!, currency!, "2021-06-01"))],
+      relationships: [rel("TAKES_PLACE_IN", "project:agg-f", "country:CL"),
+        ...flows.flatMap(([id, by]) => [rel("FUNDED", `organization:agg-${by}`, `funding:agg-${id}`), rel("FUNDS", `funding:agg-${id}`, "project:agg-f")])],
+    });
+    const top = await apiGroups("country:CL", 2021, 2021, 1);
+    expect(top.map((g) => `${g.flowType} ${g.currency} ${g.keys[0].value} ${g.keys[0].name} ${g.total}`)).toEqual([
+      "grant CHF organization:agg-p Aggregates Funder P 9007199254740993",
+      "grant EUR organization:agg-q Aggregates Funder Q 0.5",
+      "grant USD organization:agg-q Aggregates Funder Q 9007199254740993",
+    ]);
+    const all = await apiGroups("country:CL", null, null);
+    expect(all).toHaveLength(6);
+    expect(await apiGroups("country:CL", null, null, 2)).toEqual(expectedTop(all, 2));
+    // Without keys { name } the names are not read: the same groups, in the same order.
+    const lean = await admin(`{ fundingFlows(groupBy: [FUNDER], filter: { countries: ["CL"] }) { keys { value } flowType currency total flows unknownAmounts } }`);
+    expect(lean.fundingFlows).toEqual(all.map((g) => ({ ...g, keys: g.keys.map((k: any) => ({ value: k.value })) })));
+    await expectExact();
   });
 });
 

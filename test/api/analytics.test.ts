@@ -241,10 +241,13 @@ describe("bounded cost", () => {
     await analytics.fundingFlows([FundingDimension.THEME], { ...none, funderIds: null, themeIds: ["theme:cybercrime"] });
     // Read from the funding tallies (db/aggregates.ts).
     await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: 2016, toYear: 2020 });
+    // The same without names, and its top groups (first) with them.
+    await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: 2016, toYear: 2020 }, { names: false });
+    await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: null, toYear: null }, { first: 20 });
     // The count of projects by themes and years, read from the theme tallies.
     params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
     await repos.run(THEME_COUNT, params.at(-1));
-    expect(counter.queries.length).toBeGreaterThanOrEqual(7);
+    expect(counter.queries.length).toBeGreaterThanOrEqual(9);
     expect(params).toHaveLength(counter.queries.length);
     for (const [i, cypher] of counter.queries.entries()) {
       const session = db.driver.session();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config/config.js";
 import { importFile, type ImportSummary } from "../../src/ingest/import-pipeline.js";
 import { TRANSACTION_TYPES } from "../../src/ingest/iati/codelists.js";
+import { sumDecimals } from "../../src/model/decimal.js";
 import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { fingerprint, resetToSeed } from "../support/reset.js";
@@ -227,6 +228,31 @@ describe("IATI import", () => {
         ["incoming-funds", "GBP", "2156169", 2],
         ["outgoing-commitment", "GBP", "240627827", 39],
       ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("ranks a country's largest funders (first) by exact totals, as a walk over the flows of both files does: Argentina", async () => {
+    const server = await startTestServer(db);
+    try {
+      const gql = graphqlClient(server);
+      const flows = async (first: number | null) => dataOf(await gql(`query($first: Int) {
+        fundingFlows(groupBy: [FUNDER], filter: { countries: ["AR"] }, first: $first) { keys { value } flowType currency total flows } }`, { first })).fundingFlows
+        .map((g: any) => `${g.flowType} ${g.currency} ${g.keys[0].value} ${g.total} ${g.flows}`);
+      // The walk: every non-budget flow into a project in Argentina, per funder, kind of flow and currency.
+      const rows = await db.read(`MATCH (:Country {id: 'country:AR'})<-[:TAKES_PLACE_IN]-(:Project)<-[:FUNDS]-(f:Funding) WHERE f.flowType <> 'budget'
+        WITH DISTINCT f OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f) WITH DISTINCT g, f
+        RETURN g.id AS funder, f.flowType AS flowType, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows`);
+      const scaled = (v: string) => { const [w, fr = ""] = v.split("."); const n = BigInt(w!.replace("-", "") + fr.padEnd(12, "0")); return v.startsWith("-") ? -n : n; };
+      const walked = rows.map((r) => ({ at: `${r.flowType} ${r.currency}`, funder: String(r.funder), total: sumDecimals(r.amounts as string[]), flows: Number(r.flows) }));
+      expect(walked.length).toBeGreaterThan(3);
+      const expected = (first: number) => [...new Set(walked.map((w) => w.at))].sort((a, b) => a.localeCompare(b)).flatMap((at) => walked.filter((w) => w.at === at)
+        .sort((a, b) => { const d = scaled(b.total) - scaled(a.total); return d > 0n ? 1 : d < 0n ? -1 : a.funder.localeCompare(b.funder); })
+        .slice(0, first).map((w) => `${w.at} ${w.funder} ${w.total} ${w.flows}`));
+      expect(await flows(3)).toEqual(expected(3));
+      expect(await flows(1)).toEqual(expected(1));
+      expect((await flows(null)).sort()).toEqual(expected(1000).sort());
     } finally {
       await server.close();
     }

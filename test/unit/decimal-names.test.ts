@@ -1,6 +1,6 @@
 /** Exact money arithmetic and name handling: the pure functions under references, sorting and totals. */
 import { describe, expect, it } from "vitest";
-import { normalizeDecimal, sumDecimals } from "../../src/model/decimal.js";
+import { compareDecimals, normalizeDecimal, sumDecimals } from "../../src/model/decimal.js";
 import { allNames, nameProperties, normalizeName, slug } from "../../src/model/names.js";
 
 describe("decimals", () => {
@@ -21,6 +21,18 @@ describe("decimals", () => {
     expect(sumDecimals(["-1.5", "0.25"])).toBe("-1.25");
     expect(sumDecimals(["0.001", "0.009"])).toBe("0.01");
     expect(sumDecimals([])).toBe("0");
+    // One value: its canonical form, as the general path gives it.
+    expect(sumDecimals(["+0113240.6600"])).toBe("113240.66");
+    expect(sumDecimals(["-0.0"])).toBe("0");
+  });
+
+  it("orders by value, not by text nor through floating point", () => {
+    expect(compareDecimals("9007199254740993", "9007199254740992")).toBe(1);
+    expect(Number("9007199254740993") - Number("9007199254740992")).toBe(0);
+    expect(compareDecimals("10", "9.99")).toBe(1);
+    expect(compareDecimals("-1.5", "-1.25")).toBe(-1);
+    expect(compareDecimals("2.50", "2.5")).toBe(0);
+    expect(["100", "-3", "20.5", "0", "20.45"].sort(compareDecimals)).toEqual(["-3", "0", "20.45", "20.5", "100"]);
   });
 });
 

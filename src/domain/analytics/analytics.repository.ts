@@ -4,7 +4,7 @@
  * timeout; going over a cap is a LIMIT_EXCEEDED error that names the limit.
  */
 import { ErrorCode, userError } from "../shared/errors.js";
-import { sumDecimals } from "../../model/decimal.js";
+import { compareDecimals, sumDecimals } from "../../model/decimal.js";
 import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
@@ -110,6 +110,55 @@ function fundingSelection(f: FundingCriteria): { start: string; predicates: stri
       ...rest.map((c) => c.predicate),
     ],
   };
+}
+
+export interface FundingFlowsOptions {
+  /** Read the entities' names for the keys (`keys { name }`); without it `name` is null for entity dimensions. Default true. */
+  names?: boolean;
+  /** For each kind of flow and currency, only the `first` groups of largest total. Default: every group. */
+  first?: number | null;
+}
+
+export interface FundingFlowGroupRow {
+  keys: { dimension: FundingDimension; value: string | null; name: string | null }[];
+  flowType: string | null;
+  currency: string | null;
+  total: string;
+  flows: number;
+  unknownAmounts: number;
+}
+
+/** The same comparison as String.prototype.localeCompare (default locale and options), built once. */
+const collate = new Intl.Collator().compare;
+
+/**
+ * fundingFlows' order: by keys, then kind of flow, then currency (each compared as localeCompare
+ * does). The keys' sort text is built once per group, not once per comparison.
+ */
+function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
+  return groups
+    .map((g) => ({ g, keys: JSON.stringify(g.keys), flowType: String(g.flowType), currency: String(g.currency) }))
+    .sort((a, b) => collate(a.keys, b.keys) || collate(a.flowType, b.flowType) || collate(a.currency, b.currency))
+    .map((x) => x.g);
+}
+
+/**
+ * The top groups (`first`): for each kind of flow and currency, the `first` groups of largest exact
+ * total, ties by keys; ordered by kind of flow, currency, then total descending.
+ */
+export function topGroups(groups: FundingFlowGroupRow[], first: number): FundingFlowGroupRow[] {
+  const ranked = groups
+    .map((g) => ({ g, keys: JSON.stringify(g.keys), flowType: String(g.flowType), currency: String(g.currency) }))
+    .sort((a, b) => collate(a.flowType, b.flowType) || collate(a.currency, b.currency) || compareDecimals(b.g.total, a.g.total) || collate(a.keys, b.keys));
+  const kept: FundingFlowGroupRow[] = [];
+  let pair = "";
+  let n = 0;
+  for (const x of ranked) {
+    const at = JSON.stringify([x.flowType, x.currency]);
+    if (at !== pair) [pair, n] = [at, 0];
+    if (n++ < first) kept.push(x.g);
+  }
+  return kept;
 }
 
 export class AnalyticsRepository {
@@ -221,8 +270,10 @@ export class AnalyticsRepository {
     return rows.map((r) => ({ source: r.source as string, target: r.target as string, type: r.type as string, role: (r.role as string | null) ?? null }));
   }
 
-  async fundingFlows(groupBy: FundingDimension[], f: FundingCriteria) {
-    const fromTallies = await this.fundingFlowsFromTallies(groupBy, f);
+  async fundingFlows(groupBy: FundingDimension[], f: FundingCriteria, opts: FundingFlowsOptions = {}): Promise<FundingFlowGroupRow[]> {
+    const first = opts.first ?? null;
+    if (first !== null && (!Number.isInteger(first) || first < 1 || first > LIMITS.maxGroups)) throw userError(`first must be between 1 and ${LIMITS.maxGroups}`);
+    const fromTallies = await this.fundingFlowsFromTallies(groupBy, f, { names: opts.names ?? true, first });
     if (fromTallies) return fromTallies;
     const { start, predicates } = fundingSelection(f);
     // Group on nodes and values first; names are read once per group, after aggregating.
@@ -252,15 +303,15 @@ export class AnalyticsRepository {
       RETURN [${dims.map((d) => keyOf[d].key).join(", ")}] AS keys, kindOfFlow AS flowType, currency, amounts, flows, unknownAmounts
       LIMIT ${LIMITS.maxGroups + 1}`, { ...f });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
-    return rows.map((r) => ({
-      keys: r.keys as { dimension: FundingDimension; value: string | null; name: string | null }[],
+    const groups = rows.map((r) => ({
+      keys: r.keys as FundingFlowGroupRow["keys"],
       flowType: r.flowType as string | null,
       currency: r.currency as string | null,
       total: sumDecimals(r.amounts as string[]),
       flows: Number(r.flows),
       unknownAmounts: Number(r.unknownAmounts),
-    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.flowType).localeCompare(String(b.flowType))
-      || String(a.currency).localeCompare(String(b.currency)));
+    }));
+    return first === null ? orderGroups(groups) : topGroups(groups, first);
   }
 
   /**
@@ -268,8 +319,13 @@ export class AnalyticsRepository {
    * hold the answer: grouped by funder (and, as always, by flow type and currency), for one country or region, by years and
    * flow types only. A flow counts once per funder in a place's tallies, so these groups are the
    * flows' own. Otherwise null: the flows are walked.
+   *
+   * The funders' names are read only when asked for, and only for the groups returned. With
+   * `first`, Neo4j ranks the groups of each kind of flow and currency by a floating-point sum and
+   * returns the top ones plus every group within that sum's error bound of the last one kept (so
+   * rounding never drops a group); the exact decimal totals then decide here (topGroups).
    */
-  private async fundingFlowsFromTallies(groupBy: FundingDimension[], f: FundingCriteria) {
+  private async fundingFlowsFromTallies(groupBy: FundingDimension[], f: FundingCriteria, opts: { names: boolean; first: number | null }) {
     const dims = [...new Set(groupBy)];
     const places = [...(f.countryIds ?? []), ...(f.regionIds ?? [])];
     const [place] = places;
@@ -277,28 +333,51 @@ export class AnalyticsRepository {
     if (places.length !== 1 || (f.countryIds && f.regionIds) || f.funderIds || f.recipientIds || f.themeIds) return null;
     // Written out only for the bounds given, so that the (place, year) index serves the range.
     const years = [f.fromYear !== null ? "t.year >= $fromYear" : "", f.toYear !== null ? "t.year <= $toYear" : ""].filter(Boolean);
-    const rows = await this.run(`
-      MATCH (t:FundingTally) WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
-        AND ($flowTypes IS NULL AND t.flowType <> 'budget' OR t.flowType IN $flowTypes)
+    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: funder})" : "";
+    const nameValue = opts.names ? "g.name" : "null";
+    const match = `MATCH (t:FundingTally) WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
+        AND ($flowTypes IS NULL AND t.flowType <> 'budget' OR t.flowType IN $flowTypes)`;
+    const cypher = opts.first === null
+      ? `${match}
       WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency,
            collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
       LIMIT ${LIMITS.maxGroups + 1}
-      OPTIONAL MATCH (g:Actor {id: funder})
-      RETURN funder, g.name AS name, flowType, currency, totals, flows, unknownAmounts`,
-    { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes: f.flowTypes });
+      ${name}
+      RETURN funder, ${nameValue} AS name, flowType, currency, totals, flows, unknownAmounts`
+      // The float sum of a group is within 1e-12 of the sum of its terms' magnitudes of the exact
+      // one (at most a few dozen terms): every group whose float sum reaches the first-th one's
+      // minus twice the pair's largest such bound may belong to the top.
+      : `${match}
+      WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS totals,
+           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
+      ORDER BY approx DESC
+      WITH flowType, currency, max(magnitude) * 1e-12 AS slack,
+           collect({ funder: funder, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts }) AS groups
+      WITH flowType, currency, slack, groups, groups[$first - 1].approx AS last
+      UNWIND groups AS group
+      WITH flowType, currency, group WHERE last IS NULL OR group.approx >= last - 2 * slack
+      WITH flowType, currency, group, group.funder AS funder
+      LIMIT ${LIMITS.maxGroups + 1}
+      ${name}
+      RETURN funder, ${nameValue} AS name, flowType, currency, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
+    const rows = await this.run(cypher, { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes: f.flowTypes, first: opts.first });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
-    return rows.map((r) => ({
-      keys: dims.map((d) => d === FundingDimension.FUNDER
-        ? { dimension: d, value: (r.funder as string | null) ?? null, name: r.funder === null ? null : (r.name as string | null) ?? null }
-        : { dimension: d, value: (r.flowType as string | null) ?? null, name: (r.flowType as string | null) ?? null }),
-      // Never summed across kinds of flow, as on the walked path.
-      flowType: (r.flowType as string | null) ?? null,
-      currency: (r.currency as string | null) ?? null,
-      total: sumDecimals(r.totals as string[]),
-      flows: Number(r.flows),
-      unknownAmounts: Number(r.unknownAmounts),
-    })).sort((a, b) => JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)) || String(a.flowType).localeCompare(String(b.flowType))
-      || String(a.currency).localeCompare(String(b.currency)));
+    const groups = rows.map((r): FundingFlowGroupRow => {
+      const funder = (r.funder as string | null) ?? null;
+      const flowType = (r.flowType as string | null) ?? null;
+      return {
+        keys: dims.map((d) => d === FundingDimension.FUNDER
+          ? { dimension: d, value: funder, name: funder === null ? null : (r.name as string | null) ?? null }
+          : { dimension: d, value: flowType, name: flowType }),
+        // Never summed across kinds of flow, as on the walked path.
+        flowType,
+        currency: (r.currency as string | null) ?? null,
+        total: sumDecimals(r.totals as string[]),
+        flows: Number(r.flows),
+        unknownAmounts: Number(r.unknownAmounts),
+      };
+    });
+    return opts.first === null ? orderGroups(groups) : topGroups(groups, opts.first);
   }
 
   /** Pairs of places involved in the same projects; involvement as in the projects filter. */

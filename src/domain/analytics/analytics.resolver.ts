@@ -127,20 +127,32 @@ export class AnalyticsResolver {
     return rows.map((e) => ({ ...e, weight: 1 }));
   }
 
-  @Query(() => [FundingFlowGroup], { description: "Funding aggregated by the dimensions given, always per kind of flow (flowType) and per currency; unknown amounts are counted apart." })
+  @Query(() => [FundingFlowGroup], {
+    description: "Funding aggregated by the dimensions given, always per kind of flow (flowType) and per currency; unknown amounts are counted apart. "
+      + "Every group, ordered by keys, flowType and currency; or, with `first`, the top groups.",
+  })
   async fundingFlows(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg("groupBy", () => [FundingDimension]) groupBy: FundingDimension[],
     @Arg("filter", () => FundingFilter, { nullable: true }) filter: FundingFilter | null,
+    @Arg("first", () => Int, {
+      nullable: true,
+      description: `Only the top groups: for each kind of flow and currency (totals in different currencies or kinds of flow are never compared), `
+        + `the \`first\` groups of largest total, ties by keys; ordered by flowType, currency, then total descending. 1 to ${LIMITS.maxGroups}. `
+        + "For example the 20 largest funders of a region: groupBy [FUNDER], first 20.",
+    }) first: number | null,
   ) {
     if (!groupBy.length) throw userError("groupBy needs at least one dimension");
     const f = filter ?? {};
+    // Entity names cost a read per group: only when the keys' name is selected.
+    const names = selectedFieldNames(info, ["keys"]).has("name");
     return analytics(ctx).fundingFlows(groupBy, {
       funderIds: await ids(ctx, f.funders, ACTOR_TYPES), recipientIds: await ids(ctx, f.recipients, ACTOR_TYPES),
       countryIds: await ids(ctx, f.countries, new Set<NodeType>(["Country"])), regionIds: await ids(ctx, f.regions, new Set<NodeType>(["Region"])),
       themeIds: await ids(ctx, f.themes, THEME_TYPES), fromYear: f.fromYear ?? null, toYear: f.toYear ?? null,
       flowTypes: f.flowTypes?.length ? f.flowTypes : null,
-    });
+    }, { names, first });
   }
 
   @Query(() => [MatrixCell], { description: "Country x country (or region x region) counts of shared projects; each pair appears in both orders." })
