@@ -81,6 +81,12 @@ export class GraphImage {
    */
   private relationshipIndex: Map<string, ImageRelationship> | undefined;
   private nextIndex = 0;
+  /** Ids of the nodes `stream` wrote out. */
+  private readonly streamed = new Set<string>();
+  /** Places of the image's actors and regions, built when streaming starts (no streamed document may change them). */
+  private involvement: Involvement | undefined;
+  private out: CsvFiles | undefined;
+  private readonly emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
   /** Equal provenance lists shared (never mutated: a merge makes new ones): millions of facts cite one source. */
   private readonly lists = new Map<string, string[]>();
 
@@ -162,6 +168,11 @@ export class GraphImage {
    * relationships grouped by shape, in the document's order. Returns the relationships it created.
    */
   apply(doc: GraphDocument): { nodes: number; relationships: number } {
+    const { nodes, relationships } = this.applyDocument(doc);
+    return { nodes, relationships };
+  }
+
+  private applyDocument(doc: GraphDocument): { nodes: number; relationships: number; created: Set<ImageNode> } {
     const nodes = doc.nodes ?? [];
     const relationships = doc.relationships ?? [];
     assertValidDocument(doc, "offline import");
@@ -212,7 +223,56 @@ export class GraphImage {
         }
       }
     }
-    return { nodes: nodes.length, relationships: written };
+    return { nodes: nodes.length, relationships: written, created };
+  }
+
+  /**
+   * Applies a self-contained document and writes what it created straight to the CSV files
+   * (`openCsv` first), keeping none of it in memory: a fresh load of millions of relationships
+   * never holds them all. Self-contained means what the synthetic project documents are, checked
+   * here (an error otherwise, never a different graph): it touches no node written out by an
+   * earlier streamed document; each of its relationships has an end it creates; it adds no BASED_IN
+   * or IN_REGION (which would change involved places already written); PARTICIPATES_IN and
+   * TAKES_PLACE_IN reach only projects it creates. So the nodes it creates are final when it ends,
+   * and their derived properties (participantCount, involvedPlaces) are computed then, from the
+   * older graph's places, which no later document may change. Nodes it updates stay in the image.
+   */
+  stream(doc: GraphDocument): { nodes: number; relationships: number } {
+    const out = this.out;
+    if (!out) throw new Error("offline import: openCsv before streaming documents");
+    const fresh = new Set<string>();
+    for (const n of doc.nodes ?? []) {
+      if (this.streamed.has(n.id)) throw new Error(`offline import: ${n.id} was written by an earlier document and cannot change`);
+      if (!this.nodes.has(n.id)) fresh.add(n.id);
+    }
+    for (const r of doc.relationships ?? []) {
+      const what = `offline import: ${r.type} ${r.from} -> ${r.to}`;
+      if (this.streamed.has(r.from) || this.streamed.has(r.to)) throw new Error(`${what} touches a node written by an earlier document`);
+      if (!fresh.has(r.from) && !fresh.has(r.to)) throw new Error(`${what} joins two older nodes: the document is not self-contained`);
+      if (r.type === "BASED_IN" || r.type === "IN_REGION") throw new Error(`${what} would change places already written`);
+      if ((r.type === "PARTICIPATES_IN" && !fresh.has(r.to)) || (r.type === "TAKES_PLACE_IN" && !fresh.has(r.from))) throw new Error(`${what} changes an older project`);
+    }
+    const involvement = this.involvement ??= new Involvement(this.relationships);
+    const before = this.relationships.length;
+    const applied = this.applyDocument(doc);
+    const added = this.relationships.slice(before);
+    const participants = new Map<ImageNode, ImageNode[]>();
+    const takesPlace = new Map<ImageNode, ImageNode[]>();
+    for (const rel of added) {
+      if (rel.type === "PARTICIPATES_IN") push(participants, rel.to, rel.from);
+      else if (rel.type === "TAKES_PLACE_IN") push(takesPlace, rel.from, rel.to);
+    }
+    for (const node of applied.created) {
+      if (node.labels.has("Project")) involvement.derive(node, participants.get(node), takesPlace.get(node));
+      this.writeNode(node);
+      this.nodes.delete(node.id);
+      this.streamed.add(node.id);
+    }
+    for (const rel of added) this.writeRelationship(rel);
+    this.relationships.length = before;
+    // Keys of the relationships just written out: rebuilt without them on next need.
+    if (this.relationshipIndex) this.relationshipIndex = undefined;
+    return { nodes: applied.nodes, relationships: applied.relationships };
   }
 
   private applySource(source: SourceRecord): void {
@@ -229,92 +289,124 @@ export class GraphImage {
    * PROJECT_DERIVED (and INVOLVED_PLACES in model/involvement.ts) leave after each write.
    */
   deriveProjectProperties(): void {
-    const basedIn = new Map<ImageNode, ImageNode[]>();
-    const inRegion = new Map<ImageNode, ImageNode[]>();
-    const takesPlace = new Map<ImageNode, ImageNode[]>();
     const participants = new Map<ImageNode, ImageNode[]>();
-    const push = (map: Map<ImageNode, ImageNode[]>, key: ImageNode, value: ImageNode) => {
-      const list = map.get(key);
-      if (list) list.push(value);
-      else map.set(key, [value]);
-    };
+    const takesPlace = new Map<ImageNode, ImageNode[]>();
     for (const rel of this.relationships) {
       if (rel.type === "PARTICIPATES_IN") push(participants, rel.to, rel.from);
-      else if (rel.type === "BASED_IN") push(basedIn, rel.from, rel.to);
       else if (rel.type === "TAKES_PLACE_IN") push(takesPlace, rel.from, rel.to);
-      else if (rel.type === "IN_REGION") push(inRegion, rel.from, rel.to);
     }
-    const memo = new Map<ImageNode, string[]>();
-    /** A place and everything it lies in, up to four IN_REGION hops (`-[:IN_REGION*0..4]->`). */
-    const placeAndAbove = (place: ImageNode): string[] => {
-      let found = memo.get(place);
-      if (found) return found;
-      const seen = new Set<ImageNode>([place]);
-      let frontier = [place];
-      for (let depth = 0; depth < 4; depth++) {
-        const next: ImageNode[] = [];
-        for (const x of frontier) for (const r of inRegion.get(x) ?? []) if (!seen.has(r)) { seen.add(r); next.push(r); }
-        frontier = next;
-      }
-      found = [...seen].filter((x) => typeof x.props.id === "string").map((x) => x.props.id as string);
-      memo.set(place, found);
-      return found;
-    };
-    const actorPlaces = new Map<ImageNode, string[]>();
-    const placesOfActor = (actor: ImageNode): string[] => {
-      let found = actorPlaces.get(actor);
-      if (!found) actorPlaces.set(actor, found = (basedIn.get(actor) ?? []).flatMap(placeAndAbove));
-      return found;
-    };
+    const involvement = new Involvement(this.relationships);
     for (const node of this.nodes.values()) {
-      if (!node.labels.has("Project")) continue;
-      const actors = new Set<ImageNode>();
-      const places = new Set<string>();
-      for (const a of participants.get(node) ?? []) {
-        if (a.labels.has("Actor")) actors.add(a);
-        for (const x of placesOfActor(a)) places.add(x);
-      }
-      for (const t of takesPlace.get(node) ?? []) for (const x of placeAndAbove(t)) places.add(x);
-      node.props.participantCount = actors.size;
-      node.props.involvedPlaces = [...places].sort();
+      if (node.labels.has("Project")) involvement.derive(node, participants.get(node), takesPlace.get(node));
     }
   }
 
-  /**
-   * Writes the CSV files (node ids are integers) and says how to import them. The importer drops
-   * empty lists (an empty field is no value): those properties are left out of the files and
-   * marked (a label on nodes, a property on relationships) for `restoreEmptyLists` after the import.
-   */
-  writeCsv(dir: string): { spec: OfflineImport; emptyLists: EmptyLists } {
+  /** Starts the CSV files in `dir` (emptied first): `stream` writes into them, `writeCsv` finishes them. */
+  openCsv(dir: string): void {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const files = new CsvFiles(dir);
-    const emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
-    for (const node of this.nodes.values()) {
-      const labels = [...node.labels];
-      let props = node.props;
-      const empty = emptyListsOf(props);
-      if (empty) {
-        props = withoutKeys(props, empty);
-        for (const k of empty) {
-          emptyLists.nodes.add(k);
-          labels.push(emptyListLabel(k));
-        }
+    this.out = new CsvFiles(dir);
+  }
+
+  private writeNode(node: ImageNode): void {
+    const labels = [...node.labels];
+    let props = node.props;
+    const empty = emptyListsOf(props);
+    if (empty) {
+      props = withoutKeys(props, empty);
+      for (const k of empty) {
+        this.emptyLists.nodes.add(k);
+        labels.push(emptyListLabel(k));
       }
-      files.row("nodes", labels.join(":"), props, String(node.index));
     }
-    for (const rel of this.relationships) {
-      let props = rel.props;
-      const empty = emptyListsOf(props);
-      if (empty) {
-        props = withoutKeys(props, empty);
-        props[EMPTY_LISTS_PROPERTY] = empty;
-        const known = emptyLists.relationships.get(rel.type) ?? emptyLists.relationships.set(rel.type, new Set()).get(rel.type)!;
-        for (const k of empty) known.add(k);
-      }
-      files.row("relationships", rel.type, props, `${rel.from.index},${rel.to.index}`);
+    this.out!.row("nodes", labels.join(":"), props, String(node.index));
+  }
+
+  private writeRelationship(rel: ImageRelationship): void {
+    let props = rel.props;
+    const empty = emptyListsOf(props);
+    if (empty) {
+      props = withoutKeys(props, empty);
+      props[EMPTY_LISTS_PROPERTY] = empty;
+      const known = this.emptyLists.relationships.get(rel.type) ?? this.emptyLists.relationships.set(rel.type, new Set()).get(rel.type)!;
+      for (const k of empty) known.add(k);
     }
-    return { spec: files.close(), emptyLists };
+    this.out!.row("relationships", rel.type, props, `${rel.from.index},${rel.to.index}`);
+  }
+
+  /**
+   * Writes the CSV files (node ids are integers: the nodes' indexes) and says how to import them:
+   * the image's nodes and relationships, after what `stream` wrote (when `openCsv` was called;
+   * otherwise `dir` is emptied first). The importer drops empty lists (an empty field is no
+   * value): those properties are left out of the files and marked (a label on nodes, a property
+   * on relationships) for `restoreEmptyLists` after the import.
+   */
+  writeCsv(dir: string): { spec: OfflineImport; emptyLists: EmptyLists } {
+    if (!this.out) this.openCsv(dir);
+    for (const node of this.nodes.values()) this.writeNode(node);
+    for (const rel of this.relationships) this.writeRelationship(rel);
+    const spec = this.out!.close();
+    this.out = undefined;
+    return { spec, emptyLists: this.emptyLists };
+  }
+}
+
+function push(map: Map<ImageNode, ImageNode[]>, key: ImageNode, value: ImageNode): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Where actors are based and which regions places lie in, from a set of relationships: a project's
+ * participantCount and involvedPlaces as the writer's PROJECT_DERIVED (and INVOLVED_PLACES in
+ * model/involvement.ts) leave them after each write.
+ */
+class Involvement {
+  private readonly basedIn = new Map<ImageNode, ImageNode[]>();
+  private readonly inRegion = new Map<ImageNode, ImageNode[]>();
+  private readonly above = new Map<ImageNode, string[]>();
+  private readonly actorPlaces = new Map<ImageNode, string[]>();
+
+  constructor(relationships: Iterable<ImageRelationship>) {
+    for (const rel of relationships) {
+      if (rel.type === "BASED_IN") push(this.basedIn, rel.from, rel.to);
+      else if (rel.type === "IN_REGION") push(this.inRegion, rel.from, rel.to);
+    }
+  }
+
+  /** A place and everything it lies in, up to four IN_REGION hops (`-[:IN_REGION*0..4]->`). */
+  private placeAndAbove(place: ImageNode): string[] {
+    let found = this.above.get(place);
+    if (found) return found;
+    const seen = new Set<ImageNode>([place]);
+    let frontier = [place];
+    for (let depth = 0; depth < 4; depth++) {
+      const next: ImageNode[] = [];
+      for (const x of frontier) for (const r of this.inRegion.get(x) ?? []) if (!seen.has(r)) { seen.add(r); next.push(r); }
+      frontier = next;
+    }
+    found = [...seen].filter((x) => typeof x.props.id === "string").map((x) => x.props.id as string);
+    this.above.set(place, found);
+    return found;
+  }
+
+  private placesOfActor(actor: ImageNode): string[] {
+    let found = this.actorPlaces.get(actor);
+    if (!found) this.actorPlaces.set(actor, found = (this.basedIn.get(actor) ?? []).flatMap((p) => this.placeAndAbove(p)));
+    return found;
+  }
+
+  derive(project: ImageNode, participants: ImageNode[] = [], takesPlace: ImageNode[] = []): void {
+    const actors = new Set<ImageNode>();
+    const places = new Set<string>();
+    for (const a of participants) {
+      if (a.labels.has("Actor")) actors.add(a);
+      for (const x of this.placesOfActor(a)) places.add(x);
+    }
+    for (const t of takesPlace) for (const x of this.placeAndAbove(t)) places.add(x);
+    project.props.participantCount = actors.size;
+    project.props.involvedPlaces = [...places].sort();
   }
 }
 

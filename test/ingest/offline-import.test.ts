@@ -68,7 +68,7 @@ describe("offline import (load mode `import`)", () => {
     expect(imported).toEqual(reference);
     expect(report.mode).toBe("import");
     expect(report.relationships).toBeGreaterThan(8800);
-    expect(Object.keys(report.phases ?? {})).toEqual(["readSeed", "buildGraph", "writeCsv", "stopWait", "import", "start", "emptyLists", "indexes"]);
+    expect(Object.keys(report.phases ?? {})).toEqual(["readSeed", "csv", "stopWait", "import", "start", "emptyLists", "indexes", "aggregates"]);
   });
 
   it("leaves the schema online, the empty lists restored and no import marks", async () => {
