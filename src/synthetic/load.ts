@@ -78,9 +78,11 @@ export async function loadSynthetic(
   } else if (mode === "import") {
     if (!opts.offline) throw new Error("the import load mode needs the managed Neo4j (NEO4J_URI unset): it stops it, imports and starts it");
     await markAggregatesStale(db);
-    phases = await importOffline(db, plan, opts.offline, log, progress);
+    const imported = await importOffline(db, plan, opts.offline, log, progress);
+    phases = imported.phases;
     const t = Date.now();
-    await afterBulkLoad(db, log);
+    // The import carries the aggregates when GraphImage could compute them; otherwise rebuilt here.
+    if (!imported.aggregates) await afterBulkLoad(db, log);
     phases.aggregates = (Date.now() - t) / 1000;
   } else {
     // Bulk writes bypass the per-write upkeep: a load that dies halfway must not leave tallies marked current.
@@ -117,7 +119,7 @@ function mergeDocuments(docs: GraphDocument[]): GraphDocument {
  * the constraints and indexes and wait until they are online. Returns the seconds of each phase.
  */
 async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineTarget, log: (line: string) => void,
-  progress: (summary: { nodes: number; relationships: number }) => void): Promise<Record<string, number>> {
+  progress: (summary: { nodes: number; relationships: number }) => void): Promise<{ phases: Record<string, number>; aggregates: boolean }> {
   const phases: Record<string, number> = {};
   let t = Date.now();
   const phase = (name: string) => {
@@ -132,6 +134,7 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
   let nodes = 0;
   let relationships = 0;
   let emptyLists: Parameters<typeof restoreEmptyLists>[1];
+  let aggregates = false;
   try {
     // The first document (sources, actors, people) stays in memory: the projects refer to it. The
     // project documents go straight to the CSV files (GraphImage.stream checks that they may).
@@ -144,6 +147,7 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
       relationships += applied.relationships;
     }
     image.deriveProjectProperties();
+    aggregates = image.computeAggregates();
     const written = image.writeCsv(dir);
     emptyLists = written.emptyLists;
     phase("csv");
@@ -167,5 +171,5 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
   await migrate(db, log, { aggregates: false });
   phase("indexes");
   progress({ nodes, relationships });
-  return phases;
+  return { phases, aggregates };
 }

@@ -15,8 +15,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { AGGREGATES_VERSION, NULL_YEAR, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
+import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
 import {
   groupBy, nodeRow, relationshipRow, assertValidDocument,
@@ -86,6 +88,10 @@ export class GraphImage {
   /** Places of the image's actors and regions, built when streaming starts (no streamed document may change them). */
   private involvement: Involvement | undefined;
   private out: CsvFiles | undefined;
+  /** The aggregates (db/aggregates.ts) computed here, when their definition is the one this file knows. */
+  private tallies: Tallies | undefined = AGGREGATES_VERSION === OFFLINE_AGGREGATES_VERSION ? new Tallies() : undefined;
+  /** The image's own relationships by end, built when streaming starts (frozen from then on, as `involvement`). */
+  private links: Links | undefined;
   private readonly emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
   /** Equal provenance lists shared (never mutated: a merge makes new ones): millions of facts cite one source. */
   private readonly lists = new Map<string, string[]>();
@@ -250,20 +256,26 @@ export class GraphImage {
       if (this.streamed.has(r.from) || this.streamed.has(r.to)) throw new Error(`${what} touches a node written by an earlier document`);
       if (!fresh.has(r.from) && !fresh.has(r.to)) throw new Error(`${what} joins two older nodes: the document is not self-contained`);
       if (r.type === "BASED_IN" || r.type === "IN_REGION") throw new Error(`${what} would change places already written`);
-      if ((r.type === "PARTICIPATES_IN" && !fresh.has(r.to)) || (r.type === "TAKES_PLACE_IN" && !fresh.has(r.from))) throw new Error(`${what} changes an older project`);
+      if ((r.type === "PARTICIPATES_IN" && !fresh.has(r.to)) || (r.type === "TAKES_PLACE_IN" && !fresh.has(r.from))
+        || (r.type === "ABOUT" && r.from.startsWith("project:") && !fresh.has(r.from))) throw new Error(`${what} changes an older project`);
+      if ((r.type === "FUNDED" && !fresh.has(r.to)) || (r.type === "FUNDS" && !fresh.has(r.from))) throw new Error(`${what} changes an older funding flow`);
     }
     const involvement = this.involvement ??= new Involvement(this.relationships);
+    const older = this.links ??= new Links(this.relationships);
     const before = this.relationships.length;
     const applied = this.applyDocument(doc);
     const added = this.relationships.slice(before);
-    const participants = new Map<ImageNode, ImageNode[]>();
-    const takesPlace = new Map<ImageNode, ImageNode[]>();
-    for (const rel of added) {
-      if (rel.type === "PARTICIPATES_IN") push(participants, rel.to, rel.from);
-      else if (rel.type === "TAKES_PLACE_IN") push(takesPlace, rel.from, rel.to);
+    const links = new Links(added);
+    for (const node of applied.created) {
+      if (node.labels.has("Project")) involvement.derive(node, links.participants.get(node), links.takesPlace.get(node));
+    }
+    if (this.tallies) {
+      for (const node of applied.created) {
+        if (node.labels.has("Funding")) this.tallies.addFlow(node, links, involvement, older);
+        else if (node.labels.has("Project")) this.tallies.addProject(node, links.themes.get(node));
+      }
     }
     for (const node of applied.created) {
-      if (node.labels.has("Project")) involvement.derive(node, participants.get(node), takesPlace.get(node));
       this.writeNode(node);
       this.nodes.delete(node.id);
       this.streamed.add(node.id);
@@ -289,16 +301,40 @@ export class GraphImage {
    * PROJECT_DERIVED (and INVOLVED_PLACES in model/involvement.ts) leave after each write.
    */
   deriveProjectProperties(): void {
-    const participants = new Map<ImageNode, ImageNode[]>();
-    const takesPlace = new Map<ImageNode, ImageNode[]>();
-    for (const rel of this.relationships) {
-      if (rel.type === "PARTICIPATES_IN") push(participants, rel.to, rel.from);
-      else if (rel.type === "TAKES_PLACE_IN") push(takesPlace, rel.from, rel.to);
-    }
+    const links = new Links(this.relationships);
     const involvement = new Involvement(this.relationships);
     for (const node of this.nodes.values()) {
-      if (node.labels.has("Project")) involvement.derive(node, participants.get(node), takesPlace.get(node));
+      if (node.labels.has("Project")) involvement.derive(node, links.participants.get(node), links.takesPlace.get(node));
     }
+  }
+
+  /**
+   * The aggregates as `rebuildAggregates` leaves them (funding and theme tallies, each flow's and
+   * project's stored contribution, the version mark), for the image's flows and projects added to
+   * the streamed ones': the load then needs no rebuild. Returns false (nothing written, the caller
+   * rebuilds in the database) when the aggregates' definition changed since this code was written
+   * (AGGREGATES_VERSION) or a value is of a kind this code does not reproduce exactly.
+   */
+  computeAggregates(): boolean {
+    const tallies = this.tallies;
+    if (!tallies) return false;
+    const links = new Links(this.relationships);
+    const involvement = new Involvement(this.relationships);
+    for (const node of [...this.nodes.values()]) {
+      if (node.labels.has("FundingTally") || node.labels.has("ThemeSetTally") || node.labels.has("AggregateState")) this.nodes.delete(node.id);
+      else if (node.labels.has("Funding")) tallies.addFlow(node, links, involvement, links);
+      else if (node.labels.has("Project")) tallies.addProject(node, links.themes.get(node));
+    }
+    if (tallies.unsure) {
+      this.tallies = undefined;
+      return false;
+    }
+    for (const props of tallies.nodes()) {
+      const label = "key" in props ? (Array.isArray(props.counts) ? "ThemeSetTally" : "FundingTally") : "AggregateState";
+      const node = this.newNode(`\u0000${label}\u0000${String(props.key ?? props.id)}`, [label]);
+      node.props = props;
+    }
+    return true;
   }
 
   /** Starts the CSV files in `dir` (emptied first): `stream` writes into them, `writeCsv` finishes them. */
@@ -357,6 +393,121 @@ function push(map: Map<ImageNode, ImageNode[]>, key: ImageNode, value: ImageNode
   else map.set(key, [value]);
 }
 
+/** A set of relationships by the ends the derived properties and the aggregates read. */
+class Links {
+  readonly participants = new Map<ImageNode, ImageNode[]>();
+  readonly takesPlace = new Map<ImageNode, ImageNode[]>();
+  readonly themes = new Map<ImageNode, ImageNode[]>();
+  readonly funders = new Map<ImageNode, ImageNode[]>();
+  readonly funds = new Map<ImageNode, ImageNode[]>();
+
+  constructor(relationships: Iterable<ImageRelationship>) {
+    for (const rel of relationships) {
+      if (rel.type === "PARTICIPATES_IN") push(this.participants, rel.to, rel.from);
+      else if (rel.type === "TAKES_PLACE_IN") push(this.takesPlace, rel.from, rel.to);
+      else if (rel.type === "ABOUT") push(this.themes, rel.from, rel.to);
+      else if (rel.type === "FUNDED") push(this.funders, rel.to, rel.from);
+      else if (rel.type === "FUNDS") push(this.funds, rel.from, rel.to);
+    }
+  }
+}
+
+/** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
+export const OFFLINE_AGGREGATES_VERSION = 2;
+
+/**
+ * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
+ * keys (fundingTallyKey), exact decimal totals (sumDecimals), the same theme-set entries, and the
+ * properties each flow (tallyKeys, tallyAmount) and project (themeTally) stores. The offline
+ * import's test compares the result with the idempotent path's, whose tallies are kept on write.
+ */
+class Tallies {
+  private readonly funding = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
+  private readonly themeSets = new Map<string, { themes: string[]; projects: number; entries: Map<string, number> }>();
+  /** Set when a value is of a kind the database's rebuild may read differently (then it rebuilds). */
+  unsure = false;
+
+  private nullable(value: unknown): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== "string") this.unsure = true;
+    return value as string;
+  }
+
+  /** `FLOW_PARTS` and `keysOf`: the flow's places (its projects' and the regions above) times its distinct funders. */
+  addFlow(flow: ImageNode, own: Links, involvement: Involvement, older: Links): void {
+    const date = flow.props.date;
+    let year: number | null = null;
+    if (typeof date === "string") {
+      const head = date.slice(0, 4);
+      if (/^\d{4}$/.test(head)) year = Number(head);
+      else this.unsure = true;
+    } else if (date !== undefined && date !== null) this.unsure = true;
+    const currency = this.nullable(flow.props.currency);
+    const flowType = this.nullable(flow.props.flowType);
+    const funders = new Set<string | null>();
+    for (const g of own.funders.get(flow) ?? []) if (g.labels.has("Actor")) funders.add(g.id);
+    if (!funders.size) funders.add(null);
+    const places = new Set<string>();
+    for (const project of own.funds.get(flow) ?? []) {
+      if (!project.labels.has("Project")) continue;
+      for (const t of own.takesPlace.get(project) ?? older.takesPlace.get(project) ?? []) for (const x of involvement.placeAndAbove(t)) places.add(x);
+    }
+    const keys: string[] = [];
+    for (const place of places) for (const g of funders) keys.push(fundingTallyKey(place, g, currency, year, flowType));
+    keys.sort();
+    const amount = decimalOrNull(flow.props.amount);
+    for (const key of keys) {
+      let t = this.funding.get(key);
+      if (!t) this.funding.set(key, t = { flows: 0, unknown: 0, amounts: [] });
+      t.flows += 1;
+      if (amount === null) t.unknown += 1;
+      else {
+        t.amounts.push(amount);
+        if (t.amounts.length >= 1000) t.amounts = [sumDecimals(t.amounts)];
+      }
+    }
+    assign(flow.props, { tallyKeys: keys, tallyAmount: keys.length ? amount : null });
+  }
+
+  /** `THEME_PARTS` and `themeEntryOf`: the project's distinct themes and years, counted in its set's tally and in `*`. */
+  addProject(project: ImageNode, about: ImageNode[] = []): void {
+    const themes = [...new Set(about.filter((t) => t.labels.has("Theme")).map((t) => t.id))].sort();
+    const year = (v: unknown) => {
+      if (v === undefined || v === null) return NULL_YEAR;
+      if (typeof v !== "number") this.unsure = true;
+      return Number(v);
+    };
+    const start = year(project.props.startYear);
+    const end = year(project.props.endYear ?? project.props.startYear);
+    if (!themes.length) {
+      delete project.props.themeTally;
+      return;
+    }
+    project.props.themeTally = JSON.stringify([themes, start, end]);
+    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      let t = this.themeSets.get(key);
+      if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, entries: new Map() });
+      t.projects += 1;
+      t.entries.set(`${start} ${end}`, (t.entries.get(`${start} ${end}`) ?? 0) + 1);
+    }
+  }
+
+  /** The tally nodes' properties (FundingTally, ThemeSetTally) and the version mark (AggregateState). */
+  *nodes(): Generator<Props> {
+    for (const [key, t] of this.funding) {
+      const parts = JSON.parse(key) as unknown[];
+      const props: Props = { key };
+      assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
+      yield props;
+    }
+    for (const [key, t] of this.themeSets) {
+      const kept = [...t.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      yield { key, themes: t.themes, projects: t.projects, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+    }
+    yield { id: "aggregates", version: AGGREGATES_VERSION };
+  }
+}
+
 /**
  * Where actors are based and which regions places lie in, from a set of relationships: a project's
  * participantCount and involvedPlaces as the writer's PROJECT_DERIVED (and INVOLVED_PLACES in
@@ -376,7 +527,7 @@ class Involvement {
   }
 
   /** A place and everything it lies in, up to four IN_REGION hops (`-[:IN_REGION*0..4]->`). */
-  private placeAndAbove(place: ImageNode): string[] {
+  placeAndAbove(place: ImageNode): string[] {
     let found = this.above.get(place);
     if (found) return found;
     const seen = new Set<ImageNode>([place]);
