@@ -46,6 +46,8 @@ export interface LoadReport {
   relationshipsPerSecond: number;
   /** Seconds per phase (the import mode: reading the seed, generating the CSV files, waiting for the stop, import, start, empty lists, indexes, aggregates). */
   phases?: Record<string, number>;
+  /** The import mode: aggregates computed while writing the CSV files and imported, or rebuilt in the database afterwards. */
+  aggregates?: "imported" | "rebuilt";
 }
 
 /** Project documents merged this many at a time for the bulk path: bigger batches, more of them in parallel. */
@@ -64,6 +66,7 @@ export async function loadSynthetic(
   let nodes = 0;
   let relationships = 0;
   let phases: Record<string, number> | undefined;
+  let aggregates: LoadReport["aggregates"];
   const progress = (summary: { nodes: number; relationships: number }) => {
     nodes += summary.nodes;
     relationships += summary.relationships;
@@ -83,6 +86,7 @@ export async function loadSynthetic(
     const t = Date.now();
     // The import carries the aggregates when GraphImage could compute them; otherwise rebuilt here.
     if (!imported.aggregates) await afterBulkLoad(db, log);
+    aggregates = imported.aggregates ? "imported" : "rebuilt";
     phases.aggregates = (Date.now() - t) / 1000;
   } else {
     // Bulk writes bypass the per-write upkeep: a load that dies halfway must not leave tallies marked current.
@@ -97,7 +101,7 @@ export async function loadSynthetic(
     await afterBulkLoad(db, log);
   }
   const seconds = (Date.now() - started) / 1000;
-  const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds), ...(phases ? { phases } : {}) };
+  const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds), ...(phases ? { phases } : {}), ...(aggregates ? { aggregates } : {}) };
   // One change record for the load: caches keyed by the write version miss, watchers hear of it.
   await db.writeTransaction((tx) => tx.run("MATCH (s:Source {id: $id}) SET s.complete = true, s.loadReport = $report", { id: plan.sourceId, report: JSON.stringify(report) }),
     { changed: [plan.sourceId] });
