@@ -167,12 +167,12 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
     await target.start();
   }
   phase("start");
-  // Every index and constraint created in one transaction: populated together, in one scan of the
-  // store, in the background while the empty lists are given back. Then the other migrations,
-  // which wait for the indexes (no aggregates: the import carries them, or loadSynthetic rebuilds them).
-  await createSchemaTogether(db);
   await restoreEmptyLists(db, emptyLists);
   phase("emptyLists");
+  // Every index and constraint created in one transaction: populated together, in one scan of the
+  // store (a constraint's commit waits for its index). Then the other migrations, which wait for
+  // the indexes (no aggregates: the import carries them, or loadSynthetic rebuilds them).
+  await createSchemaTogether(db);
   await migrate(db, log, { aggregates: false });
   phase("indexes");
   progress({ nodes, relationships });

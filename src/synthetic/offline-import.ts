@@ -593,7 +593,7 @@ function identifier(name: string): string {
 
 /**
  * Gives back the empty lists the importer could not carry (`[]`, as the writer stores them), in
- * batches of 10,000 per write transaction, and removes the marks. Runs while the indexes populate.
+ * batches of 10,000 per write transaction, and removes the marks.
  */
 export async function restoreEmptyLists(db: Database, emptyLists: EmptyLists): Promise<void> {
   const untilDone = async (cypher: string) => {
@@ -604,8 +604,7 @@ export async function restoreEmptyLists(db: Database, emptyLists: EmptyLists): P
   };
   for (const k of emptyLists.nodes) {
     const label = identifier(emptyListLabel(k));
-    // One statement (batches of 10,000 in their own transactions): found once through the label's index.
-    await db.runSchema(`MATCH (n:${label}) CALL (n) { SET n.${identifier(k)} = [] REMOVE n:${label} } IN TRANSACTIONS OF 10000 ROWS`);
+    await untilDone(`MATCH (n:${label}) WITH n LIMIT 10000 SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
   }
   for (const [type, props] of emptyLists.relationships) {
     const sets = [...props].map((k) => `r.${identifier(k)} = CASE WHEN '${k}' IN r.${EMPTY_LISTS_PROPERTY} THEN [] ELSE r.${identifier(k)} END`).join(", ");
