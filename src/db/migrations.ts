@@ -26,16 +26,21 @@ export function readMigrationStatements(dir = MIGRATIONS_DIR): { file: string; s
 const SCHEMA_STATEMENT = /^CREATE\s+(?:CONSTRAINT|(?:RANGE\s+|TEXT\s+|POINT\s+|FULLTEXT\s+|LOOKUP\s+|VECTOR\s+)?INDEX)\b/i;
 
 /**
- * Creates every constraint and index of the migrations in one transaction. Neo4j populates the
- * indexes created by one transaction together, in one scan of the store, where one statement
- * per transaction scans it once per index: on a freshly imported store (the offline import) this
- * is most of the time the schema takes. Idempotent (IF NOT EXISTS); `migrate` runs the rest.
+ * Creates every constraint and index of the migrations, for a freshly imported store (the offline
+ * import): the indexes first, in one transaction, whose commit returns at once and leaves them
+ * populating in the background (measured at L: 14 s, the full-text index the longest), then the
+ * constraints in another, whose commit waits for each constraint's index in turn (7 s at L): the
+ * two overlap instead of running one after the other. Idempotent (IF NOT EXISTS); `migrate` runs
+ * the rest and waits until every index is online.
  */
 export async function createSchemaTogether(db: Database): Promise<number> {
   const statements = readMigrationStatements().filter(({ statement }) => SCHEMA_STATEMENT.test(statement));
-  await db.writeTransaction(async (tx) => {
-    for (const { statement } of statements) await tx.run(statement);
-  });
+  const constraint = (s: string) => /^CREATE\s+CONSTRAINT\b/i.test(s);
+  for (const group of [statements.filter((s) => !constraint(s.statement)), statements.filter((s) => constraint(s.statement))]) {
+    await db.writeTransaction(async (tx) => {
+      for (const { statement } of group) await tx.run(statement);
+    });
+  }
   return statements.length;
 }
 
