@@ -33,14 +33,16 @@ const SCHEMA_STATEMENT = /^CREATE\s+(?:CONSTRAINT|(?:RANGE\s+|TEXT\s+|POINT\s+|F
  * two overlap instead of running one after the other. Idempotent (IF NOT EXISTS); `migrate` runs
  * the rest and waits until every index is online.
  */
-export async function createSchemaTogether(db: Database): Promise<number> {
+export async function createSchemaTogether(db: Database, opts: { whilePopulating?: () => Promise<void> } = {}): Promise<number> {
   const statements = readMigrationStatements().filter(({ statement }) => SCHEMA_STATEMENT.test(statement));
   const constraint = (s: string) => /^CREATE\s+CONSTRAINT\b/i.test(s);
-  for (const group of [statements.filter((s) => !constraint(s.statement)), statements.filter((s) => constraint(s.statement))]) {
-    await db.writeTransaction(async (tx) => {
-      for (const { statement } of group) await tx.run(statement);
-    });
-  }
+  const inOneTransaction = (group: typeof statements) => db.writeTransaction(async (tx) => {
+    for (const { statement } of group) await tx.run(statement);
+  });
+  await inOneTransaction(statements.filter((s) => !constraint(s.statement)));
+  // Work that may run while the indexes populate (the offline import gives back its empty lists).
+  await opts.whilePopulating?.();
+  await inOneTransaction(statements.filter((s) => constraint(s.statement)));
   return statements.length;
 }
 

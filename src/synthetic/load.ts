@@ -167,12 +167,14 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
     await target.start();
   }
   phase("start");
-  await restoreEmptyLists(db, emptyLists);
-  phase("emptyLists");
-  // Every index and constraint created in one transaction: populated together, in one scan of the
-  // store (a constraint's commit waits for its index). Then the other migrations, which wait for
-  // the indexes (no aggregates: the import carries them, or loadSynthetic rebuilds them).
-  await createSchemaTogether(db);
+  // The indexes created first (they populate in the background) while the empty lists are given
+  // back, then the constraints (a constraint's commit waits for its index), then the other
+  // migrations, which wait until every index is online (no aggregates: the import carries them,
+  // or loadSynthetic rebuilds them). "emptyLists" runs to the end of the restore, "indexes" from there.
+  await createSchemaTogether(db, { whilePopulating: async () => {
+    await restoreEmptyLists(db, emptyLists);
+    phase("emptyLists");
+  } });
   await migrate(db, log, { aggregates: false });
   phase("indexes");
   progress({ nodes, relationships });
