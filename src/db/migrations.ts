@@ -22,7 +22,31 @@ export function readMigrationStatements(dir = MIGRATIONS_DIR): { file: string; s
   });
 }
 
-export async function migrate(db: Database, log: (line: string) => void = () => {}): Promise<number> {
+/** Constraint and index creation: what can share one schema transaction (no data change, no CALL IN TRANSACTIONS). */
+const SCHEMA_STATEMENT = /^CREATE\s+(?:CONSTRAINT|(?:RANGE\s+|TEXT\s+|POINT\s+|FULLTEXT\s+|LOOKUP\s+|VECTOR\s+)?INDEX)\b/i;
+
+/**
+ * Creates every constraint and index of the migrations, for a freshly imported store (the offline
+ * import): the indexes first, in one transaction, whose commit returns at once and leaves them
+ * populating in the background (measured at L: 14 s, the full-text index the longest), then the
+ * constraints in another, whose commit waits for each constraint's index in turn (7 s at L): the
+ * two overlap instead of running one after the other. Idempotent (IF NOT EXISTS); `migrate` runs
+ * the rest and waits until every index is online.
+ */
+export async function createSchemaTogether(db: Database, opts: { whilePopulating?: () => Promise<void> } = {}): Promise<number> {
+  const statements = readMigrationStatements().filter(({ statement }) => SCHEMA_STATEMENT.test(statement));
+  const constraint = (s: string) => /^CREATE\s+CONSTRAINT\b/i.test(s);
+  const inOneTransaction = (group: typeof statements) => db.writeTransaction(async (tx) => {
+    for (const { statement } of group) await tx.run(statement);
+  });
+  await inOneTransaction(statements.filter((s) => !constraint(s.statement)));
+  // Work that may run while the indexes populate (the offline import gives back its empty lists).
+  await opts.whilePopulating?.();
+  await inOneTransaction(statements.filter((s) => constraint(s.statement)));
+  return statements.length;
+}
+
+export async function migrate(db: Database, log: (line: string) => void = () => {}, opts: { aggregates?: boolean } = {}): Promise<number> {
   const statements = readMigrationStatements();
   for (const { file, statement } of statements) {
     try {
@@ -33,6 +57,7 @@ export async function migrate(db: Database, log: (line: string) => void = () => 
   }
   await db.runSchema("CALL db.awaitIndexes(300)");
   // Data written before the aggregates existed (or under an older definition) gets them once.
-  await ensureAggregates(db, log);
+  // A bulk load rebuilds them itself afterwards (`aggregates: false`: not twice).
+  if (opts.aggregates !== false) await ensureAggregates(db, log);
   return statements.length;
 }

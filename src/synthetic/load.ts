@@ -9,7 +9,7 @@ import type { ManagedNeo4jConfig } from "../config/config.js";
 import { markAggregatesStale, rebuildAggregates } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import { homeDir, runOfflineImport } from "../db/managed-neo4j.js";
-import { migrate } from "../db/migrations.js";
+import { createSchemaTogether, migrate } from "../db/migrations.js";
 import { writeGraph, type GraphDocument } from "../ingest/graph-writer.js";
 import { bulkWriteGraph, readPlaceIndex } from "./bulk-load.js";
 import { planSynthetic, type Scale, type SyntheticPlan } from "./generate.js";
@@ -44,8 +44,10 @@ export interface LoadReport {
   nodes: number;
   relationships: number;
   relationshipsPerSecond: number;
-  /** Seconds per phase (the import mode: reading the seed, CSV files, waiting for the stop, import, start, indexes). */
+  /** Seconds per phase (the import mode: reading the seed, generating the CSV files, waiting for the stop, import, start, empty lists, indexes, aggregates). */
   phases?: Record<string, number>;
+  /** The import mode: aggregates computed while writing the CSV files and imported, or rebuilt in the database afterwards. */
+  aggregates?: "imported" | "rebuilt";
 }
 
 /** Project documents merged this many at a time for the bulk path: bigger batches, more of them in parallel. */
@@ -64,6 +66,7 @@ export async function loadSynthetic(
   let nodes = 0;
   let relationships = 0;
   let phases: Record<string, number> | undefined;
+  let aggregates: LoadReport["aggregates"];
   const progress = (summary: { nodes: number; relationships: number }) => {
     nodes += summary.nodes;
     relationships += summary.relationships;
@@ -78,8 +81,13 @@ export async function loadSynthetic(
   } else if (mode === "import") {
     if (!opts.offline) throw new Error("the import load mode needs the managed Neo4j (NEO4J_URI unset): it stops it, imports and starts it");
     await markAggregatesStale(db);
-    phases = await importOffline(db, plan, opts.offline, log, progress);
-    await afterBulkLoad(db, log);
+    const imported = await importOffline(db, plan, opts.offline, log, progress);
+    phases = imported.phases;
+    const t = Date.now();
+    // The import carries the aggregates when GraphImage could compute them; otherwise rebuilt here.
+    if (!imported.aggregates) await afterBulkLoad(db, log);
+    aggregates = imported.aggregates ? "imported" : "rebuilt";
+    phases.aggregates = (Date.now() - t) / 1000;
   } else {
     // Bulk writes bypass the per-write upkeep: a load that dies halfway must not leave tallies marked current.
     await markAggregatesStale(db);
@@ -93,7 +101,7 @@ export async function loadSynthetic(
     await afterBulkLoad(db, log);
   }
   const seconds = (Date.now() - started) / 1000;
-  const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds), ...(phases ? { phases } : {}) };
+  const report: LoadReport = { loaded: true, mode, seconds, nodes, relationships, relationshipsPerSecond: Math.round(relationships / seconds), ...(phases ? { phases } : {}), ...(aggregates ? { aggregates } : {}) };
   // One change record for the load: caches keyed by the write version miss, watchers hear of it.
   await db.writeTransaction((tx) => tx.run("MATCH (s:Source {id: $id}) SET s.complete = true, s.loadReport = $report", { id: plan.sourceId, report: JSON.stringify(report) }),
     { changed: [plan.sourceId] });
@@ -115,7 +123,7 @@ function mergeDocuments(docs: GraphDocument[]): GraphDocument {
  * the constraints and indexes and wait until they are online. Returns the seconds of each phase.
  */
 async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineTarget, log: (line: string) => void,
-  progress: (summary: { nodes: number; relationships: number }) => void): Promise<Record<string, number>> {
+  progress: (summary: { nodes: number; relationships: number }) => void): Promise<{ phases: Record<string, number>; aggregates: boolean }> {
   const phases: Record<string, number> = {};
   let t = Date.now();
   const phase = (name: string) => {
@@ -130,17 +138,23 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
   let nodes = 0;
   let relationships = 0;
   let emptyLists: Parameters<typeof restoreEmptyLists>[1];
+  let aggregates = false;
   try {
+    // The first document (sources, actors, people) stays in memory: the projects refer to it. The
+    // project documents go straight to the CSV files (GraphImage.stream checks that they may).
+    image.openCsv(dir);
+    let first = true;
     for (const doc of plan.documents()) {
-      const applied = image.apply(doc);
+      const applied = first ? image.apply(doc) : image.stream(doc);
+      first = false;
       nodes += applied.nodes;
       relationships += applied.relationships;
     }
     image.deriveProjectProperties();
-    phase("buildGraph");
+    aggregates = image.computeAggregates();
     const written = image.writeCsv(dir);
     emptyLists = written.emptyLists;
-    phase("writeCsv");
+    phase("csv");
     log(`  ${written.spec.nodes.length + written.spec.relationships.length} CSV files in ${dir}; waiting for Neo4j to stop`);
     await stopped;
     phase("stopWait");
@@ -153,10 +167,16 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
     await target.start();
   }
   phase("start");
-  await restoreEmptyLists(db, emptyLists);
-  phase("emptyLists");
-  await migrate(db);
+  // The indexes created first (they populate in the background) while the empty lists are given
+  // back, then the constraints (a constraint's commit waits for its index), then the other
+  // migrations, which wait until every index is online (no aggregates: the import carries them,
+  // or loadSynthetic rebuilds them). "emptyLists" runs to the end of the restore, "indexes" from there.
+  await createSchemaTogether(db, { whilePopulating: async () => {
+    await restoreEmptyLists(db, emptyLists);
+    phase("emptyLists");
+  } });
+  await migrate(db, log, { aggregates: false });
   phase("indexes");
   progress({ nodes, relationships });
-  return phases;
+  return { phases, aggregates };
 }

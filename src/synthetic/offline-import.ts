@@ -15,8 +15,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { AGGREGATES_VERSION, NULL_YEAR, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
+import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
 import {
   groupBy, nodeRow, relationshipRow, assertValidDocument,
@@ -81,6 +83,16 @@ export class GraphImage {
    */
   private relationshipIndex: Map<string, ImageRelationship> | undefined;
   private nextIndex = 0;
+  /** Ids of the nodes `stream` wrote out. */
+  private readonly streamed = new Set<string>();
+  /** Places of the image's actors and regions, built when streaming starts (no streamed document may change them). */
+  private involvement: Involvement | undefined;
+  private out: CsvFiles | undefined;
+  /** The aggregates (db/aggregates.ts) computed here, when their definition is the one this file knows. */
+  private tallies: Tallies | undefined = AGGREGATES_VERSION === OFFLINE_AGGREGATES_VERSION ? new Tallies() : undefined;
+  /** The image's own relationships by end, built when streaming starts (frozen from then on, as `involvement`). */
+  private links: Links | undefined;
+  private readonly emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
   /** Equal provenance lists shared (never mutated: a merge makes new ones): millions of facts cite one source. */
   private readonly lists = new Map<string, string[]>();
 
@@ -162,6 +174,11 @@ export class GraphImage {
    * relationships grouped by shape, in the document's order. Returns the relationships it created.
    */
   apply(doc: GraphDocument): { nodes: number; relationships: number } {
+    const { nodes, relationships } = this.applyDocument(doc);
+    return { nodes, relationships };
+  }
+
+  private applyDocument(doc: GraphDocument): { nodes: number; relationships: number; created: Set<ImageNode> } {
     const nodes = doc.nodes ?? [];
     const relationships = doc.relationships ?? [];
     assertValidDocument(doc, "offline import");
@@ -212,7 +229,62 @@ export class GraphImage {
         }
       }
     }
-    return { nodes: nodes.length, relationships: written };
+    return { nodes: nodes.length, relationships: written, created };
+  }
+
+  /**
+   * Applies a self-contained document and writes what it created straight to the CSV files
+   * (`openCsv` first), keeping none of it in memory: a fresh load of millions of relationships
+   * never holds them all. Self-contained means what the synthetic project documents are, checked
+   * here (an error otherwise, never a different graph): it touches no node written out by an
+   * earlier streamed document; each of its relationships has an end it creates; it adds no BASED_IN
+   * or IN_REGION (which would change involved places already written); PARTICIPATES_IN and
+   * TAKES_PLACE_IN reach only projects it creates. So the nodes it creates are final when it ends,
+   * and their derived properties (participantCount, involvedPlaces) are computed then, from the
+   * older graph's places, which no later document may change. Nodes it updates stay in the image.
+   */
+  stream(doc: GraphDocument): { nodes: number; relationships: number } {
+    const out = this.out;
+    if (!out) throw new Error("offline import: openCsv before streaming documents");
+    const fresh = new Set<string>();
+    for (const n of doc.nodes ?? []) {
+      if (this.streamed.has(n.id)) throw new Error(`offline import: ${n.id} was written by an earlier document and cannot change`);
+      if (!this.nodes.has(n.id)) fresh.add(n.id);
+    }
+    for (const r of doc.relationships ?? []) {
+      const what = `offline import: ${r.type} ${r.from} -> ${r.to}`;
+      if (this.streamed.has(r.from) || this.streamed.has(r.to)) throw new Error(`${what} touches a node written by an earlier document`);
+      if (!fresh.has(r.from) && !fresh.has(r.to)) throw new Error(`${what} joins two older nodes: the document is not self-contained`);
+      if (r.type === "BASED_IN" || r.type === "IN_REGION") throw new Error(`${what} would change places already written`);
+      if ((r.type === "PARTICIPATES_IN" && !fresh.has(r.to)) || (r.type === "TAKES_PLACE_IN" && !fresh.has(r.from))
+        || (r.type === "ABOUT" && r.from.startsWith("project:") && !fresh.has(r.from))) throw new Error(`${what} changes an older project`);
+      if ((r.type === "FUNDED" && !fresh.has(r.to)) || (r.type === "FUNDS" && !fresh.has(r.from))) throw new Error(`${what} changes an older funding flow`);
+    }
+    const involvement = this.involvement ??= new Involvement(this.relationships);
+    const older = this.links ??= new Links(this.relationships);
+    const before = this.relationships.length;
+    const applied = this.applyDocument(doc);
+    const added = this.relationships.slice(before);
+    const links = new Links(added);
+    for (const node of applied.created) {
+      if (node.labels.has("Project")) involvement.derive(node, links.participants.get(node), links.takesPlace.get(node));
+    }
+    if (this.tallies) {
+      for (const node of applied.created) {
+        if (node.labels.has("Funding")) this.tallies.addFlow(node, links, involvement, older);
+        else if (node.labels.has("Project")) this.tallies.addProject(node, links.themes.get(node));
+      }
+    }
+    for (const node of applied.created) {
+      this.writeNode(node);
+      this.nodes.delete(node.id);
+      this.streamed.add(node.id);
+    }
+    for (const rel of added) this.writeRelationship(rel);
+    this.relationships.length = before;
+    // Keys of the relationships just written out: rebuilt without them on next need.
+    if (this.relationshipIndex) this.relationshipIndex = undefined;
+    return { nodes: applied.nodes, relationships: applied.relationships };
   }
 
   private applySource(source: SourceRecord): void {
@@ -229,92 +301,263 @@ export class GraphImage {
    * PROJECT_DERIVED (and INVOLVED_PLACES in model/involvement.ts) leave after each write.
    */
   deriveProjectProperties(): void {
-    const basedIn = new Map<ImageNode, ImageNode[]>();
-    const inRegion = new Map<ImageNode, ImageNode[]>();
-    const takesPlace = new Map<ImageNode, ImageNode[]>();
-    const participants = new Map<ImageNode, ImageNode[]>();
-    const push = (map: Map<ImageNode, ImageNode[]>, key: ImageNode, value: ImageNode) => {
-      const list = map.get(key);
-      if (list) list.push(value);
-      else map.set(key, [value]);
-    };
-    for (const rel of this.relationships) {
-      if (rel.type === "PARTICIPATES_IN") push(participants, rel.to, rel.from);
-      else if (rel.type === "BASED_IN") push(basedIn, rel.from, rel.to);
-      else if (rel.type === "TAKES_PLACE_IN") push(takesPlace, rel.from, rel.to);
-      else if (rel.type === "IN_REGION") push(inRegion, rel.from, rel.to);
-    }
-    const memo = new Map<ImageNode, string[]>();
-    /** A place and everything it lies in, up to four IN_REGION hops (`-[:IN_REGION*0..4]->`). */
-    const placeAndAbove = (place: ImageNode): string[] => {
-      let found = memo.get(place);
-      if (found) return found;
-      const seen = new Set<ImageNode>([place]);
-      let frontier = [place];
-      for (let depth = 0; depth < 4; depth++) {
-        const next: ImageNode[] = [];
-        for (const x of frontier) for (const r of inRegion.get(x) ?? []) if (!seen.has(r)) { seen.add(r); next.push(r); }
-        frontier = next;
-      }
-      found = [...seen].filter((x) => typeof x.props.id === "string").map((x) => x.props.id as string);
-      memo.set(place, found);
-      return found;
-    };
-    const actorPlaces = new Map<ImageNode, string[]>();
-    const placesOfActor = (actor: ImageNode): string[] => {
-      let found = actorPlaces.get(actor);
-      if (!found) actorPlaces.set(actor, found = (basedIn.get(actor) ?? []).flatMap(placeAndAbove));
-      return found;
-    };
+    const links = new Links(this.relationships);
+    const involvement = new Involvement(this.relationships);
     for (const node of this.nodes.values()) {
-      if (!node.labels.has("Project")) continue;
-      const actors = new Set<ImageNode>();
-      const places = new Set<string>();
-      for (const a of participants.get(node) ?? []) {
-        if (a.labels.has("Actor")) actors.add(a);
-        for (const x of placesOfActor(a)) places.add(x);
-      }
-      for (const t of takesPlace.get(node) ?? []) for (const x of placeAndAbove(t)) places.add(x);
-      node.props.participantCount = actors.size;
-      node.props.involvedPlaces = [...places].sort();
+      if (node.labels.has("Project")) involvement.derive(node, links.participants.get(node), links.takesPlace.get(node));
     }
   }
 
   /**
-   * Writes the CSV files (node ids are integers) and says how to import them. The importer drops
-   * empty lists (an empty field is no value): those properties are left out of the files and
-   * marked (a label on nodes, a property on relationships) for `restoreEmptyLists` after the import.
+   * The aggregates as `rebuildAggregates` leaves them (funding and theme tallies, each flow's and
+   * project's stored contribution, the version mark), for the image's flows and projects added to
+   * the streamed ones': the load then needs no rebuild. Returns false (nothing written, the caller
+   * rebuilds in the database) when the aggregates' definition changed since this code was written
+   * (AGGREGATES_VERSION) or a value is of a kind this code does not reproduce exactly.
    */
-  writeCsv(dir: string): { spec: OfflineImport; emptyLists: EmptyLists } {
+  computeAggregates(): boolean {
+    const tallies = this.tallies;
+    if (!tallies) return false;
+    const links = new Links(this.relationships);
+    const involvement = new Involvement(this.relationships);
+    for (const node of [...this.nodes.values()]) {
+      if (node.labels.has("FundingTally") || node.labels.has("ThemeSetTally") || node.labels.has("AggregateState")) this.nodes.delete(node.id);
+      else if (node.labels.has("Funding")) tallies.addFlow(node, links, involvement, links);
+      else if (node.labels.has("Project")) tallies.addProject(node, links.themes.get(node));
+    }
+    if (tallies.unsure) {
+      this.tallies = undefined;
+      return false;
+    }
+    for (const props of tallies.nodes()) {
+      const label = "key" in props ? (Array.isArray(props.counts) ? "ThemeSetTally" : "FundingTally") : "AggregateState";
+      const node = this.newNode(`\u0000${label}\u0000${String(props.key ?? props.id)}`, [label]);
+      node.props = props;
+    }
+    return true;
+  }
+
+  /** Starts the CSV files in `dir` (emptied first): `stream` writes into them, `writeCsv` finishes them. */
+  openCsv(dir: string): void {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const files = new CsvFiles(dir);
-    const emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
-    for (const node of this.nodes.values()) {
-      const labels = [...node.labels];
-      let props = node.props;
-      const empty = emptyListsOf(props);
-      if (empty) {
-        props = withoutKeys(props, empty);
-        for (const k of empty) {
-          emptyLists.nodes.add(k);
-          labels.push(emptyListLabel(k));
-        }
+    this.out = new CsvFiles(dir);
+  }
+
+  private writeNode(node: ImageNode): void {
+    const labels = [...node.labels];
+    let props = node.props;
+    const empty = emptyListsOf(props);
+    if (empty) {
+      props = withoutKeys(props, empty);
+      for (const k of empty) {
+        this.emptyLists.nodes.add(k);
+        labels.push(emptyListLabel(k));
       }
-      files.row("nodes", labels.join(":"), props, String(node.index));
     }
-    for (const rel of this.relationships) {
-      let props = rel.props;
-      const empty = emptyListsOf(props);
-      if (empty) {
-        props = withoutKeys(props, empty);
-        props[EMPTY_LISTS_PROPERTY] = empty;
-        const known = emptyLists.relationships.get(rel.type) ?? emptyLists.relationships.set(rel.type, new Set()).get(rel.type)!;
-        for (const k of empty) known.add(k);
+    this.out!.row("nodes", labels.join(":"), props, String(node.index));
+  }
+
+  private writeRelationship(rel: ImageRelationship): void {
+    let props = rel.props;
+    const empty = emptyListsOf(props);
+    if (empty) {
+      props = withoutKeys(props, empty);
+      props[EMPTY_LISTS_PROPERTY] = empty;
+      const known = this.emptyLists.relationships.get(rel.type) ?? this.emptyLists.relationships.set(rel.type, new Set()).get(rel.type)!;
+      for (const k of empty) known.add(k);
+    }
+    this.out!.row("relationships", rel.type, props, `${rel.from.index},${rel.to.index}`);
+  }
+
+  /**
+   * Writes the CSV files (node ids are integers: the nodes' indexes) and says how to import them:
+   * the image's nodes and relationships, after what `stream` wrote (when `openCsv` was called;
+   * otherwise `dir` is emptied first). The importer drops empty lists (an empty field is no
+   * value): those properties are left out of the files and marked (a label on nodes, a property
+   * on relationships) for `restoreEmptyLists` after the import.
+   */
+  writeCsv(dir: string): { spec: OfflineImport; emptyLists: EmptyLists } {
+    if (!this.out) this.openCsv(dir);
+    for (const node of this.nodes.values()) this.writeNode(node);
+    for (const rel of this.relationships) this.writeRelationship(rel);
+    const spec = this.out!.close();
+    this.out = undefined;
+    return { spec, emptyLists: this.emptyLists };
+  }
+}
+
+function push(map: Map<ImageNode, ImageNode[]>, key: ImageNode, value: ImageNode): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** A set of relationships by the ends the derived properties and the aggregates read. */
+class Links {
+  readonly participants = new Map<ImageNode, ImageNode[]>();
+  readonly takesPlace = new Map<ImageNode, ImageNode[]>();
+  readonly themes = new Map<ImageNode, ImageNode[]>();
+  readonly funders = new Map<ImageNode, ImageNode[]>();
+  readonly funds = new Map<ImageNode, ImageNode[]>();
+
+  constructor(relationships: Iterable<ImageRelationship>) {
+    for (const rel of relationships) {
+      if (rel.type === "PARTICIPATES_IN") push(this.participants, rel.to, rel.from);
+      else if (rel.type === "TAKES_PLACE_IN") push(this.takesPlace, rel.from, rel.to);
+      else if (rel.type === "ABOUT") push(this.themes, rel.from, rel.to);
+      else if (rel.type === "FUNDED") push(this.funders, rel.to, rel.from);
+      else if (rel.type === "FUNDS") push(this.funds, rel.from, rel.to);
+    }
+  }
+}
+
+/** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
+export const OFFLINE_AGGREGATES_VERSION = 2;
+
+/**
+ * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
+ * keys (fundingTallyKey), exact decimal totals (sumDecimals), the same theme-set entries, and the
+ * properties each flow (tallyKeys, tallyAmount) and project (themeTally) stores. The offline
+ * import's test compares the result with the idempotent path's, whose tallies are kept on write.
+ */
+class Tallies {
+  private readonly funding = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
+  private readonly themeSets = new Map<string, { themes: string[]; projects: number; entries: Map<string, number> }>();
+  /** Set when a value is of a kind the database's rebuild may read differently (then it rebuilds). */
+  unsure = false;
+
+  private nullable(value: unknown): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== "string") this.unsure = true;
+    return value as string;
+  }
+
+  /** `FLOW_PARTS` and `keysOf`: the flow's places (its projects' and the regions above) times its distinct funders. */
+  addFlow(flow: ImageNode, own: Links, involvement: Involvement, older: Links): void {
+    const date = flow.props.date;
+    let year: number | null = null;
+    if (typeof date === "string") {
+      const head = date.slice(0, 4);
+      if (/^\d{4}$/.test(head)) year = Number(head);
+      else this.unsure = true;
+    } else if (date !== undefined && date !== null) this.unsure = true;
+    const currency = this.nullable(flow.props.currency);
+    const flowType = this.nullable(flow.props.flowType);
+    const funders = new Set<string | null>();
+    for (const g of own.funders.get(flow) ?? []) if (g.labels.has("Actor")) funders.add(g.id);
+    if (!funders.size) funders.add(null);
+    const places = new Set<string>();
+    for (const project of own.funds.get(flow) ?? []) {
+      if (!project.labels.has("Project")) continue;
+      for (const t of own.takesPlace.get(project) ?? older.takesPlace.get(project) ?? []) for (const x of involvement.placeAndAbove(t)) places.add(x);
+    }
+    const keys: string[] = [];
+    for (const place of places) for (const g of funders) keys.push(fundingTallyKey(place, g, currency, year, flowType));
+    keys.sort();
+    const amount = decimalOrNull(flow.props.amount);
+    for (const key of keys) {
+      let t = this.funding.get(key);
+      if (!t) this.funding.set(key, t = { flows: 0, unknown: 0, amounts: [] });
+      t.flows += 1;
+      if (amount === null) t.unknown += 1;
+      else {
+        t.amounts.push(amount);
+        if (t.amounts.length >= 1000) t.amounts = [sumDecimals(t.amounts)];
       }
-      files.row("relationships", rel.type, props, `${rel.from.index},${rel.to.index}`);
     }
-    return { spec: files.close(), emptyLists };
+    assign(flow.props, { tallyKeys: keys, tallyAmount: keys.length ? amount : null });
+  }
+
+  /** `THEME_PARTS` and `themeEntryOf`: the project's distinct themes and years, counted in its set's tally and in `*`. */
+  addProject(project: ImageNode, about: ImageNode[] = []): void {
+    const themes = [...new Set(about.filter((t) => t.labels.has("Theme")).map((t) => t.id))].sort();
+    const year = (v: unknown) => {
+      if (v === undefined || v === null) return NULL_YEAR;
+      if (typeof v !== "number") this.unsure = true;
+      return Number(v);
+    };
+    const start = year(project.props.startYear);
+    const end = year(project.props.endYear ?? project.props.startYear);
+    if (!themes.length) {
+      delete project.props.themeTally;
+      return;
+    }
+    project.props.themeTally = JSON.stringify([themes, start, end]);
+    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      let t = this.themeSets.get(key);
+      if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, entries: new Map() });
+      t.projects += 1;
+      t.entries.set(`${start} ${end}`, (t.entries.get(`${start} ${end}`) ?? 0) + 1);
+    }
+  }
+
+  /** The tally nodes' properties (FundingTally, ThemeSetTally) and the version mark (AggregateState). */
+  *nodes(): Generator<Props> {
+    for (const [key, t] of this.funding) {
+      const parts = JSON.parse(key) as unknown[];
+      const props: Props = { key };
+      assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
+      yield props;
+    }
+    for (const [key, t] of this.themeSets) {
+      const kept = [...t.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      yield { key, themes: t.themes, projects: t.projects, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+    }
+    yield { id: "aggregates", version: AGGREGATES_VERSION };
+  }
+}
+
+/**
+ * Where actors are based and which regions places lie in, from a set of relationships: a project's
+ * participantCount and involvedPlaces as the writer's PROJECT_DERIVED (and INVOLVED_PLACES in
+ * model/involvement.ts) leave them after each write.
+ */
+class Involvement {
+  private readonly basedIn = new Map<ImageNode, ImageNode[]>();
+  private readonly inRegion = new Map<ImageNode, ImageNode[]>();
+  private readonly above = new Map<ImageNode, string[]>();
+  private readonly actorPlaces = new Map<ImageNode, string[]>();
+
+  constructor(relationships: Iterable<ImageRelationship>) {
+    for (const rel of relationships) {
+      if (rel.type === "BASED_IN") push(this.basedIn, rel.from, rel.to);
+      else if (rel.type === "IN_REGION") push(this.inRegion, rel.from, rel.to);
+    }
+  }
+
+  /** A place and everything it lies in, up to four IN_REGION hops (`-[:IN_REGION*0..4]->`). */
+  placeAndAbove(place: ImageNode): string[] {
+    let found = this.above.get(place);
+    if (found) return found;
+    const seen = new Set<ImageNode>([place]);
+    let frontier = [place];
+    for (let depth = 0; depth < 4; depth++) {
+      const next: ImageNode[] = [];
+      for (const x of frontier) for (const r of this.inRegion.get(x) ?? []) if (!seen.has(r)) { seen.add(r); next.push(r); }
+      frontier = next;
+    }
+    found = [...seen].filter((x) => typeof x.props.id === "string").map((x) => x.props.id as string);
+    this.above.set(place, found);
+    return found;
+  }
+
+  private placesOfActor(actor: ImageNode): string[] {
+    let found = this.actorPlaces.get(actor);
+    if (!found) this.actorPlaces.set(actor, found = (this.basedIn.get(actor) ?? []).flatMap((p) => this.placeAndAbove(p)));
+    return found;
+  }
+
+  derive(project: ImageNode, participants: ImageNode[] = [], takesPlace: ImageNode[] = []): void {
+    const actors = new Set<ImageNode>();
+    const places = new Set<string>();
+    for (const a of participants) {
+      if (a.labels.has("Actor")) actors.add(a);
+      for (const x of this.placesOfActor(a)) places.add(x);
+    }
+    for (const t of takesPlace) for (const x of this.placeAndAbove(t)) places.add(x);
+    project.props.participantCount = actors.size;
+    project.props.involvedPlaces = [...places].sort();
   }
 }
 

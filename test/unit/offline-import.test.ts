@@ -91,4 +91,84 @@ describe("GraphImage (offline import)", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /** Every CSV row of a folder, with its file's header and labels or type, in a canonical order. */
+  function rows(spec: { nodes: { labels: string[]; file: string }[]; relationships: { type: string; file: string }[] }): string[] {
+    const out: string[] = [];
+    for (const f of [...spec.nodes.map((n) => ({ name: n.labels.join(":"), file: n.file })), ...spec.relationships.map((r) => ({ name: r.type, file: r.file }))]) {
+      const [header, ...lines] = fs.readFileSync(f.file, "utf8").trim().split("\n");
+      for (const line of lines) out.push(`${f.name}|${header}|${line}`);
+    }
+    return out.sort();
+  }
+
+  const projects = (first: number) => ({
+    nodes: [
+      { id: `project:q${first}`, type: "Project", name: "Otro", startYear: 2021, sources: cite("source:b") },
+      { id: `funding:f${first}`, type: "Funding", kind: "grant", amount: "10.50", currency: "USD", date: "2021-01-01", sources: cite("source:b") },
+      // The same node twice in one document: merged.
+      { id: `project:q${first}`, type: "Project", name: "Otro", startYear: 2021, sources: cite("source:b", "twice") },
+    ],
+    relationships: [
+      { type: "PARTICIPATES_IN", from: "agency:mpf", to: `project:q${first}`, role: "lead", sources: cite("source:b") },
+      { type: "TAKES_PLACE_IN", from: `project:q${first}`, to: "country:AR", sources: cite("source:b") },
+      { type: "TAKES_PLACE_IN", from: `project:q${first}`, to: "country:AR", sources: cite("source:b", "again") },
+      { type: "FUNDS", from: `funding:f${first}`, to: `project:q${first}`, sources: cite("source:b") },
+    ],
+  });
+
+  it("streams self-contained documents to the same CSV rows as building them in memory, holding none of them", () => {
+    const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-csv-")), fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-csv-"))];
+    try {
+      const inMemory = network();
+      for (const i of [1, 2]) inMemory.apply(projects(i));
+      inMemory.deriveProjectProperties();
+      expect(inMemory.computeAggregates()).toBe(true);
+      const reference = inMemory.writeCsv(dirs[0]!);
+
+      const streamed = network();
+      streamed.openCsv(dirs[1]!);
+      for (const i of [1, 2]) expect(streamed.stream(projects(i))).toEqual({ nodes: 3, relationships: 3 });
+      expect(streamed.nodes.has("project:q1")).toBe(false);
+      expect(streamed.relationships).toHaveLength(4);
+      streamed.deriveProjectProperties();
+      expect(streamed.computeAggregates()).toBe(true);
+      const written = streamed.writeCsv(dirs[1]!);
+
+      expect(rows(written.spec)).toEqual(rows(reference.spec));
+      // The aggregates ride along (rebuildAggregates' result, which test/ingest compares with the idempotent path's).
+      const tallies = rows(written.spec).filter((r) => r.startsWith("FundingTally|"));
+      expect(tallies).toHaveLength(2);
+      // Both flows have no funder (null) and 10.50 each: the total is exact.
+      expect(tallies[0]).toContain('"[""country:AR"",null,""USD"",2021,null]","country:AR","USD",2021,"21",2,0');
+      expect([...written.emptyLists.nodes]).toEqual([...reference.emptyLists.nodes]);
+      const project = rows(written.spec).find((r) => r.includes('"project:q1"'))!;
+      // participantCount 1, involved places from the agency's country and the project's own.
+      expect(project).toContain(',1,"country:AR\u001fregion:419"');
+      // The node given twice keeps the second entry of its source (the writer's provenance merge).
+      expect(project).toContain('"source:b","twice"');
+    } finally {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses to stream a document that is not self-contained", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-csv-"));
+    try {
+      const image = network();
+      image.openCsv(dir);
+      image.stream(projects(1));
+      // A node written out earlier cannot change, nor be linked to.
+      expect(() => image.stream({ nodes: [{ id: "project:q1", type: "Project", name: "X", sources: cite("source:b") }] })).toThrow(/earlier document/);
+      expect(() => image.stream({ relationships: [{ type: "FUNDS", from: "funding:f1", to: "project:p", sources: cite("source:b") }] })).toThrow(/earlier document/);
+      // Two older nodes, or a change to places already written.
+      expect(() => image.stream({ relationships: [{ type: "PARTICIPATES_IN", from: "agency:mpf", to: "project:p", role: "x", sources: cite("source:b") }] })).toThrow(/self-contained/);
+      expect(() => image.stream({
+        nodes: [{ id: "region:new", type: "Region", name: "New", sources: cite("source:b") }],
+        relationships: [{ type: "IN_REGION", from: "country:AR", to: "region:new", sources: cite("source:b") }],
+      })).toThrow(/places already written/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
