@@ -72,6 +72,10 @@ const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $
 
 const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
 
+/** Every partner `b` of actor `a` ($actorId) with `sharedProjects`, from the partner tallies (no filter). */
+export const PARTNERS_FROM_TALLIES = `MATCH (a:Actor {id: $actorId})-[t:PARTNERS_WITH]-(b:Actor)
+      WITH a, b, t.shared AS sharedProjects`;
+
 interface FundingCriteria {
   funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
   themeIds: string[] | null; fromYear: number | null; toYear: number | null; flowTypes: string[] | null;
@@ -113,11 +117,14 @@ export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
   async partners(q: PartnerQuery): Promise<PartnerRow[]> {
-    // Rank every partner by a count, then list the shared projects of the top ones only.
+    const filtered = q.themeIds !== null || q.roles !== null || q.activeFrom !== null || q.activeTo !== null;
+    // Rank every partner by a count, then list the shared projects of the top ones only. Without a
+    // filter the counts are the partner tallies (db/aggregates.ts): the actor's PARTNERS_WITH
+    // relationships, not its projects; a filter on roles, themes or years needs the walk.
     const rows = await this.run(`
-      MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
+      ${filtered ? `MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${SHARED_PROJECT}
-      WITH a, b, count(DISTINCT p) AS sharedProjects
+      WITH a, b, count(DISTINCT p) AS sharedProjects` : PARTNERS_FROM_TALLIES}
       ORDER BY sharedProjects DESC, b.nameKey LIMIT $first
       // Years and ids read every shared project's properties: only for the partners kept, and only when asked for.
       ${q.details ? `CALL (a, b) {
