@@ -14,8 +14,10 @@
  *   some themes sums the sets that meet them, or (when fewer) subtracts the sets that do not from `*`:
  *   distinct projects, never one per theme.
  * - `PARTNERS_WITH` (Q2, partners of an actor without a filter): one relationship per unordered
- *   pair of actors that share a project, from the smaller id to the greater, holding `shared`, the
- *   number of distinct projects both take part in (in any roles). See "Partner tallies" below.
+ *   pair of actors that share a project, from the smaller id `a` to the greater `b` (both ids stored
+ *   on it too, for the indexes on (a, shared) and (b, shared): an actor's strongest partners are an
+ *   ordered index seek), holding `shared`, the number of distinct projects both take part in (in
+ *   any roles). See "Partner tallies" below.
  *
  * Kept exact by delta: each flow (each project) stores what it contributes now (`tallyKeys`, `tallyAmount`). A
  * refresh recomputes a flow's contribution from its relationships, subtracts the stored one and
@@ -359,7 +361,7 @@ async function applyPartnerDeltas(run: Run, deltas: Map<string, number>): Promis
     await run(`UNWIND $rows AS d
       MATCH (a:Actor {id: d.a}), (b:Actor {id: d.b})
       MERGE (a)-[r:PARTNERS_WITH]->(b)
-      ON CREATE SET r.shared = 0
+      ON CREATE SET r.shared = 0, r.a = d.a, r.b = d.b
       SET r.shared = r.shared + d.n
       WITH r WHERE r.shared <= 0 DELETE r`, { rows: batch });
   }
@@ -375,7 +377,7 @@ async function rebuildPartnerTallies(db: Database): Promise<number> {
   await db.runSchema(`MATCH (a:Actor) CALL (a) {
       MATCH (a)-[:PARTICIPATES_IN]->(p:Project)<-[:PARTICIPATES_IN]-(b:Actor) WHERE a.id < b.id
       WITH b, count(DISTINCT p) AS n
-      CREATE (a)-[:PARTNERS_WITH {shared: n}]->(b)
+      CREATE (a)-[:PARTNERS_WITH {a: a.id, b: b.id, shared: n}]->(b)
     } IN TRANSACTIONS OF 200 ROWS`);
   const [row] = await db.read("MATCH ()-[r:PARTNERS_WITH]->() RETURN count(r) AS n");
   return Number(row?.n ?? 0);

@@ -241,7 +241,7 @@ describe("bounded cost", () => {
     }
   });
 
-  it("ranks an actor's partners without a filter from its PARTNERS_WITH relationships, never its projects", async () => {
+  it("ranks an actor's partners without a filter by index seeks on its PARTNERS_WITH relationships, never its projects", async () => {
     const queries: { cypher: string; params: Params }[] = [];
     const repos = createRepositories(db, { timeoutMs: 10_000 });
     const analytics = new AnalyticsRepository((cypher, p = {}) => {
@@ -258,8 +258,9 @@ describe("bounded cost", () => {
       const walk = (plan: any) => { steps.push(`${plan.operatorType} ${String(plan.arguments.Details ?? "")}`); plan.children.forEach(walk); };
       walk(result.summary.plan);
       const plan = steps.join("\n");
-      expect(plan).toMatch(/NodeUniqueIndexSeek[^\n]*:Actor/);
-      expect(plan).toMatch(/Expand[^\n]*PARTNERS_WITH/);
+      // Ordered seeks on the indexes on PARTNERS_WITH (a, shared) and (b, shared); no expansion.
+      expect(plan.match(/RelationshipIndexSeek[^\n]*PARTNERS_WITH/g), plan).toHaveLength(4);
+      expect(plan).not.toMatch(/Expand/);
       expect(plan).not.toContain("PARTICIPATES_IN");
     } finally {
       await session.close();

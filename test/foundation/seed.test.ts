@@ -52,7 +52,7 @@ describe("the seed", () => {
   it("quotes the document verbatim", async () => {
     const rows = await db.read(`
       CALL () { MATCH (n) WHERE n.sourceIds IS NOT NULL RETURN n.sourceIds AS ids, n.quotes AS quotes
-                UNION ALL MATCH ()-[r]->() RETURN r.sourceIds AS ids, r.quotes AS quotes }
+                UNION ALL MATCH ()-[r]->() WHERE r.sourceIds IS NOT NULL RETURN r.sourceIds AS ids, r.quotes AS quotes }
       UNWIND range(0, size(ids) - 1) AS i WITH ids[i] AS id, quotes[i] AS quote WHERE id = $doc
       RETURN DISTINCT quote`, { doc: DOCUMENT });
     expect(rows.length).toBeGreaterThan(20);

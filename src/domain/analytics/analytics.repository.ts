@@ -72,9 +72,27 @@ const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $
 
 const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
 
-/** Every partner `b` of actor `a` ($actorId) with `sharedProjects`, from the partner tallies (no filter). */
-export const PARTNERS_FROM_TALLIES = `MATCH (a:Actor {id: $actorId})-[t:PARTNERS_WITH]-(b:Actor)
-      WITH a, b, t.shared AS sharedProjects`;
+/**
+ * Every partner `b` of actor `a` ($actorId) that can be among the $first strongest, with
+ * `sharedProjects`, from the partner tallies (no filter): ordered seeks on the indexes on
+ * PARTNERS_WITH (a, shared) and (b, shared) find the $first-th strongest count, then every partner
+ * at least that strong is read (ties included, for the order by name). The cost follows the
+ * answer, not the actor's projects or partners.
+ */
+export const PARTNERS_FROM_TALLIES = `CALL () {
+        MATCH ()-[t:PARTNERS_WITH]->() WHERE t.a = $actorId AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT $first
+        UNION ALL
+        MATCH ()-[t:PARTNERS_WITH]->() WHERE t.b = $actorId AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT $first
+      }
+      WITH s ORDER BY s DESC LIMIT $first
+      WITH coalesce(min(s), 1) AS least
+      MATCH (a:Actor {id: $actorId})
+      CALL (least) {
+        MATCH ()-[t:PARTNERS_WITH]->(b:Actor) WHERE t.a = $actorId AND t.shared >= least RETURN b, t.shared AS sharedProjects
+        UNION ALL
+        MATCH (b:Actor)-[t:PARTNERS_WITH]->() WHERE t.b = $actorId AND t.shared >= least RETURN b, t.shared AS sharedProjects
+      }
+      WITH a, b, sharedProjects`;
 
 interface FundingCriteria {
   funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
