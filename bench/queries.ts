@@ -115,6 +115,47 @@ const q3Peer = (d: any) => d.projects.map((p: any) => ({
   participants: sortedParticipants(p.participantsConnection.edges.map((e: any) => ({ role: e.properties.role, id: e.node.id, country: e.node.basedIn[0]?.code ?? null }))),
 }));
 
+/** Q2's top 10 partners walked over the actor's projects and their participants. */
+const Q2_PARTNERS_WALK = `MATCH (a)-[:PARTICIPATES_IN]->(p:Project)<-[:PARTICIPATES_IN]-(b:Actor) WHERE b <> a
+        WITH b, count(DISTINCT p) AS shared ORDER BY shared DESC, b.nameKey LIMIT 10`;
+
+/** Q2's top 10 partners from the partner tallies (src/db/aggregates.ts): ordered seeks on PARTNERS_WITH (a, shared) and (b, shared). */
+const Q2_PARTNERS_TALLIES = `CALL () {
+          MATCH ()-[t:PARTNERS_WITH]->() WHERE t.a = $id AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT 10
+          UNION ALL
+          MATCH ()-[t:PARTNERS_WITH]->() WHERE t.b = $id AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT 10
+        }
+        WITH s ORDER BY s DESC LIMIT 10
+        WITH coalesce(min(s), 1) AS least
+        CALL (least) {
+          MATCH ()-[t:PARTNERS_WITH]->(b:Actor) WHERE t.a = $id AND t.shared >= least RETURN b, t.shared AS shared
+          UNION ALL
+          MATCH (b:Actor)-[t:PARTNERS_WITH]->() WHERE t.b = $id AND t.shared >= least RETURN b, t.shared AS shared
+        }
+        WITH b, shared ORDER BY shared DESC, b.nameKey LIMIT 10`;
+
+/** Q2's 20 participations: the actor's projects sorted. */
+const Q2_PAGE_SORT = `MATCH (a)-[r:PARTICIPATES_IN]->(p:Project)
+        WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT 20`;
+
+/** Q2's 20 participations: the project name index walked in order, each project checked, until 20 (for a hub). */
+const Q2_PAGE_WALK = `MATCH (p:Project) USING INDEX p:Project(nameKey, id) WHERE p.nameKey >= '' AND p.id IS NOT NULL
+        MATCH (a)-[r:PARTICIPATES_IN]->(p)
+        WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT 20`;
+
+const Q2_FLOOR = (partners: string, page = Q2_PAGE_SORT) => `
+      MATCH (a:Actor {id: $id})
+      CALL (a) {
+        ${page}
+        RETURN collect({ role: r.role, id: p.id,
+          funders: [x IN COLLECT { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(f:Actor) RETURN f.id UNION MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(f:Actor) RETURN f.id } | x] }) AS projects
+      }
+      CALL (a) {
+        ${partners}
+        RETURN collect({ id: b.id, shared: shared }) AS partners
+      }
+      RETURN projects, partners`;
+
 export const QUERIES: BenchQuery[] = [
   {
     id: "Q1",
@@ -180,20 +221,12 @@ export const QUERIES: BenchQuery[] = [
         partners(actor: $id, first: 10) { actor { id } sharedProjects } }`,
       variables: { id: c.org },
     }),
-    floor: async (driver, c) => read(driver, `
-      MATCH (a:Actor {id: $id})
-      CALL (a) {
-        MATCH (a)-[r:PARTICIPATES_IN]->(p:Project)
-        WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT 20
-        RETURN collect({ role: r.role, id: p.id,
-          funders: [x IN COLLECT { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(f:Actor) RETURN f.id UNION MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(f:Actor) RETURN f.id } | x] }) AS projects
-      }
-      CALL (a) {
-        MATCH (a)-[:PARTICIPATES_IN]->(p:Project)<-[:PARTICIPATES_IN]-(b:Actor) WHERE b <> a
-        WITH b, count(DISTINCT p) AS shared ORDER BY shared DESC, b.nameKey LIMIT 10
-        RETURN collect({ id: b.id, shared: shared }) AS partners
-      }
-      RETURN projects, partners`, { id: c.org }),
+    floor: async (driver, c) => read(driver, Q2_FLOOR(Q2_PARTNERS_WALK), { id: c.org }),
+    floors: [
+      async (driver, c) => read(driver, Q2_FLOOR(Q2_PARTNERS_WALK), { id: c.org }),
+      async (driver, c) => read(driver, Q2_FLOOR(Q2_PARTNERS_TALLIES), { id: c.org }),
+      async (driver, c) => read(driver, Q2_FLOOR(Q2_PARTNERS_TALLIES, Q2_PAGE_WALK), { id: c.org }),
+    ],
     peer: null,
     normalize: {
       api: (d) => ({

@@ -165,7 +165,7 @@ async function wipe(): Promise<void> {
 }
 
 async function loadOnce(db: Database, mode: LoadMode) {
-  await migrate(db);
+  await migrate(db, log);
   if (await isEmpty(db)) await loadSeed(db);
   log(`Loading synthetic scale ${scale} (if absent, ${mode})...`);
   return loadSynthetic(db, scale, log, mode, { offline });
@@ -176,7 +176,7 @@ async function loadOnce(db: Database, mode: LoadMode) {
  * both paths in turn and compares their fingerprints; the benchmark then runs on the --load one.
  */
 async function loadGraph(db: Database): Promise<{ plan: Awaited<ReturnType<typeof loadSynthetic>>["plan"]; report: LoadReport; loads: Partial<Record<LoadMode, LoadReport>> & { fingerprints?: Fingerprint[]; sameGraph?: boolean } }> {
-  await migrate(db);
+  await migrate(db, log);
   const [existing] = await db.read("MATCH (s:Source) WHERE s.id STARTS WITH 'source:synthetic-' RETURN count(s) AS n");
   if (!VERIFY_LOAD || Number(existing!.n) > 0) {
     const { plan, report } = await loadOnce(db, LOAD_MODE);

@@ -13,6 +13,11 @@
  *   `counts`, and one node `*` over every project with a theme. A count of the projects meeting
  *   some themes sums the sets that meet them, or (when fewer) subtracts the sets that do not from `*`:
  *   distinct projects, never one per theme.
+ * - `PARTNERS_WITH` (Q2, partners of an actor without a filter): one relationship per unordered
+ *   pair of actors that share a project, from the smaller id `a` to the greater `b` (both ids stored
+ *   on it too, for the indexes on (a, shared) and (b, shared): an actor's strongest partners are an
+ *   ordered index seek), holding `shared`, the number of distinct projects both take part in (in
+ *   any roles). See "Partner tallies" below.
  *
  * Kept exact by delta: each flow (each project) stores what it contributes now (`tallyKeys`, `tallyAmount`). A
  * refresh recomputes a flow's contribution from its relationships, subtracts the stored one and
@@ -28,10 +33,13 @@ import { chunks, type Database, type Params, type Row } from "./database.js";
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
 /** Bump when the aggregates' definition changes: the migration rebuilds them once. */
-export const AGGREGATES_VERSION = 2;
+export const AGGREGATES_VERSION = 3;
 
 /** Properties the aggregates keep on flows and projects: no import may set them. */
-export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally"];
+export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally", "partnerTally"];
+
+/** Relationships the aggregates keep (bookkeeping, not facts: no source, never exported or merged). */
+export const AGGREGATE_RELATIONSHIP_TYPES: readonly string[] = ["PARTNERS_WITH"];
 
 /** Stands for a missing year in the theme tallies' lists (Neo4j lists hold no nulls). */
 export const NULL_YEAR = -999999;
@@ -100,6 +108,7 @@ const LOCK_FLOW = "SET f.tallyLock = true REMOVE f.tallyLock WITH f";
 
 /** Recounts the aggregates a write may have changed. Runs in the writing transaction (`run`). */
 export async function refreshAggregates(run: Run, scope: AggregateScope): Promise<void> {
+  await refreshPartnerTallies(run, scope.projectIds ?? []);
   await refreshThemeTallies(run, scope.projectIds ?? []);
   const flows = await flowsOf(run, scope);
   for (const batch of chunks(flows, 2000)) {
@@ -117,6 +126,7 @@ export async function refreshAggregates(run: Run, scope: AggregateScope): Promis
  * when `withProjectFlows` (they are deleted with it).
  */
 export async function retractAggregates(run: Run, scope: { fundingIds?: readonly string[]; projectIds?: readonly string[] }): Promise<void> {
+  await refreshPartnerTallies(run, scope.projectIds ?? [], true);
   await refreshThemeTallies(run, scope.projectIds ?? [], true);
   const flows = await flowsOf(run, { fundingIds: scope.fundingIds, projectIds: scope.projectIds });
   for (const batch of chunks(flows, 2000)) {
@@ -287,6 +297,92 @@ async function rebuildThemeTallies(db: Database): Promise<number> {
   return rows.length;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Partner tallies (partners without a filter, Q2): PARTNERS_WITH {shared} between two actors.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A project stores the sorted ids of the distinct actors it counts in the partner tallies
+ * (`partnerTally`). A refresh takes the project's write lock before it reads that list (two writers
+ * adding participants to one project would otherwise both start from the same list and lose a
+ * pair), reads the participants now, and moves the pairs that changed: -1 for each pair of the
+ * stored list that is no longer there, +1 for each new one. Roles do not matter: an actor taking
+ * part twice (two roles) is one participant. A pair's relationship goes from the smaller id to the
+ * greater; MERGE between two bound nodes locks both before it creates, so two writers cannot create
+ * it twice, and the count update takes the relationship's write lock; at zero it is deleted. An
+ * actor deleted or merged away takes its relationships with it (DETACH DELETE): the pairs that
+ * stored lists still name it with find no actor and change nothing.
+ */
+const LOCK_PROJECT = "SET p.partnerLock = true REMOVE p.partnerLock WITH p";
+
+/** Cypher: the sorted ids of the distinct actors taking part in project `p`. */
+const PARTICIPANT_IDS = "COLLECT { MATCH (x:Actor)-[:PARTICIPATES_IN]->(p) RETURN DISTINCT x.id AS id ORDER BY id }";
+
+const PAIR_SEPARATOR = "\n";
+
+/** Every unordered pair of a sorted list of distinct ids, as keys "smaller\ngreater". */
+function pairsOf(ids: readonly string[]): string[] {
+  const pairs: string[] = [];
+  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.push(`${ids[i]}${PAIR_SEPARATOR}${ids[j]}`);
+  return pairs;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+async function refreshPartnerTallies(run: Run, projectIds: readonly string[], retract = false): Promise<void> {
+  // Sorted: projects are locked in this order, the same in every transaction.
+  for (const batch of chunks([...new Set(projectIds)].sort(), 1000)) {
+    const rows = await run(`UNWIND $ids AS id MATCH (p:Project {id: id}) ${LOCK_PROJECT}
+      RETURN p.id AS id, p.partnerTally AS old, ${PARTICIPANT_IDS} AS now`, { ids: batch });
+    const changed = rows.map((r) => ({ id: String(r.id), old: (r.old as string[] | null) ?? [], now: retract ? [] : [...(r.now as string[])].sort() }))
+      .filter((c) => !sameList(c.old, c.now));
+    if (!changed.length) continue;
+    const deltas = new Map<string, number>();
+    for (const c of changed) {
+      const before = new Set(pairsOf(c.old));
+      const after = new Set(pairsOf(c.now));
+      for (const k of before) if (!after.has(k)) deltas.set(k, (deltas.get(k) ?? 0) - 1);
+      for (const k of after) if (!before.has(k)) deltas.set(k, (deltas.get(k) ?? 0) + 1);
+    }
+    await applyPartnerDeltas(run, deltas);
+    await run("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.partnerTally = r.ids",
+      { rows: changed.map((c) => ({ id: c.id, ids: c.now.length ? c.now : null })) });
+  }
+}
+
+async function applyPartnerDeltas(run: Run, deltas: Map<string, number>): Promise<void> {
+  // Sorted pairs: concurrent writers lock the relationships (and the actors they create between) in one order.
+  const rows = [...deltas].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, n]) => {
+      const [a, b] = key.split(PAIR_SEPARATOR);
+      return { a, b, n };
+    });
+  for (const batch of chunks(rows, 5000)) {
+    await run(`UNWIND $rows AS d
+      MATCH (a:Actor {id: d.a}), (b:Actor {id: d.b})
+      MERGE (a)-[r:PARTNERS_WITH]->(b)
+      ON CREATE SET r.shared = 0, r.a = d.a, r.b = d.b
+      SET r.shared = r.shared + d.n
+      WITH r WHERE r.shared <= 0 DELETE r`, { rows: batch });
+  }
+}
+
+/** Recomputes the partner tallies in Cypher, a batch of actors per transaction. Returns the pairs. */
+async function rebuildPartnerTallies(db: Database): Promise<number> {
+  await db.runSchema("MATCH ()-[r:PARTNERS_WITH]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS");
+  await db.runSchema(`MATCH (p:Project) CALL (p) {
+      WITH p, ${PARTICIPANT_IDS} AS ids
+      SET p.partnerTally = CASE WHEN size(ids) = 0 THEN null ELSE ids END
+    } IN TRANSACTIONS OF 10000 ROWS`);
+  await db.runSchema(`MATCH (a:Actor) CALL (a) {
+      MATCH (a)-[:PARTICIPATES_IN]->(p:Project)<-[:PARTICIPATES_IN]-(b:Actor) WHERE a.id < b.id
+      WITH b, count(DISTINCT p) AS n
+      CREATE (a)-[:PARTNERS_WITH {a: a.id, b: b.id, shared: n}]->(b)
+    } IN TRANSACTIONS OF 200 ROWS`);
+  const [row] = await db.read("MATCH ()-[r:PARTNERS_WITH]->() RETURN count(r) AS n");
+  return Number(row?.n ?? 0);
+}
+
 /**
  * Recomputes every aggregate from scratch: the tallies are deleted, every flow's contribution is
  * read (streamed), summed in TypeScript and written back. For a bulk load's end and for migrations.
@@ -323,8 +419,11 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
           t.total = r.total, t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
   }
   const themeSets = await rebuildThemeTallies(db);
+  const partnersStarted = Date.now();
+  const partnerPairs = await rebuildPartnerTallies(db);
+  const partnerSeconds = (Date.now() - partnersStarted) / 1000;
   await db.write("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version: AGGREGATES_VERSION });
-  log(`aggregates rebuilt: ${rows.length} funding tallies, ${themeSets} theme sets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`aggregates rebuilt: ${rows.length} funding tallies, ${themeSets} theme sets, ${partnerPairs} partner pairs (${partnerSeconds.toFixed(1)} s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** Rebuilds the aggregates when the database holds none of this version (a migration step). */

@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATES_VERSION, NULL_YEAR, fundingTallyKey } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
@@ -160,7 +160,9 @@ export class GraphImage {
       node.props = props;
       byElement.set(String(row.element), node);
     }, { timeoutMs: 600_000 });
-    await db.stream(`MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS type, properties(r) AS props, ${typed("r")}`, {}, (row) => {
+    // The aggregates' relationships are rebuilt after the import (db/aggregates.ts).
+    await db.stream(`MATCH (a)-[r]->(b) WHERE NOT type(r) IN $aggregates RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS type, properties(r) AS props, ${typed("r")}`,
+      { aggregates: AGGREGATE_RELATIONSHIP_TYPES }, (row) => {
       const from = byElement.get(String(row.a));
       const to = byElement.get(String(row.b));
       if (!from || !to) throw new Error(`offline import: a ${String(row.type)} relationship touches a bookkeeping node`);
@@ -413,7 +415,7 @@ class Links {
 }
 
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
-export const OFFLINE_AGGREGATES_VERSION = 2;
+export const OFFLINE_AGGREGATES_VERSION: number = 2;
 
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same

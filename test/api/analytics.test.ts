@@ -233,7 +233,9 @@ describe("bounded cost", () => {
       return repos.run(cypher, p);
     });
     const none = { recipientIds: null, countryIds: null, regionIds: null, themeIds: null, fromYear: null, toYear: null, flowTypes: null };
+    // Without a filter from the partner tallies (db/aggregates.ts), with one by walking the projects.
     await analytics.partners({ actorId: "agency:mpf-caba", themeIds: null, roles: null, activeFrom: null, activeTo: null, first: 20, details: true });
+    await analytics.partners({ actorId: "agency:mpf-caba", themeIds: ["theme:cybercrime"], roles: null, activeFrom: 2019, activeTo: null, first: 20, details: false });
     await analytics.paths("agency:fiscalia-chile", "organization:unodc", { maxHops: 6, all: false, types: null });
     await analytics.neighborhood("organization:unodc", { hops: 2, maxNodes: 100, types: null });
     await analytics.linksAmong(["country:PE", "group:prosecutors-peru", "project:cybercrime-conferences", "region:419"], { types: ["BASED_IN", "TAKES_PLACE_IN", "IN_REGION"] });
@@ -247,7 +249,7 @@ describe("bounded cost", () => {
     // The count of projects by themes and years, read from the theme tallies.
     params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
     await repos.run(THEME_COUNT, params.at(-1));
-    expect(counter.queries.length).toBeGreaterThanOrEqual(9);
+    expect(counter.queries.length).toBeGreaterThanOrEqual(11);
     expect(params).toHaveLength(counter.queries.length);
     for (const [i, cypher] of counter.queries.entries()) {
       const session = db.driver.session();
@@ -263,6 +265,32 @@ describe("bounded cost", () => {
       } finally {
         await session.close();
       }
+    }
+  });
+
+  it("ranks an actor's partners without a filter by index seeks on its PARTNERS_WITH relationships, never its projects", async () => {
+    const queries: { cypher: string; params: Params }[] = [];
+    const repos = createRepositories(db, { timeoutMs: 10_000 });
+    const analytics = new AnalyticsRepository((cypher, p = {}) => {
+      queries.push({ cypher, params: p });
+      return repos.run(cypher, p);
+    });
+    const top = await analytics.partners({ actorId: "organization:unodc", themeIds: null, roles: null, activeFrom: null, activeTo: null, first: 3, details: false });
+    expect(top).toHaveLength(3);
+    expect(queries).toHaveLength(1);
+    const session = db.driver.session();
+    try {
+      const result = await session.run(`EXPLAIN ${queries[0]!.cypher}`, queries[0]!.params);
+      const steps: string[] = [];
+      const walk = (plan: any) => { steps.push(`${plan.operatorType} ${String(plan.arguments.Details ?? "")}`); plan.children.forEach(walk); };
+      walk(result.summary.plan);
+      const plan = steps.join("\n");
+      // Ordered seeks on the indexes on PARTNERS_WITH (a, shared) and (b, shared); no expansion.
+      expect(plan.match(/RelationshipIndexSeek[^\n]*PARTNERS_WITH/g), plan).toHaveLength(4);
+      expect(plan).not.toMatch(/Expand/);
+      expect(plan).not.toContain("PARTICIPATES_IN");
+    } finally {
+      await session.close();
     }
   });
 });

@@ -22,13 +22,36 @@ export type ProjectAhead = EntityRow & { lookaheadFunders?: EntityRow[] };
 /** An actor fetched with what its profile selects: a participations page (and the projects' funders). */
 export type ActorAhead = EntityRow & { lookaheadParticipations?: { page: string; rows: ParticipationRow[] } };
 
-/** The participations page's Cypher on `a` (and `id` its id), shared by the loader and the profile's look-ahead. */
+/**
+ * The participations page's Cypher on `a` (and `id` its id), shared by the loader and the profile's
+ * look-ahead. Two ways to the same page, by the actor's size: most actors' projects are few, and
+ * sorting them is cheapest; an actor in a large share of all projects (a hub: tens of thousands at
+ * scale L) would have every one of its projects read and sorted for a page of 20, so for it the
+ * project name index is walked in order instead, each project checked for the participation, until
+ * the page is full (about page size x projects / the actor's projects entries). The walk is chosen
+ * when it reads fewer entries than the sort, with a margin: degree^2 > 4 x page x projects.
+ */
 const PARTICIPATIONS_PAGE = (actor: string, project: string) => `
-      MATCH (${actor})-[r:PARTICIPATES_IN]->(p:Project)
-      WHERE ($roles IS NULL OR r.role IN $roles)
-        AND ($afterKey IS NULL OR p.nameKey > $afterKey OR (p.nameKey = $afterKey AND p.id + ' ' + r.role > $afterId))
-      WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
-      RETURN { role: r.role, ${REL}, actorId: id, projectId: p.id, projectKey: p.nameKey, project: ${project} } AS item`;
+      MATCH ${actor}
+      CALL (a) {
+        WITH a WHERE $roles IS NOT NULL OR COUNT { (a)-[:PARTICIPATES_IN]->() } ^ 2 <= 4 * $limit * COUNT { MATCH (:Project) }
+        MATCH (a)-[r:PARTICIPATES_IN]->(p:Project)
+        WHERE ($roles IS NULL OR r.role IN $roles) AND ${AFTER}
+        WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
+        RETURN r, p
+        UNION
+        WITH a WHERE $roles IS NULL AND COUNT { (a)-[:PARTICIPATES_IN]->() } ^ 2 > 4 * $limit * COUNT { MATCH (:Project) }
+        MATCH (p:Project) USING INDEX p:Project(nameKey, id) WHERE p.nameKey >= coalesce($afterKey, '') AND p.id IS NOT NULL
+        MATCH (a)-[r:PARTICIPATES_IN]->(p)
+        WHERE ${AFTER}
+        WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
+        RETURN r, p
+      }
+      WITH a, r, p ORDER BY p.nameKey, p.id, r.role
+      RETURN { role: r.role, ${REL}, actorId: a.id, projectId: p.id, projectKey: p.nameKey, project: ${project} } AS item`;
+
+/** The keyset position after which a participations page starts. */
+const AFTER = "($afterKey IS NULL OR p.nameKey > $afterKey OR (p.nameKey = $afterKey AND p.id + ' ' + r.role > $afterId))";
 
 /** The funders of project `p`, as the project's funders loader returns them. */
 export const FUNDERS_OF = (p: string) => `COLLECT {
@@ -54,7 +77,7 @@ export class ActorRepository {
       MATCH (a:Actor {id: $id})
       WITH a, a.id AS id
       RETURN ${ENTITY_FULL("a")} AS actor,
-        COLLECT { ${PARTICIPATIONS_PAGE("a", withFunders ? ENTITY("p", `lookaheadFunders: ${FUNDERS_OF("p")}`) : ENTITY("p"))} } AS participations`,
+        COLLECT { ${PARTICIPATIONS_PAGE("(a)", withFunders ? ENTITY("p", `lookaheadFunders: ${FUNDERS_OF("p")}`) : ENTITY("p"))} } AS participations`,
     { id: actorId, ...pageParams(page) });
     if (!row) return null;
     return { ...entityRow(row.actor), lookaheadParticipations: { page: participationPageKey(page), rows: row.participations as ParticipationRow[] } };
@@ -63,7 +86,7 @@ export class ActorRepository {
   /** An actor's projects, ordered by project name; `after` is a keyset position (name key + id). */
   participations(actorId: string, opts: ParticipationPage) {
     const key = `actor.participations:${participationPageKey(opts)}`;
-    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, PARTICIPATIONS_PAGE(":Actor {id: id}", ENTITY("p")), pageParams(opts))).load(actorId);
+    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, PARTICIPATIONS_PAGE("(a:Actor {id: id})", ENTITY("p")), pageParams(opts))).load(actorId);
   }
 
   participationCount(actorId: string, roles: string[] | null) {

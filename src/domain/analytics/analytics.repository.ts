@@ -75,6 +75,28 @@ const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $
 
 const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
 
+/**
+ * Every partner `b` of actor `a` ($actorId) that can be among the $first strongest, with
+ * `sharedProjects`, from the partner tallies (no filter): ordered seeks on the indexes on
+ * PARTNERS_WITH (a, shared) and (b, shared) find the $first-th strongest count, then every partner
+ * at least that strong is read (ties included, for the order by name). The cost follows the
+ * answer, not the actor's projects or partners.
+ */
+export const PARTNERS_FROM_TALLIES = `CALL () {
+        MATCH ()-[t:PARTNERS_WITH]->() WHERE t.a = $actorId AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT $first
+        UNION ALL
+        MATCH ()-[t:PARTNERS_WITH]->() WHERE t.b = $actorId AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT $first
+      }
+      WITH s ORDER BY s DESC LIMIT $first
+      WITH coalesce(min(s), 1) AS least
+      MATCH (a:Actor {id: $actorId})
+      CALL (least) {
+        MATCH ()-[t:PARTNERS_WITH]->(b:Actor) WHERE t.a = $actorId AND t.shared >= least RETURN b, t.shared AS sharedProjects
+        UNION ALL
+        MATCH (b:Actor)-[t:PARTNERS_WITH]->() WHERE t.b = $actorId AND t.shared >= least RETURN b, t.shared AS sharedProjects
+      }
+      WITH a, b, sharedProjects`;
+
 interface FundingCriteria {
   funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
   themeIds: string[] | null; fromYear: number | null; toYear: number | null; flowTypes: string[] | null;
@@ -165,11 +187,14 @@ export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
   async partners(q: PartnerQuery): Promise<PartnerRow[]> {
-    // Rank every partner by a count, then list the shared projects of the top ones only.
+    const filtered = q.themeIds !== null || q.roles !== null || q.activeFrom !== null || q.activeTo !== null;
+    // Rank every partner by a count, then list the shared projects of the top ones only. Without a
+    // filter the counts are the partner tallies (db/aggregates.ts): the actor's PARTNERS_WITH
+    // relationships, not its projects; a filter on roles, themes or years needs the walk.
     const rows = await this.run(`
-      MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
+      ${filtered ? `MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${SHARED_PROJECT}
-      WITH a, b, count(DISTINCT p) AS sharedProjects
+      WITH a, b, count(DISTINCT p) AS sharedProjects` : PARTNERS_FROM_TALLIES}
       ORDER BY sharedProjects DESC, b.nameKey LIMIT $first
       // Years and ids read every shared project's properties: only for the partners kept, and only when asked for.
       ${q.details ? `CALL (a, b) {

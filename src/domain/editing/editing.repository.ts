@@ -4,7 +4,7 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { runRows, type Database, type Params, type Row } from "../../db/database.js";
-import { AGGREGATE_PROPERTIES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
+import { AGGREGATE_PROPERTIES, AGGREGATE_RELATIONSHIP_TYPES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
@@ -124,7 +124,8 @@ export class EditingRepository {
   async deleteEntity(id: string): Promise<{ relationships: { type: string; count: number }[]; fundingFlows: number } | null> {
     const label = requireKeyLabel(id);
     return this.transaction([id], async (run) => {
-      const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() RETURN type(r) AS type, count(r) AS count ORDER BY type`, { id });
+      const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() WHERE NOT type(r) IN $aggregates RETURN type(r) AS type, count(r) AS count ORDER BY type`,
+        { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
       const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
       if (!exists?.found) return null;
       // Projects whose participants or places change, found while the paths to them still exist.
