@@ -245,22 +245,10 @@ export const QUERIES: BenchQuery[] = [
     title: "full-text search",
     api: (c) => ({ query: `query Q6($text: String!) { search(text: $text, first: 10) { item { ... on Agency { id } ... on Organization { id } ... on Project { id } ... on Country { id } ... on Theme { id } ... on Person { id } ... on Region { id } ... on Event { id } ... on Group { id } } } }`,
       variables: { text: c.searchText } }),
-    floor: (driver, c) => read(driver, Q6_FLOOR, { q: searchQuery(c.searchText, true) }),
-    floors: [
-      (driver, c) => read(driver, Q6_FLOOR, { q: searchQuery(c.searchText, true) }),
-      // Typo terms only when exact terms and prefixes find fewer than 10 hits (as the API does).
-      (driver, c) => read(driver, `
-        CALL db.index.fulltext.queryNodes('entity_names', $exact, {limit: 10}) YIELD node, score
-        WITH collect({ n: node, score: score }) AS exact
-        CALL (exact) {
-          UNWIND CASE WHEN size(exact) < 10 THEN [$q] ELSE [] END AS q
-          CALL db.index.fulltext.queryNodes('entity_names', q, {limit: 10}) YIELD node, score
-          RETURN collect({ n: node, score: score }) AS withTypos
-        }
-        UNWIND CASE WHEN size(exact) < 10 THEN withTypos ELSE exact END AS hit
-        RETURN hit.n.id AS id ORDER BY hit.score DESC, hit.n.nameKey LIMIT 10`,
-      { q: searchQuery(c.searchText, true), exact: searchQuery(c.searchText, false) }),
-    ],
+    floor: (driver, c) => read(driver, `
+      CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 10}) YIELD node, score
+      RETURN node.id AS id ORDER BY score DESC, node.nameKey LIMIT 10`,
+    { q: c.searchText.toLowerCase().split(/\s+/).map((t) => `(${t}^4 OR ${t}*^2${t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : ""})`).join(" AND ") }),
     peer: null,
     normalize: { api: (d) => d.search.map((h: any) => h.item.id), floor: (rows) => rows.map((r: any) => r.id) },
   },
@@ -297,14 +285,6 @@ export const QUERIES: BenchQuery[] = [
     },
   },
 ];
-
-/** Q6's Lucene query: each term exact (boost 4), as a prefix (2) and, with `typos`, within one or two edits. */
-const searchQuery = (text: string, typos: boolean) => text.toLowerCase().split(/\s+/)
-  .map((t) => `(${t}^4 OR ${t}*^2${typos && t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : ""})`).join(" AND ");
-
-const Q6_FLOOR = `
-      CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 10}) YIELD node, score
-      RETURN node.id AS id ORDER BY score DESC, node.nameKey LIMIT 10`;
 
 /** Q8 walked over the flows of the region's projects. */
 const Q8_FLOOR_WALK = `

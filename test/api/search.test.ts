@@ -1,8 +1,10 @@
 /**
- * Full-text search runs the exact-and-prefix query first and the query with typo terms only when
- * the first fills fewer places than asked (src/domain/search/search.repository.ts). The hits must
- * be those the query with typos gives, in its order: checked on the seed for every word of every
- * name, pairs of words, typos, several page sizes and with kinds.
+ * Full-text search (src/domain/search/search.repository.ts): its hits and their order are those of
+ * the Lucene query with exact, prefix and typo terms, for every word of every seed name, pairs of
+ * words, typos, several page sizes and with kinds. A cheaper form that leaves the typo terms out
+ * when exact and prefix terms fill the page gives the same hits but not always the same order
+ * ("droga", first 3: a theme named with "drogas" gains from the typo term and moves up), so the
+ * typo terms always run; this test keeps it so.
  */
 import { describe, expect, it } from "vitest";
 import { fuzzyQuery } from "../../src/domain/references/reference.repository.js";
@@ -31,7 +33,7 @@ describe("search", () => {
     expect(prefix.search.map((h: any) => h.item.id)).toContain("agency:fiscalia-chile");
   });
 
-  it("gives the hits of the query with typo terms, in its order, whichever query ran", async () => {
+  it("gives the hits of the query with typo terms, in its order", async () => {
     const repo = new SearchRepository((cypher, params) => suite.db.read(cypher, params));
     const [row] = await suite.db.read(`MATCH (n) WHERE n.name IS NOT NULL
       RETURN collect(DISTINCT n.name) + reduce(a = [], x IN collect(coalesce(n.acronyms, []) + coalesce(n.aliases, [])) | a + x)
@@ -40,20 +42,14 @@ describe("search", () => {
     const words = [...new Set(names.flatMap((n) => normalizeName(n).split(" ")).filter((w) => w.length >= 2))].sort();
     const texts = [...words, ...names.slice(0, 60).map((n) => normalizeName(n).split(" ").slice(0, 2).join(" ")),
       "undoc", "fiscalai", "ministrio publico", "cibercrimen", "fiscalia general", "programa", "de la"];
-    let exactFilled = 0;
-    let typosNeeded = 0;
     for (const text of texts) {
       for (const [labels, first] of [[null, 1], [null, 3], [null, 10], [["Organization"], 2], [["Agency", "Project"], 3]] as const) {
         const expected = await withTypos(text, labels as string[] | null, first);
         const got = (await repo.search(text, labels as string[] | null, first)).map((h) => h.entity.id);
         expect(got, `${text} ${labels} ${first}`).toEqual(expected);
-        const exact = await withTypos(text, null, labels ? first * 10 : first, fuzzyQuery(text, { typos: false }));
-        if (exact.length >= (labels ? first * 10 : first)) exactFilled += 1;
-        else typosNeeded += 1;
       }
     }
-    // Both paths were taken, many times each.
-    expect(exactFilled).toBeGreaterThan(100);
-    expect(typosNeeded).toBeGreaterThan(100);
+    // The case the exact-and-prefix query alone orders differently.
+    expect(await withTypos("droga", null, 3)).not.toEqual(await withTypos("droga", null, 3, "(droga^4 OR droga*^2)"));
   });
 });

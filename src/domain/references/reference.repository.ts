@@ -55,18 +55,14 @@ const MAX_FUZZY_TERM_LENGTH = 32;
 /** The longest reference accepted: longer text is not a name, and is refused before any query. */
 export const MAX_REFERENCE_LENGTH = 300;
 
-/**
- * A forgiving query for suggestions and search: exact terms first, then prefixes, then one typo
- * (`typos: false` leaves the typo terms out: the same query, cheaper, for when exact terms and
- * prefixes find enough).
- */
-export function fuzzyQuery(text: string, { typos = true }: { typos?: boolean } = {}): string {
+/** A forgiving query for suggestions and search: exact terms first, then prefixes, then one typo. */
+export function fuzzyQuery(text: string): string {
   // Lucene builds an automaton per fuzzy term and refuses long ones ("input automaton is too
   // large"): no name has words that long, so long terms are cut and get no typo tolerance.
   const terms = normalizeName(text).split(" ").filter(Boolean).slice(0, 8).map((t) => t.slice(0, MAX_TERM_LENGTH));
   if (!terms.length) return "";
   return terms.map((t) => {
-    const typo = typos && t.length >= 4 && t.length <= MAX_FUZZY_TERM_LENGTH ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : "";
+    const typo = t.length >= 4 && t.length <= MAX_FUZZY_TERM_LENGTH ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : "";
     return `(${t}^4 OR ${t}*^2${typo})`;
   }).join(" AND ");
 }
