@@ -279,7 +279,8 @@ export const QUERIES: BenchQuery[] = [
         MATCH (t:Theme) WHERE t.id IN $themes MATCH (t)<-[:ABOUT]-(p:Project) WITH DISTINCT p
         WHERE coalesce(p.endYear, p.startYear) >= $from AND p.startYear <= $to RETURN count(p) AS n`,
       { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
-      // The model with the theme tallies kept on write (src/db/aggregates.ts): the theme sets, summed.
+      // The model with the theme tallies kept on write (src/db/aggregates.ts): per theme set, two lookups
+      // in its cumulative year tables (started by `to`, ended before `from`), summed over the sets.
       (driver, c) => read(driver, THEME_COUNT, { themes: c.themes, from: int(c.fromYear), to: int(c.toYear) }),
     ],
     peer: (c) => ({

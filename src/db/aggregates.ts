@@ -8,9 +8,11 @@
  *   (TAKES_PLACE_IN, and every region containing that place within 4 hops, as fundingFlows'
  *   region filter reads them), once per funder.
  * - `ThemeSetTally` (Q5, how many projects are about any of some themes and active in some years):
- *   one node per distinct set of themes a project is about, holding parallel lists `starts`,
- *   `ends` (a project's startYear and coalesce(endYear, startYear); NULL_YEAR for none) and
- *   `counts`, and one node `*` over every project with a theme. A count of the projects meeting
+ *   one node per distinct set of themes a project is about, and one node `*` over every project
+ *   with a theme, holding cumulative year tables (projects started by each year, ended before
+ *   each year: a count reads two entries, see "Theme tallies" below) and, for the rare projects
+ *   the tables cannot hold (no start year, an end before the start), parallel lists `starts`,
+ *   `ends` (startYear and coalesce(endYear, startYear); NULL_YEAR for none) and `counts`. A count of the projects meeting
  *   some themes sums the sets that meet them, or (when fewer) subtracts the sets that do not from `*`:
  *   distinct projects, never one per theme.
  * - `PARTNERS_WITH` (Q2, partners of an actor without a filter): one relationship per unordered
@@ -33,7 +35,7 @@ import { chunks, type Database, type Params, type Row } from "./database.js";
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
 /** Bump when the aggregates' definition changes: the migration rebuilds them once. */
-export const AGGREGATES_VERSION = 3;
+export const AGGREGATES_VERSION = 4;
 
 /** Properties the aggregates keep on flows and projects: no import may set them. */
 export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally", "partnerTally"];
@@ -187,6 +189,19 @@ async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
 }
 
 
+// ---- Theme tallies (Q5) -------------------------------------------------------------------------
+//
+// Per theme set, a project counts in one of two places:
+// - regular (start and end known, start <= end, both in TABLE_YEARS): cumulative year tables.
+//   `startsUpTo[i]` counts the regular projects started in or before year `base + i`,
+//   `endsBefore[i]` those ended before year `base + i` (`base` is the earliest start, the tables
+//   run to the latest end). Active in [from, to] (from <= to, which the API enforces) =
+//   started by `to` − ended before `from`: a project ended before `from` started before it too,
+//   so it is among those started by `to`. Two lookups per set, whatever the number of projects
+//   or of distinct (start, end) pairs.
+// - irregular (no start year, an end before the start, years outside TABLE_YEARS): parallel lists
+//   `starts`, `ends`, `counts` per distinct (start, end), read in full (rare; empty on clean data).
+
 /** A project's entry in the theme tallies: its theme set and years, or null without a theme. */
 const THEME_PARTS = `p.id AS id, p.themeTally AS old, p.startYear AS start, coalesce(p.endYear, p.startYear) AS end,
   COLLECT { MATCH (p)-[:ABOUT]->(t:Theme) RETURN DISTINCT t.id ORDER BY t.id } AS themes`;
@@ -196,6 +211,89 @@ const yearOf = (v: unknown) => (v === null || v === undefined ? NULL_YEAR : Numb
 function themeEntryOf(r: Row): string | null {
   const themes = r.themes as string[];
   return themes.length ? JSON.stringify([[...themes].sort(), yearOf(r.start), yearOf(r.end)]) : null;
+}
+
+/** Years a regular project's start and end lie in: the year tables never span more than this. */
+export const TABLE_YEARS = { min: 1800, max: 2200 } as const;
+
+const isRegular = (start: number, end: number) =>
+  start !== NULL_YEAR && end !== NULL_YEAR && start <= end && start >= TABLE_YEARS.min && end <= TABLE_YEARS.max;
+
+/** What one ThemeSetTally stores about its projects' years. */
+export interface ThemeSetYears {
+  regular: number;
+  base: number;
+  startsUpTo: number[];
+  endsBefore: number[];
+  starts: number[];
+  ends: number[];
+  counts: number[];
+}
+
+const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The years of a theme set's projects in a form deltas apply to: how many regular projects start
+ * and end in each year, and how many irregular ones have each (start, end). `encode` gives the
+ * stored shape, the same for the same projects whatever the order of writes (rebuild = deltas).
+ */
+export class ThemeSetCounts {
+  private readonly startsIn = new Map<number, number>();
+  private readonly endsIn = new Map<number, number>();
+  private readonly irregular = new Map<string, number>();
+
+  add(start: number, end: number, by: number): this {
+    const bump = (m: Map<number, number>, y: number) => m.set(y, (m.get(y) ?? 0) + by);
+    if (isRegular(start, end)) {
+      bump(this.startsIn, start);
+      bump(this.endsIn, end);
+    } else {
+      const at = `${start} ${end}`;
+      this.irregular.set(at, (this.irregular.get(at) ?? 0) + by);
+    }
+    return this;
+  }
+
+  static decode(stored: Partial<Record<keyof ThemeSetYears, unknown>>): ThemeSetCounts {
+    const c = new ThemeSetCounts();
+    const list = (v: unknown) => ((v as unknown[] | null | undefined) ?? []).map(Number);
+    const [su, eb, s, e, n] = [list(stored.startsUpTo), list(stored.endsBefore), list(stored.starts), list(stored.ends), list(stored.counts)];
+    const base = Number(stored.base ?? 0);
+    const regular = Number(stored.regular ?? 0);
+    su.forEach((v, i) => c.startsIn.set(base + i, v - (i ? su[i - 1]! : 0)));
+    // endsBefore[i] - endsBefore[i - 1] projects end in year base + i - 1; the rest in the last year.
+    eb.forEach((v, i) => { if (i) c.endsIn.set(base + i - 1, v - eb[i - 1]!); });
+    if (eb.length) c.endsIn.set(base + eb.length - 1, regular - eb.at(-1)!);
+    s.forEach((start, i) => c.irregular.set(`${start} ${e[i]}`, n[i]!));
+    return c;
+  }
+
+  encode(): ThemeSetYears {
+    const nonZero = (m: Map<number, number>) => [...m.entries()].filter(([, n]) => n !== 0);
+    const starts = nonZero(this.startsIn);
+    const ends = nonZero(this.endsIn);
+    const regular = starts.reduce((a, [, n]) => a + n, 0);
+    let base = 0;
+    const startsUpTo: number[] = [];
+    const endsBefore: number[] = [];
+    if (regular) {
+      base = Math.min(...starts.map(([y]) => y));
+      const last = Math.max(...ends.map(([y]) => y));
+      let started = 0;
+      let ended = 0;
+      for (let y = base; y <= last; y++) {
+        started += this.startsIn.get(y) ?? 0;
+        startsUpTo.push(started);
+        endsBefore.push(ended);
+        ended += this.endsIn.get(y) ?? 0;
+      }
+    }
+    const kept = [...this.irregular.entries()].filter(([, n]) => n !== 0).sort(byKey);
+    return {
+      regular, base, startsUpTo, endsBefore,
+      starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n),
+    };
+  }
 }
 
 interface SetDelta { key: string; themes: string[]; projects: number; entries: Map<string, number> }
@@ -229,31 +327,32 @@ async function refreshThemeTallies(run: Run, projectIds: readonly string[], retr
 async function applyThemeDeltas(run: Run, deltas: SetDelta[]): Promise<void> {
   if (!deltas.length) return;
   deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  // The count update takes each tally's write lock before its lists are read.
+  // The count update takes each tally's write lock before its tables are read.
   const rows = await run(`UNWIND $rows AS d
     MERGE (t:ThemeSetTally {key: d.key})
-    ON CREATE SET t.themes = d.themes, t.starts = [], t.ends = [], t.counts = [], t.projects = 0
+    ON CREATE SET t.themes = d.themes, t.projects = 0, t.regular = 0, t.base = 0, t.startsUpTo = [], t.endsBefore = [],
+      t.starts = [], t.ends = [], t.counts = []
     SET t.projects = t.projects + d.projects
-    RETURN t.key AS key, t.starts AS starts, t.ends AS ends, t.counts AS counts`,
+    RETURN t.key AS key, t { .regular, .base, .startsUpTo, .endsBefore, .starts, .ends, .counts } AS years`,
   { rows: deltas.map((d) => ({ key: d.key, themes: d.themes, projects: d.projects })) });
   const byKey = new Map(deltas.map((d) => [d.key, d]));
   const updated = rows.map((r) => {
     const d = byKey.get(String(r.key))!;
-    const counts = new Map<string, number>();
-    (r.starts as number[]).forEach((start, i) => counts.set(`${start} ${(r.ends as number[])[i]}`, Number((r.counts as number[])[i])));
-    for (const [at, by] of d.entries) counts.set(at, (counts.get(at) ?? 0) + by);
-    const kept = [...counts.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return { key: d.key, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+    const counts = ThemeSetCounts.decode(r.years as Record<string, unknown>);
+    for (const [at, by] of d.entries) counts.add(Number(at.split(" ")[0]), Number(at.split(" ")[1]), by);
+    return { key: d.key, ...counts.encode() };
   });
   await run(`UNWIND $rows AS r MATCH (t:ThemeSetTally {key: r.key})
-    SET t.starts = r.starts, t.ends = r.ends, t.counts = r.counts
+    SET t.regular = r.regular, t.base = r.base, t.startsUpTo = r.startsUpTo, t.endsBefore = r.endsBefore,
+      t.starts = r.starts, t.ends = r.ends, t.counts = r.counts
     WITH t WHERE t.projects = 0 DELETE t`, { rows: updated });
 }
 
 /**
  * Cypher: how many projects are about one of the themes in $themes and active in the years
- * ($from, $to: either may be null), from the theme tallies. Sums the sets that meet the themes, or,
- * when the sets that do not are fewer, takes those from the tally of every project with a theme.
+ * ($from, $to: either may be null; from <= to), from the theme tallies. Sums the sets that meet
+ * the themes, or, when the sets that do not are fewer, takes those from the tally of every project
+ * with a theme. Per set: two lookups in its year tables, plus its irregular entries (usually none).
  */
 export const THEME_COUNT = `
   MATCH (t:ThemeSetTally) WHERE t.key IS NOT NULL
@@ -261,15 +360,18 @@ export const THEME_COUNT = `
   WITH collect(CASE WHEN meets THEN t END) AS meeting, collect(CASE WHEN NOT meets AND t.key <> '*' THEN t END) AS others,
        collect(CASE WHEN t.key = '*' THEN t END) AS everyone
   UNWIND CASE WHEN size(meeting) <= size(others) THEN [x IN meeting | [1, x]] ELSE [x IN everyone | [1, x]] + [x IN others | [-1, x]] END AS signed
-  // Each list read once into the row; the sum walks them in memory.
-  WITH signed[0] AS sign, signed[1].starts AS s, signed[1].ends AS e, signed[1].counts AS c
-  RETURN coalesce(sum(sign * reduce(n = 0, i IN range(0, size(c) - 1) |
-    n + CASE WHEN ($from IS NULL OR (e[i] <> ${NULL_YEAR} AND e[i] >= $from)) AND ($to IS NULL OR (s[i] <> ${NULL_YEAR} AND s[i] <= $to))
-             THEN c[i] ELSE 0 END)), 0) AS n`;
+  WITH signed[0] AS sign, signed[1] AS t, toInteger($from) AS from, toInteger($to) AS to
+  WITH sign, from, to, t.regular AS r, t.base AS base, t.startsUpTo AS su, t.endsBefore AS eb, t.starts AS s, t.ends AS e, t.counts AS c
+  RETURN coalesce(sum(sign * (
+    CASE WHEN to IS NULL THEN r WHEN to < base THEN 0 WHEN to - base >= size(su) THEN r ELSE su[to - base] END
+    - CASE WHEN from IS NULL OR from <= base THEN 0 WHEN from - base >= size(eb) THEN r ELSE eb[from - base] END
+    + reduce(n = 0, i IN range(0, size(c) - 1) |
+        n + CASE WHEN (from IS NULL OR (e[i] <> ${NULL_YEAR} AND e[i] >= from)) AND (to IS NULL OR (s[i] <> ${NULL_YEAR} AND s[i] <= to))
+                 THEN c[i] ELSE 0 END))), 0) AS n`;
 
 async function rebuildThemeTallies(db: Database): Promise<number> {
   await db.runSchema("MATCH (t:ThemeSetTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
-  const sets = new Map<string, { themes: string[]; projects: number; entries: Map<string, number> }>();
+  const sets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
   const projects: { id: string; entry: string | null }[] = [];
   await db.stream(`MATCH (p:Project) RETURN ${THEME_PARTS}`, {}, (r) => {
     const entry = themeEntryOf(r);
@@ -278,24 +380,23 @@ async function rebuildThemeTallies(db: Database): Promise<number> {
     const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
     for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
       let t = sets.get(key);
-      if (!t) sets.set(key, t = { themes: [...set], projects: 0, entries: new Map() });
+      if (!t) sets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
       t.projects += 1;
-      t.entries.set(`${start} ${end}`, (t.entries.get(`${start} ${end}`) ?? 0) + 1);
+      t.counts.add(start, end, 1);
     }
   }, { timeoutMs: 3_600_000 });
   for (const batch of chunks(projects, 10_000)) {
     await db.write("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: batch }, { timeoutMs: 600_000 });
   }
-  const rows = [...sets.entries()].map(([key, t]) => {
-    const kept = [...t.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return { key, themes: t.themes, projects: t.projects, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
-  });
+  const rows = [...sets.entries()].map(([key, t]) => ({ key, themes: t.themes, projects: t.projects, ...t.counts.encode() }));
   for (const batch of chunks(rows, 1000)) {
     await db.write(`UNWIND $rows AS r CREATE (t:ThemeSetTally {key: r.key})
-      SET t.themes = r.themes, t.projects = r.projects, t.starts = r.starts, t.ends = r.ends, t.counts = r.counts`, { rows: batch }, { timeoutMs: 600_000 });
+      SET t.themes = r.themes, t.projects = r.projects, t.regular = r.regular, t.base = r.base, t.startsUpTo = r.startsUpTo,
+        t.endsBefore = r.endsBefore, t.starts = r.starts, t.ends = r.ends, t.counts = r.counts`, { rows: batch }, { timeoutMs: 600_000 });
   }
   return rows.length;
 }
+// ---- end of theme tallies -----------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
 // Partner tallies (partners without a filter, Q2): PARTNERS_WITH {shared} between two actors.

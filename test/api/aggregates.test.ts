@@ -110,7 +110,7 @@ async function stored() {
 
 const THEME_FILTERS = [["theme:cybercrime"], ["theme:cybercrime", "theme:drug-markets"], ["theme:training", "theme:victims"],
   ["theme:cybercrime", "theme:drug-markets", "theme:gender-based-violence", "theme:international-cooperation", "theme:regional-cooperation", "theme:training", "theme:victims"]];
-const YEARS = [[null, null], [2018, 2018], [2019, null], [null, 2020], [2020, 2021]] as const;
+const YEARS = [[null, null], [2018, 2018], [2019, null], [null, 2020], [2020, 2021], [2012, 2015], [2014, null], [null, 2014], [1060, 1066]] as const;
 
 /** totalCount of projects by themes and years, as the API answers it (from the theme tallies). */
 async function apiCount(themes: string[], from: number | null, to: number | null): Promise<number> {
@@ -244,15 +244,35 @@ describe("theme tallies (count of projects by themes and years), kept on write",
     await importDoc({
       sources: BASE.sources,
       nodes: [{ id: "theme:agg-t", type: "Theme", name: "Aggregates theme", sources: cite }, project("project:agg-c", 2019), { ...project("project:agg-d", 2021), endYear: 2023 },
-        { id: "project:agg-e", type: "Project", name: "Aggregates undated", sources: cite }],
+        { id: "project:agg-e", type: "Project", name: "Aggregates undated", sources: cite },
+        // No end year (it ends the year it starts), no start year (an end only), an end before the
+        // start, years outside the tallies' year tables.
+        project("project:agg-f", 2016),
+        { id: "project:agg-g", type: "Project", name: "Aggregates end only", endYear: 2014, sources: cite },
+        { ...project("project:agg-h", 2015), endYear: 2012 },
+        { ...project("project:agg-i", 1066), endYear: 1070 }],
       relationships: [rel("ABOUT", "project:agg-c", "theme:cybercrime"), rel("ABOUT", "project:agg-c", "theme:drug-markets"),
-        rel("ABOUT", "project:agg-d", "theme:agg-t"), rel("ABOUT", "project:agg-e", "theme:cybercrime")],
+        rel("ABOUT", "project:agg-d", "theme:agg-t"), rel("ABOUT", "project:agg-e", "theme:cybercrime"),
+        ...["f", "g", "h", "i"].map((x) => rel("ABOUT", `project:agg-${x}`, "theme:agg-t"))],
     });
     const seedOnly = await walkedCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019) - 1;
     expect(await apiCount(["theme:cybercrime", "theme:drug-markets"], 2019, 2019)).toBe(seedOnly + 1);
     expect(await apiCount(["theme:agg-t"], 2022, 2030)).toBe(1);
     // Without years, an undated project counts; with them it does not.
     expect(await apiCount(["theme:cybercrime"], null, null)).toBe(await walkedCount(["theme:cybercrime"], null, null));
+    expect(await apiCount(["theme:cybercrime"], 1900, 2100)).toBe(await walkedCount(["theme:cybercrime"], 1900, 2100));
+    // agg-d 2021-2023, agg-f 2016, agg-g ends 2014 (no start: never within an upper bound), agg-h 2015 "to" 2012, agg-i 1066-1070.
+    expect(await apiCount(["theme:agg-t"], null, null)).toBe(5);
+    expect(await apiCount(["theme:agg-t"], 2014, null)).toBe(3);
+    expect(await apiCount(["theme:agg-t"], 2016, 2016)).toBe(1);
+    expect(await apiCount(["theme:agg-t"], null, 2015)).toBe(2);
+    expect(await apiCount(["theme:agg-t"], 2012, 2015)).toBe(1);
+    expect(await apiCount(["theme:agg-t"], 1000, 1068)).toBe(1);
+    expect(await apiCount(["theme:agg-t"], 2017, 2020)).toBe(0);
+    // The tally of the set { agg-t }: a year table over 2016-2023, the others as entries.
+    const [tally] = await db.read(`MATCH (t:ThemeSetTally {key: '["theme:agg-t"]'}) RETURN t { .* } AS t`);
+    expect(tally!.t).toMatchObject({ projects: 5, regular: 2, base: 2016, startsUpTo: [1, 1, 1, 1, 1, 2, 2, 2], endsBefore: [0, 1, 1, 1, 1, 1, 1, 1],
+      starts: [-999999, 1066, 2015], ends: [2014, 1070, 2012], counts: [1, 1, 1] });
     await expectExact();
   });
 
