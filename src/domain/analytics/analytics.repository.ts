@@ -169,18 +169,20 @@ function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
  * total, ties by keys; ordered by kind of flow, currency, then total descending.
  */
 export function topGroups(groups: FundingFlowGroupRow[], first: number): FundingFlowGroupRow[] {
-  const ranked = groups
-    .map((g) => ({ g, keys: JSON.stringify(g.keys), flowType: String(g.flowType), currency: String(g.currency) }))
-    .sort((a, b) => collate(a.flowType, b.flowType) || collate(a.currency, b.currency) || compareDecimals(b.g.total, a.g.total) || collate(a.keys, b.keys));
-  const kept: FundingFlowGroupRow[] = [];
-  let pair = "";
-  let n = 0;
-  for (const x of ranked) {
-    const at = JSON.stringify([x.flowType, x.currency]);
-    if (at !== pair) [pair, n] = [at, 0];
-    if (n++ < first) kept.push(x.g);
+  // The pairs keyed on their values (null is not "null"), never on the collator's equality, which
+  // holds for distinct strings (ignorable characters): each pair keeps at most `first` groups.
+  const pairs = new Map<string, { flowType: string | null; currency: string | null; items: { g: FundingFlowGroupRow; keys: string }[] }>();
+  for (const g of groups) {
+    const at = JSON.stringify([g.flowType, g.currency]);
+    let pair = pairs.get(at);
+    if (!pair) pairs.set(at, pair = { flowType: g.flowType, currency: g.currency, items: [] });
+    pair.items.push({ g, keys: JSON.stringify(g.keys) });
   }
-  return kept;
+  const text = (a: string, b: string) => collate(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  const value = (a: string | null, b: string | null) => text(String(a), String(b)) || (a === b ? 0 : a === null ? -1 : 1);
+  return [...pairs.values()]
+    .sort((a, b) => value(a.flowType, b.flowType) || value(a.currency, b.currency))
+    .flatMap((pair) => pair.items.sort((a, b) => compareDecimals(b.g.total, a.g.total) || text(a.keys, b.keys)).slice(0, first).map((x) => x.g));
 }
 
 export class AnalyticsRepository {
@@ -376,11 +378,13 @@ export class AnalyticsRepository {
       WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS totals,
            sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
       ORDER BY approx DESC
-      WITH flowType, currency, max(magnitude) * 1e-12 AS slack,
+      // 1e-300 covers the rounding of amounts below the normal doubles; a pair with a sum beyond the
+      // doubles (slack not finite: x * 0.0 is NaN) keeps every group, as does a NaN last one.
+      WITH flowType, currency, max(magnitude) * 1e-12 + 1e-300 AS slack,
            collect({ funder: funder, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts }) AS groups
       WITH flowType, currency, slack, groups, groups[$first - 1].approx AS last
       UNWIND groups AS group
-      WITH flowType, currency, group WHERE last IS NULL OR group.approx >= last - 2 * slack
+      WITH flowType, currency, group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
       WITH flowType, currency, group, group.funder AS funder
       LIMIT ${LIMITS.maxGroups + 1}
       ${name}
