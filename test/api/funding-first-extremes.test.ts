@@ -1,5 +1,5 @@
 /**
- * Review (r3): fundingFlows `first` ranks in Neo4j on toFloat(total). A decimal total beyond the
+ * fundingFlows `first` ranks in Neo4j on toFloat(total). A decimal total beyond the
  * double range (an accepted amount: any digit string is a decimal) becomes Infinity, its slack
  * Infinity, and `last - 2 * slack` NaN: every group of that kind of flow and currency is dropped.
  */
