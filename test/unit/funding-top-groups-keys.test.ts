@@ -1,5 +1,5 @@
 /**
- * Review (r3): topGroups groups "each kind of flow and currency" by walking a list sorted with
+ * topGroups groups "each kind of flow and currency" by walking a list sorted with
  * Intl.Collator, which says 0 for distinct strings (an ignorable character: "USD" and "USD\u200b"),
  * and keys the pair on String(value) (null and "null" are one pair). Both make `first` wrong.
  */
