@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, fundingTallyKey } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
@@ -92,6 +92,8 @@ export class GraphImage {
   private tallies: Tallies | undefined = AGGREGATES_VERSION === OFFLINE_AGGREGATES_VERSION ? new Tallies() : undefined;
   /** The image's own relationships by end, built when streaming starts (frozen from then on, as `involvement`). */
   private links: Links | undefined;
+  /** The aggregates' relationships (PARTNERS_WITH), made by `computeAggregates` as `writeCsv` writes them. */
+  private aggregateRelationships: Iterable<ImageRelationship> | undefined;
   private readonly emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
   /** Equal provenance lists shared (never mutated: a merge makes new ones): millions of facts cite one source. */
   private readonly lists = new Map<string, string[]>();
@@ -274,7 +276,7 @@ export class GraphImage {
     if (this.tallies) {
       for (const node of applied.created) {
         if (node.labels.has("Funding")) this.tallies.addFlow(node, links, involvement, older);
-        else if (node.labels.has("Project")) this.tallies.addProject(node, links.themes.get(node));
+        else if (node.labels.has("Project")) this.tallies.addProject(node, links.themes.get(node), links.participants.get(node));
       }
     }
     for (const node of applied.created) {
@@ -325,7 +327,7 @@ export class GraphImage {
     for (const node of [...this.nodes.values()]) {
       if (node.labels.has("FundingTally") || node.labels.has("ThemeSetTally") || node.labels.has("AggregateState")) this.nodes.delete(node.id);
       else if (node.labels.has("Funding")) tallies.addFlow(node, links, involvement, links);
-      else if (node.labels.has("Project")) tallies.addProject(node, links.themes.get(node));
+      else if (node.labels.has("Project")) tallies.addProject(node, links.themes.get(node), links.participants.get(node));
     }
     if (tallies.unsure) {
       this.tallies = undefined;
@@ -336,6 +338,7 @@ export class GraphImage {
       const node = this.newNode(`\u0000${label}\u0000${String(props.key ?? props.id)}`, [label]);
       node.props = props;
     }
+    this.aggregateRelationships = tallies.partnerRelationships();
     return true;
   }
 
@@ -383,6 +386,8 @@ export class GraphImage {
     if (!this.out) this.openCsv(dir);
     for (const node of this.nodes.values()) this.writeNode(node);
     for (const rel of this.relationships) this.writeRelationship(rel);
+    for (const rel of this.aggregateRelationships ?? []) this.writeRelationship(rel);
+    this.aggregateRelationships = undefined;
     const spec = this.out!.close();
     this.out = undefined;
     return { spec, emptyLists: this.emptyLists };
@@ -414,18 +419,33 @@ class Links {
   }
 }
 
+/** Node indexes below this make a pair's number key (PAIR_SPAN² stays below 2^53); beyond it the import rebuilds. */
+const PAIR_SPAN = 2 ** 26;
+
+/** Cypher's string order for ids (`a.id < b.id`, `ORDER BY id`): by code point. */
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
-export const OFFLINE_AGGREGATES_VERSION: number = 2;
+export const OFFLINE_AGGREGATES_VERSION: number = 4;
 
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
- * keys (fundingTallyKey), exact decimal totals (sumDecimals), the same theme-set entries, and the
- * properties each flow (tallyKeys, tallyAmount) and project (themeTally) stores. The offline
- * import's test compares the result with the idempotent path's, whose tallies are kept on write.
+ * keys (fundingTallyKey), exact decimal totals (sumDecimals), the same theme-set year tables
+ * (ThemeSetCounts, the class the database's upkeep uses), the same partner pairs (PARTNERS_WITH
+ * from the smaller id to the greater, `shared` distinct projects), and the properties each flow
+ * (tallyKeys, tallyAmount) and project (themeTally, partnerTally) stores. The offline import's
+ * test compares the result with the idempotent path's, whose tallies are kept on write.
  */
 class Tallies {
   private readonly funding = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
-  private readonly themeSets = new Map<string, { themes: string[]; projects: number; entries: Map<string, number> }>();
+  private readonly themeSets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
+  /**
+   * Distinct projects per pair of actors, keyed by the two actors' node indexes (smaller id first,
+   * `from * PAIR_SPAN + to`): a number key, not a string, since the pairs run into the millions.
+   */
+  private readonly pairs = new Map<number, number>();
+  /** The actors the pairs name, by node index (a streamed actor leaves the image's nodes). */
+  private readonly actors = new Map<number, ImageNode>();
   /** Set when a value is of a kind the database's rebuild may read differently (then it rebuilds). */
   unsure = false;
 
@@ -471,8 +491,12 @@ class Tallies {
     assign(flow.props, { tallyKeys: keys, tallyAmount: keys.length ? amount : null });
   }
 
-  /** `THEME_PARTS` and `themeEntryOf`: the project's distinct themes and years, counted in its set's tally and in `*`. */
-  addProject(project: ImageNode, about: ImageNode[] = []): void {
+  /**
+   * `THEME_PARTS` and `themeEntryOf`: the project's distinct themes and years, counted in its set's
+   * tally and in `*`; and `PARTICIPANT_IDS`: its distinct actors, each pair of them one project more.
+   */
+  addProject(project: ImageNode, about: ImageNode[] = [], participants: ImageNode[] = []): void {
+    this.addPartners(project, participants);
     const themes = [...new Set(about.filter((t) => t.labels.has("Theme")).map((t) => t.id))].sort();
     const year = (v: unknown) => {
       if (v === undefined || v === null) return NULL_YEAR;
@@ -488,9 +512,42 @@ class Tallies {
     project.props.themeTally = JSON.stringify([themes, start, end]);
     for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
       let t = this.themeSets.get(key);
-      if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, entries: new Map() });
+      if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
       t.projects += 1;
-      t.entries.set(`${start} ${end}`, (t.entries.get(`${start} ${end}`) ?? 0) + 1);
+      t.counts.add(start, end, 1);
+    }
+  }
+
+  /** `rebuildPartnerTallies`: the project's sorted distinct actor ids (null for none), and its pairs. */
+  private addPartners(project: ImageNode, participants: ImageNode[]): void {
+    const byId = new Map<string, ImageNode>();
+    for (const a of participants) if (a.labels.has("Actor")) byId.set(a.id, a);
+    if (!byId.size) {
+      delete project.props.partnerTally;
+      return;
+    }
+    const ids = [...byId.keys()].sort(compareIds);
+    project.props.partnerTally = ids;
+    const actors = ids.map((id) => byId.get(id)!);
+    for (const a of actors) {
+      if (a.index >= PAIR_SPAN) this.unsure = true;
+      this.actors.set(a.index, a);
+    }
+    for (let i = 0; i < actors.length; i++) {
+      const base = actors[i]!.index * PAIR_SPAN;
+      for (let j = i + 1; j < actors.length; j++) {
+        const key = base + actors[j]!.index;
+        this.pairs.set(key, (this.pairs.get(key) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** One PARTNERS_WITH per pair, as `rebuildPartnerTallies` creates it: {a, b, shared}, from a to b. */
+  *partnerRelationships(): Generator<ImageRelationship> {
+    for (const [key, shared] of this.pairs) {
+      const from = this.actors.get(Math.floor(key / PAIR_SPAN))!;
+      const to = this.actors.get(key % PAIR_SPAN)!;
+      yield { type: "PARTNERS_WITH", from, to, props: { a: from.id, b: to.id, shared } };
     }
   }
 
@@ -503,8 +560,7 @@ class Tallies {
       yield props;
     }
     for (const [key, t] of this.themeSets) {
-      const kept = [...t.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      yield { key, themes: t.themes, projects: t.projects, starts: kept.map(([at]) => Number(at.split(" ")[0])), ends: kept.map(([at]) => Number(at.split(" ")[1])), counts: kept.map(([, n]) => n) };
+      yield { key, themes: t.themes, projects: t.projects, ...t.counts.encode() };
     }
     yield { id: "aggregates", version: AGGREGATES_VERSION };
   }

@@ -10,9 +10,6 @@ import { describe, expect, it } from "vitest";
 import { AGGREGATES_VERSION } from "../../src/db/aggregates.js";
 import { GraphImage, OFFLINE_AGGREGATES_VERSION } from "../../src/synthetic/offline-import.js";
 
-/** GraphImage computes the aggregates only while it reproduces their current definition (else the import rebuilds them). */
-const computesAggregates = AGGREGATES_VERSION === OFFLINE_AGGREGATES_VERSION;
-
 const cite = (source: string, quote = `said by ${source}`) => [{ source, quote }];
 
 function network(): GraphImage {
@@ -22,6 +19,8 @@ function network(): GraphImage {
     nodes: [
       { id: "region:419", type: "Region", name: "Latin America", sources: cite("source:a") },
       { id: "country:AR", type: "Country", name: "Argentina", code: "AR", sources: cite("source:a") },
+      { id: "theme:water", type: "Theme", name: "Water", sources: cite("source:a") },
+      { id: "organization:coop", type: "Organization", name: "Cooperativa", sources: cite("source:a") },
     ],
     relationships: [{ type: "IN_REGION", from: "country:AR", to: "region:419", sources: cite("source:a") }],
   });
@@ -115,6 +114,10 @@ describe("GraphImage (offline import)", () => {
     ],
     relationships: [
       { type: "PARTICIPATES_IN", from: "agency:mpf", to: `project:q${first}`, role: "lead", sources: cite("source:b") },
+      // Two roles of one actor: one participant (one project more for the pair).
+      { type: "PARTICIPATES_IN", from: "organization:coop", to: `project:q${first}`, role: "partner", sources: cite("source:b") },
+      { type: "PARTICIPATES_IN", from: "organization:coop", to: `project:q${first}`, role: "funder", sources: cite("source:b") },
+      { type: "ABOUT", from: `project:q${first}`, to: "theme:water", sources: cite("source:b") },
       { type: "TAKES_PLACE_IN", from: `project:q${first}`, to: "country:AR", sources: cite("source:b") },
       { type: "TAKES_PLACE_IN", from: `project:q${first}`, to: "country:AR", sources: cite("source:b", "again") },
       { type: "FUNDS", from: `funding:f${first}`, to: `project:q${first}`, sources: cite("source:b") },
@@ -127,28 +130,53 @@ describe("GraphImage (offline import)", () => {
       const inMemory = network();
       for (const i of [1, 2]) inMemory.apply(projects(i));
       inMemory.deriveProjectProperties();
-      expect(inMemory.computeAggregates()).toBe(computesAggregates);
+      expect(OFFLINE_AGGREGATES_VERSION).toBe(AGGREGATES_VERSION);
+      expect(inMemory.computeAggregates()).toBe(true);
       const reference = inMemory.writeCsv(dirs[0]!);
 
       const streamed = network();
       streamed.openCsv(dirs[1]!);
-      for (const i of [1, 2]) expect(streamed.stream(projects(i))).toEqual({ nodes: 3, relationships: 3 });
+      for (const i of [1, 2]) expect(streamed.stream(projects(i))).toEqual({ nodes: 3, relationships: 6 });
       expect(streamed.nodes.has("project:q1")).toBe(false);
       expect(streamed.relationships).toHaveLength(4);
       streamed.deriveProjectProperties();
-      expect(streamed.computeAggregates()).toBe(computesAggregates);
+      expect(streamed.computeAggregates()).toBe(true);
       const written = streamed.writeCsv(dirs[1]!);
 
       expect(rows(written.spec)).toEqual(rows(reference.spec));
       // The aggregates ride along (rebuildAggregates' result, which test/ingest compares with the idempotent path's).
       const tallies = rows(written.spec).filter((r) => r.startsWith("FundingTally|"));
-      expect(tallies).toHaveLength(computesAggregates ? 2 : 0);
+      expect(tallies).toHaveLength(2);
       // Both flows have no funder (null) and 10.50 each: the total is exact.
-      if (computesAggregates) expect(tallies[0]).toContain('"[""country:AR"",null,""USD"",2021,null]","country:AR","USD",2021,"21",2,0');
+      expect(tallies[0]).toContain('"[""country:AR"",null,""USD"",2021,null]","country:AR","USD",2021,"21",2,0');
+      // Theme tallies: the set {water} and `*`, each with q1 and q2 (2021 to 2021): two regular
+      // projects, the year tables from 2021 (started by 2021: 2; ended before 2021: 0), no irregular ones.
+      const themeSets = rows(written.spec).filter((r) => r.startsWith("ThemeSetTally"));
+      expect(themeSets).toHaveLength(2);
+      const water = themeSets.find((r) => r.includes('"[""theme:water""]"'))!;
+      const [, header, line] = water.split("|") as [string, string, string];
+      const fields = Object.fromEntries(header.split(",").slice(1).map((h, i) => [h, line.split(",")[i + 1]]));
+      expect(fields).toEqual({
+        "key:string": '"[""theme:water""]"', "themes:string[]": '"theme:water"', "projects:long": "2", "regular:long": "2",
+        "base:long": "2021", "startsUpTo:long[]": '"2"', "endsBefore:long[]": '"0"',
+      });
+      // The empty irregular lists are restored after the import (marked by a label each).
+      expect(water.split("|")[0]).toContain("CoopgraphImportEmpty_counts");
+      // Partner tallies: agency:mpf and organization:coop share q1 and q2 (not p: coop is not in it).
+      const partners = rows(written.spec).filter((r) => r.startsWith("PARTNERS_WITH|"));
+      expect(partners).toHaveLength(1);
+      const [, partnerHeader, partnerLine] = partners[0]!.split("|") as [string, string, string];
+      expect(partnerHeader).toBe(":START_ID,:END_ID,a:string,b:string,shared:long");
+      const agencyIndex = streamed.nodes.get("agency:mpf")!.index;
+      const coopIndex = streamed.nodes.get("organization:coop")!.index;
+      // From the smaller id ("agency:mpf" < "organization:coop") to the greater.
+      expect(partnerLine).toBe(`${agencyIndex},${coopIndex},"agency:mpf","organization:coop",2`);
       expect([...written.emptyLists.nodes]).toEqual([...reference.emptyLists.nodes]);
       const project = rows(written.spec).find((r) => r.includes('"project:q1"'))!;
-      // participantCount 1, involved places from the agency's country and the project's own.
-      expect(project).toContain(',1,"country:AR\u001fregion:419"');
+      // participantCount 2 (coop's two roles count once), involved places from the agency's country and the project's own.
+      expect(project).toContain(',2,"country:AR\u001fregion:419"');
+      // Its stored contributions: the sorted distinct participants, and its theme set with its years.
+      expect(project).toContain('"agency:mpf\u001forganization:coop","[[""theme:water""],2021,2021]"');
       // The node given twice keeps the second entry of its source (the writer's provenance merge).
       expect(project).toContain('"source:b","twice"');
     } finally {
