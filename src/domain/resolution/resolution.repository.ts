@@ -1,4 +1,5 @@
 /** The Cypher of entity resolution: profiles to compare, judgements, and merge records. */
+import { AGGREGATE_RELATIONSHIP_TYPES } from "../../db/aggregates.js";
 import type { Database, Row } from "../../db/database.js";
 import { NODE_TYPES, type NodeType } from "../../model/model.js";
 import type { StoredJudgement } from "./judgements.js";
@@ -62,8 +63,10 @@ export class ResolutionRepository {
     return null;
   }
 
+  /** The entity's facts: the aggregates' bookkeeping relationships (PARTNERS_WITH) do not count. */
   async degree(id: string, key: string): Promise<number> {
-    const [row] = await this.db.read(`MATCH (n:${key} {id: $id}) RETURN COUNT { (n)--() } AS degree`, { id });
+    const [row] = await this.db.read(`MATCH (n:${key} {id: $id}) RETURN COUNT { (n)-[r]-() WHERE NOT type(r) IN $aggregates } AS degree`,
+      { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
     return Number(row?.degree ?? 0);
   }
 
