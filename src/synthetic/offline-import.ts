@@ -333,8 +333,7 @@ export class GraphImage {
       this.tallies = undefined;
       return false;
     }
-    for (const props of tallies.nodes()) {
-      const label = "key" in props ? (Array.isArray(props.counts) ? "ThemeSetTally" : "FundingTally") : "AggregateState";
+    for (const [label, props] of tallies.nodes()) {
       const node = this.newNode(`\u0000${label}\u0000${String(props.key ?? props.id)}`, [label]);
       node.props = props;
     }
@@ -552,17 +551,17 @@ class Tallies {
   }
 
   /** The tally nodes' properties (FundingTally, ThemeSetTally) and the version mark (AggregateState). */
-  *nodes(): Generator<Props> {
+  *nodes(): Generator<[label: "FundingTally" | "ThemeSetTally" | "AggregateState", props: Props]> {
     for (const [key, t] of this.funding) {
       const parts = JSON.parse(key) as unknown[];
       const props: Props = { key };
       assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
-      yield props;
+      yield ["FundingTally", props];
     }
     for (const [key, t] of this.themeSets) {
-      yield { key, themes: t.themes, projects: t.projects, ...t.counts.encode() };
+      yield ["ThemeSetTally", { key, themes: t.themes, projects: t.projects, ...t.counts.encode() }];
     }
-    yield { id: "aggregates", version: AGGREGATES_VERSION };
+    yield ["AggregateState", { id: "aggregates", version: AGGREGATES_VERSION }];
   }
 }
 

@@ -33,14 +33,15 @@ export type ActorAhead = EntityRow & { lookaheadParticipations?: { page: string;
  */
 const PARTICIPATIONS_PAGE = (actor: string, project: string) => `
       MATCH ${actor}
-      CALL (a) {
-        WITH a WHERE $roles IS NOT NULL OR COUNT { (a)-[:PARTICIPATES_IN]->() } ^ 2 <= 4 * $limit * COUNT { MATCH (:Project) }
+      WITH a, $roles IS NULL AND COUNT { (a)-[:PARTICIPATES_IN]->() } ^ 2 > 4 * $limit * COUNT { MATCH (:Project) } AS walk
+      CALL (a, walk) {
+        WITH a WHERE NOT walk
         MATCH (a)-[r:PARTICIPATES_IN]->(p:Project)
         WHERE ($roles IS NULL OR r.role IN $roles) AND ${AFTER}
         WITH r, p ORDER BY p.nameKey, p.id, r.role LIMIT $limit
         RETURN r, p
         UNION
-        WITH a WHERE $roles IS NULL AND COUNT { (a)-[:PARTICIPATES_IN]->() } ^ 2 > 4 * $limit * COUNT { MATCH (:Project) }
+        WITH a WHERE walk
         MATCH (p:Project) USING INDEX p:Project(nameKey, id) WHERE p.nameKey >= coalesce($afterKey, '') AND p.id IS NOT NULL
         MATCH (a)-[r:PARTICIPATES_IN]->(p)
         WHERE ${AFTER}
