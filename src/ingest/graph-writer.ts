@@ -10,6 +10,7 @@
  * `quotes`. A write replaces the entries of the sources it carries and keeps the others, so a
  * fact stated by the seed and by an IATI file keeps both.
  */
+import { groupBy } from "../model/collections.js";
 import { decimalOrNull } from "../model/decimal.js";
 import { AGGREGATE_PROPERTIES, refreshAggregates } from "../db/aggregates.js";
 import { chunks, runRows, type Database, type Params, type Row } from "../db/database.js";
@@ -233,17 +234,6 @@ export function relationshipRow(record: RelationshipRecord) {
   };
 }
 
-/** Items grouped by a key, in first-seen order (Map.groupBy arrives with Node 21). */
-export function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
 
 
 export interface WriteOptions {

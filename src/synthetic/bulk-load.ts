@@ -19,8 +19,8 @@ import { NODE_TYPES, nodeTypeOfId, type KeyLabel, type NodeType, type Relationsh
 import {
   nodeRow, relationshipRow, assertValidDocument, writeGraph,
   type GraphDocument, type NodeRecord, type RelationshipRecord, type WriteSummary,
-  groupBy,
 } from "../ingest/graph-writer.js";
+import { groupBy } from "../model/collections.js";
 
 export interface BulkOptions {
   /** Transactions in flight at once. */

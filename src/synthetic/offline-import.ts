@@ -18,10 +18,11 @@ import path from "node:path";
 import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
+import { groupBy } from "../model/collections.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
 import {
-  groupBy, nodeRow, relationshipRow, assertValidDocument,
+  nodeRow, relationshipRow, assertValidDocument,
   type GraphDocument, type SourceRecord,
 } from "../ingest/graph-writer.js";
 

@@ -4,6 +4,7 @@
  * timeout; going over a cap is a LIMIT_EXCEEDED error that names the limit.
  */
 import { ErrorCode, userError } from "../shared/errors.js";
+import { groupBy } from "../../model/collections.js";
 import { compareDecimals, sumDecimals } from "../../model/decimal.js";
 import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
@@ -171,18 +172,12 @@ function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
 export function topGroups(groups: FundingFlowGroupRow[], first: number): FundingFlowGroupRow[] {
   // The pairs keyed on their values (null is not "null"), never on the collator's equality, which
   // holds for distinct strings (ignorable characters): each pair keeps at most `first` groups.
-  const pairs = new Map<string, { flowType: string | null; currency: string | null; items: { g: FundingFlowGroupRow; keys: string }[] }>();
-  for (const g of groups) {
-    const at = JSON.stringify([g.flowType, g.currency]);
-    let pair = pairs.get(at);
-    if (!pair) pairs.set(at, pair = { flowType: g.flowType, currency: g.currency, items: [] });
-    pair.items.push({ g, keys: JSON.stringify(g.keys) });
-  }
+  const pairs = groupBy(groups.map((g) => ({ g, keys: JSON.stringify(g.keys) })), ({ g }) => JSON.stringify([g.flowType, g.currency]));
   const text = (a: string, b: string) => collate(a, b) || (a < b ? -1 : a > b ? 1 : 0);
   const value = (a: string | null, b: string | null) => text(String(a), String(b)) || (a === b ? 0 : a === null ? -1 : 1);
   return [...pairs.values()]
-    .sort((a, b) => value(a.flowType, b.flowType) || value(a.currency, b.currency))
-    .flatMap((pair) => pair.items.sort((a, b) => compareDecimals(b.g.total, a.g.total) || text(a.keys, b.keys)).slice(0, first).map((x) => x.g));
+    .sort(([a], [b]) => value(a!.g.flowType, b!.g.flowType) || value(a!.g.currency, b!.g.currency))
+    .flatMap((items) => items.sort((a, b) => compareDecimals(b.g.total, a.g.total) || text(a.keys, b.keys)).slice(0, first).map((x) => x.g));
 }
 
 export class AnalyticsRepository {
@@ -277,12 +272,7 @@ export class AnalyticsRepository {
     if (unique.length < 2) return [];
     const types = relationshipTypes(opts.types);
     // One seek per key label (labels come from the model, never from input).
-    const byLabel = new Map<string, string[]>();
-    for (const id of unique) {
-      const label = keyLabel(id);
-      byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
-    }
-    const groups = [...byLabel.entries()];
+    const groups = [...groupBy(unique, keyLabel).entries()];
     const params: Record<string, unknown> = { ids: unique, limit: LIMITS.maxLinks + 1 };
     groups.forEach(([, group], i) => (params[`g${i}`] = group));
     const rows = await this.run(`
