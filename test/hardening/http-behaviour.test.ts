@@ -1,6 +1,6 @@
 /**
  * What the HTTP layer promises besides answers: cache headers that never let a shared cache keep a
- * keyed answer, one log line per request without the key, and exports that stop cleanly when the
+ * keyed answer, security headers on every answer, one log line per request without the key, and exports that stop cleanly when the
  * client goes away.
  */
 import { PassThrough, Writable } from "node:stream";
@@ -53,6 +53,24 @@ describe("cache headers", () => {
     const failed = await post(open, { query: `{ paths(from: "no such actor anywhere", to: "UNODC") { length } }` });
     expect((await failed.json() as { errors?: unknown[] }).errors?.length).toBeGreaterThan(0);
     expect(failed.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("security headers", () => {
+  it("are set on GraphQL answers, refused requests and pages", async () => {
+    const answers = [
+      await post(open, { query: "{ themes { id } }" }),
+      await post(keyed, { query: "{ themes { id } }" }),
+      await fetch(`${open.url}health`),
+    ];
+    for (const res of answers) {
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("content-security-policy")).toContain("object-src 'none'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("cross-origin-embedder-policy")).toBeNull();
+    }
+    expect(answers[1]!.status).toBe(401);
   });
 });
 
