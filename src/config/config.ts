@@ -59,6 +59,8 @@ export interface ServerConfig {
   persistedOnly: boolean;
   /** How often each process looks for writes made elsewhere (other API processes, CLI imports), in ms. */
   versionPollMs: number;
+  /** Signs the bookmarks mutations hand out; without it, a random secret kept in the graph (src/http/bookmarks.ts). */
+  bookmarkSecret?: string;
   /** Open WebSockets (/subscriptions) one client address may hold at once. */
   wsMaxSocketsPerAddress: number;
   /** Active subscriptions one WebSocket may hold at once. */
@@ -134,9 +136,17 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     redisUrl: env.REDIS_URL || undefined,
     persistedOnly: boolFrom(env, "GRAPHQL_PERSISTED_ONLY", false),
     versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000),
+    bookmarkSecret: secretFrom(env, "BOOKMARK_SECRET"),
     wsMaxSocketsPerAddress: intFrom(env, "WS_MAX_SOCKETS_PER_ADDRESS", 16),
     wsMaxSubscriptionsPerSocket: intFrom(env, "WS_MAX_SUBSCRIPTIONS_PER_SOCKET", 20),
   };
+}
+
+function secretFrom(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long, got ${value.length}`);
+  return value;
 }
 
 function trustProxyFrom(raw: string | undefined): boolean | string {

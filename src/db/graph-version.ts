@@ -39,3 +39,12 @@ export const CHANGES_SINCE = `MATCH (c:GraphChange) WHERE c.version > $since AND
 
 /** Change records older than a day are dropped: pollers only ever read the last seconds. */
 export const PRUNE_CHANGES = "MATCH (c:GraphChange) WHERE c.at < datetime() - duration('P1D') WITH c LIMIT 10000 DELETE c";
+
+/**
+ * The secret that signs the bookmarks the API hands out (src/http/bookmarks.ts), kept on the
+ * version node so that every process over the graph signs alike without being configured.
+ */
+export const BOOKMARK_SECRET_OF_GRAPH = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN v.bookmarkSecret AS secret";
+export const CREATE_BOOKMARK_SECRET = `MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.epoch = randomUUID(), v.n = 0
+  SET v.bookmarkSecret = coalesce(v.bookmarkSecret, randomUUID() + randomUUID())
+  RETURN v.bookmarkSecret AS secret`;

@@ -27,7 +27,8 @@ import type { Context } from "../graphql/context.js";
 import { createLogger, type Logger } from "./logging.js";
 import { registerErrorHandlers } from "./http-errors.js";
 import { registerRateLimit } from "./rate-limit.js";
-import { BOOKMARK_HEADER, graphqlContextFor, registerBookmarks, registerGraphQLStatus, registerRequestLog } from "./request-context.js";
+import { graphqlContextFor, registerGraphQLStatus, registerRequestLog } from "./request-context.js";
+import { BOOKMARK_HEADER, BookmarkSigner, registerBookmarks } from "./bookmarks.js";
 import { GraphWatcher } from "../db/graph-watcher.js";
 import { registerHealth } from "./health.js";
 import { registerExport } from "./export-route.js";
@@ -99,7 +100,8 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   const watcher = await new GraphWatcher(db, cfg.versionPollMs).start();
   watcher.onChange(() => referenceCache.invalidate());
   const keys = new ApiKeys(cfg.apiKeys);
-  registerBookmarks(app);
+  const bookmarks = await new BookmarkSigner(db, cfg.bookmarkSecret, (msg) => log.warn(msg)).start();
+  registerBookmarks(app, bookmarks);
   const graphWorkers = new GraphWorkers({ threads: cfg.analyticsWorkers, timeoutMs: cfg.analyticsTimeoutMs });
 
   registerErrorHandlers(app, cfg);
@@ -126,7 +128,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",
     method: ["GET", "POST"],
-    context: graphqlContextFor(db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, watcher, opts.onContext),
+    context: graphqlContextFor(db, cfg, keys, bookmarks, { graphWorkers, referenceCache, graphWatcher: watcher }, watcher, opts.onContext),
   });
   await registerSubscriptions(app, await buildCoopgraphSchema(), db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, log);
   app.addHook("onClose", async () => {

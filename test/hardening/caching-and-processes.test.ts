@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sha256 } from "../../src/graphql/persisted-operations.js";
+import { BookmarkSigner } from "../../src/http/bookmarks.js";
 import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 import { createLauncher, waitFor } from "../support/launcher.js";
@@ -66,6 +67,51 @@ describe("registered operations only", () => {
     } finally {
       await closed.close();
     }
+  });
+});
+
+describe("bookmarks a client sends", () => {
+  const question = { query: `{ node(id: "theme:victims") { ... on Theme { name } } }` };
+  const refusal = async (bookmark: string) => {
+    const res = await post(server.url, question, { "x-coopgraph-bookmark": bookmark });
+    return { status: res.status, code: (await json(res)).errors?.[0]?.extensions?.code as string | undefined };
+  };
+  /** A bookmark of this database naming a transaction far ahead: Neo4j would wait 30 s for it. */
+  const farAhead = (bookmark: string) => {
+    const bytes = Buffer.from(bookmark.replace(/^FB:/, ""), "base64");
+    return `FB:${Buffer.concat([bytes.subarray(0, 19), Buffer.from("ca7fffffff90", "hex")]).toString("base64")}`;
+  };
+
+  it("are read after the write when this graph's API signed them, and refused before Neo4j otherwise", async () => {
+    const written = await post(server.url, rename("Victims (bookmarked)"), { authorization: `Bearer ${EDITOR}` });
+    const signed = written.headers.get("x-coopgraph-bookmark")!;
+    expect(signed).toMatch(/^FB:[A-Za-z0-9+/=]+~[A-Za-z0-9_-]{22}$/);
+    const fresh = await post(server.url, question, { "x-coopgraph-bookmark": signed });
+    expect(await json(fresh)).toEqual({ data: { node: { name: "Victims (bookmarked)" } } });
+
+    const [raw, mac] = signed.split("~") as [string, string];
+    const forged = [
+      raw, // unsigned
+      `${farAhead(raw)}~${mac}`, // another transaction under this one's signature
+      `${raw}~${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`, // signature changed
+      "abc",
+      Array(17).fill(signed).join(","),
+    ];
+    for (const bookmark of forged) expect(await refusal(bookmark)).toEqual({ status: 400, code: "BAD_REQUEST" });
+  });
+
+  it("signed with a new graph secret are taken after the graph changed it (a wiped and reloaded graph)", async () => {
+    const written = await post(server.url, rename("Victims and their protection"), { authorization: `Bearer ${EDITOR}` });
+    const signed = written.headers.get("x-coopgraph-bookmark")!;
+    await db.write("MATCH (v:GraphVersion {id: 'graph'}) REMOVE v.bookmarkSecret");
+    const other = await new BookmarkSigner(db).start();
+    const resigned = other.sign([signed.split("~")[0]!]);
+    expect(resigned).not.toBe(signed);
+    // The server reads the graph's secret again at most once a second (refusals above read it).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const fresh = await post(server.url, question, { "x-coopgraph-bookmark": resigned });
+    expect(await json(fresh)).toEqual({ data: { node: { name: "Victims and their protection" } } });
+    expect(await refusal(signed)).toEqual({ status: 400, code: "BAD_REQUEST" });
   });
 });
 
