@@ -5,7 +5,8 @@
  * request's header); a wrong key, or none where reads need one, closes the socket with 4403.
  * Bounded: at most `wsMaxSocketsPerAddress` open sockets per client address (more are refused at
  * the upgrade with 429 RATE_LIMITED) and `wsMaxSubscriptionsPerSocket` subscriptions per socket
- * (more get LIMIT_EXCEEDED). Every error a subscriber receives goes through the same masking
+ * (more get LIMIT_EXCEEDED); the subscriptions a caller starts count against the HTTP rate limit's
+ * budget per minute (more get RATE_LIMITED). Every error a subscriber receives goes through the same masking
  * `formatError` as HTTP: an internal fault reaches the client as a code and an error id, never as
  * its message.
  */
@@ -20,6 +21,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { atLeast, type ApiKeys, type Caller } from "../auth/roles.js";
 import { createContext, type ServerParts } from "../graphql/context.js";
+import { subscriptionLimit } from "./rate-limit.js";
 
 function callerOf(keys: ApiKeys, authorization: unknown): Caller | null {
   try {
@@ -46,6 +48,7 @@ export async function registerSubscriptions(
   const open = new Map<string, number>();
   const full = (address: string) => cfg.wsMaxSocketsPerAddress > 0 && (open.get(address) ?? 0) >= cfg.wsMaxSocketsPerAddress;
   const socketsLimit = () => `at most ${cfg.wsMaxSocketsPerAddress} WebSockets per client address`;
+  const startLimit = subscriptionLimit(cfg, keys);
   const handler = makeHandler({
     schema,
     isProd: !cfg.exposeErrors,
@@ -59,11 +62,17 @@ export async function registerSubscriptions(
       return cfg.readAccess === "open" || atLeast(caller, "reader");
     },
     // Only subscriptions, under the same limits as HTTP (tokens, depth, cost, aliases, centrality).
-    onSubscribe: ({ connectionParams, extra, subscriptions }, _id, payload) => {
+    onSubscribe: async ({ connectionParams, extra, subscriptions }, _id, payload) => {
       // The new subscription is already counted in `subscriptions`.
       if (cfg.wsMaxSubscriptionsPerSocket > 0 && Object.keys(subscriptions).length > cfg.wsMaxSubscriptionsPerSocket) {
         return [new GraphQLError(`at most ${cfg.wsMaxSubscriptionsPerSocket} subscriptions per WebSocket; complete one first or open another socket`,
           { extensions: { code: "LIMIT_EXCEEDED", limit: cfg.wsMaxSubscriptionsPerSocket } })];
+      }
+      const authorization = authorizationOf(connectionParams, extra.request.headers.authorization);
+      const retryAfter = await startLimit(typeof authorization === "string" ? authorization : undefined, extra.request.ip);
+      if (retryAfter !== undefined) {
+        return [new GraphQLError(`too many subscriptions started: the limit is ${cfg.rateLimitPerMinute} per minute; retry in ${retryAfter} s`,
+          { extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter } })];
       }
       let document: DocumentNode;
       try {
@@ -76,7 +85,7 @@ export async function registerSubscriptions(
       }
       const errors = validate(schema, document, [...specifiedRules, ...rules]);
       if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
-      const caller = callerOf(keys, authorizationOf(connectionParams, extra.request.headers.authorization)) ?? "anonymous";
+      const caller = callerOf(keys, authorization) ?? "anonymous";
       return {
         schema, document, operationName: payload.operationName, variableValues: payload.variables,
         contextValue: createContext(db, cfg.queryTimeoutMs, parts, caller),

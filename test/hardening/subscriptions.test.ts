@@ -157,6 +157,34 @@ describe("limits and masking over WebSocket", () => {
     }
   });
 
+  it("counts the subscriptions a caller starts against the rate limit, per key or address, however many sockets", async () => {
+    const limited = await startTestServer(db, { apiKeys: `editor:${EDITOR}`, rateLimitPerMinute: 3, rateLimitLoopback: true });
+    const own: Client[] = [];
+    try {
+      const anonymous = connect(undefined, limited);
+      const keyed = connect(`Bearer ${EDITOR}`, limited);
+      own.push(anonymous, keyed);
+      // Three starts, each completed at once, then a fourth on a new socket: the budget is the caller's, not the socket's.
+      for (let i = 0; i < 3; i++) {
+        const unsubscribe = anonymous.subscribe({ query: "subscription { graphChanged { version } }" }, { next: () => {}, error: () => {}, complete: () => {} });
+        await sleep(50);
+        unsubscribe();
+      }
+      const another = connect(undefined, limited);
+      own.push(another);
+      const refused = await errorsOf(another, "subscription { graphChanged { version } }");
+      expect(refused[0]).toMatchObject({ extensions: { code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) } });
+      expect(refused[0].message).toMatch(/^too many subscriptions started: the limit is 3 per minute; retry in \d+ s$/);
+      // A caller with a key has a bucket of its own.
+      const started = listen(keyed, { entities: ["UNODC"] });
+      await sleep(300);
+      expect(started.errors).toEqual([]);
+    } finally {
+      for (const c of own) await c.dispose();
+      await limited.close();
+    }
+  });
+
   it("masks an internal fault in a subscription as HTTP does: a code and an error id, never its message", async () => {
     class FailingCache extends ReferenceCache {
       override get(): never {
