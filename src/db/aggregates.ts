@@ -29,6 +29,7 @@
  * lose an update. `rebuildAggregates` recomputes everything from scratch (after a bulk load, and
  * once as a migration for databases written before the aggregates existed).
  */
+import { compareStrings } from "../model/collections.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { chunks, type Database, type Params, type Row } from "./database.js";
 
@@ -172,7 +173,7 @@ async function applyFlows(run: Run, states: FlowState[]): Promise<void> {
 /** Adds deltas to the tallies: counts in Cypher (which locks each tally first), totals in TypeScript. */
 async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
   // Sorted keys: concurrent writers lock tallies in the same order.
-  const sorted = deltas.filter((d) => d.flows || d.unknown || d.amounts.length).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = deltas.filter((d) => d.flows || d.unknown || d.amounts.length).sort((a, b) => compareStrings(a.key, b.key));
   for (const batch of chunks(sorted, 5000)) {
     const rows = await run(`UNWIND $rows AS d
       MERGE (t:FundingTally {key: d.key})
@@ -230,7 +231,7 @@ export interface ThemeSetYears {
   counts: number[];
 }
 
-const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = <T>([a]: [string, T], [b]: [string, T]) => compareStrings(a, b);
 
 /**
  * The years of a theme set's projects in a form deltas apply to: how many regular projects start
@@ -326,7 +327,7 @@ async function refreshThemeTallies(run: Run, projectIds: readonly string[], retr
 
 async function applyThemeDeltas(run: Run, deltas: SetDelta[]): Promise<void> {
   if (!deltas.length) return;
-  deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  deltas.sort((a, b) => compareStrings(a.key, b.key));
   // The count update takes each tally's write lock before its tables are read.
   const rows = await run(`UNWIND $rows AS d
     MERGE (t:ThemeSetTally {key: d.key})
@@ -453,7 +454,7 @@ async function refreshPartnerTallies(run: Run, projectIds: readonly string[], re
 
 async function applyPartnerDeltas(run: Run, deltas: Map<string, number>): Promise<void> {
   // Sorted pairs: concurrent writers lock the relationships (and the actors they create between) in one order.
-  const rows = [...deltas].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const rows = [...deltas].filter(([, n]) => n !== 0).sort(([a], [b]) => compareStrings(a, b))
     .map(([key, n]) => {
       const [a, b] = key.split(PAIR_SEPARATOR);
       return { a, b, n };

@@ -18,7 +18,7 @@ import path from "node:path";
 import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
-import { groupBy } from "../model/collections.js";
+import { compareStrings, groupBy } from "../model/collections.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
 import {
@@ -422,9 +422,6 @@ class Links {
 /** Node indexes below this make a pair's number key (PAIR_SPAN² stays below 2^53); beyond it the import rebuilds. */
 const PAIR_SPAN = 2 ** 26;
 
-/** Cypher's string order for ids (`a.id < b.id`, `ORDER BY id`): by code point. */
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
 export const OFFLINE_AGGREGATES_VERSION: number = 4;
 
@@ -526,7 +523,7 @@ class Tallies {
       delete project.props.partnerTally;
       return;
     }
-    const ids = [...byId.keys()].sort(compareIds);
+    const ids = [...byId.keys()].sort(compareStrings); // Cypher's string order for ids (`a.id < b.id`, `ORDER BY id`)
     project.props.partnerTally = ids;
     const actors = ids.map((id) => byId.get(id)!);
     for (const a of actors) {
