@@ -297,6 +297,28 @@ export class ThemeSetCounts {
   }
 }
 
+/** The tallies a project of these (sorted, distinct) themes counts in: its set's, keyed by the ids as JSON, and `*`. */
+const themeSetsOf = (themes: string[]) => [[JSON.stringify(themes), themes], ["*", []]] as const;
+
+/** Theme-set tallies counted in memory, project by project: the rebuild's, and the offline import's. */
+export class ThemeSetTallies {
+  private readonly sets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
+
+  add(themes: string[], start: number, end: number): void {
+    for (const [key, set] of themeSetsOf(themes)) {
+      let t = this.sets.get(key);
+      if (!t) this.sets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
+      t.projects += 1;
+      t.counts.add(start, end, 1);
+    }
+  }
+
+  /** Each tally's ThemeSetTally properties, in first-counted order. */
+  *rows() {
+    for (const [key, t] of this.sets) yield { key, themes: t.themes, projects: t.projects, ...t.counts.encode() };
+  }
+}
+
 interface SetDelta { key: string; themes: string[]; projects: number; entries: Map<string, number> }
 
 async function refreshThemeTallies(run: Run, projectIds: readonly string[], retract = false): Promise<void> {
@@ -308,7 +330,7 @@ async function refreshThemeTallies(run: Run, projectIds: readonly string[], retr
     const deltas = new Map<string, SetDelta>();
     const add = (entry: string, by: number) => {
       const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
-      for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      for (const [key, set] of themeSetsOf(themes)) {
         let d = deltas.get(key);
         if (!d) deltas.set(key, d = { key, themes: [...set], projects: 0, entries: new Map() });
         d.projects += by;
@@ -372,24 +394,19 @@ export const THEME_COUNT = `
 
 async function rebuildThemeTallies(db: Database): Promise<number> {
   await db.runSchema("MATCH (t:ThemeSetTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
-  const sets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
+  const sets = new ThemeSetTallies();
   const projects: { id: string; entry: string | null }[] = [];
   await db.stream(`MATCH (p:Project) RETURN ${THEME_PARTS}`, {}, (r) => {
     const entry = themeEntryOf(r);
     if (entry !== null || r.old !== null) projects.push({ id: String(r.id), entry });
     if (entry === null) return;
     const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
-    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
-      let t = sets.get(key);
-      if (!t) sets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
-      t.projects += 1;
-      t.counts.add(start, end, 1);
-    }
+    sets.add(themes, start, end);
   }, { timeoutMs: 3_600_000 });
   for (const batch of chunks(projects, 10_000)) {
     await db.write("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: batch }, { timeoutMs: 600_000 });
   }
-  const rows = [...sets.entries()].map(([key, t]) => ({ key, themes: t.themes, projects: t.projects, ...t.counts.encode() }));
+  const rows = [...sets.rows()];
   for (const batch of chunks(rows, 1000)) {
     await db.write(`UNWIND $rows AS r CREATE (t:ThemeSetTally {key: r.key})
       SET t.themes = r.themes, t.projects = r.projects, t.regular = r.regular, t.base = r.base, t.startsUpTo = r.startsUpTo,
