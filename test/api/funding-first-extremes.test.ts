@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { adminSuiteOverSeed } from "../support/api.js";
 
-const { admin } = adminSuiteOverSeed("review-first");
+const { admin, importJson } = adminSuiteOverSeed("review-first");
 const cite = [{ source: "source:review-first", quote: "review test" }];
 const HUGE = `1${"0".repeat(309)}`;
 
@@ -29,8 +29,7 @@ describe("fundingFlows first (review)", () => {
         { type: "FUNDS", from: "funding:review-small", to: "project:review-first", sources: cite },
       ],
     };
-    const imported = await admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "r.json") { records rejected { position reason } } }`, { c: JSON.stringify(doc) });
-    expect(imported.importData.rejected).toEqual([]);
+    expect((await importJson(doc)).rejected).toEqual([]);
     const q = `query($first: Int) { fundingFlows(groupBy: [FUNDER], filter: { countries: ["CL"], fromYear: 2022, toYear: 2022 }, first: $first) {
       keys { value } flowType currency total } }`;
     const all = (await admin(q, { first: null })).fundingFlows.filter((g: any) => g.currency === "XAU");
@@ -58,8 +57,7 @@ describe("fundingFlows first (review)", () => {
           { type: "FUNDS", from: `funding:review-${flow}`, to: "project:review-tiny", sources: cite }]),
       ],
     };
-    const imported = await admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "r.json") { records rejected { position reason } } }`, { c: JSON.stringify(doc) });
-    expect(imported.importData.rejected).toEqual([]);
+    expect((await importJson(doc)).rejected).toEqual([]);
     const q = `query($first: Int) { fundingFlows(groupBy: [FUNDER], filter: { countries: ["CL"] }, first: $first) { keys { value } currency total } }`;
     const all = (await admin(q, { first: null })).fundingFlows.filter((g: any) => g.currency === "XAG");
     expect(all.map((g: any) => `${g.keys[0].value} ${g.total}`).sort()).toEqual([`organization:review-a ${tiny("48")}`, `organization:review-b ${tiny("3")}`]);
