@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { rebuildAggregates } from "../../src/db/aggregates.js";
 import { sumDecimals } from "../../src/model/decimal.js";
 import { adminSuiteOverSeed } from "../support/api.js";
+import { compareExact } from "../support/decimals.js";
 
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
 const { db, admin, importJson } = adminSuiteOverSeed("aggregates");
@@ -78,9 +79,6 @@ async function apiGroups(place: string, from: number | null, to: number | null, 
   return (await admin(GROUPS, { ...(place.startsWith("region:") ? { regions: [place] } : { countries: [place] }), from, to, first })).fundingFlows;
 }
 
-/** Exact decimal as a BigInt scaled by 10^12 (test amounts have fewer decimals). */
-const scaled = (v: string) => { const [w, f = ""] = v.split("."); const n = BigInt(w!.replace("-", "") + f.padEnd(12, "0")); return v.startsWith("-") ? -n : n; };
-
 /** The top groups computed here from the whole answer: per kind of flow and currency, largest total first, ties by funder. */
 function expectedTop(all: any[], first: number): any[] {
   const pairs = new Map<string, any[]>();
@@ -91,7 +89,7 @@ function expectedTop(all: any[], first: number): any[] {
   return [...pairs.entries()]
     .sort(([a], [b]) => { const [fa, ca] = JSON.parse(a); const [fb, cb] = JSON.parse(b); return fa.localeCompare(fb) || ca.localeCompare(cb); })
     .flatMap(([, groups]) => groups
-      .sort((a, b) => { const d = scaled(b.total) - scaled(a.total); return d > 0n ? 1 : d < 0n ? -1 : JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)); })
+      .sort((a, b) => compareExact(b.total, a.total) || JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)))
       .slice(0, first));
 }
 

@@ -14,6 +14,7 @@ import { TRANSACTION_TYPES } from "../../src/ingest/iati/codelists.js";
 import { sumDecimals } from "../../src/model/decimal.js";
 import { apiSuite, dataOf } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
+import { compareExact, scaledDecimal } from "../support/decimals.js";
 import { fingerprint, resetToSeed } from "../support/reset.js";
 import { IATI_DIR } from "../support/iati.js";
 
@@ -75,7 +76,6 @@ describe("IATI import", () => {
 
   it("sums transactions per type and currency exactly as the XML does", async () => {
     const expected = new Map<string, bigint>();
-    const scale = (v: string) => { const [w, f = ""] = v.trim().split("."); return BigInt(w! + f.padEnd(10, "0").slice(0, 10)); };
     for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
       for (const t of activity.transaction ?? []) {
         const value = t.value?.[0];
@@ -83,11 +83,11 @@ describe("IATI import", () => {
         if (!text) continue;
         const typeEl = t["transaction-type"][0];
         const key = `${typeEl["@code"] ?? typeEl["#text"]} ${value["@currency"] ?? activity["@default-currency"]}`;
-        expected.set(key, (expected.get(key) ?? 0n) + scale(text));
+        expected.set(key, (expected.get(key) ?? 0n) + scaledDecimal(text, 10));
       }
     }
     const rows = await db.read(`MATCH (f:Funding {kind: 'transaction'}) RETURN f.transactionType + ' ' + f.currency AS key, collect(f.amount) AS amounts`);
-    const actual = new Map(rows.map((r) => [r.key as string, (r.amounts as string[]).reduce((s, a) => s + scale(a), 0n)]));
+    const actual = new Map(rows.map((r) => [r.key as string, (r.amounts as string[]).reduce((s, a) => s + scaledDecimal(a, 10), 0n)]));
     expect(actual).toEqual(expected);
     // 25 pairs of transaction type and currency, from 1 EUR to 4 USD (455 expenditures in USD).
     expect(actual.size).toBe(25);
@@ -172,20 +172,19 @@ describe("IATI import", () => {
 
     const expected = new Map<string, string>();
     const sums = new Map<string, bigint>();
-    const scale = (v: string) => { const [w, f = ""] = v.trim().split("."); return BigInt(w! + f.padEnd(10, "0").slice(0, 10)); };
     for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
       for (const t of activity.transaction ?? []) {
         const text = (t.value?.[0]?.["#text"] ?? "").trim();
         if (!text) continue;
         const typeEl = t["transaction-type"][0];
         const key = `${TRANSACTION_TYPES[typeEl["@code"] ?? typeEl["#text"]]} ${t.value[0]["@currency"] ?? activity["@default-currency"]}`;
-        sums.set(key, (sums.get(key) ?? 0n) + scale(text));
+        sums.set(key, (sums.get(key) ?? 0n) + scaledDecimal(text, 10));
       }
     }
     for (const [key, total] of sums) expected.set(key, total.toString());
     const flows = dataOf(await gql(`{ fundingFlows(groupBy: [FLOW_TYPE], filter: { flowTypes: ${JSON.stringify(Object.values(TRANSACTION_TYPES))} }) {
       keys { value } currency total flows unknownAmounts } }`));
-    const actual = new Map<string, string>(flows.fundingFlows.map((g: any) => [`${g.keys[0].value} ${g.currency}`, scale(g.total).toString()]));
+    const actual = new Map<string, string>(flows.fundingFlows.map((g: any) => [`${g.keys[0].value} ${g.currency}`, scaledDecimal(g.total, 10).toString()]));
     expect(actual).toEqual(expected);
     expect(flows.fundingFlows.every((g: any) => g.unknownAmounts === 0)).toBe(true);
     const byFunder = dataOf(await gql(`{ fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: ["organization:iati:XM-DAC-928"], flowTypes: ["disbursement"] }) { keys { dimension value } currency total } }`));
@@ -232,11 +231,10 @@ describe("IATI import", () => {
     const rows = await db.read(`MATCH (:Country {id: 'country:AR'})<-[:TAKES_PLACE_IN]-(:Project)<-[:FUNDS]-(f:Funding) WHERE f.flowType <> 'budget'
       WITH DISTINCT f OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f) WITH DISTINCT g, f
       RETURN g.id AS funder, f.flowType AS flowType, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows`);
-    const scaled = (v: string) => { const [w, fr = ""] = v.split("."); const n = BigInt(w!.replace("-", "") + fr.padEnd(12, "0")); return v.startsWith("-") ? -n : n; };
     const walked = rows.map((r) => ({ at: `${r.flowType} ${r.currency}`, funder: String(r.funder), total: sumDecimals(r.amounts as string[]), flows: Number(r.flows) }));
     expect(walked.length).toBeGreaterThan(3);
     const expected = (first: number) => [...new Set(walked.map((w) => w.at))].sort((a, b) => a.localeCompare(b)).flatMap((at) => walked.filter((w) => w.at === at)
-      .sort((a, b) => { const d = scaled(b.total) - scaled(a.total); return d > 0n ? 1 : d < 0n ? -1 : a.funder.localeCompare(b.funder); })
+      .sort((a, b) => compareExact(b.total, a.total) || a.funder.localeCompare(b.funder))
       .slice(0, first).map((w) => `${w.at} ${w.funder} ${w.total} ${w.flows}`));
     expect(await flows(3)).toEqual(expected(3));
     expect(await flows(1)).toEqual(expected(1));
