@@ -29,6 +29,7 @@
  * lose an update. `rebuildAggregates` recomputes everything from scratch (after a bulk load, and
  * once as a migration for databases written before the aggregates existed).
  */
+import { compareStrings } from "../model/collections.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { chunks, type Database, type Params, type Row } from "./database.js";
 
@@ -172,7 +173,7 @@ async function applyFlows(run: Run, states: FlowState[]): Promise<void> {
 /** Adds deltas to the tallies: counts in Cypher (which locks each tally first), totals in TypeScript. */
 async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
   // Sorted keys: concurrent writers lock tallies in the same order.
-  const sorted = deltas.filter((d) => d.flows || d.unknown || d.amounts.length).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = deltas.filter((d) => d.flows || d.unknown || d.amounts.length).sort((a, b) => compareStrings(a.key, b.key));
   for (const batch of chunks(sorted, 5000)) {
     const rows = await run(`UNWIND $rows AS d
       MERGE (t:FundingTally {key: d.key})
@@ -230,7 +231,7 @@ export interface ThemeSetYears {
   counts: number[];
 }
 
-const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = <T>([a]: [string, T], [b]: [string, T]) => compareStrings(a, b);
 
 /**
  * The years of a theme set's projects in a form deltas apply to: how many regular projects start
@@ -296,6 +297,28 @@ export class ThemeSetCounts {
   }
 }
 
+/** The tallies a project of these (sorted, distinct) themes counts in: its set's, keyed by the ids as JSON, and `*`. */
+const themeSetsOf = (themes: string[]) => [[JSON.stringify(themes), themes], ["*", []]] as const;
+
+/** Theme-set tallies counted in memory, project by project: the rebuild's, and the offline import's. */
+export class ThemeSetTallies {
+  private readonly sets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
+
+  add(themes: string[], start: number, end: number): void {
+    for (const [key, set] of themeSetsOf(themes)) {
+      let t = this.sets.get(key);
+      if (!t) this.sets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
+      t.projects += 1;
+      t.counts.add(start, end, 1);
+    }
+  }
+
+  /** Each tally's ThemeSetTally properties, in first-counted order. */
+  *rows() {
+    for (const [key, t] of this.sets) yield { key, themes: t.themes, projects: t.projects, ...t.counts.encode() };
+  }
+}
+
 interface SetDelta { key: string; themes: string[]; projects: number; entries: Map<string, number> }
 
 async function refreshThemeTallies(run: Run, projectIds: readonly string[], retract = false): Promise<void> {
@@ -307,7 +330,7 @@ async function refreshThemeTallies(run: Run, projectIds: readonly string[], retr
     const deltas = new Map<string, SetDelta>();
     const add = (entry: string, by: number) => {
       const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
-      for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      for (const [key, set] of themeSetsOf(themes)) {
         let d = deltas.get(key);
         if (!d) deltas.set(key, d = { key, themes: [...set], projects: 0, entries: new Map() });
         d.projects += by;
@@ -326,7 +349,7 @@ async function refreshThemeTallies(run: Run, projectIds: readonly string[], retr
 
 async function applyThemeDeltas(run: Run, deltas: SetDelta[]): Promise<void> {
   if (!deltas.length) return;
-  deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  deltas.sort((a, b) => compareStrings(a.key, b.key));
   // The count update takes each tally's write lock before its tables are read.
   const rows = await run(`UNWIND $rows AS d
     MERGE (t:ThemeSetTally {key: d.key})
@@ -371,24 +394,19 @@ export const THEME_COUNT = `
 
 async function rebuildThemeTallies(db: Database): Promise<number> {
   await db.runSchema("MATCH (t:ThemeSetTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
-  const sets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
+  const sets = new ThemeSetTallies();
   const projects: { id: string; entry: string | null }[] = [];
   await db.stream(`MATCH (p:Project) RETURN ${THEME_PARTS}`, {}, (r) => {
     const entry = themeEntryOf(r);
     if (entry !== null || r.old !== null) projects.push({ id: String(r.id), entry });
     if (entry === null) return;
     const [themes, start, end] = JSON.parse(entry) as [string[], number, number];
-    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
-      let t = sets.get(key);
-      if (!t) sets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
-      t.projects += 1;
-      t.counts.add(start, end, 1);
-    }
+    sets.add(themes, start, end);
   }, { timeoutMs: 3_600_000 });
   for (const batch of chunks(projects, 10_000)) {
     await db.write("UNWIND $rows AS r MATCH (p:Project {id: r.id}) SET p.themeTally = r.entry", { rows: batch }, { timeoutMs: 600_000 });
   }
-  const rows = [...sets.entries()].map(([key, t]) => ({ key, themes: t.themes, projects: t.projects, ...t.counts.encode() }));
+  const rows = [...sets.rows()];
   for (const batch of chunks(rows, 1000)) {
     await db.write(`UNWIND $rows AS r CREATE (t:ThemeSetTally {key: r.key})
       SET t.themes = r.themes, t.projects = r.projects, t.regular = r.regular, t.base = r.base, t.startsUpTo = r.startsUpTo,
@@ -453,7 +471,7 @@ async function refreshPartnerTallies(run: Run, projectIds: readonly string[], re
 
 async function applyPartnerDeltas(run: Run, deltas: Map<string, number>): Promise<void> {
   // Sorted pairs: concurrent writers lock the relationships (and the actors they create between) in one order.
-  const rows = [...deltas].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const rows = [...deltas].filter(([, n]) => n !== 0).sort(([a], [b]) => compareStrings(a, b))
     .map(([key, n]) => {
       const [a, b] = key.split(PAIR_SEPARATOR);
       return { a, b, n };

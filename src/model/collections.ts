@@ -11,3 +11,8 @@ export function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, 
   }
   return groups;
 }
+
+/** Orders two strings by UTF-16 code units, as `<` and a plain `.sort()` do (not by locale). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

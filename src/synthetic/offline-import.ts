@@ -15,10 +15,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetTallies, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
-import { groupBy } from "../model/collections.js";
+import { compareStrings, groupBy } from "../model/collections.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
 import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
 import {
@@ -422,23 +422,20 @@ class Links {
 /** Node indexes below this make a pair's number key (PAIR_SPAN² stays below 2^53); beyond it the import rebuilds. */
 const PAIR_SPAN = 2 ** 26;
 
-/** Cypher's string order for ids (`a.id < b.id`, `ORDER BY id`): by code point. */
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
 export const OFFLINE_AGGREGATES_VERSION: number = 4;
 
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
  * keys (fundingTallyKey), exact decimal totals (sumDecimals), the same theme-set year tables
- * (ThemeSetCounts, the class the database's upkeep uses), the same partner pairs (PARTNERS_WITH
+ * (ThemeSetTallies, the class the database's rebuild uses), the same partner pairs (PARTNERS_WITH
  * from the smaller id to the greater, `shared` distinct projects), and the properties each flow
  * (tallyKeys, tallyAmount) and project (themeTally, partnerTally) stores. The offline import's
  * test compares the result with the idempotent path's, whose tallies are kept on write.
  */
 class Tallies {
   private readonly funding = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
-  private readonly themeSets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
+  private readonly themeSets = new ThemeSetTallies();
   /**
    * Distinct projects per pair of actors, keyed by the two actors' node indexes (smaller id first,
    * `from * PAIR_SPAN + to`): a number key, not a string, since the pairs run into the millions.
@@ -510,12 +507,7 @@ class Tallies {
       return;
     }
     project.props.themeTally = JSON.stringify([themes, start, end]);
-    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
-      let t = this.themeSets.get(key);
-      if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, counts: new ThemeSetCounts() });
-      t.projects += 1;
-      t.counts.add(start, end, 1);
-    }
+    this.themeSets.add(themes, start, end);
   }
 
   /** `rebuildPartnerTallies`: the project's sorted distinct actor ids (null for none), and its pairs. */
@@ -526,7 +518,7 @@ class Tallies {
       delete project.props.partnerTally;
       return;
     }
-    const ids = [...byId.keys()].sort(compareIds);
+    const ids = [...byId.keys()].sort(compareStrings); // Cypher's string order for ids (`a.id < b.id`, `ORDER BY id`)
     project.props.partnerTally = ids;
     const actors = ids.map((id) => byId.get(id)!);
     for (const a of actors) {
@@ -559,9 +551,7 @@ class Tallies {
       assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
       yield ["FundingTally", props];
     }
-    for (const [key, t] of this.themeSets) {
-      yield ["ThemeSetTally", { key, themes: t.themes, projects: t.projects, ...t.counts.encode() }];
-    }
+    for (const row of this.themeSets.rows()) yield ["ThemeSetTally", row];
     yield ["AggregateState", { id: "aggregates", version: AGGREGATES_VERSION }];
   }
 }

@@ -9,19 +9,16 @@ import { describe, expect, it } from "vitest";
 import { rebuildAggregates } from "../../src/db/aggregates.js";
 import { sumDecimals } from "../../src/model/decimal.js";
 import { adminSuiteOverSeed } from "../support/api.js";
+import { compareExact } from "../support/decimals.js";
 
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
-const { db, admin } = adminSuiteOverSeed("aggregates");
+const { db, admin, importJson } = adminSuiteOverSeed("aggregates");
 
 const cite = [{ source: "source:agg-test", quote: "aggregates test" }];
 const project = (id: string, startYear: number) => ({ id, type: "Project", name: `Aggregates ${id}`, startYear, sources: cite });
 const flow = (id: string, amount: string | null, currency: string | null, date: string | null, flowType = "grant") =>
   ({ id, type: "Funding", kind: "stated", amount, currency, date, flowType, sources: cite });
 const rel = (type: string, from: string, to: string) => ({ type, from, to, sources: cite });
-
-function importDoc(doc: object) {
-  return admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "agg.json") { records rejected { position reason } } }`, { c: JSON.stringify(doc) });
-}
 
 const BASE = {
   sources: [{ id: "source:agg-test", kind: "dataset", title: "Aggregates test" }],
@@ -82,9 +79,6 @@ async function apiGroups(place: string, from: number | null, to: number | null, 
   return (await admin(GROUPS, { ...(place.startsWith("region:") ? { regions: [place] } : { countries: [place] }), from, to, first })).fundingFlows;
 }
 
-/** Exact decimal as a BigInt scaled by 10^12 (test amounts have fewer decimals). */
-const scaled = (v: string) => { const [w, f = ""] = v.split("."); const n = BigInt(w!.replace("-", "") + f.padEnd(12, "0")); return v.startsWith("-") ? -n : n; };
-
 /** The top groups computed here from the whole answer: per kind of flow and currency, largest total first, ties by funder. */
 function expectedTop(all: any[], first: number): any[] {
   const pairs = new Map<string, any[]>();
@@ -95,7 +89,7 @@ function expectedTop(all: any[], first: number): any[] {
   return [...pairs.entries()]
     .sort(([a], [b]) => { const [fa, ca] = JSON.parse(a); const [fb, cb] = JSON.parse(b); return fa.localeCompare(fb) || ca.localeCompare(cb); })
     .flatMap(([, groups]) => groups
-      .sort((a, b) => { const d = scaled(b.total) - scaled(a.total); return d > 0n ? 1 : d < 0n ? -1 : JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)); })
+      .sort((a, b) => compareExact(b.total, a.total) || JSON.stringify(a.keys).localeCompare(JSON.stringify(b.keys)))
       .slice(0, first));
 }
 
@@ -150,7 +144,7 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
   it("count an import's flows once per funder, with exact totals and unknown amounts apart", async () => {
     const before = await db.read("MATCH (t:FundingTally) RETURN count(t) AS n");
     expect(Number(before[0]!.n)).toBe(0);
-    expect((await importDoc(BASE)).importData.rejected).toEqual([]);
+    expect((await importJson(BASE)).rejected).toEqual([]);
     expect(await apiFlows("region:419", 2018, 2019)).toEqual([
       "organization:agg-x Aggregates Funder X USD 107.75 2 0",
       "organization:agg-x Aggregates Funder X null 0 1 1",
@@ -162,7 +156,7 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
   });
 
   it("follow a changed amount and a moved flow (re-import), and a recorded flow", async () => {
-    await importDoc({ ...BASE, nodes: BASE.nodes.map((n) => (n.id === "funding:agg-1" ? { ...n, amount: "200.5" } : n)),
+    await importJson({ ...BASE, nodes: BASE.nodes.map((n) => (n.id === "funding:agg-1" ? { ...n, amount: "200.5" } : n)),
       relationships: [...BASE.relationships, rel("FUNDS", "funding:agg-3", "project:agg-a")] });
     expect(await apiFlows("country:AR", 2018, 2018)).toEqual([
       "organization:agg-x Aggregates Funder X USD 200.5 1 0", "organization:agg-y Aggregates Funder Y USD 50.25 1 0",
@@ -179,7 +173,7 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     expect(await apiFlows("country:AR", null, null)).toEqual([]);
     await expectExact();
     // A place's own region is not editable through mutations; an import states it.
-    await importDoc({ sources: BASE.sources, relationships: [rel("IN_REGION", "country:PE", "region:142")] });
+    await importJson({ sources: BASE.sources, relationships: [rel("IN_REGION", "country:PE", "region:142")] });
     expect(await apiFlows("region:142", 2018, 2018)).toContain("organization:agg-y Aggregates Funder Y USD 50.25 1 0");
     await expectExact();
   });
@@ -216,7 +210,7 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     const funder = (id: string) => ({ id, type: "Organization", name: `Aggregates Funder ${id.slice(-1).toUpperCase()}`, sources: cite });
     const flows = [["p1", "p", "9007199254740992", "USD"], ["q1", "q", "9007199254740993", "USD"], ["p2", "p", "9007199254740993", "CHF"],
       ["q2", "q", "9007199254740992", "CHF"], ["p3", "p", "0.25", "EUR"], ["q3", "q", "0.5", "EUR"]];
-    await importDoc({
+    await importJson({
       sources: BASE.sources,
       nodes: [project("project:agg-f", 2021), funder("organization:agg-p"), funder("organization:agg-q"),
         ...flows.map(([id, , amount, currency]) => flow(`funding:agg-${id}`, amount!, currency!, "2021-06-01"))],
@@ -241,7 +235,7 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
 
 describe("theme tallies (count of projects by themes and years), kept on write", () => {
   it("count distinct projects: one about two of the themes asked counts once", async () => {
-    await importDoc({
+    await importJson({
       sources: BASE.sources,
       nodes: [{ id: "theme:agg-t", type: "Theme", name: "Aggregates theme", sources: cite }, project("project:agg-c", 2019), { ...project("project:agg-d", 2021), endYear: 2023 },
         { id: "project:agg-e", type: "Project", name: "Aggregates undated", sources: cite },

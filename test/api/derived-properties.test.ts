@@ -8,7 +8,7 @@ import { INVOLVED_PLACES } from "../../src/model/involvement.js";
 import { adminSuiteOverSeed } from "../support/api.js";
 
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
-const { db, admin } = adminSuiteOverSeed("derived");
+const { db, admin, importJson } = adminSuiteOverSeed("derived");
 
 async function involved(projectId: string): Promise<string[]> {
   const [row] = await db.read("MATCH (p:Project {id: $id}) RETURN p.involvedPlaces AS places", { id: projectId });
@@ -86,11 +86,11 @@ describe("projects' involved places, kept on write", () => {
         { type: "TAKES_PLACE_IN", from: "project:derived-test", to: "region:005", sources: [{ source: "source:derived-test", quote: "q" }] },
       ],
     };
-    await admin(`mutation($c: String!) { importData(format: JSON, content: $c) { records } }`, { c: JSON.stringify(doc) });
+    await importJson(doc);
     expect(await involved("project:derived-test")).toEqual(expect.arrayContaining(["region:005", "region:419"]));
     expect(await involved("project:derived-test")).not.toContain("country:AR");
     const nested = { relationships: [{ type: "IN_REGION", from: "region:419", to: "region:derived-test", sources: [{ source: "source:derived-test", quote: "q" }] }] };
-    await admin(`mutation($c: String!) { importData(format: JSON, content: $c) { records } }`, { c: JSON.stringify(nested) });
+    await importJson(nested);
     expect(await involved("project:derived-test")).toContain("region:derived-test");
     expect(await involved("project:cybercrime-conferences")).toContain("region:derived-test");
     expect(await stale()).toEqual([]);

@@ -6,31 +6,31 @@
 import { describe, expect, it } from "vitest";
 import { adminSuiteOverSeed } from "../support/api.js";
 
-const { admin } = adminSuiteOverSeed("review-first");
+const { admin, importJson } = adminSuiteOverSeed("review-first");
 const cite = [{ source: "source:review-first", quote: "review test" }];
 const HUGE = `1${"0".repeat(309)}`;
+const SOURCES = [{ id: "source:review-first", kind: "dataset", title: "Review first" }];
+const project = (id: string, name: string, startYear: number) => ({ id, type: "Project", name, startYear, sources: cite });
+const org = (id: string, name: string) => ({ id, type: "Organization", name, sources: cite });
+const flow = (id: string, amount: string, currency: string, date: string) => ({ id, type: "Funding", kind: "stated", amount, currency, date, flowType: "grant", sources: cite });
+const rel = (type: string, from: string, to: string) => ({ type, from, to, sources: cite });
 
 describe("fundingFlows first (review)", () => {
   it("keeps the top group when its total is beyond the double range", async () => {
     const doc = {
-      sources: [{ id: "source:review-first", kind: "dataset", title: "Review first" }],
+      sources: SOURCES,
       nodes: [
-        { id: "project:review-first", type: "Project", name: "Review first", startYear: 2022, sources: cite },
-        { id: "organization:review-big", type: "Organization", name: "Review Big Funder", sources: cite },
-        { id: "organization:review-small", type: "Organization", name: "Review Small Funder", sources: cite },
-        { id: "funding:review-big", type: "Funding", kind: "stated", amount: HUGE, currency: "XAU", date: "2022-01-01", flowType: "grant", sources: cite },
-        { id: "funding:review-small", type: "Funding", kind: "stated", amount: "5", currency: "XAU", date: "2022-01-01", flowType: "grant", sources: cite },
+        project("project:review-first", "Review first", 2022),
+        org("organization:review-big", "Review Big Funder"), org("organization:review-small", "Review Small Funder"),
+        flow("funding:review-big", HUGE, "XAU", "2022-01-01"), flow("funding:review-small", "5", "XAU", "2022-01-01"),
       ],
       relationships: [
-        { type: "TAKES_PLACE_IN", from: "project:review-first", to: "country:CL", sources: cite },
-        { type: "FUNDED", from: "organization:review-big", to: "funding:review-big", sources: cite },
-        { type: "FUNDED", from: "organization:review-small", to: "funding:review-small", sources: cite },
-        { type: "FUNDS", from: "funding:review-big", to: "project:review-first", sources: cite },
-        { type: "FUNDS", from: "funding:review-small", to: "project:review-first", sources: cite },
+        rel("TAKES_PLACE_IN", "project:review-first", "country:CL"),
+        rel("FUNDED", "organization:review-big", "funding:review-big"), rel("FUNDED", "organization:review-small", "funding:review-small"),
+        rel("FUNDS", "funding:review-big", "project:review-first"), rel("FUNDS", "funding:review-small", "project:review-first"),
       ],
     };
-    const imported = await admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "r.json") { records rejected { position reason } } }`, { c: JSON.stringify(doc) });
-    expect(imported.importData.rejected).toEqual([]);
+    expect((await importJson(doc)).rejected).toEqual([]);
     const q = `query($first: Int) { fundingFlows(groupBy: [FUNDER], filter: { countries: ["CL"], fromYear: 2022, toYear: 2022 }, first: $first) {
       keys { value } flowType currency total } }`;
     const all = (await admin(q, { first: null })).fundingFlows.filter((g: any) => g.currency === "XAU");
@@ -42,24 +42,20 @@ describe("fundingFlows first (review)", () => {
     // Funder A: 2.4e-324 in 2020 and in 2021 (each tally rounds to 0.0), exact 4.8e-324.
     // Funder B: 3e-324 in 2020 (rounds to 4.9e-324), exact 3e-324. A is the larger; the float ranking drops it.
     const tiny = (digits: string) => `0.${"0".repeat(323)}${digits}`;
-    const f = (id: string, amount: string, date: string) => ({ id, type: "Funding", kind: "stated", amount, currency: "XAG", date, flowType: "grant", sources: cite });
     const doc = {
-      sources: [{ id: "source:review-first", kind: "dataset", title: "Review first" }],
+      sources: SOURCES,
       nodes: [
-        { id: "project:review-tiny", type: "Project", name: "Review tiny", startYear: 2020, sources: cite },
-        { id: "organization:review-a", type: "Organization", name: "Review A", sources: cite },
-        { id: "organization:review-b", type: "Organization", name: "Review B", sources: cite },
-        f("funding:review-a1", tiny("24"), "2020-01-01"), f("funding:review-a2", tiny("24"), "2021-01-01"), f("funding:review-b1", tiny("3"), "2020-01-01"),
+        project("project:review-tiny", "Review tiny", 2020),
+        org("organization:review-a", "Review A"), org("organization:review-b", "Review B"),
+        flow("funding:review-a1", tiny("24"), "XAG", "2020-01-01"), flow("funding:review-a2", tiny("24"), "XAG", "2021-01-01"), flow("funding:review-b1", tiny("3"), "XAG", "2020-01-01"),
       ],
       relationships: [
-        { type: "TAKES_PLACE_IN", from: "project:review-tiny", to: "country:CL", sources: cite },
-        ...[["a", "a1"], ["a", "a2"], ["b", "b1"]].flatMap(([who, flow]) => [
-          { type: "FUNDED", from: `organization:review-${who}`, to: `funding:review-${flow}`, sources: cite },
-          { type: "FUNDS", from: `funding:review-${flow}`, to: "project:review-tiny", sources: cite }]),
+        rel("TAKES_PLACE_IN", "project:review-tiny", "country:CL"),
+        ...[["a", "a1"], ["a", "a2"], ["b", "b1"]].flatMap(([who, id]) => [
+          rel("FUNDED", `organization:review-${who}`, `funding:review-${id}`), rel("FUNDS", `funding:review-${id}`, "project:review-tiny")]),
       ],
     };
-    const imported = await admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "r.json") { records rejected { position reason } } }`, { c: JSON.stringify(doc) });
-    expect(imported.importData.rejected).toEqual([]);
+    expect((await importJson(doc)).rejected).toEqual([]);
     const q = `query($first: Int) { fundingFlows(groupBy: [FUNDER], filter: { countries: ["CL"] }, first: $first) { keys { value } currency total } }`;
     const all = (await admin(q, { first: null })).fundingFlows.filter((g: any) => g.currency === "XAG");
     expect(all.map((g: any) => `${g.keys[0].value} ${g.total}`).sort()).toEqual([`organization:review-a ${tiny("48")}`, `organization:review-b ${tiny("3")}`]);

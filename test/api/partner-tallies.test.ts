@@ -11,7 +11,7 @@ import { rebuildAggregates } from "../../src/db/aggregates.js";
 import { adminSuiteOverSeed } from "../support/api.js";
 
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
-const { db, admin } = adminSuiteOverSeed("partner-tallies");
+const { db, admin, importJson } = adminSuiteOverSeed("partner-tallies");
 
 const cite = [{ source: "source:partner-test", quote: "partner tallies test" }];
 const org = (id: string, name: string) => ({ id, type: "Organization", name, sources: cite });
@@ -20,9 +20,7 @@ const takesPart = (actor: string, p: string, role: string) => ({ type: "PARTICIP
 const SOURCES = [{ id: "source:partner-test", kind: "dataset", title: "Partner tallies test" }];
 
 async function importDoc(doc: object) {
-  const data = await admin(`mutation($c: String!) { importData(format: JSON, content: $c, fileName: "partners.json") { rejected { position reason } } }`,
-    { c: JSON.stringify({ sources: SOURCES, ...doc }) });
-  expect(data.importData.rejected).toEqual([]);
+  expect((await importJson({ sources: SOURCES, ...doc })).rejected).toEqual([]);
 }
 
 /** `partners` as the API answers it without a filter (from the tallies): "id shared" strongest first. */

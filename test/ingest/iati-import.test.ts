@@ -12,8 +12,9 @@ import { PROJECT_ROOT } from "../../src/config/config.js";
 import { importFile, type ImportSummary } from "../../src/ingest/import-pipeline.js";
 import { TRANSACTION_TYPES } from "../../src/ingest/iati/codelists.js";
 import { sumDecimals } from "../../src/model/decimal.js";
-import { dataOf, graphqlClient, startTestServer } from "../support/api.js";
+import { apiSuite, dataOf } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
+import { compareExact, scaledDecimal } from "../support/decimals.js";
 import { fingerprint, resetToSeed } from "../support/reset.js";
 import { IATI_DIR } from "../support/iati.js";
 
@@ -38,6 +39,9 @@ beforeAll(async () => {
     `${(first.ocha.relationships / first.ocha.seconds).toFixed(0)} relationships/s; WHO: ` +
     `${(first.who.records / first.who.seconds).toFixed(0)} activities/s, ${(first.who.relationships / first.who.seconds).toFixed(0)} relationships/s`);
 }, 180_000);
+
+/** One API server for the tests that ask through the API, started after the imports above. */
+const { gql } = apiSuite();
 
 afterAll(async () => {
   await resetToSeed(db);
@@ -72,7 +76,6 @@ describe("IATI import", () => {
 
   it("sums transactions per type and currency exactly as the XML does", async () => {
     const expected = new Map<string, bigint>();
-    const scale = (v: string) => { const [w, f = ""] = v.trim().split("."); return BigInt(w! + f.padEnd(10, "0").slice(0, 10)); };
     for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
       for (const t of activity.transaction ?? []) {
         const value = t.value?.[0];
@@ -80,11 +83,11 @@ describe("IATI import", () => {
         if (!text) continue;
         const typeEl = t["transaction-type"][0];
         const key = `${typeEl["@code"] ?? typeEl["#text"]} ${value["@currency"] ?? activity["@default-currency"]}`;
-        expected.set(key, (expected.get(key) ?? 0n) + scale(text));
+        expected.set(key, (expected.get(key) ?? 0n) + scaledDecimal(text, 10));
       }
     }
     const rows = await db.read(`MATCH (f:Funding {kind: 'transaction'}) RETURN f.transactionType + ' ' + f.currency AS key, collect(f.amount) AS amounts`);
-    const actual = new Map(rows.map((r) => [r.key as string, (r.amounts as string[]).reduce((s, a) => s + scale(a), 0n)]));
+    const actual = new Map(rows.map((r) => [r.key as string, (r.amounts as string[]).reduce((s, a) => s + scaledDecimal(a, 10), 0n)]));
     expect(actual).toEqual(expected);
     // 25 pairs of transaction type and currency, from 1 EUR to 4 USD (455 expenditures in USD).
     expect(actual.size).toBe(25);
@@ -162,100 +165,80 @@ describe("IATI import", () => {
   });
 
   it("answers through the API: UNDP-funded projects in Chile, and funding flows per currency as in the XML", async () => {
-    const server = await startTestServer(db);
-    try {
-      const gql = graphqlClient(server);
-      const chile = dataOf(await gql(`{ projects(filter: { funders: ["UNDP"], countries: ["Chile"] }) { totalCount edges { node { iatiIdentifier name } } } }`));
-      // UNDP funds through its Funding Windows (IATI ref 12711, part of UNDP in the seed); the other
-      // Chilean UNDP project (00122250) is funded by another donor (13717) and is rightly left out.
-      expect(chile.projects.edges.map((e: any) => e.node.iatiIdentifier)).toEqual(["XM-DAC-41114-PROJECT-00127278"]);
+    const chile = dataOf(await gql(`{ projects(filter: { funders: ["UNDP"], countries: ["Chile"] }) { totalCount edges { node { iatiIdentifier name } } } }`));
+    // UNDP funds through its Funding Windows (IATI ref 12711, part of UNDP in the seed); the other
+    // Chilean UNDP project (00122250) is funded by another donor (13717) and is rightly left out.
+    expect(chile.projects.edges.map((e: any) => e.node.iatiIdentifier)).toEqual(["XM-DAC-41114-PROJECT-00127278"]);
 
-      const expected = new Map<string, string>();
-      const sums = new Map<string, bigint>();
-      const scale = (v: string) => { const [w, f = ""] = v.trim().split("."); return BigInt(w! + f.padEnd(10, "0").slice(0, 10)); };
-      for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
-        for (const t of activity.transaction ?? []) {
-          const text = (t.value?.[0]?.["#text"] ?? "").trim();
-          if (!text) continue;
-          const typeEl = t["transaction-type"][0];
-          const key = `${TRANSACTION_TYPES[typeEl["@code"] ?? typeEl["#text"]]} ${t.value[0]["@currency"] ?? activity["@default-currency"]}`;
-          sums.set(key, (sums.get(key) ?? 0n) + scale(text));
-        }
+    const expected = new Map<string, string>();
+    const sums = new Map<string, bigint>();
+    for (const activity of [...parseXml(OCHA), ...parseXml(WHO)]) {
+      for (const t of activity.transaction ?? []) {
+        const text = (t.value?.[0]?.["#text"] ?? "").trim();
+        if (!text) continue;
+        const typeEl = t["transaction-type"][0];
+        const key = `${TRANSACTION_TYPES[typeEl["@code"] ?? typeEl["#text"]]} ${t.value[0]["@currency"] ?? activity["@default-currency"]}`;
+        sums.set(key, (sums.get(key) ?? 0n) + scaledDecimal(text, 10));
       }
-      for (const [key, total] of sums) expected.set(key, total.toString());
-      const flows = dataOf(await gql(`{ fundingFlows(groupBy: [FLOW_TYPE], filter: { flowTypes: ${JSON.stringify(Object.values(TRANSACTION_TYPES))} }) {
-        keys { value } currency total flows unknownAmounts } }`));
-      const actual = new Map<string, string>(flows.fundingFlows.map((g: any) => [`${g.keys[0].value} ${g.currency}`, scale(g.total).toString()]));
-      expect(actual).toEqual(expected);
-      expect(flows.fundingFlows.every((g: any) => g.unknownAmounts === 0)).toBe(true);
-      const byFunder = dataOf(await gql(`{ fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: ["organization:iati:XM-DAC-928"], flowTypes: ["disbursement"] }) { keys { dimension value } currency total } }`));
-      // WHO's disbursements in the file fall in five years.
-      expect(byFunder.fundingFlows.map((g: any) => g.keys[1].value).sort()).toEqual(["2017", "2019", "2021", "2023", "2025"]);
-      expect(byFunder.fundingFlows.every((g: any) => g.keys[0].value === "organization:iati:XM-DAC-928" && g.currency === "USD")).toBe(true);
-    } finally {
-      await server.close();
     }
+    for (const [key, total] of sums) expected.set(key, total.toString());
+    const flows = dataOf(await gql(`{ fundingFlows(groupBy: [FLOW_TYPE], filter: { flowTypes: ${JSON.stringify(Object.values(TRANSACTION_TYPES))} }) {
+      keys { value } currency total flows unknownAmounts } }`));
+    const actual = new Map<string, string>(flows.fundingFlows.map((g: any) => [`${g.keys[0].value} ${g.currency}`, scaledDecimal(g.total, 10).toString()]));
+    expect(actual).toEqual(expected);
+    expect(flows.fundingFlows.every((g: any) => g.unknownAmounts === 0)).toBe(true);
+    const byFunder = dataOf(await gql(`{ fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: ["organization:iati:XM-DAC-928"], flowTypes: ["disbursement"] }) { keys { dimension value } currency total } }`));
+    // WHO's disbursements in the file fall in five years.
+    expect(byFunder.fundingFlows.map((g: any) => g.keys[1].value).sort()).toEqual(["2017", "2019", "2021", "2023", "2025"]);
+    expect(byFunder.fundingFlows.every((g: any) => g.keys[0].value === "organization:iati:XM-DAC-928" && g.currency === "USD")).toBe(true);
   });
 
   it("never adds commitments, disbursements and incoming funds together: each group is one kind of flow, as in the XML", async () => {
-    const server = await startTestServer(db);
-    try {
-      const gql = graphqlClient(server);
-      const byFunderAndYear = async (funder: string) => dataOf(await gql(`query($f: String!) {
-        fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: [$f], fromYear: 2020, toYear: 2020 }) { keys { value } flowType currency total flows unknownAmounts } }`,
-      { f: funder })).fundingFlows;
-      // The file's one transaction from JICA (JP-8): an outgoing commitment (type 2) of
-      // 200000000000 USD on 2020-12-02 to Morocco (activity XM-DAC-701-2-2020003078). It is what the
-      // publisher states, in USD; it is a commitment, not money disbursed, and is labelled so.
-      expect(await byFunderAndYear("JP-8")).toEqual([
-        { keys: [{ value: "organization:iati:JP-8" }, { value: "2020" }], flowType: "outgoing-commitment", currency: "USD", total: "200000000000", flows: 1, unknownAmounts: 0 },
-      ]);
-      // KR-GOV-051's 82 activities each state the same money three times over (incoming funds,
-      // a commitment, then the disbursement): 139617721951 KRW if added together, which is wrong.
-      const korea = await byFunderAndYear("KR-GOV-051");
-      expect(korea.map((g: any) => [g.flowType, g.currency, g.total, g.flows])).toEqual([
-        ["disbursement", "KRW", "46184957477", 82],
-        ["incoming-funds", "KRW", "46716382237", 82],
-        ["outgoing-commitment", "KRW", "46716382237", 82],
-      ]);
-      // The UK (GB-GOV-1) in 2020, both files: disbursements and commitments apart, and the WHO
-      // file's two incoming commitments from DFID (151212.5 + 235452.3 USD) in their own currency.
-      const uk = await byFunderAndYear("GB-GOV-1");
-      expect(uk.map((g: any) => [g.flowType, g.currency, g.total, g.flows])).toEqual([
-        ["disbursement", "GBP", "249684936", 93],
-        ["expenditure", "GBP", "188643", 6],
-        ["incoming-commitment", "USD", "386664.8", 2],
-        ["incoming-funds", "GBP", "2156169", 2],
-        ["outgoing-commitment", "GBP", "240627827", 39],
-      ]);
-    } finally {
-      await server.close();
-    }
+    const byFunderAndYear = async (funder: string) => dataOf(await gql(`query($f: String!) {
+      fundingFlows(groupBy: [FUNDER, YEAR], filter: { funders: [$f], fromYear: 2020, toYear: 2020 }) { keys { value } flowType currency total flows unknownAmounts } }`,
+    { f: funder })).fundingFlows;
+    // The file's one transaction from JICA (JP-8): an outgoing commitment (type 2) of
+    // 200000000000 USD on 2020-12-02 to Morocco (activity XM-DAC-701-2-2020003078). It is what the
+    // publisher states, in USD; it is a commitment, not money disbursed, and is labelled so.
+    expect(await byFunderAndYear("JP-8")).toEqual([
+      { keys: [{ value: "organization:iati:JP-8" }, { value: "2020" }], flowType: "outgoing-commitment", currency: "USD", total: "200000000000", flows: 1, unknownAmounts: 0 },
+    ]);
+    // KR-GOV-051's 82 activities each state the same money three times over (incoming funds,
+    // a commitment, then the disbursement): 139617721951 KRW if added together, which is wrong.
+    const korea = await byFunderAndYear("KR-GOV-051");
+    expect(korea.map((g: any) => [g.flowType, g.currency, g.total, g.flows])).toEqual([
+      ["disbursement", "KRW", "46184957477", 82],
+      ["incoming-funds", "KRW", "46716382237", 82],
+      ["outgoing-commitment", "KRW", "46716382237", 82],
+    ]);
+    // The UK (GB-GOV-1) in 2020, both files: disbursements and commitments apart, and the WHO
+    // file's two incoming commitments from DFID (151212.5 + 235452.3 USD) in their own currency.
+    const uk = await byFunderAndYear("GB-GOV-1");
+    expect(uk.map((g: any) => [g.flowType, g.currency, g.total, g.flows])).toEqual([
+      ["disbursement", "GBP", "249684936", 93],
+      ["expenditure", "GBP", "188643", 6],
+      ["incoming-commitment", "USD", "386664.8", 2],
+      ["incoming-funds", "GBP", "2156169", 2],
+      ["outgoing-commitment", "GBP", "240627827", 39],
+    ]);
   });
 
   it("ranks a country's largest funders (first) by exact totals, as a walk over the flows of both files does: Argentina", async () => {
-    const server = await startTestServer(db);
-    try {
-      const gql = graphqlClient(server);
-      const flows = async (first: number | null) => dataOf(await gql(`query($first: Int) {
-        fundingFlows(groupBy: [FUNDER], filter: { countries: ["AR"] }, first: $first) { keys { value } flowType currency total flows } }`, { first })).fundingFlows
-        .map((g: any) => `${g.flowType} ${g.currency} ${g.keys[0].value} ${g.total} ${g.flows}`);
-      // The walk: every non-budget flow into a project in Argentina, per funder, kind of flow and currency.
-      const rows = await db.read(`MATCH (:Country {id: 'country:AR'})<-[:TAKES_PLACE_IN]-(:Project)<-[:FUNDS]-(f:Funding) WHERE f.flowType <> 'budget'
-        WITH DISTINCT f OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f) WITH DISTINCT g, f
-        RETURN g.id AS funder, f.flowType AS flowType, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows`);
-      const scaled = (v: string) => { const [w, fr = ""] = v.split("."); const n = BigInt(w!.replace("-", "") + fr.padEnd(12, "0")); return v.startsWith("-") ? -n : n; };
-      const walked = rows.map((r) => ({ at: `${r.flowType} ${r.currency}`, funder: String(r.funder), total: sumDecimals(r.amounts as string[]), flows: Number(r.flows) }));
-      expect(walked.length).toBeGreaterThan(3);
-      const expected = (first: number) => [...new Set(walked.map((w) => w.at))].sort((a, b) => a.localeCompare(b)).flatMap((at) => walked.filter((w) => w.at === at)
-        .sort((a, b) => { const d = scaled(b.total) - scaled(a.total); return d > 0n ? 1 : d < 0n ? -1 : a.funder.localeCompare(b.funder); })
-        .slice(0, first).map((w) => `${w.at} ${w.funder} ${w.total} ${w.flows}`));
-      expect(await flows(3)).toEqual(expected(3));
-      expect(await flows(1)).toEqual(expected(1));
-      expect((await flows(null)).sort()).toEqual(expected(1000).sort());
-    } finally {
-      await server.close();
-    }
+    const flows = async (first: number | null) => dataOf(await gql(`query($first: Int) {
+      fundingFlows(groupBy: [FUNDER], filter: { countries: ["AR"] }, first: $first) { keys { value } flowType currency total flows } }`, { first })).fundingFlows
+      .map((g: any) => `${g.flowType} ${g.currency} ${g.keys[0].value} ${g.total} ${g.flows}`);
+    // The walk: every non-budget flow into a project in Argentina, per funder, kind of flow and currency.
+    const rows = await db.read(`MATCH (:Country {id: 'country:AR'})<-[:TAKES_PLACE_IN]-(:Project)<-[:FUNDS]-(f:Funding) WHERE f.flowType <> 'budget'
+      WITH DISTINCT f OPTIONAL MATCH (g:Actor)-[:FUNDED]->(f) WITH DISTINCT g, f
+      RETURN g.id AS funder, f.flowType AS flowType, f.currency AS currency, collect(f.amount) AS amounts, count(f) AS flows`);
+    const walked = rows.map((r) => ({ at: `${r.flowType} ${r.currency}`, funder: String(r.funder), total: sumDecimals(r.amounts as string[]), flows: Number(r.flows) }));
+    expect(walked.length).toBeGreaterThan(3);
+    const expected = (first: number) => [...new Set(walked.map((w) => w.at))].sort((a, b) => a.localeCompare(b)).flatMap((at) => walked.filter((w) => w.at === at)
+      .sort((a, b) => compareExact(b.total, a.total) || a.funder.localeCompare(b.funder))
+      .slice(0, first).map((w) => `${w.at} ${w.funder} ${w.total} ${w.flows}`));
+    expect(await flows(3)).toEqual(expected(3));
+    expect(await flows(1)).toEqual(expected(1));
+    expect((await flows(null)).sort()).toEqual(expected(1000).sort());
   });
 
   it("keeps the default currency and rejects bad records with their line, keeping the rest", async () => {

@@ -89,5 +89,11 @@ export function adminSuiteOverSeed(name: string) {
     expect(body.errors, query).toBeUndefined();
     return body.data;
   }
-  return { db, admin };
+  /** Imports a JSON document (seed format) through `importData`; its records and rejections. */
+  async function importJson(doc: object): Promise<{ records: number; rejected: { position: string; reason: string }[] }> {
+    const data = await admin(`mutation($c: String!, $f: String) { importData(format: JSON, content: $c, fileName: $f) { records rejected { position reason } } }`,
+      { c: JSON.stringify(doc), f: `${name}.json` });
+    return data.importData;
+  }
+  return { db, admin, importJson };
 }

@@ -4,7 +4,7 @@
  * timeout; going over a cap is a LIMIT_EXCEEDED error that names the limit.
  */
 import { ErrorCode, userError } from "../shared/errors.js";
-import { groupBy } from "../../model/collections.js";
+import { compareStrings, groupBy } from "../../model/collections.js";
 import { compareDecimals, sumDecimals } from "../../model/decimal.js";
 import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
@@ -173,7 +173,7 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
   // The pairs keyed on their values (null is not "null"), never on the collator's equality, which
   // holds for distinct strings (ignorable characters): each pair keeps at most `first` groups.
   const pairs = groupBy(groups.map((g) => ({ g, keys: JSON.stringify(g.keys) })), ({ g }) => JSON.stringify([g.flowType, g.currency]));
-  const text = (a: string, b: string) => collate(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  const text = (a: string, b: string) => collate(a, b) || compareStrings(a, b);
   const value = (a: string | null, b: string | null) => text(String(a), String(b)) || (a === b ? 0 : a === null ? -1 : 1);
   return [...pairs.values()]
     .sort(([a], [b]) => value(a!.g.flowType, b!.g.flowType) || value(a!.g.currency, b!.g.currency))
