@@ -9,7 +9,7 @@ import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
-import { drawTimebar, loadTimeline } from "./timebar";
+import { countYears, drawTimebar } from "./timebar";
 import { edgeLabel, NetworkView, type Visibility } from "./view";
 
 renderHeader("/explore/");
@@ -211,11 +211,11 @@ async function render(): Promise<void> {
     if (seq !== renderSeq) return;
     const joined = state.ask ? renderAnswerLinks(v, answerLinks(v, visibility.answer, visibility.hiddenEdges)) : "";
     renderControls(v);
-    await renderTimebar(v);
+    renderTimebar(v);
     const shown = nodes.length - visibility.hiddenNodes.size;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
     graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
-    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}` : "Search for an entity to begin.");
+    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}${v.notes.length ? ` (${v.notes.join("; ")})` : ""}` : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;
@@ -260,12 +260,9 @@ function renderNodeList(nodes: ViewNode[]): void {
     <span class="kind" style="background:${kindColor(n.kind)}">${esc(n.kind)}</span>${esc(n.label)}${state.pinned[n.id] ? " 📌" : ""}</li>`).join("");
 }
 
-async function renderTimebar(v: ViewData): Promise<void> {
-  const involving = [...new Set([...state.seeds.map((s) => s.id), ...(v.path?.nodes ?? []).map((n) => n.id)])].filter((id) => {
-    const kind = v.nodes.get(id)?.kind;
-    return kind && ["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme"].includes(kind);
-  });
-  const counts = involving.length ? await loadTimeline(involving) : [];
+function renderTimebar(v: ViewData): void {
+  // Every project drawn, whatever the filters hide: the bar shows which years the sliders keep.
+  const counts = countYears(v.nodes.values());
   const from = $<HTMLInputElement>("#year-from");
   const to = $<HTMLInputElement>("#year-to");
   const years = counts.map((c) => c.year);
