@@ -179,6 +179,7 @@ async function render(): Promise<void> {
     const edges = [...v.edges.values()];
     const pins = { ...pathPins(v), ...state.pinned };
     const key = JSON.stringify([nodes.map((n) => n.id).sort(), edges.map((e) => e.key).sort(), pins]);
+    renderLegend(v);
     if (key !== layoutKey) {
       // An empty view needs no layout (and so no worker on the first load).
       const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
@@ -234,6 +235,12 @@ function checkboxes(box: HTMLElement, values: string[], hidden: string[], swatch
   box.querySelectorAll<HTMLInputElement>("input").forEach((input) => input.addEventListener("change", () => onToggle(input.value, input.checked)));
 }
 
+/** The legend sits above the canvas: drawn before the graph, so that the canvas has its final size when the graph is framed. */
+function renderLegend(v: ViewData): void {
+  const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
+  $("#legend").innerHTML = kinds.map((k) => `<span><span class="swatch" style="background:${KIND_COLORS[k] ?? "#555"}"></span> ${esc(k)}</span>`).join("");
+}
+
 function renderControls(v: ViewData): void {
   const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
   checkboxes($("#kind-filter"), kinds, state.hiddenKinds, (k) => `<span class="swatch" style="background:${kindColor(k)}"></span>`, (kind, shown) =>
@@ -241,8 +248,6 @@ function renderControls(v: ViewData): void {
   const roles = [...new Set([...v.edges.values()].map((e) => e.role).filter((r): r is string => Boolean(r)))].sort();
   checkboxes($("#role-filter"), roles, state.hiddenRoles, () => "", (role, shown) =>
     change((s) => (s.hiddenRoles = shown ? s.hiddenRoles.filter((r) => r !== role) : [...s.hiddenRoles, role])));
-  const legend = $("#legend");
-  legend.innerHTML = kinds.map((k) => `<span><span class="swatch" style="background:${KIND_COLORS[k] ?? "#555"}"></span> ${esc(k)}</span>`).join("");
   $("#view-entities").innerHTML = [...v.nodes.values()].map((n) => `<option value="${esc(n.label)}"></option>`).join("");
   renderNodeList([...v.nodes.values()]);
   const shownRoles = roles.filter((r) => !state.hiddenRoles.includes(r));

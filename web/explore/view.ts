@@ -53,6 +53,9 @@ export function shortLabel(label: string, max = 34): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** Up to this many entities, every label is kept clear of the others' (clearLabels). */
+const SMALL_VIEW = 40;
+
 /** Pixels kept clear along the canvas's edges. */
 const MARGIN = 14;
 
@@ -64,7 +67,7 @@ interface Frame { x: [number, number]; y: [number, number]; scale: number }
  * maps it onto the whole canvas (its stage padding is 0: the margins are here), whatever the
  * canvas's shape (a wide desktop stage, a tall phone screen). The scale is the largest at which every
  * disc and every label (drawn right of its node, `labels` in pixels) fits inside the margins, and at
- * most 70% of the shorter side for the graph itself: two entities are not spread from corner to
+ * most 80% of the shorter side for the graph itself: two entities are not spread from corner to
  * corner. The drawing is centred.
  */
 function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, canvas: { width: number; height: number }): Frame | null {
@@ -94,7 +97,7 @@ function framing(positions: Map<string, [number, number]>, labels: Map<string, L
   const range = Math.max(maxX - minX, maxY - minY);
   let scale = 1;
   if (range > 0) {
-    const most = (0.7 * Math.min(width, height)) / range;
+    const most = (0.8 * Math.min(width, height)) / range;
     if (fits(most)) scale = most;
     else {
       let [lo, hi] = [0, most];
@@ -120,38 +123,38 @@ interface LabelRoom { width: number; radius: number }
 const LABEL_HALF_HEIGHT = 9;
 
 /**
- * ForceAtlas2 knows discs, not labels: an entity of the answer laid out right of another lands on its
- * name. Among the emphasised entities (a few: they all carry their labels), one whose disc or label
- * runs into another's label is moved up or down, just clear of it. `pxPerUnit` is the framing's scale;
- * the graph's y axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
+ * ForceAtlas2 knows discs, not labels: an entity laid out right of another lands on its name. The
+ * `named` entities are placed one after the other, in the order given (the pinned, the answer's, the
+ * hubs first): each stays where it is if its disc and label clear those already placed, else it takes
+ * the nearest height, up or down, where they do. `pxPerUnit` is the framing's scale; the graph's y
+ * axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
  */
-function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, emphasised: string[], fixed: Set<string>, pxPerUnit: number): boolean {
-  let moved = false;
+function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, named: string[], fixed: Set<string>, pxPerUnit: number): boolean {
   const box = (id: string) => {
     const [x, y] = positions.get(id)!;
     const { width, radius } = labels.get(id)!;
     const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
     return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
   };
-  for (let pass = 0; pass < 4; pass++) {
-    let clash = false;
-    for (const a of emphasised) {
-      for (const b of emphasised) {
-        if (a === b || fixed.has(b)) continue;
-        const la = box(a);
-        const lb = box(b);
-        const onLabel = lb.cx + lb.radius > la.left && lb.cx - lb.radius < la.right && lb.cy + lb.radius > la.top && lb.cy - lb.radius < la.bottom;
-        const labelsMeet = lb.left < la.right && la.left < lb.right && lb.top < la.bottom && la.top < lb.bottom;
-        if (!onLabel && !labelsMeet) continue;
-        // Just below a's label (or above, when b is above a's centre): its disc and its label both clear.
-        const gap = Math.max(LABEL_HALF_HEIGHT, lb.radius) + LABEL_HALF_HEIGHT + 2;
-        const cy = lb.cy < la.cy ? la.cy - gap : la.cy + gap;
-        const [x] = positions.get(b)!;
-        positions.set(b, [x, -cy / pxPerUnit]);
-        clash = moved = true;
-      }
+  type Box = ReturnType<typeof box>;
+  const discOnLabel = (disc: Box, label: Box) =>
+    disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
+  const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+  let moved = false;
+  const placed: Box[] = [];
+  const step = LABEL_HALF_HEIGHT + 1;
+  for (const id of named) {
+    const [x, y0] = positions.get(id)!;
+    let free = !placed.some((other) => clash(box(id), other));
+    // Nearest free height first: 0, one step down, one up, two down, ...
+    for (let i = 1; !free && !fixed.has(id) && i <= 60; i++) {
+      const dy = (i % 2 ? 1 : -1) * Math.ceil(i / 2) * step;
+      positions.set(id, [x, y0 - dy / pxPerUnit]);
+      free = !placed.some((other) => clash(box(id), other));
     }
-    if (!clash) break;
+    if (!free) positions.set(id, [x, y0]);
+    else if (positions.get(id)![1] !== y0) moved = true;
+    placed.push(box(id));
   }
   return moved;
 }
@@ -167,7 +170,7 @@ export class NetworkView {
   };
   private dragged: string | null = null;
   /** The labels' room the last framing used: a resized canvas is framed again with them. */
-  private framed: { labels: Map<string, LabelRoom> } | null = null;
+  private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string> } | null = null;
   private dragMoved = false;
   /** Called when the analyst drops a dragged node: the explorer pins it there. */
   onDragEnd: (node: string, x: number, y: number) => void = () => {};
@@ -195,15 +198,34 @@ export class NetworkView {
       edgeReducer: (edge, data) => this.edgeDisplay(edge, data),
     });
     this.bindDrag();
-    // A canvas of another shape (a window resized, a phone turned) is framed again for that shape.
+    // A canvas of another shape is framed again for that shape. sigma follows the window's size;
+    // the container can change alone (the legend above it wraps), so it is watched too.
     this.renderer.on("resize", () => this.reframe());
+    new ResizeObserver(() => this.renderer.scheduleRefresh()).observe(container);
   }
 
+  /**
+   * Frames `g` for the canvas as it is now, moving the named entities clear of each other's labels
+   * (moving one can change the scale, and so bring two names together again: a few rounds).
+   */
+  private place(g: Graph, positions: Map<string, [number, number]>): Frame | null {
+    if (!this.framed) return null;
+    const { labels, named, fixed } = this.framed;
+    let frame = framing(positions, labels, this.renderer.getDimensions());
+    for (let round = 0; round < 4 && frame && named.length > 1 && named.length <= 60; round++) {
+      if (!clearLabels(positions, labels, named, fixed, frame.scale)) break;
+      for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
+      frame = framing(positions, labels, this.renderer.getDimensions());
+    }
+    return frame;
+  }
+
+  /** The canvas changed shape (a window resized, a phone turned, the legend above it wrapped): frame again. */
   private reframe(): void {
     if (!this.framed || !this.graph.order) return;
     const positions = new Map<string, [number, number]>();
     this.graph.forEachNode((id, attrs) => positions.set(id, [attrs.x as number, attrs.y as number]));
-    const frame = framing(positions, this.framed.labels, this.renderer.getDimensions());
+    const frame = this.place(this.graph, positions);
     if (!frame) return;
     this.renderer.setCustomBBox({ x: frame.x, y: frame.y });
     this.renderer.scheduleRefresh();
@@ -321,6 +343,16 @@ export class NetworkView {
    */
   setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set()): void {
     const positions = new Map(laidOut);
+    // A tall canvas (a phone) and a drawing wider than high: turned a quarter, it fills the screen.
+    // (Never with pinned entities: they stay where the analyst, or the path's staircase, put them.)
+    const canvas = this.renderer.getDimensions();
+    if (!fixed.size && canvas.height > canvas.width * 1.15 && positions.size > 2) {
+      const xs = [...positions.values()].map(([x]) => x);
+      const ys = [...positions.values()].map(([, y]) => y);
+      if (Math.max(...xs) - Math.min(...xs) > 1.3 * (Math.max(...ys) - Math.min(...ys))) {
+        for (const [id, [x, y]] of positions) positions.set(id, [y, -x]);
+      }
+    }
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
@@ -348,15 +380,13 @@ export class NetworkView {
     // Arrowheads are a second WebGL program per edge: worth it for a readable view, not for 10,000 edges.
     this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
     const labels = this.labelWidths(g, emphasised);
-    let frame = framing(positions, labels, this.renderer.getDimensions());
-    const named = [...emphasised].filter((id) => g.hasNode(id) && labels.has(id));
-    if (frame && named.length > 1 && named.length <= 60) {
-      if (clearLabels(positions, labels, named, fixed, frame.scale)) {
-        for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
-        frame = framing(positions, labels, this.renderer.getDimensions());
-      }
-    }
-    this.framed = { labels };
+    // A small view has every name drawn: none may sit on another (a wider view: the answer's and the path's).
+    const rank = (id: string) => (fixed.has(id) ? 0 : emphasised.has(id) ? 1 : 2);
+    const named = (g.order <= SMALL_VIEW ? g.nodes() : [...emphasised]).filter((id) => g.hasNode(id) && labels.has(id))
+      .sort((a, b) => rank(a) - rank(b) || (degree.get(b) ?? 0) - (degree.get(a) ?? 0) || (a < b ? -1 : 1));
+    if (g.order <= SMALL_VIEW) g.forEachNode((id) => g.setNodeAttribute(id, "forceLabel", true));
+    this.framed = { labels, named, fixed };
+    const frame = this.place(g, positions);
     this.renderer.setCustomBBox(frame && { x: frame.x, y: frame.y });
     this.renderer.setGraph(g);
     this.renderer.refresh();
