@@ -95,6 +95,16 @@ describe("neighborhood", () => {
     expect(over.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 3 });
   });
 
+  it("gives each project its years, and other entities none (the explorer's time bar counts what it draws)", async () => {
+    const data = dataOf(await gql(`{ neighborhood(of: "MPF CABA") { nodes { id startYear endYear } } paths(from: "agency:fiscalia-chile", to: "organization:unodc") { nodes { id startYear endYear } } }`));
+    const years = Object.fromEntries(data.neighborhood.nodes.map((n: any) => [n.id, [n.startYear, n.endYear]]));
+    expect(years["project:cybercrime-conferences"]).toEqual([2020, 2021]);
+    expect(years["project:dmi-open-drug-markets"]).toEqual([2020, 2021]);
+    expect(years["agency:mpf-caba"]).toEqual([null, null]);
+    expect(years["person:juan-bautista-mahiques"]).toEqual([null, null]);
+    expect(data.paths[0].nodes.map((n: any) => n.startYear)).toEqual([null, 2020, null, 2020, null]);
+  });
+
   /** Each node's number of relationships among the edges returned (a relationship to itself counts once). */
   const relationshipsOf = (edges: { source: string; target: string }[]) => {
     const counts = new Map<string, number>();

@@ -76,6 +76,20 @@ async function search(page: Page, text: string, expectedId: string): Promise<voi
   await settled(page, before + 1);
 }
 
+/** Types into the search box and clicks the result with that id (not the first: "Peru" finds Prosecutors from Peru too). */
+async function searchAndPick(page: Page, text: string, id: string): Promise<void> {
+  const before = await renders(page);
+  await page.fill("#search", text);
+  await page.locator(`#search-results li[data-id="${id}"]`).click({ timeout: 15_000 });
+  await settled(page, before + 1);
+}
+
+/** The time bar's years as drawn: each bar's tooltip. */
+const timebarYears = (page: Page) => page.locator("#timebar-chart title").allTextContents();
+
+/** Visible edges as "source -label-> target". */
+const drawnEdgeLines = async (page: Page) => (await edges(page)).filter((e) => e.visible).map((e) => `${e.source} -${e.label}-> ${e.target}`).sort();
+
 describe("the explorer", () => {
   it("loads from the API's own assets, with no request leaving the machine", async () => {
     const { page, offsite, errors } = await isolatedPage(site.browser);
@@ -468,4 +482,121 @@ describe("the explorer", () => {
       site.server.referenceCache.invalidate();
     }
   });
+  it("draws what involves a country searched alone (Peru, then Chile): its actors and projects, linked and labelled; the time bar counts them", async () => {
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    const operations: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/graphql")) operations.push(r.postDataJSON()?.operationName);
+    });
+    await page.goto(`${site.base}/explore/`);
+    await settled(page);
+    await searchAndPick(page, "Peru", "country:PE");
+    expect(operations).toContain("ExplorerCountryInvolvement");
+    // The seed's only actor based in Peru, and the project it takes part in.
+    expect((await nodes(page)).map((n) => n.id).sort()).toEqual(["country:PE", "group:prosecutors-peru", "project:cybercrime-conferences"]);
+    expect(await drawnEdgeLines(page)).toEqual([
+      "group:prosecutors-peru -based in-> country:PE",
+      "group:prosecutors-peru -participant-> project:cybercrime-conferences",
+    ]);
+    for (const [id, label] of [["country:PE", "Peru"], ["group:prosecutors-peru", "Prosecutors from Peru"], ["project:cybercrime-conferences", "Cybercrime Conferences"]]) {
+      const node = await expectDrawn(page, id);
+      expect((await nodes(page)).find((n) => n.id === id)).toMatchObject({ drawnLabel: label });
+      await expectPixelsAt(page, node);
+    }
+    expect(await labelCollisions(page, ["country:PE", "group:prosecutors-peru", "project:cybercrime-conferences"])).toEqual([]);
+    expect(await page.locator("#status").innerText()).toBe("3 entities, 2 relationships");
+    expect(await timebarYears(page)).toEqual(["2020: 1 active, 1 started", "2021: 1 active, 0 started"]);
+    await screenshot(page, "explorer-country-peru");
+
+    // Chile joins with the Chilean prosecution service and its training programs.
+    await searchAndPick(page, "Chile", "country:CL");
+    const ids = (await nodes(page)).map((n) => n.id).sort();
+    expect(ids).toEqual(["agency:fiscalia-chile", "country:CL", "country:PE", "group:prosecutors-peru", "project:cybercrime-conferences", "project:training-programs-chile"]);
+    expect(await drawnEdgeLines(page)).toEqual([
+      "agency:fiscalia-chile -based in-> country:CL",
+      "agency:fiscalia-chile -partner-> project:training-programs-chile",
+      "group:prosecutors-peru -based in-> country:PE",
+      "group:prosecutors-peru -participant-> project:cybercrime-conferences",
+    ]);
+    for (const id of ids) await expectDrawn(page, id);
+    expect(await labelCollisions(page, ids)).toEqual([]);
+    expect(await timebarYears(page)).toEqual(["2020: 2 active, 2 started", "2021: 2 active, 0 started"]);
+    expect(await page.locator("#year-label").innerText()).toBe("2020–2021");
+    await screenshot(page, "explorer-country-peru-chile");
+
+    // Expanding Peru reaches the conferences' other participants.
+    await page.locator('#node-list li[data-id="country:PE"]').click();
+    await settled(page);
+    const before = await renders(page);
+    await page.locator("#details button[data-act=expand]").click();
+    await settled(page, before + 1);
+    const expanded = (await nodes(page)).map((n) => n.id);
+    expect(expanded).toEqual(expect.arrayContaining(["organization:unodc", "agency:mpf-caba", "group:prosecutors-costa-rica", "group:prosecutors-panama"]));
+    expect(page.url()).toContain("e=country%3APE%402");
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("shows the years of the projects in view on the time bar when only projects were asked for", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/?e=project:cybercrime-conferences&e=project:dmi-open-drug-markets`);
+    await settled(page);
+    expect(await page.locator("#timebar-chart").textContent()).not.toContain("No dated projects");
+    expect(await timebarYears(page)).toEqual(["2020: 2 active, 2 started", "2021: 2 active, 0 started"]);
+    expect(await page.locator("#timebar-chart rect").count()).toBe(2);
+    expect(await page.locator("#year-from").isDisabled()).toBe(false);
+    expect([await page.locator("#year-from").getAttribute("min"), await page.locator("#year-to").getAttribute("max")]).toEqual(["2020", "2021"]);
+    expect(await page.locator("#year-label").innerText()).toBe("2020–2021");
+    // With every other kind hidden too: the projects alone are what is drawn, and their years still show.
+    await page.goto(`${site.base}/explore/?e=project:cybercrime-conferences&e=project:dmi-open-drug-markets&hideKind=Agency&hideKind=Organization&hideKind=Group&hideKind=Person`);
+    await settled(page);
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort()).toEqual(["project:cybercrime-conferences", "project:dmi-open-drug-markets"]);
+    expect(await timebarYears(page)).toEqual(["2020: 2 active, 2 started", "2021: 2 active, 0 started"]);
+    await screenshot(page, "explorer-timebar-projects");
+    // An entity without dated projects says so.
+    await page.goto(`${site.base}/explore/?e=country:BR`);
+    await settled(page);
+    expect(await page.locator("#timebar-chart").textContent()).toBe("No dated projects in view.");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  for (const viewport of [{ width: 1400, height: 850 }, { width: 1024, height: 768 }, { width: 390, height: 844 }]) {
+    it(`frames the network at ${viewport.width}x${viewport.height}: inside the canvas, names clear of each other, nothing laid over it`, async () => {
+      const { page, errors } = await isolatedPage(site.browser, viewport);
+      const views = {
+        caba: "?e=agency:mpf-caba",
+        ask: "?e=project:cybercrime-conferences&e=country:PE&ask=Which+programs+involved+UNODC+and+Peru%3F&hl=project:cybercrime-conferences&hl=organization:unodc&hl=country:PE",
+        path: "?pathFrom=agency:fiscalia-chile&pathTo=organization:unodc",
+        peru: "?e=country:PE&e=country:CL",
+      };
+      for (const [name, query] of Object.entries(views)) {
+        await page.goto(`${site.base}/explore/${query}`);
+        await settled(page);
+        await screenshot(page, `explorer-${name}-${viewport.width}x${viewport.height}`);
+        const canvas = (await page.locator("#graph").boundingBox())!;
+        // The canvas has room: most of the width, a good part of the screen's height.
+        expect(canvas.width, name).toBeGreaterThan(viewport.width * (viewport.width < 600 ? 0.95 : 0.45));
+        expect(canvas.height, name).toBeGreaterThan(viewport.height * 0.45);
+        const drawn = (await nodes(page)).filter((n) => n.visible);
+        for (const node of drawn) await expectDrawn(page, node.id);
+        // Every name drawn, clear of the others and inside the canvas.
+        expect(await labelCollisions(page, drawn.map((n) => n.id)), name).toEqual([]);
+        const labelled = (await labelBoxes(page)).map((b) => b.id);
+        expect(labelled.length, name).toBeGreaterThanOrEqual(Math.min(drawn.length, 5));
+        // Framed: the drawing spans most of the canvas one way or the other (not a corner, not a dot).
+        const boxes = await labelBoxes(page);
+        const spanX = Math.max(...boxes.map((b) => b.box.right)) - Math.min(...boxes.map((b) => b.disc.x - b.disc.r));
+        const spanY = Math.max(...boxes.map((b) => b.disc.y + b.disc.r)) - Math.min(...boxes.map((b) => b.disc.y - b.disc.r));
+        expect(Math.max(spanX / canvas.width, spanY / canvas.height), name).toBeGreaterThan(0.6);
+        // What the analyst sees at each entity is the canvas: no legend, status, time bar or panel on it.
+        const onTop = await page.evaluate((points) => points.map(([x, y]) => Boolean((globalThis as any).document.elementFromPoint(x, y)?.closest("#graph"))),
+          drawn.map((n) => [canvas.x + n.viewport!.x, canvas.y + n.viewport!.y]));
+        expect(onTop.every(Boolean), name).toBe(true);
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+  }
 });

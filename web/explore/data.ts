@@ -1,9 +1,10 @@
 /** Turns an ExplorerState into the nodes and edges to draw, through the API (answers cached per page). */
 import { gql } from "../shared/api";
-import { LINKS, NEIGHBORHOOD, PATH, PROJECT_IDS } from "./queries";
+import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, PROJECT_IDS } from "./queries";
 import type { ExplorerState } from "./state";
 
-export interface ViewNode { id: string; kind: string; label: string }
+/** An entity drawn; a project carries its years (the time bar counts them). */
+export interface ViewNode { id: string; kind: string; label: string; startYear?: number | null; endYear?: number | null }
 export interface ViewEdge { key: string; source: string; target: string; type: string; role: string | null }
 export interface PathStep {
   type: string; role: string | null; forward: boolean;
@@ -18,12 +19,15 @@ export interface ViewData {
   path: ViewPath | null;
   pathError: string | null;
   truncated: boolean;
+  /** What was left out, said in a line each ("Peru: the 25 projects with the most participants"). */
+  notes: string[];
 }
 
-interface Subgraph { truncated: boolean; nodes: ViewNode[]; edges: Omit<ViewEdge, "key">[] }
+interface Subgraph { truncated: boolean; nodes: ViewNode[]; edges: Omit<ViewEdge, "key">[]; note?: string }
 
 const neighborhoods = new Map<string, Promise<Subgraph>>();
 const links = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
+const involvements = new Map<string, Promise<Subgraph>>();
 
 /** Neighbourhoods follow cooperation; these say where actors are based and projects take place. */
 export const PLACE_TYPES = ["BASED_IN", "TAKES_PLACE_IN", "IN_REGION"];
@@ -45,6 +49,61 @@ function neighborhood(id: string, hops: number): Promise<Subgraph> {
     neighborhoods.set(key, answer);
   }
   return answer;
+}
+
+/** How many of a country's actors, and of its projects, join the view when the country is searched. */
+export const COUNTRY_FIRST = 25;
+
+interface Involvement {
+  country: { id: string; actors: { __typename: string; id: string; name: string }[] } | null;
+  projects: { pageInfo: { hasNextPage: boolean }; edges: { node: { id: string; name: string; startYear: number | null; endYear: number | null } }[] };
+}
+
+/**
+ * A country has no cooperation relationships of its own: searched alone, its neighbourhood is the
+ * country alone. What involves it is drawn instead: the actors based there and the projects located
+ * there or with an actor from there (the busiest first, COUNTRY_FIRST of each), with the
+ * participations and positions between them; the places pass of loadView adds "based in" and "takes
+ * place in". Expanding the country (hops 2 and more) adds the projects' own neighbourhoods.
+ */
+function countryInvolvement(id: string, hops: number): Promise<Subgraph> {
+  const key = `${id}@${hops}`;
+  let answer = involvements.get(key);
+  if (!answer) {
+    answer = (async () => {
+      const data = await gql<Involvement>(COUNTRY_INVOLVEMENT, { country: id, first: COUNTRY_FIRST });
+      const nodes: ViewNode[] = [
+        ...(data.country?.actors ?? []).map((a) => ({ id: a.id, kind: a.__typename, label: a.name })),
+        ...data.projects.edges.map(({ node: p }) => ({ id: p.id, kind: "Project", label: p.name, startYear: p.startYear, endYear: p.endYear })),
+      ];
+      const actorsCut = (data.country?.actors.length ?? 0) >= COUNTRY_FIRST;
+      const cut = [data.projects.pageInfo.hasNextPage ? `the ${COUNTRY_FIRST} projects with the most participants` : "", actorsCut ? `the first ${COUNTRY_FIRST} actors based there` : ""].filter(Boolean);
+      const edges: Omit<ViewEdge, "key">[] = [];
+      if (hops > 1) {
+        const around = await Promise.all(data.projects.edges.map(({ node }) => neighborhood(node.id, hops - 1)));
+        for (const part of around) {
+          nodes.push(...part.nodes);
+          edges.push(...part.edges);
+        }
+      }
+      const ids = [...new Set([id, ...nodes.map((n) => n.id)])].slice(0, MAX_LINK_IDS);
+      if (ids.length > 1) edges.push(...(await gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(COOPERATION_LINKS, { ids })).linksAmong);
+      return { truncated: false, nodes, edges, note: cut.length ? `only ${cut.join(" and ")}` : undefined };
+    })();
+    answer.catch(() => involvements.delete(key));
+    involvements.set(key, answer);
+  }
+  return answer;
+}
+
+/** A seed's part of the view: its neighbourhood, and for a country what involves it. */
+async function seedPart(id: string, hops: number): Promise<Subgraph> {
+  const around = await neighborhood(id, hops);
+  const center = around.nodes.find((n) => n.id === id) ?? around.nodes[0];
+  if (center?.kind !== "Country") return around;
+  const involved = await countryInvolvement(center.id, hops);
+  const note = involved.note && `${center.label}: ${involved.note}`;
+  return { truncated: around.truncated || involved.truncated, nodes: [...around.nodes, ...involved.nodes], edges: [...around.edges, ...involved.edges], note };
 }
 
 function shortestPath(from: string, to: string): Promise<ViewPath | null> {
@@ -70,11 +129,12 @@ function placeLinks(ids: string[]): Promise<Omit<ViewEdge, "key">[]> {
 }
 
 export async function loadView(state: ExplorerState): Promise<ViewData> {
-  const view: ViewData = { nodes: new Map(), edges: new Map(), path: null, pathError: null, truncated: false };
+  const view: ViewData = { nodes: new Map(), edges: new Map(), path: null, pathError: null, truncated: false, notes: [] };
   const removed = new Set(state.removed);
-  const parts = await Promise.all(state.seeds.map((seed) => neighborhood(seed.id, seed.hops)));
+  const parts = await Promise.all(state.seeds.map((seed) => seedPart(seed.id, seed.hops)));
   for (const part of parts) {
     view.truncated ||= part.truncated;
+    if (part.note) view.notes.push(part.note);
     for (const node of part.nodes) if (!removed.has(node.id)) view.nodes.set(node.id, node);
     for (const edge of part.edges) {
       if (removed.has(edge.source) || removed.has(edge.target)) continue;

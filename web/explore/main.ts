@@ -9,7 +9,7 @@ import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
-import { drawTimebar, loadTimeline } from "./timebar";
+import { countYears, drawTimebar } from "./timebar";
 import { edgeLabel, NetworkView, type Visibility } from "./view";
 
 renderHeader("/explore/");
@@ -179,6 +179,7 @@ async function render(): Promise<void> {
     const edges = [...v.edges.values()];
     const pins = { ...pathPins(v), ...state.pinned };
     const key = JSON.stringify([nodes.map((n) => n.id).sort(), edges.map((e) => e.key).sort(), pins]);
+    renderLegend(v);
     if (key !== layoutKey) {
       // An empty view needs no layout (and so no worker on the first load).
       const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
@@ -211,11 +212,11 @@ async function render(): Promise<void> {
     if (seq !== renderSeq) return;
     const joined = state.ask ? renderAnswerLinks(v, answerLinks(v, visibility.answer, visibility.hiddenEdges)) : "";
     renderControls(v);
-    await renderTimebar(v);
+    renderTimebar(v);
     const shown = nodes.length - visibility.hiddenNodes.size;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
     graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
-    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}` : "Search for an entity to begin.");
+    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}${v.notes.length ? ` (${v.notes.join("; ")})` : ""}` : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;
@@ -234,6 +235,12 @@ function checkboxes(box: HTMLElement, values: string[], hidden: string[], swatch
   box.querySelectorAll<HTMLInputElement>("input").forEach((input) => input.addEventListener("change", () => onToggle(input.value, input.checked)));
 }
 
+/** The legend sits above the canvas: drawn before the graph, so that the canvas has its final size when the graph is framed. */
+function renderLegend(v: ViewData): void {
+  const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
+  $("#legend").innerHTML = kinds.map((k) => `<span><span class="swatch" style="background:${KIND_COLORS[k] ?? "#555"}"></span> ${esc(k)}</span>`).join("");
+}
+
 function renderControls(v: ViewData): void {
   const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
   checkboxes($("#kind-filter"), kinds, state.hiddenKinds, (k) => `<span class="swatch" style="background:${kindColor(k)}"></span>`, (kind, shown) =>
@@ -241,8 +248,6 @@ function renderControls(v: ViewData): void {
   const roles = [...new Set([...v.edges.values()].map((e) => e.role).filter((r): r is string => Boolean(r)))].sort();
   checkboxes($("#role-filter"), roles, state.hiddenRoles, () => "", (role, shown) =>
     change((s) => (s.hiddenRoles = shown ? s.hiddenRoles.filter((r) => r !== role) : [...s.hiddenRoles, role])));
-  const legend = $("#legend");
-  legend.innerHTML = kinds.map((k) => `<span><span class="swatch" style="background:${KIND_COLORS[k] ?? "#555"}"></span> ${esc(k)}</span>`).join("");
   $("#view-entities").innerHTML = [...v.nodes.values()].map((n) => `<option value="${esc(n.label)}"></option>`).join("");
   renderNodeList([...v.nodes.values()]);
   const shownRoles = roles.filter((r) => !state.hiddenRoles.includes(r));
@@ -260,12 +265,9 @@ function renderNodeList(nodes: ViewNode[]): void {
     <span class="kind" style="background:${kindColor(n.kind)}">${esc(n.kind)}</span>${esc(n.label)}${state.pinned[n.id] ? " 📌" : ""}</li>`).join("");
 }
 
-async function renderTimebar(v: ViewData): Promise<void> {
-  const involving = [...new Set([...state.seeds.map((s) => s.id), ...(v.path?.nodes ?? []).map((n) => n.id)])].filter((id) => {
-    const kind = v.nodes.get(id)?.kind;
-    return kind && ["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme"].includes(kind);
-  });
-  const counts = involving.length ? await loadTimeline(involving) : [];
+function renderTimebar(v: ViewData): void {
+  // Every project drawn, whatever the filters hide: the bar shows which years the sliders keep.
+  const counts = countYears(v.nodes.values());
   const from = $<HTMLInputElement>("#year-from");
   const to = $<HTMLInputElement>("#year-to");
   const years = counts.map((c) => c.year);

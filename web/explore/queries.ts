@@ -19,7 +19,7 @@ export const SEARCH = `query ExplorerSearch($text: String!) {
 export const NEIGHBORHOOD = `query ExplorerNeighborhood($of: String!, $hops: Int!) {
   neighborhood(of: $of, hops: $hops, maxNodes: 500) {
     truncated
-    nodes { id kind label }
+    nodes { id kind label startYear endYear }
     edges { source target type role }
   }
 }`;
@@ -32,14 +32,32 @@ export const LINKS = `query ExplorerLinks($ids: [ID!]!, $types: [String!]) {
 export const PATH = `query ExplorerPath($from: String!, $to: String!) {
   paths(from: $from, to: $to) {
     length
-    nodes { id kind label }
+    nodes { id kind label startYear endYear }
     steps { type role forward from { id label } to { id label } sources { quote source { title } } }
   }
 }`;
 
 export const THEMES = `query ExplorerThemes { themes { id name } }`;
 
-export const TIMELINE = `query ExplorerTimeline($filter: ProjectFilter) { timeline(filter: $filter) { year started active } }`;
+/**
+ * A country searched alone: what involves it. The actors based there, and the projects located in it
+ * or with an actor from there, those with the most participants first (at most $first of each).
+ */
+export const COUNTRY_INVOLVEMENT = `query ExplorerCountryInvolvement($country: String!, $first: Int!) {
+  country(reference: $country) {
+    id
+    actors(first: $first) { __typename id name }
+  }
+  projects(filter: { countries: [$country] }, first: $first, sort: { field: PARTICIPANTS, direction: DESC }) {
+    pageInfo { hasNextPage }
+    edges { node { id name startYear endYear } }
+  }
+}`;
+
+/** The cooperation relationships (participations, positions, memberships) between entities already drawn. */
+export const COOPERATION_LINKS = `query ExplorerCooperationLinks($ids: [ID!]!) {
+  linksAmong(ids: $ids) { source target type role }
+}`;
 
 export const PROJECT_IDS = `query ExplorerProjectsInFilter($filter: ProjectFilter, $after: String) {
   projects(filter: $filter, first: 100, after: $after) {

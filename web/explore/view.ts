@@ -37,41 +37,84 @@ export function edgeLabel(edge: { type: string; role: string | null }): string {
   return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
 }
 
-/** How much of its name an entity of the answer or of the path shows on the canvas. */
-const LONG_LABEL = 48;
+/** How much of its name an entity of the answer or of the path shows on the canvas (a narrow canvas shows less). */
+function longLabelFor(canvasWidth: number): number {
+  return canvasWidth < NARROW ? 30 : 48;
+}
+/** How much of its name any other entity shows. */
+function labelFor(canvasWidth: number): number {
+  return canvasWidth < NARROW ? 24 : 34;
+}
+/** Below this canvas width (in pixels: a phone) names are cut shorter. */
+const NARROW = 560;
 
 /** Long official names crowd the canvas: the side panel and the entity list carry them in full. */
 export function shortLabel(label: string, max = 34): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** Up to this many entities, every label is kept clear of the others' (clearLabels). */
+const SMALL_VIEW = 40;
+
+/** Pixels kept clear along the canvas's edges. */
+const MARGIN = 14;
+
+/** The part of the plane the camera shows at rest (sigma's bounding box) and its scale in pixels per unit. */
+interface Frame { x: [number, number]; y: [number, number]; scale: number }
+
 /**
- * The part of the plane the camera frames at rest: square (sigma would stretch a 2-node view from
- * corner to corner, and fits the square to the canvas's shorter side), with room on the right for
- * the labels, which are drawn right of their node: wide enough that the label of the rightmost
- * entity ends inside the canvas (`labelWidths` in pixels, `viewport` the canvas less sigma's padding).
+ * The part of the plane the camera frames at rest, with the canvas's own proportions so that sigma
+ * maps it onto the whole canvas (its stage padding is 0: the margins are here), whatever the
+ * canvas's shape (a wide desktop stage, a tall phone screen). The scale is the largest at which every
+ * disc and every label (drawn right of its node, `labels` in pixels) fits inside the margins, and at
+ * most 80% of the shorter side for the graph itself: two entities are not spread from corner to
+ * corner. The drawing is centred.
  */
-function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, viewport: { width: number; height: number }):
-  { x: [number, number]; y: [number, number] } | null {
-  if (!positions.size) return null;
-  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (const [x, y] of positions.values()) {
-    [minX, maxX, minY, maxY] = [Math.min(minX, x), Math.max(maxX, x), Math.min(minY, y), Math.max(maxY, y)];
-  }
-  const range = Math.max(maxX - minX, maxY - minY, 1);
-  const left = minX - range * 0.2;
-  // The square's side in pixels, and the room right of it when the canvas is wider than high.
-  const side = Math.max(100, Math.min(viewport.width, viewport.height));
-  const room = side + Math.max(0, viewport.width - viewport.height) / 2;
-  let size = range * 1.4;
-  for (const [id, [x]] of positions) {
-    // At `size` graph units across `side` pixels, x lies (x - left) * side / size pixels in, then its label.
+function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, canvas: { width: number; height: number }): Frame | null {
+  if (!positions.size || canvas.width <= 0 || canvas.height <= 0) return null;
+  const width = Math.max(60, canvas.width - 2 * MARGIN);
+  const height = Math.max(60, canvas.height - 2 * MARGIN);
+  const items = [...positions].map(([id, [x, y]]) => {
     const label = labels.get(id);
-    const free = Math.max(room - (label ? label.width + label.radius + 8 : 0), side * 0.35);
-    size = Math.max(size, ((x - left) * side) / free);
+    const radius = label?.radius ?? 5;
+    // A label wider than most of the canvas is cut by the canvas's edge rather than shrink the whole drawing.
+    return { x, y, left: radius, right: label ? radius + 3 + Math.min(label.width, width * 0.6) : radius, half: Math.max(radius, label ? LABEL_HALF_HEIGHT : 0) };
+  });
+  const spans = (k: number) => {
+    let [l, r, t, b] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (const it of items) {
+      [l, r] = [Math.min(l, it.x * k - it.left), Math.max(r, it.x * k + it.right)];
+      [t, b] = [Math.min(t, -it.y * k - it.half), Math.max(b, -it.y * k + it.half)];
+    }
+    return { l, r, t, b };
+  };
+  const fits = (k: number) => {
+    const { l, r, t, b } = spans(k);
+    return r - l <= width && b - t <= height;
+  };
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const it of items) [minX, maxX, minY, maxY] = [Math.min(minX, it.x), Math.max(maxX, it.x), Math.min(minY, it.y), Math.max(maxY, it.y)];
+  const range = Math.max(maxX - minX, maxY - minY);
+  let scale = 1;
+  if (range > 0) {
+    const most = (0.8 * Math.min(width, height)) / range;
+    if (fits(most)) scale = most;
+    else {
+      let [lo, hi] = [0, most];
+      for (let i = 0; i < 40; i++) {
+        const mid = (lo + hi) / 2;
+        if (fits(mid)) lo = mid;
+        else hi = mid;
+      }
+      // Nothing fits (names longer than a phone is wide): the discs, at least, do.
+      scale = lo > 0 ? lo : (0.9 * Math.min(width, height)) / range;
+    }
   }
-  const cy = (minY + maxY) / 2;
-  return { x: [left, left + size], y: [cy - size / 2, cy + size / 2] };
+  const { l, r, t, b } = spans(scale);
+  // Canvas pixels: x * scale + ox across, -y * scale + oy down.
+  const ox = canvas.width / 2 - (l + r) / 2;
+  const oy = canvas.height / 2 - (t + b) / 2;
+  return { x: [-ox / scale, (canvas.width - ox) / scale], y: [(oy - canvas.height) / scale, oy / scale], scale };
 }
 
 /** A label's width and its node's radius, in pixels at rest. */
@@ -80,38 +123,38 @@ interface LabelRoom { width: number; radius: number }
 const LABEL_HALF_HEIGHT = 9;
 
 /**
- * ForceAtlas2 knows discs, not labels: an entity of the answer laid out right of another lands on its
- * name. Among the emphasised entities (a few: they all carry their labels), one whose disc or label
- * runs into another's label is moved up or down, just clear of it. `pxPerUnit` is the framing's scale;
- * the graph's y axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
+ * ForceAtlas2 knows discs, not labels: an entity laid out right of another lands on its name. The
+ * `named` entities are placed one after the other, in the order given (the pinned, the answer's, the
+ * hubs first): each stays where it is if its disc and label clear those already placed, else it takes
+ * the nearest height, up or down, where they do. `pxPerUnit` is the framing's scale; the graph's y
+ * axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
  */
-function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, emphasised: string[], fixed: Set<string>, pxPerUnit: number): boolean {
-  let moved = false;
+function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, named: string[], fixed: Set<string>, pxPerUnit: number): boolean {
   const box = (id: string) => {
     const [x, y] = positions.get(id)!;
     const { width, radius } = labels.get(id)!;
     const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
     return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
   };
-  for (let pass = 0; pass < 4; pass++) {
-    let clash = false;
-    for (const a of emphasised) {
-      for (const b of emphasised) {
-        if (a === b || fixed.has(b)) continue;
-        const la = box(a);
-        const lb = box(b);
-        const onLabel = lb.cx + lb.radius > la.left && lb.cx - lb.radius < la.right && lb.cy + lb.radius > la.top && lb.cy - lb.radius < la.bottom;
-        const labelsMeet = lb.left < la.right && la.left < lb.right && lb.top < la.bottom && la.top < lb.bottom;
-        if (!onLabel && !labelsMeet) continue;
-        // Just below a's label (or above, when b is above a's centre): its disc and its label both clear.
-        const gap = Math.max(LABEL_HALF_HEIGHT, lb.radius) + LABEL_HALF_HEIGHT + 2;
-        const cy = lb.cy < la.cy ? la.cy - gap : la.cy + gap;
-        const [x] = positions.get(b)!;
-        positions.set(b, [x, -cy / pxPerUnit]);
-        clash = moved = true;
-      }
+  type Box = ReturnType<typeof box>;
+  const discOnLabel = (disc: Box, label: Box) =>
+    disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
+  const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+  let moved = false;
+  const placed: Box[] = [];
+  const step = LABEL_HALF_HEIGHT + 1;
+  for (const id of named) {
+    const [x, y0] = positions.get(id)!;
+    let free = !placed.some((other) => clash(box(id), other));
+    // Nearest free height first: 0, one step down, one up, two down, ...
+    for (let i = 1; !free && !fixed.has(id) && i <= 60; i++) {
+      const dy = (i % 2 ? 1 : -1) * Math.ceil(i / 2) * step;
+      positions.set(id, [x, y0 - dy / pxPerUnit]);
+      free = !placed.some((other) => clash(box(id), other));
     }
-    if (!clash) break;
+    if (!free) positions.set(id, [x, y0]);
+    else if (positions.get(id)![1] !== y0) moved = true;
+    placed.push(box(id));
   }
   return moved;
 }
@@ -126,6 +169,8 @@ export class NetworkView {
     hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null,
   };
   private dragged: string | null = null;
+  /** The labels' room the last framing used: a resized canvas is framed again with them. */
+  private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string> } | null = null;
   private dragMoved = false;
   /** Called when the analyst drops a dragged node: the explorer pins it there. */
   onDragEnd: (node: string, x: number, y: number) => void = () => {};
@@ -143,13 +188,47 @@ export class NetworkView {
       zIndex: true,
       // Per node, so that faded entities' labels fade too.
       labelColor: { attribute: "labelColor", color: "#000" },
-      stagePadding: 40,
+      // The framing keeps its own margins (framing() below).
+      stagePadding: 0,
       minCameraRatio: 0.05,
       maxCameraRatio: 10,
+      // A container hidden for a moment (a phone turned, a panel opened) must not throw.
+      allowInvalidContainer: true,
       nodeReducer: (node, data) => this.nodeDisplay(node, data),
       edgeReducer: (edge, data) => this.edgeDisplay(edge, data),
     });
     this.bindDrag();
+    // A canvas of another shape is framed again for that shape. sigma follows the window's size;
+    // the container can change alone (the legend above it wraps), so it is watched too.
+    this.renderer.on("resize", () => this.reframe());
+    new ResizeObserver(() => this.renderer.scheduleRefresh()).observe(container);
+  }
+
+  /**
+   * Frames `g` for the canvas as it is now, moving the named entities clear of each other's labels
+   * (moving one can change the scale, and so bring two names together again: a few rounds).
+   */
+  private place(g: Graph, positions: Map<string, [number, number]>): Frame | null {
+    if (!this.framed) return null;
+    const { labels, named, fixed } = this.framed;
+    let frame = framing(positions, labels, this.renderer.getDimensions());
+    for (let round = 0; round < 4 && frame && named.length > 1 && named.length <= 60; round++) {
+      if (!clearLabels(positions, labels, named, fixed, frame.scale)) break;
+      for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
+      frame = framing(positions, labels, this.renderer.getDimensions());
+    }
+    return frame;
+  }
+
+  /** The canvas changed shape (a window resized, a phone turned, the legend above it wrapped): frame again. */
+  private reframe(): void {
+    if (!this.framed || !this.graph.order) return;
+    const positions = new Map<string, [number, number]>();
+    this.graph.forEachNode((id, attrs) => positions.set(id, [attrs.x as number, attrs.y as number]));
+    const frame = this.place(this.graph, positions);
+    if (!frame) return;
+    this.renderer.setCustomBBox({ x: frame.x, y: frame.y });
+    this.renderer.scheduleRefresh();
   }
 
   private nodeDisplay(node: string, data: Partial<NodeDisplayData> & Record<string, unknown>): Partial<NodeDisplayData> {
@@ -171,7 +250,7 @@ export class NetworkView {
     if (onPath || inAnswer) {
       // The answer's own names are read whole (up to a point: the panel has the longest).
       const full = data.fullLabel as string | undefined;
-      if (full) out.label = shortLabel(full, LONG_LABEL);
+      if (full) out.label = shortLabel(full, longLabelFor(this.renderer.getDimensions().width));
       out.size = (data.size ?? 5) * (inAnswer ? 1.5 : 1.3);
       out.forceLabel = true;
       out.zIndex = 2;
@@ -251,7 +330,7 @@ export class NetworkView {
     ctx.font = `${r.getSetting("labelWeight")} ${r.getSetting("labelSize")}px ${r.getSetting("labelFont")}`;
     g.forEachNode((id, attrs) => {
       const long = emphasised.has(id);
-      const label = long ? shortLabel(attrs.fullLabel as string, LONG_LABEL) : (attrs.label as string);
+      const label = long ? shortLabel(attrs.fullLabel as string, longLabelFor(r.getDimensions().width)) : (attrs.label as string);
       widths.set(id, { width: ctx.measureText(label).width, radius: (attrs.size as number) * (long ? 1.5 : 1) });
     });
     return widths;
@@ -264,6 +343,16 @@ export class NetworkView {
    */
   setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set()): void {
     const positions = new Map(laidOut);
+    // A tall canvas (a phone) and a drawing wider than high: turned a quarter, it fills the screen.
+    // (Never with pinned entities: they stay where the analyst, or the path's staircase, put them.)
+    const canvas = this.renderer.getDimensions();
+    if (!fixed.size && canvas.height > canvas.width * 1.15 && positions.size > 2) {
+      const xs = [...positions.values()].map(([x]) => x);
+      const ys = [...positions.values()].map(([, y]) => y);
+      if (Math.max(...xs) - Math.min(...xs) > 1.3 * (Math.max(...ys) - Math.min(...ys))) {
+        for (const [id, [x, y]] of positions) positions.set(id, [y, -x]);
+      }
+    }
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
@@ -277,7 +366,7 @@ export class NetworkView {
     const sizeOf = (id: string) => scale * Math.min(24, 5 + 3 * Math.sqrt(degree.get(id) ?? 0));
     for (const n of nodes) {
       const [x, y] = positions.get(n.id) ?? [0, 0];
-      g.addNode(n.id, { x, y, label: shortLabel(n.label), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: sizeOf(n.id) });
+      g.addNode(n.id, { x, y, label: shortLabel(n.label, labelFor(this.renderer.getDimensions().width)), fullLabel: n.label, kind: n.kind, color: kindColor(n.kind), size: sizeOf(n.id) });
     }
     for (const e of edges) {
       // The graph takes no loops (an IATI activity listed as related to itself): the side panel lists them.
@@ -290,20 +379,15 @@ export class NetworkView {
     this.renderer.setSetting("renderEdgeLabels", !large);
     // Arrowheads are a second WebGL program per edge: worth it for a readable view, not for 10,000 edges.
     this.renderer.setSetting("defaultEdgeType", large ? "line" : "arrow");
-    const { width, height } = this.renderer.getDimensions();
-    const padding = this.renderer.getSetting("stagePadding");
-    const viewport = { width: width - 2 * padding, height: height - 2 * padding };
     const labels = this.labelWidths(g, emphasised);
-    let frame = framing(positions, labels, viewport);
-    const named = [...emphasised].filter((id) => g.hasNode(id) && labels.has(id));
-    if (frame && named.length > 1 && named.length <= 60) {
-      const pxPerUnit = Math.max(100, Math.min(viewport.width, viewport.height)) / (frame.x[1] - frame.x[0]);
-      if (clearLabels(positions, labels, named, fixed, pxPerUnit)) {
-        for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
-        frame = framing(positions, labels, viewport);
-      }
-    }
-    this.renderer.setCustomBBox(frame);
+    // A small view has every name drawn: none may sit on another (a wider view: the answer's and the path's).
+    const rank = (id: string) => (fixed.has(id) ? 0 : emphasised.has(id) ? 1 : 2);
+    const named = (g.order <= SMALL_VIEW ? g.nodes() : [...emphasised]).filter((id) => g.hasNode(id) && labels.has(id))
+      .sort((a, b) => rank(a) - rank(b) || (degree.get(b) ?? 0) - (degree.get(a) ?? 0) || (a < b ? -1 : 1));
+    if (g.order <= SMALL_VIEW) g.forEachNode((id) => g.setNodeAttribute(id, "forceLabel", true));
+    this.framed = { labels, named, fixed };
+    const frame = this.place(g, positions);
+    this.renderer.setCustomBBox(frame && { x: frame.x, y: frame.y });
     this.renderer.setGraph(g);
     this.renderer.refresh();
   }

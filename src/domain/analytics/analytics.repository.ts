@@ -46,11 +46,12 @@ function relationshipTypes(types: string[] | null | undefined): string {
   return chosen.join("|");
 }
 
-const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: [l IN labels(${n}) WHERE l <> 'Actor'][0] }`;
+// startYear and endYear: a project's (or event's) years, null for the rest; read off the node already matched.
+const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: [l IN labels(${n}) WHERE l <> 'Actor'][0], startYear: ${n}.startYear, endYear: ${n}.endYear }`;
 
 export interface PartnerRow { actor: EntityRow; sharedProjects: number; firstYear: number | null; lastYear: number | null; projectIds: string[] }
 export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight: number }
-export interface GraphNodeRow { id: string; label: string; kind: string }
+export interface GraphNodeRow { id: string; label: string; kind: string; startYear: number | null; endYear: number | null }
 export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }
 export interface EdgeRow { source: string; target: string; type: string; role: string | null }
 export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean }

@@ -31,6 +31,8 @@ export class GraphNode {
   @Field(() => ID) id!: string;
   @Field(() => String) label!: string;
   @Field(() => String, { description: "Agency, Organization, Person, Group, Project, Event, Country, Region, Theme, Funding" }) kind!: string;
+  @Field(() => Int, { nullable: true, description: "A project's first year (null for entities without years): a timeline of what is drawn needs no other request." }) startYear!: number | null;
+  @Field(() => Int, { nullable: true, description: "A project's last year (null when unknown or not a project; then its start year stands for it)." }) endYear!: number | null;
   @Field(() => Float, {
     description: "For visualizations: the number of relationships of the returned path or subgraph (its edges or steps) that touch it, "
       + "not its degree in the whole graph. A relationship to itself counts once; two relationships to one neighbour (two roles) count twice.",
