@@ -1,6 +1,6 @@
 /** The explorer's time bar counts the projects drawn from the years their nodes carry. */
 import { describe, expect, it } from "vitest";
-import { countYears } from "../../web/explore/timebar.js";
+import { countYears } from "../../web/explore/years.js";
 
 describe("countYears", () => {
   it("counts each project active from its start year to its end year, every year in between, other kinds left out", () => {

@@ -9,7 +9,8 @@ import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
-import { countYears, drawTimebar } from "./timebar";
+import { drawTimebar } from "./timebar";
+import { countYears } from "./years";
 import { edgeLabel, NetworkView, type Visibility } from "./view";
 
 renderHeader("/explore/");
