@@ -909,7 +909,8 @@ class CsvFiles {
     for (const k of f.keys) line += `,${this.field(props[k])}`;
     f.buffer.push(line);
     f.size += line.length;
-    if (f.size > 1 << 20) this.flush(f);
+    // Small flushes: rows waiting in a buffer survive young-generation collections and get promoted (measured at M: GC 2.4 s -> 1.1 s with 64 KB instead of 1 MB).
+    if (f.size > 1 << 16) this.flush(f);
   }
 
   /** True when `props` has the file's properties, in its order, of its types (no more). */
