@@ -818,6 +818,8 @@ function identifier(name: string): string {
   return `\`${name}\``;
 }
 
+const RESTORE_BATCH = 10_000;
+
 /**
  * Gives back the empty lists the importer could not carry (`[]`, as the writer stores them), in
  * batches of 10,000 per write transaction, and removes the marks.
@@ -826,17 +828,18 @@ export async function restoreEmptyLists(db: Database, emptyLists: EmptyLists): P
   const untilDone = async (cypher: string) => {
     for (;;) {
       const [row] = await db.write(cypher);
-      if (Number(row?.n ?? 0) === 0) return;
+      // A batch short of the limit was the last: no extra round trip to find none left.
+      if (Number(row?.n ?? 0) < RESTORE_BATCH) return;
     }
   };
   for (const k of emptyLists.nodes) {
     const label = identifier(emptyListLabel(k));
-    await untilDone(`MATCH (n:${label}) WITH n LIMIT 10000 SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
+    await untilDone(`MATCH (n:${label}) WITH n LIMIT ${RESTORE_BATCH} SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
   }
   for (const [type, props] of emptyLists.relationships) {
     const sets = [...props].map((k) => `r.${identifier(k)} = CASE WHEN '${k}' IN r.${EMPTY_LISTS_PROPERTY} THEN [] ELSE r.${identifier(k)} END`).join(", ");
     await untilDone(`MATCH ()-[r:${identifier(type)}]->() WHERE r.${EMPTY_LISTS_PROPERTY} IS NOT NULL
-      WITH r LIMIT 10000 SET ${sets} REMOVE r.${EMPTY_LISTS_PROPERTY} RETURN count(*) AS n`);
+      WITH r LIMIT ${RESTORE_BATCH} SET ${sets} REMOVE r.${EMPTY_LISTS_PROPERTY} RETURN count(*) AS n`);
   }
 }
 
