@@ -56,6 +56,8 @@ const LOAD_MODE = option("load", "bulk") as LoadMode;
 if (!LOAD_MODES.includes(LOAD_MODE)) throw new Error(`--load must be one of ${LOAD_MODES.join(", ")}, got ${LOAD_MODE}`);
 /** Results go to bench/results/<name>.json only (not latest.json and <scale>.json), e.g. a load-only run. */
 const SAVE_AS = option("save-as", "");
+/** The import mode: worker threads that generate the CSV files (0: in the main thread; src/synthetic/offline-workers.ts). */
+const CSV_WORKERS = Number(option("csv-workers", "0"));
 /** Load through both paths, one after the other, and check that they write the same graph. */
 const VERIFY_LOAD = args.includes("--verify-load");
 const log = (line: string) => console.error(line);
@@ -191,7 +193,7 @@ async function loadOnce(db: Database, mode: LoadMode) {
   await migrate(db, log);
   if (await isEmpty(db)) await loadSeed(db);
   log(`Loading synthetic scale ${scale} (if absent, ${mode})...`);
-  return loadSynthetic(db, scale, log, mode, { offline });
+  return loadSynthetic(db, scale, log, mode, { offline, csvWorkers: CSV_WORKERS });
 }
 
 /**

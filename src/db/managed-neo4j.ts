@@ -373,8 +373,12 @@ export interface OfflineImport {
 
 /**
  * Runs Neo4j's offline importer (`neo4j-admin database import full`) on the stopped managed
- * instance, from the same jars as the server: `Neo4jAdminCommand` reads NEO4J_HOME and NEO4J_CONF
- * like the tarball's script. It replaces the database's store (`--overwrite-destination`).
+ * instance, from the same jars as the server: `AdminTool` reads NEO4J_HOME and NEO4J_CONF like the
+ * tarball's script. It replaces the database's store (`--overwrite-destination`). The command's
+ * own class, not the `neo4j-admin` launcher (`Neo4jAdminCommand`), which starts a second JVM for
+ * the import (with the default heap, a quarter of the machine's memory, whatever this one has):
+ * one JVM start less, 2.5-4 s at M (measured on the same files: 9.8 s outside the importer's own
+ * time through the launcher, 5.6-7.3 s without it).
  */
 export async function runOfflineImport(cfg: ManagedNeo4jConfig, spec: OfflineImport, log: (line: string) => void = () => {}, database = "neo4j"): Promise<void> {
   if (readState(cfg)) throw new ManagedNeo4jError(`stop the managed Neo4j of ${cfg.dataDir} before an offline import`);
@@ -384,7 +388,8 @@ export async function runOfflineImport(cfg: ManagedNeo4jConfig, spec: OfflineImp
   writeNeo4jConf(cfg, home);
   const reportFile = path.join(home, "logs", "import.report");
   const args = [
-    "-Xms1g", "-Xmx2g", "-XX:+UseG1GC",
+    // Most of the importer's memory is off-heap (--max-off-heap-memory); 4 GB of heap is ample at L.
+    "-Xms1g", "-Xmx4g", "-XX:+UseG1GC",
     "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
     "-Dlog4j2.disable.jmx=true", "-Dfile.encoding=UTF-8",
@@ -414,7 +419,8 @@ export async function runOfflineImport(cfg: ManagedNeo4jConfig, spec: OfflineImp
   }
 }
 
-const ADMIN_CLASS = "org.neo4j.server.startup.Neo4jAdminCommand";
+/** The admin commands themselves (what the `neo4j-admin` launcher, `org.neo4j.server.startup.Neo4jAdminCommand`, starts in a JVM of its own). */
+const ADMIN_CLASS = "org.neo4j.cli.AdminTool";
 
 export async function stopManagedNeo4j(cfg: ManagedNeo4jConfig): Promise<ManagedNeo4jState | null> {
   const state = readState(cfg);

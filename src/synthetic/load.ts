@@ -14,6 +14,7 @@ import { writeGraph, type GraphDocument } from "../ingest/graph-writer.js";
 import { bulkWriteGraph, readPlaceIndex } from "./bulk-load.js";
 import { planSynthetic, type Scale, type SyntheticPlan } from "./generate.js";
 import { GraphImage, restoreEmptyLists } from "./offline-import.js";
+import { streamInWorkers } from "./offline-workers.js";
 
 export type LoadMode = "idempotent" | "bulk" | "import";
 export const LOAD_MODES: readonly LoadMode[] = ["idempotent", "bulk", "import"];
@@ -54,7 +55,8 @@ export interface LoadReport {
 const BULK_DOCUMENTS_PER_WRITE = 10;
 
 export async function loadSynthetic(
-  db: Database, scale: Scale, log: (line: string) => void = () => {}, mode: LoadMode = "idempotent", opts: { offline?: OfflineTarget } = {},
+  db: Database, scale: Scale, log: (line: string) => void = () => {}, mode: LoadMode = "idempotent",
+  opts: { offline?: OfflineTarget; /** The import mode: worker threads generating the CSV files (0: the main thread). */ csvWorkers?: number } = {},
 ): Promise<{ plan: SyntheticPlan; report: LoadReport }> {
   const plan = planSynthetic(scale);
   const [done] = await db.read("MATCH (s:Source {id: $id}) RETURN s.complete AS complete, s.loadReport AS report", { id: plan.sourceId });
@@ -81,7 +83,7 @@ export async function loadSynthetic(
   } else if (mode === "import") {
     if (!opts.offline) throw new Error("the import load mode needs the managed Neo4j (NEO4J_URI unset): it stops it, imports and starts it");
     await markAggregatesStale(db);
-    const imported = await importOffline(db, plan, opts.offline, log, progress);
+    const imported = await importOffline(db, plan, opts.offline, log, progress, opts.csvWorkers ?? 0);
     phases = imported.phases;
     const t = Date.now();
     // The import carries the aggregates when GraphImage could compute them; otherwise rebuilt here.
@@ -123,7 +125,7 @@ function mergeDocuments(docs: GraphDocument[]): GraphDocument {
  * the constraints and indexes and wait until they are online. Returns the seconds of each phase.
  */
 async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineTarget, log: (line: string) => void,
-  progress: (summary: { nodes: number; relationships: number }) => void): Promise<{ phases: Record<string, number>; aggregates: boolean }> {
+  progress: (summary: { nodes: number; relationships: number }) => void, csvWorkers: number): Promise<{ phases: Record<string, number>; aggregates: boolean }> {
   const phases: Record<string, number> = {};
   let t = Date.now();
   const phase = (name: string) => {
@@ -143,12 +145,24 @@ async function importOffline(db: Database, plan: SyntheticPlan, target: OfflineT
     // The first document (sources, actors, people) stays in memory: the projects refer to it. The
     // project documents go straight to the CSV files (GraphImage.stream checks that they may).
     image.openCsv(dir);
-    let first = true;
-    for (const doc of plan.documents()) {
-      const applied = first ? image.apply(doc) : image.stream(doc);
-      first = false;
+    const documents = plan.documents();
+    const firstDocument = documents.next();
+    if (!firstDocument.done) {
+      const applied = image.apply(firstDocument.value);
       nodes += applied.nodes;
       relationships += applied.relationships;
+    }
+    const rest = { [Symbol.iterator]: () => documents };
+    if (csvWorkers > 0) {
+      const streamed = await streamInWorkers(image, rest, dir, csvWorkers);
+      nodes += streamed.nodes;
+      relationships += streamed.relationships;
+    } else {
+      for (const doc of rest) {
+        const applied = image.stream(doc);
+        nodes += applied.nodes;
+        relationships += applied.relationships;
+      }
     }
     image.deriveProjectProperties();
     aggregates = image.computeAggregates();

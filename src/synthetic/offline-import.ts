@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetTallies, fundingTallyKey } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { compareStrings, groupBy } from "../model/collections.js";
@@ -46,6 +46,21 @@ interface ImageRelationship {
   from: ImageNode;
   to: ImageNode;
   props: Props;
+}
+
+/** `GraphImage.snapshot()`: nodes and relationships as plain data (relationship ends by node index). */
+export interface ImageSnapshot {
+  nextIndex: number;
+  nodes: { index: number; id: string; labels: string[]; props: Props; floats?: string[] }[];
+  relationships: { type: string; from: number; to: number; props: Props; floats?: string[] }[];
+}
+
+/** What a worker's `finishStream` returns to the main thread's `absorb`. */
+export interface StreamedPart {
+  spec: OfflineImport;
+  emptyLists: EmptyLists;
+  tallies: TalliesSnapshot | undefined;
+  nextIndex: number;
 }
 
 /** Labels of bookkeeping nodes that are not part of the graph (the write version and its change records). */
@@ -84,6 +99,8 @@ export class GraphImage {
    */
   private relationshipIndex: Map<string, ImageRelationship> | undefined;
   private nextIndex = 0;
+  /** Step between the indexes of new nodes: a worker of n takes every n-th (`partition`), so workers never collide. */
+  private indexStride = 1;
   /** Ids of the nodes `stream` wrote out. */
   private readonly streamed = new Set<string>();
   /** Places of the image's actors and regions, built when streaming starts (no streamed document may change them). */
@@ -96,6 +113,8 @@ export class GraphImage {
   /** The aggregates' relationships (PARTNERS_WITH), made by `computeAggregates` as `writeCsv` writes them. */
   private aggregateRelationships: Iterable<ImageRelationship> | undefined;
   private readonly emptyLists: EmptyLists = { nodes: new Set(), relationships: new Map() };
+  /** Files the workers wrote (`absorb`), imported with the image's own. */
+  private readonly parts: OfflineImport[] = [];
   /** Equal provenance lists shared (never mutated: a merge makes new ones): millions of facts cite one source. */
   private readonly lists = new Map<string, string[]>();
 
@@ -108,7 +127,8 @@ export class GraphImage {
   }
 
   private newNode(id: string, labels: Iterable<string>): ImageNode {
-    const node: ImageNode = { index: this.nextIndex++, id, labels: new Set(labels), props: { id } };
+    const node: ImageNode = { index: this.nextIndex, id, labels: new Set(labels), props: { id } };
+    this.nextIndex += this.indexStride;
     this.nodes.set(id, node);
     return node;
   }
@@ -251,20 +271,7 @@ export class GraphImage {
   stream(doc: GraphDocument): { nodes: number; relationships: number } {
     const out = this.out;
     if (!out) throw new Error("offline import: openCsv before streaming documents");
-    const fresh = new Set<string>();
-    for (const n of doc.nodes ?? []) {
-      if (this.streamed.has(n.id)) throw new Error(`offline import: ${n.id} was written by an earlier document and cannot change`);
-      if (!this.nodes.has(n.id)) fresh.add(n.id);
-    }
-    for (const r of doc.relationships ?? []) {
-      const what = `offline import: ${r.type} ${r.from} -> ${r.to}`;
-      if (this.streamed.has(r.from) || this.streamed.has(r.to)) throw new Error(`${what} touches a node written by an earlier document`);
-      if (!fresh.has(r.from) && !fresh.has(r.to)) throw new Error(`${what} joins two older nodes: the document is not self-contained`);
-      if (r.type === "BASED_IN" || r.type === "IN_REGION") throw new Error(`${what} would change places already written`);
-      if ((r.type === "PARTICIPATES_IN" && !fresh.has(r.to)) || (r.type === "TAKES_PLACE_IN" && !fresh.has(r.from))
-        || (r.type === "ABOUT" && r.from.startsWith("project:") && !fresh.has(r.from))) throw new Error(`${what} changes an older project`);
-      if ((r.type === "FUNDED" && !fresh.has(r.to)) || (r.type === "FUNDS" && !fresh.has(r.from))) throw new Error(`${what} changes an older funding flow`);
-    }
+    this.checkStreamable(doc);
     const involvement = this.involvement ??= new Involvement(this.relationships);
     const older = this.links ??= new Links(this.relationships);
     const before = this.relationships.length;
@@ -290,6 +297,107 @@ export class GraphImage {
     // Keys of the relationships just written out: rebuilt without them on next need.
     if (this.relationshipIndex) this.relationshipIndex = undefined;
     return { nodes: applied.nodes, relationships: applied.relationships };
+  }
+
+  /**
+   * `stream`'s checks for a document a worker streams (offline-workers.ts): the main thread sees
+   * every document, so a document touching a node another worker wrote is refused as in one thread.
+   * The nodes it creates count as written from then on.
+   */
+  admit(doc: GraphDocument): void {
+    // A worker's image dies with it: a document may change nothing it would keep (sources, older nodes).
+    if (doc.sources?.length) throw new Error("offline import: a document streamed by a worker cannot carry sources");
+    const fresh = this.checkStreamable(doc);
+    for (const n of doc.nodes ?? []) if (!fresh.has(n.id)) throw new Error(`offline import: ${n.id} exists already: a document streamed by a worker may only create nodes`);
+    for (const id of fresh) this.streamed.add(id);
+  }
+
+  // --- Parallel CSV generation (offline-workers.ts): the image goes to each worker, their results come back. ---
+
+  /** The image as plain data a worker can receive (structured clone); floats are marked per entity. */
+  snapshot(): ImageSnapshot {
+    const plain = (props: Props) => {
+      let floats: string[] | undefined;
+      const out: Props = {};
+      for (const k in props) {
+        const v = props[k];
+        if (v instanceof Floats) (floats ??= []).push(k);
+        out[k] = v instanceof Floats ? v.value : v;
+      }
+      return { props: out, floats };
+    };
+    return {
+      nextIndex: this.nextIndex,
+      nodes: [...this.nodes.values()].map((n) => ({ index: n.index, id: n.id, labels: [...n.labels], ...plain(n.props) })),
+      relationships: this.relationships.map((r) => ({ type: r.type, from: r.from.index, to: r.to.index, ...plain(r.props) })),
+    };
+  }
+
+  static fromSnapshot(snapshot: ImageSnapshot): GraphImage {
+    const image = new GraphImage();
+    const typed = (props: Props, floats: string[] | undefined) => {
+      for (const k of floats ?? []) props[k] = new Floats(props[k] as number | number[]);
+      return props;
+    };
+    const byIndex = new Map<number, ImageNode>();
+    for (const n of snapshot.nodes) {
+      const node: ImageNode = { index: n.index, id: n.id, labels: new Set(n.labels), props: typed(n.props, n.floats) };
+      image.nodes.set(n.id, node);
+      byIndex.set(n.index, node);
+    }
+    for (const r of snapshot.relationships) {
+      image.relationships.push({ type: r.type, from: byIndex.get(r.from)!, to: byIndex.get(r.to)!, props: typed(r.props, r.floats) });
+    }
+    image.nextIndex = snapshot.nextIndex;
+    return image;
+  }
+
+  /** Worker `part` of `parts`: its new nodes take the indexes part, part + parts, ... after the image's. */
+  partition(part: number, parts: number): void {
+    this.nextIndex += part;
+    this.indexStride = parts;
+  }
+
+  /** A worker's end: its CSV files closed, with what the main thread adds up (`absorb`). */
+  finishStream(): StreamedPart {
+    if (!this.out) throw new Error("offline import: openCsv before finishing a stream");
+    const spec = this.out.close();
+    this.out = undefined;
+    return { spec, emptyLists: this.emptyLists, tallies: this.tallies?.snapshot(), nextIndex: this.nextIndex };
+  }
+
+  /** Adds a worker's files, empty lists and tallies; new nodes here take indexes after all of its. */
+  absorb(part: StreamedPart): void {
+    this.parts.push(part.spec);
+    for (const k of part.emptyLists.nodes) this.emptyLists.nodes.add(k);
+    for (const [type, keys] of part.emptyLists.relationships) {
+      const known = this.emptyLists.relationships.get(type) ?? this.emptyLists.relationships.set(type, new Set()).get(type)!;
+      for (const k of keys) known.add(k);
+    }
+    if (this.tallies) {
+      if (part.tallies) this.tallies.absorb(part.tallies, (id) => this.nodes.get(id));
+      else this.tallies.unsure = true;
+    }
+    this.nextIndex = Math.max(this.nextIndex, part.nextIndex);
+  }
+
+  /** The checks of `stream` (above); returns the ids of the nodes the document creates. */
+  private checkStreamable(doc: GraphDocument): Set<string> {
+    const fresh = new Set<string>();
+    for (const n of doc.nodes ?? []) {
+      if (this.streamed.has(n.id)) throw new Error(`offline import: ${n.id} was written by an earlier document and cannot change`);
+      if (!this.nodes.has(n.id)) fresh.add(n.id);
+    }
+    for (const r of doc.relationships ?? []) {
+      const what = `offline import: ${r.type} ${r.from} -> ${r.to}`;
+      if (this.streamed.has(r.from) || this.streamed.has(r.to)) throw new Error(`${what} touches a node written by an earlier document`);
+      if (!fresh.has(r.from) && !fresh.has(r.to)) throw new Error(`${what} joins two older nodes: the document is not self-contained`);
+      if (r.type === "BASED_IN" || r.type === "IN_REGION") throw new Error(`${what} would change places already written`);
+      if ((r.type === "PARTICIPATES_IN" && !fresh.has(r.to)) || (r.type === "TAKES_PLACE_IN" && !fresh.has(r.from))
+        || (r.type === "ABOUT" && r.from.startsWith("project:") && !fresh.has(r.from))) throw new Error(`${what} changes an older project`);
+      if ((r.type === "FUNDED" && !fresh.has(r.to)) || (r.type === "FUNDS" && !fresh.has(r.from))) throw new Error(`${what} changes an older funding flow`);
+    }
+    return fresh;
   }
 
   private applySource(source: SourceRecord): void {
@@ -390,6 +498,11 @@ export class GraphImage {
     this.aggregateRelationships = undefined;
     const spec = this.out!.close();
     this.out = undefined;
+    for (const part of this.parts) {
+      spec.nodes.push(...part.nodes);
+      spec.relationships.push(...part.relationships);
+      spec.multiline ||= part.multiline;
+    }
     return { spec, emptyLists: this.emptyLists };
   }
 }
@@ -419,8 +532,14 @@ class Links {
   }
 }
 
-/** Node indexes below this make a pair's number key (PAIR_SPAN² stays below 2^53); beyond it the import rebuilds. */
-const PAIR_SPAN = 2 ** 26;
+/** `Tallies.snapshot()`: plain maps and arrays (posted between threads). */
+export interface TalliesSnapshot {
+  funding: Map<string, { flows: number; unknown: number; amounts: string[] }>;
+  themeSets: Map<string, { themes: string[]; projects: number; spans: Map<string, number> }>;
+  pairs: Map<number, Map<number, number>>;
+  actors: string[];
+  unsure: boolean;
+}
 
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
 export const OFFLINE_AGGREGATES_VERSION: number = 4;
@@ -428,19 +547,21 @@ export const OFFLINE_AGGREGATES_VERSION: number = 4;
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
  * keys (fundingTallyKey), exact decimal totals (sumDecimals), the same theme-set year tables
- * (ThemeSetTallies, the class the database's rebuild uses), the same partner pairs (PARTNERS_WITH
+ * (ThemeSetCounts, the class the database's rebuild uses), the same partner pairs (PARTNERS_WITH
  * from the smaller id to the greater, `shared` distinct projects), and the properties each flow
  * (tallyKeys, tallyAmount) and project (themeTally, partnerTally) stores. The offline import's
  * test compares the result with the idempotent path's, whose tallies are kept on write.
  */
 class Tallies {
   private readonly funding = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
-  private readonly themeSets = new ThemeSetTallies();
+  /** Per theme set, its projects' (start, end) spans counted (`"start end"`): summed across workers, then fed to ThemeSetCounts. */
+  private readonly themeSets = new Map<string, { themes: string[]; projects: number; spans: Map<string, number> }>();
   /**
-   * Distinct projects per pair of actors, keyed by the two actors' node indexes (smaller id first,
-   * `from * PAIR_SPAN + to`): a number key, not a string, since the pairs run into the millions.
+   * Distinct projects per pair of actors, by the two actors' node indexes (smaller id first, then
+   * the other): small-integer keys, not strings or one large number (which V8 boxes), since the
+   * pairs run into the millions (970 000 at L).
    */
-  private readonly pairs = new Map<number, number>();
+  private readonly pairs = new Map<number, Map<number, number>>();
   /** The actors the pairs name, by node index (a streamed actor leaves the image's nodes). */
   private readonly actors = new Map<number, ImageNode>();
   /** Set when a value is of a kind the database's rebuild may read differently (then it rebuilds). */
@@ -507,7 +628,13 @@ class Tallies {
       return;
     }
     project.props.themeTally = JSON.stringify([themes, start, end]);
-    this.themeSets.add(themes, start, end);
+    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+      let t = this.themeSets.get(key);
+      if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, spans: new Map() });
+      t.projects += 1;
+      const span = `${start} ${end}`;
+      t.spans.set(span, (t.spans.get(span) ?? 0) + 1);
+    }
   }
 
   /** `rebuildPartnerTallies`: the project's sorted distinct actor ids (null for none), and its pairs. */
@@ -521,24 +648,66 @@ class Tallies {
     const ids = [...byId.keys()].sort(compareStrings); // Cypher's string order for ids (`a.id < b.id`, `ORDER BY id`)
     project.props.partnerTally = ids;
     const actors = ids.map((id) => byId.get(id)!);
-    for (const a of actors) {
-      if (a.index >= PAIR_SPAN) this.unsure = true;
-      this.actors.set(a.index, a);
-    }
+    for (const a of actors) this.actors.set(a.index, a);
     for (let i = 0; i < actors.length; i++) {
-      const base = actors[i]!.index * PAIR_SPAN;
+      const from = actors[i]!.index;
+      let row = this.pairs.get(from);
+      if (!row) this.pairs.set(from, row = new Map());
       for (let j = i + 1; j < actors.length; j++) {
-        const key = base + actors[j]!.index;
-        this.pairs.set(key, (this.pairs.get(key) ?? 0) + 1);
+        const to = actors[j]!.index;
+        row.set(to, (row.get(to) ?? 0) + 1);
       }
+    }
+  }
+
+  // --- Parallel CSV generation (offline-workers.ts): each worker's tallies, added up in the main thread. ---
+
+  /** What this tally holds, as plain data a worker can post (structured clone): `absorb` adds it to another. */
+  snapshot(): TalliesSnapshot {
+    return {
+      funding: this.funding, themeSets: this.themeSets, pairs: this.pairs,
+      actors: [...this.actors.values()].map((a) => a.id), unsure: this.unsure,
+    };
+  }
+
+  /** Adds a worker's tallies (sums are exact and order-free); `actorOf` finds an actor in this image by id. */
+  absorb(other: TalliesSnapshot, actorOf: (id: string) => ImageNode | undefined): void {
+    if (other.unsure) this.unsure = true;
+    for (const [key, t] of other.funding) {
+      const mine = this.funding.get(key);
+      if (!mine) this.funding.set(key, t);
+      else {
+        mine.flows += t.flows;
+        mine.unknown += t.unknown;
+        mine.amounts = [sumDecimals([...mine.amounts, ...t.amounts])];
+      }
+    }
+    for (const [key, t] of other.themeSets) {
+      const mine = this.themeSets.get(key);
+      if (!mine) this.themeSets.set(key, t);
+      else {
+        mine.projects += t.projects;
+        for (const [span, n] of t.spans) mine.spans.set(span, (mine.spans.get(span) ?? 0) + n);
+      }
+    }
+    for (const [from, theirs] of other.pairs) {
+      const row = this.pairs.get(from);
+      if (!row) this.pairs.set(from, theirs);
+      else for (const [to, n] of theirs) row.set(to, (row.get(to) ?? 0) + n);
+    }
+    for (const id of other.actors) {
+      const actor = actorOf(id);
+      // An actor a streamed document created lives only in its worker: the load rebuilds the tallies in the database.
+      if (!actor) this.unsure = true;
+      else this.actors.set(actor.index, actor);
     }
   }
 
   /** One PARTNERS_WITH per pair, as `rebuildPartnerTallies` creates it: {a, b, shared}, from a to b. */
   *partnerRelationships(): Generator<ImageRelationship> {
-    for (const [key, shared] of this.pairs) {
-      const from = this.actors.get(Math.floor(key / PAIR_SPAN))!;
-      const to = this.actors.get(key % PAIR_SPAN)!;
+    for (const [a, row] of this.pairs) for (const [b, shared] of row) {
+      const from = this.actors.get(a)!;
+      const to = this.actors.get(b)!;
       yield { type: "PARTNERS_WITH", from, to, props: { a: from.id, b: to.id, shared } };
     }
   }
@@ -551,7 +720,14 @@ class Tallies {
       assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
       yield ["FundingTally", props];
     }
-    for (const row of this.themeSets.rows()) yield ["ThemeSetTally", row];
+    for (const [key, t] of this.themeSets) {
+      const counts = new ThemeSetCounts();
+      for (const [span, n] of t.spans) {
+        const [start, end] = span.split(" ").map(Number) as [number, number];
+        counts.add(start, end, n);
+      }
+      yield ["ThemeSetTally", { key, themes: t.themes, projects: t.projects, ...counts.encode() }];
+    }
     yield ["AggregateState", { id: "aggregates", version: AGGREGATES_VERSION }];
   }
 }
@@ -639,6 +815,8 @@ function identifier(name: string): string {
   return `\`${name}\``;
 }
 
+const RESTORE_BATCH = 10_000;
+
 /**
  * Gives back the empty lists the importer could not carry (`[]`, as the writer stores them), in
  * batches of 10,000 per write transaction, and removes the marks.
@@ -647,17 +825,18 @@ export async function restoreEmptyLists(db: Database, emptyLists: EmptyLists): P
   const untilDone = async (cypher: string) => {
     for (;;) {
       const [row] = await db.write(cypher);
-      if (Number(row?.n ?? 0) === 0) return;
+      // A batch short of the limit was the last: no extra round trip to find none left.
+      if (Number(row?.n ?? 0) < RESTORE_BATCH) return;
     }
   };
   for (const k of emptyLists.nodes) {
     const label = identifier(emptyListLabel(k));
-    await untilDone(`MATCH (n:${label}) WITH n LIMIT 10000 SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
+    await untilDone(`MATCH (n:${label}) WITH n LIMIT ${RESTORE_BATCH} SET n.${identifier(k)} = [] REMOVE n:${label} RETURN count(*) AS n`);
   }
   for (const [type, props] of emptyLists.relationships) {
     const sets = [...props].map((k) => `r.${identifier(k)} = CASE WHEN '${k}' IN r.${EMPTY_LISTS_PROPERTY} THEN [] ELSE r.${identifier(k)} END`).join(", ");
     await untilDone(`MATCH ()-[r:${identifier(type)}]->() WHERE r.${EMPTY_LISTS_PROPERTY} IS NOT NULL
-      WITH r LIMIT 10000 SET ${sets} REMOVE r.${EMPTY_LISTS_PROPERTY} RETURN count(*) AS n`);
+      WITH r LIMIT ${RESTORE_BATCH} SET ${sets} REMOVE r.${EMPTY_LISTS_PROPERTY} RETURN count(*) AS n`);
   }
 }
 
@@ -689,6 +868,8 @@ interface CsvFile {
   size: number;
   /** Property names in the file's column order. */
   keys: string[];
+  /** Their CSV types. */
+  types: string[];
 }
 
 /**
@@ -697,6 +878,8 @@ interface CsvFile {
  */
 class CsvFiles {
   private readonly files = new Map<string, CsvFile>();
+  /** The files of each label set or type, tried in turn (`fits`) before a signature string is built. */
+  private readonly byName = { nodes: new Map<string, CsvFile[]>(), relationships: new Map<string, CsvFile[]>() };
   /** Lists shared by many entities (provenance) are formatted once. */
   private readonly formatted = new WeakMap<unknown[], string>();
   multiline = false;
@@ -704,21 +887,40 @@ class CsvFiles {
   constructor(private readonly dir: string) {}
 
   row(kind: "nodes" | "relationships", name: string, props: Props, ids: string): void {
-    let signature = `${kind}|${name}`;
-    for (const k in props) signature += `|${k}:${csvType(props[k])}`;
-    let f = this.files.get(signature);
+    const byName = this.byName[kind];
+    const candidates = byName.get(name);
+    let f = candidates?.find((c) => CsvFiles.fits(c, props));
     if (!f) {
-      const keys = Object.keys(props);
-      const file = path.join(this.dir, `${kind}-${this.files.size}.csv`);
-      const columns = [kind === "nodes" ? ":ID" : ":START_ID,:END_ID", ...keys.map((k) => `${k}:${csvType(props[k])}`)];
-      f = { kind, name, file, fd: fs.openSync(file, "w"), buffer: [columns.join(",")], size: 0, keys };
-      this.files.set(signature, f);
+      let signature = `${kind}|${name}`;
+      for (const k in props) signature += `|${k}:${csvType(props[k])}`;
+      f = this.files.get(signature);
+      if (!f) {
+        const keys = Object.keys(props);
+        const types = keys.map((k) => csvType(props[k]));
+        const file = path.join(this.dir, `${kind}-${this.files.size}.csv`);
+        const columns = [kind === "nodes" ? ":ID" : ":START_ID,:END_ID", ...keys.map((k, i) => `${k}:${types[i]}`)];
+        f = { kind, name, file, fd: fs.openSync(file, "w"), buffer: [columns.join(",")], size: 0, keys, types };
+        this.files.set(signature, f);
+        if (candidates) candidates.push(f);
+        else byName.set(name, [f]);
+      }
     }
     let line = ids;
     for (const k of f.keys) line += `,${this.field(props[k])}`;
     f.buffer.push(line);
     f.size += line.length;
-    if (f.size > 1 << 20) this.flush(f);
+    // Small flushes: rows waiting in a buffer survive young-generation collections and get promoted (measured at M: GC 2.4 s -> 1.1 s with 64 KB instead of 1 MB).
+    if (f.size > 1 << 16) this.flush(f);
+  }
+
+  /** True when `props` has the file's properties, in its order, of its types (no more). */
+  private static fits(f: CsvFile, props: Props): boolean {
+    let i = 0;
+    for (const k in props) {
+      if (f.keys[i] !== k || f.types[i] !== csvType(props[k])) return false;
+      i += 1;
+    }
+    return i === f.keys.length;
   }
 
   private field(value: unknown): string {

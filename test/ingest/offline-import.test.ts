@@ -54,6 +54,8 @@ describe("offline import (load mode `import`)", () => {
           await driver.verifyConnectivity();
         },
       },
+      // Through worker threads: test/unit/offline-import.test.ts shows they write the rows one thread writes.
+      csvWorkers: 2,
     }));
     imported = await fingerprintGraph(own, IGNORE);
   }, 300_000);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AGGREGATES_VERSION } from "../../src/db/aggregates.js";
 import { GraphImage, OFFLINE_AGGREGATES_VERSION } from "../../src/synthetic/offline-import.js";
+import { streamInWorkers } from "../../src/synthetic/offline-workers.js";
 
 const cite = (source: string, quote = `said by ${source}`) => [{ source, quote }];
 
@@ -183,6 +184,69 @@ describe("GraphImage (offline import)", () => {
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     }
   });
+
+  /**
+   * Every CSV row with node indexes replaced by the node's id (workers number their nodes apart:
+   * the same graph, other indexes), in a canonical order.
+   */
+  function rowsById(spec: { nodes: { labels: string[]; file: string }[]; relationships: { type: string; file: string }[] }): string[] {
+    const idOf = new Map<string, string>();
+    const out: string[] = [];
+    for (const n of spec.nodes) {
+      const [header, ...lines] = fs.readFileSync(n.file, "utf8").trim().split("\n");
+      const idColumn = header!.split(",").indexOf("id:string");
+      for (const line of lines) {
+        const fields = line.split(",");
+        idOf.set(fields[0]!, fields[idColumn]!);
+        out.push(`${n.labels.join(":")}|${header!.slice(header!.indexOf(",") + 1)}|${line.slice(line.indexOf(",") + 1)}`);
+      }
+    }
+    for (const r of spec.relationships) {
+      const [header, ...lines] = fs.readFileSync(r.file, "utf8").trim().split("\n");
+      for (const line of lines) {
+        const [from, to, ...rest] = line.split(",");
+        out.push(`${r.type}|${header}|${idOf.get(from!)}|${idOf.get(to!)}|${rest.join(",")}`);
+      }
+    }
+    return out.sort();
+  }
+
+  it("streams through worker threads to the same rows as one thread, aggregates added up", async () => {
+    const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-csv-")), fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-csv-"))];
+    try {
+      const documents = [1, 2, 3, 4, 5].map((i) => projects(i));
+      const one = network();
+      one.openCsv(dirs[0]!);
+      for (const doc of documents) one.stream(doc);
+      one.deriveProjectProperties();
+      expect(one.computeAggregates()).toBe(true);
+      const reference = one.writeCsv(dirs[0]!);
+
+      const parallel = network();
+      parallel.openCsv(dirs[1]!);
+      expect(await streamInWorkers(parallel, documents, dirs[1]!, 2)).toEqual({ nodes: 15, relationships: 30 });
+      parallel.deriveProjectProperties();
+      expect(parallel.computeAggregates()).toBe(true);
+      const written = parallel.writeCsv(dirs[1]!);
+
+      // Each worker wrote files of its own; the rows are the same, the partner pair counted 5 times across both.
+      expect(written.spec.nodes.length).toBeGreaterThan(reference.spec.nodes.length);
+      const rows = rowsById(written.spec);
+      expect(rows).toEqual(rowsById(reference.spec));
+      expect(rows.filter((r) => r.startsWith("PARTNERS_WITH|"))).toEqual([expect.stringMatching(/"agency:mpf","organization:coop",5$/)]);
+      // Node indexes never collide across workers and the image.
+      const indexes = written.spec.nodes.flatMap((n) => fs.readFileSync(n.file, "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]));
+      expect(new Set(indexes).size).toBe(indexes.length);
+      expect([...written.emptyLists.nodes].sort()).toEqual([...reference.emptyLists.nodes].sort());
+
+      // A document touching a node another worker wrote is refused by the main thread, as in one thread.
+      const again = network();
+      again.openCsv(dirs[1]!);
+      await expect(streamInWorkers(again, [projects(1), projects(1)], dirs[1]!, 2)).rejects.toThrow(/earlier document/);
+    } finally {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("refuses to stream a document that is not self-contained", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-csv-"));
