@@ -155,14 +155,56 @@ export interface FundingFlowGroupRow {
 const collate = new Intl.Collator().compare;
 
 /**
- * fundingFlows' order: by keys, then kind of flow, then currency (each compared as localeCompare
- * does). The keys' sort text is built once per group, not once per comparison.
+ * Each distinct string's place in the collator's order (strings the collator calls equal share
+ * one): sorting by these ranks gives what sorting by `collate` gives, with one collation per
+ * comparison of distinct strings instead of one per comparison of groups.
  */
-function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
-  return groups
-    .map((g) => ({ g, keys: JSON.stringify(g.keys), flowType: String(g.flowType), currency: String(g.currency) }))
-    .sort((a, b) => collate(a.keys, b.keys) || collate(a.flowType, b.flowType) || collate(a.currency, b.currency))
+function collationRanks(texts: Iterable<string>): Map<string, number> {
+  const sorted = [...new Set(texts)].sort(collate);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  sorted.forEach((t, i) => {
+    if (i > 0 && collate(sorted[i - 1]!, t) !== 0) rank += 1;
+    ranks.set(t, rank);
+  });
+  return ranks;
+}
+
+/**
+ * The sort text of a group's keys (`JSON.stringify(keys)`), built once per keys list: the tallies
+ * path hands the same list to every group of one funder.
+ */
+function keyTexts(): (keys: FundingFlowGroupRow["keys"]) => string {
+  const texts = new Map<FundingFlowGroupRow["keys"], string>();
+  return (keys) => {
+    let text = texts.get(keys);
+    if (text === undefined) texts.set(keys, text = JSON.stringify(keys));
+    return text;
+  };
+}
+
+/**
+ * fundingFlows' order: by keys, then kind of flow, then currency (each compared as localeCompare
+ * does). The keys' sort text is built once per keys list and collated once per distinct text.
+ */
+export function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
+  const textOf = keyTexts();
+  const items = groups.map((g) => ({ g, keys: textOf(g.keys), flowType: String(g.flowType), currency: String(g.currency) }));
+  const keys = collationRanks(items.map((x) => x.keys));
+  const values = collationRanks(items.flatMap((x) => [x.flowType, x.currency]));
+  return items
+    .map((x) => ({ g: x.g, keys: keys.get(x.keys)!, flowType: values.get(x.flowType)!, currency: values.get(x.currency)! }))
+    .sort((a, b) => a.keys - b.keys || a.flowType - b.flowType || a.currency - b.currency)
     .map((x) => x.g);
+}
+
+/**
+ * Larger exact total first. Parsing a decimal to a double rounds correctly, and rounding keeps
+ * order (a <= b gives round(a) <= round(b)): doubles that differ order the totals; equal ones
+ * (totals closer than a double tells apart, or beyond the double range) are compared exactly.
+ */
+function byTotalDescending(a: { total: string; approx: number }, b: { total: string; approx: number }): number {
+  return a.approx > b.approx ? -1 : a.approx < b.approx ? 1 : compareDecimals(b.total, a.total);
 }
 
 /**
@@ -172,12 +214,13 @@ function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
 export function topGroups(groups: FundingFlowGroupRow[], first: number): FundingFlowGroupRow[] {
   // The pairs keyed on their values (null is not "null"), never on the collator's equality, which
   // holds for distinct strings (ignorable characters): each pair keeps at most `first` groups.
-  const pairs = groupBy(groups.map((g) => ({ g, keys: JSON.stringify(g.keys) })), ({ g }) => JSON.stringify([g.flowType, g.currency]));
+  const pairs = groupBy(groups.map((g) => ({ g, total: g.total, approx: Number(g.total) })), ({ g }) => JSON.stringify([g.flowType, g.currency]));
+  const textOf = keyTexts();
   const text = (a: string, b: string) => collate(a, b) || (a < b ? -1 : a > b ? 1 : 0);
   const value = (a: string | null, b: string | null) => text(String(a), String(b)) || (a === b ? 0 : a === null ? -1 : 1);
   return [...pairs.values()]
     .sort(([a], [b]) => value(a!.g.flowType, b!.g.flowType) || value(a!.g.currency, b!.g.currency))
-    .flatMap((items) => items.sort((a, b) => compareDecimals(b.g.total, a.g.total) || text(a.keys, b.keys)).slice(0, first).map((x) => x.g));
+    .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
 
 export class AnalyticsRepository {
@@ -381,13 +424,27 @@ export class AnalyticsRepository {
       RETURN funder, ${nameValue} AS name, flowType, currency, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
     const rows = await this.run(cypher, { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes: f.flowTypes, first: opts.first });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
+    // One keys list per funder (and kind of flow, when grouped by it), shared by its groups: its
+    // sort text is then built once (orderGroups, topGroups). A funder has one name.
+    const withFlowType = dims.includes(FundingDimension.FLOW_TYPE);
+    const keyLists = new Map<string | null, Map<string | null, FundingFlowGroupRow["keys"]>>();
+    const keysOf = (funder: string | null, name: string | null, flowType: string | null) => {
+      let byFlowType = keyLists.get(funder);
+      if (!byFlowType) keyLists.set(funder, byFlowType = new Map());
+      const at = withFlowType ? flowType : null;
+      let keys = byFlowType.get(at);
+      if (!keys) {
+        byFlowType.set(at, keys = dims.map((d) => d === FundingDimension.FUNDER
+          ? { dimension: d, value: funder, name: funder === null ? null : name }
+          : { dimension: d, value: flowType, name: flowType }));
+      }
+      return keys;
+    };
     const groups = rows.map((r): FundingFlowGroupRow => {
       const funder = (r.funder as string | null) ?? null;
       const flowType = (r.flowType as string | null) ?? null;
       return {
-        keys: dims.map((d) => d === FundingDimension.FUNDER
-          ? { dimension: d, value: funder, name: funder === null ? null : (r.name as string | null) ?? null }
-          : { dimension: d, value: flowType, name: flowType }),
+        keys: keysOf(funder, (r.name as string | null) ?? null, flowType),
         // Never summed across kinds of flow, as on the walked path.
         flowType,
         currency: (r.currency as string | null) ?? null,
