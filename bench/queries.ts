@@ -335,7 +335,10 @@ export const QUERIES: BenchQuery[] = [
     peer: null,
     normalize: {
       api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.flowType} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
-      floor: (rows) => rows.map((r: any) => `${fundingGroup(r).join(" ")} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
+      floor: (rows) => rows.map((r: any) => {
+        const [funder, flowType, currency] = fundingGroup(r);
+        return `${funder} ${flowType} ${currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`;
+      }).sort(),
     },
   },
   {

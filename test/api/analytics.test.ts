@@ -3,7 +3,7 @@ import "reflect-metadata";
 import { XMLParser } from "fast-xml-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { QueryCounter, toCypherParams, type Params } from "../../src/db/database.js";
+import { QueryCounter, type Params } from "../../src/db/database.js";
 import { AnalyticsRepository } from "../../src/domain/analytics/analytics.repository.js";
 import { FundingDimension } from "../../src/domain/analytics/analytics.types.js";
 import { createRepositories } from "../../src/domain/context.js";
@@ -265,39 +265,6 @@ describe("bounded cost", () => {
         // index finds the starting points, never a scan of all nodes or of a whole label.
         expect(operators.some((o) => /NodeUniqueIndexSeek|NodeIndexSeek|NodeIndexScan/.test(o)), `${cypher}\n${operators.join(", ")}`).toBe(true);
         expect(operators.some((o) => /AllNodesScan|NodeByLabelScan/.test(o)), `${cypher}\n${operators.join(", ")}`).toBe(false);
-      } finally {
-        await session.close();
-      }
-    }
-  });
-
-  it("answers fundingFlows by funder over a year window from the entries of the tallies' window index, reading no tally", async () => {
-    const queries: { cypher: string; params: Params }[] = [];
-    const repos = createRepositories(db, { timeoutMs: 10_000 });
-    const analytics = new AnalyticsRepository((cypher, p = {}) => {
-      queries.push({ cypher, params: p });
-      return repos.run(cypher, p);
-    });
-    const none = { funderIds: null, recipientIds: null, countryIds: null, themeIds: null, flowTypes: null };
-    const window = { ...none, regionIds: ["region:419"], fromYear: 2016, toYear: 2024 };
-    const all = await analytics.fundingFlows([FundingDimension.FUNDER], window, { names: false });
-    const top = await analytics.fundingFlows([FundingDimension.FUNDER], window, { names: false, first: 1 });
-    expect(all.length).toBeGreaterThan(0);
-    expect(top.length).toBeGreaterThan(0);
-    expect(queries).toHaveLength(2);
-    for (const { cypher, params } of queries) {
-      const session = db.driver.session();
-      try {
-        const result = await session.run(`PROFILE ${cypher}`, toCypherParams(params) as Params);
-        const steps: string[] = [];
-        let hits = 0;
-        const walk = (plan: any) => { steps.push(`${plan.operatorType} ${String(plan.arguments.Details ?? "")}`); hits += plan.dbHits; plan.children.forEach(walk); };
-        walk(result.summary.profile);
-        const plan = steps.join("\n");
-        expect(plan, plan).toMatch(/NodeIndexSeek[^\n]*FundingTally\(place, year, pairKey, groupKey, total, flows, unknown\)/);
-        // One hit per index entry read (and one to end the seek): no tally's properties are read.
-        const [window] = await db.read(`MATCH (t:FundingTally) WHERE t.place = 'region:419' AND t.year >= 2016 AND t.year <= 2024 RETURN count(t) AS n`);
-        expect(hits, plan).toBe(Number(window!.n) + 1);
       } finally {
         await session.close();
       }
