@@ -327,11 +327,18 @@ export const QUERIES: BenchQuery[] = [
         MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
         RETURN t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
       { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+      // The tallies' window index alone (migration 011): its entries hold group, pair and counts.
+      (driver, c) => read(driver, `${Q8_WINDOW}
+        RETURN t.groupKey AS group, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
+      { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     ],
     peer: null,
     normalize: {
       api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.flowType} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
-      floor: (rows) => rows.map((r: any) => `${r.funder} ${r.flowType} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
+      floor: (rows) => rows.map((r: any) => {
+        const [funder, flowType, currency] = fundingGroup(r);
+        return `${funder} ${flowType} ${currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`;
+      }).sort(),
     },
   },
   {
@@ -342,7 +349,11 @@ export const QUERIES: BenchQuery[] = [
       fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }, first: 20) { keys { value name } flowType currency total flows unknownAmounts } }`,
     variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
     // The tallies ranked by a float sum, 20 per kind of flow and currency, then the funders' names.
-    floor: (driver, c) => read(driver, `
+    floor: (driver, c) => read(driver, Q8T_FLOOR_WINDOW, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    floors: [
+      (driver, c) => read(driver, Q8T_FLOOR_WINDOW, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+      // The same over the tallies themselves (a seek on (place, year), each tally read).
+      (driver, c) => read(driver, `
       MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
       WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS amounts, sum(toFloat(t.total)) AS approx,
            sum(t.flows) AS flows, sum(t.unknown) AS unknown
@@ -351,14 +362,42 @@ export const QUERIES: BenchQuery[] = [
       UNWIND top AS g
       OPTIONAL MATCH (a:Actor {id: g.funder})
       RETURN g.funder AS funder, a.name AS name, flowType, currency, g.amounts AS amounts, g.flows AS flows, g.unknown AS unknown`,
-    { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+      { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    ],
     peer: null,
     normalize: {
       api: (d) => d.fundingFlows.map((g: any) => `${g.keys[0].value} ${g.keys[0].name} ${g.flowType} ${g.currency} ${g.total} ${g.flows} ${g.unknownAmounts}`).sort(),
-      floor: (rows) => rows.map((r: any) => `${r.funder} ${r.name} ${r.flowType} ${r.currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`).sort(),
+      floor: (rows) => rows.map((r: any) => {
+        const [funder, flowType, currency] = fundingGroup(r);
+        return `${funder} ${r.name} ${flowType} ${currency} ${sumDecimals(r.amounts)} ${Number(r.flows)} ${Number(r.unknown)}`;
+      }).sort(),
     },
   },
 ];
+
+/** A funding group's funder, kind of flow and currency: from the window index's groupKey (JSON), or as columns. */
+const fundingGroup = (r: any): [unknown, unknown, unknown] =>
+  r.group !== undefined ? JSON.parse(r.group) : [r.funder, r.flowType, r.currency];
+
+/**
+ * Q8's tallies of the window from the entries of their index on (place, year, pairKey, groupKey,
+ * total, flows, unknown) alone (migration 011); the kind of flow from pairKey (JSON [flowType, currency]).
+ */
+const Q8_WINDOW = `
+      MATCH (t:FundingTally) USING INDEX t:FundingTally(place, year, pairKey, groupKey, total, flows, unknown)
+      WHERE t.place = $region AND t.year >= $from AND t.year <= $to
+        AND t.pairKey IS NOT NULL AND t.groupKey IS NOT NULL AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
+        AND t.pairKey STARTS WITH '["' AND NOT t.pairKey STARTS WITH '["budget",'`;
+
+/** Q8T on the window index: ranked by a float sum, 20 per pair, then the names (a funder's id read on one tally of its group). */
+const Q8T_FLOOR_WINDOW = `${Q8_WINDOW}
+      WITH t.pairKey AS pair, t.groupKey AS group, collect(t.total) AS amounts, sum(toFloat(t.total)) AS approx,
+           sum(t.flows) AS flows, sum(t.unknown) AS unknown, head(collect(t)) AS sample
+      ORDER BY approx DESC, group
+      WITH pair, collect({ group: group, amounts: amounts, flows: flows, unknown: unknown, sample: sample })[0..20] AS top
+      UNWIND top AS g
+      OPTIONAL MATCH (a:Actor {id: g.sample.funder})
+      RETURN g.group AS group, a.name AS name, g.amounts AS amounts, g.flows AS flows, g.unknown AS unknown`;
 
 /** Q8 walked over the flows of the region's projects. */
 const Q8_FLOOR_WALK = `

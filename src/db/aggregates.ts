@@ -4,7 +4,8 @@
  *
  * - `FundingTally` (Q8, fundingFlows by funder for one place): one node per (place, funder,
  *   currency, year, flowType) holding the exact decimal `total`, the number of `flows` and of
- *   `unknown` amounts. A flow counts in the tallies of every place its projects take place in
+ *   `unknown` amounts, and (version 5) its group and pair as never-null strings for the covering
+ *   index that answers a year window (`fundingTallyWindowKeys`). A flow counts in the tallies of every place its projects take place in
  *   (TAKES_PLACE_IN, and every region containing that place within 4 hops, as fundingFlows'
  *   region filter reads them), once per funder.
  * - `ThemeSetTally` (Q5, how many projects are about any of some themes and active in some years):
@@ -36,7 +37,7 @@ import { chunks, type Database, type Params, type Row } from "./database.js";
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
 /** Bump when the aggregates' definition changes: the migration rebuilds them once. */
-export const AGGREGATES_VERSION = 4;
+export const AGGREGATES_VERSION = 5;
 
 /** Properties the aggregates keep on flows and projects: no import may set them. */
 export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally", "partnerTally"];
@@ -80,6 +81,20 @@ function keysOf(r: Row): string[] {
   const funders = (r.funders as string[]).length ? (r.funders as (string | null)[]) : [null];
   const year = r.year === null || r.year === undefined ? null : Number(r.year);
   return (r.places as string[]).flatMap((place) => funders.map((g) => fundingTallyKey(place, g, (r.currency as string | null) ?? null, year, (r.flowType as string | null) ?? null))).sort();
+}
+
+/**
+ * What a funding tally carries for reads over a year window (version 5): its group and its pair as
+ * strings that are never null, so that the composite index on (place, year, pairKey, groupKey,
+ * total, flows, unknown) holds every dated tally (a range index leaves out a node with a null in any
+ * of its properties) and answers fundingFlows from its entries alone, without reading the tallies.
+ * `groupKey` is JSON [funder, flowType, currency] (fundingFlows' group by funder), `pairKey` JSON
+ * [flowType, currency] (the pair `first` ranks within); null stays apart from "null".
+ * `parts` are the key's parts: [place, funder, currency, year, flowType].
+ */
+export function fundingTallyWindowKeys(parts: readonly unknown[]): { pairKey: string; groupKey: string } {
+  const [, funder, currency, , flowType] = parts.map((x) => x ?? null);
+  return { pairKey: JSON.stringify([flowType, currency]), groupKey: JSON.stringify([funder, flowType, currency]) };
 }
 
 const negate = (v: string) => (v.startsWith("-") ? v.slice(1) : `-${v}`);
@@ -178,9 +193,12 @@ async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
     const rows = await run(`UNWIND $rows AS d
       MERGE (t:FundingTally {key: d.key})
       ON CREATE SET t.place = d.parts[0], t.funder = d.parts[1], t.currency = d.parts[2], t.year = d.parts[3], t.flowType = d.parts[4],
-        t.total = '0', t.flows = 0, t.unknown = 0
+        t.pairKey = d.pairKey, t.groupKey = d.groupKey, t.total = '0', t.flows = 0, t.unknown = 0
       SET t.flows = t.flows + d.flows, t.unknown = t.unknown + d.unknown
-      RETURN t.key AS key, t.total AS total`, { rows: batch.map((d) => ({ key: d.key, parts: JSON.parse(d.key), flows: d.flows, unknown: d.unknown })) });
+      RETURN t.key AS key, t.total AS total`, { rows: batch.map((d) => {
+      const parts = JSON.parse(d.key) as unknown[];
+      return { key: d.key, parts, ...fundingTallyWindowKeys(parts), flows: d.flows, unknown: d.unknown };
+    }) });
     const totals = new Map(rows.map((r) => [String(r.key), String(r.total)]));
     await run(`UNWIND $rows AS r MATCH (t:FundingTally {key: r.key})
       SET t.total = r.total
@@ -531,11 +549,14 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
   for (const batch of chunks(flowRows, 10_000)) {
     await db.write("UNWIND $rows AS r MATCH (f:Funding {id: r.id}) SET f.tallyKeys = r.keys, f.tallyAmount = r.amount", { rows: batch }, { timeoutMs: 600_000 });
   }
-  const rows = [...tallies.entries()].map(([key, t]) => ({ key, parts: JSON.parse(key), flows: t.flows, unknown: t.unknown, total: sumDecimals(t.amounts) }));
+  const rows = [...tallies.entries()].map(([key, t]) => {
+    const parts = JSON.parse(key) as unknown[];
+    return { key, parts, ...fundingTallyWindowKeys(parts), flows: t.flows, unknown: t.unknown, total: sumDecimals(t.amounts) };
+  });
   for (const batch of chunks(rows, 10_000)) {
     await db.write(`UNWIND $rows AS r CREATE (t:FundingTally {key: r.key})
       SET t.place = r.parts[0], t.funder = r.parts[1], t.currency = r.parts[2], t.year = r.parts[3], t.flowType = r.parts[4],
-          t.total = r.total, t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
+          t.pairKey = r.pairKey, t.groupKey = r.groupKey, t.total = r.total, t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
   }
   const themeSets = await rebuildThemeTallies(db);
   const partnersStarted = Date.now();

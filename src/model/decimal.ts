@@ -26,6 +26,37 @@ function toScaled(value: string, scale: number): bigint {
   return value.startsWith("-") ? -digits : digits;
 }
 
+/** A plain decimal: sign, whole digits, fraction digits (sumSmall checks that it is short enough). */
+const SMALL_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * The exact sum of a few short decimals in doubles, or null when they do not fit: each value is an
+ * integer count of 10^-scale below 10^15, and at most 9 of them sum below 2^53, so every step is
+ * exact. Spares the BigInt path for the one- to few-term sums of fundingFlows' groups.
+ */
+function sumSmall(values: string[]): string | null {
+  if (values.length > 9) return null;
+  let scale = 0;
+  const parts: [string, string, string][] = [];
+  for (const v of values) {
+    const m = SMALL_DECIMAL.exec(v);
+    if (!m) return null;
+    const fraction = m[3] ?? "";
+    parts.push([m[1]!, m[2]!, fraction]);
+    scale = Math.max(scale, fraction.length);
+  }
+  let total = 0;
+  for (const [sign, whole, fraction] of parts) {
+    const digits = whole + fraction.padEnd(scale, "0");
+    if (digits.length > 15) return null;
+    total += sign ? -Number(digits) : Number(digits);
+  }
+  const digits = String(Math.abs(total)).padStart(scale + 1, "0");
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = scale ? digits.slice(digits.length - scale) : "";
+  return normalizeDecimal(`${total < 0 ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`);
+}
+
 /** The exact sum of decimal strings. */
 export function sumDecimals(values: string[]): string {
   if (!values.length) return "0";
@@ -34,6 +65,8 @@ export function sumDecimals(values: string[]): string {
     const only = normalizeDecimal(values[0]!);
     if (only !== null) return only;
   }
+  const small = sumSmall(values);
+  if (small !== null) return small;
   const scale = Math.max(...values.map((v) => (v.split(".")[1] ?? "").length));
   const total = values.reduce((acc, v) => acc + toScaled(v, scale), 0n);
   const negative = total < 0n;

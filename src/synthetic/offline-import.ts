@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey, fundingTallyWindowKeys } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { compareStrings, groupBy } from "../model/collections.js";
@@ -542,7 +542,7 @@ export interface TalliesSnapshot {
 }
 
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
-export const OFFLINE_AGGREGATES_VERSION: number = 4;
+export const OFFLINE_AGGREGATES_VERSION: number = 5;
 
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
@@ -718,6 +718,8 @@ class Tallies {
       const parts = JSON.parse(key) as unknown[];
       const props: Props = { key };
       assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
+      // Version 5: the never-null group and pair the year-window index holds (fundingTallyWindowKeys).
+      assign(props, fundingTallyWindowKeys(parts));
       yield ["FundingTally", props];
     }
     for (const [key, t] of this.themeSets) {

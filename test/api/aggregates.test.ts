@@ -5,8 +5,13 @@
  * edits of a project's places and of a country's region, a funding flow recorded, merges and
  * splits (funders, projects, flows), deletes (a flow, a project, a funder).
  */
+import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { rebuildAggregates } from "../../src/db/aggregates.js";
+import { toCypherParams, type Params } from "../../src/db/database.js";
+import { AnalyticsRepository } from "../../src/domain/analytics/analytics.repository.js";
+import { FundingDimension } from "../../src/domain/analytics/analytics.types.js";
+import { createRepositories } from "../../src/domain/context.js";
 import { sumDecimals } from "../../src/model/decimal.js";
 import { adminSuiteOverSeed } from "../support/api.js";
 import { compareExact } from "../support/decimals.js";
@@ -131,7 +136,8 @@ async function expectExact(): Promise<void> {
     for (const [from, to] of YEARS) expect(await apiCount(themes, from, to), `${themes} ${from}-${to}`).toBe(await walkedCount(themes, from, to));
   }
   for (const place of PLACES) {
-    for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024]] as const) {
+    // No bound (the tallies read), and windows (the window index's entries alone), one with one bound only.
+    for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024], [null, 2020]] as const) {
       expect(await apiFlows(place, from, to), `${place} ${from}-${to}`).toEqual(await walkedFlows(place, from, to));
       // The top groups (first) are the whole answer's largest, in their order.
       const all = await apiGroups(place, from, to);
@@ -230,6 +236,45 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     const lean = await admin(`{ fundingFlows(groupBy: [FUNDER], filter: { countries: ["CL"] }) { keys { value } flowType currency total flows unknownAmounts } }`);
     expect(lean.fundingFlows).toEqual(all.map((g) => ({ ...g, keys: g.keys.map((k: any) => ({ value: k.value })) })));
     await expectExact();
+  });
+  it("answers fundingFlows by funder over a year window from the entries of the tallies' window index, reading no tally", async () => {
+    const queries: { cypher: string; params: Params }[] = [];
+    const repos = createRepositories(db, { timeoutMs: 10_000 });
+    const analytics = new AnalyticsRepository((cypher, p = {}) => {
+      queries.push({ cypher, params: p });
+      return repos.run(cypher, p);
+    });
+    const none = { funderIds: null, recipientIds: null, themeIds: null, flowTypes: null };
+    // country:CL holds the six 2021 flows of the test above (and the seed's, if any).
+    const window = { ...none, regionIds: null, countryIds: ["country:CL"], fromYear: 2021, toYear: 2021 };
+    const all = await analytics.fundingFlows([FundingDimension.FUNDER], window, { names: false });
+    const top = await analytics.fundingFlows([FundingDimension.FUNDER], window, { names: false, first: 1 });
+    expect(all.map((g) => `${g.keys[0]!.value} ${g.currency} ${g.total}`)).toEqual([
+      "organization:agg-p CHF 9007199254740993", "organization:agg-p EUR 0.25", "organization:agg-p USD 9007199254740992",
+      "organization:agg-q CHF 9007199254740992", "organization:agg-q EUR 0.5", "organization:agg-q USD 9007199254740993",
+    ]);
+    expect(top.map((g) => `${g.keys[0]!.value} ${g.currency} ${g.total}`)).toEqual([
+      "organization:agg-p CHF 9007199254740993", "organization:agg-q EUR 0.5", "organization:agg-q USD 9007199254740993",
+    ]);
+    expect(queries).toHaveLength(2);
+    for (const { cypher, params } of queries) {
+      const session = db.driver.session();
+      try {
+        const result = await session.run(`PROFILE ${cypher}`, toCypherParams(params) as Params);
+        const steps: string[] = [];
+        let hits = 0;
+        const walk = (plan: any) => { steps.push(`${plan.operatorType} ${String(plan.arguments.Details ?? "")}`); hits += plan.dbHits; plan.children.forEach(walk); };
+        walk(result.summary.profile);
+        const plan = steps.join("\n");
+        expect(plan, plan).toMatch(/NodeIndexSeek[^\n]*FundingTally\(place, year, pairKey, groupKey, total, flows, unknown\)/);
+        // One hit per index entry read (and one to end the seek): no tally's properties are read.
+        const [tallies] = await db.read(`MATCH (t:FundingTally) WHERE t.place = 'country:CL' AND t.year = 2021 RETURN count(t) AS n`);
+        expect(Number(tallies!.n)).toBeGreaterThanOrEqual(6);
+        expect(hits, plan).toBe(Number(tallies!.n) + 1);
+      } finally {
+        await session.close();
+      }
+    }
   });
 });
 

@@ -256,10 +256,13 @@ describe("bounded cost", () => {
     // The same without names, and its top groups (first) with them.
     await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: 2016, toYear: 2020 }, { names: false });
     await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: null, toYear: null }, { first: 20 });
+    // Over a year window, top groups with names, and one bound only with a kind of flow asked for.
+    await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: 2016, toYear: 2020 }, { first: 20 });
+    await analytics.fundingFlows([FundingDimension.FUNDER, FundingDimension.FLOW_TYPE], { ...none, funderIds: null, countryIds: ["country:CL"], fromYear: 2019, flowTypes: ["disbursement"] }, { names: false });
     // The count of projects by themes and years, read from the theme tallies.
     params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
     await repos.run(THEME_COUNT, params.at(-1));
-    expect(counter.queries.length).toBeGreaterThanOrEqual(11);
+    expect(counter.queries.length).toBeGreaterThanOrEqual(13);
     expect(params).toHaveLength(counter.queries.length);
     for (const [i, cypher] of counter.queries.entries()) {
       const session = db.driver.session();

@@ -26,6 +26,39 @@ describe("decimals", () => {
     expect(sumDecimals(["-0.0"])).toBe("0");
   });
 
+  it("sums a few short terms in doubles only where every step is exact (the rest through BigInt)", () => {
+    // At the edge of the short path: 15 digits per term, 9 terms; past it: 16 digits, 10 terms.
+    expect(sumDecimals(["99999999999999.9", "0.1"])).toBe("100000000000000");
+    expect(sumDecimals(Array(9).fill("999999999999999"))).toBe("8999999999999991");
+    expect(sumDecimals(["999999999999999.9", "0.1"])).toBe("1000000000000000");
+    expect(sumDecimals(Array(10).fill("999999999999999"))).toBe("9999999999999990");
+    expect(sumDecimals(["4503599627370496.5", "4503599627370496.5"])).toBe("9007199254740993");
+    expect(sumDecimals(["-0.5", "0.5", "-0"])).toBe("0");
+    expect(sumDecimals(["+1", "2."])).toBe("3");
+    // Against a BigInt reference on random terms of 1 to 17 digits, 1 to 12 terms, any signs and scales.
+    const reference = (values: string[]) => {
+      const scale = Math.max(...values.map((v) => (v.split(".")[1] ?? "").length));
+      const total = values.reduce((acc, v) => {
+        const [whole, fraction = ""] = v.replace("-", "").split(".");
+        const digits = BigInt(whole! + fraction.padEnd(scale, "0"));
+        return acc + (v.startsWith("-") ? -digits : digits);
+      }, 0n);
+      const abs = (total < 0n ? -total : total).toString().padStart(scale + 1, "0");
+      return normalizeDecimal(`${total < 0n ? "-" : ""}${abs.slice(0, abs.length - scale)}${scale ? `.${abs.slice(abs.length - scale)}` : ""}`);
+    };
+    let seed = 13;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let i = 0; i < 5000; i++) {
+      const values = Array.from({ length: 1 + random(12) }, () => {
+        const digits = Array.from({ length: 1 + random(17) }, () => String(random(10))).join("");
+        const point = random(digits.length + 1);
+        const text = point === digits.length ? digits : `${digits.slice(0, point) || "0"}.${digits.slice(point)}`;
+        return random(3) === 0 ? `-${text}` : text;
+      });
+      expect(sumDecimals(values), JSON.stringify(values)).toBe(reference(values));
+    }
+  });
+
   it("orders by value, not by text nor through floating point", () => {
     expect(compareDecimals("9007199254740993", "9007199254740992")).toBe(1);
     expect(Number("9007199254740993") - Number("9007199254740992")).toBe(0);

@@ -150,6 +150,8 @@ describe("GraphImage (offline import)", () => {
       expect(tallies).toHaveLength(2);
       // Both flows have no funder (null) and 10.50 each: the total is exact.
       expect(tallies[0]).toContain('"[""country:AR"",null,""USD"",2021,null]","country:AR","USD",2021,"21",2,0');
+      // Version 5: the pair [flowType, currency] and the group [funder, flowType, currency] the window index holds, nulls kept.
+      expect(tallies[0]).toContain('"21",2,0,"[null,""USD""]","[null,null,""USD""]"');
       // Theme tallies: the set {water} and `*`, each with q1 and q2 (2021 to 2021): two regular
       // projects, the year tables from 2021 (started by 2021: 2; ended before 2021: 0), no irregular ones.
       const themeSets = rows(written.spec).filter((r) => r.startsWith("ThemeSetTally"));

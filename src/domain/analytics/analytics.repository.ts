@@ -136,6 +136,16 @@ function fundingSelection(f: FundingCriteria): { start: string; predicates: stri
   };
 }
 
+/**
+ * The index whose entries alone answer fundingFlows by funder for a place and a year window
+ * (schema/migrations/011_funding_tally_window.cypher); the predicates that every property is
+ * present let the planner use it, and they hold for every dated tally (db/aggregates.ts).
+ */
+const FUNDING_WINDOW = {
+  hint: "USING INDEX t:FundingTally(place, year, pairKey, groupKey, total, flows, unknown)",
+  present: "AND t.pairKey IS NOT NULL AND t.groupKey IS NOT NULL AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL",
+};
+
 export interface FundingFlowsOptions {
   /** Read the entities' names for the keys (`keys { name }`); without it `name` is null for entity dimensions. Default true. */
   names?: boolean;
@@ -156,14 +166,56 @@ export interface FundingFlowGroupRow {
 const collate = new Intl.Collator().compare;
 
 /**
- * fundingFlows' order: by keys, then kind of flow, then currency (each compared as localeCompare
- * does). The keys' sort text is built once per group, not once per comparison.
+ * Each distinct string's place in the collator's order (strings the collator calls equal share
+ * one): sorting by these ranks gives what sorting by `collate` gives, with one collation per
+ * comparison of distinct strings instead of one per comparison of groups.
  */
-function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
-  return groups
-    .map((g) => ({ g, keys: JSON.stringify(g.keys), flowType: String(g.flowType), currency: String(g.currency) }))
-    .sort((a, b) => collate(a.keys, b.keys) || collate(a.flowType, b.flowType) || collate(a.currency, b.currency))
+function collationRanks(texts: Iterable<string>): Map<string, number> {
+  const sorted = [...new Set(texts)].sort(collate);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  sorted.forEach((t, i) => {
+    if (i > 0 && collate(sorted[i - 1]!, t) !== 0) rank += 1;
+    ranks.set(t, rank);
+  });
+  return ranks;
+}
+
+/**
+ * The sort text of a group's keys (`JSON.stringify(keys)`), built once per keys list: the tallies
+ * path hands the same list to every group of one funder.
+ */
+function keyTexts(): (keys: FundingFlowGroupRow["keys"]) => string {
+  const texts = new Map<FundingFlowGroupRow["keys"], string>();
+  return (keys) => {
+    let text = texts.get(keys);
+    if (text === undefined) texts.set(keys, text = JSON.stringify(keys));
+    return text;
+  };
+}
+
+/**
+ * fundingFlows' order: by keys, then kind of flow, then currency (each compared as localeCompare
+ * does). The keys' sort text is built once per keys list and collated once per distinct text.
+ */
+export function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
+  const textOf = keyTexts();
+  const items = groups.map((g) => ({ g, keys: textOf(g.keys), flowType: String(g.flowType), currency: String(g.currency) }));
+  const keys = collationRanks(items.map((x) => x.keys));
+  const values = collationRanks(items.flatMap((x) => [x.flowType, x.currency]));
+  return items
+    .map((x) => ({ g: x.g, keys: keys.get(x.keys)!, flowType: values.get(x.flowType)!, currency: values.get(x.currency)! }))
+    .sort((a, b) => a.keys - b.keys || a.flowType - b.flowType || a.currency - b.currency)
     .map((x) => x.g);
+}
+
+/**
+ * Larger exact total first. Parsing a decimal to a double rounds correctly, and rounding keeps
+ * order (a <= b gives round(a) <= round(b)): doubles that differ order the totals; equal ones
+ * (totals closer than a double tells apart, or beyond the double range) are compared exactly.
+ */
+function byTotalDescending(a: { total: string; approx: number }, b: { total: string; approx: number }): number {
+  return a.approx > b.approx ? -1 : a.approx < b.approx ? 1 : compareDecimals(b.total, a.total);
 }
 
 /**
@@ -173,12 +225,13 @@ function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
 export function topGroups(groups: FundingFlowGroupRow[], first: number): FundingFlowGroupRow[] {
   // The pairs keyed on their values (null is not "null"), never on the collator's equality, which
   // holds for distinct strings (ignorable characters): each pair keeps at most `first` groups.
-  const pairs = groupBy(groups.map((g) => ({ g, keys: JSON.stringify(g.keys) })), ({ g }) => JSON.stringify([g.flowType, g.currency]));
+  const pairs = groupBy(groups.map((g) => ({ g, total: g.total, approx: Number(g.total) })), ({ g }) => JSON.stringify([g.flowType, g.currency]));
+  const textOf = keyTexts();
   const text = (a: string, b: string) => collate(a, b) || compareStrings(a, b);
   const value = (a: string | null, b: string | null) => text(String(a), String(b)) || (a === b ? 0 : a === null ? -1 : 1);
   return [...pairs.values()]
     .sort(([a], [b]) => value(a!.g.flowType, b!.g.flowType) || value(a!.g.currency, b!.g.currency))
-    .flatMap((items) => items.sort((a, b) => compareDecimals(b.g.total, a.g.total) || text(a.keys, b.keys)).slice(0, first).map((x) => x.g));
+    .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
 
 export class AnalyticsRepository {
@@ -338,8 +391,11 @@ export class AnalyticsRepository {
    * flow types only. A flow counts once per funder in a place's tallies, so these groups are the
    * flows' own. Otherwise null: the flows are walked.
    *
-   * The funders' names are read only when asked for, and only for the groups returned. With
-   * `first`, Neo4j ranks the groups of each kind of flow and currency by a floating-point sum and
+   * With a year bound, the tallies are read from the entries of the index on (place, year, pairKey,
+   * groupKey, total, flows, unknown) alone (FUNDING_WINDOW): no tally is read, but one per group
+   * returned for its funder's name. Without one, undated tallies count too, and the (place) index
+   * finds them. The funders' names are read only when asked for, and only for the groups returned.
+   * With `first`, Neo4j ranks the groups of each kind of flow and currency by a floating-point sum and
    * returns the top ones plus every group within that sum's error bound of the last one kept (so
    * rounding never drops a group); the exact decimal totals then decide here (topGroups).
    */
@@ -349,49 +405,69 @@ export class AnalyticsRepository {
     const [place] = places;
     if (!dims.includes(FundingDimension.FUNDER) || dims.some((d) => d !== FundingDimension.FUNDER && d !== FundingDimension.FLOW_TYPE)) return null;
     if (places.length !== 1 || (f.countryIds && f.regionIds) || f.funderIds || f.recipientIds || f.themeIds) return null;
-    // Written out only for the bounds given, so that the (place, year) index serves the range.
+    const windowed = f.fromYear !== null || f.toYear !== null;
+    // Written out only for the bounds given, so that the index serves the range.
     const years = [f.fromYear !== null ? "t.year >= $fromYear" : "", f.toYear !== null ? "t.year <= $toYear" : ""].filter(Boolean);
-    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: funder})" : "";
+    // The kind of flow is read from pairKey (JSON [flowType, currency]), so that the window's index
+    // entries answer it: a string kind but budget by default (t.flowType <> 'budget' is null for a
+    // null kind), else one of those asked for.
+    const flowTypes = f.flowTypes === null ? null : f.flowTypes.filter((x) => typeof x === "string").map((x) => `${JSON.stringify([x]).slice(0, -1)},`);
+    const match = `MATCH (t:FundingTally) ${windowed ? FUNDING_WINDOW.hint : ""} WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
+        ${windowed ? FUNDING_WINDOW.present : ""} AND ${flowTypes === null ? `t.pairKey STARTS WITH '["' AND NOT t.pairKey STARTS WITH '["budget",'` : "any(prefix IN $flowTypes WHERE t.pairKey STARTS WITH prefix)"}`;
+    // A funder's name: read on one of its group's tallies, the only tally read on the window's path.
+    const sample = opts.names ? ", head(collect(t)) AS sample" : "";
+    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : "";
     const nameValue = opts.names ? "g.name" : "null";
-    const match = `MATCH (t:FundingTally) WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
-        AND ($flowTypes IS NULL AND t.flowType <> 'budget' OR t.flowType IN $flowTypes)`;
     const cypher = opts.first === null
       ? `${match}
-      WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency,
-           collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
+      WITH t.groupKey AS groupKey, collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
       LIMIT ${LIMITS.maxGroups + 1}
       ${name}
-      RETURN funder, ${nameValue} AS name, flowType, currency, totals, flows, unknownAmounts`
+      RETURN groupKey, ${nameValue} AS name, totals, flows, unknownAmounts`
       // The float sum of a group is within 1e-12 of the sum of its terms' magnitudes of the exact
       // one (at most a few dozen terms): every group whose float sum reaches the first-th one's
       // minus twice the pair's largest such bound may belong to the top.
       : `${match}
-      WITH t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS totals,
-           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
+      WITH t.pairKey AS pairKey, t.groupKey AS groupKey, collect(t.total) AS totals,
+           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
       ORDER BY approx DESC
       // 1e-300 covers the rounding of amounts below the normal doubles; a pair with a sum beyond the
       // doubles (slack not finite: x * 0.0 is NaN) keeps every group, as does a NaN last one.
-      WITH flowType, currency, max(magnitude) * 1e-12 + 1e-300 AS slack,
-           collect({ funder: funder, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts }) AS groups
-      WITH flowType, currency, slack, groups, groups[$first - 1].approx AS last
+      WITH pairKey, max(magnitude) * 1e-12 + 1e-300 AS slack,
+           collect({ groupKey: groupKey, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts${opts.names ? ", sample: sample" : ""} }) AS groups
+      WITH pairKey, slack, groups, groups[$first - 1].approx AS last
       UNWIND groups AS group
-      WITH flowType, currency, group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
-      WITH flowType, currency, group, group.funder AS funder
+      WITH group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
+      WITH group${opts.names ? ", group.sample AS sample" : ""}
       LIMIT ${LIMITS.maxGroups + 1}
       ${name}
-      RETURN funder, ${nameValue} AS name, flowType, currency, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
-    const rows = await this.run(cypher, { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes: f.flowTypes, first: opts.first });
+      RETURN group.groupKey AS groupKey, ${nameValue} AS name, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
+    const rows = await this.run(cypher, { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes, first: opts.first });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
+    // One keys list per funder (and kind of flow, when grouped by it), shared by its groups: its
+    // sort text is then built once (orderGroups, topGroups). A funder has one name.
+    const withFlowType = dims.includes(FundingDimension.FLOW_TYPE);
+    const keyLists = new Map<string | null, Map<string | null, FundingFlowGroupRow["keys"]>>();
+    const keysOf = (funder: string | null, name: string | null, flowType: string | null) => {
+      let byFlowType = keyLists.get(funder);
+      if (!byFlowType) keyLists.set(funder, byFlowType = new Map());
+      const at = withFlowType ? flowType : null;
+      let keys = byFlowType.get(at);
+      if (!keys) {
+        byFlowType.set(at, keys = dims.map((d) => d === FundingDimension.FUNDER
+          ? { dimension: d, value: funder, name: funder === null ? null : name }
+          : { dimension: d, value: flowType, name: flowType }));
+      }
+      return keys;
+    };
     const groups = rows.map((r): FundingFlowGroupRow => {
-      const funder = (r.funder as string | null) ?? null;
-      const flowType = (r.flowType as string | null) ?? null;
+      // groupKey: JSON [funder, flowType, currency] (fundingTallyWindowKeys).
+      const [funder, flowType, currency] = JSON.parse(r.groupKey as string) as [string | null, string | null, string | null];
       return {
-        keys: dims.map((d) => d === FundingDimension.FUNDER
-          ? { dimension: d, value: funder, name: funder === null ? null : (r.name as string | null) ?? null }
-          : { dimension: d, value: flowType, name: flowType }),
+        keys: keysOf(funder, (r.name as string | null) ?? null, flowType),
         // Never summed across kinds of flow, as on the walked path.
         flowType,
-        currency: (r.currency as string | null) ?? null,
+        currency,
         total: sumDecimals(r.totals as string[]),
         flows: Number(r.flows),
         unknownAmounts: Number(r.unknownAmounts),
