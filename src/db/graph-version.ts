@@ -7,6 +7,7 @@
  *     to tell `graphChanged` subscribers what changed.
  */
 import type { ManagedTransaction } from "neo4j-driver";
+import type { Database } from "./database.js";
 
 /**
  * A version is its counter within an epoch: the epoch is drawn when the counter is created, so a
@@ -42,9 +43,19 @@ export const PRUNE_CHANGES = "MATCH (c:GraphChange) WHERE c.at < datetime() - du
 
 /**
  * The secret that signs the bookmarks the API hands out (src/http/bookmarks.ts), kept on the
- * version node so that every process over the graph signs alike without being configured.
+ * version node so that every process over the graph signs alike without being configured: read,
+ * or created by the first process that asks. Undefined when the account may not write.
  */
-export const BOOKMARK_SECRET_OF_GRAPH = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN v.bookmarkSecret AS secret";
-export const CREATE_BOOKMARK_SECRET = `MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.epoch = randomUUID(), v.n = 0
-  SET v.bookmarkSecret = coalesce(v.bookmarkSecret, randomUUID() + randomUUID())
-  RETURN v.bookmarkSecret AS secret`;
+export async function bookmarkSecretOfGraph(db: Database): Promise<string | undefined> {
+  const [kept] = await db.read("OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN v.bookmarkSecret AS secret");
+  if (kept?.secret) return String(kept.secret);
+  try {
+    const [created] = await db.write(`MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.epoch = randomUUID(), v.n = 0
+      SET v.bookmarkSecret = coalesce(v.bookmarkSecret, randomUUID() + randomUUID())
+      RETURN v.bookmarkSecret AS secret`);
+    return String(created!.secret);
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith("Neo.ClientError.Security.")) return undefined;
+    throw err;
+  }
+}

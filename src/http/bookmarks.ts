@@ -7,12 +7,13 @@
  * a transaction of the database, and Neo4j waits for that transaction before answering: a forged
  * bookmark naming a transaction far ahead held a request (and a Neo4j connection) for 30 s, the
  * server's bookmark wait, whatever the query's time limit. Every process over one graph signs with
- * the same secret: BOOKMARK_SECRET, or else a random one kept on the graph's version node.
+ * the same secret: BOOKMARK_SECRET, or else a random one kept on the graph's version node (and
+ * when the graph gets a new one, the previous one still verifies).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { GraphQLError } from "graphql";
-import { BOOKMARK_SECRET_OF_GRAPH, CREATE_BOOKMARK_SECRET } from "../db/graph-version.js";
+import { bookmarkSecretOfGraph } from "../db/graph-version.js";
 import type { Database } from "../db/database.js";
 
 export const BOOKMARK_HEADER = "x-coopgraph-bookmark";
@@ -31,19 +32,23 @@ function badBookmark(): GraphQLError {
 }
 
 export class BookmarkSigner {
-  private secret = "";
+  /** Newest first: the secret that signs, then the one before it (bookmarks handed out before a change still verify). */
+  private secrets: string[] = [];
   private readAt = 0;
 
   /** `configured`: BOOKMARK_SECRET; without it, the secret kept in the graph. */
   constructor(private readonly db: Database, private readonly configured?: string, private readonly warn: (msg: string) => void = () => {}) {}
 
   async start(): Promise<this> {
-    this.secret = this.configured ?? await this.secretOfGraph();
+    this.readAt = Date.now();
+    const secret = this.configured ?? await bookmarkSecretOfGraph(this.db);
+    if (!secret) this.warn("bookmarks are signed with a secret of this process only: the database account may not keep one in the graph; set BOOKMARK_SECRET for several processes");
+    this.secrets = [secret ?? randomBytes(32).toString("base64url")];
     return this;
   }
 
   sign(bookmarks: Iterable<string>): string {
-    return [...bookmarks].map((bookmark) => `${bookmark}~${this.mac(bookmark)}`).join(",");
+    return [...bookmarks].map((bookmark) => `${bookmark}~${mac(this.secrets[0]!, bookmark)}`).join(",");
   }
 
   /** The Neo4j bookmarks in a header this API signed; BAD_REQUEST for anything else. */
@@ -51,49 +56,42 @@ export class BookmarkSigner {
     const values = String(header ?? "").split(",").map((b) => b.trim()).filter(Boolean);
     if (values.length > MAX_BOOKMARKS) throw badBookmark();
     const parsed = values.map((value) => SIGNED.exec(value) ?? (() => { throw badBookmark(); })());
-    if (parsed.every(([, bookmark, mac]) => this.matches(bookmark!, mac!))) return parsed.map(([, bookmark]) => bookmark!);
-    if (await this.reloaded() && parsed.every(([, bookmark, mac]) => this.matches(bookmark!, mac!))) {
-      return parsed.map(([, bookmark]) => bookmark!);
-    }
+    const signed = () => parsed.every(([, bookmark, sent]) => this.secrets.some((secret) => sameMac(mac(secret, bookmark!), sent!)));
+    if (signed() || (await this.reloaded() && signed())) return parsed.map(([, bookmark]) => bookmark!);
     throw badBookmark();
   }
 
-  private mac(bookmark: string): string {
-    return createHmac("sha256", this.secret).update(bookmark).digest("base64url").slice(0, 22);
-  }
-
-  private matches(bookmark: string, mac: string): boolean {
-    return timingSafeEqual(Buffer.from(this.mac(bookmark)), Buffer.from(mac));
-  }
-
-  /** Whether the graph's secret changed since it was read (a wiped graph gets a new one). */
+  /** Whether the graph holds a new secret (a wiped and reloaded graph gets one): then it signs, and the old one still verifies. */
   private async reloaded(): Promise<boolean> {
     if (this.configured || Date.now() - this.readAt < RELOAD_AFTER_MS) return false;
-    const before = this.secret;
-    this.secret = await this.secretOfGraph();
-    return this.secret !== before;
-  }
-
-  private async secretOfGraph(): Promise<string> {
     this.readAt = Date.now();
-    const [kept] = await this.db.read(BOOKMARK_SECRET_OF_GRAPH);
-    if (kept?.secret) return String(kept.secret);
+    let secret: string | undefined;
     try {
-      const [created] = await this.db.write(CREATE_BOOKMARK_SECRET);
-      return String(created!.secret);
-    } catch (err) {
-      // A read-only account cannot keep one: this process's bookmarks then work with this process only.
-      this.warn(`bookmarks are signed with a secret of this process only (set BOOKMARK_SECRET for several processes): ${(err as Error).message}`);
-      return randomBytes(32).toString("base64url");
+      secret = await bookmarkSecretOfGraph(this.db);
+    } catch {
+      return false; // the database is away: the bookmark is refused as unknown, and the request would fail anyway
     }
+    // A read-only account keeps its own secret: replacing it would refuse what it handed out.
+    if (!secret || secret === this.secrets[0]) return false;
+    this.secrets = [secret, this.secrets[0]!];
+    return true;
   }
+}
+
+function mac(secret: string, bookmark: string): string {
+  return createHmac("sha256", secret).update(bookmark).digest("base64url").slice(0, 22);
+}
+
+function sameMac(expected: string, sent: string): boolean {
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(sent));
 }
 
 /** Sends the signed bookmark of a mutation's commit, for read-your-writes through another process. */
 export function registerBookmarks(app: FastifyInstance, signer: BookmarkSigner): void {
   app.addHook("onSend", async (request, reply, payload) => {
     // A shared or browser cache must not answer a request that asks for fresh data, or another caller.
-    if (request.graphqlContext) reply.header("vary", `authorization, ${BOOKMARK_HEADER}`);
+    // Added to what is there (CORS's "Origin"), not in its place.
+    if (request.graphqlContext) reply.header("vary", [reply.getHeader("vary"), "authorization", BOOKMARK_HEADER].filter(Boolean).join(", "));
     if (request.graphqlContext && request.graphqlContext.report.operationKind === "mutation" && request.bookmarks) {
       const bookmarks = [...(await request.bookmarks.getBookmarks())];
       if (bookmarks.length) reply.header(BOOKMARK_HEADER, signer.sign(bookmarks));

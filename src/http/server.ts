@@ -53,7 +53,6 @@ export interface ServerOptions {
   onContext?: (ctx: Context) => void;
 }
 
-/** Security headers; the CSP lets the playground's inline start-up script and the pages' workers run. */
 /**
  * Helmet's security headers on every answer, from one middleware built at start
  * (@fastify/helmet rebuilt it on every request: about 1% of the API's CPU on small queries).
@@ -63,6 +62,7 @@ function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook("onRequest", (request, reply, done) => setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
 }
 
+/** The CSP lets the playground's inline start-up script and the pages' workers run. */
 const CONTENT_SECURITY_POLICY = {
   directives: {
     defaultSrc: ["'self'"],

@@ -5,8 +5,8 @@
  * request's header); a wrong key, or none where reads need one, closes the socket with 4403.
  * Bounded: at most `wsMaxSocketsPerAddress` open sockets per client address (more are refused at
  * the upgrade with 429 RATE_LIMITED) and `wsMaxSubscriptionsPerSocket` subscriptions per socket
- * (more get LIMIT_EXCEEDED); the subscriptions a caller starts count against the HTTP rate limit's
- * budget per minute (more get RATE_LIMITED). Every error a subscriber receives goes through the same masking
+ * (more get LIMIT_EXCEEDED); the subscriptions a caller starts have a budget per minute of the
+ * HTTP rate limit's size, in a bucket of their own (more get RATE_LIMITED). Every error a subscriber receives goes through the same masking
  * `formatError` as HTTP: an internal fault reaches the client as a code and an error id, never as
  * its message.
  */
