@@ -86,7 +86,8 @@ describe("an actor's profile with its partners", () => {
     expect(ranking(cut.data.partners)).toEqual(["group:prosecutors-costa-rica 1", "group:prosecutors-panama 1", "group:prosecutors-peru 1"]);
     const all = await post(Q2, { id: "organization:unodc", first: 2, partners: 10 });
     expect(ranking(all.data.partners)).toEqual(["group:prosecutors-costa-rica 1", "group:prosecutors-panama 1", "group:prosecutors-peru 1", "agency:mpf-caba 1"]);
-    expect(all.data.actor.participations.edges.length).toBe(2);
+    // UNODC takes part in one project of the seed: the page holds it, with its funders.
+    expect(all.data.actor.participations.edges.map((e: any) => `${e.node.role} ${e.node.project.id}`)).toEqual(["co-organizer project:cybercrime-conferences"]);
   });
 
   it("shares the statement whichever field comes first, and keeps the walk for a filtered partners query", async () => {
