@@ -119,11 +119,11 @@ const q3Peer = (d: any) => d.projects.map((p: any) => ({
 const Q2_PARTNERS_WALK = `MATCH (a)-[:PARTICIPATES_IN]->(p:Project)<-[:PARTICIPATES_IN]-(b:Actor) WHERE b <> a
         WITH b, count(DISTINCT p) AS shared ORDER BY shared DESC, b.nameKey LIMIT 10`;
 
-/** Q2's top 10 partners from the partner tallies (src/db/aggregates.ts): ordered seeks on PARTNERS_WITH (a, shared) and (b, shared). */
+/** Q2's top 10 partners from the partner tallies (src/db/aggregates.ts): ordered seeks on PARTNERS_WITH (a, shared) and (b, shared), stopping at 10 (ordered by the whole index key). */
 const Q2_PARTNERS_TALLIES = `CALL () {
-          MATCH ()-[t:PARTNERS_WITH]->() WHERE t.a = $id AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT 10
+          MATCH ()-[t:PARTNERS_WITH]->() WHERE t.a = $id AND t.shared > 0 WITH t ORDER BY t.a DESC, t.shared DESC LIMIT 10 RETURN t.shared AS s
           UNION ALL
-          MATCH ()-[t:PARTNERS_WITH]->() WHERE t.b = $id AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT 10
+          MATCH ()-[t:PARTNERS_WITH]->() WHERE t.b = $id AND t.shared > 0 WITH t ORDER BY t.b DESC, t.shared DESC LIMIT 10 RETURN t.shared AS s
         }
         WITH s ORDER BY s DESC LIMIT 10
         WITH coalesce(min(s), 1) AS least

@@ -4,7 +4,9 @@ import { XMLParser } from "fast-xml-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { QueryCounter, type Params } from "../../src/db/database.js";
+import { ActorRepository } from "../../src/domain/actors/actor.repository.js";
 import { AnalyticsRepository } from "../../src/domain/analytics/analytics.repository.js";
+import { LoaderCache } from "../../src/domain/shared/relation-loader.js";
 import { FundingDimension } from "../../src/domain/analytics/analytics.types.js";
 import { createRepositories } from "../../src/domain/context.js";
 import { THEME_COUNT } from "../../src/db/aggregates.js";
@@ -259,10 +261,15 @@ describe("bounded cost", () => {
     // Over a year window, top groups with names, and one bound only with a kind of flow asked for.
     await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: 2016, toYear: 2020 }, { first: 20 });
     await analytics.fundingFlows([FundingDimension.FUNDER, FundingDimension.FLOW_TYPE], { ...none, funderIds: null, countryIds: ["country:CL"], fromYear: 2019, flowTypes: ["disbursement"] }, { names: false });
+    // An actor's profile with its partners folded in (the benchmark's Q2 in one statement).
+    await new ActorRepository((cypher, p = {}) => {
+      params.push(p);
+      return repos.run(cypher, p);
+    }, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true } });
     // The count of projects by themes and years, read from the theme tallies.
     params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
     await repos.run(THEME_COUNT, params.at(-1));
-    expect(counter.queries.length).toBeGreaterThanOrEqual(13);
+    expect(counter.queries.length).toBeGreaterThanOrEqual(14);
     expect(params).toHaveLength(counter.queries.length);
     for (const [i, cypher] of counter.queries.entries()) {
       const session = db.driver.session();

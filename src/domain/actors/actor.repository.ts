@@ -3,6 +3,7 @@ import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, ENTITY_FULL, type EntityRow, entityRow } from "../shared/rows.js";
 import type { Membership, Participation, Position } from "./actor.types.js";
 import type { EventRole } from "../events/event.types.js";
+import { PARTNER_ITEM, partnerRow, partnersCypher, type PartnerRow } from "../analytics/partner.statements.js";
 
 export type ParticipationRow = Participation & { sourceIds: string[]; quotes: string[]; project?: EntityRow; actor?: EntityRow; projectKey: string };
 export type PositionRow = Position & { sourceIds: string[]; quotes: string[]; person?: EntityRow; organization?: EntityRow };
@@ -19,8 +20,17 @@ export interface ParticipationPage { roles: string[] | null; first: number; afte
 /** A project of a participation fetched ahead, with its funders when the selection asks for them. */
 export type ProjectAhead = EntityRow & { lookaheadFunders?: EntityRow[] };
 
-/** An actor fetched with what its profile selects: a participations page (and the projects' funders). */
-export type ActorAhead = EntityRow & { lookaheadParticipations?: { page: string; rows: ParticipationRow[] } };
+/** Partners without a filter (the tallies' path), folded into the profile: how many, and whether with their years and project ids. */
+export interface PartnersAhead { first: number; details: boolean }
+
+/** What an actor's profile fetches with the actor: a participations page, the projects' funders, the partners. */
+export interface ProfileAhead { page: ParticipationPage | null; withFunders: boolean; partners: PartnersAhead | null }
+
+/** An actor fetched with what its profile selects: a participations page (and the projects' funders), its partners. */
+export type ActorAhead = EntityRow & {
+  lookaheadParticipations?: { page: string; rows: ParticipationRow[] };
+  lookaheadPartners?: { partners: PartnersAhead; rows: PartnerRow[] };
+};
 
 /**
  * The participations page's Cypher on `a` (and `id` its id), shared by the loader and the profile's
@@ -68,20 +78,44 @@ const pageParams = (opts: ParticipationPage) =>
 export class ActorRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
 
+  /** Profiles asked in this request (the repository lives one request), by what they fetch. */
+  private readonly profiles = new Map<string, Promise<ActorAhead | null>>();
+
   /**
    * An actor's profile in one round trip: the actor (as the by-id loader returns it) with the
-   * participations page its selection asks for, each project with its funders when selected.
+   * participations page its selection asks for (each project with its funders when selected), and
+   * its partners when the same request asks for them without a filter (`partners`, whose resolver
+   * asks for the same profile: the first call runs the statement, the other shares it).
    * The rows travel on the actor's row, for this selection only (never into shared loaders).
    */
-  async profile(actorId: string, page: ParticipationPage, withFunders: boolean): Promise<ActorAhead | null> {
+  profile(actorId: string, ahead: ProfileAhead): Promise<ActorAhead | null> {
+    const key = JSON.stringify([actorId, ahead.page && participationPageKey(ahead.page), ahead.withFunders, ahead.partners]);
+    let profile = this.profiles.get(key);
+    if (!profile) {
+      profile = this.readProfile(actorId, ahead);
+      this.profiles.set(key, profile);
+    }
+    return profile;
+  }
+
+  private async readProfile(actorId: string, { page, withFunders, partners }: ProfileAhead): Promise<ActorAhead | null> {
+    const partnerCount = partners ? { actorId, first: partners.first, themeIds: null, roles: null, activeFrom: null, activeTo: null, details: partners.details } : null;
     const [row] = await this.run(`
+      ${partnerCount ? `CALL () {
+        ${partnersCypher(partnerCount)}
+        RETURN collect(${PARTNER_ITEM}) AS partners
+      }` : "WITH null AS partners"}
       MATCH (a:Actor {id: $id})
-      WITH a, a.id AS id
-      RETURN ${ENTITY_FULL("a")} AS actor,
-        COLLECT { ${PARTICIPATIONS_PAGE("(a)", withFunders ? ENTITY("p", `lookaheadFunders: ${FUNDERS_OF("p")}`) : ENTITY("p"))} } AS participations`,
-    { id: actorId, ...pageParams(page) });
+      WITH a, a.id AS id, partners
+      RETURN ${ENTITY_FULL("a")} AS actor, partners,
+        ${page ? `COLLECT { ${PARTICIPATIONS_PAGE("(a)", withFunders ? ENTITY("p", `lookaheadFunders: ${FUNDERS_OF("p")}`) : ENTITY("p"))} }` : "null"} AS participations`,
+    { id: actorId, ...(page ? pageParams(page) : {}), ...(partnerCount ? { actorId, first: partnerCount.first } : {}) });
     if (!row) return null;
-    return { ...entityRow(row.actor), lookaheadParticipations: { page: participationPageKey(page), rows: row.participations as ParticipationRow[] } };
+    return {
+      ...entityRow(row.actor),
+      ...(page ? { lookaheadParticipations: { page: participationPageKey(page), rows: row.participations as ParticipationRow[] } } : {}),
+      ...(partners ? { lookaheadPartners: { partners, rows: (row.partners as Record<string, unknown>[]).map(partnerRow) } } : {}),
+    };
   }
 
   /** An actor's projects, ordered by project name; `after` is a keyset position (name key + id). */

@@ -10,6 +10,9 @@ import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../m
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { PARTNER_ITEM, PROJECT_CRITERIA, SHARED_PROJECT, partnerRow, partnersCypher, type PartnerQuery, type PartnerRow } from "./partner.statements.js";
+
+export type { PartnerQuery, PartnerRow } from "./partner.statements.js";
 import { FundingDimension, MatrixLevel } from "./analytics.types.js";
 
 export const LIMITS = {
@@ -49,55 +52,11 @@ function relationshipTypes(types: string[] | null | undefined): string {
 // startYear and endYear: a project's (or event's) years, null for the rest; read off the node already matched.
 const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: [l IN labels(${n}) WHERE l <> 'Actor'][0], startYear: ${n}.startYear, endYear: ${n}.endYear }`;
 
-export interface PartnerRow { actor: EntityRow; sharedProjects: number; firstYear: number | null; lastYear: number | null; projectIds: string[] }
 export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight: number }
 export interface GraphNodeRow { id: string; label: string; kind: string; startYear: number | null; endYear: number | null }
 export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }
 export interface EdgeRow { source: string; target: string; type: string; role: string | null }
 export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean }
-
-const yearOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-export interface PartnerQuery {
-  actorId: string;
-  themeIds: string[] | null;
-  roles: string[] | null;
-  activeFrom: number | null;
-  activeTo: number | null;
-  first: number;
-  /** Compute firstYear, lastYear and projectIds (they cost a second pass over the shared projects). */
-  details?: boolean;
-}
-
-/** The partner filter's criteria on a shared project p joined through r1 and r2. */
-const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
-    AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
-    AND ($activeFrom IS NULL OR coalesce(p.endYear, p.startYear) >= $activeFrom)
-    AND ($activeTo IS NULL OR p.startYear <= $activeTo)`;
-
-const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
-
-/**
- * Every partner `b` of actor `a` ($actorId) that can be among the $first strongest, with
- * `sharedProjects`, from the partner tallies (no filter): ordered seeks on the indexes on
- * PARTNERS_WITH (a, shared) and (b, shared) find the $first-th strongest count, then every partner
- * at least that strong is read (ties included, for the order by name). The cost follows the
- * answer, not the actor's projects or partners.
- */
-export const PARTNERS_FROM_TALLIES = `CALL () {
-        MATCH ()-[t:PARTNERS_WITH]->() WHERE t.a = $actorId AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT $first
-        UNION ALL
-        MATCH ()-[t:PARTNERS_WITH]->() WHERE t.b = $actorId AND t.shared > 0 RETURN t.shared AS s ORDER BY s DESC LIMIT $first
-      }
-      WITH s ORDER BY s DESC LIMIT $first
-      WITH coalesce(min(s), 1) AS least
-      MATCH (a:Actor {id: $actorId})
-      CALL (least) {
-        MATCH ()-[t:PARTNERS_WITH]->(b:Actor) WHERE t.a = $actorId AND t.shared >= least RETURN b, t.shared AS sharedProjects
-        UNION ALL
-        MATCH (b:Actor)-[t:PARTNERS_WITH]->() WHERE t.b = $actorId AND t.shared >= least RETURN b, t.shared AS sharedProjects
-      }
-      WITH a, b, sharedProjects`;
 
 interface FundingCriteria {
   funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
@@ -238,29 +197,9 @@ export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
   async partners(q: PartnerQuery): Promise<PartnerRow[]> {
-    const filtered = q.themeIds !== null || q.roles !== null || q.activeFrom !== null || q.activeTo !== null;
-    // Rank every partner by a count, then list the shared projects of the top ones only. Without a
-    // filter the counts are the partner tallies (db/aggregates.ts): the actor's PARTNERS_WITH
-    // relationships, not its projects; a filter on roles, themes or years needs the walk.
-    const rows = await this.run(`
-      ${filtered ? `MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
-      ${SHARED_PROJECT}
-      WITH a, b, count(DISTINCT p) AS sharedProjects` : PARTNERS_FROM_TALLIES}
-      ORDER BY sharedProjects DESC, b.nameKey LIMIT $first
-      // Years and ids read every shared project's properties: only for the partners kept, and only when asked for.
-      ${q.details ? `CALL (a, b) {
-        MATCH (a)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b)
-        ${SHARED_PROJECT}
-        WITH DISTINCT p
-        WITH p ORDER BY p.id
-        RETURN min(p.startYear) AS firstYear, max(coalesce(p.endYear, p.startYear)) AS lastYear, collect(p.id)[0..20] AS projectIds
-      }` : "WITH b, sharedProjects, null AS firstYear, null AS lastYear, [] AS projectIds"}
-      RETURN ${ENTITY("b")} AS actor, sharedProjects, firstYear, lastYear, projectIds
-      ORDER BY sharedProjects DESC, b.nameKey`, { ...q });
-    return rows.map((r) => ({
-      actor: r.actor as EntityRow, sharedProjects: Number(r.sharedProjects), firstYear: yearOrNull(r.firstYear),
-      lastYear: yearOrNull(r.lastYear), projectIds: r.projectIds as string[],
-    }));
+    const rows = await this.run(`${partnersCypher(q)}
+      RETURN ${PARTNER_ITEM} AS item ORDER BY sharedProjects DESC, b.nameKey`, { ...q });
+    return rows.map((r) => partnerRow(r.item as Record<string, unknown>));
   }
 
   /** Partners of partners, with the direct partners in between (the 50 strongest are expanded). */

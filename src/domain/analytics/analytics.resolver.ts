@@ -6,6 +6,8 @@ import { userError } from "../shared/errors.js";
 import { resolveFilter } from "../projects/project-filter.js";
 import { ProjectFilter } from "../projects/project.types.js";
 import { resolveOne } from "../node/by-reference.js";
+import { partnersProfileAhead } from "../actors/profile-ahead.js";
+import { isFilteredPartnerQuery } from "./partner.statements.js";
 import { citationsOf } from "../shared/rows.js";
 import { ACTOR_TYPES, THEME_TYPES, type NodeType } from "../../model/model.js";
 import { AnalyticsRepository, LIMITS, limitExceeded } from "./analytics.repository.js";
@@ -55,7 +57,12 @@ export class AnalyticsResolver {
   ) {
     const fields = selectedFieldNames(info, []);
     const details = ["firstYear", "lastYear", "projectIds"].some((f) => fields.has(f));
-    return analytics(ctx).partners({ ...(await partnerQuery(ctx, actor, filter, first)), details });
+    const q = { ...(await partnerQuery(ctx, actor, filter, first)), details };
+    // The sibling `actor(reference:)` of the same actor fetches them with its profile (one round trip).
+    const ahead = partnersProfileAhead(info);
+    const folded = ahead && !isFilteredPartnerQuery(q) ? (await ctx.repos.actors.profile(q.actorId, ahead))?.lookaheadPartners : undefined;
+    if (folded && folded.partners.first === q.first && folded.partners.details === details) return folded.rows;
+    return analytics(ctx).partners(q);
   }
 
   @Query(() => [IndirectPartner], { description: "Partners of partners (2 hops) that are not direct partners, with the partners in between." })

@@ -1,7 +1,7 @@
 /** Entry points that are not one domain's own: node(id:), search, lists of actors and places. */
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
-import { selectedAt, selectedFieldNames } from "../shared/selection.js";
+import { selectedFieldNames } from "../shared/selection.js";
 import type { Context } from "../context.js";
 import { userError } from "../shared/errors.js";
 import { connectionTypes, decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
@@ -13,32 +13,10 @@ import { SearchHit, SearchKind } from "../search/search.types.js";
 import { Theme } from "../themes/theme.types.js";
 import { ACTOR_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
 import { entityByReference, resolveOne } from "./by-reference.js";
-import { valueFromASTUntyped } from "graphql";
-import type { ParticipationPage } from "../actors/actor.repository.js";
+import { actorProfileAhead } from "../actors/profile-ahead.js";
 import { Node } from "./node.types.js";
 
 const ActorConnection = connectionTypes(() => Actor, "Actor");
-
-/**
- * The participations page an actor's selection asks for (one `participations` field, its arguments
- * read as the field resolver will read them), and whether the projects' funders are selected.
- * Null when there is none, or when anything about it is unusual: the field then loads as usual
- * (and reports its own argument errors).
- */
-function participationsAhead(info: GraphQLResolveInfo): { page: ParticipationPage; withFunders: boolean } | null {
-  const fields = selectedAt(info, ["participations"]);
-  if (fields.length !== 1) return null;
-  try {
-    const args = Object.fromEntries((fields[0]!.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, info.variableValues)]));
-    if (Object.keys(args).some((k) => !["first", "after", "roles"].includes(k))) return null;
-    const roles = args.roles as string[] | null | undefined;
-    const after = args.after as string | null | undefined;
-    const page = { roles: roles ?? null, first: pageSize((args.first as number | null | undefined) ?? null), after: after ? (decodeCursor(after) as [string, string]) : null };
-    return { page, withFunders: selectedAt(info, ["participations", "edges", "node", "project", "funders"]).length > 0 };
-  } catch {
-    return null;
-  }
-}
 
 @Resolver()
 export class QueryResolver {
@@ -50,11 +28,11 @@ export class QueryResolver {
 
   @Query(() => Actor, { nullable: true, description: "An agency, organization, person or group by id, name, acronym or alias." })
   async actor(@Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Arg("reference", () => String) reference: string) {
-    const page = participationsAhead(info);
-    if (!page) return entityByReference(ctx.repos, reference, ACTOR_TYPES);
-    // A profile: the actor, its participations page and the projects' funders in one query.
+    const ahead = actorProfileAhead(info);
+    if (!ahead) return entityByReference(ctx.repos, reference, ACTOR_TYPES);
+    // A profile: the actor, its participations page, the projects' funders and its partners in one query.
     const { id } = await resolveOne(ctx.repos.references, reference, ACTOR_TYPES);
-    return ctx.repos.actors.profile(id, page.page, page.withFunders);
+    return ctx.repos.actors.profile(id, ahead);
   }
 
   @Query(() => ActorConnection, { description: "Actors by name, optionally of some kinds and based in some countries." })

@@ -2,7 +2,7 @@
  * Look-ahead into a request's selection: lets a list resolver fetch, in its own query, what the
  * client is about to ask of every item (one round trip instead of one per field level).
  */
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import { Kind, valueFromASTUntyped, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 
 function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
   if (!set) return [];
@@ -16,12 +16,7 @@ function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): 
 
 /** The fields reached by following `path` (field names) from the current field, across aliases. */
 export function selectedAt(info: GraphQLResolveInfo, path: string[]): FieldNode[] {
-  let current: FieldNode[] = [...info.fieldNodes];
-  for (const name of path) {
-    current = current.flatMap((f) => fieldsOf(f.selectionSet, info)).filter((f) => f.name.value === name);
-    if (!current.length) return [];
-  }
-  return current;
+  return selectedUnder(info, info.fieldNodes, path);
 }
 
 /** True when `path` is selected and, at its end, none of the given arguments is used. */
@@ -33,4 +28,24 @@ export function isSelectedWithoutArguments(info: GraphQLResolveInfo, path: strin
 /** Names of the fields selected directly under `path`. */
 export function selectedFieldNames(info: GraphQLResolveInfo, path: string[]): Set<string> {
   return new Set(selectedAt(info, path).flatMap((f) => fieldsOf(f.selectionSet, info)).map((f) => f.name.value));
+}
+
+/** The fields at the root of the request's operation (its sibling entry points), across fragments. */
+export function rootFields(info: GraphQLResolveInfo): FieldNode[] {
+  return fieldsOf(info.operation.selectionSet, info);
+}
+
+/** The fields reached by following `path` (field names) from `nodes`, across aliases. */
+export function selectedUnder(info: GraphQLResolveInfo, nodes: readonly FieldNode[], path: string[]): FieldNode[] {
+  let current: FieldNode[] = [...nodes];
+  for (const name of path) {
+    current = current.flatMap((f) => fieldsOf(f.selectionSet, info)).filter((f) => f.name.value === name);
+    if (!current.length) return [];
+  }
+  return current;
+}
+
+/** A field's arguments as the resolver will read them (variables substituted), untyped. */
+export function argumentsOf(info: GraphQLResolveInfo, node: FieldNode): Record<string, unknown> {
+  return Object.fromEntries((node.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, info.variableValues)]));
 }
