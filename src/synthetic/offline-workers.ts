@@ -72,31 +72,33 @@ export async function streamInWorkers(image: GraphImage, docs: Iterable<GraphDoc
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const running: Running[] = [];
-  for (let part = 0; part < workers; part++) {
-    const worker = startWorker({ snapshot, dir: path.join(dir, `part-${part}`), part, parts: workers });
-    const entry: Running = { worker, inFlight: 0, finished: undefined as unknown as Promise<StreamedPart> };
-    entry.finished = new Promise<StreamedPart>((resolve, reject) => {
-      worker.on("message", (m: FromWorker) => {
-        if ("streamed" in m) {
-          entry.inFlight -= 1;
-          total.nodes += m.streamed.nodes;
-          total.relationships += m.streamed.relationships;
-          progress(m.streamed);
-          wake?.();
-        } else resolve(m.finished);
-      });
-      worker.once("error", (err) => {
-        failure ??= err;
-        wake?.();
-        reject(err);
-      });
-      worker.once("exit", (code) => reject(new Error(`offline import: a CSV worker exited (code ${code}) before it finished`)));
-    });
-    // Its rejection is read by the awaits below; this keeps an early one from going unhandled.
-    entry.finished.catch(() => {});
-    running.push(entry);
-  }
   try {
+    for (let part = 0; part < workers; part++) {
+      const worker = startWorker({ snapshot, dir: path.join(dir, `part-${part}`), part, parts: workers });
+      const entry: Running = { worker, inFlight: 0, finished: undefined as unknown as Promise<StreamedPart> };
+      entry.finished = new Promise<StreamedPart>((resolve, reject) => {
+        worker.on("message", (m: FromWorker) => {
+          if ("streamed" in m) {
+            entry.inFlight -= 1;
+            total.nodes += m.streamed.nodes;
+            total.relationships += m.streamed.relationships;
+            progress(m.streamed);
+            wake?.();
+          } else resolve(m.finished);
+        });
+        const fail = (err: Error) => {
+          failure ??= err;
+          wake?.();
+          reject(err);
+        };
+        worker.once("error", fail);
+        // A worker that dies without an error event must stop the loop too, or documents go to a dead thread.
+        worker.once("exit", (code) => fail(new Error(`offline import: a CSV worker exited (code ${code}) before it finished`)));
+      });
+      // Its rejection is read by the awaits below; this keeps an early one from going unhandled.
+      entry.finished.catch(() => {});
+      running.push(entry);
+    }
     for (const doc of docs) {
       image.admit(doc);
       for (;;) {

@@ -21,4 +21,14 @@ describe("countYears", () => {
     expect(countYears([{ kind: "Project", startYear: 2019, endYear: 2010 }])).toEqual([{ year: 2019, active: 1, started: 1 }]);
     expect(countYears([{ kind: "Country" }])).toEqual([]);
   });
+
+  it("leaves out a project whose year is not plausible, so that one mistyped year does not push the real ones off the bar", () => {
+    expect(countYears([{ kind: "Project", startYear: 1, endYear: 1 }, { kind: "Project", startYear: 2020, endYear: 2021 }])).toEqual([
+      { year: 2020, active: 1, started: 1 },
+      { year: 2021, active: 1, started: 0 },
+    ]);
+    const long = countYears([{ kind: "Project", startYear: 1900, endYear: 2199 }]);
+    expect(long).toHaveLength(200);
+    expect(long.at(-1)!.year).toBe(2099);
+  });
 });
