@@ -316,9 +316,9 @@ export class ThemeSetCounts {
 }
 
 /** The tallies a project of these (sorted, distinct) themes counts in: its set's, keyed by the ids as JSON, and `*`. */
-const themeSetsOf = (themes: string[]) => [[JSON.stringify(themes), themes], ["*", []]] as const;
+export const themeSetsOf = (themes: string[]) => [[JSON.stringify(themes), themes], ["*", []]] as const;
 
-/** Theme-set tallies counted in memory, project by project: the rebuild's, and the offline import's. */
+/** Theme-set tallies counted in memory, project by project, for the rebuild (the offline import counts spans, to add up across workers). */
 export class ThemeSetTallies {
   private readonly sets = new Map<string, { themes: string[]; projects: number; counts: ThemeSetCounts }>();
 

@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey, fundingTallyWindowKeys } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey, fundingTallyWindowKeys, themeSetsOf } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { compareStrings, groupBy } from "../model/collections.js";
@@ -628,7 +628,7 @@ class Tallies {
       return;
     }
     project.props.themeTally = JSON.stringify([themes, start, end]);
-    for (const [key, set] of [[JSON.stringify(themes), themes], ["*", []]] as const) {
+    for (const [key, set] of themeSetsOf(themes)) {
       let t = this.themeSets.get(key);
       if (!t) this.themeSets.set(key, t = { themes: [...set], projects: 0, spans: new Map() });
       t.projects += 1;
