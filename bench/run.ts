@@ -99,7 +99,7 @@ const keepAlive = new http.Agent({ keepAlive: true });
 
 async function post(url: string, call: GraphQLCall): Promise<{ data: any; queries: number }> {
   const payload = JSON.stringify(call);
-  const { text, headers } = await new Promise<{ text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+  const { status, text, headers } = await new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request(url, {
       method: "POST",
       agent: keepAlive,
@@ -107,12 +107,15 @@ async function post(url: string, call: GraphQLCall): Promise<{ data: any; querie
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ text: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
       res.on("error", reject);
     });
+    // A stalled server fails the run instead of hanging it.
+    req.setTimeout(120_000, () => req.destroy(new Error(`${url}: no answer in 120 s`)));
     req.on("error", reject);
     req.end(payload);
   });
+  if (!String(headers["content-type"] ?? "").includes("json")) throw new Error(`${url}: HTTP ${status}, not JSON: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
   if (body.errors?.length) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 500)}`);
   return { data: body.data, queries: Number(headers["x-coopgraph-queries"] ?? 0) };
