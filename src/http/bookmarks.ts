@@ -35,19 +35,26 @@ export class BookmarkSigner {
   /** Newest first: the secret that signs, then the one before it (bookmarks handed out before a change still verify). */
   private secrets: string[] = [];
   private readAt = 0;
+  /** Whether secrets[0] is the graph's (else this process's own, until the graph's can be read). */
+  private fromGraph = false;
+  private warned = false;
 
   /** `configured`: BOOKMARK_SECRET; without it, the secret kept in the graph. */
   constructor(private readonly db: Database, private readonly configured?: string, private readonly warn: (msg: string) => void = () => {}) {}
 
+  /**
+   * Reads (or creates) the graph's secret. A database that is away at start does not stop the
+   * server: it signs with a secret of its own until the graph's can be read (see `sign`).
+   */
   async start(): Promise<this> {
-    this.readAt = Date.now();
-    const secret = this.configured ?? await bookmarkSecretOfGraph(this.db);
-    if (!secret) this.warn("bookmarks are signed with a secret of this process only: the database account may not keep one in the graph; set BOOKMARK_SECRET for several processes");
-    this.secrets = [secret ?? randomBytes(32).toString("base64url")];
+    this.secrets = [randomBytes(32).toString("base64url")];
+    if (this.configured) this.secrets = [this.configured];
+    else await this.readGraphSecret().catch((err: Error) => this.warn(`the bookmarks' secret is read from the graph when it answers: ${err.message}`));
     return this;
   }
 
-  sign(bookmarks: Iterable<string>): string {
+  async sign(bookmarks: Iterable<string>): Promise<string> {
+    if (!this.configured && !this.fromGraph && !this.warned) await this.readGraphSecret().catch(() => {});
     return [...bookmarks].map((bookmark) => `${bookmark}~${mac(this.secrets[0]!, bookmark)}`).join(",");
   }
 
@@ -64,15 +71,22 @@ export class BookmarkSigner {
   /** Whether the graph holds a new secret (a wiped and reloaded graph gets one): then it signs, and the old one still verifies. */
   private async reloaded(): Promise<boolean> {
     if (this.configured || Date.now() - this.readAt < RELOAD_AFTER_MS) return false;
+    // The database away: the bookmark is refused as unknown (the request would fail anyway).
+    return this.readGraphSecret().catch(() => false);
+  }
+
+  /** Signs with the graph's secret from now on; false when it is the one in use, or the account may not keep one. */
+  private async readGraphSecret(): Promise<boolean> {
     this.readAt = Date.now();
-    let secret: string | undefined;
-    try {
-      secret = await bookmarkSecretOfGraph(this.db);
-    } catch {
-      return false; // the database is away: the bookmark is refused as unknown, and the request would fail anyway
+    const secret = await bookmarkSecretOfGraph(this.db);
+    if (!secret) {
+      // A read-only account keeps its own secret: replacing it would refuse what it handed out.
+      if (!this.fromGraph && !this.warned) this.warn("bookmarks are signed with a secret of this process only: the database account may not keep one in the graph; set BOOKMARK_SECRET for several processes");
+      this.warned = true;
+      return false;
     }
-    // A read-only account keeps its own secret: replacing it would refuse what it handed out.
-    if (!secret || secret === this.secrets[0]) return false;
+    this.fromGraph = true;
+    if (secret === this.secrets[0]) return false;
     this.secrets = [secret, this.secrets[0]!];
     return true;
   }
@@ -94,7 +108,7 @@ export function registerBookmarks(app: FastifyInstance, signer: BookmarkSigner):
     if (request.graphqlContext) reply.header("vary", [reply.getHeader("vary"), "authorization", BOOKMARK_HEADER].filter(Boolean).join(", "));
     if (request.graphqlContext && request.graphqlContext.report.operationKind === "mutation" && request.bookmarks) {
       const bookmarks = [...(await request.bookmarks.getBookmarks())];
-      if (bookmarks.length) reply.header(BOOKMARK_HEADER, signer.sign(bookmarks));
+      if (bookmarks.length) reply.header(BOOKMARK_HEADER, await signer.sign(bookmarks));
     }
     return payload;
   });

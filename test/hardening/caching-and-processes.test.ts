@@ -105,7 +105,7 @@ describe("bookmarks a client sends", () => {
     const signed = written.headers.get("x-coopgraph-bookmark")!;
     await db.write("MATCH (v:GraphVersion {id: 'graph'}) REMOVE v.bookmarkSecret");
     const other = await new BookmarkSigner(db).start();
-    const resigned = other.sign([signed.split("~")[0]!]);
+    const resigned = await other.sign([signed.split("~")[0]!]);
     expect(resigned).not.toBe(signed);
     // The server reads the graph's secret again at most once a second (refusals above read it).
     await new Promise((resolve) => setTimeout(resolve, 1100));
