@@ -115,4 +115,20 @@ describe("an actor's profile with its partners", () => {
     expect(other.queries).toBe(2);
     expect(ranking(other.data.partners)[0]).toBe("agency:fiscalia-chile 1");
   });
+
+  it("fetches nothing ahead for a field that @skip or @include leaves out", async () => {
+    const skipped = `query($id: String!, $withActor: Boolean!, $withDetails: Boolean!) {
+      ... @include(if: $withActor) { actor(reference: $id) { id participations(first: 20) { edges { node { role } } } } }
+      partners(actor: $id, first: 10) { actor { id } sharedProjects ... @include(if: $withDetails) { projectIds } } }`;
+    const partnersOnly = await post(skipped, { id: "organization:unodc", withActor: false, withDetails: false });
+    expect(partnersOnly.data.actor).toBeUndefined();
+    expect(partnersOnly.data.partners[0]).toEqual({ actor: { id: "group:prosecutors-costa-rica" }, sharedProjects: 1 });
+    expect(partnersOnly.queries).toBe(1);
+    // The details are left out of the folded statement when skipped, and read when included.
+    const folded = await post(skipped, { id: "organization:unodc", withActor: true, withDetails: false });
+    expect(folded.queries).toBe(1);
+    expect(folded.data.partners[0]).toEqual({ actor: { id: "group:prosecutors-costa-rica" }, sharedProjects: 1 });
+    const detailed = await post(skipped, { id: "organization:unodc", withActor: true, withDetails: true });
+    expect(detailed.data.partners[0]).toEqual({ actor: { id: "group:prosecutors-costa-rica" }, sharedProjects: 1, projectIds: ["project:cybercrime-conferences"] });
+  });
 });

@@ -198,7 +198,7 @@ export class AnalyticsRepository {
 
   async partners(q: PartnerQuery): Promise<PartnerRow[]> {
     const rows = await this.run(`${partnersCypher(q)}
-      RETURN ${PARTNER_ITEM} AS item ORDER BY sharedProjects DESC, b.nameKey`, { ...q });
+      RETURN ${PARTNER_ITEM} AS item ORDER BY sharedProjects DESC, b.nameKey, b.id`, { ...q });
     return rows.map((r) => partnerRow(r.item as Record<string, unknown>));
   }
 

@@ -60,7 +60,8 @@ export class AnalyticsResolver {
     const q = { ...(await partnerQuery(ctx, actor, filter, first)), details };
     // The sibling `actor(reference:)` of the same actor fetches them with its profile (one round trip).
     const ahead = partnersProfileAhead(info);
-    const folded = ahead && !isFilteredPartnerQuery(q) ? (await ctx.repos.actors.profile(q.actorId, ahead))?.lookaheadPartners : undefined;
+    // A profile that failed (its page, say) leaves the partners to their own statement, as a separate request would.
+    const folded = ahead && !isFilteredPartnerQuery(q) ? (await ctx.repos.actors.profile(q.actorId, ahead).catch(() => undefined))?.lookaheadPartners : undefined;
     if (folded && folded.partners.first === q.first && folded.partners.details === details) return folded.rows;
     return analytics(ctx).partners(q);
   }

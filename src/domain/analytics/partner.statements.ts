@@ -70,7 +70,7 @@ export function partnersCypher(q: PartnerQuery): string {
       ${filtered ? `MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${shared}
       WITH a, b, count(DISTINCT p) AS sharedProjects` : PARTNERS_FROM_TALLIES}
-      ORDER BY sharedProjects DESC, b.nameKey LIMIT $first
+      ORDER BY sharedProjects DESC, b.nameKey, b.id LIMIT $first
       // Years and ids read every shared project's properties: only for the partners kept, and only when asked for.
       ${q.details ? `CALL (a, b) {
         MATCH (a)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b)
@@ -79,7 +79,7 @@ export function partnersCypher(q: PartnerQuery): string {
         WITH p ORDER BY p.id
         RETURN min(p.startYear) AS firstYear, max(coalesce(p.endYear, p.startYear)) AS lastYear, collect(p.id)[0..20] AS projectIds
       }` : "WITH b, sharedProjects, null AS firstYear, null AS lastYear, [] AS projectIds"}
-      WITH b, sharedProjects, firstYear, lastYear, projectIds ORDER BY sharedProjects DESC, b.nameKey`;
+      WITH b, sharedProjects, firstYear, lastYear, projectIds ORDER BY sharedProjects DESC, b.nameKey, b.id`;
 }
 
 /** One partner of `partnersCypher`'s rows, as a map (the profile collects them). */

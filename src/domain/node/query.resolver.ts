@@ -32,7 +32,9 @@ export class QueryResolver {
     if (!ahead) return entityByReference(ctx.repos, reference, ACTOR_TYPES);
     // A profile: the actor, its participations page, the projects' funders and its partners in one query.
     const { id } = await resolveOne(ctx.repos.references, reference, ACTOR_TYPES);
-    return ctx.repos.actors.profile(id, ahead);
+    const profile = ctx.repos.actors.profile(id, ahead);
+    // The sibling partners folded in must not fail this field: without them, as a separate request would.
+    return ahead.partners ? profile.catch(() => ctx.repos.actors.profile(id, { ...ahead, partners: null })) : profile;
   }
 
   @Query(() => ActorConnection, { description: "Actors by name, optionally of some kinds and based in some countries." })

@@ -2,11 +2,22 @@
  * Look-ahead into a request's selection: lets a list resolver fetch, in its own query, what the
  * client is about to ask of every item (one round trip instead of one per field level).
  */
-import { Kind, valueFromASTUntyped, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import {
+  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getDirectiveValues, valueFromASTUntyped,
+  type FieldNode, type FragmentSpreadNode, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode,
+} from "graphql";
+
+/** Whether @skip and @include let the selection run (a skipped field must not be fetched, or cost, ahead). */
+function included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, info: GraphQLResolveInfo): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+}
 
 function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
   if (!set) return [];
   return set.selections.flatMap((s) => {
+    if (!included(s, info)) return [];
     if (s.kind === Kind.FIELD) return [s];
     if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(s.selectionSet, info);
     const fragment = info.fragments[s.name.value];
