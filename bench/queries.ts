@@ -91,9 +91,6 @@ const q4Params = (c: BenchContext) => {
   return { themes: c.themes, from: int(c.fromYear), to: int(c.toYear), afterKey, afterId };
 };
 
-/** Q8's and Q8T's parameters: the region and the year window. */
-const q8Params = (c: BenchContext) => ({ region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) });
-
 const Q1_RETURN = `RETURN p.id AS id, p.name AS name, [(p)<-[r:PARTICIPATES_IN]-(a:Actor) | { role: r.role, id: a.id, name: a.name }] AS participants`;
 const Q1_RETURN_LISTS = `RETURN p.id AS id, p.name AS name, [(p)<-[r:PARTICIPATES_IN]-(a:Actor) | [r.role, a.id, a.name]] AS participants`;
 
@@ -322,18 +319,18 @@ export const QUERIES: BenchQuery[] = [
     api: (c) => ({ query: `query Q8($region: String!, $from: Int, $to: Int) {
       fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }) { keys { value } flowType currency total flows unknownAmounts } }`,
     variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
-    floor: (driver, c) => read(driver, Q8_FLOOR_WALK, q8Params(c)),
+    floor: (driver, c) => read(driver, Q8_FLOOR_WALK, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     floors: [
-      (driver, c) => read(driver, Q8_FLOOR_WALK, q8Params(c)),
+      (driver, c) => read(driver, Q8_FLOOR_WALK, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
       // The model with the funding tallies kept on write (src/db/aggregates.ts): a seek on (place, year).
       (driver, c) => read(driver, `
         MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
         RETURN t.funder AS funder, t.flowType AS flowType, t.currency AS currency, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
-      q8Params(c)),
+      { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
       // The tallies' window index alone (migration 011): its entries hold group, pair and counts.
       (driver, c) => read(driver, `${Q8_WINDOW}
         RETURN t.groupKey AS group, collect(t.total) AS amounts, sum(t.flows) AS flows, sum(t.unknown) AS unknown`,
-      q8Params(c)),
+      { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     ],
     peer: null,
     normalize: {
@@ -352,9 +349,9 @@ export const QUERIES: BenchQuery[] = [
       fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }, first: 20) { keys { value name } flowType currency total flows unknownAmounts } }`,
     variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
     // The tallies ranked by a float sum, 20 per kind of flow and currency, then the funders' names.
-    floor: (driver, c) => read(driver, Q8T_FLOOR_WINDOW, q8Params(c)),
+    floor: (driver, c) => read(driver, Q8T_FLOOR_WINDOW, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     floors: [
-      (driver, c) => read(driver, Q8T_FLOOR_WINDOW, q8Params(c)),
+      (driver, c) => read(driver, Q8T_FLOOR_WINDOW, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
       // The same over the tallies themselves (a seek on (place, year), each tally read).
       (driver, c) => read(driver, `
       MATCH (t:FundingTally) WHERE t.place = $region AND t.year >= $from AND t.year <= $to AND t.flowType <> 'budget'
@@ -365,7 +362,7 @@ export const QUERIES: BenchQuery[] = [
       UNWIND top AS g
       OPTIONAL MATCH (a:Actor {id: g.funder})
       RETURN g.funder AS funder, a.name AS name, flowType, currency, g.amounts AS amounts, g.flows AS flows, g.unknown AS unknown`,
-      q8Params(c)),
+      { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     ],
     peer: null,
     normalize: {

@@ -1,8 +1,6 @@
 import neo4j from "neo4j-driver";
 import { inject } from "vitest";
-import { Database, type Params, type QueryCounter } from "../../src/db/database.js";
-import { createRepositories } from "../../src/domain/context.js";
-import type { QueryRunner } from "../../src/domain/shared/query-runner.js";
+import { Database } from "../../src/db/database.js";
 
 /** A Database on the test Neo4j (started by global-setup). Close it in afterAll. */
 export function testDatabase(): Database {
@@ -16,18 +14,4 @@ export async function graphCounts(db: Database): Promise<Record<string, number>>
   const nodes = await db.read("MATCH (n) WHERE NOT n:GraphVersion AND NOT n:GraphChange UNWIND labels(n) AS label RETURN label AS key, count(*) AS n");
   const rels = await db.read("MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n");
   return Object.fromEntries([...nodes, ...rels].map((r) => [String(r.key), Number(r.n)]));
-}
-
-/**
- * The query runner a request's repositories use, keeping every statement it sends with its
- * parameters: for tests that EXPLAIN or PROFILE a repository's own Cypher.
- */
-export function recordingRun(db: Database, counter?: QueryCounter): { run: QueryRunner; sent: { cypher: string; params: Params }[] } {
-  const repos = createRepositories(db, { timeoutMs: 10_000, counter });
-  const sent: { cypher: string; params: Params }[] = [];
-  const run: QueryRunner = (cypher, params = {}) => {
-    sent.push({ cypher, params });
-    return repos.run(cypher, params);
-  };
-  return { run, sent };
 }
