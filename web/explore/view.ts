@@ -8,7 +8,8 @@ import Graph from "graphology";
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { kindColor } from "../shared/api";
-import type { ViewEdge, ViewNode } from "./data";
+import { edgeLabel, type ViewEdge, type ViewNode } from "./data";
+import { keepEdgeLabelsClear, type EdgeLabelFrame } from "./edge-labels";
 
 export interface Visibility {
   hiddenNodes: Set<string>;
@@ -33,9 +34,6 @@ export const ANSWER_EDGE = "#46566a";
 /** Above this many edges, panning and zooming draw nodes only (edges come back when the camera stops). */
 const EDGES_HIDDEN_ON_MOVE_FROM = 2000;
 
-export function edgeLabel(edge: { type: string; role: string | null }): string {
-  return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
-}
 
 /** How much of its name an entity of the answer or of the path shows on the canvas (a narrow canvas shows less). */
 function longLabelFor(canvasWidth: number): number {
@@ -52,6 +50,9 @@ const NARROW = 560;
 export function shortLabel(label: string, max = 34): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
+
+/** Turning the drawing a quarter on a tall canvas: decided from its shape, kept as it was (pins in it), or never (a path). */
+export type Turn = "auto" | "keep" | "never";
 
 /** Up to this many entities, every label is kept clear of the others' (clearLabels). */
 const SMALL_VIEW = 40;
@@ -172,8 +173,13 @@ export class NetworkView {
   /** The labels' room the last framing used: a resized canvas is framed again with them. */
   private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string> } | null = null;
   private dragMoved = false;
-  /** Called when the analyst drops a dragged node: the explorer pins it there. */
+  /** Called when the analyst drops a dragged node: the explorer pins it there (layout coordinates: see toLayout). */
   onDragEnd: (node: string, x: number, y: number) => void = () => {};
+  /** The edge labels the last frame drew and left out (they would have covered a name, a disc or another). */
+  readonly edgeLabels: () => EdgeLabelFrame;
+  /** Whether the drawing is turned a quarter (a tall canvas, a wide drawing), and whether that was decided yet. */
+  private turned = false;
+  private turnDecided = false;
 
   get graph(): Graph {
     return this.renderer.getGraph();
@@ -198,6 +204,13 @@ export class NetworkView {
       edgeReducer: (edge, data) => this.edgeDisplay(edge, data),
     });
     this.bindDrag();
+    // The path's and the answer's edge labels are placed first, then those at the selected entity.
+    this.edgeLabels = keepEdgeLabelsClear(this.renderer, (edge) => {
+      const v = this.visibility;
+      if (v.pathEdges.has(edge)) return 3;
+      if (v.answerEdges.has(edge)) return 2;
+      return v.selected && this.graph.hasEdge(edge) && this.graph.extremities(edge).includes(v.selected) ? 1 : 0;
+    });
     // A canvas of another shape is framed again for that shape. sigma follows the window's size;
     // the container can change alone (the legend above it wraps), so it is watched too.
     this.renderer.on("resize", () => this.reframe());
@@ -341,18 +354,23 @@ export class NetworkView {
    * drawn larger with their longer names (the answer, the path), for whom the framing makes room;
    * `fixed`: the pinned entities, which stay where they are.
    */
-  setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set()): void {
+  setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set(), turn: Turn = "auto"): void {
     const positions = new Map(laidOut);
     // A tall canvas (a phone) and a drawing wider than high: turned a quarter, it fills the screen.
-    // (Never with pinned entities: they stay where the analyst, or the path's staircase, put them.)
+    // The layout and the pins stay unturned (toLayout): a pin dropped on a turned drawing keeps the
+    // drawing turned ("keep") and lands where it was dropped. A path's staircase is never turned.
     const canvas = this.renderer.getDimensions();
-    if (!fixed.size && canvas.height > canvas.width * 1.15 && positions.size > 2) {
-      const xs = [...positions.values()].map(([x]) => x);
-      const ys = [...positions.values()].map(([, y]) => y);
-      if (Math.max(...xs) - Math.min(...xs) > 1.3 * (Math.max(...ys) - Math.min(...ys))) {
-        for (const [id, [x, y]] of positions) positions.set(id, [y, -x]);
+    if (turn === "never") this.turned = false;
+    else if (turn === "auto" || !this.turnDecided) {
+      this.turned = false;
+      if (canvas.height > canvas.width * 1.15 && positions.size > 2) {
+        const xs = [...positions.values()].map(([x]) => x);
+        const ys = [...positions.values()].map(([, y]) => y);
+        this.turned = Math.max(...xs) - Math.min(...xs) > 1.3 * (Math.max(...ys) - Math.min(...ys));
       }
     }
+    this.turnDecided = true;
+    if (this.turned) for (const [id, [x, y]] of positions) positions.set(id, [y, -x]);
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
@@ -390,6 +408,16 @@ export class NetworkView {
     this.renderer.setCustomBBox(frame && { x: frame.x, y: frame.y });
     this.renderer.setGraph(g);
     this.renderer.refresh();
+  }
+
+  /** A point of the drawing in the layout's coordinates (where pins are kept): the drawing may be turned a quarter. */
+  toLayout(x: number, y: number): [number, number] {
+    return this.turned ? [-y, x] : [x, y];
+  }
+
+  /** For tests: whether the drawing is turned a quarter. */
+  get isTurned(): boolean {
+    return this.turned;
   }
 
   setVisibility(visibility: Visibility): void {
