@@ -68,7 +68,7 @@ interface Frame { x: [number, number]; y: [number, number]; scale: number }
  * maps it onto the whole canvas (its stage padding is 0: the margins are here), whatever the
  * canvas's shape (a wide desktop stage, a tall phone screen). The scale is the largest at which every
  * disc and every label (drawn right of its node, `labels` in pixels) fits inside the margins, and at
- * most 80% of the shorter side for the graph itself: two entities are not spread from corner to
+ * most 80% of the canvas's width across and of its height down for the graph itself: two entities are not spread from corner to
  * corner. The drawing is centred.
  */
 function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, canvas: { width: number; height: number }): Frame | null {
@@ -98,7 +98,8 @@ function framing(positions: Map<string, [number, number]>, labels: Map<string, L
   const range = Math.max(maxX - minX, maxY - minY);
   let scale = 1;
   if (range > 0) {
-    const most = (0.8 * Math.min(width, height)) / range;
+    // Each way at most 80% of the canvas's own side: a tall drawing on a phone uses the phone's height.
+    const most = Math.min(maxX > minX ? (0.8 * width) / (maxX - minX) : Infinity, maxY > minY ? (0.8 * height) / (maxY - minY) : Infinity);
     if (fits(most)) scale = most;
     else {
       let [lo, hi] = [0, most];
@@ -123,6 +124,36 @@ interface LabelRoom { width: number; radius: number }
 /** Half a label's height and a little air, in pixels (sigma's labels are 14 px). */
 const LABEL_HALF_HEIGHT = 9;
 
+/** An entity's disc and label in pixels at `pxPerUnit` (the graph's y axis points up). */
+function labelBox(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, id: string, pxPerUnit: number) {
+  const [x, y] = positions.get(id)!;
+  const { width, radius } = labels.get(id)!;
+  const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
+  return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
+}
+type Box = ReturnType<typeof labelBox>;
+const discOnLabel = (disc: Box, label: Box) =>
+  disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
+const labelsMeet = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || labelsMeet(a, b);
+
+/**
+ * The names that still sit on another name or disc once clearLabels has done what it could (a
+ * crowded view on a narrow phone): in the order given (the pinned, the answer's, the hubs first),
+ * a name is kept if it clears every disc and every name kept before it, else it is not drawn (the
+ * list of entities in view has it, and selecting the entity shows it).
+ */
+function crowdedLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, named: string[], pxPerUnit: number): Set<string> {
+  const boxes = named.map((id) => ({ id, box: labelBox(positions, labels, id, pxPerUnit) }));
+  const kept: Box[] = [];
+  const crowded = new Set<string>();
+  for (const { id, box } of boxes) {
+    if (kept.some((other) => labelsMeet(box, other)) || boxes.some((other) => other.id !== id && discOnLabel(other.box, box))) crowded.add(id);
+    else kept.push(box);
+  }
+  return crowded;
+}
+
 /**
  * ForceAtlas2 knows discs, not labels: an entity laid out right of another lands on its name. The
  * `named` entities are placed one after the other, in the order given (the pinned, the answer's, the
@@ -131,16 +162,7 @@ const LABEL_HALF_HEIGHT = 9;
  * axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
  */
 function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, named: string[], fixed: Set<string>, pxPerUnit: number): boolean {
-  const box = (id: string) => {
-    const [x, y] = positions.get(id)!;
-    const { width, radius } = labels.get(id)!;
-    const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
-    return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
-  };
-  type Box = ReturnType<typeof box>;
-  const discOnLabel = (disc: Box, label: Box) =>
-    disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
-  const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+  const box = (id: string) => labelBox(positions, labels, id, pxPerUnit);
   let moved = false;
   const placed: Box[] = [];
   const step = LABEL_HALF_HEIGHT + 1;
@@ -170,6 +192,8 @@ export class NetworkView {
     hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null,
   };
   private dragged: string | null = null;
+  /** Names left undrawn because no free place was found for them (crowdedLabels). */
+  private crowded = new Set<string>();
   /** The labels' room the last framing used: a resized canvas is framed again with them. */
   private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string> } | null = null;
   private dragMoved = false;
@@ -230,6 +254,7 @@ export class NetworkView {
       for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
       frame = framing(positions, labels, this.renderer.getDimensions());
     }
+    this.crowded = frame && named.length > 1 && named.length <= 60 ? crowdedLabels(positions, labels, named, frame.scale) : new Set();
     return frame;
   }
 
@@ -270,6 +295,10 @@ export class NetworkView {
     }
     // sigma's halo: the answer reads at a glance even where the view is crowded.
     if (inAnswer) out.highlighted = true;
+    if (this.crowded.has(node) && !onPath && !inAnswer) {
+      out.label = null;
+      out.forceLabel = false;
+    }
     if (node === v.selected) {
       out.label = (data.fullLabel as string | undefined) ?? data.label;
       out.highlighted = true;
