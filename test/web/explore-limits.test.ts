@@ -5,17 +5,21 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeGraph } from "../../src/ingest/graph-writer.js";
-import { isolatedPage, pagesUnderTest, screenshot, settled } from "../support/web.js";
+import { overlaps, type Quad } from "../../web/explore/geometry.js";
+import { discQuads, isolatedPage, pagesUnderTest, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
 
 const SOURCE = "source:test-explorer-limits";
 const cite = [{ source: SOURCE, quote: "explorer limits fixture" }];
 const group = (id: string) => ({ id, type: "Group", name: `Limits ${id.slice(6)}`, sources: cite });
-const rel = (type: string, from: string, to: string, extra: Record<string, unknown> = {}) => ({ type, from, to, ...extra, sources: cite });
+const rel = (type: string, from: string, to: string) => ({ type, from, to, sources: cite });
 const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
 
-/** Two projects with 600 participants each, all based in Uruguay; 25 groups based in Bolivia. */
+/**
+ * Two associations with 600 member groups each, all based in Uruguay (memberships, not participations:
+ * 600 participants of one project would make 180,000 partner tallies); 25 groups based in Bolivia.
+ */
 const HUB_A = range(600, (i) => `group:limits-a${i}`);
 const HUB_B = range(600, (i) => `group:limits-b${i}`);
 const BOLIVIA = range(25, (i) => `group:limits-bo${String(i).padStart(2, "0")}`);
@@ -38,12 +42,12 @@ describe("the explorer's caps", () => {
       sources: [{ id: SOURCE, kind: "test", title: "explorer limits fixture" }],
       nodes: [
         ...[...HUB_A, ...HUB_B, ...BOLIVIA].map(group),
-        { id: "project:limits-hub-a", type: "Project", name: "Limits hub A", startYear: 2019, sources: cite },
-        { id: "project:limits-hub-b", type: "Project", name: "Limits hub B", startYear: 2019, sources: cite },
+        { id: "organization:limits-hub-a", type: "Organization", name: "Limits hub A", sources: cite },
+        { id: "organization:limits-hub-b", type: "Organization", name: "Limits hub B", sources: cite },
       ],
       relationships: [
-        ...HUB_A.map((id) => rel("PARTICIPATES_IN", id, "project:limits-hub-a", { role: "participant" })),
-        ...HUB_B.map((id) => rel("PARTICIPATES_IN", id, "project:limits-hub-b", { role: "participant" })),
+        ...HUB_A.map((id) => rel("MEMBER_OF", id, "organization:limits-hub-a")),
+        ...HUB_B.map((id) => rel("MEMBER_OF", id, "organization:limits-hub-b")),
         ...[...HUB_A, ...HUB_B].map((id) => rel("BASED_IN", id, "country:UY")),
         ...BOLIVIA.map((id) => rel("BASED_IN", id, "country:BO")),
       ],
@@ -52,7 +56,7 @@ describe("the explorer's caps", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await site.db.write("MATCH (n) WHERE n.id STARTS WITH 'group:limits-' OR n.id STARTS WITH 'project:limits-' OR n.id = $source DETACH DELETE n", { source: SOURCE });
+    await site.db.write("MATCH (n) WHERE n.id STARTS WITH 'group:limits-' OR n.id STARTS WITH 'organization:limits-' OR n.id = $source DETACH DELETE n", { source: SOURCE });
   });
 
   it("says '25 of N' for a country's actors only when more than 25 exist", async () => {
@@ -68,7 +72,7 @@ describe("the explorer's caps", () => {
     const { page: second } = await isolatedPage(site.browser);
     await open(second, "?e=country:BO");
     expect((await nodes(second)).filter((n) => n.kind === "Group")).toHaveLength(25);
-    expect(await status(second)).toBe("26 entities, 25 relationships (Bolivia (Plurinational State of): only the first 25 actors based there by name, of 26 (1 left out))");
+    expect(await status(second)).toBe("26 entities, 25 relationships (Bolivia: only the first 25 actors based there by name, of 26 (1 left out))");
     await screenshot(second, "explorer-limits-bolivia-26");
     expect(errors).toEqual([]);
     await page.context().close();
@@ -78,16 +82,21 @@ describe("the explorer's caps", () => {
   it("says how many entities an Expand left out when the 500-entity cap cut it", async () => {
     const { page, errors } = await isolatedPage(site.browser);
     await open(page, "?e=group:limits-a0");
-    expect((await nodes(page)).map((n) => n.id).sort()).toEqual(["group:limits-a0", "project:limits-hub-a"]);
+    expect((await nodes(page)).map((n) => n.id).sort()).toEqual(["group:limits-a0", "organization:limits-hub-a"]);
     expect(await status(page)).toBe("2 entities, 1 relationships");
     await page.locator('#node-list li[data-id="group:limits-a0"]').click();
     await settled(page);
     const before = await renders(page);
     await page.locator("#details button[data-act=expand]").click();
     await settled(page, before + 1);
-    // Two hops reach the hub and its 599 other participants: 601 entities, 500 drawn, 101 left out.
+    // Two hops reach the hub and its 599 other members: 601 entities, 500 drawn, 101 left out.
     expect(await nodes(page)).toHaveLength(500);
     expect(await status(page)).toMatch(/^500 entities, 499 relationships \(Limits limits-a0 at 2 hops: the 500 nearest entities, 101 more left out\)$/);
+    // A crowded view: the edge labels drawn sit on no disc but their own ends'.
+    const discs = (await discQuads(page)).filter((d) => d.visible);
+    const frame = await page.evaluate(() => (globalThis as any).__coopgraph.edgeLabels()) as { drawn: { key: string; quad: Quad }[] };
+    const onDiscs = frame.drawn.flatMap((label) => discs.filter((d) => !label.key.split("|").includes(d.id) && overlaps(label.quad, d.quad)).map((d) => `${label.key} on ${d.id}`));
+    expect(onDiscs).toEqual([]);
     await screenshot(page, "explorer-limits-expand-cut");
     expect(errors).toEqual([]);
     await page.context().close();
@@ -99,8 +108,8 @@ describe("the explorer's caps", () => {
     page.on("request", (r) => {
       if (r.url().endsWith("/graphql") && r.postDataJSON()?.operationName === "ExplorerLinks") asked.push(r.postDataJSON().variables.ids.length);
     });
-    // Two hubs of 500 drawn each, and Uruguay where all their participants are based.
-    await open(page, "?e=project:limits-hub-a&e=project:limits-hub-b&e=country:UY");
+    // Two hubs of 500 drawn each, and Uruguay where all their members are based.
+    await open(page, "?e=organization:limits-hub-a&e=organization:limits-hub-b&e=country:UY");
     const drawn = await nodes(page);
     const groups = drawn.filter((n) => n.kind === "Group").map((n) => n.id);
     expect(drawn.length).toBeGreaterThan(1000);

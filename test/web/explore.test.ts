@@ -4,7 +4,8 @@ import zlib from "node:zlib";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { writeGraph } from "../../src/ingest/graph-writer.js";
-import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
+import { overlaps, rectangle, type Quad } from "../../web/explore/geometry.js";
+import { discQuads, pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
 
@@ -629,24 +630,13 @@ describe("the explorer", () => {
     await page.goto(`${site.base}/explore/?e=organization:unodc%403&e=agency:mpf-caba`);
     await settled(page);
     await page.waitForTimeout(400);
-    type Quad = [number, number][];
     const frame = await page.evaluate(() => (globalThis as any).__coopgraph.edgeLabels()) as { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[] };
     // This view has edge labels that would sit on a name or on another edge label: they are left out, the others drawn.
     expect(frame.skipped.length).toBeGreaterThan(0);
     expect(frame.drawn.length).toBeGreaterThan(3);
-    const overlaps = (a: Quad, b: Quad) => {
-      for (const shape of [a, b]) {
-        for (let i = 0; i < 4; i++) {
-          const [[x1, y1], [x2, y2]] = [shape[i], shape[(i + 1) % 4]];
-          const along = (q: Quad) => q.map(([x, y]) => x * (y2 - y1) + y * (x1 - x2));
-          if (Math.max(...along(a)) <= Math.min(...along(b)) || Math.max(...along(b)) <= Math.min(...along(a))) return false;
-        }
-      }
-      return true;
-    };
     const boxes = await labelBoxes(page);
-    const names = boxes.map((b) => ({ id: b.id, quad: [[b.box.left, b.box.top], [b.box.right, b.box.top], [b.box.right, b.box.bottom], [b.box.left, b.box.bottom]] as Quad }));
-    const discs = boxes.map((b) => ({ id: b.id, quad: [[b.disc.x - b.disc.r, b.disc.y - b.disc.r], [b.disc.x + b.disc.r, b.disc.y - b.disc.r], [b.disc.x + b.disc.r, b.disc.y + b.disc.r], [b.disc.x - b.disc.r, b.disc.y + b.disc.r]] as Quad }));
+    const names = boxes.map((b) => ({ id: b.id, quad: rectangle(b.box.left, b.box.top, b.box.right, b.box.bottom) }));
+    const discs = (await discQuads(page)).filter((d) => d.visible);
     const found: string[] = [];
     for (const label of frame.drawn) {
       const [source, , target] = label.key.split("|");

@@ -8,30 +8,11 @@ import type Sigma from "sigma";
 import { drawDiscNodeLabel, drawStraightEdgeLabel } from "sigma/rendering";
 import type { Settings } from "sigma/settings";
 import type { EdgeDisplayData, NodeDisplayData, PartialButFor } from "sigma/types";
+import { overlaps, rectangle as box, type Point, type Quad } from "./geometry";
 
-type Point = [number, number];
-/** A convex quadrilateral in viewport pixels, corners in order. */
-export type Quad = [Point, Point, Point, Point];
 /** What sigma hands a label drawer: the display data, with `key` (sigma adds it, its types do not say so). */
 type NodeLabelData = PartialButFor<NodeDisplayData, "x" | "y" | "size"> & { key?: string };
 type EdgeLabelData = PartialButFor<EdgeDisplayData, "label" | "color" | "size"> & { key?: string };
-
-const box = (left: number, top: number, right: number, bottom: number): Quad => [[left, top], [right, top], [right, bottom], [left, bottom]];
-
-/** Two convex quadrilaterals overlap unless one of their edges' normals separates them. */
-export function overlaps(a: Quad, b: Quad): boolean {
-  for (const shape of [a, b]) {
-    for (let i = 0; i < 4; i++) {
-      const [x1, y1] = shape[i];
-      const [x2, y2] = shape[(i + 1) % 4];
-      const [nx, ny] = [y2 - y1, x1 - x2];
-      const project = (q: Quad) => q.map(([x, y]) => x * nx + y * ny);
-      const [pa, pb] = [project(a), project(b)];
-      if (Math.max(...pa) <= Math.min(...pb) || Math.max(...pb) <= Math.min(...pa)) return false;
-    }
-  }
-  return true;
-}
 
 /**
  * Where sigma's drawStraightEdgeLabel puts a label (same arithmetic: between the discs, under the
