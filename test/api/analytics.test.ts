@@ -90,8 +90,13 @@ describe("neighborhood", () => {
     expect(ids).toEqual(["agency:mpf-caba", "group:prosecutors-costa-rica", "group:prosecutors-panama", "group:prosecutors-peru", "organization:unodc", "project:cybercrime-conferences"]);
     expect(data.neighborhood.edges).toHaveLength(5);
     expect(data.neighborhood.nodes.find((n: any) => n.id === "project:cybercrime-conferences").weight).toBe(5);
-    const capped = dataOf(await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 2, maxNodes: 4) { nodes { id } truncated } }`));
-    expect(capped.neighborhood).toMatchObject({ truncated: true });
+    expect(data.neighborhood.truncated).toBe(false);
+    const whole = dataOf(await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 2, maxNodes: 500) { nodes { id } truncated omitted } }`));
+    expect(whole.neighborhood).toMatchObject({ truncated: false, omitted: 0 });
+    expect(whole.neighborhood.nodes.length).toBeGreaterThan(6);
+    const capped = dataOf(await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 2, maxNodes: 4) { nodes { id } truncated omitted } }`));
+    // What the cap left out is counted: the explorer says how many.
+    expect(capped.neighborhood).toMatchObject({ truncated: true, omitted: whole.neighborhood.nodes.length - 4 });
     expect(capped.neighborhood.nodes).toHaveLength(4);
     const over = await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 4) { truncated } }`);
     expect(over.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 3 });

@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../src/config/config.js";
 import { afterAll, beforeAll } from "vitest";
 import { ensureWebBuild } from "../../src/web/web-assets.js";
+import type { Quad } from "../../web/explore/geometry.js";
 import { startTestServer, type TestServer } from "./api.js";
 import { launchBrowser } from "./browser.js";
 import { testDatabase } from "./db.js";
@@ -80,4 +81,18 @@ export function pagesUnderTest({ buildPages = true } = {}): { readonly browser: 
     db,
     get server() { return server!; },
   };
+}
+
+/** Every drawn entity's disc on the explorer's canvas, as a square in viewport pixels (read from the renderer). */
+export function discQuads(page: Page): Promise<{ id: string; visible: boolean; quad: Quad }[]> {
+  return page.evaluate(() => {
+    const r = (globalThis as any).__coopgraph.renderer;
+    if (!r) return [];
+    return r.getGraph().mapNodes((id: string) => {
+      const d = r.getNodeDisplayData(id);
+      const { x, y } = r.framedGraphToViewport(d);
+      const s = r.scaleSize(d.size);
+      return { id, visible: !d.hidden, quad: [[x - s, y - s], [x + s, y - s], [x + s, y + s], [x - s, y + s]] };
+    });
+  });
 }

@@ -1,9 +1,11 @@
 /** The explorer in real headless Chromium over the real API and the seed. */
 import fs from "node:fs";
+import zlib from "node:zlib";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { writeGraph } from "../../src/ingest/graph-writer.js";
-import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
+import { overlaps, rectangle, type Quad } from "../../web/explore/geometry.js";
+import { discQuads, pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
 
@@ -91,13 +93,29 @@ const timebarYears = (page: Page) => page.locator("#timebar-chart title").allTex
 const drawnEdgeLines = async (page: Page) => (await edges(page)).filter((e) => e.visible).map((e) => `${e.source} -${e.label}-> ${e.target}`).sort();
 
 describe("the explorer", () => {
-  it("loads from the API's own assets, with no request leaving the machine", async () => {
+  it("loads from the API's own assets, with no request leaving the machine, and the drawing's code only with the first entity", async () => {
     const { page, offsite, errors } = await isolatedPage(site.browser);
+    const scripts = new Map<string, number>();
+    page.on("response", async (response) => {
+      if (/\/assets\/.+\.js$/.test(response.url())) scripts.set(new URL(response.url()).pathname, zlib.gzipSync(await response.body(), { level: 9 }).length);
+    });
     const response = await page.goto(`${site.base}/explore`);
     expect(response!.status()).toBe(200);
     await settled(page);
+    await page.waitForTimeout(500);
     expect(await page.title()).toBe("coopgraph explorer");
+    // The first view is the search and the question: sigma and graphology (the view chunk) wait for something to draw.
+    const first = [...scripts.keys()];
+    expect(first.some((name) => name.includes("/view-"))).toBe(false);
+    const firstGzip = [...scripts.values()].reduce((a, b) => a + b, 0);
+    console.log(`[web] /explore first load: ${first.join(", ")}: ${(firstGzip / 1000).toFixed(1)} KB gzip`);
+    expect(firstGzip).toBeLessThan(20_000);
+    expect(await page.locator("#graph canvas").count()).toBe(0);
+    await search(page, "ONUDD", "organization:unodc");
+    expect([...scripts.keys()].some((name) => name.includes("/view-"))).toBe(true);
+    console.log(`[web] /explore with the first graph: +${((scripts.get([...scripts.keys()].find((n) => n.includes("/view-"))!)!) / 1000).toFixed(1)} KB gzip`);
     expect(await page.locator("#graph canvas").count()).toBeGreaterThan(0);
+    await expectDrawn(page, "organization:unodc");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -562,6 +580,122 @@ describe("the explorer", () => {
     await page.context().close();
   });
 
+  it("draws what involves a region searched alone (Latin America): its busiest projects, the actors from there in them, their countries and the sub-regions joining them to it", async () => {
+    const { page, offsite, errors } = await isolatedPage(site.browser);
+    const operations: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/graphql")) operations.push(r.postDataJSON()?.operationName);
+    });
+    await page.goto(`${site.base}/explore/`);
+    await settled(page);
+    await searchAndPick(page, "Latin America", "region:419");
+    expect(operations).toContain("ExplorerRegionInvolvement");
+    const drawn = (await nodes(page)).filter((n) => n.visible);
+    const ids = drawn.map((n) => n.id);
+    // Not the region alone: the projects the seed places in Latin America, and who from there takes part.
+    expect(ids).toEqual(expect.arrayContaining(["region:419", "project:cybercrime-conferences", "project:training-programs-chile",
+      "group:prosecutors-peru", "agency:fiscalia-chile", "agency:mpf-caba", "country:PE", "country:CL", "country:AR", "region:005"]));
+    // Nobody from outside the region (UNODC is based elsewhere).
+    expect(ids).not.toContain("organization:unodc");
+    // Every entity drawn reaches the region through drawn edges: Peru in South America in Latin America.
+    const lines = await drawnEdgeLines(page);
+    expect(lines).toEqual(expect.arrayContaining(["country:PE -in region-> region:005", "region:005 -in region-> region:419", "group:prosecutors-peru -based in-> country:PE",
+      "group:prosecutors-peru -participant-> project:cybercrime-conferences"]));
+    const reached = new Set(["region:419"]);
+    const visibleEdges = (await edges(page)).filter((e) => e.visible);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const e of visibleEdges) {
+        for (const [a, b] of [[e.source, e.target], [e.target, e.source]]) {
+          if (reached.has(a) && !reached.has(b)) {
+            reached.add(b);
+            grew = true;
+          }
+        }
+      }
+    }
+    expect(ids.filter((id) => !reached.has(id))).toEqual([]);
+    for (const id of ids) await expectDrawn(page, id);
+    expect(await labelCollisions(page, ids)).toEqual([]);
+    // The seed has fewer than 25 of each: nothing is said to be left out.
+    expect(await page.locator("#status").innerText()).toMatch(/^\d+ entities, \d+ relationships$/);
+    await screenshot(page, "explorer-region-419");
+    expect(offsite).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("keeps edge labels off names, discs and each other (UNODC expanded twice and the Buenos Aires City prosecution service)", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    await page.goto(`${site.base}/explore/?e=organization:unodc%403&e=agency:mpf-caba`);
+    await settled(page);
+    await page.waitForTimeout(400);
+    const frame = await page.evaluate(() => (globalThis as any).__coopgraph.edgeLabels()) as { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[] };
+    // This view has edge labels that would sit on a name or on another edge label: they are left out, the others drawn.
+    expect(frame.skipped.length).toBeGreaterThan(0);
+    expect(frame.drawn.length).toBeGreaterThan(3);
+    const boxes = await labelBoxes(page);
+    const names = boxes.map((b) => ({ id: b.id, quad: rectangle(b.box.left, b.box.top, b.box.right, b.box.bottom) }));
+    const discs = (await discQuads(page)).filter((d) => d.visible);
+    const found: string[] = [];
+    for (const label of frame.drawn) {
+      const [source, , target] = label.key.split("|");
+      for (const n of names) if (overlaps(label.quad, n.quad)) found.push(`${label.key} on the name of ${n.id}`);
+      for (const d of discs) if (d.id !== source && d.id !== target && overlaps(label.quad, d.quad)) found.push(`${label.key} on the disc of ${d.id}`);
+      for (const other of frame.drawn) if (other.key < label.key && overlaps(label.quad, other.quad)) found.push(`${label.key} on ${other.key}`);
+    }
+    expect(found).toEqual([]);
+    await screenshot(page, "explorer-edge-labels");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("keeps a node dropped on a phone where it was dropped, and the drawing turned as it was", async () => {
+    const { page, errors } = await isolatedPage(site.browser, { width: 390, height: 844 });
+    await page.goto(`${site.base}/explore/?e=country:PE&e=country:CL`);
+    await settled(page);
+    // Peru and Chile are laid out wider than high: on a phone the drawing is turned a quarter.
+    expect(await page.evaluate(() => (globalThis as any).__coopgraph.turned())).toBe(true);
+    await screenshot(page, "explorer-phone-before-pin");
+    const before = await nodes(page);
+    const box = (await page.locator("#graph").boundingBox())!;
+    const moved = before.find((n) => n.id === "project:cybercrime-conferences")!;
+    const from = { x: box.x + moved.viewport!.x, y: box.y + moved.viewport!.y };
+    const to = { x: from.x + 30, y: from.y + 40 };
+    const rendersBefore = await renders(page);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(from.x + (to.x - from.x) * i / 5, from.y + (to.y - from.y) * i / 5);
+    await page.mouse.up();
+    await settled(page, rendersBefore + 1);
+    expect(Object.keys(await page.evaluate(() => (globalThis as any).__coopgraph.state().pinned))).toEqual(["project:cybercrime-conferences"]);
+    // Still turned, and the rest of the drawing where it was (laid out again around the pin, not turned back).
+    expect(await page.evaluate(() => (globalThis as any).__coopgraph.turned())).toBe(true);
+    const after = await nodes(page);
+    const shift = before.filter((n) => n.id !== moved.id).map((n) => {
+      const twin = after.find((m) => m.id === n.id)!;
+      return Math.hypot(twin.viewport!.x - n.viewport!.x, twin.viewport!.y - n.viewport!.y);
+    });
+    const median = [...shift].sort((a, b) => a - b)[Math.floor(shift.length / 2)];
+    expect(median).toBeLessThan(60);
+    // The pinned node stays near where it was dropped (the drawing is framed again, so a little off).
+    const pinned = after.find((n) => n.id === moved.id)!;
+    expect(Math.hypot(box.x + pinned.viewport!.x - to.x, box.y + pinned.viewport!.y - to.y)).toBeLessThan(60);
+    for (const node of after) await expectDrawn(page, node.id);
+    expect(await labelCollisions(page, after.map((n) => n.id))).toEqual([]);
+    await screenshot(page, "explorer-phone-pinned");
+    // The same URL on a desktop: pinned in the unturned layout, so nothing lands off the canvas.
+    const { page: desk } = await isolatedPage(site.browser);
+    await desk.goto(page.url());
+    await settled(desk);
+    expect(await desk.evaluate(() => (globalThis as any).__coopgraph.turned())).toBe(false);
+    for (const node of await nodes(desk)) await expectDrawn(desk, node.id);
+    await screenshot(desk, "explorer-phone-pinned-on-desktop");
+    expect(errors).toEqual([]);
+    await page.context().close();
+    await desk.context().close();
+  });
+
   for (const viewport of [{ width: 1400, height: 850 }, { width: 1024, height: 768 }, { width: 390, height: 844 }]) {
     it(`frames the network at ${viewport.width}x${viewport.height}: inside the canvas, names clear of each other, nothing laid over it`, async () => {
       const { page, errors } = await isolatedPage(site.browser, viewport);
@@ -570,11 +704,13 @@ describe("the explorer", () => {
         ask: "?e=project:cybercrime-conferences&e=country:PE&ask=Which+programs+involved+UNODC+and+Peru%3F&hl=project:cybercrime-conferences&hl=organization:unodc&hl=country:PE",
         path: "?pathFrom=agency:fiscalia-chile&pathTo=organization:unodc",
         peru: "?e=country:PE&e=country:CL",
+        region: "?e=region:419",
       };
       for (const [name, query] of Object.entries(views)) {
         await page.goto(`${site.base}/explore/${query}`);
         await settled(page);
         await screenshot(page, `explorer-${name}-${viewport.width}x${viewport.height}`);
+        console.log(`[web] ${name} at ${viewport.width}x${viewport.height}: turned ${await page.evaluate(() => (globalThis as any).__coopgraph.turned())}`);
         const canvas = (await page.locator("#graph").boundingBox())!;
         // The canvas has room: most of the width, a good part of the screen's height.
         expect(canvas.width, name).toBeGreaterThan(viewport.width * (viewport.width < 600 ? 0.95 : 0.45));

@@ -1,6 +1,6 @@
 /** Turns an ExplorerState into the nodes and edges to draw, through the API (answers cached per page). */
 import { gql } from "../shared/api";
-import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, PROJECT_IDS } from "./queries";
+import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, PROJECT_IDS, REGION_INVOLVEMENT } from "./queries";
 import type { ExplorerState } from "./state";
 
 /** An entity drawn; a project carries its years (the time bar counts them). */
@@ -18,12 +18,11 @@ export interface ViewData {
   edges: Map<string, ViewEdge>;
   path: ViewPath | null;
   pathError: string | null;
-  truncated: boolean;
   /** What was left out, said in a line each ("Peru: the 25 projects with the most participants"). */
   notes: string[];
 }
 
-interface Subgraph { truncated: boolean; nodes: ViewNode[]; edges: Omit<ViewEdge, "key">[]; note?: string }
+interface Subgraph { truncated: boolean; omitted?: number; nodes: ViewNode[]; edges: Omit<ViewEdge, "key">[]; note?: string }
 
 const neighborhoods = new Map<string, Promise<Subgraph>>();
 const links = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
@@ -34,7 +33,18 @@ export const PLACE_TYPES = ["BASED_IN", "TAKES_PLACE_IN", "IN_REGION"];
 const PLACE_KINDS = new Set(["Country", "Region"]);
 /** The API's cap on linksAmong's ids. */
 const MAX_LINK_IDS = 1000;
+/** Above MAX_LINK_IDS, ids go in chunks of this size, asked two chunks at a time (every pair of chunks once). */
+const LINK_CHUNK = MAX_LINK_IDS / 2;
+/** At most this many chunks (45 requests): links among more entities than that are not asked, and the status says so. */
+const MAX_LINK_CHUNKS = 10;
+/** The neighbourhood's node cap the explorer asks for (the API's largest). */
+export const NEIGHBORHOOD_MAX_NODES = 500;
 const paths = new Map<string, Promise<ViewPath | null>>();
+
+/** What an edge is called: the participation role, or the relationship type ("based in"). */
+export function edgeLabel(edge: { type: string; role: string | null }): string {
+  return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
+}
 
 export function edgeKey(source: string, type: string, target: string): string {
   return `${source}|${type}|${target}`;
@@ -44,51 +54,145 @@ function neighborhood(id: string, hops: number): Promise<Subgraph> {
   const key = `${id}@${hops}`;
   let answer = neighborhoods.get(key);
   if (!answer) {
-    answer = gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, { of: id, hops }).then((d) => d.neighborhood);
+    answer = gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, { of: id, hops, maxNodes: NEIGHBORHOOD_MAX_NODES }).then((d) => d.neighborhood);
     answer.catch(() => neighborhoods.delete(key));
     neighborhoods.set(key, answer);
   }
   return answer;
 }
 
-/** How many of a country's actors, and of its projects, join the view when the country is searched. */
+/**
+ * The relationships among `ids`, however many: linksAmong takes at most 1000 ids, so above that the
+ * ids go in chunks of 500 and every pair of chunks is asked once (a relationship's two ends are in
+ * one chunk or in two). `unlinked` counts the ids left out when even that would be too many requests.
+ */
+export async function linksAmongAll(ids: string[], ask: (chunk: string[]) => Promise<Omit<ViewEdge, "key">[]>): Promise<{ edges: Omit<ViewEdge, "key">[]; unlinked: number }> {
+  const unique = [...new Set(ids)];
+  if (unique.length <= MAX_LINK_IDS) return { edges: unique.length > 1 ? await ask(unique) : [], unlinked: 0 };
+  const kept = unique.slice(0, LINK_CHUNK * MAX_LINK_CHUNKS);
+  const chunks: string[][] = [];
+  for (let i = 0; i < kept.length; i += LINK_CHUNK) chunks.push(kept.slice(i, i + LINK_CHUNK));
+  const asked: Promise<Omit<ViewEdge, "key">[]>[] = [];
+  for (let i = 0; i < chunks.length; i++) for (let j = i + 1; j < chunks.length; j++) asked.push(ask([...chunks[i], ...chunks[j]]));
+  const seen = new Map<string, Omit<ViewEdge, "key">>();
+  for (const part of await Promise.all(asked)) for (const edge of part) seen.set(edgeKey(edge.source, edge.type, edge.target), edge);
+  return { edges: [...seen.values()], unlinked: unique.length - kept.length };
+}
+
+/** "1 project", "25 projects". */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** How many of a place's actors, and of its projects, join the view when the place is searched. */
 export const COUNTRY_FIRST = 25;
+/** Actors of a country asked for to count those left out (the API's largest page): "25 of 40". */
+const COUNTRY_ACTORS_COUNTED = 100;
 
 interface Involvement {
   country: { id: string; actors: { __typename: string; id: string; name: string }[] } | null;
-  projects: { pageInfo: { hasNextPage: boolean }; edges: { node: { id: string; name: string; startYear: number | null; endYear: number | null } }[] };
+  projects: { totalCount: number; edges: { node: { id: string; name: string; startYear: number | null; endYear: number | null } }[] };
+}
+
+interface PlaceRef { id: string; name: string }
+interface RegionInvolvement {
+  region: { id: string } | null;
+  projects: {
+    totalCount: number;
+    edges: { node: { id: string; name: string; startYear: number | null; endYear: number | null;
+      countries: (PlaceRef & { regions: PlaceRef[] })[];
+      participants: { actor: { __typename: string; id: string; name: string; basedIn: (PlaceRef & { regions: PlaceRef[] })[] } }[] } }[];
+  };
+}
+
+/** "the 25 projects with the most participants, of 40 (15 left out)": said only when some were left out. */
+function projectsCut(shown: number, total: number): string {
+  return total > shown ? `the ${shown} projects with the most participants, of ${total} (${total - shown} left out)` : "";
+}
+
+/** A country: the actors based there (by name) and the projects it is involved in (the busiest). */
+async function countryParts(id: string): Promise<{ nodes: ViewNode[]; projects: string[]; cut: string[] }> {
+  const data = await gql<Involvement>(COUNTRY_INVOLVEMENT, { country: id, first: COUNTRY_FIRST, actorsCounted: COUNTRY_ACTORS_COUNTED });
+  const actors = data.country?.actors ?? [];
+  const projects = data.projects.edges.map(({ node: p }) => ({ id: p.id, kind: "Project", label: p.name, startYear: p.startYear, endYear: p.endYear }));
+  const nodes: ViewNode[] = [...actors.slice(0, COUNTRY_FIRST).map((a) => ({ id: a.id, kind: a.__typename, label: a.name })), ...projects];
+  // Said only when more exist than were drawn, with how many.
+  const actorsLeft = actors.length - COUNTRY_FIRST;
+  const cut = [projectsCut(projects.length, data.projects.totalCount),
+    actorsLeft > 0 ? `the first ${COUNTRY_FIRST} actors based there by name, of ${actors.length >= COUNTRY_ACTORS_COUNTED ? `${COUNTRY_ACTORS_COUNTED} or more` : actors.length} (${actors.length >= COUNTRY_ACTORS_COUNTED ? `${actorsLeft} or more` : actorsLeft} left out)` : ""];
+  return { nodes, projects: projects.map((p) => p.id), cut: cut.filter(Boolean) };
 }
 
 /**
- * A country has no cooperation relationships of its own: searched alone, its neighbourhood is the
- * country alone. What involves it is drawn instead: the actors based there and the projects located
- * there or with an actor from there (the busiest first, COUNTRY_FIRST of each), with the
- * participations and positions between them; the places pass of loadView adds "based in" and "takes
- * place in". Expanding the country (hops 2 and more) adds the projects' own neighbourhoods.
+ * A region: the projects it is involved in (the busiest), the actors from its countries that take
+ * part in them (those in the most of them first), the countries where those are based or the
+ * projects take place, and the regions in between (Peru, South America, Latin America), so that
+ * "based in", "takes place in" and "in region" join it all to the region.
  */
-function countryInvolvement(id: string, hops: number): Promise<Subgraph> {
+async function regionParts(id: string): Promise<{ nodes: ViewNode[]; projects: string[]; cut: string[] }> {
+  const data = await gql<RegionInvolvement>(REGION_INVOLVEMENT, { region: id, first: COUNTRY_FIRST });
+  const inRegion = (place: PlaceRef & { regions: PlaceRef[] }) => place.regions.some((r) => r.id === id);
+  const projects = data.projects.edges.map(({ node }) => node);
+  const actorProjects = new Map<string, { actor: RegionInvolvement["projects"]["edges"][number]["node"]["participants"][number]["actor"]; projects: number }>();
+  for (const p of projects) {
+    for (const { actor } of p.participants) {
+      if (!actor.basedIn.some(inRegion)) continue;
+      const seen = actorProjects.get(actor.id) ?? { actor, projects: 0 };
+      seen.projects++;
+      actorProjects.set(actor.id, seen);
+    }
+  }
+  const ranked = [...actorProjects.values()].sort((a, b) => b.projects - a.projects || a.actor.name.localeCompare(b.actor.name));
+  const actors = ranked.slice(0, COUNTRY_FIRST).map((a) => a.actor);
+  const places = new Map<string, ViewNode>();
+  const addPlace = (country: PlaceRef & { regions: PlaceRef[] }) => {
+    if (!inRegion(country)) return;
+    places.set(country.id, { id: country.id, kind: "Country", label: country.name });
+    // The regions between the country and this one, nearest first.
+    for (const r of country.regions) {
+      if (r.id === id) break;
+      places.set(r.id, { id: r.id, kind: "Region", label: r.name });
+    }
+  };
+  for (const a of actors) a.basedIn.forEach(addPlace);
+  for (const p of projects) p.countries.forEach(addPlace);
+  const nodes: ViewNode[] = [
+    ...actors.map((a) => ({ id: a.id, kind: a.__typename, label: a.name })),
+    ...projects.map((p) => ({ id: p.id, kind: "Project", label: p.name, startYear: p.startYear, endYear: p.endYear })),
+    ...places.values(),
+  ];
+  const actorsLeft = ranked.length - actors.length;
+  const cut = [projectsCut(projects.length, data.projects.totalCount),
+    actorsLeft > 0 ? `the ${actors.length} actors from there in the most of them, of ${ranked.length} (${actorsLeft} left out)` : ""];
+  return { nodes, projects: projects.map((p) => p.id), cut: cut.filter(Boolean) };
+}
+
+/**
+ * A country or region has no cooperation relationships of its own: searched alone, its
+ * neighbourhood is the place alone. What involves it is drawn instead (countryParts, regionParts),
+ * with the participations and positions between them; the places pass of loadView adds "based in",
+ * "takes place in" and "in region". Expanding the place (hops 2 and more) adds the projects' own
+ * neighbourhoods, and says how many of their entities the node cap left out.
+ */
+function placeInvolvement(id: string, kind: string, hops: number): Promise<Subgraph> {
   const key = `${id}@${hops}`;
   let answer = involvements.get(key);
   if (!answer) {
     answer = (async () => {
-      const data = await gql<Involvement>(COUNTRY_INVOLVEMENT, { country: id, first: COUNTRY_FIRST });
-      const nodes: ViewNode[] = [
-        ...(data.country?.actors ?? []).map((a) => ({ id: a.id, kind: a.__typename, label: a.name })),
-        ...data.projects.edges.map(({ node: p }) => ({ id: p.id, kind: "Project", label: p.name, startYear: p.startYear, endYear: p.endYear })),
-      ];
-      const actorsCut = (data.country?.actors.length ?? 0) >= COUNTRY_FIRST;
-      const cut = [data.projects.pageInfo.hasNextPage ? `the ${COUNTRY_FIRST} projects with the most participants` : "", actorsCut ? `the first ${COUNTRY_FIRST} actors based there` : ""].filter(Boolean);
+      const { nodes, projects, cut } = await (kind === "Region" ? regionParts(id) : countryParts(id));
       const edges: Omit<ViewEdge, "key">[] = [];
+      let omitted = 0;
       if (hops > 1) {
-        const around = await Promise.all(data.projects.edges.map(({ node }) => neighborhood(node.id, hops - 1)));
+        const around = await Promise.all(projects.map((p) => neighborhood(p, hops - 1)));
         for (const part of around) {
           nodes.push(...part.nodes);
           edges.push(...part.edges);
+          omitted += part.omitted ?? 0;
         }
+        if (omitted) cut.push(`${count(omitted, "entity", "entities")} around its projects left out by the ${NEIGHBORHOOD_MAX_NODES}-entity cap`);
       }
-      const ids = [...new Set([id, ...nodes.map((n) => n.id)])].slice(0, MAX_LINK_IDS);
-      if (ids.length > 1) edges.push(...(await gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(COOPERATION_LINKS, { ids })).linksAmong);
-      return { truncated: false, nodes, edges, note: cut.length ? `only ${cut.join(" and ")}` : undefined };
+      const linked = await linksAmongAll([id, ...nodes.map((n) => n.id)], (chunk) => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(COOPERATION_LINKS, { ids: chunk }).then((d) => d.linksAmong));
+      edges.push(...linked.edges);
+      if (linked.unlinked) cut.push(`links of ${count(linked.unlinked, "entity", "entities")} not asked`);
+      return { truncated: omitted > 0, omitted, nodes, edges, note: cut.length ? `only ${cut.join("; ")}` : undefined };
     })();
     answer.catch(() => involvements.delete(key));
     involvements.set(key, answer);
@@ -96,12 +200,16 @@ function countryInvolvement(id: string, hops: number): Promise<Subgraph> {
   return answer;
 }
 
-/** A seed's part of the view: its neighbourhood, and for a country what involves it. */
+/** A seed's part of the view: its neighbourhood, and for a country or region what involves it. */
 async function seedPart(id: string, hops: number): Promise<Subgraph> {
   const around = await neighborhood(id, hops);
   const center = around.nodes.find((n) => n.id === id) ?? around.nodes[0];
-  if (center?.kind !== "Country") return around;
-  const involved = await countryInvolvement(center.id, hops);
+  if (!center || !PLACE_KINDS.has(center.kind)) {
+    // An expansion the node cap cut says so, with how many it left out.
+    const note = around.truncated && center ? `${center.label}${hops > 1 ? ` at ${hops} hops` : ""}: the ${around.nodes.length} nearest entities, ${around.omitted ?? "some"} more left out` : undefined;
+    return { ...around, note };
+  }
+  const involved = await placeInvolvement(center.id, center.kind, hops);
   const note = involved.note && `${center.label}: ${involved.note}`;
   return { truncated: around.truncated || involved.truncated, nodes: [...around.nodes, ...involved.nodes], edges: [...around.edges, ...involved.edges], note };
 }
@@ -118,6 +226,7 @@ function shortestPath(from: string, to: string): Promise<ViewPath | null> {
 }
 
 function placeLinks(ids: string[]): Promise<Omit<ViewEdge, "key">[]> {
+  if (ids.length < 2) return Promise.resolve([]);
   const key = [...ids].sort().join("\u0000");
   let answer = links.get(key);
   if (!answer) {
@@ -129,11 +238,10 @@ function placeLinks(ids: string[]): Promise<Omit<ViewEdge, "key">[]> {
 }
 
 export async function loadView(state: ExplorerState): Promise<ViewData> {
-  const view: ViewData = { nodes: new Map(), edges: new Map(), path: null, pathError: null, truncated: false, notes: [] };
+  const view: ViewData = { nodes: new Map(), edges: new Map(), path: null, pathError: null, notes: [] };
   const removed = new Set(state.removed);
   const parts = await Promise.all(state.seeds.map((seed) => seedPart(seed.id, seed.hops)));
   for (const part of parts) {
-    view.truncated ||= part.truncated;
     if (part.note) view.notes.push(part.note);
     for (const node of part.nodes) if (!removed.has(node.id)) view.nodes.set(node.id, node);
     for (const edge of part.edges) {
@@ -163,10 +271,12 @@ export async function loadView(state: ExplorerState): Promise<ViewData> {
   const places = [...view.nodes.values()].filter((n) => PLACE_KINDS.has(n.kind)).map((n) => n.id);
   if (places.length && view.nodes.size > 1) {
     const others = [...view.nodes.keys()].filter((id) => !PLACE_KINDS.has(view.nodes.get(id)!.kind));
-    for (const edge of await placeLinks([...places, ...others].slice(0, MAX_LINK_IDS))) {
+    const linked = await linksAmongAll([...places, ...others], placeLinks);
+    for (const edge of linked.edges) {
       const key = edgeKey(edge.source, edge.type, edge.target);
       if (!view.edges.has(key)) view.edges.set(key, { key, ...edge });
     }
+    if (linked.unlinked) view.notes.push(`where ${count(linked.unlinked, "entity", "entities")} are based or take place not asked`);
   }
   return view;
 }

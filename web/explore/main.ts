@@ -4,21 +4,34 @@ import "./explore.css";
 import { esc, gql, kindColor, KIND_COLORS } from "../shared/api";
 import { ask, planOf, renderAsk, type AskResult } from "./ask";
 import { renderHeader } from "../shared/nav";
-import { answerLinks, exportParams, loadView, pathEdgeKeys, projectsPassing, type AnswerLinks, type ViewData, type ViewEdge, type ViewNode } from "./data";
+import { answerLinks, edgeLabel, exportParams, loadView, pathEdgeKeys, projectsPassing, type AnswerLinks, type ViewData, type ViewEdge, type ViewNode } from "./data";
 import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
 import { drawTimebar } from "./timebar";
 import { countYears } from "./years";
-import { edgeLabel, NetworkView, type Visibility } from "./view";
+import type { NetworkView, Visibility } from "./view";
 
 renderHeader("/explore/");
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 const graphBox = $<HTMLDivElement>("#graph");
 const statusBox = $<HTMLDivElement>("#status");
-const network = new NetworkView(graphBox);
+/**
+ * The drawing (sigma.js and graphology, three quarters of the page's JavaScript) is loaded with the
+ * first entity to draw: the first view, a search box and a question box, does not wait for it.
+ */
+let network: NetworkView | null = null;
+let networkLoading: Promise<NetworkView> | null = null;
+function loadNetwork(): Promise<NetworkView> {
+  networkLoading ??= import("./view").then(({ NetworkView }) => {
+    network = new NetworkView(graphBox);
+    bindCanvas(network);
+    return network;
+  });
+  return networkLoading;
+}
 
 let state: ExplorerState = fromSearch(location.search);
 const undoStack: ExplorerState[] = [];
@@ -78,7 +91,7 @@ const actions = {
   togglePin(id: string) {
     change((s) => {
       if (s.pinned[id]) delete s.pinned[id];
-      else if (network.graph.hasNode(id)) s.pinned[id] = [network.graph.getNodeAttribute(id, "x"), network.graph.getNodeAttribute(id, "y")];
+      else if (network?.graph.hasNode(id)) s.pinned[id] = network.toLayout(network.graph.getNodeAttribute(id, "x"), network.graph.getNodeAttribute(id, "y"));
     });
   },
   isPinned: (id: string) => Boolean(state.pinned[id]),
@@ -181,21 +194,24 @@ async function render(): Promise<void> {
     const pins = { ...pathPins(v), ...state.pinned };
     const key = JSON.stringify([nodes.map((n) => n.id).sort(), edges.map((e) => e.key).sort(), pins]);
     renderLegend(v);
-    if (key !== layoutKey) {
-      // An empty view needs no layout (and so no worker on the first load).
+    // An empty view needs no layout and no drawing (and so neither the worker nor sigma on the first load).
+    const net = nodes.length || network ? await loadNetwork() : null;
+    if (seq !== renderSeq) return;
+    if (net && key !== layoutKey) {
       const result = nodes.length ? await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), pins) : { positions: new Map(), ms: 0 };
       if (seq !== renderSeq) return;
       debug.lastLayoutMs = result.ms;
-      network.setGraph(nodes, edges, result.positions, new Set([...(state.ask?.answer ?? []), ...(v.path?.nodes ?? []).map((n) => n.id)]), new Set(Object.keys(pins)));
+      net.setGraph(nodes, edges, result.positions, new Set([...(state.ask?.answer ?? []), ...(v.path?.nodes ?? []).map((n) => n.id)]), new Set(Object.keys(pins)),
+        v.path ? "never" : Object.keys(state.pinned).length ? "keep" : "auto");
       layoutKey = key;
       // Ready (for the analyst's next click and for tests) once the camera has settled.
-      await network.fit();
+      await net.fit();
     }
     view = v;
     const passing = await projectsPassing(state, v);
     if (seq !== renderSeq) return;
     const visibility = visibilityFor(v, passing);
-    network.setVisibility(visibility);
+    net?.setVisibility(visibility);
     renderPath($("#path-panel"), v.path, v.pathError);
     if (state.path) {
       for (const end of ["from", "to"] as const) {
@@ -217,7 +233,7 @@ async function render(): Promise<void> {
     const shown = nodes.length - visibility.hiddenNodes.size;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
     graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
-    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.truncated ? " (a neighbourhood was cut at 500 nodes)" : ""}${v.notes.length ? ` (${v.notes.join("; ")})` : ""}` : "Search for an entity to begin.");
+    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.notes.length ? ` (${v.notes.join("; ")})` : ""}` : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;
@@ -315,7 +331,7 @@ const askHandlers = {
     void runAsk(question);
   },
   select(id: string) {
-    if (network.graph.hasNode(id)) {
+    if (network?.graph.hasNode(id)) {
       actions.select(id);
       network.focus(id);
     } else actions.addSeed(id);
@@ -485,6 +501,7 @@ $("#clear").addEventListener("click", () => change((s) => Object.assign(s, empty
 $("#relayout").addEventListener("click", () => change((s) => (s.pinned = {})));
 $("#export-png").addEventListener("click", () => {
   const link = document.createElement("a");
+  if (!network) return announce("Nothing drawn to save.");
   link.href = network.toPng();
   link.download = "coopgraph.png";
   link.click();
@@ -499,13 +516,15 @@ void gql<{ themes: { id: string; name: string }[] }>(THEMES).then(({ themes }) =
 themeSelect.addEventListener("change", () => change((s) => (s.themes = [...themeSelect.selectedOptions].map((o) => o.value))));
 
 // The canvas: click selects, double click expands, dragging pins.
-network.renderer.on("clickNode", ({ node }) => actions.select(node));
-network.renderer.on("doubleClickNode", ({ node, preventSigmaDefault }) => {
-  preventSigmaDefault();
-  actions.expand(node);
-});
-network.renderer.on("clickStage", () => actions.select(null));
-network.onDragEnd = (node, x, y) => change((s) => (s.pinned[node] = [x, y]));
+function bindCanvas(net: NetworkView): void {
+  net.renderer.on("clickNode", ({ node }) => actions.select(node));
+  net.renderer.on("doubleClickNode", ({ node, preventSigmaDefault }) => {
+    preventSigmaDefault();
+    actions.expand(node);
+  });
+  net.renderer.on("clickStage", () => actions.select(null));
+  net.onDragEnd = (node, x, y) => change((s) => (s.pinned[node] = net.toLayout(x, y)));
+}
 
 // Keyboard: the list of entities stands in for the canvas.
 const nodeList = $("#node-list");
@@ -513,7 +532,7 @@ nodeList.addEventListener("click", (event) => {
   const id = (event.target as Element).closest("li")?.getAttribute("data-id");
   if (id) {
     actions.select(id);
-    network.focus(id);
+    network?.focus(id);
   }
 });
 nodeList.addEventListener("keydown", (event) => {
@@ -523,7 +542,7 @@ nodeList.addEventListener("keydown", (event) => {
   if (event.key === "Enter" || event.key === " ") {
     event.preventDefault();
     actions.select(id);
-    network.focus(id);
+    network?.focus(id);
   } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
     event.preventDefault();
     ((event.key === "ArrowDown" ? li!.nextElementSibling : li!.previousElementSibling) as HTMLElement | null)?.focus();
@@ -548,12 +567,13 @@ $("#details").addEventListener("click", (event) => {
   const id = (event.target as Element).closest("a[data-select]")?.getAttribute("data-select");
   if (!id) return;
   event.preventDefault();
-  if (network.graph.hasNode(id)) actions.select(id);
+  if (network?.graph.hasNode(id)) actions.select(id);
   else actions.addSeed(id);
 });
 
 /** For tests and the benchmark: what is drawn, read from the renderer itself. */
 function drawnNodes() {
+  if (!network) return [];
   const r = network.renderer;
   return network.graph.mapNodes((id, attrs) => {
     const display = r.getNodeDisplayData(id);
@@ -563,6 +583,7 @@ function drawnNodes() {
   });
 }
 function drawnEdges() {
+  if (!network) return [];
   const r = network.renderer;
   return network.graph.mapEdges((key, attrs, source, target) => {
     const display = r.getEdgeDisplayData(key);
@@ -571,13 +592,14 @@ function drawnEdges() {
 }
 
 async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layoutMs: number; drawMs: number; totalMs: number }> {
+  const net = await loadNetwork();
   const started = performance.now();
   const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), {});
   const laidOut = performance.now();
-  network.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null });
-  network.setGraph(nodes, edges, result.positions);
-  network.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
-  network.renderer.refresh();
+  net.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null });
+  net.setGraph(nodes, edges, result.positions);
+  net.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  net.renderer.refresh();
   // A frame has been drawn once the browser paints after the synchronous refresh.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const drawn = performance.now();
@@ -585,7 +607,8 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
 }
 
 Object.assign(window, {
-  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, ask: () => lastAsk, renderer: network.renderer, graph: network.graph, injectGraph, iterationsFor, png: () => network.toPng() },
+  __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, ask: () => lastAsk, get renderer() { return network?.renderer ?? null; }, get graph() { return network?.graph ?? null; },
+    edgeLabels: () => network?.edgeLabels() ?? null, turned: () => network?.isTurned ?? false, injectGraph, iterationsFor, png: () => network?.toPng() ?? null },
 });
 
 void render();

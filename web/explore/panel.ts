@@ -2,7 +2,7 @@
 import { esc, gql, kindColor } from "../shared/api";
 import type { ViewNode, ViewPath } from "./data";
 import { ACTOR, COUNTRY, EVENT, PROJECT, REGION, THEME_DETAILS } from "./queries";
-import { edgeLabel } from "./view";
+import { edgeLabel } from "./data";
 
 interface Citation { quote: string; source: { title: string; kind?: string } }
 interface Named { id: string; name: string }

@@ -16,9 +16,10 @@ export const SEARCH = `query ExplorerSearch($text: String!) {
   }
 }`;
 
-export const NEIGHBORHOOD = `query ExplorerNeighborhood($of: String!, $hops: Int!) {
-  neighborhood(of: $of, hops: $hops, maxNodes: 500) {
+export const NEIGHBORHOOD = `query ExplorerNeighborhood($of: String!, $hops: Int!, $maxNodes: Int!) {
+  neighborhood(of: $of, hops: $hops, maxNodes: $maxNodes) {
     truncated
+    omitted
     nodes { id kind label startYear endYear }
     edges { source target type role }
   }
@@ -43,14 +44,31 @@ export const THEMES = `query ExplorerThemes { themes { id name } }`;
  * A country searched alone: what involves it. The actors based there, and the projects located in it
  * or with an actor from there, those with the most participants first (at most $first of each).
  */
-export const COUNTRY_INVOLVEMENT = `query ExplorerCountryInvolvement($country: String!, $first: Int!) {
+export const COUNTRY_INVOLVEMENT = `query ExplorerCountryInvolvement($country: String!, $first: Int!, $actorsCounted: Int!) {
   country(reference: $country) {
     id
-    actors(first: $first) { __typename id name }
+    actors(first: $actorsCounted) { __typename id name }
   }
   projects(filter: { countries: [$country] }, first: $first, sort: { field: PARTICIPANTS, direction: DESC }) {
-    pageInfo { hasNextPage }
+    totalCount
     edges { node { id name startYear endYear } }
+  }
+}`;
+
+/**
+ * A region searched alone: the projects it is involved in (those with the most participants first,
+ * at most $first), their participants with where they are based, and where the projects take place,
+ * each country with the regions it lies in (nearest first), so that the region is reached through them.
+ */
+export const REGION_INVOLVEMENT = `query ExplorerRegionInvolvement($region: String!, $first: Int!) {
+  region(reference: $region) { id }
+  projects(filter: { regions: [$region] }, first: $first, sort: { field: PARTICIPANTS, direction: DESC }) {
+    totalCount
+    edges { node {
+      id name startYear endYear
+      countries { id name regions { id name } }
+      participants { actor { __typename id name basedIn { id name regions { id name } } } }
+    } }
   }
 }`;
 

@@ -8,7 +8,8 @@ import Graph from "graphology";
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { kindColor } from "../shared/api";
-import type { ViewEdge, ViewNode } from "./data";
+import { edgeLabel, type ViewEdge, type ViewNode } from "./data";
+import { keepEdgeLabelsClear, type EdgeLabelFrame } from "./edge-labels";
 
 export interface Visibility {
   hiddenNodes: Set<string>;
@@ -33,9 +34,6 @@ export const ANSWER_EDGE = "#46566a";
 /** Above this many edges, panning and zooming draw nodes only (edges come back when the camera stops). */
 const EDGES_HIDDEN_ON_MOVE_FROM = 2000;
 
-export function edgeLabel(edge: { type: string; role: string | null }): string {
-  return edge.role ? edge.role : edge.type.toLowerCase().replace(/_/g, " ");
-}
 
 /** How much of its name an entity of the answer or of the path shows on the canvas (a narrow canvas shows less). */
 function longLabelFor(canvasWidth: number): number {
@@ -53,6 +51,9 @@ export function shortLabel(label: string, max = 34): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** Turning the drawing a quarter on a tall canvas: decided from its shape, kept as it was (pins in it), or never (a path). */
+export type Turn = "auto" | "keep" | "never";
+
 /** Up to this many entities, every label is kept clear of the others' (clearLabels). */
 const SMALL_VIEW = 40;
 
@@ -67,7 +68,7 @@ interface Frame { x: [number, number]; y: [number, number]; scale: number }
  * maps it onto the whole canvas (its stage padding is 0: the margins are here), whatever the
  * canvas's shape (a wide desktop stage, a tall phone screen). The scale is the largest at which every
  * disc and every label (drawn right of its node, `labels` in pixels) fits inside the margins, and at
- * most 80% of the shorter side for the graph itself: two entities are not spread from corner to
+ * most 80% of the canvas's width across and of its height down for the graph itself: two entities are not spread from corner to
  * corner. The drawing is centred.
  */
 function framing(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, canvas: { width: number; height: number }): Frame | null {
@@ -97,7 +98,8 @@ function framing(positions: Map<string, [number, number]>, labels: Map<string, L
   const range = Math.max(maxX - minX, maxY - minY);
   let scale = 1;
   if (range > 0) {
-    const most = (0.8 * Math.min(width, height)) / range;
+    // Each way at most 80% of the canvas's own side: a tall drawing on a phone uses the phone's height.
+    const most = Math.min(maxX > minX ? (0.8 * width) / (maxX - minX) : Infinity, maxY > minY ? (0.8 * height) / (maxY - minY) : Infinity);
     if (fits(most)) scale = most;
     else {
       let [lo, hi] = [0, most];
@@ -122,6 +124,36 @@ interface LabelRoom { width: number; radius: number }
 /** Half a label's height and a little air, in pixels (sigma's labels are 14 px). */
 const LABEL_HALF_HEIGHT = 9;
 
+/** An entity's disc and label in pixels at `pxPerUnit` (the graph's y axis points up). */
+function labelBox(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, id: string, pxPerUnit: number) {
+  const [x, y] = positions.get(id)!;
+  const { width, radius } = labels.get(id)!;
+  const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
+  return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
+}
+type Box = ReturnType<typeof labelBox>;
+const discOnLabel = (disc: Box, label: Box) =>
+  disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
+const labelsMeet = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || labelsMeet(a, b);
+
+/**
+ * The names that still sit on another name or disc once clearLabels has done what it could (a
+ * crowded view on a narrow phone): in the order given (the pinned, the answer's, the hubs first),
+ * a name is kept if it clears every disc and every name kept before it, else it is not drawn (the
+ * list of entities in view has it, and selecting the entity shows it).
+ */
+function crowdedLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, named: string[], pxPerUnit: number): Set<string> {
+  const boxes = named.map((id) => ({ id, box: labelBox(positions, labels, id, pxPerUnit) }));
+  const kept: Box[] = [];
+  const crowded = new Set<string>();
+  for (const { id, box } of boxes) {
+    if (kept.some((other) => labelsMeet(box, other)) || boxes.some((other) => other.id !== id && discOnLabel(other.box, box))) crowded.add(id);
+    else kept.push(box);
+  }
+  return crowded;
+}
+
 /**
  * ForceAtlas2 knows discs, not labels: an entity laid out right of another lands on its name. The
  * `named` entities are placed one after the other, in the order given (the pinned, the answer's, the
@@ -130,16 +162,7 @@ const LABEL_HALF_HEIGHT = 9;
  * axis points up. Fixed (pinned) entities stay. Returns whether anything moved.
  */
 function clearLabels(positions: Map<string, [number, number]>, labels: Map<string, LabelRoom>, named: string[], fixed: Set<string>, pxPerUnit: number): boolean {
-  const box = (id: string) => {
-    const [x, y] = positions.get(id)!;
-    const { width, radius } = labels.get(id)!;
-    const [cx, cy] = [x * pxPerUnit, -y * pxPerUnit];
-    return { cx, cy, radius, left: cx + radius + 3, right: cx + radius + 3 + width, top: cy - LABEL_HALF_HEIGHT, bottom: cy + LABEL_HALF_HEIGHT };
-  };
-  type Box = ReturnType<typeof box>;
-  const discOnLabel = (disc: Box, label: Box) =>
-    disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
-  const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom);
+  const box = (id: string) => labelBox(positions, labels, id, pxPerUnit);
   let moved = false;
   const placed: Box[] = [];
   const step = LABEL_HALF_HEIGHT + 1;
@@ -169,11 +192,18 @@ export class NetworkView {
     hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null,
   };
   private dragged: string | null = null;
+  /** Names left undrawn because no free place was found for them (crowdedLabels). */
+  private crowded = new Set<string>();
   /** The labels' room the last framing used: a resized canvas is framed again with them. */
   private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string> } | null = null;
   private dragMoved = false;
-  /** Called when the analyst drops a dragged node: the explorer pins it there. */
+  /** Called when the analyst drops a dragged node: the explorer pins it there (layout coordinates: see toLayout). */
   onDragEnd: (node: string, x: number, y: number) => void = () => {};
+  /** The edge labels the last frame drew and left out (they would have covered a name, a disc or another). */
+  readonly edgeLabels: () => EdgeLabelFrame;
+  /** Whether the drawing is turned a quarter (a tall canvas, a wide drawing), and whether that was decided yet. */
+  private turned = false;
+  private turnDecided = false;
 
   get graph(): Graph {
     return this.renderer.getGraph();
@@ -198,6 +228,13 @@ export class NetworkView {
       edgeReducer: (edge, data) => this.edgeDisplay(edge, data),
     });
     this.bindDrag();
+    // The path's and the answer's edge labels are placed first, then those at the selected entity.
+    this.edgeLabels = keepEdgeLabelsClear(this.renderer, (edge) => {
+      const v = this.visibility;
+      if (v.pathEdges.has(edge)) return 3;
+      if (v.answerEdges.has(edge)) return 2;
+      return v.selected && this.graph.hasEdge(edge) && this.graph.extremities(edge).includes(v.selected) ? 1 : 0;
+    });
     // A canvas of another shape is framed again for that shape. sigma follows the window's size;
     // the container can change alone (the legend above it wraps), so it is watched too.
     this.renderer.on("resize", () => this.reframe());
@@ -217,6 +254,7 @@ export class NetworkView {
       for (const id of named) g.mergeNodeAttributes(id, { y: positions.get(id)![1] });
       frame = framing(positions, labels, this.renderer.getDimensions());
     }
+    this.crowded = frame && named.length > 1 && named.length <= 60 ? crowdedLabels(positions, labels, named, frame.scale) : new Set();
     return frame;
   }
 
@@ -257,6 +295,10 @@ export class NetworkView {
     }
     // sigma's halo: the answer reads at a glance even where the view is crowded.
     if (inAnswer) out.highlighted = true;
+    if (this.crowded.has(node) && !onPath && !inAnswer) {
+      out.label = null;
+      out.forceLabel = false;
+    }
     if (node === v.selected) {
       out.label = (data.fullLabel as string | undefined) ?? data.label;
       out.highlighted = true;
@@ -341,18 +383,23 @@ export class NetworkView {
    * drawn larger with their longer names (the answer, the path), for whom the framing makes room;
    * `fixed`: the pinned entities, which stay where they are.
    */
-  setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set()): void {
+  setGraph(nodes: ViewNode[], edges: ViewEdge[], laidOut: Map<string, [number, number]>, emphasised: Set<string> = new Set(), fixed: Set<string> = new Set(), turn: Turn = "auto"): void {
     const positions = new Map(laidOut);
     // A tall canvas (a phone) and a drawing wider than high: turned a quarter, it fills the screen.
-    // (Never with pinned entities: they stay where the analyst, or the path's staircase, put them.)
+    // The layout and the pins stay unturned (toLayout): a pin dropped on a turned drawing keeps the
+    // drawing turned ("keep") and lands where it was dropped. A path's staircase is never turned.
     const canvas = this.renderer.getDimensions();
-    if (!fixed.size && canvas.height > canvas.width * 1.15 && positions.size > 2) {
-      const xs = [...positions.values()].map(([x]) => x);
-      const ys = [...positions.values()].map(([, y]) => y);
-      if (Math.max(...xs) - Math.min(...xs) > 1.3 * (Math.max(...ys) - Math.min(...ys))) {
-        for (const [id, [x, y]] of positions) positions.set(id, [y, -x]);
+    if (turn === "never") this.turned = false;
+    else if (turn === "auto" || !this.turnDecided) {
+      this.turned = false;
+      if (canvas.height > canvas.width * 1.15 && positions.size > 2) {
+        const xs = [...positions.values()].map(([x]) => x);
+        const ys = [...positions.values()].map(([, y]) => y);
+        this.turned = Math.max(...xs) - Math.min(...xs) > 1.3 * (Math.max(...ys) - Math.min(...ys));
       }
     }
+    this.turnDecided = true;
+    if (this.turned) for (const [id, [x, y]] of positions) positions.set(id, [y, -x]);
     const degree = new Map<string, number>();
     for (const e of edges) {
       degree.set(e.source, (degree.get(e.source) ?? 0) + 1);
@@ -390,6 +437,16 @@ export class NetworkView {
     this.renderer.setCustomBBox(frame && { x: frame.x, y: frame.y });
     this.renderer.setGraph(g);
     this.renderer.refresh();
+  }
+
+  /** A point of the drawing in the layout's coordinates (where pins are kept): the drawing may be turned a quarter. */
+  toLayout(x: number, y: number): [number, number] {
+    return this.turned ? [-y, x] : [x, y];
+  }
+
+  /** For tests: whether the drawing is turned a quarter. */
+  get isTurned(): boolean {
+    return this.turned;
   }
 
   setVisibility(visibility: Visibility): void {

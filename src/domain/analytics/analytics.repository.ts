@@ -56,7 +56,7 @@ export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight
 export interface GraphNodeRow { id: string; label: string; kind: string; startYear: number | null; endYear: number | null }
 export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }
 export interface EdgeRow { source: string; target: string; type: string; role: string | null }
-export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean }
+export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean; omitted: number }
 
 interface FundingCriteria {
   funderIds: string[] | null; recipientIds: string[] | null; countryIds: string[] | null; regionIds: string[] | null;
@@ -239,18 +239,21 @@ export class AnalyticsRepository {
       MATCH (c:${keyLabel(centerId)} {id: $center})
       CALL (c) {
         MATCH path = (c)-[:${types}*1..${opts.hops}]-(n)
-        WITH n, min(length(path)) AS distance ORDER BY distance, n.id LIMIT $limit
-        RETURN collect(n) AS found
+        // Every path is walked to find each entity's distance anyway: counting them all costs a sort, not a walk.
+        WITH n, min(length(path)) AS distance ORDER BY distance, n.id
+        WITH collect(n) AS all
+        RETURN all[0..$limit] AS found, size([n IN all WHERE n <> c]) AS within
       }
-      WITH [c] + [n IN found WHERE n <> c] AS reached
-      WITH reached[0..$maxNodes] AS kept, size(reached) > $maxNodes AS truncated
+      WITH [c] + [n IN found WHERE n <> c] AS reached, within
+      WITH reached[0..$maxNodes] AS kept, size(reached) > $maxNodes AS truncated, within
       UNWIND kept AS x
       OPTIONAL MATCH (x)-[r:${types}]->(y) WHERE y IN kept
-      WITH kept, truncated, collect(DISTINCT r) AS rels
+      WITH kept, truncated, within, collect(DISTINCT r) AS rels
       RETURN [n IN kept | ${NODE("n")}] AS nodes,
-             [r IN rels | { source: startNode(r).id, target: endNode(r).id, type: type(r), role: r.role }] AS edges, truncated`,
+             [r IN rels | { source: startNode(r).id, target: endNode(r).id, type: type(r), role: r.role }] AS edges, truncated,
+             within + 1 - size(kept) AS omitted`,
     { center: centerId, limit: opts.maxNodes + 1, maxNodes: opts.maxNodes });
-    return row && { nodes: row.nodes as GraphNodeRow[], edges: row.edges as SubgraphRow["edges"], truncated: Boolean(row.truncated) };
+    return row && { nodes: row.nodes as GraphNodeRow[], edges: row.edges as SubgraphRow["edges"], truncated: Boolean(row.truncated), omitted: Math.max(0, Number(row.omitted)) };
   }
 
   /**

@@ -112,12 +112,13 @@ export class AnalyticsResolver {
   ) {
     const center = await resolveOne(ctx.repos.references, of);
     const row = await analytics(ctx).neighborhood(center.id, { hops, maxNodes, types });
-    if (!row) return { nodes: [], edges: [], truncated: false };
+    if (!row) return { nodes: [], edges: [], truncated: false, omitted: 0 };
     const weight = relationshipCounts(row.edges);
     return {
       nodes: row.nodes.map((n) => ({ ...n, weight: weight.get(n.id) ?? 0 })),
       edges: row.edges.map((e) => ({ ...e, role: e.role ?? null, weight: 1 })),
       truncated: row.truncated,
+      omitted: row.omitted,
     };
   }
 

@@ -53,6 +53,7 @@ export class Subgraph {
   @Field(() => [GraphNode]) nodes!: GraphNode[];
   @Field(() => [GraphEdge]) edges!: GraphEdge[];
   @Field(() => Boolean, { description: "True when the node cap cut it." }) truncated!: boolean;
+  @Field(() => Int, { description: "How many entities within the hops the node cap left out (0 when it cut nothing)." }) omitted!: number;
 }
 
 @ObjectType({ description: "One hop of a path, with what states it.", simpleResolvers: true })
