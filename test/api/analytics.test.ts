@@ -265,7 +265,8 @@ describe("bounded cost", () => {
     await new ActorRepository((cypher, p = {}) => {
       params.push(p);
       return repos.run(cypher, p);
-    }, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true } });
+    }, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true },
+      projection: { actor: new Set(["name", "sources"]), participation: new Set(["role", "sources"]), project: new Set(["name"]), funder: new Set(["name"]), partner: new Set(["name"]) } });
     // The count of projects by themes and years, read from the theme tallies.
     params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
     await repos.run(THEME_COUNT, params.at(-1));
