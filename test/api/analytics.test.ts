@@ -47,6 +47,11 @@ describe("paths", () => {
     expect(path.steps.map((s: any) => `${s.type}:${s.role}:${s.forward}`)).toEqual([
       "PARTICIPATES_IN:partner:true", "PARTICIPATES_IN:partner:false", "PARTICIPATES_IN:co-organizer:true", "PARTICIPATES_IN:co-organizer:false"]);
     expect(path.steps[3].sources[0].quote).toBe("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)");
+    // Without sources selected the provenance is not read; the same steps and aliased sources alongside still come whole.
+    const lean = dataOf(await gql(`{ paths(from: "Chilean Public Prosecution Service", to: "UNODC") { length nodes { id } steps { type role forward } }
+      cited: paths(from: "Chilean Public Prosecution Service", to: "UNODC") { steps { sources { quote } } } }`));
+    expect(lean.paths[0].steps).toEqual(path.steps.map(({ sources: _, ...step }: any) => step));
+    expect(lean.cited[0].steps[3].sources[0].quote).toBe("conducted jointly with the United Nations Office on Drugs and Crime (UNODC)");
   });
 
   it("honours the hop cap and the relationship types, and refuses caps over the limit", async () => {
@@ -270,7 +275,8 @@ describe("bounded cost", () => {
     await new ActorRepository((cypher, p = {}) => {
       params.push(p);
       return repos.run(cypher, p);
-    }, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true } });
+    }, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true },
+      projection: { actor: new Set(["name", "sources"]), participation: new Set(["role", "sources"]), project: new Set(["name"]), funder: new Set(["name"]), partner: new Set(["name"]) } });
     // The count of projects by themes and years, read from the theme tallies.
     params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
     await repos.run(THEME_COUNT, params.at(-1));

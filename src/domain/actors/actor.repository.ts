@@ -1,9 +1,9 @@
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import { ENTITY, ENTITY_FULL, type EntityRow, entityRow } from "../shared/rows.js";
+import { ENTITY, type EntityRow, entityRow, entityTuple } from "../shared/rows.js";
 import type { Membership, Participation, Position } from "./actor.types.js";
 import type { EventRole } from "../events/event.types.js";
-import { PARTNER_ITEM, partnerRow, partnersCypher, type PartnerRow } from "../analytics/partner.statements.js";
+import { partnerTuple, partnersCypher, type PartnerRow } from "../analytics/partner.statements.js";
 
 export type ParticipationRow = Participation & { sourceIds: string[]; quotes: string[]; project?: EntityRow; actor?: EntityRow; projectKey: string };
 export type PositionRow = Position & { sourceIds: string[]; quotes: string[]; person?: EntityRow; organization?: EntityRow };
@@ -23,8 +23,21 @@ export type ProjectAhead = EntityRow & { lookaheadFunders?: EntityRow[] };
 /** Partners without a filter (the tallies' path), folded into the profile: how many, and whether with their years and project ids. */
 export interface PartnersAhead { first: number; details: boolean }
 
+/**
+ * The fields a profile's selection asks of each entity it returns (and of the participations):
+ * only those are fetched. The rows answer this selection only, so they are part of the profile's
+ * key: another field of the same request asking more of the same actor gets a profile of its own.
+ */
+export interface ProfileProjection {
+  actor: ReadonlySet<string>;
+  participation: ReadonlySet<string>;
+  project: ReadonlySet<string>;
+  funder: ReadonlySet<string>;
+  partner: ReadonlySet<string>;
+}
+
 /** What an actor's profile fetches with the actor: a participations page, the projects' funders, the partners. */
-export interface ProfileAhead { page: ParticipationPage | null; withFunders: boolean; partners: PartnersAhead | null }
+export interface ProfileAhead { page: ParticipationPage | null; withFunders: boolean; partners: PartnersAhead | null; projection: ProfileProjection }
 
 /** An actor fetched with what its profile selects: a participations page (and the projects' funders), its partners. */
 export type ActorAhead = EntityRow & {
@@ -41,7 +54,7 @@ export type ActorAhead = EntityRow & {
  * the page is full (about page size x projects / the actor's projects entries). The walk is chosen
  * when it reads fewer entries than the sort, with a margin: degree^2 > 4 x page x projects.
  */
-const PARTICIPATIONS_PAGE = (actor: string, project: string) => `
+const PARTICIPATIONS_PAGE = (actor: string, item: string) => `
       MATCH ${actor}
       WITH a, $roles IS NULL AND COUNT { (a)-[:PARTICIPATES_IN]->() } ^ 2 > 4 * $limit * COUNT { MATCH (:Project) } AS walk
       CALL (a, walk) {
@@ -59,17 +72,40 @@ const PARTICIPATIONS_PAGE = (actor: string, project: string) => `
         RETURN r, p
       }
       WITH a, r, p ORDER BY p.nameKey, p.id, r.role
-      RETURN { role: r.role, ${REL}, actorId: a.id, projectId: p.id, projectKey: p.nameKey, project: ${project} } AS item`;
+      RETURN ${item} AS item`;
+
+/** A participation of the page as the loader returns it: a map with the project's exposed properties. */
+const PARTICIPATION_ITEM = `{ role: r.role, ${REL}, actorId: a.id, projectId: p.id, projectKey: p.nameKey, project: ${ENTITY("p")} }`;
 
 /** The keyset position after which a participations page starts. */
 const AFTER = "($afterKey IS NULL OR p.nameKey > $afterKey OR (p.nameKey = $afterKey AND p.id + ' ' + r.role > $afterId))";
 
-/** The funders of project `p`, as the project's funders loader returns them. */
-export const FUNDERS_OF = (p: string) => `COLLECT {
+/** The funders of project `p` (ordered as the project's funders loader returns them), each as `funder` (the variable) makes it. */
+const FUNDERS_OF = (p: string, funder: string) => `COLLECT {
   CALL (${p}) {
     MATCH (${p})<-[:PARTICIPATES_IN {role: 'funder'}]-(funder:Actor) RETURN funder
     UNION MATCH (${p})<-[:FUNDS]-(:Funding)<-[:FUNDED]-(funder:Actor) RETURN funder }
-  WITH funder ORDER BY funder.nameKey RETURN ${ENTITY("funder")} }`;
+  WITH funder ORDER BY funder.nameKey RETURN ${funder} }`;
+
+/**
+ * A participation of the profile's page as a list: [role, sourceIds, quotes, project id, project
+ * name key, project, funders], the project and its funders with only their selected properties, the
+ * provenance only when `sources` is selected (null otherwise: the participation then has none to show,
+ * and none is asked for).
+ */
+function profileParticipation(withFunders: boolean, projection: ProfileProjection) {
+  const project = entityTuple("p", projection.project);
+  const funder = entityTuple("funder", projection.funder);
+  const sources = projection.participation.has("sources");
+  const cypher = `[r.role, ${sources ? "r.sourceIds, r.quotes" : "null, null"}, p.id, p.nameKey, ${project.cypher}, ${withFunders ? FUNDERS_OF("p", funder.cypher) : "null"}]`;
+  const decode = (actorId: string, values: unknown[]): ParticipationRow => {
+    const [role, sourceIds, quotes, projectId, projectKey, projectValues, funders] = values as [string, string[] | null, string[] | null, string, string, unknown[], unknown[][] | null];
+    const row: ProjectAhead = project.decode(projectValues);
+    if (funders) row.lookaheadFunders = funders.map(funder.decode);
+    return { role, sourceIds, quotes, actorId, projectId, projectKey, project: row } as unknown as ParticipationRow;
+  };
+  return { cypher, decode };
+}
 
 const pageParams = (opts: ParticipationPage) =>
   ({ roles: opts.roles, afterKey: opts.after?.[0] ?? null, afterId: opts.after?.[1] ?? null, limit: opts.first + 1 });
@@ -89,7 +125,8 @@ export class ActorRepository {
    * The rows travel on the actor's row, for this selection only (never into shared loaders).
    */
   profile(actorId: string, ahead: ProfileAhead): Promise<ActorAhead | null> {
-    const key = JSON.stringify([actorId, ahead.page && participationPageKey(ahead.page), ahead.withFunders, ahead.partners]);
+    const fields = Object.entries(ahead.projection).map(([entity, names]) => [entity, [...(names as ReadonlySet<string>)].sort()]);
+    const key = JSON.stringify([actorId, ahead.page && participationPageKey(ahead.page), ahead.withFunders, ahead.partners, fields]);
     let profile = this.profiles.get(key);
     if (!profile) {
       profile = this.readProfile(actorId, ahead);
@@ -98,30 +135,34 @@ export class ActorRepository {
     return profile;
   }
 
-  private async readProfile(actorId: string, { page, withFunders, partners }: ProfileAhead): Promise<ActorAhead | null> {
+  private async readProfile(actorId: string, { page, withFunders, partners, projection }: ProfileAhead): Promise<ActorAhead | null> {
     const partnerCount = partners ? { actorId, first: partners.first, themeIds: null, roles: null, activeFrom: null, activeTo: null, details: partners.details } : null;
+    // Every entity as a list of the properties its selection asks for (see entityTuple), no maps.
+    const actor = entityTuple("a", projection.actor, { sources: true });
+    const partner = partnerTuple(projection.partner);
+    const participation = profileParticipation(withFunders, projection);
     const [row] = await this.run(`
       ${partnerCount ? `CALL () {
         ${partnersCypher(partnerCount)}
-        RETURN collect(${PARTNER_ITEM}) AS partners
+        RETURN collect(${partner.cypher}) AS partners
       }` : "WITH null AS partners"}
       MATCH (a:Actor {id: $id})
       WITH a, a.id AS id, partners
-      RETURN ${ENTITY_FULL("a")} AS actor, partners,
-        ${page ? `COLLECT { ${PARTICIPATIONS_PAGE("(a)", withFunders ? ENTITY("p", `lookaheadFunders: ${FUNDERS_OF("p")}`) : ENTITY("p"))} }` : "null"} AS participations`,
+      RETURN ${actor.cypher} AS actor, partners,
+        ${page ? `COLLECT { ${PARTICIPATIONS_PAGE("(a)", participation.cypher)} }` : "null"} AS participations`,
     { id: actorId, ...(page ? pageParams(page) : {}), ...(partnerCount ? { actorId, first: partnerCount.first } : {}) });
     if (!row) return null;
     return {
-      ...entityRow(row.actor),
-      ...(page ? { lookaheadParticipations: { page: participationPageKey(page), rows: row.participations as ParticipationRow[] } } : {}),
-      ...(partners ? { lookaheadPartners: { partners, rows: (row.partners as Record<string, unknown>[]).map(partnerRow) } } : {}),
+      ...entityRow(actor.decode(row.actor as unknown[])),
+      ...(page ? { lookaheadParticipations: { page: participationPageKey(page), rows: (row.participations as unknown[][]).map((values) => participation.decode(actorId, values)) } } : {}),
+      ...(partners ? { lookaheadPartners: { partners, rows: (row.partners as unknown[][]).map(partner.decode) } } : {}),
     };
   }
 
   /** An actor's projects, ordered by project name; `after` is a keyset position (name key + id). */
   participations(actorId: string, opts: ParticipationPage) {
     const key = `actor.participations:${participationPageKey(opts)}`;
-    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, PARTICIPATIONS_PAGE("(a:Actor {id: id})", ENTITY("p")), pageParams(opts))).load(actorId);
+    return this.loaders.get<ParticipationRow>(key, () => relationLoader(this.run, PARTICIPATIONS_PAGE("(a:Actor {id: id})", PARTICIPATION_ITEM), pageParams(opts))).load(actorId);
   }
 
   participationCount(actorId: string, roles: string[] | null) {

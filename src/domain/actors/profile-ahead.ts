@@ -7,8 +7,8 @@
 import type { FieldNode, GraphQLResolveInfo } from "graphql";
 import { LIMITS } from "../analytics/analytics.repository.js";
 import { decodeCursor, pageSize } from "../shared/pagination.js";
-import { argumentsOf, rootFields, selectedUnder } from "../shared/selection.js";
-import type { ParticipationPage, PartnersAhead, ProfileAhead } from "./actor.repository.js";
+import { argumentsOf, fieldNamesUnder, rootFields, selectedUnder } from "../shared/selection.js";
+import type { ParticipationPage, PartnersAhead, ProfileAhead, ProfileProjection } from "./actor.repository.js";
 
 /**
  * The participations page an actor's selection asks for (one `participations` field, its arguments
@@ -57,13 +57,31 @@ function profileFields(info: GraphQLResolveInfo): { actor: FieldNode; partners: 
   return { actor: actors[0]!, partners: partners.length === 1 ? partners[0]! : null };
 }
 
+const NODE = ["participations", "edges", "node"];
+
+/**
+ * The fields selected on the actor, its participations, their projects and funders, and the folded
+ * partners' actors: the profile fetches only these. Both resolvers compute it from the same nodes,
+ * so that they ask for the same profile.
+ */
+function projectionOf(info: GraphQLResolveInfo, actor: readonly FieldNode[], partners: FieldNode | null): ProfileProjection {
+  return {
+    actor: fieldNamesUnder(info, actor, []),
+    participation: fieldNamesUnder(info, actor, NODE),
+    project: fieldNamesUnder(info, actor, [...NODE, "project"]),
+    funder: fieldNamesUnder(info, actor, [...NODE, "project", "funders"]),
+    partner: partners ? fieldNamesUnder(info, [partners], ["actor"]) : new Set(),
+  };
+}
+
 /** For the `actor` field: what its profile fetches ahead, or null when nothing is (the entity loads as usual). */
 export function actorProfileAhead(info: GraphQLResolveInfo): ProfileAhead | null {
   const participations = participationsAhead(info, info.fieldNodes);
   const fields = profileFields(info);
   const partners = fields?.partners && info.fieldNodes.length === 1 && info.fieldNodes[0] === fields.actor ? partnersAhead(info, fields.actor, fields.partners) : null;
   if (!participations && !partners) return null;
-  return { page: participations?.page ?? null, withFunders: participations?.withFunders ?? false, partners };
+  const projection = projectionOf(info, info.fieldNodes, partners ? fields!.partners : null);
+  return { page: participations?.page ?? null, withFunders: participations?.withFunders ?? false, partners, projection };
 }
 
 /** For the `partners` field: the profile of the sibling `actor` field that fetches these partners, or null. */
@@ -73,5 +91,6 @@ export function partnersProfileAhead(info: GraphQLResolveInfo): ProfileAhead | n
   const partners = partnersAhead(info, fields.actor, fields.partners);
   if (!partners) return null;
   const participations = participationsAhead(info, [fields.actor]);
-  return { page: participations?.page ?? null, withFunders: participations?.withFunders ?? false, partners };
+  const projection = projectionOf(info, [fields.actor], fields.partners);
+  return { page: participations?.page ?? null, withFunders: participations?.withFunders ?? false, partners, projection };
 }

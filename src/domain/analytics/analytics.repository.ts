@@ -54,7 +54,7 @@ const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flow
 
 export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight: number }
 export interface GraphNodeRow { id: string; label: string; kind: string; startYear: number | null; endYear: number | null }
-export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds: string[]; quotes: string[] }[] }
+export interface PathRow { nodes: GraphNodeRow[]; rels: { type: string; role: string | null; start: string; sourceIds?: string[]; quotes?: string[] }[] }
 export interface EdgeRow { source: string; target: string; type: string; role: string | null }
 export interface SubgraphRow { nodes: GraphNodeRow[]; edges: { source: string; target: string; type: string; role: string | null }[]; truncated: boolean; omitted: number }
 
@@ -218,7 +218,8 @@ export class AnalyticsRepository {
     return rows.map((r) => ({ actor: r.actor as EntityRow, via: r.via as EntityRow[], weight: Number(r.weight) }));
   }
 
-  async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null }): Promise<PathRow[]> {
+  /** Shortest paths; the relationships' provenance (sourceIds, quotes) only when `sources` is not false (it is left empty otherwise). */
+  async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null; sources?: boolean }): Promise<PathRow[]> {
     if (!Number.isInteger(opts.maxHops) || opts.maxHops < 1 || opts.maxHops > LIMITS.maxHops) throw limitExceeded(`maxHops ${opts.maxHops}`, LIMITS.maxHops);
     // Path length cannot be a parameter in Cypher: maxHops is a checked integer, types come from the model.
     const rows = await this.run(`
@@ -226,7 +227,7 @@ export class AnalyticsRepository {
       MATCH path = ${opts.all ? "allShortestPaths" : "shortestPath"}((a)-[:${relationshipTypes(opts.types)}*..${opts.maxHops}]-(b))
       WITH path LIMIT ${LIMITS.maxPaths}
       RETURN [n IN nodes(path) | ${NODE("n")}] AS nodes,
-             [r IN relationships(path) | { type: type(r), role: r.role, start: startNode(r).id, sourceIds: r.sourceIds, quotes: r.quotes }] AS rels`,
+             [r IN relationships(path) | { type: type(r), role: r.role, start: startNode(r).id${opts.sources === false ? "" : ", sourceIds: r.sourceIds, quotes: r.quotes"} }] AS rels`,
     { from: fromId, to: toId });
     return rows.map((r) => ({ nodes: r.nodes as GraphNodeRow[], rels: r.rels as PathRow["rels"] }));
   }

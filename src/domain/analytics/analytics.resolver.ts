@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, ID, Info, Int, Query, Resolver } from "type-graphql";
-import { selectedFieldNames } from "../shared/selection.js";
+import { selectedAt, selectedFieldNames } from "../shared/selection.js";
 import type { Context } from "../context.js";
 import { userError } from "../shared/errors.js";
 import { resolveFilter } from "../projects/project-filter.js";
@@ -79,6 +79,7 @@ export class AnalyticsResolver {
   @Query(() => [Path], { description: `Shortest path(s) between two entities; by default through cooperation relationships only (not shared places or themes). maxHops at most ${LIMITS.maxHops}.` })
   async paths(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg("from", () => String) from: string,
     @Arg("to", () => String) to: string,
     @Arg("maxHops", () => Int, { defaultValue: LIMITS.defaultHops }) maxHops: number,
@@ -87,7 +88,8 @@ export class AnalyticsResolver {
   ) {
     const [a, b] = await ctx.repos.references.resolveAll([from, to]);
     if (a!.id === b!.id) throw userError("from and to are the same entity");
-    const rows = await analytics(ctx).paths(a!.id, b!.id, { maxHops, all, types });
+    // The relationships' sources only when asked for: a path's quotes can outweigh the rest of it.
+    const rows = await analytics(ctx).paths(a!.id, b!.id, { maxHops, all, types, sources: selectedAt(info, ["steps", "sources"]).length > 0 });
     return rows.map((row) => {
       const weight = relationshipCounts(row.rels.map((_, i) => ({ source: row.nodes[i]!.id, target: row.nodes[i + 1]!.id })));
       const node = (n: (typeof row.nodes)[number]) => ({ ...n, weight: weight.get(n.id) ?? 0 });

@@ -4,7 +4,7 @@
  * asks for both (one round trip: actor/actor.repository.ts). No imports from other repositories:
  * both sides import this module.
  */
-import { ENTITY, type EntityRow } from "../shared/rows.js";
+import { ENTITY, entityRow, entityTuple, type EntityRow } from "../shared/rows.js";
 
 export interface PartnerRow { actor: EntityRow; sharedProjects: number; firstYear: number | null; lastYear: number | null; projectIds: string[] }
 
@@ -84,6 +84,20 @@ export function partnersCypher(q: PartnerQuery): string {
 
 /** One partner of `partnersCypher`'s rows, as a map (the profile collects them). */
 export const PARTNER_ITEM = `{ actor: ${ENTITY("b")}, sharedProjects: sharedProjects, firstYear: firstYear, lastYear: lastYear, projectIds: projectIds }`;
+
+/**
+ * One partner of `partnersCypher`'s rows as a list, the partner actor with only the `fields` selected
+ * on it (see entityTuple): [actor, sharedProjects, firstYear, lastYear, projectIds]. For the profile,
+ * whose rows answer its own selection only.
+ */
+export function partnerTuple(fields: ReadonlySet<string>): { cypher: string; decode: (values: unknown[]) => PartnerRow } {
+  const actor = entityTuple("b", fields);
+  return {
+    cypher: `[${actor.cypher}, sharedProjects, firstYear, lastYear, projectIds]`,
+    decode: ([b, sharedProjects, firstYear, lastYear, projectIds]) =>
+      partnerRow({ actor: entityRow(actor.decode(b as unknown[])), sharedProjects, firstYear, lastYear, projectIds }),
+  };
+}
 
 const yearOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 

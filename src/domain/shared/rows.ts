@@ -94,13 +94,15 @@ export const ENTITY_PICK = (n: string, fields: ReadonlySet<string>, extra = "") 
  * A page of 50 projects with 250 participants repeats every key hundreds of times; as lists,
  * Neo4j builds and the driver decodes much less (Q3's statement at S: 9.5 ms as maps, 6.3 as lists).
  */
-export function entityTuple(n: string, fields: ReadonlySet<string>): { cypher: string; decode: (values: unknown[]) => EntityRow } {
+export function entityTuple(n: string, fields: ReadonlySet<string>, { sources = false } = {}): { cypher: string; decode: (values: unknown[]) => EntityRow } {
   const names = [
-    "id", ...EXPOSED_NAMES.filter((p) => p !== "id" && fields.has(p)), ...["acronyms", "aliases"].filter((l) => fields.has(l)), "nodeType",
+    "id", ...EXPOSED_NAMES.filter((p) => p !== "id" && fields.has(p)), ...["acronyms", "aliases"].filter((l) => fields.has(l)),
+    // `sources` from the row itself, instead of the entity loaded by id (see SourcedResolver).
+    ...(sources && fields.has("sources") ? ["sourceIds", "quotes"] : []), "nodeType",
   ];
   const expressions = names.map((name) => {
     if (name === "nodeType") return `[l IN labels(${n}) WHERE l <> 'Actor'][0]`;
-    return name === "acronyms" || name === "aliases" ? `coalesce(${n}.${name}, [])` : `${n}.${name}`;
+    return ["acronyms", "aliases", "sourceIds", "quotes"].includes(name) ? `coalesce(${n}.${name}, [])` : `${n}.${name}`;
   });
   return {
     cypher: `[${expressions.join(", ")}]`,

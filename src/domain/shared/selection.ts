@@ -38,7 +38,12 @@ export function isSelectedWithoutArguments(info: GraphQLResolveInfo, path: strin
 
 /** Names of the fields selected directly under `path`. */
 export function selectedFieldNames(info: GraphQLResolveInfo, path: string[]): Set<string> {
-  return new Set(selectedAt(info, path).flatMap((f) => fieldsOf(f.selectionSet, info)).map((f) => f.name.value));
+  return fieldNamesUnder(info, info.fieldNodes, path);
+}
+
+/** Names of the fields selected directly under `path` from `nodes` (every alias of every node: their union). */
+export function fieldNamesUnder(info: GraphQLResolveInfo, nodes: readonly FieldNode[], path: string[]): Set<string> {
+  return new Set(selectedUnder(info, nodes, path).flatMap((f) => fieldsOf(f.selectionSet, info)).map((f) => f.name.value));
 }
 
 /** The fields at the root of the request's operation (its sibling entry points), across fragments. */
