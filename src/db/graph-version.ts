@@ -33,7 +33,12 @@ export async function recordChange(tx: ManagedTransaction, ids: readonly string[
   return { epoch: String(record.get("epoch")), n: Number(record.get("n")) };
 }
 
-export const CURRENT_VERSION = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN coalesce(v.epoch, 'none') AS epoch, coalesce(v.n, 0) AS n";
+/**
+ * The version, and the stored aggregates' version (db/aggregates.ts, AggregateState; null while
+ * they are being rebuilt or were never built): two unique-constraint seeks, read once a second.
+ */
+export const CURRENT_VERSION = `OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) OPTIONAL MATCH (s:AggregateState {id: 'aggregates'})
+  RETURN coalesce(v.epoch, 'none') AS epoch, coalesce(v.n, 0) AS n, s.version AS aggregates`;
 
 export const CHANGES_SINCE = `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $until
   RETURN c.ids AS ids ORDER BY c.version LIMIT 1000`;

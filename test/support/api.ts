@@ -10,7 +10,7 @@ import { resetToSeed } from "./reset.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
 export type TestServer = RunningServer & {
