@@ -74,6 +74,8 @@ export class GraphWatcher {
   private missingSchema: string[] | undefined;
   private statePolls = 0;
   private problemNow: ServingProblem | undefined;
+  private rechecking: Promise<ServingProblem | undefined> | undefined;
+  private recheckedAt = 0;
 
   /** `schemaEvery`: the schema is checked at start, on a new epoch, and every that many polls (30 s by default). */
   constructor(private readonly db: Database, private readonly intervalMs = 1000, private readonly schemaEvery = Math.max(1, Math.round(30_000 / intervalMs))) {
@@ -95,6 +97,30 @@ export class GraphWatcher {
    */
   get problem(): ServingProblem | undefined {
     return this.problemNow;
+  }
+
+  /**
+   * The problem read again from the graph before a request is refused for it, so that a fix (the end
+   * of a rebuild) is not refused for up to a poll: one read shared by the requests that ask at once,
+   * at most every 200 ms. Only ever called while there is a problem.
+   */
+  recheck(): Promise<ServingProblem | undefined> {
+    if (!this.problemNow) return Promise.resolve(undefined);
+    if (this.rechecking) return this.rechecking;
+    if (Date.now() - this.recheckedAt < 200) return Promise.resolve(this.problemNow);
+    this.rechecking = (async () => {
+      try {
+        const [row] = await this.db.read(CURRENT_VERSION, {}, { timeoutMs: 2000 });
+        await this.checkServingState(row?.aggregates, false);
+      } catch {
+        // Unreachable: keep what is known; the availability breaker answers.
+      } finally {
+        this.recheckedAt = Date.now();
+        this.rechecking = undefined;
+      }
+      return this.problemNow;
+    })();
+    return this.rechecking;
   }
 
   /** Called when the problem appears, changes or goes away. */

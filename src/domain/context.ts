@@ -74,7 +74,7 @@ export interface RepositoryOptions {
   /** Without one, resolutions are cached for this set of repositories only. */
   referenceCache?: ReferenceCache;
   /** Says when reads of the aggregates must be refused (the server's graph watcher). */
-  servingState?: { readonly problem: ServingProblem | undefined };
+  servingState?: { readonly problem: ServingProblem | undefined; recheck(): Promise<ServingProblem | undefined> };
 }
 
 /** Statements that read what db/aggregates.ts keeps: the tallies and the partner relationships. */
@@ -82,9 +82,10 @@ const READS_AGGREGATES = /:\s*(?:FundingTally|ThemeSetTally|PARTNERS_WITH)\b/;
 
 export function createRepositories(db: Database, opts: RepositoryOptions): Repositories {
   const run: QueryRunner = async (cypher, params = {}) => {
-    // One field read per statement while all is well; the pattern is only tested when something is not.
-    const problem = opts.servingState?.problem;
-    if (problem && READS_AGGREGATES.test(cypher)) {
+    // One field read per statement while all is well; the pattern is only tested when something is not,
+    // and the state read again (shared, at most every 200 ms) before refusing.
+    const problem = opts.servingState?.problem && READS_AGGREGATES.test(cypher) ? await opts.servingState.recheck() : undefined;
+    if (problem) {
       throw userError(problem.message, problem.code, {
         storedAggregates: problem.storedAggregates, expectedAggregates: problem.expectedAggregates, missingSchema: problem.missingSchema,
       });

@@ -129,6 +129,25 @@ describe("a graph whose aggregates are stale", () => {
   });
 });
 
+describe("the end of a rebuild", () => {
+  it("is seen by the first request after it, not a poll later (the state is read again before refusing)", async () => {
+    await setStoredVersion(null);
+    // Polls a minute apart: only the start and the re-check before a refusal read the state.
+    const slow = await startTestServer(db, { versionPollMs: 60_000, responseCache: false });
+    try {
+      const ask = graphqlClient(slow);
+      expect(codes(await ask(FLOWS, region))).toEqual(["AGGREGATES_STALE"]);
+      await setStoredVersion(AGGREGATES_VERSION);
+      await new Promise((r) => setTimeout(r, 250));
+      expect((await ask(FLOWS, region)).data).toEqual(answers.flows);
+      expect(((await (await fetch(`${slow.url}health`)).json()) as Record<string, unknown>).status).toBe("ok");
+    } finally {
+      await slow.close();
+      await setStoredVersion(AGGREGATES_VERSION);
+    }
+  });
+});
+
 describe("a graph whose migrations are not applied", () => {
   it("a server started over it refuses Q8 (whose plan forces the missing index) with the fix, and serves again once migrated", async () => {
     await db.runSchema("DROP INDEX funding_tally_window IF EXISTS");
