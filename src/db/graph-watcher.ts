@@ -75,6 +75,7 @@ export class GraphWatcher {
   private statePolls = 0;
   private problemNow: ServingProblem | undefined;
   private rechecking: Promise<ServingProblem | undefined> | undefined;
+  private inFlight: Promise<void> | undefined;
   private recheckedAt = 0;
 
   /** `schemaEvery`: the schema is checked at start, on a new epoch, and every that many polls (30 s by default). */
@@ -89,6 +90,11 @@ export class GraphWatcher {
   /** The cache key of the newest version known. */
   get version(): string {
     return versionKey(this.newest);
+  }
+
+  /** The graph's epoch (drawn when its version counter is created: a wiped or replaced store gets a new one); "none" before. */
+  get epoch(): string {
+    return this.newest.epoch;
   }
 
   /**
@@ -170,8 +176,16 @@ export class GraphWatcher {
     if (before?.message !== this.problemNow?.message) this.events.emit("problem", this.problemNow);
   }
 
-  /** Reads what changed since the last poll; a database that is down is simply tried again next time. */
-  async poll(): Promise<void> {
+  /**
+   * Reads what changed since the last poll; a database that is down is simply tried again next
+   * time. A call while a poll runs waits for that one.
+   */
+  poll(): Promise<void> {
+    this.inFlight ??= this.pollOnce().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async pollOnce(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {

@@ -104,7 +104,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   if (watcher.problem) sayProblem(watcher.problem);
   watcher.onProblem(sayProblem);
   const keys = new ApiKeys(cfg.apiKeys);
-  const bookmarks = await new BookmarkSigner(db, cfg.bookmarkSecret, (msg) => log.warn(msg)).start();
+  const bookmarks = await new BookmarkSigner(db, cfg.bookmarkSecret, (msg) => log.warn(msg), watcher).start();
   registerBookmarks(app, bookmarks);
   const graphWorkers = new GraphWorkers({ threads: cfg.analyticsWorkers, timeoutMs: cfg.analyticsTimeoutMs });
 
