@@ -163,10 +163,16 @@ export class GraphWatcher {
     let missing = this.missingSchema;
     // While something is wrong, at every poll: a fix (`npm run db:migrate`) is seen within a poll.
     if (missing === undefined || newEpoch || this.problemNow || ++this.statePolls % this.schemaEvery === 0) {
-      const [row] = await this.db.read(ONLINE_SCHEMA, {}, { timeoutMs: 2000 });
-      const online = new Set(row?.names as string[]);
-      expectedSchema ??= migrationSchemaNames();
-      missing = expectedSchema.filter((name) => !online.has(name));
+      try {
+        const [row] = await this.db.read(ONLINE_SCHEMA, {}, { timeoutMs: 2000 });
+        const online = new Set(row?.names as string[]);
+        expectedSchema ??= migrationSchemaNames();
+        missing = expectedSchema.filter((name) => !online.has(name));
+      } catch {
+        // An account that may not list indexes (or a database gone since the version read): the
+        // schema stays as last known, and the version poll goes on.
+        missing = this.missingSchema ?? [];
+      }
     }
     if (aggregates === this.aggregates && missing.join() === this.missingSchema?.join()) return;
     this.aggregates = aggregates;
