@@ -1,10 +1,26 @@
-/** `npm run db:start | db:stop | db:status`: manage the embedded Neo4j on its own. */
+/**
+ * `npm run db:start | db:stop | db:status`: manage the embedded Neo4j on its own.
+ * `npm run db:migrate`: apply the migrations and rebuild the aggregates if they are not of this
+ * code's version (what `npm start` does before serving), on the managed Neo4j or NEO4J_URI's.
+ */
 import { loadDatabaseConfig } from "../config/config.js";
+import { connect } from "../db/database.js";
+import { migrate } from "../db/migrations.js";
 import { readState, startManagedNeo4j, stopManagedNeo4j } from "../db/managed-neo4j.js";
 import { log, runCli } from "./run-cli.js";
 
 runCli(async () => {
   const cfg = loadDatabaseConfig();
+  if (process.argv[2] === "migrate") {
+    const connection = await connect(cfg, log);
+    try {
+      const statements = await migrate(connection.db, log);
+      log(`Migrated: ${statements} statements applied (each idempotent), aggregates current.`);
+    } finally {
+      await connection.close();
+    }
+    return;
+  }
   if (cfg.uri) {
     log(`NEO4J_URI is set (${cfg.uri}): that server is managed elsewhere, nothing to do.`);
     return;
@@ -32,6 +48,6 @@ runCli(async () => {
       return;
     }
     default:
-      throw new Error(`usage: db.ts start|stop|status (got "${command ?? ""}")`);
+      throw new Error(`usage: db.ts start|stop|status|migrate (got "${command ?? ""}")`);
   }
 });

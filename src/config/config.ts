@@ -43,6 +43,8 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** Whether callers on 127.0.0.1/::1 are rate-limited too (off by default: tests, local tools). */
   rateLimitLoopback: boolean;
+  /** Callers (keys, addresses, IPv6 /64s) each rate limiter keeps counts for, least recently seen dropped first: bounds their memory. */
+  rateLimitMaxClients: number;
   /** Trust X-Forwarded-For from a reverse proxy (true, or the proxies' addresses), for rate limits and logs. */
   trustProxy: boolean | string;
   /** pino level of the request log: fatal, error, warn, info, debug, trace or silent. */
@@ -128,6 +130,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     bodyLimitBytes: intFrom(env, "BODY_LIMIT_BYTES", 1_000_000),
     rateLimitPerMinute: intFrom(env, "RATE_LIMIT_PER_MINUTE", 600),
     rateLimitLoopback: boolFrom(env, "RATE_LIMIT_LOOPBACK", false),
+    rateLimitMaxClients: Math.max(1, intFrom(env, "RATE_LIMIT_MAX_CLIENTS", 20_000)),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     logLevel: logLevelFrom(env.LOG_LEVEL),
     analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),

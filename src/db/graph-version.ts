@@ -33,7 +33,12 @@ export async function recordChange(tx: ManagedTransaction, ids: readonly string[
   return { epoch: String(record.get("epoch")), n: Number(record.get("n")) };
 }
 
-export const CURRENT_VERSION = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN coalesce(v.epoch, 'none') AS epoch, coalesce(v.n, 0) AS n";
+/**
+ * The version, and the stored aggregates' version (db/aggregates.ts, AggregateState; null while
+ * they are being rebuilt or were never built): two unique-constraint seeks, read once a second.
+ */
+export const CURRENT_VERSION = `OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) OPTIONAL MATCH (s:AggregateState {id: 'aggregates'})
+  RETURN coalesce(v.epoch, 'none') AS epoch, coalesce(v.n, 0) AS n, s.version AS aggregates`;
 
 export const CHANGES_SINCE = `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $until
   RETURN c.ids AS ids ORDER BY c.version LIMIT 1000`;
@@ -54,6 +59,43 @@ export async function bookmarkSecretOfGraph(db: Database): Promise<string | unde
       SET v.bookmarkSecret = coalesce(v.bookmarkSecret, randomUUID() + randomUUID())
       RETURN v.bookmarkSecret AS secret`);
     return String(created!.secret);
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith("Neo.ClientError.Security.")) return undefined;
+    throw err;
+  }
+}
+
+/** What a process recorded about how it signs bookmarks, found on the version node at start. */
+export interface BookmarkSigners {
+  /** When a process with BOOKMARK_SECRET last started over the graph, and a fingerprint of its secret. */
+  configuredAt: string | null;
+  configuredId: string | null;
+  /** When a process without it (signing with the graph's secret) last started; or whether the graph holds that secret at all (releases before this record). */
+  graphAt: string | null;
+  graphSecret: boolean;
+}
+
+/**
+ * Records, at start, that this process signs bookmarks with BOOKMARK_SECRET (`secretId`, a
+ * fingerprint of it) or with the graph's secret (`secretId` undefined), and returns what the other
+ * processes recorded before: a process with the setting and one without over one graph never
+ * accept each other's bookmarks (see src/http/bookmarks.ts). Creates the version node if there is
+ * none, so that the graph's epoch exists before the first bookmark is signed. Undefined when the
+ * account may not write.
+ */
+export async function recordBookmarkSigner(db: Database, secretId: string | undefined): Promise<BookmarkSigners | undefined> {
+  try {
+    const [row] = await db.write(`MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.epoch = randomUUID(), v.n = 0
+      WITH v, toString(v.bookmarkConfiguredAt) AS configuredAt, v.bookmarkConfiguredId AS configuredId,
+           toString(v.bookmarkGraphAt) AS graphAt, v.bookmarkSecret IS NOT NULL AS graphSecret
+      SET v.bookmarkConfiguredAt = CASE WHEN $secretId IS NULL THEN v.bookmarkConfiguredAt ELSE datetime() END,
+          v.bookmarkConfiguredId = coalesce($secretId, v.bookmarkConfiguredId),
+          v.bookmarkGraphAt = CASE WHEN $secretId IS NULL THEN datetime() ELSE v.bookmarkGraphAt END
+      RETURN configuredAt, configuredId, graphAt, graphSecret`, { secretId: secretId ?? null });
+    return {
+      configuredAt: (row?.configuredAt as string | null) ?? null, configuredId: (row?.configuredId as string | null) ?? null,
+      graphAt: (row?.graphAt as string | null) ?? null, graphSecret: Boolean(row?.graphSecret),
+    };
   } catch (err) {
     if ((err as { code?: string }).code?.startsWith("Neo.ClientError.Security.")) return undefined;
     throw err;

@@ -22,6 +22,17 @@ export function readMigrationStatements(dir = MIGRATIONS_DIR): { file: string; s
   });
 }
 
+/** The names of the constraints and indexes the migrations create (every one is named). */
+export function migrationSchemaNames(dir = MIGRATIONS_DIR): string[] {
+  return readMigrationStatements(dir).flatMap(({ statement }) => {
+    const named = /^CREATE\s+(?:CONSTRAINT|(?:[A-Z]+\s+)?INDEX)\s+([A-Za-z_][A-Za-z0-9_]*)\b/i.exec(statement);
+    return named && named[1]!.toUpperCase() !== "IF" ? [named[1]!] : [];
+  });
+}
+
+/** The names of the indexes that are online (a constraint's own index bears the constraint's name). */
+export const ONLINE_SCHEMA = "SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN collect(name) AS names";
+
 /** Constraint and index creation: what can share one schema transaction (no data change, no CALL IN TRANSACTIONS). */
 const SCHEMA_STATEMENT = /^CREATE\s+(?:CONSTRAINT|(?:RANGE\s+|TEXT\s+|POINT\s+|FULLTEXT\s+|LOOKUP\s+|VECTOR\s+)?INDEX)\b/i;
 

@@ -15,10 +15,10 @@ import type { QueryRunner } from "./shared/query-runner.js";
 import { LoaderCache } from "./shared/relation-loader.js";
 import { SourceRepository } from "./sources/source.repository.js";
 import { ThemeRepository } from "./themes/theme.repository.js";
-import { databaseError } from "./shared/errors.js";
+import { databaseError, userError } from "./shared/errors.js";
 import type { Caller } from "../auth/roles.js";
 import type { GraphWorkers } from "./analytics/graph-workers.js";
-import type { GraphWatcher } from "../db/graph-watcher.js";
+import type { GraphWatcher, ServingProblem } from "../db/graph-watcher.js";
 
 export interface Repositories {
   /** Runs a read for modules without loaders of their own (analytics): counted, under the time limit. */
@@ -73,10 +73,23 @@ export interface RepositoryOptions {
   counter?: QueryCounter;
   /** Without one, resolutions are cached for this set of repositories only. */
   referenceCache?: ReferenceCache;
+  /** Says when reads of the aggregates must be refused (the server's graph watcher). */
+  servingState?: { readonly problem: ServingProblem | undefined; recheck(): Promise<ServingProblem | undefined> };
 }
+
+/** Statements that read what db/aggregates.ts keeps: the tallies and the partner relationships. */
+const READS_AGGREGATES = /:\s*(?:FundingTally|ThemeSetTally|PARTNERS_WITH)\b/;
 
 export function createRepositories(db: Database, opts: RepositoryOptions): Repositories {
   const run: QueryRunner = async (cypher, params = {}) => {
+    // One field read per statement while all is well; the pattern is only tested when something is not,
+    // and the state read again (shared, at most every 200 ms) before refusing.
+    const problem = opts.servingState?.problem && READS_AGGREGATES.test(cypher) ? await opts.servingState.recheck() : undefined;
+    if (problem) {
+      throw userError(problem.message, problem.code, {
+        storedAggregates: problem.storedAggregates, expectedAggregates: problem.expectedAggregates, missingSchema: problem.missingSchema,
+      });
+    }
     try {
       return await db.read(cypher, params, { counter: opts.counter, timeoutMs: opts.timeoutMs });
     } catch (err) {

@@ -18,7 +18,7 @@ export interface ServerParts {
 export function createContext(db: Database, timeoutMs: number, parts: ServerParts, caller: Caller = "anonymous"): Context {
   const queries = new QueryCounter();
   return {
-    repos: createRepositories(db, { timeoutMs, counter: queries, referenceCache: parts.referenceCache }),
+    repos: createRepositories(db, { timeoutMs, counter: queries, referenceCache: parts.referenceCache, servingState: parts.graphWatcher }),
     queries, caller, db, timeoutMs, ...parts, report: {},
   };
 }

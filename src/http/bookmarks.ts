@@ -9,11 +9,19 @@
  * server's bookmark wait, whatever the query's time limit. Every process over one graph signs with
  * the same secret: BOOKMARK_SECRET, or else a random one kept on the graph's version node (and
  * when the graph gets a new one, the previous one still verifies).
+ *
+ * The MAC covers the graph's epoch too (graph-version.ts: drawn when the version counter is
+ * created, so a wiped, reloaded or replaced store has a new one): a bookmark handed out before the
+ * store was replaced names a transaction of another store (possibly far ahead of the new one's),
+ * and is refused even under a configured secret, which does not change with the store.
+ *
+ * A process with BOOKMARK_SECRET and one without never accept each other's bookmarks: each records
+ * at start how it signs (on the version node), and warns when it finds the other kind recorded.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { GraphQLError } from "graphql";
-import { bookmarkSecretOfGraph } from "../db/graph-version.js";
+import { bookmarkSecretOfGraph, CURRENT_VERSION, recordBookmarkSigner, type BookmarkSigners } from "../db/graph-version.js";
 import type { Database } from "../db/database.js";
 
 export const BOOKMARK_HEADER = "x-coopgraph-bookmark";
@@ -24,12 +32,32 @@ const SIGNED = /^([A-Za-z0-9:_+/=.-]{1,256})~([A-Za-z0-9_-]{22})$/;
 /** A graph secret that fails to verify is read again at most this often (the graph was wiped and reloaded). */
 const RELOAD_AFTER_MS = 1000;
 
-function badBookmark(): GraphQLError {
-  return new GraphQLError(
-    `${BOOKMARK_HEADER} must hold the bookmarks a mutation's answer sent, unchanged (at most ${MAX_BOOKMARKS})`,
-    { extensions: { code: "BAD_REQUEST", http: { status: 400 } } },
-  );
+function badBookmark(message = `${BOOKMARK_HEADER} must hold the bookmarks a mutation's answer sent, unchanged (at most ${MAX_BOOKMARKS})`): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
 }
+
+/** The graph's epoch, as known now, and a way to read it again (the server's graph watcher). */
+export interface EpochSource {
+  readonly epoch: string;
+  poll(): Promise<void>;
+}
+
+/** An epoch source of its own, for a signer without a watcher: read at start and when a bookmark fails. */
+function epochReader(db: Database): EpochSource {
+  let epoch = "none";
+  return {
+    get epoch() {
+      return epoch;
+    },
+    async poll() {
+      const [row] = await db.read(CURRENT_VERSION);
+      epoch = String(row?.epoch ?? "none");
+    },
+  };
+}
+
+/** A fingerprint of a configured secret, kept on the graph to tell processes with different secrets apart (reveals nothing of it). */
+const secretIdOf = (secret: string) => createHmac("sha256", secret).update("coopgraph bookmark secret id").digest("base64url").slice(0, 16);
 
 export class BookmarkSigner {
   /** Newest first: the secret that signs, then the one before it (bookmarks handed out before a change still verify). */
@@ -38,9 +66,24 @@ export class BookmarkSigner {
   /** Whether secrets[0] is the graph's (else this process's own, until the graph's can be read). */
   private fromGraph = false;
   private warned = false;
+  private readonly graph: EpochSource;
+  /** The epoch before the current one, to tell a bookmark of a replaced store from a forged one. */
+  private epochs: { now: string; before?: string } = { now: "none" };
 
-  /** `configured`: BOOKMARK_SECRET; without it, the secret kept in the graph. */
-  constructor(private readonly db: Database, private readonly configured?: string, private readonly warn: (msg: string) => void = () => {}) {}
+  /**
+   * `configured`: BOOKMARK_SECRET; without it, the secret kept in the graph. `graph`: where the
+   * graph's epoch is known (the server's watcher, which learns a new one at its own commits at once);
+   * without it, the signer reads the epoch itself.
+   */
+  constructor(private readonly db: Database, private readonly configured?: string, private readonly warn: (msg: string) => void = () => {}, graph?: EpochSource) {
+    this.graph = graph ?? epochReader(db);
+  }
+
+  private epoch(): string {
+    const now = this.graph.epoch;
+    if (now !== this.epochs.now) this.epochs = { now, before: this.epochs.now };
+    return now;
+  }
 
   /**
    * Reads (or creates) the graph's secret. A database that is away at start does not stop the
@@ -49,13 +92,39 @@ export class BookmarkSigner {
   async start(): Promise<this> {
     this.secrets = [randomBytes(32).toString("base64url")];
     if (this.configured) this.secrets = [this.configured];
-    else await this.readGraphSecret().catch((err: Error) => this.warn(`the bookmarks' secret is read from the graph when it answers: ${err.message}`));
+    try {
+      // Also creates the version node, so that the epoch exists before the first bookmark is signed.
+      const others = await recordBookmarkSigner(this.db, this.configured ? secretIdOf(this.configured) : undefined);
+      if (others) this.warnMixed(others);
+      if (!this.configured) await this.readGraphSecret();
+      await this.graph.poll();
+      this.epoch();
+    } catch (err) {
+      this.warn(`the bookmarks' secret and the graph's epoch are read from the graph when it answers: ${(err as Error).message}`);
+    }
     return this;
+  }
+
+  /** A process of the other kind (with BOOKMARK_SECRET, or without), or with another BOOKMARK_SECRET, started over this graph before. */
+  private warnMixed(others: BookmarkSigners): void {
+    const stale = "(if it runs no longer, this warning is stale)";
+    if (this.configured) {
+      const graphAt = others.graphAt ?? (others.graphSecret ? "an unknown time" : null);
+      if (graphAt) {
+        this.warn(`a process without BOOKMARK_SECRET started over this graph at ${graphAt} ${stale}: it signs bookmarks with the graph's own secret, so neither accepts the other's bookmarks (400 BAD_REQUEST); give every process the same BOOKMARK_SECRET`);
+      }
+      if (others.configuredId && others.configuredId !== secretIdOf(this.configured)) {
+        this.warn(`a process with another BOOKMARK_SECRET started over this graph at ${others.configuredAt} ${stale}: neither accepts the other's bookmarks; give every process the same one`);
+      }
+    } else if (others.configuredAt) {
+      this.warn(`a process with BOOKMARK_SECRET started over this graph at ${others.configuredAt} ${stale}: this one signs bookmarks with the graph's own secret, so neither accepts the other's bookmarks (400 BAD_REQUEST); give every process the same BOOKMARK_SECRET`);
+    }
   }
 
   async sign(bookmarks: Iterable<string>): Promise<string> {
     if (!this.configured && !this.fromGraph && !this.warned) await this.readGraphSecret().catch(() => {});
-    return [...bookmarks].map((bookmark) => `${bookmark}~${mac(this.secrets[0]!, bookmark)}`).join(",");
+    const epoch = this.epoch();
+    return [...bookmarks].map((bookmark) => `${bookmark}~${mac(this.secrets[0]!, epoch, bookmark)}`).join(",");
   }
 
   /** The Neo4j bookmarks in a header this API signed; BAD_REQUEST for anything else. */
@@ -63,16 +132,27 @@ export class BookmarkSigner {
     const values = String(header ?? "").split(",").map((b) => b.trim()).filter(Boolean);
     if (values.length > MAX_BOOKMARKS) throw badBookmark();
     const parsed = values.map((value) => SIGNED.exec(value) ?? (() => { throw badBookmark(); })());
-    const signed = () => parsed.every(([, bookmark, sent]) => this.secrets.some((secret) => sameMac(mac(secret, bookmark!), sent!)));
-    if (signed() || (await this.reloaded() && signed())) return parsed.map(([, bookmark]) => bookmark!);
+    const signed = (epoch: string) => parsed.every(([, bookmark, sent]) => this.secrets.some((secret) => sameMac(mac(secret, epoch, bookmark!), sent!)));
+    if (signed(this.epoch()) || (await this.reloaded() && signed(this.epoch()))) return parsed.map(([, bookmark]) => bookmark!);
+    const before = this.epochs.before;
+    if (before !== undefined && signed(before)) {
+      throw badBookmark(`the bookmark in ${BOOKMARK_HEADER} was handed out before the graph was replaced (wiped, reloaded or restored): send the request without it`);
+    }
     throw badBookmark();
   }
 
-  /** Whether the graph holds a new secret (a wiped and reloaded graph gets one): then it signs, and the old one still verifies. */
+  /**
+   * Whether the graph has a new epoch (read through the watcher) or a new secret (a wiped and
+   * reloaded graph gets one: then it signs, and the old one still verifies). At most once a second.
+   */
   private async reloaded(): Promise<boolean> {
-    if (this.configured || Date.now() - this.readAt < RELOAD_AFTER_MS) return false;
+    if (Date.now() - this.readAt < RELOAD_AFTER_MS) return false;
+    this.readAt = Date.now();
+    const epoch = this.epoch();
     // The database away: the bookmark is refused as unknown (the request would fail anyway).
-    return this.readGraphSecret().catch(() => false);
+    await this.graph.poll().catch(() => {});
+    const secret = this.configured ? false : await this.readGraphSecret().catch(() => false);
+    return secret || this.epoch() !== epoch;
   }
 
   /** Signs with the graph's secret from now on; false when it is the one in use, or the account may not keep one. */
@@ -92,8 +172,8 @@ export class BookmarkSigner {
   }
 }
 
-function mac(secret: string, bookmark: string): string {
-  return createHmac("sha256", secret).update(bookmark).digest("base64url").slice(0, 22);
+function mac(secret: string, epoch: string, bookmark: string): string {
+  return createHmac("sha256", secret).update(`${epoch}|${bookmark}`).digest("base64url").slice(0, 22);
 }
 
 function sameMac(expected: string, sent: string): boolean {

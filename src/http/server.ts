@@ -99,8 +99,12 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   // Writes made by other processes (API or CLI) drop this process's cached resolutions within a poll.
   const watcher = await new GraphWatcher(db, cfg.versionPollMs).start();
   watcher.onChange(() => referenceCache.invalidate());
+  // Stale aggregates or unapplied migrations: said at start and whenever it changes (health reports it too).
+  const sayProblem = (problem: { message: string } | undefined) => (problem ? log.warn(problem.message) : log.info("the graph's aggregates and schema are current again"));
+  if (watcher.problem) sayProblem(watcher.problem);
+  watcher.onProblem(sayProblem);
   const keys = new ApiKeys(cfg.apiKeys);
-  const bookmarks = await new BookmarkSigner(db, cfg.bookmarkSecret, (msg) => log.warn(msg)).start();
+  const bookmarks = await new BookmarkSigner(db, cfg.bookmarkSecret, (msg) => log.warn(msg), watcher).start();
   registerBookmarks(app, bookmarks);
   const graphWorkers = new GraphWorkers({ threads: cfg.analyticsWorkers, timeoutMs: cfg.analyticsTimeoutMs });
 
@@ -123,7 +127,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
 
   registerPages(app);
-  registerHealth(app, db);
+  registerHealth(app, db, watcher);
   registerExport(app, db, cfg, keys);
   await app.register(fastifyApollo(apollo), {
     path: "/graphql",

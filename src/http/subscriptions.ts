@@ -21,7 +21,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { atLeast, type ApiKeys, type Caller } from "../auth/roles.js";
 import { createContext, type ServerParts } from "../graphql/context.js";
-import { subscriptionLimit } from "./rate-limit.js";
+import { addressBucket, subscriptionLimit } from "./rate-limit.js";
 
 function callerOf(keys: ApiKeys, authorization: unknown): Caller | null {
   try {
@@ -44,7 +44,7 @@ export async function registerSubscriptions(
   const authorizationOf = (params: Record<string, unknown> | undefined, header: string | undefined) => params?.authorization ?? header;
   const format = formatError(cfg.exposeErrors, log);
   const masked = (errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e));
-  /** Open sockets per client address (request.ip: the proxy's unless TRUST_PROXY is set). */
+  /** Open sockets per client address (request.ip: the proxy's unless TRUST_PROXY is set; IPv6 by /64). */
   const open = new Map<string, number>();
   const full = (address: string) => cfg.wsMaxSocketsPerAddress > 0 && (open.get(address) ?? 0) >= cfg.wsMaxSocketsPerAddress;
   const socketsLimit = () => `at most ${cfg.wsMaxSocketsPerAddress} WebSockets per client address`;
@@ -69,7 +69,7 @@ export async function registerSubscriptions(
           { extensions: { code: "LIMIT_EXCEEDED", limit: cfg.wsMaxSubscriptionsPerSocket } })];
       }
       const authorization = authorizationOf(connectionParams, extra.request.headers.authorization);
-      const retryAfter = await startLimit(typeof authorization === "string" ? authorization : undefined, extra.request.ip);
+      const retryAfter = startLimit(typeof authorization === "string" ? authorization : undefined, extra.request.ip);
       if (retryAfter !== undefined) {
         return [new GraphQLError(`too many subscriptions started: the limit is ${cfg.rateLimitPerMinute} per minute; retry in ${retryAfter} s`,
           { extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter } })];
@@ -96,10 +96,10 @@ export async function registerSubscriptions(
     websocket: true,
     // Refused before the upgrade, as an HTTP answer with a code, like every other limit.
     preValidation: async (request, reply) => {
-      if (full(request.ip)) return sendError(reply, 429, "RATE_LIMITED", socketsLimit(), { limit: cfg.wsMaxSocketsPerAddress });
+      if (full(addressBucket(request.ip))) return sendError(reply, 429, "RATE_LIMITED", socketsLimit(), { limit: cfg.wsMaxSocketsPerAddress });
     },
   }, function (this: FastifyInstance, socket, request) {
-    const address = request.ip;
+    const address = addressBucket(request.ip);
     // Upgrades that passed the check together: the last ones over the cap close at once.
     if (full(address)) return socket.close(4429, socketsLimit());
     open.set(address, (open.get(address) ?? 0) + 1);

@@ -11,9 +11,8 @@ import { rebuildAggregates } from "../../src/db/aggregates.js";
 import { toCypherParams, type Params } from "../../src/db/database.js";
 import { AnalyticsRepository } from "../../src/domain/analytics/analytics.repository.js";
 import { FundingDimension } from "../../src/domain/analytics/analytics.types.js";
-import { createRepositories } from "../../src/domain/context.js";
 import { sumDecimals } from "../../src/model/decimal.js";
-import { adminSuiteOverSeed } from "../support/api.js";
+import { adminSuiteOverSeed, recordingRun } from "../support/api.js";
 import { compareExact } from "../support/decimals.js";
 
 const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
@@ -238,12 +237,8 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     await expectExact();
   });
   it("answers fundingFlows by funder over a year window from the entries of the tallies' window index, reading no tally", async () => {
-    const queries: { cypher: string; params: Params }[] = [];
-    const repos = createRepositories(db, { timeoutMs: 10_000 });
-    const analytics = new AnalyticsRepository((cypher, p = {}) => {
-      queries.push({ cypher, params: p });
-      return repos.run(cypher, p);
-    });
+    const { run, sent: queries } = recordingRun(db);
+    const analytics = new AnalyticsRepository(run);
     const none = { funderIds: null, recipientIds: null, themeIds: null, flowTypes: null };
     // country:CL holds the six 2021 flows of the test above (and the seed's, if any).
     const window = { ...none, regionIds: null, countryIds: ["country:CL"], fromYear: 2021, toYear: 2021 };

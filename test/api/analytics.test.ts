@@ -3,14 +3,13 @@ import "reflect-metadata";
 import { XMLParser } from "fast-xml-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { QueryCounter, type Params } from "../../src/db/database.js";
+import { QueryCounter } from "../../src/db/database.js";
 import { ActorRepository } from "../../src/domain/actors/actor.repository.js";
 import { AnalyticsRepository } from "../../src/domain/analytics/analytics.repository.js";
 import { LoaderCache } from "../../src/domain/shared/relation-loader.js";
 import { FundingDimension } from "../../src/domain/analytics/analytics.types.js";
-import { createRepositories } from "../../src/domain/context.js";
 import { THEME_COUNT } from "../../src/db/aggregates.js";
-import { apiSuite, dataOf } from "../support/api.js";
+import { apiSuite, dataOf, recordingRun } from "../support/api.js";
 
 const suite = apiSuite();
 const { db, gql } = suite;
@@ -248,12 +247,8 @@ describe("bounded cost", () => {
   it("starts every analytics traversal from an index seek: the repository's own Cypher, EXPLAINed", async () => {
     // The repositories as a request builds them; every query they send is counted and kept.
     const counter = new QueryCounter();
-    const repos = createRepositories(db, { timeoutMs: 10_000, counter });
-    const params: Params[] = [];
-    const analytics = new AnalyticsRepository((cypher, p = {}) => {
-      params.push(p);
-      return repos.run(cypher, p);
-    });
+    const { run, sent } = recordingRun(db, counter);
+    const analytics = new AnalyticsRepository(run);
     const none = { recipientIds: null, countryIds: null, regionIds: null, themeIds: null, fromYear: null, toYear: null, flowTypes: null };
     // Without a filter from the partner tallies (db/aggregates.ts), with one by walking the projects.
     await analytics.partners({ actorId: "agency:mpf-caba", themeIds: null, roles: null, activeFrom: null, activeTo: null, first: 20, details: true });
@@ -272,20 +267,16 @@ describe("bounded cost", () => {
     await analytics.fundingFlows([FundingDimension.FUNDER], { ...none, funderIds: null, regionIds: ["region:419"], fromYear: 2016, toYear: 2020 }, { first: 20 });
     await analytics.fundingFlows([FundingDimension.FUNDER, FundingDimension.FLOW_TYPE], { ...none, funderIds: null, countryIds: ["country:CL"], fromYear: 2019, flowTypes: ["disbursement"] }, { names: false });
     // An actor's profile with its partners folded in (the benchmark's Q2 in one statement).
-    await new ActorRepository((cypher, p = {}) => {
-      params.push(p);
-      return repos.run(cypher, p);
-    }, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true },
+    await new ActorRepository(run, new LoaderCache()).profile("organization:unodc", { page: { roles: null, first: 20, after: null }, withFunders: true, partners: { first: 10, details: true },
       projection: { actor: new Set(["name", "sources"]), participation: new Set(["role", "sources"]), project: new Set(["name"]), funder: new Set(["name"]), partner: new Set(["name"]) } });
     // The count of projects by themes and years, read from the theme tallies.
-    params.push({ themes: ["theme:cybercrime"], from: 2020, to: null });
-    await repos.run(THEME_COUNT, params.at(-1));
+    await run(THEME_COUNT, { themes: ["theme:cybercrime"], from: 2020, to: null });
     expect(counter.queries.length).toBeGreaterThanOrEqual(14);
-    expect(params).toHaveLength(counter.queries.length);
+    expect(sent).toHaveLength(counter.queries.length);
     for (const [i, cypher] of counter.queries.entries()) {
       const session = db.driver.session();
       try {
-        const result = await session.run(`EXPLAIN ${cypher}`, params[i]);
+        const result = await session.run(`EXPLAIN ${cypher}`, sent[i]!.params);
         const operators: string[] = [];
         const walk = (plan: any) => { operators.push(plan.operatorType); plan.children.forEach(walk); };
         walk(result.summary.plan);
@@ -300,12 +291,8 @@ describe("bounded cost", () => {
   });
 
   it("ranks an actor's partners without a filter by index seeks on its PARTNERS_WITH relationships, never its projects", async () => {
-    const queries: { cypher: string; params: Params }[] = [];
-    const repos = createRepositories(db, { timeoutMs: 10_000 });
-    const analytics = new AnalyticsRepository((cypher, p = {}) => {
-      queries.push({ cypher, params: p });
-      return repos.run(cypher, p);
-    });
+    const { run, sent: queries } = recordingRun(db);
+    const analytics = new AnalyticsRepository(run);
     const top = await analytics.partners({ actorId: "organization:unodc", themeIds: null, roles: null, activeFrom: null, activeTo: null, first: 3, details: false });
     expect(top).toHaveLength(3);
     expect(queries).toHaveLength(1);

@@ -1,7 +1,9 @@
 import "reflect-metadata";
 import { afterAll, beforeAll, expect } from "vitest";
 import { loadServerConfig, type ServerConfig } from "../../src/config/config.js";
-import type { Database } from "../../src/db/database.js";
+import type { Database, Params, QueryCounter } from "../../src/db/database.js";
+import { createRepositories } from "../../src/domain/context.js";
+import type { QueryRunner } from "../../src/domain/shared/query-runner.js";
 import { ReferenceCache } from "../../src/domain/references/reference.repository.js";
 import { startServer, type RunningServer, type ServerOptions } from "../../src/http/server.js";
 import { createLogger } from "../../src/http/logging.js";
@@ -10,7 +12,7 @@ import { resetToSeed } from "./reset.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
 export type TestServer = RunningServer & {
@@ -96,4 +98,20 @@ export function adminSuiteOverSeed(name: string) {
     return data.importData;
   }
   return { db, admin, importJson };
+}
+
+/**
+ * The query runner a request's repositories use, keeping every statement it sends with its
+ * parameters: for tests that EXPLAIN or PROFILE a repository's own Cypher. Here and not in db.ts:
+ * src/domain/context.js loads type-graphql's decorated classes, which need reflect-metadata
+ * (loaded at the top of this file); suites that import db.ts alone do not load it.
+ */
+export function recordingRun(db: Database, counter?: QueryCounter): { run: QueryRunner; sent: { cypher: string; params: Params }[] } {
+  const repos = createRepositories(db, { timeoutMs: 10_000, counter });
+  const sent: { cypher: string; params: Params }[] = [];
+  const run: QueryRunner = (cypher, params = {}) => {
+    sent.push({ cypher, params });
+    return repos.run(cypher, params);
+  };
+  return { run, sent };
 }

@@ -12,6 +12,8 @@ export const ErrorCode = {
   QUERY_TIMEOUT: "QUERY_TIMEOUT",
   LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
   DATABASE_UNAVAILABLE: "DATABASE_UNAVAILABLE",
+  /** The graph's aggregates are not of this code's version, or its migrations are not applied (db/graph-watcher.ts). */
+  AGGREGATES_STALE: "AGGREGATES_STALE",
 } as const;
 
 export function userError(message: string, code: string = ErrorCode.BAD_USER_INPUT, extensions: Record<string, unknown> = {}): GraphQLError {
