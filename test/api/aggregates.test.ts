@@ -101,6 +101,7 @@ function expectedTop(all: any[], first: number): any[] {
 async function stored() {
   return {
     tallies: await db.read("MATCH (t:FundingTally) RETURN t { .* } AS t ORDER BY t.key"),
+    lists: await db.read("MATCH (l:FundingTallyList) RETURN l { .* } AS l ORDER BY l.key"),
     flows: await db.read("MATCH (f:Funding) RETURN f.id AS id, f.tallyKeys AS keys, f.tallyAmount AS amount ORDER BY id"),
     themeSets: await db.read("MATCH (t:ThemeSetTally) RETURN t { .* } AS t ORDER BY t.key"),
     projects: await db.read("MATCH (p:Project) RETURN p.id AS id, p.themeTally AS entry ORDER BY id"),
@@ -137,11 +138,11 @@ async function expectExact(): Promise<void> {
   }
   for (const place of PLACES) {
     // No bound (the tallies read), and windows (the window index's entries alone), one with one bound only.
-    for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024], [null, 2020]] as const) {
+    for (const [from, to] of [[null, null], [2018, 2018], [2019, 2024], [null, 2020], [1900, 2100]] as const) {
       expect(await apiFlows(place, from, to), `${place} ${from}-${to}`).toEqual(await walkedFlows(place, from, to));
-      // The top groups (first) are the whole answer's largest, in their order.
+      // The top groups (first) are the whole answer's largest, in their order (first beyond the groups too).
       const all = await apiGroups(place, from, to);
-      for (const first of [1, 2]) expect(await apiGroups(place, from, to, first), `${place} ${from}-${to} first ${first}`).toEqual(expectedTop(all, first));
+      for (const first of [1, 2, 1000]) expect(await apiGroups(place, from, to, first), `${place} ${from}-${to} first ${first}`).toEqual(expectedTop(all, first));
     }
   }
 }
@@ -237,6 +238,44 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
     expect(lean.fundingFlows).toEqual(all.map((g) => ({ ...g, keys: g.keys.map((k: any) => ({ value: k.value })) })));
     await expectExact();
   });
+  it("rank the top groups of a window by the per-year lists (threshold algorithm), the same as the whole answer's", async () => {
+    // Per year, the largest tallies are not the largest over the window: x (40 a year) and y (60 in
+    // two years) tie at 120 above the yearly leaders, which the first reads of each year see; z is
+    // negative, w has an unknown amount, and a second currency and kind of flow make other pairs.
+    const funder = (id: string) => ({ id: `organization:agg-ta-${id}`, type: "Organization", name: `Aggregates TA ${id.toUpperCase()}`, sources: cite });
+    const flows: [string, string, string | null, string, string, string][] = [
+      ["x0", "x", "40", "USD", "2030", "grant"], ["x1", "x", "40", "USD", "2031", "grant"], ["x2", "x", "40", "USD", "2032", "grant"],
+      ["y0", "y", "60", "USD", "2030", "grant"], ["y1", "y", "60", "USD", "2031", "grant"],
+      ["p0", "p", "100", "USD", "2030", "grant"], ["p1", "o", "90", "USD", "2030", "grant"], ["q0", "q", "100", "USD", "2031", "grant"],
+      ["q1", "r", "90", "USD", "2031", "grant"], ["r0", "s", "100", "USD", "2032", "grant"], ["r1", "t", "90", "USD", "2032", "grant"],
+      ["z0", "z", "-50", "USD", "2030", "grant"], ["w0", "w", null, "USD", "2031", "grant"], ["w1", "w", "5", "USD", "2032", "grant"],
+      ["e0", "x", "7", "EUR", "2030", "grant"], ["e1", "y", "7", "EUR", "2032", "grant"], ["d0", "v", "3", "USD", "2031", "disbursement"],
+    ];
+    const funders = [...new Set(flows.map(([, by]) => by))];
+    const doc = {
+      sources: BASE.sources,
+      nodes: [project("project:agg-ta", 2030), ...funders.map(funder),
+        ...flows.map(([id, , amount, currency, year, kind]) => flow(`funding:agg-ta-${id}`, amount, currency, `${year}-04-01`, kind))],
+      relationships: [rel("TAKES_PLACE_IN", "project:agg-ta", "country:UY"),
+        ...flows.flatMap(([id, by]) => [rel("FUNDED", `organization:agg-ta-${by}`, `funding:agg-ta-${id}`), rel("FUNDS", `funding:agg-ta-${id}`, "project:agg-ta")])],
+    };
+    expect((await importJson(doc)).rejected).toEqual([]);
+    for (const [from, to] of [[2030, 2032], [2030, 2030], [2031, null], [null, 2031], [1900, 2100]] as const) {
+      const all = await apiGroups("country:UY", from, to);
+      for (const first of [1, 2, 3, 5, 1000]) {
+        expect(await apiGroups("country:UY", from, to, first), `UY ${from}-${to} first ${first}`).toEqual(expectedTop(all, first));
+      }
+    }
+    // The tie at the cut: x and y at 120, x's keys first.
+    const top = await apiGroups("country:UY", 2030, 2032, 1);
+    expect(top.map((g) => `${g.flowType} ${g.currency} ${g.keys[0].value} ${g.keys[0].name} ${g.total} ${g.flows} ${g.unknownAmounts}`)).toEqual([
+      "disbursement USD organization:agg-ta-v Aggregates TA V 3 1 0",
+      "grant EUR organization:agg-ta-x Aggregates TA X 7 1 0",
+      "grant USD organization:agg-ta-x Aggregates TA X 120 3 0",
+    ]);
+    await expectExact();
+  });
+
   it("answers fundingFlows by funder over a year window from the entries of the tallies' window index, reading no tally", async () => {
     const queries: { cypher: string; params: Params }[] = [];
     const repos = createRepositories(db, { timeoutMs: 10_000 });
@@ -257,7 +296,7 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
       "organization:agg-p CHF 9007199254740993", "organization:agg-q EUR 0.5", "organization:agg-q USD 9007199254740993",
     ]);
     expect(queries).toHaveLength(2);
-    for (const { cypher, params } of queries) {
+    const profile = async ({ cypher, params }: { cypher: string; params: Params }) => {
       const session = db.driver.session();
       try {
         const result = await session.run(`PROFILE ${cypher}`, toCypherParams(params) as Params);
@@ -265,16 +304,24 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
         let hits = 0;
         const walk = (plan: any) => { steps.push(`${plan.operatorType} ${String(plan.arguments.Details ?? "")}`); hits += plan.dbHits; plan.children.forEach(walk); };
         walk(result.summary.profile);
-        const plan = steps.join("\n");
-        expect(plan, plan).toMatch(/NodeIndexSeek[^\n]*FundingTally\(place, year, pairKey, groupKey, total, flows, unknown\)/);
-        // One hit per index entry read (and one to end the seek): no tally's properties are read.
-        const [tallies] = await db.read(`MATCH (t:FundingTally) WHERE t.place = 'country:CL' AND t.year = 2021 RETURN count(t) AS n`);
-        expect(Number(tallies!.n)).toBeGreaterThanOrEqual(6);
-        expect(hits, plan).toBe(Number(tallies!.n) + 1);
+        return { plan: steps.join("\n"), hits };
       } finally {
         await session.close();
       }
-    }
+    };
+    const whole = await profile(queries[0]!);
+    expect(whole.plan, whole.plan).toMatch(/NodeIndexSeek[^\n]*FundingTally\(place, year, pairKey, groupKey, total, flows, unknown\)/);
+    // One hit per index entry read (and one to end the seek): no tally's properties are read.
+    const [tallies] = await db.read(`MATCH (t:FundingTally) WHERE t.place = 'country:CL' AND t.year = 2021 RETURN count(t) AS n`);
+    expect(Number(tallies!.n)).toBeGreaterThanOrEqual(6);
+    expect(whole.hits, whole.plan).toBe(Number(tallies!.n) + 1);
+    // The top groups: the window's per-year lists, each read in the ranked index's order up to k (a
+    // Limit right on the seek, no sort), then the candidates' tallies from the group index.
+    const ranked = await profile(queries[1]!);
+    expect(ranked.plan, ranked.plan).toMatch(/NodeIndexSeek[^\n]*FundingTallyList\(place, year, pairKey, tallies\)/);
+    expect(ranked.plan, ranked.plan).toMatch(/Limit[^\n]*\$k\nNodeIndexSeek[^\n]*FundingTally\(place, pairKey, year, totalValue, groupKey\)/);
+    expect(ranked.plan, ranked.plan).toMatch(/NodeIndexSeek[^\n]*FundingTally\(place, groupKey, year, total, flows, unknown\)/);
+    expect(ranked.plan, ranked.plan).not.toMatch(/(Top|Sort)[^\n]*totalValue/);
   });
 });
 

@@ -9,6 +9,7 @@ import { compareDecimals, sumDecimals } from "../../model/decimal.js";
 import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
+import type { Row } from "../../db/database.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
 import { PARTNER_ITEM, PROJECT_CRITERIA, SHARED_PROJECT, partnerRow, partnersCypher, type PartnerQuery, type PartnerRow } from "./partner.statements.js";
 
@@ -193,6 +194,50 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
     .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
 
+/**
+ * Cypher ranking groups (pairKey, groupKey, totals, approx, magnitude, flows, unknownAmounts, and
+ * `sample` with names, plus the `carried` columns) within their pair by a floating-point sum, and
+ * keeping the first ones plus every group within that sum's error bound of the `$first`-th (so
+ * rounding never drops a group; the exact decimal totals then decide, topGroups). Leaves `pairKey`,
+ * the carried columns, `candidates` (the pair's number of groups), `group` and `sample`.
+ *
+ * The float sum of a group is within 1e-12 of the sum of its terms' magnitudes of the exact one (at
+ * most a few dozen terms): every group whose float sum reaches the first-th one's minus twice the
+ * pair's largest such bound may belong to the top. 1e-300 covers the rounding of amounts below the
+ * normal doubles; a pair with a sum beyond the doubles (slack not finite: x * 0.0 is NaN) keeps
+ * every group, as does a NaN last one.
+ */
+function nearTop(names: boolean, carried: string[]): string {
+  const carry = carried.map((c) => `, ${c}`).join("");
+  return `ORDER BY approx DESC
+      WITH pairKey${carry}, max(magnitude) * 1e-12 + 1e-300 AS slack,
+           collect({ groupKey: groupKey, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts${names ? ", sample: sample" : ""} }) AS groups
+      WITH pairKey${carry}, slack, groups, size(groups) AS candidates, groups[$first - 1].approx AS last
+      UNWIND groups AS group
+      WITH pairKey${carry}, candidates, group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
+      WITH pairKey${carry}, candidates, group${names ? ", group.sample AS sample" : ""}
+      LIMIT ${LIMITS.maxGroups + 1}`;
+}
+
+/** A double not below `x`'s successor: what a decimal that rounds to `x` can be at most. */
+const above = (x: number) => x + Math.abs(x) * 2 ** -52 + Number.MIN_VALUE;
+
+/**
+ * Whether a pair's top is decided by the rows the threshold statement kept for it (topFromRankedLists):
+ * every list read to its end, or the `first`-th exact total of the candidates above the sum of the
+ * bounds an unseen group can reach (each list's last value read, or 0 if it was negative),
+ * compared through doubles with a margin far above their rounding.
+ */
+export function isSettled(kept: Row[], first: number): boolean {
+  const bounds = (kept[0]?.bounds as number[] | undefined) ?? [];
+  if (!bounds.length) return true;
+  if (Number(kept[0]!.candidates) < first) return false;
+  const totals = kept.map((r) => sumDecimals(r.totals as string[])).sort((a, b) => compareDecimals(b, a));
+  const nth = Number(totals[first - 1]);
+  const sum = bounds.reduce((acc, b) => acc + Math.max(above(Number(b)), 0), 0);
+  return nth > sum + sum * 1e-12 + 1e-300;
+}
+
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
@@ -351,37 +396,11 @@ export class AnalyticsRepository {
     // entries answer it: a string kind but budget by default (t.flowType <> 'budget' is null for a
     // null kind), else one of those asked for.
     const flowTypes = f.flowTypes === null ? null : f.flowTypes.filter((x) => typeof x === "string").map((x) => `${JSON.stringify([x]).slice(0, -1)},`);
-    const match = `MATCH (t:FundingTally) ${windowed ? FUNDING_WINDOW.hint : ""} WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
-        ${windowed ? FUNDING_WINDOW.present : ""} AND ${flowTypes === null ? `t.pairKey STARTS WITH '["' AND NOT t.pairKey STARTS WITH '["budget",'` : "any(prefix IN $flowTypes WHERE t.pairKey STARTS WITH prefix)"}`;
-    // A funder's name: read on one of its group's tallies, the only tally read on the window's path.
-    const sample = opts.names ? ", head(collect(t)) AS sample" : "";
-    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : "";
-    const nameValue = opts.names ? "g.name" : "null";
-    const cypher = opts.first === null
-      ? `${match}
-      WITH t.groupKey AS groupKey, collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
-      LIMIT ${LIMITS.maxGroups + 1}
-      ${name}
-      RETURN groupKey, ${nameValue} AS name, totals, flows, unknownAmounts`
-      // The float sum of a group is within 1e-12 of the sum of its terms' magnitudes of the exact
-      // one (at most a few dozen terms): every group whose float sum reaches the first-th one's
-      // minus twice the pair's largest such bound may belong to the top.
-      : `${match}
-      WITH t.pairKey AS pairKey, t.groupKey AS groupKey, collect(t.total) AS totals,
-           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
-      ORDER BY approx DESC
-      // 1e-300 covers the rounding of amounts below the normal doubles; a pair with a sum beyond the
-      // doubles (slack not finite: x * 0.0 is NaN) keeps every group, as does a NaN last one.
-      WITH pairKey, max(magnitude) * 1e-12 + 1e-300 AS slack,
-           collect({ groupKey: groupKey, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts${opts.names ? ", sample: sample" : ""} }) AS groups
-      WITH pairKey, slack, groups, groups[$first - 1].approx AS last
-      UNWIND groups AS group
-      WITH group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
-      WITH group${opts.names ? ", group.sample AS sample" : ""}
-      LIMIT ${LIMITS.maxGroups + 1}
-      ${name}
-      RETURN group.groupKey AS groupKey, ${nameValue} AS name, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
-    const rows = await this.run(cypher, { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes, first: opts.first });
+    const pairs = (v: string) => (flowTypes === null ? `${v}.pairKey STARTS WITH '["' AND NOT ${v}.pairKey STARTS WITH '["budget",'` : `any(prefix IN $flowTypes WHERE ${v}.pairKey STARTS WITH prefix)`);
+    const params = { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes, first: opts.first };
+    const rows = windowed && opts.first !== null
+      ? await this.topFromRankedLists(params, opts.first, opts.names, pairs)
+      : await this.run(this.talliesCypher(windowed, years, pairs("t"), opts), params);
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
     // One keys list per funder (and kind of flow, when grouped by it), shared by its groups: its
     // sort text is then built once (orderGroups, topGroups). A funder has one name.
@@ -413,6 +432,82 @@ export class AnalyticsRepository {
       };
     });
     return opts.first === null ? orderGroups(groups) : topGroups(groups, opts.first);
+  }
+
+
+  /** The statement reading the groups from the tallies (every group, or the top ones ranked in Neo4j; see fundingFlowsFromTallies). */
+  private talliesCypher(windowed: boolean, years: string[], pairFilter: string, opts: { names: boolean; first: number | null }): string {
+    const match = `MATCH (t:FundingTally) ${windowed ? FUNDING_WINDOW.hint : ""} WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
+        ${windowed ? FUNDING_WINDOW.present : ""} AND ${pairFilter}`;
+    // A funder's name: read on one of its group's tallies, the only tally read on the window's path.
+    const sample = opts.names ? ", head(collect(t)) AS sample" : "";
+    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : "";
+    const nameValue = opts.names ? "g.name" : "null";
+    return opts.first === null
+      ? `${match}
+      WITH t.groupKey AS groupKey, collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
+      LIMIT ${LIMITS.maxGroups + 1}
+      ${name}
+      RETURN groupKey, ${nameValue} AS name, totals, flows, unknownAmounts`
+      : `${match}
+      WITH t.pairKey AS pairKey, t.groupKey AS groupKey, collect(t.total) AS totals,
+           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
+      ${nearTop(opts.names, [])}
+      ${name}
+      RETURN group.groupKey AS groupKey, ${nameValue} AS name, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
+  }
+
+  /**
+   * The top groups (`first`) of each pair (kind of flow and currency) over a year window, by the
+   * threshold algorithm over the per-year lists of tallies ordered by total (migration 012): each
+   * year's first `k` tallies (FundingTallyList says which years a pair has; the ranked index's
+   * sorted seek stops at `k`), the window's tallies of each group seen there (random access,
+   * from the group index's entries), so every candidate's total is whole. A group never seen has,
+   * in each year whose list was not read to its end, at most that list's last total read (or no
+   * tally: 0), and in the others no tally: when the pair's `first`-th exact total exceeds the sum of
+   * those bounds, no unseen group can reach it (nor tie it), and the candidates' top is the top.
+   * Pairs not settled are read again with four times `k` (the lists end, so this ends). The cost
+   * is that of `k` entries per year and of the candidates' tallies, not of the window's.
+   */
+  private async topFromRankedLists(params: Record<string, unknown>, first: number, names: boolean, pairFilter: (v: string) => string): Promise<Row[]> {
+    const years = (v: string) => [params.fromYear !== null ? `AND ${v}.year >= $fromYear` : "", params.toYear !== null ? `AND ${v}.year <= $toYear` : ""].join(" ");
+    const cypher = (only: boolean) => `
+      MATCH (l:FundingTallyList) WHERE l.place = $place ${years("l")} AND l.pairKey IS NOT NULL AND l.tallies IS NOT NULL
+        AND ${pairFilter("l")} ${only ? "AND l.pairKey IN $pairs" : ""}
+      CALL (l) {
+        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, pairKey, year, totalValue, groupKey)
+        WHERE t.place = l.place AND t.pairKey = l.pairKey AND t.year = l.year AND t.totalValue IS NOT NULL AND t.groupKey IS NOT NULL
+        // Ordered by the whole index key (the first three are fixed): the seek itself is in order and stops at k.
+        WITH t ORDER BY t.place DESC, t.pairKey DESC, t.year DESC, t.totalValue DESC LIMIT $k
+        RETURN collect(t.groupKey) AS top, min(t.totalValue) AS last
+      }
+      // A list read to its end bounds nothing: an unseen group has no tally there.
+      WITH l.pairKey AS pairKey, collect(top) AS tops, collect(CASE WHEN size(top) < l.tallies THEN last END) AS bounds
+      UNWIND reduce(all = [], top IN tops | all + top) AS groupKey
+      WITH DISTINCT pairKey, bounds, groupKey
+      CALL (groupKey) {
+        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
+        WHERE t.place = $place AND t.groupKey = groupKey ${years("t")} AND t.year IS NOT NULL
+          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
+        RETURN collect(t.total) AS totals, sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude,
+               sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${names ? ", head(collect(t)) AS sample" : ""}
+      }
+      ${nearTop(names, ["bounds"])}
+      ${names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : ""}
+      RETURN pairKey, bounds, candidates, group.groupKey AS groupKey, ${names ? "g.name" : "null"} AS name,
+             group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
+    const settled: Row[] = [];
+    let pending: string[] | null = null;
+    for (let k = 2 * first; pending === null || pending.length; k *= 4) {
+      const rows = await this.run(cypher(pending !== null), { ...params, k, pairs: pending });
+      const byPair = groupBy(rows, (r) => String(r.pairKey));
+      pending = [];
+      for (const [pairKey, kept] of byPair) {
+        if (isSettled(kept, first)) settled.push(...kept);
+        else pending.push(pairKey);
+      }
+    }
+    return settled;
   }
 
   /** Pairs of places involved in the same projects; involvement as in the projects filter. */
