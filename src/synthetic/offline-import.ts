@@ -542,7 +542,7 @@ export interface TalliesSnapshot {
 }
 
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
-export const OFFLINE_AGGREGATES_VERSION: number = 5;
+export const OFFLINE_AGGREGATES_VERSION: number = 6;
 
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
