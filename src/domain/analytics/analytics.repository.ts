@@ -471,29 +471,66 @@ export class AnalyticsRepository {
    */
   private async topFromRankedLists(params: Record<string, unknown>, first: number, names: boolean, pairFilter: (v: string) => string): Promise<Row[]> {
     const years = (v: string) => [params.fromYear !== null ? `AND ${v}.year >= $fromYear` : "", params.toYear !== null ? `AND ${v}.year <= $toYear` : ""].join(" ");
+    const ranked = `MATCH (t:FundingTally) USING INDEX t:FundingTally(place, pairKey, year, totalValue, groupKey, total, flows, unknown)
+        WHERE t.place = l.place AND t.pairKey = l.pairKey AND t.year = l.year AND t.totalValue IS NOT NULL AND t.groupKey IS NOT NULL
+          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL`;
+    const group = `MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
+          WHERE t.place = $place AND t.groupKey = group.groupKey ${years("t")} AND t.year IS NOT NULL
+            AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL`;
     const cypher = (only: boolean) => `
       MATCH (l:FundingTallyList) WHERE l.place = $place ${years("l")} AND l.pairKey IS NOT NULL AND l.tallies IS NOT NULL
         AND ${pairFilter("l")} ${only ? "AND l.pairKey IN $pairs" : ""}
       CALL (l) {
-        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, pairKey, year, totalValue, groupKey)
-        WHERE t.place = l.place AND t.pairKey = l.pairKey AND t.year = l.year AND t.totalValue IS NOT NULL AND t.groupKey IS NOT NULL
+        ${ranked}
         // Ordered by the whole index key (the first three are fixed): the seek itself is in order and stops at k.
         WITH t ORDER BY t.place DESC, t.pairKey DESC, t.year DESC, t.totalValue DESC LIMIT $k
-        RETURN collect(t.groupKey) AS top, min(t.totalValue) AS last
+        RETURN collect([t.groupKey, t.totalValue, t.total, t.flows, t.unknown]) AS top, min(t.totalValue) AS last
       }
-      // A list read to its end bounds nothing: an unseen group has no tally there.
-      WITH l.pairKey AS pairKey, collect(top) AS tops, collect(CASE WHEN size(top) < l.tallies THEN last END) AS bounds
-      UNWIND reduce(all = [], top IN tops | all + top) AS groupKey
-      WITH DISTINCT pairKey, bounds, groupKey
-      CALL (groupKey) {
-        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
-        WHERE t.place = $place AND t.groupKey = groupKey ${years("t")} AND t.year IS NOT NULL
-          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
+      // The list's smallest total (its first entry in ascending order): what a group it holds can add at least.
+      CALL (l) {
+        ${ranked}
+        WITH t ORDER BY t.place, t.pairKey, t.year, t.totalValue LIMIT 1
+        RETURN t.totalValue AS least
+      }
+      // A list read to its end (not open) bounds nothing: a group not seen in it has no tally there.
+      WITH l.pairKey AS pairKey, collect({ year: l.year, top: top, open: size(top) < l.tallies,
+             above: CASE WHEN last > 0.0 THEN last ELSE 0.0 END, below: CASE WHEN least < 0.0 THEN least ELSE 0.0 END }) AS lists
+      WITH pairKey, lists, [x IN lists WHERE x.open | x.above] AS bounds, reduce(m = 0.0, x IN lists | m + x.above - x.below) AS reach
+      UNWIND lists AS list
+      UNWIND list.top AS entry
+      WITH pairKey, lists, bounds, reach, entry[0] AS groupKey, collect(list.year) AS seenYears, sum(entry[1]) AS seen,
+           sum(abs(entry[1])) AS seenMagnitude, collect(entry[2]) AS totals, sum(entry[3]) AS flows, sum(entry[4]) AS unknownAmounts
+      // A seen group's total lies between what it was seen with plus, in each open list it was not
+      // seen in, that list's smallest total (if negative) or its last one read (if positive); seen
+      // in every open list, it is whole.
+      WITH pairKey, bounds, groupKey, seen, seenMagnitude, totals, flows, unknownAmounts, seenMagnitude + reach AS magnitude,
+           [x IN lists WHERE x.open AND NOT x.year IN seenYears] AS unseen
+      WITH pairKey, bounds, groupKey, seen, seenMagnitude, totals, flows, unknownAmounts, magnitude, size(unseen) = 0 AS whole,
+           reduce(s = seen, x IN unseen | s + x.above) AS upper, reduce(s = seen, x IN unseen | s + x.below) AS lower
+      ORDER BY lower DESC
+      // Only groups that can reach the first-th largest lower bound go on (within the float sums'
+      // error bound, as in nearTop); those not whole are read whole (random access).
+      WITH pairKey, bounds, max(magnitude) * 1e-12 + 1e-300 AS slack,
+           collect({ groupKey: groupKey, upper: upper, lower: lower, whole: whole, seen: seen, seenMagnitude: seenMagnitude,
+                     totals: totals, flows: flows, unknownAmounts: unknownAmounts }) AS seen
+      WITH pairKey, bounds, slack, seen, seen[$first - 1].lower AS cut
+      UNWIND seen AS group
+      WITH pairKey, bounds, group WHERE cut IS NULL OR NOT (cut * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.upper >= cut - 4 * slack
+      CALL (group) {
+        // An empty UNWIND, not a filter the planner could move after the seek: a whole group reads nothing.
+        UNWIND CASE WHEN group.whole THEN [] ELSE [group.groupKey] END AS part
+        ${group.replace("group.groupKey", "part")}
         RETURN collect(t.total) AS totals, sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude,
-               sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${names ? ", head(collect(t)) AS sample" : ""}
+               sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
       }
-      ${nearTop(names, ["bounds"])}
-      ${names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : ""}
+      WITH pairKey, bounds, group.groupKey AS groupKey,
+           CASE WHEN group.whole THEN group.totals ELSE totals END AS totals, CASE WHEN group.whole THEN group.seen ELSE approx END AS approx,
+           CASE WHEN group.whole THEN group.seenMagnitude ELSE magnitude END AS magnitude,
+           CASE WHEN group.whole THEN group.flows ELSE flows END AS flows, CASE WHEN group.whole THEN group.unknownAmounts ELSE unknownAmounts END AS unknownAmounts
+      ${nearTop(false, ["bounds"])}
+      // A funder's name: its id read on one of its group's tallies.
+      ${names ? `CALL (group) { ${group} RETURN t.funder AS funder LIMIT 1 }
+      OPTIONAL MATCH (g:Actor {id: funder})` : ""}
       RETURN pairKey, bounds, candidates, group.groupKey AS groupKey, ${names ? "g.name" : "null"} AS name,
              group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
     const settled: Row[] = [];
