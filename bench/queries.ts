@@ -415,9 +415,9 @@ const Q8T_FLOOR_RANKED = `
         WHERE t.place = l.place AND t.pairKey = l.pairKey AND t.year = l.year AND t.totalValue IS NOT NULL AND t.groupKey IS NOT NULL
           AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
         WITH t ORDER BY t.place DESC, t.pairKey DESC, t.year DESC, t.totalValue DESC LIMIT 40
-        RETURN collect([t.groupKey, t.total, t.flows, t.unknown, t.year]) AS top, count(t) < l.tallies AS open
+        RETURN collect([t.groupKey, t.total, t.flows, t.unknown, t.year]) AS top, count(t) AS taken
       }
-      WITH l.pairKey AS pair, collect(CASE WHEN open THEN l.year END) AS open, collect(top) AS tops
+      WITH l.pairKey AS pair, collect(CASE WHEN taken < l.tallies THEN l.year END) AS open, collect(top) AS tops
       UNWIND tops AS top
       UNWIND top AS entry
       WITH pair, open, entry[0] AS group, collect(entry[1]) AS seen, sum(entry[2]) AS seenFlows, sum(entry[3]) AS seenUnknown, collect(entry[4]) AS years
@@ -428,9 +428,9 @@ const Q8T_FLOOR_RANKED = `
         MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
         WHERE t.place = $region AND t.groupKey = part AND t.year >= $from AND t.year <= $to
           AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
-        RETURN collect(t.total) AS read, sum(t.flows) AS readFlows, sum(t.unknown) AS readUnknown
+        RETURN collect(t.total) AS fetched, sum(t.flows) AS readFlows, sum(t.unknown) AS readUnknown
       }
-      WITH pair, group, CASE WHEN whole THEN seen ELSE read END AS amounts,
+      WITH pair, group, CASE WHEN whole THEN seen ELSE fetched END AS amounts,
            CASE WHEN whole THEN seenFlows ELSE readFlows END AS flows, CASE WHEN whole THEN seenUnknown ELSE readUnknown END AS unknown
       WITH pair, group, amounts, flows, unknown, reduce(s = 0.0, x IN amounts | s + toFloat(x)) AS approx ORDER BY approx DESC, group
       WITH pair, collect({ group: group, amounts: amounts, flows: flows, unknown: unknown })[0..20] AS top

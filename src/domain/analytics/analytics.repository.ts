@@ -461,13 +461,15 @@ export class AnalyticsRepository {
    * The top groups (`first`) of each pair (kind of flow and currency) over a year window, by the
    * threshold algorithm over the per-year lists of tallies ordered by total (migration 012): each
    * year's first `k` tallies (FundingTallyList says which years a pair has; the ranked index's
-   * sorted seek stops at `k`), the window's tallies of each group seen there (random access,
-   * from the group index's entries), so every candidate's total is whole. A group never seen has,
-   * in each year whose list was not read to its end, at most that list's last total read (or no
-   * tally: 0), and in the others no tally: when the pair's `first`-th exact total exceeds the sum of
-   * those bounds, no unseen group can reach it (nor tie it), and the candidates' top is the top.
-   * Pairs not settled are read again with four times `k` (the lists end, so this ends). The cost
-   * is that of `k` entries per year and of the candidates' tallies, not of the window's.
+   * sorted seek stops at `k`, and its entries hold group, total and counts). A group seen in every
+   * list not read to its end is whole; a seen group whose upper bound cannot reach the `first`-th
+   * lower bound is dropped; the others' window tallies are read (random access, from the group
+   * index's entries). A group never seen has, in each year whose list was not read to its end, at
+   * most that list's last total read (or no tally: 0), and in the others no tally: when the pair's
+   * `first`-th exact total exceeds the sum of those bounds (isSettled), no unseen group can reach it
+   * (nor tie it), and the candidates' top is the top. Pairs not settled are read again with four
+   * times `k` (the lists end, so this ends). The cost is that of `k` entries per year and list,
+   * not of the window's tallies.
    */
   private async topFromRankedLists(params: Record<string, unknown>, first: number, names: boolean, pairFilter: (v: string) => string): Promise<Row[]> {
     const years = (v: string) => [params.fromYear !== null ? `AND ${v}.year >= $fromYear` : "", params.toYear !== null ? `AND ${v}.year <= $toYear` : ""].join(" ");
