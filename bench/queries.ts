@@ -348,12 +348,9 @@ export const QUERIES: BenchQuery[] = [
     api: (c) => ({ query: `query Q8T($region: String!, $from: Int, $to: Int) {
       fundingFlows(groupBy: [FUNDER], filter: { regions: [$region], fromYear: $from, toYear: $to }, first: 20) { keys { value name } flowType currency total flows unknownAmounts } }`,
     variables: { region: c.region, from: c.fundingFrom, to: c.fundingTo } }),
-    // The per-year lists ordered by total (migration 012): the first 40 of each year, the window's
-    // tallies of the groups seen, ranked by a float sum, 20 per kind of flow and currency, then the names.
-    floor: (driver, c) => read(driver, Q8T_FLOOR_RANKED, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
+    // The tallies ranked by a float sum, 20 per kind of flow and currency, then the funders' names.
+    floor: (driver, c) => read(driver, Q8T_FLOOR_WINDOW, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
     floors: [
-      (driver, c) => read(driver, Q8T_FLOOR_RANKED, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
-      // The tallies ranked by a float sum, 20 per kind of flow and currency, then the funders' names.
       (driver, c) => read(driver, Q8T_FLOOR_WINDOW, { region: c.region, from: int(c.fundingFrom), to: int(c.fundingTo) }),
       // The same over the tallies themselves (a seek on (place, year), each tally read).
       (driver, c) => read(driver, `
@@ -400,48 +397,6 @@ const Q8T_FLOOR_WINDOW = `${Q8_WINDOW}
       WITH pair, collect({ group: group, amounts: amounts, flows: flows, unknown: unknown, sample: sample })[0..20] AS top
       UNWIND top AS g
       OPTIONAL MATCH (a:Actor {id: g.sample.funder})
-      RETURN g.group AS group, a.name AS name, g.amounts AS amounts, g.flows AS flows, g.unknown AS unknown`;
-
-/**
- * Q8T by the threshold algorithm's reads without its check (the API checks, and reads again with a
- * larger k when the check fails): each year's first 40 tallies per pair in the ranked index's order
- * (a seek that stops at 40), then the window's tallies of each group seen (group index entries).
- */
-const Q8T_FLOOR_RANKED = `
-      MATCH (l:FundingTallyList) WHERE l.place = $region AND l.year >= $from AND l.year <= $to AND l.pairKey IS NOT NULL AND l.tallies IS NOT NULL
-        AND l.pairKey STARTS WITH '["' AND NOT l.pairKey STARTS WITH '["budget",'
-      CALL (l) {
-        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, pairKey, year, totalValue, groupKey, total, flows, unknown)
-        WHERE t.place = l.place AND t.pairKey = l.pairKey AND t.year = l.year AND t.totalValue IS NOT NULL AND t.groupKey IS NOT NULL
-          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
-        WITH t ORDER BY t.place DESC, t.pairKey DESC, t.year DESC, t.totalValue DESC LIMIT 40
-        RETURN collect([t.groupKey, t.total, t.flows, t.unknown, t.year]) AS top, count(t) AS taken
-      }
-      WITH l.pairKey AS pair, collect(CASE WHEN taken < l.tallies THEN l.year END) AS open, collect(top) AS tops
-      UNWIND tops AS top
-      UNWIND top AS entry
-      WITH pair, open, entry[0] AS group, collect(entry[1]) AS seen, sum(entry[2]) AS seenFlows, sum(entry[3]) AS seenUnknown, collect(entry[4]) AS years
-      // Seen in every year still open, a group is whole; else its window's tallies are read.
-      WITH pair, group, seen, seenFlows, seenUnknown, all(y IN open WHERE y IN years) AS whole
-      CALL (group, whole) {
-        UNWIND CASE WHEN whole THEN [] ELSE [group] END AS part
-        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
-        WHERE t.place = $region AND t.groupKey = part AND t.year >= $from AND t.year <= $to
-          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
-        RETURN collect(t.total) AS fetched, sum(t.flows) AS readFlows, sum(t.unknown) AS readUnknown
-      }
-      WITH pair, group, CASE WHEN whole THEN seen ELSE fetched END AS amounts,
-           CASE WHEN whole THEN seenFlows ELSE readFlows END AS flows, CASE WHEN whole THEN seenUnknown ELSE readUnknown END AS unknown
-      WITH pair, group, amounts, flows, unknown, reduce(s = 0.0, x IN amounts | s + toFloat(x)) AS approx ORDER BY approx DESC, group
-      WITH pair, collect({ group: group, amounts: amounts, flows: flows, unknown: unknown })[0..20] AS top
-      UNWIND top AS g
-      CALL (g) {
-        MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
-        WHERE t.place = $region AND t.groupKey = g.group AND t.year >= $from AND t.year <= $to
-          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL
-        RETURN t.funder AS funder LIMIT 1
-      }
-      OPTIONAL MATCH (a:Actor {id: funder})
       RETURN g.group AS group, a.name AS name, g.amounts AS amounts, g.flows AS flows, g.unknown AS unknown`;
 
 /** Q8 walked over the flows of the region's projects. */
