@@ -5,10 +5,7 @@
  * - `FundingTally` (Q8, fundingFlows by funder for one place): one node per (place, funder,
  *   currency, year, flowType) holding the exact decimal `total`, the number of `flows` and of
  *   `unknown` amounts, and (version 5) its group and pair as never-null strings for the covering
- *   index that answers a year window (`fundingTallyWindowKeys`), and (version 6) `totalValue`, the
- *   total as a double for the index that orders a year's tallies by total, beside one
- *   `FundingTallyList` per (place, pairKey, year) counting its dated tallies (`fundingTallyLists`):
- *   the top groups of a window are then ranked from the first entries of each year. A flow counts in the tallies of every place its projects take place in
+ *   index that answers a year window (`fundingTallyWindowKeys`). A flow counts in the tallies of every place its projects take place in
  *   (TAKES_PLACE_IN, and every region containing that place within 4 hops, as fundingFlows'
  *   region filter reads them), once per funder.
  * - `ThemeSetTally` (Q5, how many projects are about any of some themes and active in some years):
@@ -40,13 +37,10 @@ import { chunks, type Database, type Params, type Row } from "./database.js";
 type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
 /** Bump when the aggregates' definition changes: the migration rebuilds them once. */
-export const AGGREGATES_VERSION = 6;
+export const AGGREGATES_VERSION = 5;
 
 /** Properties the aggregates keep on flows and projects: no import may set them. */
 export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmount", "themeTally", "partnerTally"];
-
-/** Labels of the aggregates' own nodes (bookkeeping, not facts). */
-export const AGGREGATE_LABELS = ["FundingTally", "FundingTallyList", "ThemeSetTally", "AggregateState"] as const;
 
 /** Relationships the aggregates keep (bookkeeping, not facts: no source, never exported or merged). */
 export const AGGREGATE_RELATIONSHIP_TYPES: readonly string[] = ["PARTNERS_WITH"];
@@ -101,31 +95,6 @@ function keysOf(r: Row): string[] {
 export function fundingTallyWindowKeys(parts: readonly unknown[]): { pairKey: string; groupKey: string } {
   const [, funder, currency, , flowType] = parts.map((x) => x ?? null);
   return { pairKey: JSON.stringify([flowType, currency]), groupKey: JSON.stringify([funder, flowType, currency]) };
-}
-
-/** Key of the list of a place's dated tallies of one pair (kind of flow and currency) and year (version 6). */
-export const fundingTallyListKey = (place: string, pairKey: string, year: number) => JSON.stringify([place, pairKey, year]);
-
-/** A funding tally's total as the double its ranked index orders by (JavaScript's parse: correctly rounded). */
-export const fundingTallyValue = (total: string) => Number(total);
-
-/**
- * The FundingTallyList rows for some tallies (their key parts: [place, funder, currency, year,
- * flowType]): one per (place, pairKey, year) of the dated ones, with the number of its tallies.
- */
-export function fundingTallyLists(tallies: Iterable<readonly unknown[]>): { key: string; place: string; pairKey: string; year: number; tallies: number }[] {
-  const lists = new Map<string, { key: string; place: string; pairKey: string; year: number; tallies: number }>();
-  for (const parts of tallies) {
-    const year = parts[3];
-    if (year === null || year === undefined) continue;
-    const place = String(parts[0]);
-    const { pairKey } = fundingTallyWindowKeys(parts);
-    const key = fundingTallyListKey(place, pairKey, Number(year));
-    const list = lists.get(key);
-    if (list) list.tallies += 1;
-    else lists.set(key, { key, place, pairKey, year: Number(year), tallies: 1 });
-  }
-  return [...lists.values()].sort((a, b) => compareStrings(a.key, b.key));
 }
 
 const negate = (v: string) => (v.startsWith("-") ? v.slice(1) : `-${v}`);
@@ -216,54 +185,25 @@ async function applyFlows(run: Run, states: FlowState[]): Promise<void> {
     { rows: changed.map((s) => ({ id: s.id, keys: s.newKeys, amount: s.newKeys.length ? s.newAmount : null })) });
 }
 
-/**
- * Adds deltas to the tallies: counts in Cypher (which locks each tally first), totals in TypeScript.
- * A tally created or emptied moves its FundingTallyList's count, after every tally of the write
- * (lists locked last, in key order).
- */
+/** Adds deltas to the tallies: counts in Cypher (which locks each tally first), totals in TypeScript. */
 async function applyTallyDeltas(run: Run, deltas: TallyDelta[]): Promise<void> {
   // Sorted keys: concurrent writers lock tallies in the same order.
   const sorted = deltas.filter((d) => d.flows || d.unknown || d.amounts.length).sort((a, b) => compareStrings(a.key, b.key));
-  const lists = new Map<string, { key: string; place: string; pairKey: string; year: number; n: number }>();
   for (const batch of chunks(sorted, 5000)) {
-    // A tally without totalValue was just created (every stored one has it).
     const rows = await run(`UNWIND $rows AS d
       MERGE (t:FundingTally {key: d.key})
       ON CREATE SET t.place = d.parts[0], t.funder = d.parts[1], t.currency = d.parts[2], t.year = d.parts[3], t.flowType = d.parts[4],
         t.pairKey = d.pairKey, t.groupKey = d.groupKey, t.total = '0', t.flows = 0, t.unknown = 0
-      WITH d, t, t.totalValue IS NULL AS created
       SET t.flows = t.flows + d.flows, t.unknown = t.unknown + d.unknown
-      RETURN t.key AS key, t.total AS total, created, t.flows = 0 AS emptied`, { rows: batch.map((d) => {
+      RETURN t.key AS key, t.total AS total`, { rows: batch.map((d) => {
       const parts = JSON.parse(d.key) as unknown[];
       return { key: d.key, parts, ...fundingTallyWindowKeys(parts), flows: d.flows, unknown: d.unknown };
     }) });
     const totals = new Map(rows.map((r) => [String(r.key), String(r.total)]));
-    for (const r of rows) {
-      const by = (r.created ? 1 : 0) - (r.emptied ? 1 : 0);
-      const parts = JSON.parse(String(r.key)) as unknown[];
-      if (!by || parts[3] === null || parts[3] === undefined) continue;
-      const place = String(parts[0]);
-      const { pairKey } = fundingTallyWindowKeys(parts);
-      const key = fundingTallyListKey(place, pairKey, Number(parts[3]));
-      const list = lists.get(key);
-      if (list) list.n += by;
-      else lists.set(key, { key, place, pairKey, year: Number(parts[3]), n: by });
-    }
     await run(`UNWIND $rows AS r MATCH (t:FundingTally {key: r.key})
-      SET t.total = r.total, t.totalValue = toFloat(r.value)
+      SET t.total = r.total
       WITH t WHERE t.flows = 0 DELETE t`,
-    { rows: batch.map((d) => {
-      const total = d.amounts.length ? sumDecimals([totals.get(d.key) ?? "0", ...d.amounts]) : totals.get(d.key) ?? "0";
-      return { key: d.key, total, value: fundingTallyValue(total) };
-    }) });
-  }
-  const listRows = [...lists.values()].filter((l) => l.n !== 0).sort((a, b) => compareStrings(a.key, b.key));
-  for (const batch of chunks(listRows, 5000)) {
-    await run(`UNWIND $rows AS d
-      MERGE (l:FundingTallyList {key: d.key})
-      ON CREATE SET l.place = d.place, l.pairKey = d.pairKey, l.year = d.year, l.tallies = 0
-      SET l.tallies = l.tallies + d.n
-      WITH l WHERE l.tallies <= 0 DELETE l`, { rows: batch });
+    { rows: batch.map((d) => ({ key: d.key, total: d.amounts.length ? sumDecimals([totals.get(d.key) ?? "0", ...d.amounts]) : totals.get(d.key) ?? "0" })) });
   }
 }
 
@@ -588,7 +528,6 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
   const started = Date.now();
   await markAggregatesStale(db);
   await db.runSchema("MATCH (t:FundingTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
-  await db.runSchema("MATCH (l:FundingTallyList) CALL (l) { DELETE l } IN TRANSACTIONS OF 10000 ROWS");
   const tallies = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
   const flowRows: { id: string; keys: string[]; amount: string | null }[] = [];
   await db.stream(`MATCH (f:Funding) RETURN ${FLOW_PARTS}`, {}, (r) => {
@@ -612,17 +551,12 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
   }
   const rows = [...tallies.entries()].map(([key, t]) => {
     const parts = JSON.parse(key) as unknown[];
-    const total = sumDecimals(t.amounts);
-    return { key, parts, ...fundingTallyWindowKeys(parts), flows: t.flows, unknown: t.unknown, total, value: fundingTallyValue(total) };
+    return { key, parts, ...fundingTallyWindowKeys(parts), flows: t.flows, unknown: t.unknown, total: sumDecimals(t.amounts) };
   });
   for (const batch of chunks(rows, 10_000)) {
     await db.write(`UNWIND $rows AS r CREATE (t:FundingTally {key: r.key})
       SET t.place = r.parts[0], t.funder = r.parts[1], t.currency = r.parts[2], t.year = r.parts[3], t.flowType = r.parts[4],
-          t.pairKey = r.pairKey, t.groupKey = r.groupKey, t.total = r.total, t.totalValue = toFloat(r.value), t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
-  }
-  for (const batch of chunks(fundingTallyLists(rows.map((r) => r.parts)), 10_000)) {
-    await db.write(`UNWIND $rows AS r CREATE (l:FundingTallyList {key: r.key})
-      SET l.place = r.place, l.pairKey = r.pairKey, l.year = r.year, l.tallies = r.tallies`, { rows: batch }, { timeoutMs: 600_000 });
+          t.pairKey = r.pairKey, t.groupKey = r.groupKey, t.total = r.total, t.flows = r.flows, t.unknown = r.unknown`, { rows: batch }, { timeoutMs: 600_000 });
   }
   const themeSets = await rebuildThemeTallies(db);
   const partnersStarted = Date.now();

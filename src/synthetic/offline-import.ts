@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AGGREGATE_LABELS, AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey, fundingTallyLists, fundingTallyValue, fundingTallyWindowKeys, themeSetsOf } from "../db/aggregates.js";
+import { AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION, NULL_YEAR, ThemeSetCounts, fundingTallyKey, fundingTallyWindowKeys, themeSetsOf } from "../db/aggregates.js";
 import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { compareStrings, groupBy } from "../model/collections.js";
@@ -434,7 +434,7 @@ export class GraphImage {
     const links = new Links(this.relationships);
     const involvement = new Involvement(this.relationships);
     for (const node of [...this.nodes.values()]) {
-      if (AGGREGATE_LABELS.some((label) => node.labels.has(label))) this.nodes.delete(node.id);
+      if (node.labels.has("FundingTally") || node.labels.has("ThemeSetTally") || node.labels.has("AggregateState")) this.nodes.delete(node.id);
       else if (node.labels.has("Funding")) tallies.addFlow(node, links, involvement, links);
       else if (node.labels.has("Project")) tallies.addProject(node, links.themes.get(node), links.participants.get(node));
     }
@@ -542,7 +542,7 @@ export interface TalliesSnapshot {
 }
 
 /** The definition of the aggregates (AGGREGATES_VERSION in db/aggregates.ts) that `Tallies` reproduces. */
-export const OFFLINE_AGGREGATES_VERSION: number = 6;
+export const OFFLINE_AGGREGATES_VERSION: number = 5;
 
 /**
  * `rebuildAggregates` (db/aggregates.ts) in memory, flow by flow and project by project: the same
@@ -712,22 +712,16 @@ class Tallies {
     }
   }
 
-  /** The tally nodes' properties (FundingTally, FundingTallyList, ThemeSetTally) and the version mark (AggregateState). */
-  *nodes(): Generator<[label: (typeof AGGREGATE_LABELS)[number], props: Props]> {
-    const allParts: unknown[][] = [];
+  /** The tally nodes' properties (FundingTally, ThemeSetTally) and the version mark (AggregateState). */
+  *nodes(): Generator<[label: "FundingTally" | "ThemeSetTally" | "AggregateState", props: Props]> {
     for (const [key, t] of this.funding) {
       const parts = JSON.parse(key) as unknown[];
-      allParts.push(parts);
       const props: Props = { key };
-      const total = sumDecimals(t.amounts);
-      assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total, flows: t.flows, unknown: t.unknown });
+      assign(props, { place: parts[0], funder: parts[1], currency: parts[2], year: parts[3], flowType: parts[4], total: sumDecimals(t.amounts), flows: t.flows, unknown: t.unknown });
       // Version 5: the never-null group and pair the year-window index holds (fundingTallyWindowKeys).
       assign(props, fundingTallyWindowKeys(parts));
-      // Version 6: the total as a double (a Neo4j float even when whole), for the ranked index.
-      props.totalValue = new Floats(fundingTallyValue(total));
       yield ["FundingTally", props];
     }
-    for (const list of fundingTallyLists(allParts)) yield ["FundingTallyList", { ...list }];
     for (const [key, t] of this.themeSets) {
       const counts = new ThemeSetCounts();
       for (const [span, n] of t.spans) {

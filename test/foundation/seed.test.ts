@@ -35,7 +35,7 @@ describe("the seed", () => {
   it("traces every node and relationship to a source with a quote", async () => {
     // Bookkeeping, not facts: the write version and the aggregates kept on write (db/aggregates.ts).
     const [nodes] = await db.read(`MATCH (n) WHERE NOT n:Source AND NOT n:GraphVersion AND NOT n:GraphChange
-      AND NOT n:FundingTally AND NOT n:FundingTallyList AND NOT n:ThemeSetTally AND NOT n:AggregateState
+      AND NOT n:FundingTally AND NOT n:ThemeSetTally AND NOT n:AggregateState
       AND (size(coalesce(n.sourceIds, [])) = 0 OR size(n.sourceIds) <> size(n.quotes) OR any(q IN n.quotes WHERE trim(q) = ''))
       RETURN count(n) AS bad`);
     expect(nodes!.bad).toBe(0);

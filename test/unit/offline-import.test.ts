@@ -152,11 +152,6 @@ describe("GraphImage (offline import)", () => {
       expect(tallies[0]).toContain('"[""country:AR"",null,""USD"",2021,null]","country:AR","USD",2021,"21",2,0');
       // Version 5: the pair [flowType, currency] and the group [funder, flowType, currency] the window index holds, nulls kept.
       expect(tallies[0]).toContain('"21",2,0,"[null,""USD""]","[null,null,""USD""]"');
-      // Version 6: the total as a double for the ranked index, and one list per place, pair and year counting its tallies.
-      expect(tallies[0]).toMatch(/,totalValue:double\|.*,21$/);
-      const lists = rows(written.spec).filter((r) => r.startsWith("FundingTallyList|"));
-      expect(lists).toHaveLength(2);
-      expect(lists[0]).toMatch(/,place:string,pairKey:string,year:long,tallies:long\|.*,"country:AR","\[null,""USD""\]",2021,1$/);
       // Theme tallies: the set {water} and `*`, each with q1 and q2 (2021 to 2021): two regular
       // projects, the year tables from 2021 (started by 2021: 2; ended before 2021: 0), no irregular ones.
       const themeSets = rows(written.spec).filter((r) => r.startsWith("ThemeSetTally"));

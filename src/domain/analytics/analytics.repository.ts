@@ -9,7 +9,6 @@ import { compareDecimals, sumDecimals } from "../../model/decimal.js";
 import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
-import type { Row } from "../../db/database.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
 import { PARTNER_ITEM, PROJECT_CRITERIA, SHARED_PROJECT, partnerRow, partnersCypher, type PartnerQuery, type PartnerRow } from "./partner.statements.js";
 
@@ -194,50 +193,6 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
     .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
 
-/**
- * Cypher ranking groups (pairKey, groupKey, totals, approx, magnitude, flows, unknownAmounts, and
- * `sample` with names, plus the `carried` columns) within their pair by a floating-point sum, and
- * keeping the first ones plus every group within that sum's error bound of the `$first`-th (so
- * rounding never drops a group; the exact decimal totals then decide, topGroups). Leaves `pairKey`,
- * the carried columns, `candidates` (the pair's number of groups), `group` and `sample`.
- *
- * The float sum of a group is within 1e-12 of the sum of its terms' magnitudes of the exact one (at
- * most a few dozen terms): every group whose float sum reaches the first-th one's minus twice the
- * pair's largest such bound may belong to the top. 1e-300 covers the rounding of amounts below the
- * normal doubles; a pair with a sum beyond the doubles (slack not finite: x * 0.0 is NaN) keeps
- * every group, as does a NaN last one.
- */
-function nearTop(names: boolean, carried: string[]): string {
-  const carry = carried.map((c) => `, ${c}`).join("");
-  return `ORDER BY approx DESC
-      WITH pairKey${carry}, max(magnitude) * 1e-12 + 1e-300 AS slack,
-           collect({ groupKey: groupKey, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts${names ? ", sample: sample" : ""} }) AS groups
-      WITH pairKey${carry}, slack, groups, size(groups) AS candidates, groups[$first - 1].approx AS last
-      UNWIND groups AS group
-      WITH pairKey${carry}, candidates, group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
-      WITH pairKey${carry}, candidates, group${names ? ", group.sample AS sample" : ""}
-      LIMIT ${LIMITS.maxGroups + 1}`;
-}
-
-/** A double not below `x`'s successor: what a decimal that rounds to `x` can be at most. */
-const above = (x: number) => x + Math.abs(x) * 2 ** -52 + Number.MIN_VALUE;
-
-/**
- * Whether a pair's top is decided by the rows the threshold statement kept for it (topFromRankedLists):
- * every list read to its end, or the `first`-th exact total of the candidates above the sum of the
- * bounds an unseen group can reach (each list's last value read, or 0 if it was negative),
- * compared through doubles with a margin far above their rounding.
- */
-export function isSettled(kept: Row[], first: number): boolean {
-  const bounds = (kept[0]?.bounds as number[] | undefined) ?? [];
-  if (!bounds.length) return true;
-  if (Number(kept[0]!.candidates) < first) return false;
-  const totals = kept.map((r) => sumDecimals(r.totals as string[])).sort((a, b) => compareDecimals(b, a));
-  const nth = Number(totals[first - 1]);
-  const sum = bounds.reduce((acc, b) => acc + Math.max(above(Number(b)), 0), 0);
-  return nth > sum + sum * 1e-12 + 1e-300;
-}
-
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
@@ -396,19 +351,37 @@ export class AnalyticsRepository {
     // entries answer it: a string kind but budget by default (t.flowType <> 'budget' is null for a
     // null kind), else one of those asked for.
     const flowTypes = f.flowTypes === null ? null : f.flowTypes.filter((x) => typeof x === "string").map((x) => `${JSON.stringify([x]).slice(0, -1)},`);
-    const pairs = (v: string) => (flowTypes === null ? `${v}.pairKey STARTS WITH '["' AND NOT ${v}.pairKey STARTS WITH '["budget",'` : `any(prefix IN $flowTypes WHERE ${v}.pairKey STARTS WITH prefix)`);
-    const params = { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes, first: opts.first };
-    let rows: Row[];
-    if (windowed && opts.first !== null) {
-      // The threshold algorithm's one round; the pairs it does not settle are ranked over their whole window.
-      const ranked = await this.topFromRankedLists(params, opts.first, opts.names, pairs);
-      rows = ranked.settled;
-      if (ranked.pending.length) {
-        rows = rows.concat(await this.run(this.talliesCypher(windowed, years, `${pairs("t")} AND t.pairKey IN $pairs`, opts), { ...params, pairs: ranked.pending }));
-      }
-    } else {
-      rows = await this.run(this.talliesCypher(windowed, years, pairs("t"), opts), params);
-    }
+    const match = `MATCH (t:FundingTally) ${windowed ? FUNDING_WINDOW.hint : ""} WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
+        ${windowed ? FUNDING_WINDOW.present : ""} AND ${flowTypes === null ? `t.pairKey STARTS WITH '["' AND NOT t.pairKey STARTS WITH '["budget",'` : "any(prefix IN $flowTypes WHERE t.pairKey STARTS WITH prefix)"}`;
+    // A funder's name: read on one of its group's tallies, the only tally read on the window's path.
+    const sample = opts.names ? ", head(collect(t)) AS sample" : "";
+    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : "";
+    const nameValue = opts.names ? "g.name" : "null";
+    const cypher = opts.first === null
+      ? `${match}
+      WITH t.groupKey AS groupKey, collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
+      LIMIT ${LIMITS.maxGroups + 1}
+      ${name}
+      RETURN groupKey, ${nameValue} AS name, totals, flows, unknownAmounts`
+      // The float sum of a group is within 1e-12 of the sum of its terms' magnitudes of the exact
+      // one (at most a few dozen terms): every group whose float sum reaches the first-th one's
+      // minus twice the pair's largest such bound may belong to the top.
+      : `${match}
+      WITH t.pairKey AS pairKey, t.groupKey AS groupKey, collect(t.total) AS totals,
+           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
+      ORDER BY approx DESC
+      // 1e-300 covers the rounding of amounts below the normal doubles; a pair with a sum beyond the
+      // doubles (slack not finite: x * 0.0 is NaN) keeps every group, as does a NaN last one.
+      WITH pairKey, max(magnitude) * 1e-12 + 1e-300 AS slack,
+           collect({ groupKey: groupKey, totals: totals, approx: approx, flows: flows, unknownAmounts: unknownAmounts${opts.names ? ", sample: sample" : ""} }) AS groups
+      WITH pairKey, slack, groups, groups[$first - 1].approx AS last
+      UNWIND groups AS group
+      WITH group WHERE last IS NULL OR NOT (last * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.approx >= last - 2 * slack
+      WITH group${opts.names ? ", group.sample AS sample" : ""}
+      LIMIT ${LIMITS.maxGroups + 1}
+      ${name}
+      RETURN group.groupKey AS groupKey, ${nameValue} AS name, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
+    const rows = await this.run(cypher, { place, fromYear: f.fromYear, toYear: f.toYear, flowTypes, first: opts.first });
     if (rows.length > LIMITS.maxGroups) throw limitExceeded("the number of groups", LIMITS.maxGroups);
     // One keys list per funder (and kind of flow, when grouped by it), shared by its groups: its
     // sort text is then built once (orderGroups, topGroups). A funder has one name.
@@ -440,117 +413,6 @@ export class AnalyticsRepository {
       };
     });
     return opts.first === null ? orderGroups(groups) : topGroups(groups, opts.first);
-  }
-
-
-  /** The statement reading the groups from the tallies (every group, or the top ones ranked in Neo4j; see fundingFlowsFromTallies). */
-  private talliesCypher(windowed: boolean, years: string[], pairFilter: string, opts: { names: boolean; first: number | null }): string {
-    const match = `MATCH (t:FundingTally) ${windowed ? FUNDING_WINDOW.hint : ""} WHERE t.place = $place ${years.map((y) => `AND ${y}`).join(" ")}
-        ${windowed ? FUNDING_WINDOW.present : ""} AND ${pairFilter}`;
-    // A funder's name: read on one of its group's tallies, the only tally read on the window's path.
-    const sample = opts.names ? ", head(collect(t)) AS sample" : "";
-    const name = opts.names ? "OPTIONAL MATCH (g:Actor {id: sample.funder})" : "";
-    const nameValue = opts.names ? "g.name" : "null";
-    return opts.first === null
-      ? `${match}
-      WITH t.groupKey AS groupKey, collect(t.total) AS totals, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
-      LIMIT ${LIMITS.maxGroups + 1}
-      ${name}
-      RETURN groupKey, ${nameValue} AS name, totals, flows, unknownAmounts`
-      : `${match}
-      WITH t.pairKey AS pairKey, t.groupKey AS groupKey, collect(t.total) AS totals,
-           sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude, sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts${sample}
-      ${nearTop(opts.names, [])}
-      ${name}
-      RETURN group.groupKey AS groupKey, ${nameValue} AS name, group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
-  }
-
-  /**
-   * The top groups (`first`) of each pair (kind of flow and currency) over a year window, by the
-   * threshold algorithm over the per-year lists of tallies ordered by total (migration 012): each
-   * year's first `k` tallies (FundingTallyList says which years a pair has; the ranked index's
-   * sorted seek stops at `k`, and its entries hold group, total and counts). A group seen in every
-   * list not read to its end is whole; a seen group whose upper bound cannot reach the `first`-th
-   * lower bound is dropped; the others' window tallies are read (random access, from the group
-   * index's entries). A group never seen has, in each year whose list was not read to its end, at
-   * most that list's last total read (or no tally: 0), and in the others no tally: when the pair's
-   * `first`-th exact total exceeds the sum of those bounds (isSettled), no unseen group can reach it
-   * (nor tie it), and the candidates' top is the top. One round with `k` = 2 `first`: the pairs it
-   * does not settle are returned (`pending`), for the whole-window ranking (a larger `k` measured
-   * slower than the window at L: 234 ms for Q8T, the lists being about 85 long there).
-   */
-  private async topFromRankedLists(params: Record<string, unknown>, first: number, names: boolean, pairFilter: (v: string) => string): Promise<{ settled: Row[]; pending: string[] }> {
-    const years = (v: string) => [params.fromYear !== null ? `AND ${v}.year >= $fromYear` : "", params.toYear !== null ? `AND ${v}.year <= $toYear` : ""].join(" ");
-    const ranked = `MATCH (t:FundingTally) USING INDEX t:FundingTally(place, pairKey, year, totalValue, groupKey, total, flows, unknown)
-        WHERE t.place = l.place AND t.pairKey = l.pairKey AND t.year = l.year AND t.totalValue IS NOT NULL AND t.groupKey IS NOT NULL
-          AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL`;
-    const group = `MATCH (t:FundingTally) USING INDEX t:FundingTally(place, groupKey, year, total, flows, unknown)
-          WHERE t.place = $place AND t.groupKey = group.groupKey ${years("t")} AND t.year IS NOT NULL
-            AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL`;
-    const cypher = `
-      MATCH (l:FundingTallyList) WHERE l.place = $place ${years("l")} AND l.pairKey IS NOT NULL AND l.tallies IS NOT NULL
-        AND ${pairFilter("l")}
-      CALL (l) {
-        ${ranked}
-        // Ordered by the whole index key (the first three are fixed): the seek itself is in order and stops at k.
-        WITH t ORDER BY t.place DESC, t.pairKey DESC, t.year DESC, t.totalValue DESC LIMIT $k
-        RETURN collect([t.groupKey, t.totalValue, t.total, t.flows, t.unknown]) AS top, min(t.totalValue) AS last
-      }
-      // The list's smallest total (its first entry in ascending order): what a group it holds can add at least.
-      CALL (l) {
-        ${ranked}
-        WITH t ORDER BY t.place, t.pairKey, t.year, t.totalValue LIMIT 1
-        RETURN t.totalValue AS least
-      }
-      // A list read to its end (not open) bounds nothing: a group not seen in it has no tally there.
-      WITH l.pairKey AS pairKey, collect({ year: l.year, top: top, open: size(top) < l.tallies,
-             above: CASE WHEN last > 0.0 THEN last ELSE 0.0 END, below: CASE WHEN least < 0.0 THEN least ELSE 0.0 END }) AS lists
-      WITH pairKey, lists, [x IN lists WHERE x.open | x.above] AS bounds, reduce(m = 0.0, x IN lists | m + x.above - x.below) AS reach
-      UNWIND lists AS list
-      UNWIND list.top AS entry
-      WITH pairKey, lists, bounds, reach, entry[0] AS groupKey, collect(list.year) AS seenYears, sum(entry[1]) AS seen,
-           sum(abs(entry[1])) AS seenMagnitude, collect(entry[2]) AS totals, sum(entry[3]) AS flows, sum(entry[4]) AS unknownAmounts
-      // A seen group's total lies between what it was seen with plus, in each open list it was not
-      // seen in, that list's smallest total (if negative) or its last one read (if positive); seen
-      // in every open list, it is whole.
-      WITH pairKey, bounds, groupKey, seen, seenMagnitude, totals, flows, unknownAmounts, seenMagnitude + reach AS magnitude,
-           [x IN lists WHERE x.open AND NOT x.year IN seenYears] AS unseen
-      WITH pairKey, bounds, groupKey, seen, seenMagnitude, totals, flows, unknownAmounts, magnitude, size(unseen) = 0 AS whole,
-           reduce(s = seen, x IN unseen | s + x.above) AS upper, reduce(s = seen, x IN unseen | s + x.below) AS lower
-      ORDER BY lower DESC
-      // Only groups that can reach the first-th largest lower bound go on (within the float sums'
-      // error bound, as in nearTop); those not whole are read whole (random access).
-      WITH pairKey, bounds, max(magnitude) * 1e-12 + 1e-300 AS slack,
-           collect({ groupKey: groupKey, upper: upper, lower: lower, whole: whole, seen: seen, seenMagnitude: seenMagnitude,
-                     totals: totals, flows: flows, unknownAmounts: unknownAmounts }) AS seen
-      WITH pairKey, bounds, slack, seen, seen[$first - 1].lower AS cut
-      UNWIND seen AS group
-      WITH pairKey, bounds, group WHERE cut IS NULL OR NOT (cut * 0.0 = 0.0 AND slack * 0.0 = 0.0) OR group.upper >= cut - 4 * slack
-      CALL (group) {
-        // An empty UNWIND, not a filter the planner could move after the seek: a whole group reads nothing.
-        UNWIND CASE WHEN group.whole THEN [] ELSE [group.groupKey] END AS part
-        ${group.replace("group.groupKey", "part")}
-        RETURN collect(t.total) AS totals, sum(toFloat(t.total)) AS approx, sum(abs(toFloat(t.total))) AS magnitude,
-               sum(t.flows) AS flows, sum(t.unknown) AS unknownAmounts
-      }
-      WITH pairKey, bounds, group.groupKey AS groupKey,
-           CASE WHEN group.whole THEN group.totals ELSE totals END AS totals, CASE WHEN group.whole THEN group.seen ELSE approx END AS approx,
-           CASE WHEN group.whole THEN group.seenMagnitude ELSE magnitude END AS magnitude,
-           CASE WHEN group.whole THEN group.flows ELSE flows END AS flows, CASE WHEN group.whole THEN group.unknownAmounts ELSE unknownAmounts END AS unknownAmounts
-      ${nearTop(false, ["bounds"])}
-      // A funder's name: its id read on one of its group's tallies.
-      ${names ? `CALL (group) { ${group} RETURN t.funder AS funder LIMIT 1 }
-      OPTIONAL MATCH (g:Actor {id: funder})` : ""}
-      RETURN pairKey, bounds, candidates, group.groupKey AS groupKey, ${names ? "g.name" : "null"} AS name,
-             group.totals AS totals, group.flows AS flows, group.unknownAmounts AS unknownAmounts`;
-    const rows = await this.run(cypher, { ...params, k: 2 * first });
-    const settled: Row[] = [];
-    const pending: string[] = [];
-    for (const [pairKey, kept] of groupBy(rows, (r) => String(r.pairKey))) {
-      if (isSettled(kept, first)) settled.push(...kept);
-      else pending.push(pairKey);
-    }
-    return { settled, pending };
   }
 
   /** Pairs of places involved in the same projects; involvement as in the projects filter. */
