@@ -5,6 +5,7 @@
 import "reflect-metadata";
 import { loadConfig } from "./config/config.js";
 import { connect } from "./db/database.js";
+import { NewerAggregatesError } from "./db/aggregates.js";
 import { migrate } from "./db/migrations.js";
 import { createLogger } from "./http/logging.js";
 import { startServer, type RunningServer } from "./http/server.js";
@@ -45,7 +46,11 @@ runCli(async () => {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
   try {
-    await migrate(connection.db);
+    await migrate(connection.db).catch((err: unknown) => {
+      // An older release over a newer graph (a rolling deploy): serve what does not read the aggregates.
+      if (!(err instanceof NewerAggregatesError)) throw err;
+      log(`${err.message}; serving without the aggregate reads (AGGREGATES_STALE)`);
+    });
     if (await isEmpty(connection.db)) {
       const summary = await loadSeed(connection.db);
       log(`Seeded an empty database: ${summary.nodes} nodes, ${summary.relationships} relationships.`);

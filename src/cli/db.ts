@@ -1,7 +1,8 @@
 /**
  * `npm run db:start | db:stop | db:status`: manage the embedded Neo4j on its own.
  * `npm run db:migrate`: apply the migrations and rebuild the aggregates if they are not of this
- * code's version (what `npm start` does before serving), on the managed Neo4j or NEO4J_URI's.
+ * code's version (what `npm start` does before serving), on the managed Neo4j or NEO4J_URI's;
+ * `-- --downgrade` rebuilds aggregates that a newer release wrote (otherwise refused).
  */
 import { loadDatabaseConfig } from "../config/config.js";
 import { connect } from "../db/database.js";
@@ -14,7 +15,7 @@ runCli(async () => {
   if (process.argv[2] === "migrate") {
     const connection = await connect(cfg, log);
     try {
-      const statements = await migrate(connection.db, log);
+      const statements = await migrate(connection.db, log, { downgrade: process.argv.includes("--downgrade") });
       log(`Migrated: ${statements} statements applied (each idempotent), aggregates current.`);
     } finally {
       await connection.close();

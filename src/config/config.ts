@@ -46,7 +46,7 @@ export interface ServerConfig {
   /** Callers (keys, addresses, IPv6 /64s) each rate limiter keeps counts for, least recently seen dropped first: bounds their memory. */
   rateLimitMaxClients: number;
   /** Trust X-Forwarded-For from a reverse proxy (true, or the proxies' addresses), for rate limits and logs. */
-  trustProxy: boolean | string;
+  trustProxy: boolean | number | string;
   /** pino level of the request log: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
   /** Worker threads for in-process graph algorithms (centrality). */
@@ -152,9 +152,11 @@ function secretFrom(env: Env, name: string): string | undefined {
   return value;
 }
 
-function trustProxyFrom(raw: string | undefined): boolean | string {
+/** Fastify's trustProxy: true (every hop), a hop count, or the proxies' addresses and CIDRs. */
+function trustProxyFrom(raw: string | undefined): boolean | number | string {
   if (!raw || raw === "false") return false;
-  return raw === "true" ? true : raw;
+  if (raw === "true") return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];

@@ -562,14 +562,29 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
   const partnersStarted = Date.now();
   const partnerPairs = await rebuildPartnerTallies(db);
   const partnerSeconds = (Date.now() - partnersStarted) / 1000;
-  await db.write("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version: AGGREGATES_VERSION });
+  await db.writeTransaction((tx) => tx.run("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version: AGGREGATES_VERSION }),
+    { changed: [AGGREGATES_CHANGE] });
   log(`aggregates rebuilt: ${rows.length} funding tallies, ${themeSets} theme sets, ${partnerPairs} partner pairs (${partnerSeconds.toFixed(1)} s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Rebuilds the aggregates when the database holds none of this version (a migration step). */
-export async function ensureAggregates(db: Database, log?: (line: string) => void): Promise<boolean> {
+/** The graph's aggregates are of a newer definition than this code's: rebuilding them would downgrade every newer process. */
+export class NewerAggregatesError extends Error {
+  constructor(readonly stored: number) {
+    super(`the graph's aggregates are version ${stored}, newer than this release's ${AGGREGATES_VERSION}: run the release that wrote them, ` +
+      "or, to go back to this release for good, `npm run db:migrate -- --downgrade` (every newer process then refuses aggregate reads until it migrates again)");
+  }
+}
+
+/**
+ * Rebuilds the aggregates when the database holds none of this version (a migration step). A newer
+ * version is refused unless `downgrade` says so: an older release restarted during a rolling deploy
+ * would otherwise rebuild them to its definition under the newer processes.
+ */
+export async function ensureAggregates(db: Database, log?: (line: string) => void, opts: { downgrade?: boolean } = {}): Promise<boolean> {
   const [row] = await db.read("OPTIONAL MATCH (s:AggregateState {id: 'aggregates'}) RETURN s.version AS version");
-  if (row?.version === AGGREGATES_VERSION || Number(row?.version) === AGGREGATES_VERSION) return false;
+  const stored = row?.version == null ? null : Number(row.version);
+  if (stored === AGGREGATES_VERSION) return false;
+  if (stored !== null && stored > AGGREGATES_VERSION && !opts.downgrade) throw new NewerAggregatesError(stored);
   await rebuildAggregates(db, log);
   return true;
 }
@@ -580,5 +595,12 @@ export async function ensureAggregates(db: Database, log?: (line: string) => voi
  * trusting tallies that miss what was written.
  */
 export async function markAggregatesStale(db: Database): Promise<void> {
-  await db.write("MATCH (s:AggregateState {id: 'aggregates'}) DELETE s");
+  await db.writeTransaction((tx) => tx.run("MATCH (s:AggregateState {id: 'aggregates'}) DELETE s"), { changed: [AGGREGATES_CHANGE] });
 }
+
+/**
+ * The change recorded when the aggregates stop or start being current: it moves the graph's version,
+ * so that answers cached before (or read in the moment before a process sees the state) are not
+ * served after it.
+ */
+const AGGREGATES_CHANGE = "aggregates";

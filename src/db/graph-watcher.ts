@@ -10,6 +10,9 @@ import { AGGREGATES_VERSION } from "./aggregates.js";
 import type { Database } from "./database.js";
 import { migrationSchemaNames, ONLINE_SCHEMA } from "./migrations.js";
 
+/** The labels and relationship type of the aggregates: the indexes and constraints on them are what AGGREGATES_STALE guards. */
+const AGGREGATE_SCHEMA = /\b(FundingTally|ThemeSetTally|AggregateState|PARTNERS_WITH)\b/;
+
 /**
  * Why this process must not answer from the aggregates (db/aggregates.ts): the graph's stored
  * aggregates are of another version than this code's (or missing: a bulk load or a rebuild is
@@ -37,7 +40,7 @@ export function servingProblem(storedAggregates: number | null, missingSchema: s
   }
   if (missingSchema.length) parts.push(`indexes or constraints of the migrations missing or not online: ${missingSchema.slice(0, 10).join(", ")}`);
   const fix = storedAggregates !== null && storedAggregates > AGGREGATES_VERSION
-    ? "this process runs older code than the graph's: run the release that wrote them (do not migrate with this one)"
+    ? "this process runs older code than the graph's: run the release that wrote them (`npm run db:migrate` refuses to rebuild them older; `-- --downgrade` forces it)"
     : "run `npm run db:migrate` (or restart with `npm start`), which applies the migrations and rebuilds the aggregates; a bulk load under way rebuilds them when it ends";
   return {
     code: "AGGREGATES_STALE",
@@ -166,7 +169,8 @@ export class GraphWatcher {
       try {
         const [row] = await this.db.read(ONLINE_SCHEMA, {}, { timeoutMs: 2000 });
         const online = new Set(row?.names as string[]);
-        expectedSchema ??= migrationSchemaNames();
+        // Only what the aggregate reads use: a full-text index still populating must not refuse them.
+        expectedSchema ??= migrationSchemaNames(undefined, AGGREGATE_SCHEMA);
         missing = expectedSchema.filter((name) => !online.has(name));
       } catch {
         // An account that may not list indexes (or a database gone since the version read): the

@@ -22,9 +22,9 @@ export function readMigrationStatements(dir = MIGRATIONS_DIR): { file: string; s
   });
 }
 
-/** The names of the constraints and indexes the migrations create (every one is named). */
-export function migrationSchemaNames(dir = MIGRATIONS_DIR): string[] {
-  return readMigrationStatements(dir).flatMap(({ statement }) => {
+/** The names of the constraints and indexes the migrations create (every one is named), or of those whose statement `over` matches. */
+export function migrationSchemaNames(dir = MIGRATIONS_DIR, over?: RegExp): string[] {
+  return readMigrationStatements(dir).filter(({ statement }) => !over || over.test(statement)).flatMap(({ statement }) => {
     const named = /^CREATE\s+(?:CONSTRAINT|(?:[A-Z]+\s+)?INDEX)\s+([A-Za-z_][A-Za-z0-9_]*)\b/i.exec(statement);
     return named && named[1]!.toUpperCase() !== "IF" ? [named[1]!] : [];
   });
@@ -57,7 +57,7 @@ export async function createSchemaTogether(db: Database, opts: { whilePopulating
   return statements.length;
 }
 
-export async function migrate(db: Database, log: (line: string) => void = () => {}, opts: { aggregates?: boolean } = {}): Promise<number> {
+export async function migrate(db: Database, log: (line: string) => void = () => {}, opts: { aggregates?: boolean; downgrade?: boolean } = {}): Promise<number> {
   const statements = readMigrationStatements();
   for (const { file, statement } of statements) {
     try {
@@ -69,6 +69,6 @@ export async function migrate(db: Database, log: (line: string) => void = () => 
   await db.runSchema("CALL db.awaitIndexes(300)");
   // Data written before the aggregates existed (or under an older definition) gets them once.
   // A bulk load rebuilds them itself afterwards (`aggregates: false`: not twice).
-  if (opts.aggregates !== false) await ensureAggregates(db, log);
+  if (opts.aggregates !== false) await ensureAggregates(db, log, { downgrade: opts.downgrade });
   return statements.length;
 }

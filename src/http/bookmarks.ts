@@ -63,6 +63,7 @@ export class BookmarkSigner {
   /** Newest first: the secret that signs, then the one before it (bookmarks handed out before a change still verify). */
   private secrets: string[] = [];
   private readAt = 0;
+  private reloading: Promise<boolean> | undefined;
   /** Whether secrets[0] is the graph's (else this process's own, until the graph's can be read). */
   private fromGraph = false;
   private warned = false;
@@ -136,7 +137,7 @@ export class BookmarkSigner {
     if (signed(this.epoch()) || (await this.reloaded() && signed(this.epoch()))) return parsed.map(([, bookmark]) => bookmark!);
     const before = this.epochs.before;
     if (before !== undefined && signed(before)) {
-      throw badBookmark(`the bookmark in ${BOOKMARK_HEADER} was handed out before the graph was replaced (wiped, reloaded or restored): send the request without it`);
+      throw badBookmark(`the bookmark in ${BOOKMARK_HEADER} was handed out before the graph was replaced (wiped and reloaded, or replaced): send the request without it`);
     }
     throw badBookmark();
   }
@@ -145,8 +146,18 @@ export class BookmarkSigner {
    * Whether the graph has a new epoch (read through the watcher) or a new secret (a wiped and
    * reloaded graph gets one: then it signs, and the old one still verifies). At most once a second.
    */
-  private async reloaded(): Promise<boolean> {
-    if (Date.now() - this.readAt < RELOAD_AFTER_MS) return false;
+  private reloaded(): Promise<boolean> {
+    // Requests verifying while a reload runs wait for it: answered "no change" at once, they would
+    // refuse a bookmark signed under the epoch the reload is about to find.
+    if (this.reloading) return this.reloading;
+    if (Date.now() - this.readAt < RELOAD_AFTER_MS) return Promise.resolve(false);
+    this.reloading = this.reload().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async reload(): Promise<boolean> {
     this.readAt = Date.now();
     const epoch = this.epoch();
     // The database away: the bookmark is refused as unknown (the request would fail anyway).

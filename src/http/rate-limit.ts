@@ -2,9 +2,9 @@
  * Rate limits per API key (for callers that send one) or per address (for anonymous callers), with
  * @fastify/rate-limit for HTTP requests and a window counter of our own for the subscriptions a
  * WebSocket starts (each one is parsed, validated and run like a request, but arrives as a message
- * on an open socket, which no HTTP hook sees). Loopback callers are exempt unless
- * RATE_LIMIT_LOOPBACK=true, so that local tools and tests are never throttled;
- * RATE_LIMIT_PER_MINUTE=0 turns limits off.
+ * on an open socket, which no HTTP hook sees). Loopback callers that call directly (no forwarded
+ * address) are exempt unless RATE_LIMIT_LOOPBACK=true, so that local tools and tests are never
+ * throttled; RATE_LIMIT_PER_MINUTE=0 turns limits off.
  *
  * Addresses: an IPv6 caller counts by its /64 (one subscriber or LAN gets a whole /64, so per
  * address it would have 2^64 budgets), an IPv4-mapped IPv6 address as the IPv4 address it maps.
@@ -26,6 +26,7 @@ import { sha256 } from "../graphql/persisted-operations.js";
  * the one given. Anything that does not parse stays as it is.
  */
 export function addressBucket(ip: string): string {
+  ip = withoutPort(ip);
   if (!ip.includes(":")) return ip;
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   try {
@@ -36,6 +37,14 @@ export function addressBucket(ip: string): string {
   if (address.kind() === "ipv4") return address.toString();
   const parts = (address as ipaddr.IPv6).parts;
   return `${parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+}
+
+/** Some proxies forward `203.0.113.5:4312` or `[2001:db8::1]:443`: each source port must not get a budget of its own. */
+function withoutPort(ip: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(ip);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(ip);
+  return v4 ? v4[1]! : ip;
 }
 
 /** 127.0.0.0/8, ::1, and IPv4-mapped loopback. */
@@ -62,7 +71,19 @@ function bucketOf(keys: ApiKeys, authorization: string | undefined, ip: string):
   }
 }
 
-const exempt = (cfg: ServerConfig, ip: string) => !cfg.rateLimitLoopback && isLoopback(ip);
+/** What the limits read of a request (an HTTP request, or the upgrade request of a WebSocket). */
+export type LimitedRequest = Pick<FastifyRequest, "ip" | "headers"> & { socket: { remoteAddress?: string } };
+
+/**
+ * Loopback callers skip the limits (unless RATE_LIMIT_LOOPBACK=true), judged by the socket's own
+ * peer and only when no address was forwarded: a forwarded address is what a client wrote (with
+ * TRUST_PROXY=true anyone could send `X-Forwarded-For: 127.0.0.1`), and behind a proxy on this
+ * machine every caller arrives from loopback.
+ */
+export function isExempt(cfg: ServerConfig, request: LimitedRequest): boolean {
+  if (cfg.rateLimitLoopback || request.headers["x-forwarded-for"] !== undefined || request.headers.forwarded !== undefined) return false;
+  return isLoopback(request.socket.remoteAddress ?? "");
+}
 
 export async function registerRateLimit(app: FastifyInstance, cfg: ServerConfig, keys: ApiKeys): Promise<void> {
   if (cfg.rateLimitPerMinute <= 0) return;
@@ -72,7 +93,7 @@ export async function registerRateLimit(app: FastifyInstance, cfg: ServerConfig,
     // The local store's LRU size: counts for at most this many callers.
     cache: cfg.rateLimitMaxClients,
     keyGenerator: (request: FastifyRequest) => bucketOf(keys, request.headers.authorization, request.ip),
-    allowList: (request) => exempt(cfg, request.ip),
+    allowList: (request) => isExempt(cfg, request),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `too many requests: the limit is ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
@@ -112,14 +133,14 @@ export class WindowCounter {
  * Counts one subscription started over a WebSocket against its caller's budget (the HTTP limit,
  * in a bucket of its own): undefined when it may start, else the seconds to wait.
  */
-export type SubscriptionLimit = (authorization: string | undefined, ip: string) => number | undefined;
+export type SubscriptionLimit = (authorization: string | undefined, request: LimitedRequest) => number | undefined;
 
 export function subscriptionLimit(cfg: ServerConfig, keys: ApiKeys): SubscriptionLimit {
   if (cfg.rateLimitPerMinute <= 0) return () => undefined;
   const counter = new WindowCounter(cfg.rateLimitPerMinute, 60_000, cfg.rateLimitMaxClients);
-  return (authorization, ip) => {
-    if (exempt(cfg, ip)) return undefined;
-    const wait = counter.take(bucketOf(keys, authorization, ip));
+  return (authorization, request) => {
+    if (isExempt(cfg, request)) return undefined;
+    const wait = counter.take(bucketOf(keys, authorization, request.ip));
     return wait === undefined ? undefined : Math.max(1, Math.ceil(wait / 1000));
   };
 }

@@ -69,7 +69,7 @@ export async function registerSubscriptions(
           { extensions: { code: "LIMIT_EXCEEDED", limit: cfg.wsMaxSubscriptionsPerSocket } })];
       }
       const authorization = authorizationOf(connectionParams, extra.request.headers.authorization);
-      const retryAfter = startLimit(typeof authorization === "string" ? authorization : undefined, extra.request.ip);
+      const retryAfter = startLimit(typeof authorization === "string" ? authorization : undefined, extra.request);
       if (retryAfter !== undefined) {
         return [new GraphQLError(`too many subscriptions started: the limit is ${cfg.rateLimitPerMinute} per minute; retry in ${retryAfter} s`,
           { extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter } })];

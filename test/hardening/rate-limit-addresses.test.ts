@@ -39,6 +39,16 @@ describe("HTTP requests", () => {
     expect((await from("::ffff:198.51.100.20")).status).toBe(429);
     expect((await from("198.51.100.21")).status).toBe(200);
   });
+
+  it("never exempt a forwarded loopback address (with TRUST_PROXY=true a client can write it), and give a forwarded port no budget of its own", async () => {
+    for (let i = 0; i < 3; i++) expect((await from("127.0.0.1")).status).toBe(200);
+    expect((await from("127.0.0.1")).status).toBe(429);
+    for (let i = 0; i < 3; i++) expect((await from(`198.51.100.30:${4000 + i}`)).status).toBe(200);
+    expect((await from("198.51.100.30:5000")).status).toBe(429);
+    // A direct call from this machine (no forwarded address) is still exempt.
+    const direct = await fetch(`${server.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    expect(direct.status).toBe(200);
+  });
 });
 
 describe("subscriptions over WebSocket", () => {

@@ -26,6 +26,10 @@ describe("addressBucket", () => {
 
   it("leaves what does not parse as it is", () => {
     expect(addressBucket("not:an:address")).toBe("not:an:address");
+    // A port some proxies forward does not make a budget of its own.
+    expect(addressBucket("203.0.113.5:4312")).toBe("203.0.113.5");
+    expect(addressBucket("[2001:db8:1:2::a]:443")).toBe(addressBucket("2001:db8:1:2::b"));
+    expect(addressBucket("[::ffff:203.0.113.5]:80")).toBe("203.0.113.5");
     expect(addressBucket("")).toBe("");
   });
 
@@ -59,19 +63,39 @@ describe("WindowCounter", () => {
   });
 });
 
+describe("TRUST_PROXY", () => {
+  it("reads a hop count as a number, addresses as they are, and true or false", () => {
+    expect(loadServerConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadServerConfig({ TRUST_PROXY: "10.0.0.1,10.0.0.0/8" }).trustProxy).toBe("10.0.0.1,10.0.0.0/8");
+    expect(loadServerConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadServerConfig({}).trustProxy).toBe(false);
+  });
+});
+
 describe("the subscription limiter", () => {
   const cfg = { ...loadServerConfig({}), rateLimitPerMinute: 3, rateLimitLoopback: false };
   const keys = new ApiKeys("");
+  /** A caller at `ip` over a direct connection (the limits count request.ip; loopback is judged on the socket). */
+  const at = (ip: string, headers: Record<string, string> = {}) => ({ ip, headers, socket: { remoteAddress: ip } });
 
   it("gives two addresses of one /64 one budget, and IPv4-mapped IPv6 the IPv4 address's", () => {
     const limit = subscriptionLimit(cfg, keys);
-    for (const ip of ["2001:db8:1:2::a", "2001:db8:1:2::b", "2001:db8:1:2:ffff::c"]) expect(limit(undefined, ip)).toBeUndefined();
-    expect(limit(undefined, "2001:db8:1:2::d")).toBeGreaterThanOrEqual(59);
-    expect(limit(undefined, "2001:db8:1:3::a")).toBeUndefined();
-    for (let i = 0; i < 3; i++) expect(limit(undefined, "198.51.100.7")).toBeUndefined();
-    expect(limit(undefined, "::ffff:198.51.100.7")).toBeGreaterThanOrEqual(59);
+    for (const ip of ["2001:db8:1:2::a", "2001:db8:1:2::b", "2001:db8:1:2:ffff::c"]) expect(limit(undefined, at(ip))).toBeUndefined();
+    expect(limit(undefined, at("2001:db8:1:2::d"))).toBeGreaterThanOrEqual(59);
+    expect(limit(undefined, at("2001:db8:1:3::a"))).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect(limit(undefined, at("198.51.100.7"))).toBeUndefined();
+    expect(limit(undefined, at("::ffff:198.51.100.7"))).toBeGreaterThanOrEqual(59);
     // Loopback stays exempt in every spelling.
-    for (let i = 0; i < 10; i++) expect(limit(undefined, "::ffff:127.0.0.1")).toBeUndefined();
+    for (let i = 0; i < 10; i++) expect(limit(undefined, at("::ffff:127.0.0.1"))).toBeUndefined();
+  });
+
+  it("never exempts a forwarded address, even one that says loopback (a client can write it)", () => {
+    const limit = subscriptionLimit(cfg, keys);
+    const forged = { ip: "127.0.0.1", headers: { "x-forwarded-for": "127.0.0.1, 198.51.100.9" }, socket: { remoteAddress: "127.0.0.1" } };
+    for (let i = 0; i < 3; i++) expect(limit(undefined, forged)).toBeUndefined();
+    expect(limit(undefined, forged)).toBeGreaterThanOrEqual(59);
+    // Nor a caller whose forwarded address is loopback while the peer is not.
+    expect(limit(undefined, { ...forged, headers: { forwarded: "for=127.0.0.1" }, socket: { remoteAddress: "198.51.100.9" } })).toBeGreaterThanOrEqual(59);
   });
 
   it("keeps its memory bounded under 200 000 distinct addresses in a minute (was about 126 MB)", () => {
@@ -80,15 +104,15 @@ describe("the subscription limiter", () => {
     const limit = subscriptionLimit({ ...cfg, rateLimitMaxClients: 20_000 }, keys);
     gc();
     const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 200_000; i++) limit(undefined, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    for (let i = 0; i < 200_000; i++) limit(undefined, at(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
     gc();
     const grown = (process.memoryUsage().heapUsed - before) / 1e6;
     // 20 000 kept counts (short keys and two numbers each): a few MB.
     expect(grown).toBeLessThan(15);
     // The most recent ones are still counted: the 200 000th address has used one of its three.
     const last = "10.3.13.63";
-    expect(limit(undefined, last)).toBeUndefined();
-    expect(limit(undefined, last)).toBeUndefined();
-    expect(limit(undefined, last)).toBeGreaterThanOrEqual(59);
+    expect(limit(undefined, at(last))).toBeUndefined();
+    expect(limit(undefined, at(last))).toBeUndefined();
+    expect(limit(undefined, at(last))).toBeGreaterThanOrEqual(59);
   });
 });
