@@ -44,6 +44,8 @@ export const AGGREGATE_PROPERTIES: readonly string[] = ["tallyKeys", "tallyAmoun
 
 /** Relationships the aggregates keep (bookkeeping, not facts: no source, never exported or merged). */
 export const AGGREGATE_RELATIONSHIP_TYPES: readonly string[] = ["PARTNERS_WITH"];
+/** The labels of the nodes the aggregates are kept in (besides their version, AggregateState). */
+export const AGGREGATE_LABELS: readonly string[] = ["FundingTally", "ThemeSetTally"];
 
 /** Stands for a missing year in the theme tallies' lists (Neo4j lists hold no nulls). */
 export const NULL_YEAR = -999999;

@@ -6,12 +6,12 @@
  */
 import { EventEmitter } from "node:events";
 import { CHANGES_SINCE, CURRENT_VERSION, PRUNE_CHANGES, versionKey, type Version } from "./graph-version.js";
-import { AGGREGATES_VERSION } from "./aggregates.js";
+import { AGGREGATE_LABELS, AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION } from "./aggregates.js";
 import type { Database } from "./database.js";
 import { migrationSchemaNames, ONLINE_SCHEMA } from "./migrations.js";
 
 /** The labels and relationship type of the aggregates: the indexes and constraints on them are what AGGREGATES_STALE guards. */
-const AGGREGATE_SCHEMA = /\b(FundingTally|ThemeSetTally|AggregateState|PARTNERS_WITH)\b/;
+const AGGREGATE_SCHEMA = new RegExp(`\\b(${[...AGGREGATE_LABELS, "AggregateState", ...AGGREGATE_RELATIONSHIP_TYPES].join("|")})\\b`);
 
 /**
  * Why this process must not answer from the aggregates (db/aggregates.ts): the graph's stored

@@ -16,6 +16,7 @@ import { LoaderCache } from "./shared/relation-loader.js";
 import { SourceRepository } from "./sources/source.repository.js";
 import { ThemeRepository } from "./themes/theme.repository.js";
 import { databaseError, userError } from "./shared/errors.js";
+import { AGGREGATE_LABELS, AGGREGATE_RELATIONSHIP_TYPES } from "../db/aggregates.js";
 import type { Caller } from "../auth/roles.js";
 import type { GraphWorkers } from "./analytics/graph-workers.js";
 import type { GraphWatcher, ServingProblem } from "../db/graph-watcher.js";
@@ -78,7 +79,7 @@ export interface RepositoryOptions {
 }
 
 /** Statements that read what db/aggregates.ts keeps: the tallies and the partner relationships. */
-const READS_AGGREGATES = /:\s*(?:FundingTally|ThemeSetTally|PARTNERS_WITH)\b/;
+const READS_AGGREGATES = new RegExp(`:\\s*(?:${[...AGGREGATE_LABELS, ...AGGREGATE_RELATIONSHIP_TYPES].join("|")})\\b`);
 
 export function createRepositories(db: Database, opts: RepositoryOptions): Repositories {
   const run: QueryRunner = async (cypher, params = {}) => {

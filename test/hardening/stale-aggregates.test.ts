@@ -44,7 +44,9 @@ const setStoredVersion = (version: number | null) => version === null
   ? db.write("MATCH (s:AggregateState {id: 'aggregates'}) DELETE s")
   : db.write("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version });
 
-const health = async () => (await (await fetch(`${server.url}health/ready`)).json()) as Record<string, any>;
+/** What a server's health route says (`/health`, or the readiness probe). */
+const healthOf = async (at: TestServer, route = "health") => (await (await fetch(`${at.url}${route}`)).json()) as Record<string, any>;
+const health = () => healthOf(server, "health/ready");
 const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => (res.errors ?? []).map((e) => e.extensions?.code);
 
 async function expectRefused(query: string, variables?: Record<string, unknown>) {
@@ -140,7 +142,7 @@ describe("an index the aggregate reads do not use", () => {
     try {
       const ask = graphqlClient(other);
       expect((await ask(FLOWS, region)).data).toEqual(answers.flows);
-      expect(((await (await fetch(`${other.url}health`)).json()) as Record<string, any>).status).toBe("ok");
+      expect((await healthOf(other)).status).toBe("ok");
     } finally {
       await other.close();
       await migrate(db);
@@ -159,7 +161,7 @@ describe("the end of a rebuild", () => {
       await setStoredVersion(AGGREGATES_VERSION);
       await new Promise((r) => setTimeout(r, 250));
       expect((await ask(FLOWS, region)).data).toEqual(answers.flows);
-      expect(((await (await fetch(`${slow.url}health`)).json()) as Record<string, unknown>).status).toBe("ok");
+      expect((await healthOf(slow)).status).toBe("ok");
     } finally {
       await slow.close();
       await setStoredVersion(AGGREGATES_VERSION);
@@ -177,11 +179,11 @@ describe("a graph whose migrations are not applied", () => {
       expect(codes(res)).toEqual(["AGGREGATES_STALE"]);
       expect(res.errors![0]!.message).toContain("missing or not online: funding_tally_window");
       expect(res.errors![0]!.extensions?.missingSchema).toEqual(["funding_tally_window"]);
-      const state = (await (await fetch(`${other.url}health`)).json()) as Record<string, any>;
+      const state = await healthOf(other);
       expect(state).toMatchObject({ status: "degraded", aggregates: { stored: AGGREGATES_VERSION, missingSchema: ["funding_tally_window"] } });
       expect((await ask(OTHERS)).data).toEqual(answers.others);
       await migrate(db);
-      expect(await waitFor(async () => ((await (await fetch(`${other.url}health`)).json()) as Record<string, any>).status === "ok", 5000)).toBe(true);
+      expect(await waitFor(async () => (await healthOf(other)).status === "ok", 5000)).toBe(true);
       expect((await ask(FLOWS, region)).data).toEqual(answers.flows);
     } finally {
       await other.close();

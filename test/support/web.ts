@@ -19,6 +19,15 @@ export async function buildWeb(): Promise<void> {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
+/** The operation names of the GraphQL requests `page` sends from now on, in order. */
+export function graphqlOperations(page: Page): string[] {
+  const operations: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/graphql")) operations.push(request.postDataJSON()?.operationName);
+  });
+  return operations;
+}
+
 /**
  * A page whose every request is checked: loopback goes through, anything else is aborted and
  * recorded in `offsite` (the test then fails on it). data: and blob: URLs never leave the machine.

@@ -1,16 +1,13 @@
 /** The dashboard in real headless Chromium: three charts from named GraphQL operations, each showing its query. */
 import { describe, expect, it } from "vitest";
-import { pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
+import { graphqlOperations, pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
 
 describe("the dashboard", () => {
   it("draws the timeline, funding and matrix charts through named operations, offline", async () => {
     const { page, offsite, errors } = await isolatedPage(site.browser);
-    const operations: string[] = [];
-    page.on("request", (req) => {
-      if (req.url().endsWith("/graphql")) operations.push(JSON.parse(req.postData() ?? "{}").operationName);
-    });
+    const operations = graphqlOperations(page);
     await page.goto(`${site.base}/dashboard/`);
     await settled(page);
     expect(operations.sort()).toEqual(["DashboardCooperationMatrix", "DashboardFundingByFunderAndYear", "DashboardThemes", "DashboardTimeline"]);

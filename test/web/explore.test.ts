@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { writeGraph } from "../../src/ingest/graph-writer.js";
 import { overlaps, rectangle, type Quad } from "../../web/explore/geometry.js";
-import { discQuads, pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
+import { discQuads, graphqlOperations, pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
 
@@ -502,10 +502,7 @@ describe("the explorer", () => {
   });
   it("draws what involves a country searched alone (Peru, then Chile): its actors and projects, linked and labelled; the time bar counts them", async () => {
     const { page, offsite, errors } = await isolatedPage(site.browser);
-    const operations: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().endsWith("/graphql")) operations.push(r.postDataJSON()?.operationName);
-    });
+    const operations = graphqlOperations(page);
     await page.goto(`${site.base}/explore/`);
     await settled(page);
     await searchAndPick(page, "Peru", "country:PE");
@@ -582,10 +579,7 @@ describe("the explorer", () => {
 
   it("draws what involves a region searched alone (Latin America): its busiest projects, the actors from there in them, their countries and the sub-regions joining them to it", async () => {
     const { page, offsite, errors } = await isolatedPage(site.browser);
-    const operations: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().endsWith("/graphql")) operations.push(r.postDataJSON()?.operationName);
-    });
+    const operations = graphqlOperations(page);
     await page.goto(`${site.base}/explore/`);
     await settled(page);
     await searchAndPick(page, "Latin America", "region:419");
