@@ -40,8 +40,9 @@ export async function recordChange(tx: ManagedTransaction, ids: readonly string[
 export const CURRENT_VERSION = `OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) OPTIONAL MATCH (s:AggregateState {id: 'aggregates'})
   RETURN coalesce(v.epoch, 'none') AS epoch, coalesce(v.n, 0) AS n, s.version AS aggregates`;
 
+export const CHANGES_PER_READ = 1000;
 export const CHANGES_SINCE = `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $until
-  RETURN c.ids AS ids ORDER BY c.version LIMIT 1000`;
+  RETURN c.ids AS ids ORDER BY c.version LIMIT ${CHANGES_PER_READ}`;
 
 /** Change records older than a day are dropped: pollers only ever read the last seconds. */
 export const PRUNE_CHANGES = "MATCH (c:GraphChange) WHERE c.at < datetime() - duration('P1D') WITH c LIMIT 10000 DELETE c";

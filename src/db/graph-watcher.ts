@@ -5,7 +5,7 @@
  * newest one known, for cache keys.
  */
 import { EventEmitter } from "node:events";
-import { CHANGES_SINCE, CURRENT_VERSION, PRUNE_CHANGES, versionKey, type Version } from "./graph-version.js";
+import { CHANGES_PER_READ, CHANGES_SINCE, CURRENT_VERSION, PRUNE_CHANGES, versionKey, type Version } from "./graph-version.js";
 import { AGGREGATE_LABELS, AGGREGATE_RELATIONSHIP_TYPES, AGGREGATES_VERSION } from "./aggregates.js";
 import type { Database } from "./database.js";
 import { migrationSchemaNames, ONLINE_SCHEMA } from "./migrations.js";
@@ -202,15 +202,26 @@ export class GraphWatcher {
       const [row] = await this.db.read(CURRENT_VERSION, {}, { timeoutMs: 2000 });
       const current: Version = { epoch: String(row?.epoch), n: Number(row?.n ?? 0) };
       const seen = this.seen;
-      this.seen = current;
       this.raise(current);
       await this.checkServingState(row?.aggregates, !seen || seen.epoch !== current.epoch);
-      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) return;
+      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) {
+        this.seen = current;
+        return;
+      }
       if (seen.epoch !== current.epoch) {
+        this.seen = current;
         this.events.emit("change", { version: versionKey(current), ids: [], all: true });
         return;
       }
+      // `seen` moves only once the change is read: a read that fails or times out here is tried
+      // again next poll, instead of the change never reaching the caches and subscribers.
       const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 });
+      this.seen = current;
+      // More changes than one read returns (a poll missed during a long outage): say everything may have changed.
+      if (rows.length >= CHANGES_PER_READ) {
+        this.events.emit("change", { version: versionKey(current), ids: [], all: true });
+        return;
+      }
       const ids = [...new Set(rows.flatMap((r) => r.ids as string[]))];
       this.events.emit("change", { version: versionKey(current), ids, all: false });
       if (++this.polls % 3600 === 0) await this.db.write(PRUNE_CHANGES).catch(() => {});

@@ -1,0 +1,77 @@
+/**
+ * The watcher must tell every change once it has read it, even when a read fails on the way: a
+ * change whose ids could not be read used to be marked as seen anyway, so caches and subscribers
+ * never heard of it (found as a flaky two-process test under load). The database here is scripted:
+ * the version read answers from `version`, the schema read lists every index, and the changes
+ * read fails while `changesFail` is set.
+ */
+import { describe, expect, it } from "vitest";
+import { GraphWatcher, type GraphChangeBatch } from "../../src/db/graph-watcher.js";
+import { CHANGES_PER_READ, CHANGES_SINCE, CURRENT_VERSION } from "../../src/db/graph-version.js";
+import { AGGREGATES_VERSION } from "../../src/db/aggregates.js";
+import { migrationSchemaNames, ONLINE_SCHEMA } from "../../src/db/migrations.js";
+import type { Database } from "../../src/db/database.js";
+
+function scriptedDatabase() {
+  const state = { version: { epoch: "E1", n: 1 }, changesFail: false, changes: [] as { version: number; ids: string[] }[] };
+  const db = {
+    onCommittedChange: () => () => {},
+    write: async () => [],
+    read: async (cypher: string, params: Record<string, number>) => {
+      if (cypher === CURRENT_VERSION) return [{ ...state.version, aggregates: AGGREGATES_VERSION }];
+      if (cypher === ONLINE_SCHEMA) return [{ names: migrationSchemaNames() }];
+      if (cypher === CHANGES_SINCE) {
+        if (state.changesFail) throw new Error("read timed out");
+        return state.changes.filter((c) => c.version > params.since && c.version <= params.until).slice(0, CHANGES_PER_READ);
+      }
+      throw new Error(`unexpected statement: ${cypher}`);
+    },
+  } as unknown as Database;
+  return { db, state };
+}
+
+function write(state: ReturnType<typeof scriptedDatabase>["state"], ids: string[]): void {
+  state.version = { ...state.version, n: state.version.n + 1 };
+  state.changes.push({ version: state.version.n, ids });
+}
+
+describe("the graph watcher", () => {
+  it("tells a change whose read failed at the next poll, with its ids", async () => {
+    const { db, state } = scriptedDatabase();
+    const watcher = new GraphWatcher(db, 60_000);
+    const batches: GraphChangeBatch[] = [];
+    watcher.onChange((batch) => batches.push(batch));
+    await watcher.start();
+
+    write(state, ["theme:victims"]);
+    state.changesFail = true;
+    await watcher.poll();
+    expect(batches).toEqual([]);
+    // The version itself was read: this process's caches are keyed by it at once.
+    expect(watcher.version).toBe("E1:2");
+
+    state.changesFail = false;
+    await watcher.poll();
+    expect(batches).toEqual([{ version: "E1:2", ids: ["theme:victims"], all: false }]);
+    await watcher.poll();
+    expect(batches).toHaveLength(1);
+    watcher.stop();
+  });
+
+  it("says everything may have changed when more changes happened than one read returns", async () => {
+    const { db, state } = scriptedDatabase();
+    const watcher = new GraphWatcher(db, 60_000);
+    const batches: GraphChangeBatch[] = [];
+    watcher.onChange((batch) => batches.push(batch));
+    await watcher.start();
+
+    for (let i = 0; i < CHANGES_PER_READ + 5; i++) write(state, [`project:p${i}`]);
+    await watcher.poll();
+    expect(batches).toEqual([{ version: `E1:${CHANGES_PER_READ + 6}`, ids: [], all: true }]);
+
+    write(state, ["project:last"]);
+    await watcher.poll();
+    expect(batches[1]).toEqual({ version: `E1:${CHANGES_PER_READ + 7}`, ids: ["project:last"], all: false });
+    watcher.stop();
+  });
+});
