@@ -8,9 +8,12 @@ import { PROJECT_ROOT } from "../src/config/config.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
+/** Extra node flags for the API only (`BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: Node refuses --cpu-prof in NODE_OPTIONS). */
+export const API_NODE_ARGS = process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+
 export function startApiProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
   build({ ifStale: true });
-  const child = spawn(process.execPath, ["dist/main.js"], {
+  const child = spawn(process.execPath, [...API_NODE_ARGS, "dist/main.js"], {
     cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", ...env },
   });
   return new Promise((resolve, reject) => {

@@ -28,6 +28,7 @@ import { fingerprintGraph, type Fingerprint } from "../src/synthetic/fingerprint
 import { AGGREGATE_RELATIONSHIP_TYPES } from "../src/db/aggregates.js";
 import { LOAD_MODES, loadSynthetic, type LoadMode, type LoadReport, type OfflineTarget } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
+import { API_NODE_ARGS } from "./api-process.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
@@ -72,9 +73,17 @@ function freePort(): Promise<number> {
 }
 
 /** `script` runs under tsx, except the API's compiled entry point (dist/), which runs as `npm start` runs it. */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    setTimeout(resolve, 15_000).unref();
+  });
+}
+
 async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, script.startsWith("dist/") ? [script] : ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, script.startsWith("dist/") ? [...API_NODE_ARGS, script] : ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -247,6 +256,8 @@ async function main() {
   const cleanup = async () => {
     keepAlive.destroy();
     for (const c of children) c.kill("SIGTERM");
+    // Waited for (before Neo4j stops): a profiled API writes its profile as it exits.
+    await Promise.all(children.map(exited));
     await driver.close();
     await neo.stop();
   };
