@@ -17,6 +17,6 @@ function isExpected(err: unknown): boolean {
   return err instanceof Error && EXPECTED.some((name) => err.constructor.name === name);
 }
 
-const EXPECTED = ["ConfigError", "ConnectionError", "ManagedNeo4jError", "ImportError", "XmlSyntaxError", "RegisterError"];
+const EXPECTED = ["ConfigError", "ConnectionError", "ManagedNeo4jError", "ImportError", "AggregatesVersionError", "NewerAggregatesError", "XmlSyntaxError", "RegisterError"];
 
 export const log = (line: string): void => console.log(line);

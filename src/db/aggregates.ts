@@ -126,8 +126,38 @@ async function flowsOf(run: Run, scope: AggregateScope): Promise<string[]> {
  */
 const LOCK_FLOW = "SET f.tallyLock = true REMOVE f.tallyLock WITH f";
 
+/**
+ * A write that would keep aggregates of another definition than the graph's: refused, because its
+ * upkeep (this code's deltas) would leave the stored tallies wrong for the processes that read them.
+ * Met during a rolling deploy (an older process writing after a newer one rebuilt them) or after a
+ * downgrade; reads are refused the same way (AGGREGATES_STALE, db/graph-watcher.ts).
+ */
+export class AggregatesVersionError extends Error {
+  constructor(readonly stored: number) {
+    super(`this write was refused: the graph's aggregates are version ${stored} and this release keeps version ${AGGREGATES_VERSION}, ` +
+      (stored > AGGREGATES_VERSION
+        ? "so its upkeep would leave them wrong; write through a process of the release that wrote them (nothing was written)"
+        : "so its upkeep would leave them wrong; run `npm run db:migrate` (or restart with `npm start`) to rebuild them, then write again (nothing was written)"));
+  }
+}
+
+/**
+ * Refuses, inside the writing transaction, upkeep over aggregates of another version. None stored
+ * (a bulk load or a rebuild under way, which recounts everything when it ends) is no reason to refuse.
+ */
+async function assertSameAggregates(run: Run): Promise<void> {
+  const [row] = await run("OPTIONAL MATCH (s:AggregateState {id: 'aggregates'}) RETURN s.version AS version", {});
+  const stored = row?.version == null ? null : Number(row.version);
+  if (stored !== null && stored !== AGGREGATES_VERSION) throw new AggregatesVersionError(stored);
+}
+
+const touchesAggregates = (scope: AggregateScope) =>
+  Boolean(scope.projectIds?.length || scope.fundingIds?.length || scope.funderIds?.length);
+
 /** Recounts the aggregates a write may have changed. Runs in the writing transaction (`run`). */
 export async function refreshAggregates(run: Run, scope: AggregateScope): Promise<void> {
+  if (!touchesAggregates(scope)) return;
+  await assertSameAggregates(run);
   await refreshPartnerTallies(run, scope.projectIds ?? []);
   await refreshThemeTallies(run, scope.projectIds ?? []);
   const flows = await flowsOf(run, scope);
@@ -146,6 +176,8 @@ export async function refreshAggregates(run: Run, scope: AggregateScope): Promis
  * when `withProjectFlows` (they are deleted with it).
  */
 export async function retractAggregates(run: Run, scope: { fundingIds?: readonly string[]; projectIds?: readonly string[] }): Promise<void> {
+  if (!touchesAggregates(scope)) return;
+  await assertSameAggregates(run);
   await refreshPartnerTallies(run, scope.projectIds ?? [], true);
   await refreshThemeTallies(run, scope.projectIds ?? [], true);
   const flows = await flowsOf(run, { fundingIds: scope.fundingIds, projectIds: scope.projectIds });

@@ -10,6 +10,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.js";
 import { isUnavailable } from "../db/availability.js";
+import { AGGREGATES_VERSION, AggregatesVersionError } from "../db/aggregates.js";
 import type { Context } from "./context.js";
 import { ErrorCode } from "../domain/shared/errors.js";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
@@ -54,6 +55,10 @@ export function formatError(exposeErrors: boolean, log: Logger) {
     if (isUnavailable(original)) {
       return { ...formatted, message: "the database is unavailable; try again shortly", extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
     }
+    const refused = causeOfType(original, AggregatesVersionError);
+    if (refused) {
+      return { ...formatted, message: refused.message, extensions: { code: ErrorCode.AGGREGATES_STALE, storedAggregates: refused.stored, expectedAggregates: AGGREGATES_VERSION } };
+    }
     const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
     // Errors the code throws on purpose carry their own code (userError); Apollo gives everything
     // else INTERNAL_SERVER_ERROR, and that is what gets masked.
@@ -69,6 +74,12 @@ export function formatError(exposeErrors: boolean, log: Logger) {
       extensions: { code: "INTERNAL_SERVER_ERROR", errorId },
     };
   };
+}
+
+/** The error, or one it was caused by (an import wraps what stopped it), of the given class. */
+function causeOfType<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (e instanceof type) return e;
+  return undefined;
 }
 
 function armor(cfg: ServerConfig) {

@@ -55,6 +55,15 @@ async function expectRefused(query: string, variables?: Record<string, unknown>)
   return res.errors![0]!;
 }
 
+const EDITOR = "editor-key-stale-aggregates-0123456789";
+const RECORD = `mutation { recordFunding(input: { funder: "organization:stale-x", project: "project:stale-a", amount: "50", currency: "USD", date: "2019-05-05",
+  citation: { source: "source:stale-test", quote: "stale aggregates test" } }) { id } }`;
+const RENAME = `mutation { upsertTheme(input: { id: "theme:cybercrime", name: "Cybercrime", citation: { source: "source:stale-test", quote: "stale aggregates test" } }) { id } }`;
+const write = async (query: string) => (await fetch(`${server.url}graphql`, {
+  method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${EDITOR}` }, body: JSON.stringify({ query }),
+})).json() as Promise<{ data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+const flowCount = async () => Number((await db.read("MATCH (:Project {id: 'project:stale-a'})<-[:FUNDS]-(f:Funding) RETURN count(f) AS n"))[0]!.n);
+
 let answers: { flows: unknown; partners: unknown; count: unknown; others: unknown };
 
 beforeAll(async () => {
@@ -62,7 +71,7 @@ beforeAll(async () => {
   const [row] = await db.read("MATCH ()-[t:PARTNERS_WITH]->() WHERE t.shared > 0 RETURN t.a AS a ORDER BY t.shared DESC, t.a LIMIT 1");
   partnerOf = String(row!.a);
   // No response cache: an answer cached at the same graph version would be right, but would not test the refusal.
-  server = await startTestServer(db, { versionPollMs: 50, responseCache: false });
+  server = await startTestServer(db, { versionPollMs: 50, responseCache: false, apiKeys: `editor:${EDITOR}` });
   gql = graphqlClient(server);
   answers = {
     flows: (await gql(FLOWS, region)).data, partners: (await gql(PARTNERS, { a: partnerOf })).data,
@@ -188,5 +197,29 @@ describe("a graph whose migrations are not applied", () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe("a write over aggregates of another version", () => {
+  it("is refused with AGGREGATES_STALE when it would keep them, writes nothing, and goes through once they match", async () => {
+    for (const stored of [AGGREGATES_VERSION + 1, AGGREGATES_VERSION - 1]) {
+      await setStoredVersion(stored);
+      const res = await write(RECORD);
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual(["AGGREGATES_STALE"]);
+      expect(res.errors![0]!.message).toContain(`aggregates are version ${stored} and this release keeps version ${AGGREGATES_VERSION}`);
+      expect(res.errors![0]!.message).toContain("nothing was written");
+      expect(res.errors![0]!.extensions).toMatchObject({ storedAggregates: stored, expectedAggregates: AGGREGATES_VERSION });
+      expect(await flowCount()).toBe(2);
+      // A write that keeps no aggregates (a theme's name) is not refused.
+      expect((await write(RENAME)).errors).toBeUndefined();
+    }
+    // None stored (a rebuild under way, which recounts everything when it ends): writes go on.
+    await setStoredVersion(null);
+    expect((await write(RECORD)).errors).toBeUndefined();
+    expect(await flowCount()).toBe(3);
+    await migrate(db);
+    expect(await waitFor(async () => (await health()).status === "ok", 5000)).toBe(true);
+    const flows = (await gql(FLOWS, region)).data as any;
+    expect(flows.fundingFlows).toEqual([{ keys: [{ value: "organization:stale-x" }], currency: "USD", total: "157.75", flows: 3 }]);
   });
 });
