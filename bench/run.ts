@@ -5,7 +5,8 @@
  * their own processes), loads the synthetic network if absent, checks that the three sides agree,
  * then measures each query: latency at concurrency 1 (p50/p95/p99, sides interleaved) and
  * throughput at concurrency 16 (autocannon for the HTTP sides, 16 concurrent sessions for the
- * floor; rounds alternate the sides' order so machine drift hits them alike). Prints a markdown
+ * floor; rounds alternate the sides' order so machine drift hits them alike; after each round,
+ * what its abandoned requests still run in Neo4j is waited for or ended). Prints a markdown
  * table and writes bench/results/latest.json (and <scale>.json).
  */
 import "reflect-metadata";
@@ -144,6 +145,31 @@ async function floorThroughput(run: () => Promise<unknown>, seconds: number): Pr
     }
   }));
   return done / seconds;
+}
+
+/**
+ * Waits until Neo4j runs nothing but this check, after a throughput round: autocannon returns when
+ * its time is up, but the requests it abandons keep running in Neo4j (the peer's 16 at L for 10-26 s),
+ * and would load the next round and the next query's latency samples. What still runs after
+ * `graceMs` is ended (only statements older than that: the API's own short reads finish first).
+ */
+async function settleNeo4j(driver: Driver, graceMs = 1000): Promise<number> {
+  const others = `SHOW TRANSACTIONS YIELD transactionId AS id, currentQuery, elapsedTime
+    WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS'
+    RETURN collect(id) AS ids, collect(CASE WHEN elapsedTime.milliseconds >= $grace THEN id END) AS old`;
+  const started = Date.now();
+  let ended = 0;
+  while (Date.now() - started < 60_000) {
+    const { records } = await driver.executeQuery(others, { grace: neo4j.int(graceMs) });
+    const [ids, old] = [records[0]!.get("ids") as string[], records[0]!.get("old") as string[]];
+    if (!ids.length) return ended;
+    if (old.length && Date.now() - started >= graceMs) {
+      await driver.executeQuery("TERMINATE TRANSACTIONS $old", { old });
+      ended += old.length;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("Neo4j still busy 60 s after a throughput round");
 }
 
 async function httpThroughput(url: string, call: GraphQLCall, seconds: number): Promise<number> {
@@ -330,6 +356,8 @@ async function main() {
         for (const s of order) {
           rps[s].push(s === "floor" ? await floorThroughput(call.floor, SECONDS)
             : await httpThroughput(urls[s], s === "api" ? q.api(ctx) : q.peer!(ctx), SECONDS));
+          const ended = await settleNeo4j(driver);
+          if (ended) log(`${q.id}: ended ${ended} statements still running in Neo4j after the ${s}'s throughput round`);
         }
       }
       const stats = (s: Side) => {
