@@ -8,8 +8,13 @@ import { PROJECT_ROOT } from "../src/config/config.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
-/** Extra node flags for the API only (`BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: Node refuses --cpu-prof in NODE_OPTIONS). */
-export const API_NODE_ARGS = process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+/**
+ * The node flags `npm start` runs the API with (package.json's start script; a unit test keeps the
+ * two the same), then extra ones for the API only (`BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`:
+ * Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+export const START_NODE_FLAGS = ["--max-semi-space-size=64"];
+export const API_NODE_ARGS = [...START_NODE_FLAGS, ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
 
 export function startApiProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {
   build({ ifStale: true });
