@@ -133,20 +133,26 @@ const LOCK_FLOW = "SET f.tallyLock = true REMOVE f.tallyLock WITH f";
  * downgrade; reads are refused the same way (AGGREGATES_STALE, db/graph-watcher.ts).
  */
 export class AggregatesVersionError extends Error {
-  constructor(readonly stored: number) {
-    super(`this write was refused: the graph's aggregates are version ${stored} and this release keeps version ${AGGREGATES_VERSION}, ` +
-      (stored > AGGREGATES_VERSION
-        ? "so its upkeep would leave them wrong; write through a process of the release that wrote them (nothing was written)"
-        : "so its upkeep would leave them wrong; run `npm run db:migrate` (or restart with `npm start`) to rebuild them, then write again (nothing was written)"));
+  /** `stored` null: a rebuild is under way (or one stopped halfway). */
+  constructor(readonly stored: number | null) {
+    super(stored === null
+      ? "this write was refused: the graph's aggregates are being rebuilt, and a write's upkeep meanwhile would be lost; " +
+        "try again when the rebuild ends (a rebuild that stopped halfway is finished by `npm run db:migrate`); this write was not applied"
+      : `this write was refused: the graph's aggregates are version ${stored} and this release keeps version ${AGGREGATES_VERSION}, ` +
+        (stored > AGGREGATES_VERSION
+          ? "so its upkeep would leave them wrong; write through a process of the release that wrote them; this write was not applied"
+          : "so its upkeep would leave them wrong; run `npm run db:migrate` (or restart with `npm start`) to rebuild them, then write again; this write was not applied"));
   }
 }
 
 /**
- * Refuses, inside the writing transaction, upkeep over aggregates of another version. None stored
- * (a bulk load or a rebuild under way, which recounts everything when it ends) is no reason to refuse.
+ * Refuses, inside the writing transaction, upkeep over aggregates of another version, or during a
+ * rebuild (markRebuilding). None stored at all is a bulk load under way: its own writes run the
+ * upkeep, and the load rebuilds the aggregates when it ends.
  */
 async function assertSameAggregates(run: Run): Promise<void> {
-  const [row] = await run("OPTIONAL MATCH (s:AggregateState {id: 'aggregates'}) RETURN s.version AS version", {});
+  const [row] = await run("OPTIONAL MATCH (s:AggregateState {id: 'aggregates'}) RETURN s.version AS version, s.rebuilding AS rebuilding", {});
+  if (row?.rebuilding === true) throw new AggregatesVersionError(null);
   const stored = row?.version == null ? null : Number(row.version);
   if (stored !== null && stored !== AGGREGATES_VERSION) throw new AggregatesVersionError(stored);
 }
@@ -560,7 +566,7 @@ async function rebuildPartnerTallies(db: Database): Promise<number> {
  */
 export async function rebuildAggregates(db: Database, log: (line: string) => void = () => {}): Promise<void> {
   const started = Date.now();
-  await markAggregatesStale(db);
+  await markRebuilding(db, log);
   await db.runSchema("MATCH (t:FundingTally) CALL (t) { DELETE t } IN TRANSACTIONS OF 10000 ROWS");
   const tallies = new Map<string, { flows: number; unknown: number; amounts: string[] }>();
   const flowRows: { id: string; keys: string[]; amount: string | null }[] = [];
@@ -596,7 +602,7 @@ export async function rebuildAggregates(db: Database, log: (line: string) => voi
   const partnersStarted = Date.now();
   const partnerPairs = await rebuildPartnerTallies(db);
   const partnerSeconds = (Date.now() - partnersStarted) / 1000;
-  await db.writeTransaction((tx) => tx.run("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version", { version: AGGREGATES_VERSION }),
+  await db.writeTransaction((tx) => tx.run("MERGE (s:AggregateState {id: 'aggregates'}) SET s.version = $version REMOVE s.rebuilding", { version: AGGREGATES_VERSION }),
     { changed: [AGGREGATES_CHANGE] });
   log(`aggregates rebuilt: ${rows.length} funding tallies, ${themeSets} theme sets, ${partnerPairs} partner pairs (${partnerSeconds.toFixed(1)} s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -624,8 +630,31 @@ export async function ensureAggregates(db: Database, log?: (line: string) => voi
 }
 
 /**
+ * Says a rebuild is under way (readers see no current version; writes that keep aggregates are
+ * refused: the rebuild reads every flow once and writes the tallies back, so a write's upkeep in
+ * between would be lost or collide with it), then waits for the transactions that started before
+ * the mark, which may have read the state before it, to end (best effort: an account that may not
+ * list other users' transactions sees only its own; at most 30 s).
+ */
+async function markRebuilding(db: Database, log: (line: string) => void): Promise<void> {
+  const before = Date.now();
+  await db.writeTransaction((tx) => tx.run("MERGE (s:AggregateState {id: 'aggregates'}) SET s.rebuilding = true REMOVE s.version"), { changed: [AGGREGATES_CHANGE] });
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    // Older than the mark: running for longer than the time since just before it. A transaction
+    // between two statements has no current query, and must count.
+    const running = await db.read(`SHOW TRANSACTIONS YIELD elapsedTime, currentQuery
+      WHERE elapsedTime.milliseconds > $ms AND NOT coalesce(currentQuery, '') STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n`,
+    { ms: Date.now() - before }).catch(() => [{ n: 0 }]);
+    if (!Number(running[0]?.n)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  log("aggregates rebuild: transactions older than the rebuild still running after 30 s; going on");
+}
+
+/**
  * Says the aggregates are no longer current, before a write that bypasses the per-write upkeep (a
- * bulk load) or a rebuild: if either dies halfway, the next `migrate` rebuilds them instead of
+ * bulk load, whose own writes still run the upkeep) or a rebuild: if either dies halfway, the next `migrate` rebuilds them instead of
  * trusting tallies that miss what was written.
  */
 export async function markAggregatesStale(db: Database): Promise<void> {
