@@ -19,6 +19,21 @@ export interface JitOptions {
   maxSeen?: number;
   /** The time an operation comes in which it is compiled (default 2: the first run stays on graphql-js). */
   compileOnSighting?: number;
+  /** Longer documents are never compiled (compiling grows with the abstract types a document fans out over). */
+  maxSourceLength?: number;
+  /** Milliseconds of compiling allowed per minute, refilled continuously; past it, operations wait on graphql-js. */
+  compileMsPerMinute?: number;
+}
+
+/** What one execution needs; Apollo's gateway request gives all of it. */
+export interface JitRequest {
+  queryHash: string;
+  document: DocumentNode;
+  /** The document's text, for its length. */
+  source: string;
+  contextValue: unknown;
+  variables?: Record<string, unknown>;
+  operationName?: string;
 }
 
 /** What the executor did, for tests and logs. */
@@ -28,6 +43,8 @@ export interface JitStats {
   graphqlJsRuns: number;
   /** Operations graphql-jit refused to compile (they stay on graphql-js). */
   refused: number;
+  /** Compilations put off because the minute's compile time was spent. */
+  deferred: number;
 }
 
 /** A Map used as a least-recently-used cache: re-inserting moves a key to the end. */
@@ -74,24 +91,47 @@ export class JitExecutor {
   private readonly compiled: Lru<CompiledQuery | null>;
   private readonly seen: Lru<number>;
   private readonly compileOnSighting: number;
-  readonly stats: JitStats = { compiled: 0, jitRuns: 0, graphqlJsRuns: 0, refused: 0 };
+  private readonly maxSourceLength: number;
+  private readonly compileMsPerMinute: number;
+  /** Compile time left (ms) and when it was last refilled. */
+  private budget: { ms: number; at: number };
+  readonly stats: JitStats = { compiled: 0, jitRuns: 0, graphqlJsRuns: 0, refused: 0, deferred: 0 };
 
   constructor(private readonly schema: GraphQLSchema, options: JitOptions = {}) {
     this.compiled = new Lru(options.maxCompiled ?? 500);
     this.seen = new Lru(options.maxSeen ?? 5000);
     this.compileOnSighting = Math.max(1, options.compileOnSighting ?? 2);
+    this.maxSourceLength = options.maxSourceLength ?? 4000;
+    this.compileMsPerMinute = options.compileMsPerMinute ?? 500;
+    this.budget = { ms: this.compileMsPerMinute, at: performance.now() };
+  }
+
+  /** Whether compile time is left; it refills at compileMsPerMinute. */
+  private mayCompile(now: number): boolean {
+    this.budget = { ms: Math.min(this.compileMsPerMinute, this.budget.ms + ((now - this.budget.at) * this.compileMsPerMinute) / 60_000), at: now };
+    return this.budget.ms > 0;
   }
 
   /**
-   * The compiled operation, compiled now if it is the second time it comes. A client sending
-   * endless distinct documents never gets the server to compile them: each runs on graphql-js once.
+   * The compiled operation, compiled now if it is the second time it comes. Hostile traffic cannot
+   * make compiling the server's work: endless distinct documents each run once on graphql-js; long
+   * ones are never compiled (a 7 KB document of aliased searches fanning out over the Searchable
+   * and Actor types took 200-550 ms to compile, the benchmark's operations 0.1-4 ms); and compiling
+   * gets a time budget per minute, past which operations run on graphql-js until it refills.
    */
-  private compiledFor(queryHash: string, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+  private compiledFor({ queryHash, document, source, operationName }: JitRequest): CompiledQuery | null {
+    if (source.length > this.maxSourceLength) return null;
     const key = `${queryHash}:${operationName ?? ""}`;
     const known = this.compiled.get(key);
     if (known !== undefined) return known;
     const sightings = (this.seen.get(key) ?? 0) + 1;
     if (sightings < this.compileOnSighting) {
+      this.seen.set(key, sightings);
+      return null;
+    }
+    const started = performance.now();
+    if (!this.mayCompile(started)) {
+      this.stats.deferred++;
       this.seen.set(key, sightings);
       return null;
     }
@@ -103,6 +143,7 @@ export class JitExecutor {
     } catch {
       // An operation graphql-jit cannot compile keeps running on graphql-js.
     }
+    this.budget.ms -= performance.now() - started;
     if (compiled) this.stats.compiled++;
     else this.stats.refused++;
     this.compiled.set(key, compiled);
@@ -114,10 +155,9 @@ export class JitExecutor {
     return execute({ schema: this.schema, document, contextValue, variableValues: variables, operationName });
   }
 
-  async execute(
-    queryHash: string, document: DocumentNode, contextValue: unknown, variables: Record<string, unknown> | undefined, operationName: string | undefined,
-  ): Promise<ExecutionResult> {
-    const compiled = this.compiledFor(queryHash, document, operationName);
+  async execute(request: JitRequest): Promise<ExecutionResult> {
+    const { document, contextValue, variables, operationName } = request;
+    const compiled = this.compiledFor(request);
     if (!compiled) return this.runGraphqlJs(document, contextValue, variables, operationName);
     const result = await compiled.query(undefined, contextValue, variables ?? {});
     // No data at all: the request failed before any resolver ran (its variables do not fit the
@@ -130,8 +170,10 @@ export class JitExecutor {
 
   /** The gateway Apollo Server takes: this schema, executed here. */
   gateway(): Gateway {
-    const executor: Executor = (request) =>
-      this.execute(request.queryHash, request.document, request.context, request.request.variables, request.request.operationName);
+    const executor: Executor = (request) => this.execute({
+      queryHash: request.queryHash, document: request.document, source: request.source, contextValue: request.context,
+      variables: request.request.variables, operationName: request.request.operationName,
+    });
     return {
       onSchemaLoadOrUpdate: (callback) => {
         callback({ apiSchema: this.schema, coreSupergraphSdl: "" });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   // Without the response cache: every request below is executed.
   plain = await startTestServer(db, { graphqlExecutor: "graphql-js", responseCache: false });
   // Compiled from the first time an operation comes, so that every operation below runs compiled.
-  jit = await startTestServer(db, { graphqlExecutor: "jit", responseCache: false }, { jit: { compileOnSighting: 1, onExecutor: (e) => (executor = e) } });
+  jit = await startTestServer(db, { graphqlExecutor: "jit", responseCache: false }, { jit: { compileOnSighting: 1, compileMsPerMinute: 60_000, onExecutor: (e) => (executor = e) } });
 });
 
 afterAll(async () => {

@@ -41,7 +41,7 @@ let hash = 0;
 const hashes = new Map<string, string>();
 function run(executor: JitExecutor, query: string, variables?: Record<string, unknown>, operationName?: string) {
   if (!hashes.has(query)) hashes.set(query, `h${hash++}`);
-  return executor.execute(hashes.get(query)!, parse(query), {}, variables, operationName);
+  return executor.execute({ queryHash: hashes.get(query)!, document: parse(query), source: query, contextValue: {}, variables, operationName });
 }
 
 /** graphql-js's result as Apollo formats it: errors as JSON (message, locations, path, extensions). */
@@ -85,7 +85,7 @@ describe("JitExecutor", () => {
     const query = "query A { named { name } } query B { things(n: 1) { __typename } }";
     await run(executor, query, undefined, "A");
     await run(executor, query, undefined, "B");
-    expect(executor.stats).toEqual({ compiled: 0, jitRuns: 0, graphqlJsRuns: 2, refused: 0 });
+    expect(executor.stats).toEqual({ compiled: 0, jitRuns: 0, graphqlJsRuns: 2, refused: 0, deferred: 0 });
     expect((await run(executor, query, undefined, "A")).data).toEqual({ named: { name: "Lima" } });
     expect(executor.stats).toMatchObject({ compiled: 1, jitRuns: 1 });
     await run(executor, query, undefined, "A");
@@ -107,5 +107,20 @@ describe("JitExecutor", () => {
     expect(executor.stats.compiled).toBe(5);
     await run(executor, `{ named { name } t4: things(n: 1) { __typename } }`);
     expect(executor.stats).toMatchObject({ compiled: 5, jitRuns: 6 });
+  });
+
+  it("never compiles a long document, and compiles no more than its time budget allows", async () => {
+    const long = new JitExecutor(schema, { compileOnSighting: 1, maxSourceLength: 40 });
+    const padded = `{ named { name } ${"#".repeat(40)}\n}`;
+    await run(long, padded);
+    await run(long, "{ named { name } }");
+    expect(long.stats).toMatchObject({ compiled: 1, jitRuns: 1, graphqlJsRuns: 1 });
+
+    // A budget spent by the first compilation: the next operations wait on graphql-js.
+    const thrifty = new JitExecutor(schema, { compileOnSighting: 1, compileMsPerMinute: 1e-6 });
+    await run(thrifty, "{ named { __typename } }");
+    await run(thrifty, "{ things(n: 2) { __typename } }");
+    await run(thrifty, "{ things(n: 2) { __typename } }");
+    expect(thrifty.stats).toMatchObject({ compiled: 1, jitRuns: 1, graphqlJsRuns: 2, deferred: 2 });
   });
 });
