@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildSchema, execute, GraphQLError, isAbstractType, parse, type ExecutionResult } from "graphql";
+import { ConfigError, loadServerConfig } from "../../src/config/config.js";
 import { JitExecutor } from "../../src/graphql/jit-executor.js";
 
 const schema = buildSchema(`
@@ -122,5 +123,13 @@ describe("JitExecutor", () => {
     await run(thrifty, "{ things(n: 2) { __typename } }");
     await run(thrifty, "{ things(n: 2) { __typename } }");
     expect(thrifty.stats).toMatchObject({ compiled: 1, jitRuns: 1, graphqlJsRuns: 2, deferred: 2 });
+  });
+});
+
+describe("GRAPHQL_EXECUTOR", () => {
+  it("is jit unless set to graphql-js, and refuses anything else", () => {
+    expect(loadServerConfig({}).graphqlExecutor).toBe("jit");
+    expect(loadServerConfig({ GRAPHQL_EXECUTOR: "graphql-js" }).graphqlExecutor).toBe("graphql-js");
+    expect(() => loadServerConfig({ GRAPHQL_EXECUTOR: "JIT" })).toThrow(ConfigError);
   });
 });
