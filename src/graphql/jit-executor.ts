@@ -66,9 +66,6 @@ class Lru<V> {
   delete(key: string) {
     this.map.delete(key);
   }
-  get size() {
-    return this.map.size;
-  }
 }
 
 /**
