@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60]`
+ * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60] [--executor jit|graphql-js]`
  *
  * Starts what it needs (a managed Neo4j in .coopgraph/bench-<scale>, our API and the peer as
  * their own processes), loads the synthetic network if absent, checks that the three sides agree,
@@ -60,6 +60,8 @@ if (!LOAD_MODES.includes(LOAD_MODE)) throw new Error(`--load must be one of ${LO
 const SAVE_AS = option("save-as", "");
 /** The import mode: worker threads that generate the CSV files (0: in the main thread; src/synthetic/offline-workers.ts). */
 const CSV_WORKERS = Number(option("csv-workers", "0"));
+/** The API's GRAPHQL_EXECUTOR (jit or graphql-js); unset: the API's default. */
+const EXECUTOR = option("executor", "");
 /** Load through both paths, one after the other, and check that they write the same graph. */
 const VERIFY_LOAD = args.includes("--verify-load");
 const log = (line: string) => console.error(line);
@@ -307,7 +309,7 @@ async function main() {
     // (`npm run bench:cache` measures the cache).
     const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
     build({ ifStale: true });
-    const api = await startProcess("dist/main.js", { ...env, PORT: String(apiPort) }, /API ready/);
+    const api = await startProcess("dist/main.js", { ...env, PORT: String(apiPort), ...(EXECUTOR ? { GRAPHQL_EXECUTOR: EXECUTOR } : {}) }, /API ready/);
     children.push(api.child);
     const peer = await startProcess("bench/peer-server.ts", { ...env, PORT: String(peerPort) }, /peer ready/);
     children.push(peer.child);
@@ -379,7 +381,7 @@ async function main() {
     const output = {
       scale, date: new Date().toISOString(), machine: "2 cores, 24 GiB (noisy: compare ratios within one run)",
       relationships: Number(size!.rels), load: report, loads, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,
-      settings: { samples: SAMPLES, seconds: SECONDS, concurrency: 16 }, context: { ...ctx, deepCursor: undefined }, queries: results,
+      settings: { samples: SAMPLES, seconds: SECONDS, concurrency: 16, executor: EXECUTOR || "default" }, context: { ...ctx, deepCursor: undefined }, queries: results,
     };
     fs.mkdirSync(path.join(PROJECT_ROOT, "bench", "results"), { recursive: true });
     for (const name of SAVE_AS ? [`${SAVE_AS}.json`] : ["latest.json", `${scale}.json`]) {

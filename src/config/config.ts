@@ -55,6 +55,8 @@ export interface ServerConfig {
   analyticsTimeoutMs: number;
   /** Whole answers cached by query, variables, caller and graph write version. */
   responseCache: boolean;
+  /** What executes GraphQL operations over HTTP: graphql-jit (an operation compiled when it comes again) or graphql-js. */
+  graphqlExecutor: GraphQLExecutorName;
   /** A shared store (Redis, through Keyv) for the response cache and persisted queries; in-memory when unset. */
   redisUrl?: string;
   /** Only operations registered with `npm run operations:register` run. */
@@ -136,6 +138,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),
     analyticsTimeoutMs: intFrom(env, "ANALYTICS_TIMEOUT_MS", 10_000),
     responseCache: boolFrom(env, "RESPONSE_CACHE", true),
+    graphqlExecutor: executorFrom(env.GRAPHQL_EXECUTOR),
     redisUrl: env.REDIS_URL || undefined,
     persistedOnly: boolFrom(env, "GRAPHQL_PERSISTED_ONLY", false),
     versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000),
@@ -143,6 +146,15 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     wsMaxSocketsPerAddress: intFrom(env, "WS_MAX_SOCKETS_PER_ADDRESS", 16),
     wsMaxSubscriptionsPerSocket: intFrom(env, "WS_MAX_SUBSCRIPTIONS_PER_SOCKET", 20),
   };
+}
+
+export const GRAPHQL_EXECUTORS = ["jit", "graphql-js"] as const;
+export type GraphQLExecutorName = (typeof GRAPHQL_EXECUTORS)[number];
+
+function executorFrom(raw: string | undefined): GraphQLExecutorName {
+  if (!raw) return "jit";
+  if ((GRAPHQL_EXECUTORS as readonly string[]).includes(raw)) return raw as GraphQLExecutorName;
+  throw new ConfigError(`GRAPHQL_EXECUTOR must be one of ${GRAPHQL_EXECUTORS.join(", ")}, got "${raw}"`);
 }
 
 function secretFrom(env: Env, name: string): string | undefined {

@@ -17,6 +17,7 @@ import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import { createCacheStore, responseCache, uniformCachePolicy } from "./caching.js";
 import { expensiveFieldsRule } from "./expensive-fields.js";
 import { persistedOnly, readManifest, type Manifest } from "./persisted-operations.js";
+import { JitExecutor, type JitOptions } from "./jit-executor.js";
 import { buildCoopgraphSchema } from "./schema.js";
 
 /** No input of this API nests deeper than a few levels; JSON can nest thousands deep. */
@@ -142,6 +143,8 @@ export interface ApolloParts {
   cache?: KeyValueCache<string>;
   /** The allowlist enforced when cfg.persistedOnly is set. */
   manifest?: Manifest;
+  /** With cfg.graphqlExecutor "jit": the executor's options, and a test seam that receives it. */
+  jit?: JitOptions & { onExecutor?: (executor: JitExecutor) => void };
 }
 
 /** The limits every operation is validated against, over HTTP and over WebSocket alike. */
@@ -151,9 +154,17 @@ export function queryLimitRules(cfg: ServerConfig) {
 
 export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: ApolloParts = {}): Promise<ApolloServer<Context>> {
   const protection = armor(cfg);
+  const schema = await buildCoopgraphSchema();
+  let execution: { schema: typeof schema } | { gateway: ReturnType<JitExecutor["gateway"]> } = { schema };
+  if (cfg.graphqlExecutor === "jit") {
+    const jit = new JitExecutor(schema, parts.jit);
+    parts.jit?.onExecutor?.(jit);
+    // Apollo Server has no executor option: a gateway's executor is its seam for one.
+    execution = { gateway: jit.gateway() };
+  }
   const apollo = new ApolloServer<Context>({
     cache: parts.cache ?? createCacheStore(cfg),
-    schema: await buildCoopgraphSchema(),
+    ...execution,
     introspection: cfg.introspection,
     csrfPrevention: true,
     // The HTTP server stops Apollo, then the database, on SIGINT/SIGTERM; Apollo must not race it.

@@ -1,11 +1,12 @@
 /** The GraphQL schema, built by type-graphql from the domain modules' decorated classes. */
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import {
   ActorResolver, EventRoleResolver, MembershipResolver, ParticipationResolver, PositionResolver,
 } from "../domain/actors/actor.resolver.js";
 import { Agency, Group, Organization, Person } from "../domain/actors/actor.types.js";
+import { typeNameOf } from "../domain/node/node.types.js";
 import { ChangeResolver } from "../domain/changes/change.resolver.js";
 import { AnalyticsResolver } from "../domain/analytics/analytics.resolver.js";
 import { AskResolver } from "../domain/ask/ask.resolver.js";
@@ -31,8 +32,25 @@ const UNUSED_PUBSUB: PubSub = {
 
 let built: GraphQLSchema | undefined;
 
+/** The abstract types whose rows name their GraphQL type in `nodeType` (typeNameOf). */
+const TYPED_BY_NODE_TYPE = ["Actor", "Node", "Searchable"];
+
+/**
+ * type-graphql wraps each `resolveType` in an async function, so every abstract value waits a
+ * promise under graphql-js, and graphql-jit (src/graphql/jit-executor.ts), which calls resolveType
+ * synchronously, reads the promise as "no type". The rows know their type: answered synchronously.
+ */
+function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
+  for (const name of TYPED_BY_NODE_TYPE) {
+    const type = schema.getType(name);
+    if (!isAbstractType(type)) throw new Error(`${name} is not an abstract type of the schema`);
+    type.resolveType = (value) => typeNameOf(value as { nodeType?: string });
+  }
+  return schema;
+}
+
 export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
-  built ??= await buildSchema({
+  built ??= resolveTypesSynchronously(await buildSchema({
     resolvers: [
       QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
       MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
@@ -44,7 +62,7 @@ export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
     // stream (subscribe: ...) from the graph watcher, so nothing publishes through this one.
     pubSub: UNUSED_PUBSUB,
     validate: false,
-  });
+  }));
   return built;
 }
 

@@ -21,6 +21,7 @@ import type { Database } from "../db/database.js";
 import { ApiKeys } from "../auth/roles.js";
 import { createApolloServer } from "../graphql/apollo.js";
 import type { Manifest } from "../graphql/persisted-operations.js";
+import type { JitExecutor, JitOptions } from "../graphql/jit-executor.js";
 import { GraphWorkers } from "../domain/analytics/graph-workers.js";
 import { ReferenceCache } from "../domain/references/reference.repository.js";
 import type { Context } from "../graphql/context.js";
@@ -51,6 +52,8 @@ export interface ServerOptions {
   manifest?: Manifest;
   /** Test seam: called with each GraphQL request's context (query counts, queries run). */
   onContext?: (ctx: Context) => void;
+  /** With GRAPHQL_EXECUTOR=jit: its options, and a test seam that receives the executor. */
+  jit?: JitOptions & { onExecutor?: (executor: JitExecutor) => void };
 }
 
 /**
@@ -95,7 +98,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     genReqId: () => randomUUID(),
     forceCloseConnections: "idle",
   });
-  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest: opts.manifest });
+  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest: opts.manifest, jit: opts.jit });
   const referenceCache = opts.referenceCache ?? new ReferenceCache();
   // Writes made by other processes (API or CLI) drop this process's cached resolutions within a poll.
   const watcher = await new GraphWatcher(db, cfg.versionPollMs).start();

@@ -50,8 +50,8 @@ export interface Edge<T> {
 export interface ConnectionValue<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  /** Computed only when asked for: counting a large filtered set has a cost of its own. */
-  totalCount: () => Promise<number>;
+  /** Computed only when asked for (totalCount): counting a large filtered set has a cost of its own. */
+  countAll: () => Promise<number>;
 }
 
 /** Builds a page from rows fetched with LIMIT size + 1 (the extra row tells if there is a next page). */
@@ -66,7 +66,7 @@ export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => Curs
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount,
+    countAll: totalCount,
   };
 }
 
@@ -82,7 +82,13 @@ export function connectionTypes<T extends object>(nodeType: ClassType<T> | (() =
   class ConnectionType {
     @Field(() => [EdgeType]) edges!: EdgeType[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int, { description: "How many items match, over all pages." }) totalCount!: number;
+    countAll!: () => Promise<number>;
+    // A resolver of its own, not a function value left for graphql-js's default resolver to call:
+    // graphql-jit reads a field without a resolver as a plain property.
+    @Field(() => Int, { description: "How many items match, over all pages." })
+    totalCount(): Promise<number> {
+      return this.countAll();
+    }
   }
   return ConnectionType;
 }

@@ -1,0 +1,183 @@
+/**
+ * GraphQL execution through graphql-jit: an operation seen again is compiled once into plain
+ * JavaScript (no per-field lookups of types, resolvers and paths at run time) and run from then on
+ * through the compiled function; graphql-js runs everything else. Plugged into Apollo Server as a
+ * gateway's executor, the seam Apollo Server 5 has for replacing execution (src/graphql/apollo.ts):
+ * parsing, validation, limits and every plugin stay Apollo's.
+ */
+import type { ApolloServerOptionsWithGateway } from "@apollo/server";
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+
+type Gateway = NonNullable<ApolloServerOptionsWithGateway<Record<string, unknown>>["gateway"]>;
+type Executor = NonNullable<Awaited<ReturnType<Gateway["load"]>>["executor"]>;
+
+export interface JitOptions {
+  /** Operations whose compiled form is kept, least recently used dropped first. */
+  maxCompiled?: number;
+  /** Operations remembered as seen but not compiled yet. */
+  maxSeen?: number;
+  /** The time an operation comes in which it is compiled (default 2: the first run stays on graphql-js). */
+  compileOnSighting?: number;
+  /** Longer documents are never compiled (compiling grows with the abstract types a document fans out over). */
+  maxSourceLength?: number;
+  /** Milliseconds of compiling allowed per minute, refilled continuously; past it, operations wait on graphql-js. */
+  compileMsPerMinute?: number;
+}
+
+/** What one execution needs; Apollo's gateway request gives all of it. */
+export interface JitRequest {
+  queryHash: string;
+  document: DocumentNode;
+  /** The document's text, for its length. */
+  source: string;
+  contextValue: unknown;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+/** What the executor did, for tests and logs. */
+export interface JitStats {
+  compiled: number;
+  jitRuns: number;
+  graphqlJsRuns: number;
+  /** Operations graphql-jit refused to compile (they stay on graphql-js). */
+  refused: number;
+  /** Compilations put off because the minute's compile time was spent. */
+  deferred: number;
+}
+
+/** A Map used as a least-recently-used cache: re-inserting moves a key to the end. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value === undefined) return undefined;
+    this.map.delete(key);
+    this.map.set(key, value);
+    return value;
+  }
+  set(key: string, value: V) {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+  delete(key: string) {
+    this.map.delete(key);
+  }
+}
+
+/**
+ * graphql-jit's errors are its own objects (prototype of graphql-js's GraphQLError, no `extensions`
+ * when the thrown error has none, which Apollo's error formatting reads): rebuilt as graphql-js
+ * builds them, with the same message, locations, path, original error and its extensions.
+ */
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  // graphql-js keeps a thrown GraphQLError that already has its path as it is.
+  if (original instanceof GraphQLError && original.path) return original;
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: original });
+  // Built without AST nodes (graphql-jit keeps only their locations): the locations are set as they were.
+  (rebuilt as { locations: GraphQLError["locations"] }).locations = error.locations;
+  return rebuilt;
+}
+
+export class JitExecutor {
+  /** Compiled operations by query hash and operation name; null: graphql-jit refused it. */
+  private readonly compiled: Lru<CompiledQuery | null>;
+  private readonly seen: Lru<number>;
+  private readonly compileOnSighting: number;
+  private readonly maxSourceLength: number;
+  private readonly compileMsPerMinute: number;
+  /** Compile time left (ms) and when it was last refilled. */
+  private budget: { ms: number; at: number };
+  readonly stats: JitStats = { compiled: 0, jitRuns: 0, graphqlJsRuns: 0, refused: 0, deferred: 0 };
+
+  constructor(private readonly schema: GraphQLSchema, options: JitOptions = {}) {
+    this.compiled = new Lru(options.maxCompiled ?? 500);
+    this.seen = new Lru(options.maxSeen ?? 5000);
+    this.compileOnSighting = Math.max(1, options.compileOnSighting ?? 2);
+    this.maxSourceLength = options.maxSourceLength ?? 4000;
+    this.compileMsPerMinute = options.compileMsPerMinute ?? 500;
+    this.budget = { ms: this.compileMsPerMinute, at: performance.now() };
+  }
+
+  /** Whether compile time is left; it refills at compileMsPerMinute. */
+  private mayCompile(now: number): boolean {
+    this.budget = { ms: Math.min(this.compileMsPerMinute, this.budget.ms + ((now - this.budget.at) * this.compileMsPerMinute) / 60_000), at: now };
+    return this.budget.ms > 0;
+  }
+
+  /**
+   * The compiled operation, compiled now if it is the second time it comes. Hostile traffic cannot
+   * make compiling the server's work: endless distinct documents each run once on graphql-js; long
+   * ones are never compiled (a 7 KB document of aliased searches fanning out over the Searchable
+   * and Actor types took 200-550 ms to compile, the benchmark's operations 0.1-4 ms); and compiling
+   * gets a time budget per minute, past which operations run on graphql-js until it refills.
+   */
+  private compiledFor({ queryHash, document, source, operationName }: JitRequest): CompiledQuery | null {
+    if (source.length > this.maxSourceLength) return null;
+    const key = `${queryHash}:${operationName ?? ""}`;
+    const known = this.compiled.get(key);
+    if (known !== undefined) return known;
+    const sightings = (this.seen.get(key) ?? 0) + 1;
+    if (sightings < this.compileOnSighting) {
+      this.seen.set(key, sightings);
+      return null;
+    }
+    const started = performance.now();
+    if (!this.mayCompile(started)) {
+      this.stats.deferred++;
+      this.seen.set(key, sightings);
+      return null;
+    }
+    this.seen.delete(key);
+    let compiled: CompiledQuery | null = null;
+    try {
+      const result = compileQuery(this.schema, document, operationName);
+      if (isCompiledQuery(result)) compiled = result;
+    } catch {
+      // An operation graphql-jit cannot compile keeps running on graphql-js.
+    }
+    this.budget.ms -= performance.now() - started;
+    if (compiled) this.stats.compiled++;
+    else this.stats.refused++;
+    this.compiled.set(key, compiled);
+    return compiled;
+  }
+
+  private runGraphqlJs(document: DocumentNode, contextValue: unknown, variables: Record<string, unknown> | undefined, operationName: string | undefined) {
+    this.stats.graphqlJsRuns++;
+    return execute({ schema: this.schema, document, contextValue, variableValues: variables, operationName });
+  }
+
+  async execute(request: JitRequest): Promise<ExecutionResult> {
+    const { document, contextValue, variables, operationName } = request;
+    const compiled = this.compiledFor(request);
+    if (!compiled) return this.runGraphqlJs(document, contextValue, variables, operationName);
+    const result = await compiled.query(undefined, contextValue, variables ?? {});
+    // No data at all: the request failed before any resolver ran (its variables do not fit the
+    // operation). graphql-js words those errors as clients know them; running it costs nothing.
+    if (result.data === undefined) return this.runGraphqlJs(document, contextValue, variables, operationName);
+    this.stats.jitRuns++;
+    if (!result.errors?.length) return result;
+    return { ...result, errors: result.errors.map(asGraphQLJsError) };
+  }
+
+  /** The gateway Apollo Server takes: this schema, executed here. */
+  gateway(): Gateway {
+    const executor: Executor = (request) => this.execute({
+      queryHash: request.queryHash, document: request.document, source: request.source, contextValue: request.context,
+      variables: request.request.variables, operationName: request.request.operationName,
+    });
+    return {
+      onSchemaLoadOrUpdate: (callback) => {
+        callback({ apiSchema: this.schema, coreSupergraphSdl: "" });
+        return () => {};
+      },
+      load: async () => ({ executor }),
+      stop: async () => {},
+    };
+  }
+}
