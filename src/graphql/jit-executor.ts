@@ -6,7 +6,7 @@
  * parsing, validation, limits and every plugin stay Apollo's.
  */
 import type { ApolloServerOptionsWithGateway } from "@apollo/server";
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { BREAK, execute, GraphQLError, Kind, parse, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 type Gateway = NonNullable<ApolloServerOptionsWithGateway<Record<string, unknown>>["gateway"]>;
@@ -23,6 +23,8 @@ export interface JitOptions {
   maxSourceLength?: number;
   /** Milliseconds of compiling allowed per minute, refilled continuously; past it, operations wait on graphql-js. */
   compileMsPerMinute?: number;
+  /** An operation that took longer to compile is not kept (it runs on graphql-js). */
+  maxCompileMs?: number;
 }
 
 /** What one execution needs; Apollo's gateway request gives all of it. */
@@ -69,6 +71,44 @@ class Lru<V> {
 }
 
 /**
+ * Whether graphql-jit answers this operation exactly as graphql-js does, and the variables it must
+ * be sent for that. Found in review, each shown on graphql-jit 0.8.9 against graphql-js:
+ * - anything but a query goes to graphql-js: jit runs a mutation's later root fields after an
+ *   earlier one failed;
+ * - so does a document with `@skip`/`@include`: jit keeps their conditions on the document's field
+ *   nodes, so a fragment used twice with a condition on one use, or shared by two operations, loses fields;
+ * - a variable inside an object or list literal (`filter: { themes: $themes }`) that a request
+ *   leaves out: jit passes it as an explicit null, where graphql-js leaves the field out (or takes
+ *   its default). Such a request runs on graphql-js (`literalVariables`); one that sends them all runs compiled.
+ */
+export function jitEligibility(document: DocumentNode, operationName?: string): { alike: boolean; literalVariables: string[] } {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (operation?.operation !== "query") return { alike: false, literalVariables: [] };
+  let alike = true;
+  let literalDepth = 0;
+  const literalVariables = new Set<string>();
+  const literal = { enter: () => void literalDepth++, leave: () => void literalDepth-- };
+  visit(document, {
+    Directive: (node) => {
+      if (node.name.value !== "skip" && node.name.value !== "include") return undefined;
+      alike = false;
+      return BREAK;
+    },
+    ObjectValue: literal,
+    ListValue: literal,
+    Variable: (node) => void (literalDepth > 0 && literalVariables.add(node.name.value)),
+  });
+  return { alike, literalVariables: [...literalVariables] };
+}
+
+/** A compiled operation, and the variables a request must send for it to run compiled. */
+interface Compiled {
+  query: CompiledQuery;
+  literalVariables: string[];
+}
+
+/**
  * graphql-jit's errors are its own objects (prototype of graphql-js's GraphQLError, no `extensions`
  * when the thrown error has none, which Apollo's error formatting reads): rebuilt as graphql-js
  * builds them, with the same message, locations, path, original error and its extensions.
@@ -85,21 +125,23 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
 
 export class JitExecutor {
   /** Compiled operations by query hash and operation name; null: graphql-jit refused it. */
-  private readonly compiled: Lru<CompiledQuery | null>;
+  private readonly compiled: Lru<Compiled | null>;
   private readonly seen: Lru<number>;
   private readonly compileOnSighting: number;
   private readonly maxSourceLength: number;
   private readonly compileMsPerMinute: number;
+  private readonly maxCompileMs: number;
   /** Compile time left (ms) and when it was last refilled. */
   private budget: { ms: number; at: number };
   readonly stats: JitStats = { compiled: 0, jitRuns: 0, graphqlJsRuns: 0, refused: 0, deferred: 0 };
 
   constructor(private readonly schema: GraphQLSchema, options: JitOptions = {}) {
-    this.compiled = new Lru(options.maxCompiled ?? 500);
+    this.compiled = new Lru(options.maxCompiled ?? 200);
     this.seen = new Lru(options.maxSeen ?? 5000);
     this.compileOnSighting = Math.max(1, options.compileOnSighting ?? 2);
     this.maxSourceLength = options.maxSourceLength ?? 4000;
     this.compileMsPerMinute = options.compileMsPerMinute ?? 500;
+    this.maxCompileMs = options.maxCompileMs ?? 25;
     this.budget = { ms: this.compileMsPerMinute, at: performance.now() };
   }
 
@@ -110,13 +152,16 @@ export class JitExecutor {
   }
 
   /**
-   * The compiled operation, compiled now if it is the second time it comes. Hostile traffic cannot
-   * make compiling the server's work: endless distinct documents each run once on graphql-js; long
-   * ones are never compiled (a 7 KB document of aliased searches fanning out over the Searchable
-   * and Actor types took 200-550 ms to compile, the benchmark's operations 0.1-4 ms); and compiling
-   * gets a time budget per minute, past which operations run on graphql-js until it refills.
+   * The compiled operation, compiled now if it is the second time it comes. What hostile traffic can
+   * make compiling cost is bounded, not nil: endless distinct documents each run once on graphql-js;
+   * long ones are never compiled (a 7 KB document of aliased searches fanning out over the Searchable
+   * and Actor types took 200-550 ms to compile, the benchmark's operations 0.1-4 ms); compiling gets
+   * a time budget per minute (past it, operations run on graphql-js until it refills: a client that
+   * spends it delays compiling for others, never answers); and an operation that took over
+   * `maxCompileMs` to compile is not kept (a 3.6 KB document of fragments took 77-160 ms and held
+   * about 3.8 MB compiled), so the cache holds at most `maxCompiled` ordinary operations.
    */
-  private compiledFor({ queryHash, document, source, operationName }: JitRequest): CompiledQuery | null {
+  private compiledFor({ queryHash, document, source, operationName }: JitRequest): Compiled | null {
     if (source.length > this.maxSourceLength) return null;
     const key = `${queryHash}:${operationName ?? ""}`;
     const known = this.compiled.get(key);
@@ -133,14 +178,23 @@ export class JitExecutor {
       return null;
     }
     this.seen.delete(key);
-    let compiled: CompiledQuery | null = null;
-    try {
-      const result = compileQuery(this.schema, document, operationName);
-      if (isCompiledQuery(result)) compiled = result;
-    } catch {
-      // An operation graphql-jit cannot compile keeps running on graphql-js.
+    let compiled: Compiled | null = null;
+    const { alike, literalVariables } = jitEligibility(document, operationName);
+    if (alike) {
+      try {
+        // From a document of its own: graphql-jit writes onto the nodes it compiles, and Apollo
+        // hands every request of this text the same parsed document.
+        const result = compileQuery(this.schema, parse(source), operationName);
+        if (isCompiledQuery(result)) compiled = { query: result, literalVariables };
+      } catch {
+        // An operation graphql-jit cannot compile keeps running on graphql-js.
+      }
     }
-    this.budget.ms -= performance.now() - started;
+    const took = performance.now() - started;
+    this.budget.ms -= took;
+    // A slow compile is a large compiled function too (fragments multiply what a document asks for):
+    // not kept, so that the cache's memory stays that of ordinary operations.
+    if (took > this.maxCompileMs) compiled = null;
     if (compiled) this.stats.compiled++;
     else this.stats.refused++;
     this.compiled.set(key, compiled);
@@ -155,8 +209,10 @@ export class JitExecutor {
   async execute(request: JitRequest): Promise<ExecutionResult> {
     const { document, contextValue, variables, operationName } = request;
     const compiled = this.compiledFor(request);
-    if (!compiled) return this.runGraphqlJs(document, contextValue, variables, operationName);
-    const result = await compiled.query(undefined, contextValue, variables ?? {});
+    if (!compiled || compiled.literalVariables.some((name) => variables?.[name] === undefined)) {
+      return this.runGraphqlJs(document, contextValue, variables, operationName);
+    }
+    const result = await compiled.query.query(undefined, contextValue, variables ?? {});
     // No data at all: the request failed before any resolver ran (its variables do not fit the
     // operation). graphql-js words those errors as clients know them; running it costs nothing.
     if (result.data === undefined) return this.runGraphqlJs(document, contextValue, variables, operationName);
