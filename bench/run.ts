@@ -75,7 +75,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** `script` runs under tsx, except the API's compiled entry point (dist/), which runs as `npm start` runs it. */
+/** Resolves when the child has exited, or after 15 s. */
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -84,6 +84,7 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** `script` runs under tsx, except the API's compiled entry point (dist/), which runs as `npm start` runs it. */
 async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; ms: number }> {
   const started = Date.now();
   const child = spawn(process.execPath, script.startsWith("dist/") ? [...API_NODE_ARGS, script] : ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });

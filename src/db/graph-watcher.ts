@@ -213,12 +213,13 @@ export class GraphWatcher {
         this.events.emit("change", { version: versionKey(current), ids: [], all: true });
         return;
       }
-      // `seen` moves only once the change is read: a read that fails or times out here is tried
-      // again next poll, instead of the change never reaching the caches and subscribers.
-      const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 });
+      // The change must reach the caches now: cache keys already moved to the new version, and an
+      // answer built from a stale cached resolution would be kept under it. A read of the ids that
+      // fails (a timeout under load) says everything may have changed, as do more changes than one
+      // read returns (polls missed during a long outage).
+      const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
       this.seen = current;
-      // More changes than one read returns (a poll missed during a long outage): say everything may have changed.
-      if (rows.length >= CHANGES_PER_READ) {
+      if (!rows || rows.length >= CHANGES_PER_READ) {
         this.events.emit("change", { version: versionKey(current), ids: [], all: true });
         return;
       }
