@@ -13,7 +13,7 @@ import { build } from "../scripts/build.mjs";
  * two the same), then extra ones for the API only (`BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`:
  * Node refuses --cpu-prof in NODE_OPTIONS).
  */
-export const START_NODE_FLAGS = ["--max-semi-space-size=64"];
+export const START_NODE_FLAGS: string[] = [];
 export const API_NODE_ARGS = [...START_NODE_FLAGS, ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
 
 export function startApiProcess(port: number, env: Record<string, string>): Promise<ChildProcess> {

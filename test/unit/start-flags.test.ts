@@ -12,6 +12,5 @@ describe("the API's node flags", () => {
     const flags = start.split(/\s+/).filter((word) => word.startsWith("--"));
     expect(start).toMatch(/^node .*scripts\/start\.mjs$/);
     expect(flags).toEqual(START_NODE_FLAGS);
-    expect(flags).toContain("--max-semi-space-size=64");
   });
 });
