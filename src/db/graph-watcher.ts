@@ -202,14 +202,11 @@ export class GraphWatcher {
       const [row] = await this.db.read(CURRENT_VERSION, {}, { timeoutMs: 2000 });
       const current: Version = { epoch: String(row?.epoch), n: Number(row?.n ?? 0) };
       const seen = this.seen;
+      this.seen = current;
       this.raise(current);
       await this.checkServingState(row?.aggregates, !seen || seen.epoch !== current.epoch);
-      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) {
-        this.seen = current;
-        return;
-      }
+      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) return;
       if (seen.epoch !== current.epoch) {
-        this.seen = current;
         this.events.emit("change", { version: versionKey(current), ids: [], all: true });
         return;
       }
@@ -218,7 +215,6 @@ export class GraphWatcher {
       // fails (a timeout under load) says everything may have changed, as do more changes than one
       // read returns (polls missed during a long outage).
       const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
-      this.seen = current;
       if (!rows || rows.length >= CHANGES_PER_READ) {
         this.events.emit("change", { version: versionKey(current), ids: [], all: true });
         return;

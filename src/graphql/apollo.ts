@@ -155,13 +155,10 @@ export function queryLimitRules(cfg: ServerConfig) {
 export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: ApolloParts = {}): Promise<ApolloServer<Context>> {
   const protection = armor(cfg);
   const schema = await buildCoopgraphSchema();
-  let execution: { schema: typeof schema } | { gateway: ReturnType<JitExecutor["gateway"]> } = { schema };
-  if (cfg.graphqlExecutor === "jit") {
-    const jit = new JitExecutor(schema, parts.jit);
-    parts.jit?.onExecutor?.(jit);
-    // Apollo Server has no executor option: a gateway's executor is its seam for one.
-    execution = { gateway: jit.gateway() };
-  }
+  const jit = cfg.graphqlExecutor === "jit" ? new JitExecutor(schema, parts.jit) : undefined;
+  if (jit) parts.jit?.onExecutor?.(jit);
+  // Apollo Server has no executor option: a gateway's executor is its seam for one.
+  const execution = jit ? { gateway: jit.gateway() } : { schema };
   const apollo = new ApolloServer<Context>({
     cache: parts.cache ?? createCacheStore(cfg),
     ...execution,

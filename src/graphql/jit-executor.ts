@@ -8,6 +8,7 @@
 import type { ApolloServerOptionsWithGateway } from "@apollo/server";
 import { BREAK, execute, GraphQLError, Kind, parse, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { LRUCache } from "lru-cache";
 
 type Gateway = NonNullable<ApolloServerOptionsWithGateway<Record<string, unknown>>["gateway"]>;
 type Executor = NonNullable<Awaited<ReturnType<Gateway["load"]>>["executor"]>;
@@ -47,27 +48,6 @@ export interface JitStats {
   refused: number;
   /** Compilations put off because the minute's compile time was spent. */
   deferred: number;
-}
-
-/** A Map used as a least-recently-used cache: re-inserting moves a key to the end. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value === undefined) return undefined;
-    this.map.delete(key);
-    this.map.set(key, value);
-    return value;
-  }
-  set(key: string, value: V) {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-  }
-  delete(key: string) {
-    this.map.delete(key);
-  }
 }
 
 /**
@@ -124,9 +104,9 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
 }
 
 export class JitExecutor {
-  /** Compiled operations by query hash and operation name; null: graphql-jit refused it. */
-  private readonly compiled: Lru<Compiled | null>;
-  private readonly seen: Lru<number>;
+  /** Compiled operations by query hash and operation name, least recently used dropped first; false: left to graphql-js. */
+  private readonly compiled: LRUCache<string, Compiled | false>;
+  private readonly seen: LRUCache<string, number>;
   private readonly compileOnSighting: number;
   private readonly maxSourceLength: number;
   private readonly compileMsPerMinute: number;
@@ -136,8 +116,8 @@ export class JitExecutor {
   readonly stats: JitStats = { compiled: 0, jitRuns: 0, graphqlJsRuns: 0, refused: 0, deferred: 0 };
 
   constructor(private readonly schema: GraphQLSchema, options: JitOptions = {}) {
-    this.compiled = new Lru(options.maxCompiled ?? 200);
-    this.seen = new Lru(options.maxSeen ?? 5000);
+    this.compiled = new LRUCache({ max: options.maxCompiled ?? 200 });
+    this.seen = new LRUCache({ max: options.maxSeen ?? 5000 });
     this.compileOnSighting = Math.max(1, options.compileOnSighting ?? 2);
     this.maxSourceLength = options.maxSourceLength ?? 4000;
     this.compileMsPerMinute = options.compileMsPerMinute ?? 500;
@@ -165,7 +145,7 @@ export class JitExecutor {
     if (source.length > this.maxSourceLength) return null;
     const key = `${queryHash}:${operationName ?? ""}`;
     const known = this.compiled.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known || null;
     const sightings = (this.seen.get(key) ?? 0) + 1;
     if (sightings < this.compileOnSighting) {
       this.seen.set(key, sightings);
@@ -197,7 +177,7 @@ export class JitExecutor {
     if (took > this.maxCompileMs) compiled = null;
     if (compiled) this.stats.compiled++;
     else this.stats.refused++;
-    this.compiled.set(key, compiled);
+    this.compiled.set(key, compiled ?? false);
     return compiled;
   }
 

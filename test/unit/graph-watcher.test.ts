@@ -30,6 +30,16 @@ function scriptedDatabase() {
   return { db, state };
 }
 
+/** A started watcher over a scripted database, and the batches it tells. */
+async function watching() {
+  const { db, state } = scriptedDatabase();
+  const watcher = new GraphWatcher(db, 60_000);
+  const batches: GraphChangeBatch[] = [];
+  watcher.onChange((batch) => batches.push(batch));
+  await watcher.start();
+  return { state, watcher, batches };
+}
+
 function write(state: ReturnType<typeof scriptedDatabase>["state"], ids: string[]): void {
   state.version = { ...state.version, n: state.version.n + 1 };
   state.changes.push({ version: state.version.n, ids });
@@ -37,11 +47,7 @@ function write(state: ReturnType<typeof scriptedDatabase>["state"], ids: string[
 
 describe("the graph watcher", () => {
   it("tells a change whose ids could not be read at once, as 'everything may have changed'", async () => {
-    const { db, state } = scriptedDatabase();
-    const watcher = new GraphWatcher(db, 60_000);
-    const batches: GraphChangeBatch[] = [];
-    watcher.onChange((batch) => batches.push(batch));
-    await watcher.start();
+    const { state, watcher, batches } = await watching();
 
     write(state, ["theme:victims"]);
     state.changesFail = true;
@@ -60,11 +66,7 @@ describe("the graph watcher", () => {
   });
 
   it("says everything may have changed when more changes happened than one read returns", async () => {
-    const { db, state } = scriptedDatabase();
-    const watcher = new GraphWatcher(db, 60_000);
-    const batches: GraphChangeBatch[] = [];
-    watcher.onChange((batch) => batches.push(batch));
-    await watcher.start();
+    const { state, watcher, batches } = await watching();
 
     for (let i = 0; i < CHANGES_PER_READ + 5; i++) write(state, [`project:p${i}`]);
     await watcher.poll();
