@@ -110,7 +110,16 @@ async function startProcess(script: string, env: Record<string, string>, ready: 
  */
 const keepAlive = new http.Agent({ keepAlive: true });
 
-async function post(url: string, call: GraphQLCall): Promise<{ data: any; queries: number }> {
+/** The API's Server-Timing: time waiting for Neo4j (summed) and its whole time until the answer was serialized. */
+interface ServerTiming { db: number; total: number }
+
+function serverTimingOf(header: string | string[] | undefined): ServerTiming | undefined {
+  const db = /db;dur=([\d.]+)/.exec(String(header ?? ""));
+  const total = /total;dur=([\d.]+)/.exec(String(header ?? ""));
+  return db && total ? { db: Number(db[1]), total: Number(total[1]) } : undefined;
+}
+
+async function post(url: string, call: GraphQLCall): Promise<{ data: any; queries: number; timing?: ServerTiming }> {
   const payload = JSON.stringify(call);
   const { status, text, headers } = await new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request(url, {
@@ -131,7 +140,22 @@ async function post(url: string, call: GraphQLCall): Promise<{ data: any; querie
   if (!String(headers["content-type"] ?? "").includes("json")) throw new Error(`${url}: HTTP ${status}, not JSON: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
   if (body.errors?.length) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 500)}`);
-  return { data: body.data, queries: Number(headers["x-coopgraph-queries"] ?? 0) };
+  return { data: body.data, queries: Number(headers["x-coopgraph-queries"] ?? 0), timing: serverTimingOf(headers["server-timing"]) };
+}
+
+/** Linux reports /proc times in USER_HZ ticks, 100 a second on every architecture Node runs on here. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -345,32 +369,52 @@ async function main() {
 
       // Latency at concurrency 1, sides interleaved, after a warm-up.
       const times: Record<Side, number[]> = { api: [], floor: [], peer: [] };
+      const apiTimings: ServerTiming[] = [];
       for (let i = 0; i < 10; i++) for (const s of sides) await call[s]();
       for (let i = 0; i < SAMPLES; i++) {
         for (const s of i % 2 ? [...sides].reverse() : sides) {
           const t = process.hrtime.bigint();
-          await call[s]();
+          const answer = await call[s]();
           times[s].push(Number(process.hrtime.bigint() - t) / 1e6);
+          const timing = s === "api" ? (answer as { timing?: ServerTiming }).timing : undefined;
+          if (timing) apiTimings.push(timing);
         }
       }
       // Throughput at concurrency 16, two rounds in alternating order.
       const rps: Record<Side, number[]> = { api: [], floor: [], peer: [] };
+      // CPU per answer under load: the side's own process (the API, the peer, or this one driving the
+      // floor's driver) and Neo4j's.
+      const cpu: Record<Side, { client: number; neo4j: number; answers: number }> = {
+        api: { client: 0, neo4j: 0, answers: 0 }, floor: { client: 0, neo4j: 0, answers: 0 }, peer: { client: 0, neo4j: 0, answers: 0 },
+      };
+      const clientCpu = (s: Side) => (s === "floor" ? process.cpuUsage() : null);
       for (const order of [sides, [...sides].reverse()]) {
         for (const s of order) {
-          rps[s].push(s === "floor" ? await floorThroughput(call.floor, SECONDS)
-            : await httpThroughput(urls[s], s === "api" ? q.api(ctx) : q.peer!(ctx), SECONDS));
+          const pid = s === "api" ? api.child.pid : peer.child.pid;
+          const before = { own: clientCpu(s), client: cpuMsOf(pid), neo4j: cpuMsOf(neo.state.pid) };
+          const roundRps = s === "floor" ? await floorThroughput(call.floor, SECONDS)
+            : await httpThroughput(urls[s], s === "api" ? q.api(ctx) : q.peer!(ctx), SECONDS);
+          const own = before.own ? process.cpuUsage(before.own) : null;
+          cpu[s].client += own ? (own.user + own.system) / 1000 : cpuMsOf(pid) - before.client;
+          cpu[s].neo4j += cpuMsOf(neo.state.pid) - before.neo4j;
+          cpu[s].answers += roundRps * SECONDS;
+          rps[s].push(roundRps);
           const ended = await settleNeo4j(driver);
           if (ended) log(`${q.id}: ended ${ended} statements still running in Neo4j after the ${s}'s throughput round`);
         }
       }
       const stats = (s: Side) => {
         const sorted = [...times[s]].sort((a, b) => a - b);
+        const perAnswer = (ms: number) => (cpu[s].answers && Number.isFinite(ms) ? +(ms / cpu[s].answers).toFixed(3) : null);
         return { p50: +percentile(sorted, 50).toFixed(2), p95: +percentile(sorted, 95).toFixed(2), p99: +percentile(sorted, 99).toFixed(2),
-          rps: +(rps[s].reduce((a, b) => a + b, 0) / rps[s].length).toFixed(1) };
+          rps: +(rps[s].reduce((a, b) => a + b, 0) / rps[s].length).toFixed(1),
+          cpuMsPerAnswer: { client: perAnswer(cpu[s].client), neo4j: perAnswer(cpu[s].neo4j) } };
       };
+      const median = (values: number[]) => (values.length ? +percentile([...values].sort((a, b) => a - b), 50).toFixed(2) : null);
       const row = {
         id: q.id, title: q.title, agree,
-        api: stats("api"), floor: stats("floor"), peer: q.peer ? stats("peer") : null,
+        api: { ...stats("api"), server: { total: median(apiTimings.map((t) => t.total)), db: median(apiTimings.map((t) => t.db)) } },
+        floor: stats("floor"), peer: q.peer ? stats("peer") : null,
         roundTrips: apiAnswer.queries, floorCandidate: floor.index,
       };
       results.push(row);
@@ -405,6 +449,15 @@ function table(o: { scale: string; relationships: number; load: { relationshipsP
   for (const q of o.queries) {
     const f = (s: any) => (s ? `${s.p50} / ${s.p95} / ${s.p99}` : "n/a");
     lines.push(`| ${q.id} | ${f(q.api)} | ${f(q.floor)} | ${f(q.peer)} | ${ratio(q.api.p50, q.floor.p50)} | ${(q.api.p50 - q.floor.p50).toFixed(1)} | ${q.api.rps} / ${q.floor.rps} / ${q.peer?.rps ?? "n/a"} | ${ratio(q.api.rps, q.floor.rps)} | ${q.peer ? ratio(q.api.rps, q.peer.rps) : "n/a"} | ${q.roundTrips} | ${q.agree ? "yes" : "NO"} |`);
+  }
+  // Where the API's latency goes (its Server-Timing, medians of the latency samples) and what each
+  // answer costs in CPU under load: the client side (the API, or this process for the floor) and Neo4j.
+  lines.push("", "| query | api p50 ms | server total / waiting for Neo4j | client and HTTP (api − total) | API's own (total − Neo4j) | CPU ms per answer, api: API / Neo4j | floor: driver / Neo4j |", "|---|---|---|---|---|---|---|");
+  for (const q of o.queries) {
+    const server = q.api.server ?? {};
+    const gap = (a: number | null, b: number | null) => (a !== null && b !== null && a !== undefined && b !== undefined ? (a - b).toFixed(2) : "n/a");
+    const cpu = (side: any) => `${side.cpuMsPerAnswer?.client ?? "n/a"} / ${side.cpuMsPerAnswer?.neo4j ?? "n/a"}`;
+    lines.push(`| ${q.id} | ${q.api.p50} | ${server.total ?? "n/a"} / ${server.db ?? "n/a"} | ${gap(q.api.p50, server.total)} | ${gap(server.total, server.db)} | ${cpu(q.api)} | ${cpu(q.floor)} |`);
   }
   return lines.join("\n");
 }

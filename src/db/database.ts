@@ -14,9 +14,13 @@ export type Params = Record<string, unknown>;
 export type ChangedIds<T> = readonly string[] | ((result: T) => readonly string[]);
 export type Row = Record<string, unknown>;
 
-/** Counts Cypher round trips; one per request lets a test assert the N+1 bound. */
+/**
+ * Counts Cypher round trips (one per request lets a test assert the N+1 bound) and the time spent
+ * waiting for them, summed over statements (those a request runs side by side overlap).
+ */
 export class QueryCounter {
   count = 0;
+  waitedMs = 0;
   readonly queries: string[] = [];
   record(cypher: string): void {
     this.count += 1;
@@ -77,7 +81,7 @@ export class Database {
    */
   private async single(mode: "READ" | "WRITE", cypher: string, params: Params, opts: RunOptions): Promise<Row[]> {
     this.count(cypher, opts);
-    return this.availability.run(async () => {
+    return this.timed(opts, () => this.availability.run(async () => {
       const result = await this.driver.executeQuery(cypher, toCypherParams(params) as Params, {
         routing: mode === "READ" ? neo4j.routing.READ : neo4j.routing.WRITE,
         database: this.databaseName,
@@ -85,7 +89,7 @@ export class Database {
         transactionConfig: this.txConfig(opts),
       });
       return result.records.map((record) => record.toObject() as Row);
-    });
+    }));
   }
 
   /**
@@ -97,12 +101,12 @@ export class Database {
     this.count("<transaction>", opts);
     const { changed } = opts;
     let version: Version | undefined;
-    const result = await this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
+    const result = await this.timed(opts, () => this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
       const value = await work(tx);
       const ids = typeof changed === "function" ? changed(value) : changed;
       version = ids?.length ? await recordChange(tx, ids) : undefined;
       return value;
-    }, this.txConfig(opts)));
+    }, this.txConfig(opts))));
     if (version !== undefined) for (const listener of this.changeListeners) listener(version);
     return result;
   }
@@ -165,6 +169,16 @@ export class Database {
 
   private count(cypher: string, opts: RunOptions): void {
     opts.counter?.record(cypher);
+  }
+
+  private async timed<T>(opts: RunOptions, work: () => Promise<T>): Promise<T> {
+    if (!opts.counter) return work();
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      opts.counter.waitedMs += performance.now() - started;
+    }
   }
 
   private txConfig(opts: RunOptions) {

@@ -65,6 +65,22 @@ export function registerRequestLog(app: FastifyInstance): void {
 }
 
 /**
+ * `Server-Timing` on every GraphQL answer: the time spent waiting for Neo4j (summed over the
+ * request's statements) and the server's whole time until the answer was serialized. Browser
+ * devtools show both; a client's own latency minus `total` is the network and its HTTP stack.
+ */
+export function registerServerTiming(app: FastifyInstance): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    const queries = request.graphqlContext?.queries;
+    if (queries) {
+      const statements = `${queries.count} statement${queries.count === 1 ? "" : "s"}`;
+      reply.header("server-timing", `db;dur=${queries.waitedMs.toFixed(2)};desc="${statements}", total;dur=${reply.elapsedTime.toFixed(2)}`);
+    }
+    return payload;
+  });
+}
+
+/**
  * The GraphQL-over-HTTP spec: a request error is 400 under application/graphql-response+json, but
  * 200 when the answer went out as plain application/json (legacy clients read the body, not the status).
  */

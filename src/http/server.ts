@@ -28,7 +28,7 @@ import type { Context } from "../graphql/context.js";
 import { createLogger, type Logger } from "./logging.js";
 import { registerErrorHandlers } from "./http-errors.js";
 import { registerRateLimit } from "./rate-limit.js";
-import { graphqlContextFor, registerGraphQLStatus, registerRequestLog } from "./request-context.js";
+import { graphqlContextFor, registerGraphQLStatus, registerRequestLog, registerServerTiming } from "./request-context.js";
 import { BOOKMARK_HEADER, BookmarkSigner, registerBookmarks } from "./bookmarks.js";
 import { GraphWatcher } from "../db/graph-watcher.js";
 import { registerHealth } from "./health.js";
@@ -115,12 +115,13 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
   registerErrorHandlers(app, cfg);
   registerRequestLog(app);
   registerGraphQLStatus(app);
+  registerServerTiming(app);
   registerSecurityHeaders(app);
   await app.register(cors, {
     origin: cfg.corsOrigins.includes("*") ? "*" : cfg.corsOrigins,
     methods: ["GET", "POST", "OPTIONS"],
     allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", BOOKMARK_HEADER],
-    exposedHeaders: [BOOKMARK_HEADER, "x-coopgraph-queries"],
+    exposedHeaders: [BOOKMARK_HEADER, "x-coopgraph-queries", "server-timing"],
     maxAge: 600,
     // Answer an OPTIONS without Access-Control-Request-Method too (some proxies probe that way).
     strictPreflight: false,

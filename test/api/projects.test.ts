@@ -230,6 +230,23 @@ describe("look-ahead and the request's shared loaders (issue 9 a)", () => {
     expect(a.edges.flatMap((e) => e.node.participants.map((p) => p.actor.id))).toContain("organization:unodc");
   });
 
+  it("a page lists each project's participants as the project itself does: by actor name, then role, typed", async () => {
+    const selection = "participants { role actor { __typename id name } }";
+    const page = dataOf(await gql(`{ projects(first: 100) { edges { node { id ${selection} } } } }`));
+    const nodes = page.projects.edges.map((e: { node: { id: string; participants: unknown[] } }) => e.node);
+    expect(nodes.length).toBeGreaterThanOrEqual(5);
+    for (const node of nodes) {
+      const alone = dataOf(await gql(`query($id: String!) { project(reference: $id) { ${selection} } }`, { id: node.id }));
+      expect(node.participants).toEqual(alone.project.participants);
+    }
+    const conferences = nodes.find((n: { id: string }) => n.id === "project:cybercrime-conferences");
+    expect(conferences.participants.map((p: { actor: { name: string } }) => p.actor.name)).toEqual([
+      "Prosecutors from Costa Rica", "Prosecutors from Panama", "Prosecutors from Peru",
+      "Public Prosecution Service of the Autonomous City of Buenos Aires", "United Nations Office on Drugs and Crime",
+    ]);
+    expect(conferences.participants.map((p: { actor: { __typename: string } }) => p.actor.__typename)).toEqual(["Group", "Group", "Group", "Agency", "Organization"]);
+  });
+
   it("a page's trimmed countries do not answer a fuller basedIn selection, in either order", async () => {
     for (const query of [
       `{ a: projects(first: 5) { edges { node { id participants { actor { id basedIn { code } } } } } }

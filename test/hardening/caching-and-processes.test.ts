@@ -31,6 +31,14 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
 
+/** The Server-Timing header's two metrics, in ms, and the statements it names. */
+function serverTiming(res: Response) {
+  const header = res.headers.get("server-timing") ?? "";
+  const match = /^db;dur=(\d+\.\d\d);desc="(\d+) statements?", total;dur=(\d+\.\d\d)$/.exec(header);
+  if (!match) throw new Error(`unexpected Server-Timing: "${header}"`);
+  return { db: Number(match[1]), statements: Number(match[2]), total: Number(match[3]) };
+}
+
 const rename = (name: string) => ({
   query: `mutation($name: String!) { upsertTheme(input: { id: "theme:victims", name: $name, citation: { source: "source:coopgraph-enrichment", quote: "test rename" } }) { id } }`,
   variables: { name },
@@ -41,9 +49,15 @@ describe("the response cache", () => {
     const question = { query: `{ node(id: "theme:victims") { ... on Theme { name } } }` };
     const first = await post(server.url, question);
     expect(first.headers.get("x-coopgraph-queries")).not.toBe("0");
+    const timing = serverTiming(first);
+    expect(timing.statements).toBe(Number(first.headers.get("x-coopgraph-queries")));
+    expect(timing.db).toBeGreaterThan(0);
+    expect(timing.total).toBeGreaterThanOrEqual(timing.db);
     expect(await json(first)).toEqual({ data: { node: { name: "Victims and their protection" } } });
     const again = await post(server.url, question);
     expect(again.headers.get("age")).not.toBeNull();
+    // A cached answer waits for no statement.
+    expect(serverTiming(again)).toMatchObject({ db: 0, statements: 0 });
     expect(await json(again)).toEqual({ data: { node: { name: "Victims and their protection" } } });
 
     const written = await post(server.url, rename("Victims (cached?)"), { authorization: `Bearer ${EDITOR}` });
