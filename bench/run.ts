@@ -150,19 +150,27 @@ const CLOCK_TICKS = 100;
 function cpuMsOf(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // Fields after the command name's last closing parenthesis (a name may hold one): utime and
+    // stime are the 12th and 13th from there, in clock ticks.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
 }
 
+/** The benchmark's own CPU time in ms (the floor's client: its driver, and the rest of this process). */
+function cpuMsOfThisProcess(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<number> {
+async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<Round> {
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
   await Promise.all(Array.from({ length: 16 }, async () => {
@@ -171,7 +179,7 @@ async function floorThroughput(run: () => Promise<unknown>, seconds: number): Pr
       done += 1;
     }
   }));
-  return done / seconds;
+  return { rps: done / seconds, sent: done };
 }
 
 /**
@@ -199,13 +207,16 @@ async function settleNeo4j(driver: Driver, graceMs = 1000): Promise<number> {
   throw new Error("Neo4j still busy 60 s after a throughput round");
 }
 
-async function httpThroughput(url: string, call: GraphQLCall, seconds: number): Promise<number> {
+/** A throughput round: answers per second, and every request sent (those autocannon abandoned at the end too). */
+interface Round { rps: number; sent: number }
+
+async function httpThroughput(url: string, call: GraphQLCall, seconds: number): Promise<Round> {
   const result = await autocannon({
     url, connections: 16, duration: seconds, method: "POST",
     headers: { "content-type": "application/json" }, body: JSON.stringify(call),
   });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors under load`);
-  return result.requests.average;
+  return { rps: result.requests.average, sent: result.requests.sent };
 }
 
 async function benchContext(db: Database, sample: { hubOrganization: string; country: string; theme: string; midActors: [string, string]; region: string }): Promise<BenchContext> {
@@ -369,38 +380,41 @@ async function main() {
 
       // Latency at concurrency 1, sides interleaved, after a warm-up.
       const times: Record<Side, number[]> = { api: [], floor: [], peer: [] };
-      const apiTimings: ServerTiming[] = [];
+      const apiTimings: (ServerTiming & { client: number })[] = [];
       for (let i = 0; i < 10; i++) for (const s of sides) await call[s]();
       for (let i = 0; i < SAMPLES; i++) {
         for (const s of i % 2 ? [...sides].reverse() : sides) {
           const t = process.hrtime.bigint();
           const answer = await call[s]();
-          times[s].push(Number(process.hrtime.bigint() - t) / 1e6);
+          const ms = Number(process.hrtime.bigint() - t) / 1e6;
+          times[s].push(ms);
           const timing = s === "api" ? (answer as { timing?: ServerTiming }).timing : undefined;
-          if (timing) apiTimings.push(timing);
+          if (timing) apiTimings.push({ ...timing, client: ms });
         }
       }
       // Throughput at concurrency 16, two rounds in alternating order.
       const rps: Record<Side, number[]> = { api: [], floor: [], peer: [] };
       // CPU per answer under load: the side's own process (the API, the peer, or this one driving the
-      // floor's driver) and Neo4j's.
+      // floor's driver) and Neo4j's, read once Neo4j has settled, so that the work on requests
+      // autocannon abandoned at the end is charged to the requests sent, not to the next round.
       const cpu: Record<Side, { client: number; neo4j: number; answers: number }> = {
         api: { client: 0, neo4j: 0, answers: 0 }, floor: { client: 0, neo4j: 0, answers: 0 }, peer: { client: 0, neo4j: 0, answers: 0 },
       };
-      const clientCpu = (s: Side) => (s === "floor" ? process.cpuUsage() : null);
       for (const order of [sides, [...sides].reverse()]) {
         for (const s of order) {
-          const pid = s === "api" ? api.child.pid : peer.child.pid;
-          const before = { own: clientCpu(s), client: cpuMsOf(pid), neo4j: cpuMsOf(neo.state.pid) };
-          const roundRps = s === "floor" ? await floorThroughput(call.floor, SECONDS)
+          const pid = s === "api" ? api.child.pid : s === "peer" ? peer.child.pid : undefined;
+          const clientCpu = () => (pid === undefined ? cpuMsOfThisProcess() : cpuMsOf(pid));
+          const before = { client: clientCpu(), neo4j: cpuMsOf(neo.state.pid) };
+          const round = s === "floor" ? await floorThroughput(call.floor, SECONDS)
             : await httpThroughput(urls[s], s === "api" ? q.api(ctx) : q.peer!(ctx), SECONDS);
-          const own = before.own ? process.cpuUsage(before.own) : null;
-          cpu[s].client += own ? (own.user + own.system) / 1000 : cpuMsOf(pid) - before.client;
-          cpu[s].neo4j += cpuMsOf(neo.state.pid) - before.neo4j;
-          cpu[s].answers += roundRps * SECONDS;
-          rps[s].push(roundRps);
+          rps[s].push(round.rps);
           const ended = await settleNeo4j(driver);
           if (ended) log(`${q.id}: ended ${ended} statements still running in Neo4j after the ${s}'s throughput round`);
+          // The HTTP side's last answers, after Neo4j's, are serialized and written within this.
+          if (pid !== undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+          cpu[s].client += clientCpu() - before.client;
+          cpu[s].neo4j += cpuMsOf(neo.state.pid) - before.neo4j;
+          cpu[s].answers += round.sent;
         }
       }
       const stats = (s: Side) => {
@@ -413,7 +427,14 @@ async function main() {
       const median = (values: number[]) => (values.length ? +percentile([...values].sort((a, b) => a - b), 50).toFixed(2) : null);
       const row = {
         id: q.id, title: q.title, agree,
-        api: { ...stats("api"), server: { total: median(apiTimings.map((t) => t.total)), db: median(apiTimings.map((t) => t.db)) } },
+        api: {
+          ...stats("api"),
+          // Medians of each sample's parts (paired: the client's latency and its answer's header).
+          server: {
+            total: median(apiTimings.map((t) => t.total)), db: median(apiTimings.map((t) => t.db)),
+            ownWork: median(apiTimings.map((t) => t.total - t.db)), clientAndHttp: median(apiTimings.map((t) => t.client - t.total)),
+          },
+        },
         floor: stats("floor"), peer: q.peer ? stats("peer") : null,
         roundTrips: apiAnswer.queries, floorCandidate: floor.index,
       };
@@ -450,14 +471,14 @@ function table(o: { scale: string; relationships: number; load: { relationshipsP
     const f = (s: any) => (s ? `${s.p50} / ${s.p95} / ${s.p99}` : "n/a");
     lines.push(`| ${q.id} | ${f(q.api)} | ${f(q.floor)} | ${f(q.peer)} | ${ratio(q.api.p50, q.floor.p50)} | ${(q.api.p50 - q.floor.p50).toFixed(1)} | ${q.api.rps} / ${q.floor.rps} / ${q.peer?.rps ?? "n/a"} | ${ratio(q.api.rps, q.floor.rps)} | ${q.peer ? ratio(q.api.rps, q.peer.rps) : "n/a"} | ${q.roundTrips} | ${q.agree ? "yes" : "NO"} |`);
   }
-  // Where the API's latency goes (its Server-Timing, medians of the latency samples) and what each
-  // answer costs in CPU under load: the client side (the API, or this process for the floor) and Neo4j.
-  lines.push("", "| query | api p50 ms | server total / waiting for Neo4j | client and HTTP (api − total) | API's own (total − Neo4j) | CPU ms per answer, api: API / Neo4j | floor: driver / Neo4j |", "|---|---|---|---|---|---|---|");
+  // Where the API's latency goes (its Server-Timing, medians of each latency sample's parts) and
+  // what each answer costs in CPU under load: the answering process (the API, the peer, or this one
+  // for the floor) and Neo4j.
+  lines.push("", "| query | api p50 ms | server total / Neo4j statements | API's own (total − statements) | client and HTTP (latency − total) | CPU ms per answer, api: API / Neo4j | floor: benchmark / Neo4j | peer: peer / Neo4j |", "|---|---|---|---|---|---|---|---|");
   for (const q of o.queries) {
     const server = q.api.server ?? {};
-    const gap = (a: number | null, b: number | null) => (a !== null && b !== null && a !== undefined && b !== undefined ? (a - b).toFixed(2) : "n/a");
-    const cpu = (side: any) => `${side.cpuMsPerAnswer?.client ?? "n/a"} / ${side.cpuMsPerAnswer?.neo4j ?? "n/a"}`;
-    lines.push(`| ${q.id} | ${q.api.p50} | ${server.total ?? "n/a"} / ${server.db ?? "n/a"} | ${gap(q.api.p50, server.total)} | ${gap(server.total, server.db)} | ${cpu(q.api)} | ${cpu(q.floor)} |`);
+    const cpu = (side: any) => (side?.cpuMsPerAnswer ? `${side.cpuMsPerAnswer.client ?? "n/a"} / ${side.cpuMsPerAnswer.neo4j ?? "n/a"}` : "n/a");
+    lines.push(`| ${q.id} | ${q.api.p50} | ${server.total ?? "n/a"} / ${server.db ?? "n/a"} | ${server.ownWork ?? "n/a"} | ${server.clientAndHttp ?? "n/a"} | ${cpu(q.api)} | ${cpu(q.floor)} | ${cpu(q.peer)} |`);
   }
   return lines.join("\n");
 }

@@ -15,16 +15,29 @@ export type ChangedIds<T> = readonly string[] | ((result: T) => readonly string[
 export type Row = Record<string, unknown>;
 
 /**
- * Counts Cypher round trips (one per request lets a test assert the N+1 bound) and the time spent
- * waiting for them, summed over statements (those a request runs side by side overlap).
+ * Counts a request's Cypher round trips (one per request lets a test assert the N+1 bound) and the
+ * wall time during which at least one of them was in flight (statements run side by side count
+ * once), from the call into the driver until its rows are decoded.
  */
 export class QueryCounter {
   count = 0;
   waitedMs = 0;
   readonly queries: string[] = [];
+  private inFlight = 0;
+  private since = 0;
+
   record(cypher: string): void {
     this.count += 1;
     if (this.queries.length < 200) this.queries.push(cypher);
+  }
+
+  started(cypher: string): void {
+    this.record(cypher);
+    if (this.inFlight++ === 0) this.since = performance.now();
+  }
+
+  finished(): void {
+    if (--this.inFlight === 0) this.waitedMs += performance.now() - this.since;
   }
 }
 
@@ -46,6 +59,8 @@ export class Database {
     /** Causal chaining: sessions read after the writes whose bookmarks it holds (see withBookmarks). */
     private readonly bookmarkManager?: BookmarkManager,
     private readonly changeListeners: Set<(version: Version) => void> = new Set(),
+    /** A request's counter: every statement through this Database is counted and timed (see forRequest). */
+    private readonly counter?: QueryCounter,
   ) {
     this.availability = availability ?? new DatabaseAvailability();
   }
@@ -62,7 +77,12 @@ export class Database {
    * across API processes (and Neo4j cluster members) when the client passes the bookmark on.
    */
   withBookmarks(manager: BookmarkManager): Database {
-    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability, manager, this.changeListeners);
+    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability, manager, this.changeListeners, this.counter);
+  }
+
+  /** The same database, counting and timing every statement of one request in `counter`. */
+  forRequest(counter: QueryCounter): Database {
+    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability, this.bookmarkManager, this.changeListeners, counter);
   }
 
   async read(cypher: string, params: Params = {}, opts: RunOptions = {}): Promise<Row[]> {
@@ -80,16 +100,13 @@ export class Database {
    * manager is ours (or none): executeQuery's default one would chain every read after every write.
    */
   private async single(mode: "READ" | "WRITE", cypher: string, params: Params, opts: RunOptions): Promise<Row[]> {
-    this.count(cypher, opts);
-    return this.timed(opts, () => this.availability.run(async () => {
-      const result = await this.driver.executeQuery(cypher, toCypherParams(params) as Params, {
-        routing: mode === "READ" ? neo4j.routing.READ : neo4j.routing.WRITE,
-        database: this.databaseName,
-        bookmarkManager: this.bookmarkManager ?? null,
-        transactionConfig: this.txConfig(opts),
-      });
-      return result.records.map((record) => record.toObject() as Row);
-    }));
+    const result = await this.tracked(cypher, opts, () => this.availability.run(() => this.driver.executeQuery(cypher, toCypherParams(params) as Params, {
+      routing: mode === "READ" ? neo4j.routing.READ : neo4j.routing.WRITE,
+      database: this.databaseName,
+      bookmarkManager: this.bookmarkManager ?? null,
+      transactionConfig: this.txConfig(opts),
+    })));
+    return result.records.map((record) => record.toObject() as Row);
   }
 
   /**
@@ -98,10 +115,9 @@ export class Database {
    * raises the graph's write version (graph-version.ts), which caches and other processes watch.
    */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, opts: RunOptions & { changed?: ChangedIds<T> } = {}): Promise<T> {
-    this.count("<transaction>", opts);
     const { changed } = opts;
     let version: Version | undefined;
-    const result = await this.timed(opts, () => this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
+    const result = await this.tracked("<transaction>", opts, () => this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
       const value = await work(tx);
       const ids = typeof changed === "function" ? changed(value) : changed;
       version = ids?.length ? await recordChange(tx, ids) : undefined;
@@ -121,8 +137,7 @@ export class Database {
   async stream(
     cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions & { signal?: AbortSignal } = {},
   ): Promise<number> {
-    this.count(cypher, opts);
-    return this.availability.run(async () => {
+    return this.tracked(cypher, opts, () => this.availability.run(async () => {
       const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500, bookmarkManager: this.bookmarkManager });
       const tx = await session.beginTransaction(this.txConfig(opts));
       try {
@@ -137,7 +152,7 @@ export class Database {
         if (tx.isOpen()) await tx.rollback().catch(() => {});
         await session.close();
       }
-    });
+    }));
   }
 
   private async inSession<T>(mode: "READ" | "WRITE", work: (session: Session) => Promise<T>): Promise<T> {
@@ -153,7 +168,7 @@ export class Database {
 
   /** Schema statements (constraints, indexes) run in auto-commit transactions. */
   async runSchema(cypher: string): Promise<void> {
-    this.count(cypher, {});
+    this.counter?.record(cypher);
     const session = this.driver.session({ database: this.databaseName });
     try {
       await session.run(cypher);
@@ -167,17 +182,15 @@ export class Database {
     await this.driver.close();
   }
 
-  private count(cypher: string, opts: RunOptions): void {
-    opts.counter?.record(cypher);
-  }
-
-  private async timed<T>(opts: RunOptions, work: () => Promise<T>): Promise<T> {
-    if (!opts.counter) return work();
-    const started = performance.now();
+  /** Counts and times `work` in the request's counter, if there is one. */
+  private async tracked<T>(cypher: string, opts: RunOptions, work: () => Promise<T>): Promise<T> {
+    const counter = opts.counter ?? this.counter;
+    if (!counter) return work();
+    counter.started(cypher);
     try {
       return await work();
     } finally {
-      opts.counter.waitedMs += performance.now() - started;
+      counter.finished();
     }
   }
 

@@ -17,8 +17,10 @@ export interface ServerParts {
 
 export function createContext(db: Database, timeoutMs: number, parts: ServerParts, caller: Caller = "anonymous"): Context {
   const queries = new QueryCounter();
+  // Every statement of the request, the mutations' and imports' too, is counted and timed.
+  const counted = db.forRequest(queries);
   return {
-    repos: createRepositories(db, { timeoutMs, counter: queries, referenceCache: parts.referenceCache, servingState: parts.graphWatcher }),
-    queries, caller, db, timeoutMs, ...parts, report: {},
+    repos: createRepositories(counted, { timeoutMs, counter: queries, referenceCache: parts.referenceCache, servingState: parts.graphWatcher }),
+    queries, caller, db: counted, timeoutMs, ...parts, report: {},
   };
 }

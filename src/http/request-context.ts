@@ -65,9 +65,10 @@ export function registerRequestLog(app: FastifyInstance): void {
 }
 
 /**
- * `Server-Timing` on every GraphQL answer: the time spent waiting for Neo4j (summed over the
- * request's statements) and the server's whole time until the answer was serialized. Browser
- * devtools show both; a client's own latency minus `total` is the network and its HTTP stack.
+ * `Server-Timing` on every GraphQL answer: the wall time during which at least one of the request's
+ * Cypher statements was in flight (a write transaction counts as one), and the server's time from
+ * routing the request until the answer was serialized (before compression). Browser devtools show
+ * both; a client's own latency minus `total` is the network, both HTTP stacks and compression.
  */
 export function registerServerTiming(app: FastifyInstance): void {
   app.addHook("onSend", async (request, reply, payload) => {

@@ -110,7 +110,7 @@ function participantsAhead(basedIn: boolean, projection: PageProjection) {
   const sources = projection.participation.has("sources");
   const cypher = `COLLECT {
   MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor)
-  WITH r, a ORDER BY a.nameKey, r.role
+  WITH r, a ORDER BY a.nameKey, r.role, a.id
   RETURN [r.role, ${sources ? "r.sourceIds, r.quotes" : "null, null"}, ${actor.cypher}, ${basedIn ? `[(a)-[:BASED_IN]->(c:Country) | ${country.cypher}]` : "null"}] }`;
   const decode = (projectId: string, values: unknown[]): ParticipationRow => {
     const [role, sourceIds, quotes, actorValues, countries] = values as [string, string[] | null, string[] | null, unknown[], unknown[][] | null];
@@ -211,7 +211,7 @@ export class ProjectRepository {
     return relationLoader<ParticipationRow>(this.run, `
       MATCH (:Project {id: id})<-[r:PARTICIPATES_IN]-(a:Actor)
       WHERE $roles IS NULL OR r.role IN $roles
-      WITH r, a ORDER BY a.nameKey, r.role
+      WITH r, a ORDER BY a.nameKey, r.role, a.id
       RETURN { role: r.role, sourceIds: r.sourceIds, quotes: r.quotes, actorId: a.id, projectId: id, actor: ${ENTITY("a")} } AS item`,
     { roles });
   }
