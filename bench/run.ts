@@ -110,7 +110,7 @@ async function startProcess(script: string, env: Record<string, string>, ready: 
  */
 const keepAlive = new http.Agent({ keepAlive: true });
 
-/** The API's Server-Timing: time waiting for Neo4j (summed) and its whole time until the answer was serialized. */
+/** The API's Server-Timing: wall time with any of its statements in flight, and its whole time until the answer was serialized. */
 interface ServerTiming { db: number; total: number }
 
 function serverTimingOf(header: string | string[] | undefined): ServerTiming | undefined {

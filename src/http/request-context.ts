@@ -75,7 +75,7 @@ export function registerServerTiming(app: FastifyInstance): void {
     const queries = request.graphqlContext?.queries;
     if (queries) {
       const statements = `${queries.count} statement${queries.count === 1 ? "" : "s"}`;
-      reply.header("server-timing", `db;dur=${queries.waitedMs.toFixed(2)};desc="${statements}", total;dur=${reply.elapsedTime.toFixed(2)}`);
+      reply.header("server-timing", `db;dur=${queries.waitedSoFarMs().toFixed(2)};desc="${statements}", total;dur=${reply.elapsedTime.toFixed(2)}`);
     }
     return payload;
   });

@@ -25,6 +25,23 @@ describe("QueryCounter", () => {
     expect(counter.waitedMs).toBe(15 + 5);
   });
 
+  it("times staggered statements from the first start to the last end", () => {
+    const counter = new QueryCounter();
+    clockReading(10, 30); // a runs 10..20, b 15..30
+    counter.started("a");
+    counter.started("b");
+    counter.finished();
+    counter.finished();
+    expect(counter.waitedMs).toBe(20);
+  });
+
+  it("counts a statement still in flight up to now when asked before it ends", () => {
+    const counter = new QueryCounter();
+    clockReading(100, 104);
+    counter.started("a");
+    expect(counter.waitedSoFarMs()).toBe(4);
+  });
+
   it("counts without timing what only records (schema statements)", () => {
     const counter = new QueryCounter();
     counter.record("CREATE INDEX ...");
