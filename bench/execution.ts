@@ -35,10 +35,8 @@ const CONTEXT_FILE = option("context", path.join(PROJECT_ROOT, "bench", "results
 /** Every read answered from memory after its first run: the API's work without the database's. */
 class RowsInMemory extends Database {
   private readonly rows = new Map<string, Promise<Row[]>>();
-  override withBookmarks(): Database {
-    return this;
-  }
-  override forRequest(): Database {
+  // A request's bookmarks or counter would make a plain Database, which reads from Neo4j.
+  protected override derive(): Database {
     return this;
   }
   override read(cypher: string, params: Params = {}, opts: RunOptions = {}): Promise<Row[]> {

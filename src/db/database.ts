@@ -47,7 +47,6 @@ export class QueryCounter {
 }
 
 export interface RunOptions {
-  counter?: QueryCounter;
   /** Transaction timeout in ms; the server cuts the query after it. */
   timeoutMs?: number;
 }
@@ -82,12 +81,18 @@ export class Database {
    * across API processes (and Neo4j cluster members) when the client passes the bookmark on.
    */
   withBookmarks(manager: BookmarkManager): Database {
-    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability, manager, this.changeListeners, this.counter);
+    return this.derive({ bookmarkManager: manager });
   }
 
   /** The same database, counting and timing every statement of one request in `counter`. */
   forRequest(counter: QueryCounter): Database {
-    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability, this.bookmarkManager, this.changeListeners, counter);
+    return this.derive({ counter });
+  }
+
+  /** The same driver, availability and listeners, with a request's bookmark manager or counter. */
+  protected derive(changes: { bookmarkManager?: BookmarkManager; counter?: QueryCounter }): Database {
+    return new Database(this.driver, this.databaseName, this.defaultTimeoutMs, this.availability,
+      changes.bookmarkManager ?? this.bookmarkManager, this.changeListeners, changes.counter ?? this.counter);
   }
 
   async read(cypher: string, params: Params = {}, opts: RunOptions = {}): Promise<Row[]> {
@@ -105,7 +110,7 @@ export class Database {
    * bookmark manager is ours (or none): executeQuery's default one would chain every read after every write.
    */
   private async single(mode: "READ" | "WRITE", cypher: string, params: Params, opts: RunOptions): Promise<Row[]> {
-    const result = await this.tracked(cypher, opts, () => this.availability.run(() => this.driver.executeQuery(cypher, toCypherParams(params) as Params, {
+    const result = await this.tracked(cypher, () => this.availability.run(() => this.driver.executeQuery(cypher, toCypherParams(params) as Params, {
       routing: mode === "READ" ? neo4j.routing.READ : neo4j.routing.WRITE,
       database: this.databaseName,
       bookmarkManager: this.bookmarkManager ?? null,
@@ -122,7 +127,7 @@ export class Database {
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, opts: RunOptions & { changed?: ChangedIds<T> } = {}): Promise<T> {
     const { changed } = opts;
     let version: Version | undefined;
-    const result = await this.tracked("<transaction>", opts, () => this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
+    const result = await this.tracked("<transaction>", () => this.inSession("WRITE", (session) => session.executeWrite(async (tx) => {
       const value = await work(tx);
       const ids = typeof changed === "function" ? changed(value) : changed;
       version = ids?.length ? await recordChange(tx, ids) : undefined;
@@ -142,7 +147,7 @@ export class Database {
   async stream(
     cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions & { signal?: AbortSignal } = {},
   ): Promise<number> {
-    return this.tracked(cypher, opts, () => this.availability.run(async () => {
+    return this.tracked(cypher, () => this.availability.run(async () => {
       const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500, bookmarkManager: this.bookmarkManager });
       const tx = await session.beginTransaction(this.txConfig(opts));
       try {
@@ -188,8 +193,8 @@ export class Database {
   }
 
   /** Counts and times `work` in the request's counter, if there is one. */
-  private async tracked<T>(cypher: string, opts: RunOptions, work: () => Promise<T>): Promise<T> {
-    const counter = opts.counter ?? this.counter;
+  private async tracked<T>(cypher: string, work: () => Promise<T>): Promise<T> {
+    const counter = this.counter;
     if (!counter) return work();
     counter.started(cypher);
     try {

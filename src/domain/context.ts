@@ -71,7 +71,6 @@ export interface RequestReport {
 
 export interface RepositoryOptions {
   timeoutMs: number;
-  counter?: QueryCounter;
   /** Without one, resolutions are cached for this set of repositories only. */
   referenceCache?: ReferenceCache;
   /** Says when reads of the aggregates must be refused (the server's graph watcher). */
@@ -92,7 +91,7 @@ export function createRepositories(db: Database, opts: RepositoryOptions): Repos
       });
     }
     try {
-      return await db.read(cypher, params, { counter: opts.counter, timeoutMs: opts.timeoutMs });
+      return await db.read(cypher, params, { timeoutMs: opts.timeoutMs });
     } catch (err) {
       throw databaseError(err, opts.timeoutMs);
     }

@@ -20,7 +20,7 @@ export function createContext(db: Database, timeoutMs: number, parts: ServerPart
   // Every statement of the request, the mutations' and imports' too, is counted and timed.
   const counted = db.forRequest(queries);
   return {
-    repos: createRepositories(counted, { timeoutMs, counter: queries, referenceCache: parts.referenceCache, servingState: parts.graphWatcher }),
+    repos: createRepositories(counted, { timeoutMs, referenceCache: parts.referenceCache, servingState: parts.graphWatcher }),
     queries, caller, db: counted, timeoutMs, ...parts, report: {},
   };
 }

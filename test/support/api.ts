@@ -107,7 +107,7 @@ export function adminSuiteOverSeed(name: string) {
  * (loaded at the top of this file); suites that import db.ts alone do not load it.
  */
 export function recordingRun(db: Database, counter?: QueryCounter): { run: QueryRunner; sent: { cypher: string; params: Params }[] } {
-  const repos = createRepositories(db, { timeoutMs: 10_000, counter });
+  const repos = createRepositories(counter ? db.forRequest(counter) : db, { timeoutMs: 10_000 });
   const sent: { cypher: string; params: Params }[] = [];
   const run: QueryRunner = (cypher, params = {}) => {
     sent.push({ cypher, params });
