@@ -170,6 +170,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The median of unsorted values, to 2 decimals; null for none. */
+function median(values: number[]): number | null {
+  return values.length ? +percentile([...values].sort((a, b) => a - b), 50).toFixed(2) : null;
+}
+
 async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<Round> {
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
@@ -424,7 +429,6 @@ async function main() {
           rps: +(rps[s].reduce((a, b) => a + b, 0) / rps[s].length).toFixed(1),
           cpuMsPerAnswer: { client: perAnswer(cpu[s].client), neo4j: perAnswer(cpu[s].neo4j) } };
       };
-      const median = (values: number[]) => (values.length ? +percentile([...values].sort((a, b) => a - b), 50).toFixed(2) : null);
       const row = {
         id: q.id, title: q.title, agree,
         api: {
