@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60] [--executor jit|graphql-js]`
+ * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60] [--warmup 240] [--executor jit|graphql-js]`
  *
  * Starts what it needs (a managed Neo4j in .coopgraph/bench-<scale>, our API and the peer as
  * their own processes), loads the synthetic network if absent, checks that the three sides agree,
@@ -30,6 +30,7 @@ import { AGGREGATE_RELATIONSHIP_TYPES } from "../src/db/aggregates.js";
 import { LOAD_MODES, loadSynthetic, type LoadMode, type LoadReport, type OfflineTarget } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
 import { API_NODE_ARGS } from "./api-process.js";
+import { cpuMsOf, cpuMsOfThisProcess, jitCpuMsOf } from "./proc.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
@@ -62,6 +63,11 @@ const SAVE_AS = option("save-as", "");
 const CSV_WORKERS = Number(option("csv-workers", "0"));
 /** The API's GRAPHQL_EXECUTOR (jit or graphql-js); unset: the API's default. */
 const EXECUTOR = option("executor", "");
+/**
+ * Neo4j's JVM is warmed up before anything is measured: the whole mix runs until its JIT compilers
+ * go quiet, for this many seconds at most (0: no warm-up, a cold JVM as after a restart).
+ */
+const WARMUP_SECONDS = Number(option("warmup", "240"));
 /** Load through both paths, one after the other, and check that they write the same graph. */
 const VERIFY_LOAD = args.includes("--verify-load");
 const log = (line: string) => console.error(line);
@@ -143,29 +149,6 @@ async function post(url: string, call: GraphQLCall): Promise<{ data: any; querie
   return { data: body.data, queries: Number(headers["x-coopgraph-queries"] ?? 0), timing: serverTimingOf(headers["server-timing"]) };
 }
 
-/** Linux reports /proc times in USER_HZ ticks, 100 a second on every architecture Node runs on here. */
-const CLOCK_TICKS = 100;
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    // Fields after the command name's last closing parenthesis (a name may hold one): utime and
-    // stime are the 12th and 13th from there, in clock ticks.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The benchmark's own CPU time in ms (the floor's client: its driver, and the rest of this process). */
-function cpuMsOfThisProcess(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -175,10 +158,50 @@ function median(values: number[]): number | null {
   return values.length ? +percentile([...values].sort((a, b) => a - b), 50).toFixed(2) : null;
 }
 
+/** Requests in flight in a throughput round (autocannon's connections, the floor's sessions) and in the warm-up. */
+const CONCURRENCY = 16;
+
+/** A warm-up round's length, and the JIT's share of one core below which a round is quiet; two quiet rounds in a row end it. */
+const WARMUP_ROUND_MS = 3000;
+const JIT_QUIET_SHARE = 0.03;
+const QUIET_ROUNDS = 2;
+
+interface WarmUp { seconds: number; settled: boolean; rounds: number; jitShareLastRound: number | null }
+
+/**
+ * Runs every call of the mix round-robin at the throughput rounds' concurrency, in rounds of 3 s,
+ * until Neo4j's JIT compilers used less than 3 % of a core in two rounds in a row (one quiet round
+ * can be luck), or `maxSeconds` have passed. Measured cold, a
+ * 2-s throughput round at M had the compilers take a third of the machine's CPU and charged it to the
+ * requests of that round; a server that has run for a while has compiled its hot code once.
+ */
+async function warmUp(calls: (() => Promise<unknown>)[], neo4jPid: number | undefined, maxSeconds: number): Promise<WarmUp> {
+  const started = Date.now();
+  let rounds = 0;
+  let share: number | null = null;
+  let next = 0;
+  let quiet = 0;
+  while (Date.now() - started < maxSeconds * 1000 && quiet < QUIET_ROUNDS) {
+    const [jitBefore, roundStarted] = [jitCpuMsOf(neo4jPid), Date.now()];
+    const deadline = roundStarted + WARMUP_ROUND_MS;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) await calls[next++ % calls.length]!();
+    }));
+    rounds += 1;
+    share = (jitCpuMsOf(neo4jPid) - jitBefore) / (Date.now() - roundStarted);
+    log(`Warm-up round ${rounds}: Neo4j's JIT compilers used ${(share * 100).toFixed(1)} % of a core`);
+    // NaN (no compiler threads to read): one round, as good as can be told.
+    if (Number.isNaN(share)) break;
+    quiet = share < JIT_QUIET_SHARE ? quiet + 1 : 0;
+  }
+  const settled = quiet >= QUIET_ROUNDS;
+  return { seconds: +((Date.now() - started) / 1000).toFixed(1), settled, rounds, jitShareLastRound: share === null || Number.isNaN(share) ? null : +share.toFixed(3) };
+}
+
 async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<Round> {
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (Date.now() < deadline) {
       await run();
       done += 1;
@@ -217,7 +240,7 @@ interface Round { rps: number; sent: number }
 
 async function httpThroughput(url: string, call: GraphQLCall, seconds: number): Promise<Round> {
   const result = await autocannon({
-    url, connections: 16, duration: seconds, method: "POST",
+    url, connections: CONCURRENCY, duration: seconds, method: "POST",
     headers: { "content-type": "application/json" }, body: JSON.stringify(call),
   });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors under load`);
@@ -356,8 +379,20 @@ async function main() {
     children.push(peer.child);
     const urls = { api: `http://127.0.0.1:${apiPort}/graphql`, peer: `http://127.0.0.1:${peerPort}/` };
 
+    const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));
+    // Every side and every floor candidate, so that the floor is chosen on a warm JVM too.
+    const warm = WARMUP_SECONDS > 0
+      ? await warmUp(mix.flatMap((q) => [
+        () => post(urls.api, q.api(ctx)),
+        ...(q.floors ?? [q.floor]).map((candidate) => () => candidate(driver, ctx)),
+        ...(q.peer ? [() => post(urls.peer, q.peer!(ctx))] : []),
+      ]), neo.state.pid, WARMUP_SECONDS)
+      : null;
+    if (warm && !warm.settled) log(`Neo4j's JIT compilers were still busy after ${warm.seconds} s of warm-up: the figures include some of their work`);
+
     const results = [];
-    for (const q of QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id))) {
+    for (const q of mix) {
+      const jitAtStart = jitCpuMsOf(neo.state.pid);
       const sides: Side[] = q.peer ? ["api", "floor", "peer"] : ["api", "floor"];
       // The floor is the fastest of its hand-written candidates on this graph.
       const floor = await fastestFloor(q, driver, ctx);
@@ -441,6 +476,8 @@ async function main() {
         },
         floor: stats("floor"), peer: q.peer ? stats("peer") : null,
         roundTrips: apiAnswer.queries, floorCandidate: floor.index,
+        // Neo4j's JIT compilers during this query's measurement: near 0 on a warm JVM.
+        neo4jJitMs: Math.round(jitCpuMsOf(neo.state.pid) - jitAtStart),
       };
       results.push(row);
       log(`${q.id}: api p50 ${row.api.p50} ms, floor ${row.floor.p50} ms${row.peer ? `, peer ${row.peer.p50} ms` : ""}; rps api ${row.api.rps}, floor ${row.floor.rps}${row.peer ? `, peer ${row.peer.rps}` : ""}; round trips ${row.roundTrips}; agree ${agree}`);
@@ -451,7 +488,7 @@ async function main() {
     const output = {
       scale, date: new Date().toISOString(), machine: "2 cores, 24 GiB (noisy: compare ratios within one run)",
       relationships: Number(size!.rels), load: report, loads, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,
-      settings: { samples: SAMPLES, seconds: SECONDS, concurrency: 16, executor: EXECUTOR || "default" }, context: { ...ctx, deepCursor: undefined }, queries: results,
+      settings: { samples: SAMPLES, seconds: SECONDS, concurrency: CONCURRENCY, executor: EXECUTOR || "default", warmUp: warm }, context: { ...ctx, deepCursor: undefined }, queries: results,
     };
     fs.mkdirSync(path.join(PROJECT_ROOT, "bench", "results"), { recursive: true });
     for (const name of SAVE_AS ? [`${SAVE_AS}.json`] : ["latest.json", `${scale}.json`]) {
