@@ -125,9 +125,9 @@ function serverTimingOf(header: string | string[] | undefined): ServerTiming | u
   return db && total ? { db: Number(db[1]), total: Number(total[1]) } : undefined;
 }
 
-async function post(url: string, call: GraphQLCall): Promise<{ data: any; queries: number; timing?: ServerTiming }> {
-  const payload = JSON.stringify(call);
-  const { status, text, headers } = await new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+/** One POST; a kept-alive socket the server closed as it was reused (its idle timeout, a race) is retried once on a new one, as Node's docs advise. */
+function send(url: string, payload: string, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: "POST",
       agent: keepAlive,
@@ -140,9 +140,19 @@ async function post(url: string, call: GraphQLCall): Promise<{ data: any; querie
     });
     // A stalled server fails the run instead of hanging it.
     req.setTimeout(120_000, () => req.destroy(new Error(`${url}: no answer in 120 s`)));
-    req.on("error", reject);
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === "ECONNRESET") {
+        log(`${url}: a kept-alive connection was closed as it was reused; sent again on a new one`);
+        send(url, payload, true).then(resolve, reject);
+      }
+      else reject(err);
+    });
     req.end(payload);
   });
+}
+
+async function post(url: string, call: GraphQLCall): Promise<{ data: any; queries: number; timing?: ServerTiming }> {
+  const { status, text, headers } = await send(url, JSON.stringify(call));
   if (!String(headers["content-type"] ?? "").includes("json")) throw new Error(`${url}: HTTP ${status}, not JSON: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
   if (body.errors?.length) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 500)}`);
