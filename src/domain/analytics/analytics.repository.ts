@@ -155,17 +155,21 @@ function keyTexts(): (keys: FundingFlowGroupRow["keys"]) => string {
 
 /**
  * fundingFlows' order: by keys, then kind of flow, then currency (each compared as localeCompare
- * does). The keys' sort text is built once per keys list and collated once per distinct text.
+ * does). Each distinct text is collated once (keys' sort text built once per keys list); a group
+ * then sorts on one number made of its three ranks.
  */
 export function orderGroups(groups: FundingFlowGroupRow[]): FundingFlowGroupRow[] {
   const textOf = keyTexts();
-  const items = groups.map((g) => ({ g, keys: textOf(g.keys), flowType: String(g.flowType), currency: String(g.currency) }));
-  const keys = collationRanks(items.map((x) => x.keys));
-  const values = collationRanks(items.flatMap((x) => [x.flowType, x.currency]));
-  return items
-    .map((x) => ({ g: x.g, keys: keys.get(x.keys)!, flowType: values.get(x.flowType)!, currency: values.get(x.currency)! }))
-    .sort((a, b) => a.keys - b.keys || a.flowType - b.flowType || a.currency - b.currency)
-    .map((x) => x.g);
+  const keyTextOfGroup = groups.map((g) => textOf(g.keys));
+  const values = new Set<string>();
+  for (const g of groups) values.add(String(g.flowType)).add(String(g.currency));
+  const keyRanks = collationRanks(keyTextOfGroup);
+  const valueRanks = collationRanks(values);
+  const base = valueRanks.size;
+  // Below 4 x groups^3, exact in a double far beyond maxGroups.
+  const rank = groups.map((g, i) => (keyRanks.get(keyTextOfGroup[i]!)! * base + valueRanks.get(String(g.flowType))!) * base + valueRanks.get(String(g.currency))!);
+  // Array.prototype.sort is stable: groups of equal rank keep their input order.
+  return groups.map((_, i) => i).sort((a, b) => rank[a]! - rank[b]!).map((i) => groups[i]!);
 }
 
 /**
