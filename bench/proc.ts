@@ -31,30 +31,67 @@ export function cpuMsOfThisProcess(): number {
 }
 
 /**
- * CPU time a HotSpot JVM's JIT compiler threads have used so far, in ms: its threads named
- * "C1 CompilerThread0", "C2 CompilerThread1"... (/proc cuts names at 15 characters). NaN when the
- * threads cannot be read or none has that name (another JVM, or not Linux).
+ * The CPU time a HotSpot JVM's JIT compiler threads have used, in ms: its threads named
+ * "C1 CompilerThread0", "C2 CompilerThread1"... (/proc cuts names at 15 characters). HotSpot starts
+ * and ends compiler threads as work comes and goes (UseDynamicNumberOfCompilerThreads, on by
+ * default), and an ended thread's CPU leaves /proc with it: the meter samples the threads every
+ * 200 ms and keeps each one's last reading, so that a thread that ends (after idling, which is
+ * when HotSpot ends them) still counts.
  */
-export function jitCpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  let total = 0;
-  let found = false;
-  let tasks: string[];
-  try {
-    tasks = fs.readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return NaN;
+export class JitMeter {
+  /** Live compiler threads' CPU at their last reading, by thread id. */
+  private readonly live = new Map<string, number>();
+  /** CPU of compiler threads that have ended. */
+  private ended = 0;
+  private found = false;
+  /** Live threads with another name, not read again (a sample then costs a listing and 1-3 reads). */
+  private readonly others = new Set<string>();
+
+  constructor(private readonly pid: number | undefined) {
+    this.sample();
+    // Unreferenced: the meter never keeps the benchmark alive.
+    setInterval(() => this.sample(), 200).unref();
   }
-  for (const task of tasks) {
+
+  /** CPU ms of the compiler threads so far; NaN when none could be read (another JVM, not Linux). */
+  read(): number {
+    this.sample();
+    if (!this.found) return NaN;
+    let total = this.ended;
+    for (const ms of this.live.values()) total += ms;
+    return total;
+  }
+
+  private sample(): void {
+    if (this.pid === undefined) return;
+    let tasks: Set<string>;
     try {
-      const { name, cpuMs } = parseStat(fs.readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8"));
-      if (/^C[12] CompilerThre/.test(name)) {
-        total += cpuMs;
-        found = true;
-      }
+      tasks = new Set(fs.readdirSync(`/proc/${this.pid}/task`));
     } catch {
-      // The thread ended between the listing and the read.
+      return;
+    }
+    // Threads gone from the listing: a compiler thread's last reading is kept, and an id the
+    // kernel hands to a new thread later is read afresh.
+    for (const [task, ms] of this.live) {
+      if (!tasks.has(task)) {
+        this.ended += ms;
+        this.live.delete(task);
+      }
+    }
+    for (const task of this.others) if (!tasks.has(task)) this.others.delete(task);
+    for (const task of tasks) {
+      if (this.others.has(task)) continue;
+      try {
+        const { name, cpuMs } = parseStat(fs.readFileSync(`/proc/${this.pid}/task/${task}/stat`, "utf8"));
+        if (/^C[12] CompilerThre/.test(name)) {
+          this.live.set(task, cpuMs);
+          this.found = true;
+        } else {
+          this.others.add(task);
+        }
+      } catch {
+        // The thread ended between the listing and the read.
+      }
     }
   }
-  return found ? total : NaN;
 }

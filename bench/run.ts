@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60] [--warmup 240] [--executor jit|graphql-js]`
+ * `npm run bench -- --scale S|M|L [--seconds 3] [--samples 60] [--warmup 360] [--executor jit|graphql-js]`
  *
  * Starts what it needs (a managed Neo4j in .coopgraph/bench-<scale>, our API and the peer as
- * their own processes), loads the synthetic network if absent, checks that the three sides agree,
+ * their own processes), loads the synthetic network if absent, warms Neo4j's JVM up (the whole mix
+ * until its JIT compilers are quiet), checks that the three sides agree,
  * then measures each query: latency at concurrency 1 (p50/p95/p99, sides interleaved) and
  * throughput at concurrency 16 (autocannon for the HTTP sides, 16 concurrent sessions for the
  * floor; rounds alternate the sides' order so machine drift hits them alike; after each round,
@@ -30,7 +31,7 @@ import { AGGREGATE_RELATIONSHIP_TYPES } from "../src/db/aggregates.js";
 import { LOAD_MODES, loadSynthetic, type LoadMode, type LoadReport, type OfflineTarget } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
 import { API_NODE_ARGS } from "./api-process.js";
-import { cpuMsOf, cpuMsOfThisProcess, jitCpuMsOf } from "./proc.js";
+import { JitMeter, cpuMsOf, cpuMsOfThisProcess } from "./proc.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
@@ -67,7 +68,8 @@ const EXECUTOR = option("executor", "");
  * Neo4j's JVM is warmed up before anything is measured: the whole mix runs until its JIT compilers
  * go quiet, for this many seconds at most (0: no warm-up, a cold JVM as after a restart).
  */
-const WARMUP_SECONDS = Number(option("warmup", "240"));
+const WARMUP_SECONDS = Number(option("warmup", "360"));
+if (!(WARMUP_SECONDS >= 0)) throw new Error(`--warmup must be a number of seconds, 0 or more, got ${option("warmup", "")}`);
 /** Load through both paths, one after the other, and check that they write the same graph. */
 const VERIFY_LOAD = args.includes("--verify-load");
 const log = (line: string) => console.error(line);
@@ -171,7 +173,11 @@ function median(values: number[]): number | null {
 /** Requests in flight in a throughput round (autocannon's connections, the floor's sessions) and in the warm-up. */
 const CONCURRENCY = 16;
 
-/** A warm-up round's length, and the JIT's share of one core below which a round is quiet; two quiet rounds in a row end it. */
+/**
+ * A warm-up round's length (a round then waits for the calls in flight: the peer's take up to
+ * 1.3 s at L), and the JIT's share of one core below which a round is quiet; two quiet rounds in a
+ * row end the warm-up.
+ */
 const WARMUP_ROUND_MS = 3000;
 const JIT_QUIET_SHARE = 0.03;
 const QUIET_ROUNDS = 2;
@@ -179,26 +185,26 @@ const QUIET_ROUNDS = 2;
 interface WarmUp { seconds: number; settled: boolean; rounds: number; jitShareLastRound: number | null }
 
 /**
- * Runs every call of the mix round-robin at the throughput rounds' concurrency, in rounds of 3 s,
+ * Runs every call of the mix round-robin at the throughput rounds' concurrency, in rounds of about 3 s,
  * until Neo4j's JIT compilers used less than 3 % of a core in two rounds in a row (one quiet round
  * can be luck), or `maxSeconds` have passed. Measured cold, a
  * 2-s throughput round at M had the compilers take a third of the machine's CPU and charged it to the
  * requests of that round; a server that has run for a while has compiled its hot code once.
  */
-async function warmUp(calls: (() => Promise<unknown>)[], neo4jPid: number | undefined, maxSeconds: number): Promise<WarmUp> {
+async function warmUp(calls: (() => Promise<unknown>)[], jit: JitMeter, maxSeconds: number): Promise<WarmUp> {
   const started = Date.now();
   let rounds = 0;
   let share: number | null = null;
   let next = 0;
   let quiet = 0;
   while (Date.now() - started < maxSeconds * 1000 && quiet < QUIET_ROUNDS) {
-    const [jitBefore, roundStarted] = [jitCpuMsOf(neo4jPid), Date.now()];
+    const [jitBefore, roundStarted] = [jit.read(), Date.now()];
     const deadline = roundStarted + WARMUP_ROUND_MS;
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (Date.now() < deadline) await calls[next++ % calls.length]!();
     }));
     rounds += 1;
-    share = (jitCpuMsOf(neo4jPid) - jitBefore) / (Date.now() - roundStarted);
+    share = (jit.read() - jitBefore) / (Date.now() - roundStarted);
     log(`Warm-up round ${rounds}: Neo4j's JIT compilers used ${(share * 100).toFixed(1)} % of a core`);
     // NaN (no compiler threads to read): one round, as good as can be told.
     if (Number.isNaN(share)) break;
@@ -390,19 +396,21 @@ async function main() {
     const urls = { api: `http://127.0.0.1:${apiPort}/graphql`, peer: `http://127.0.0.1:${peerPort}/` };
 
     const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));
+    // Neo4j's process from here on (the load may have restarted it).
+    const jit = new JitMeter(neo.state.pid);
     // Every side and every floor candidate, so that the floor is chosen on a warm JVM too.
     const warm = WARMUP_SECONDS > 0
       ? await warmUp(mix.flatMap((q) => [
         () => post(urls.api, q.api(ctx)),
         ...(q.floors ?? [q.floor]).map((candidate) => () => candidate(driver, ctx)),
         ...(q.peer ? [() => post(urls.peer, q.peer!(ctx))] : []),
-      ]), neo.state.pid, WARMUP_SECONDS)
+      ]), jit, WARMUP_SECONDS)
       : null;
     if (warm && !warm.settled) log(`Neo4j's JIT compilers were still busy after ${warm.seconds} s of warm-up: the figures include some of their work`);
 
     const results = [];
     for (const q of mix) {
-      const jitAtStart = jitCpuMsOf(neo.state.pid);
+      const jitAtStart = jit.read();
       const sides: Side[] = q.peer ? ["api", "floor", "peer"] : ["api", "floor"];
       // The floor is the fastest of its hand-written candidates on this graph.
       const floor = await fastestFloor(q, driver, ctx);
@@ -442,7 +450,7 @@ async function main() {
           if (timing) apiTimings.push({ ...timing, client: ms });
         }
       }
-      const jitAtThroughput = jitCpuMsOf(neo.state.pid);
+      const jitAtThroughput = jit.read();
       // Throughput at concurrency 16, two rounds in alternating order.
       const rps: Record<Side, number[]> = { api: [], floor: [], peer: [] };
       // CPU per answer under load: the side's own process (the API, the peer, or this one driving the
@@ -488,8 +496,8 @@ async function main() {
         floor: stats("floor"), peer: q.peer ? stats("peer") : null,
         roundTrips: apiAnswer.queries, floorCandidate: floor.index,
         // Neo4j's JIT compilers during this query's measurement (the floor's choice, the agreement
-        // check and the latency samples, then the throughput rounds): near 0 on a warm JVM.
-        neo4jJitMs: { latency: Math.round(jitAtThroughput - jitAtStart), throughput: Math.round(jitCpuMsOf(neo.state.pid) - jitAtThroughput) },
+        // check and the latency samples, then the throughput rounds): what the warm-up left.
+        neo4jJitMs: { latency: Math.round(jitAtThroughput - jitAtStart), throughput: Math.round(jit.read() - jitAtThroughput) },
       };
       results.push(row);
       log(`${q.id}: api p50 ${row.api.p50} ms, floor ${row.floor.p50} ms${row.peer ? `, peer ${row.peer.p50} ms` : ""}; rps api ${row.api.rps}, floor ${row.floor.rps}${row.peer ? `, peer ${row.peer.rps}` : ""}; round trips ${row.roundTrips}; agree ${agree}`);
