@@ -97,10 +97,17 @@ async function startProcess(script: string, env: Record<string, string>, ready: 
   const started = Date.now();
   const child = spawn(process.execPath, script.startsWith("dist/") ? [...API_NODE_ARGS, script] : ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  let isReady = false;
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
+      // Once ready, only drained: the API logs a line per request, and a growing copy tested on
+      // every chunk cost this process CPU that the measured processes share the cores with.
+      if (isReady) return;
       output += chunk.toString();
-      if (ready.test(output)) resolve();
+      if (ready.test(output)) {
+        isReady = true;
+        resolve();
+      }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
