@@ -100,18 +100,27 @@ async function startProcess(script: string, env: Record<string, string>, ready: 
   let isReady = false;
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      // Once ready, only drained: the API logs a line per request, and a growing copy tested on
-      // every chunk cost this process CPU that the measured processes share the cores with.
-      if (isReady) return;
+      // Once ready, only the last 16 KB are kept (for a crash's message): the API logs a line per
+      // request, and a growing copy tested on every chunk cost this process CPU that the measured
+      // processes share the cores with.
+      if (isReady) {
+        output = (output + chunk.toString()).slice(-16_384);
+        return;
+      }
       output += chunk.toString();
       if (ready.test(output)) {
         isReady = true;
+        output = output.slice(-16_384);
         resolve();
       }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
+    // "close": after the child's output has all been read.
+    child.once("close", (code, signal) => {
+      if (!isReady) reject(new Error(`${script} exited with ${code ?? signal}:\n${output}`));
+      else if (signal !== "SIGTERM" && code !== 0) log(`${script} exited with ${code ?? signal} during the run; its last output:\n${output}`);
+    });
   });
   return { child, ms: Date.now() - started };
 }
@@ -181,8 +190,8 @@ function median(values: number[]): number | null {
 const CONCURRENCY = 16;
 
 /**
- * A warm-up round's length (a round then waits for the calls in flight: the peer's take up to
- * 1.3 s at L), and the JIT's share of one core below which a round is quiet; two quiet rounds in a
+ * A warm-up round's length (a round then waits for the calls in flight: at L, where the peer's
+ * take up to 1.6 s, rounds took about 7 s), and the JIT's share of one core below which a round is quiet; two quiet rounds in a
  * row end the warm-up.
  */
 const WARMUP_ROUND_MS = 3000;
