@@ -215,10 +215,7 @@ async function warmUp(calls: (() => Promise<unknown>)[], jit: JitMeter, maxSecon
   let quiet = 0;
   while (Date.now() - started < maxSeconds * 1000 && quiet < QUIET_ROUNDS) {
     const [jitBefore, roundStarted] = [jit.read(), Date.now()];
-    const deadline = roundStarted + WARMUP_ROUND_MS;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) await calls[next++ % calls.length]!();
-    }));
+    await untilDeadline(roundStarted + WARMUP_ROUND_MS, () => calls[next++ % calls.length]!());
     rounds += 1;
     share = (jit.read() - jitBefore) / (Date.now() - roundStarted);
     log(`Warm-up round ${rounds}: Neo4j's JIT compilers used ${(share * 100).toFixed(1)} % of a core`);
@@ -230,15 +227,20 @@ async function warmUp(calls: (() => Promise<unknown>)[], jit: JitMeter, maxSecon
   return { seconds: +((Date.now() - started) / 1000).toFixed(1), settled, rounds, jitShareLastRound: share === null || Number.isNaN(share) ? null : +share.toFixed(3) };
 }
 
-async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<Round> {
-  const deadline = Date.now() + seconds * 1000;
+/** CONCURRENCY callers, each starting `call()` again until `deadline` (ms since the epoch); the calls completed. */
+async function untilDeadline(deadline: number, call: () => Promise<unknown>): Promise<number> {
   let done = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (Date.now() < deadline) {
-      await run();
+      await call();
       done += 1;
     }
   }));
+  return done;
+}
+
+async function floorThroughput(run: () => Promise<unknown>, seconds: number): Promise<Round> {
+  const done = await untilDeadline(Date.now() + seconds * 1000, run);
   return { rps: done / seconds, sent: done };
 }
 
