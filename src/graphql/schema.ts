@@ -2,6 +2,7 @@
 import "reflect-metadata";
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
+import { callFieldResolversDirectly } from "./direct-field-resolvers.js";
 import {
   ActorResolver, EventRoleResolver, MembershipResolver, ParticipationResolver, PositionResolver,
 } from "../domain/actors/actor.resolver.js";
@@ -49,21 +50,30 @@ function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+const RESOLVERS = [
+  QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
+  MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
+  FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, ChangeResolver, AskResolver, ResolutionResolver,
+] as const;
+
 export async function buildCoopgraphSchema(): Promise<GraphQLSchema> {
-  built ??= resolveTypesSynchronously(await buildSchema({
-    resolvers: [
-      QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
-      MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
-      FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, ChangeResolver, AskResolver, ResolutionResolver,
-    ],
+  built ??= await buildTypedSchema();
+  return built;
+}
+
+async function buildTypedSchema(): Promise<GraphQLSchema> {
+  const schema = resolveTypesSynchronously(await buildSchema({
+    resolvers: RESOLVERS,
     // Implementations of interfaces that no field returns directly must still be in the schema.
     orphanedTypes: [Agency, Organization, Person, Group],
     // type-graphql insists on a PubSub once any subscription exists; graphChanged brings its own
     // stream (subscribe: ...) from the graph watcher, so nothing publishes through this one.
     pubSub: UNUSED_PUBSUB,
+    // No global middlewares and no auth checker: callFieldResolversDirectly relies on it.
     validate: false,
   }));
-  return built;
+  callFieldResolversDirectly(schema, [...RESOLVERS]);
+  return schema;
 }
 
 /** The committed SDL (schema/schema.graphql): sorted, so that diffs show real changes only. */

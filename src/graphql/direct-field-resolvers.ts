@@ -1,0 +1,123 @@
+/**
+ * Field resolvers called directly, without type-graphql's per-call wrapper.
+ *
+ * For every call of a `@FieldResolver` type-graphql builds a resolver-data object, runs its
+ * middleware chain (empty here) and rebuilds the method's arguments from the parameter metadata,
+ * sorting that list on every call (`getParams`): a page of 50 projects with their participants,
+ * actors and countries makes about 300 such calls, and the sorts alone allocated a fifth of the
+ * API's memory per request (a V8 sort allocates its work arrays even for two items). For a method
+ * whose parameters are only `@Root()`, `@Ctx()`, `@Info()` and scalar `@Arg()`s, with no middleware
+ * and no roles, where each argument comes from is known when the schema is built: those fields get
+ * a resolver that calls the method with them. Everything else (input-type arguments, validation,
+ * custom decorators, auth) keeps type-graphql's wrapper.
+ */
+import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
+import { GraphQLScalarType, isObjectType } from "graphql";
+import { getMetadataStorage } from "type-graphql";
+
+type Storage = ReturnType<typeof getMetadataStorage>;
+type FieldResolverMetadata = Storage["fieldResolvers"][number];
+type ParamMetadata = NonNullable<FieldResolverMetadata["params"]>[number];
+type FieldMetadata = Storage["fields"][number];
+/** A resolver class, as type-graphql's metadata names it. */
+type ResolverClass = FieldResolverMetadata["target"];
+
+/** The start of a direct resolver's function name ("direct Participation.actor"). */
+export const DIRECT_PREFIX = "direct ";
+
+/** Reads one argument of the method from the resolver's own arguments. */
+type ParamReader = (root: unknown, args: Record<string, unknown>, context: Record<string, unknown>, info: unknown) => unknown;
+
+/** Scalars type-graphql passes through unchanged (a list of them as a copy of the same values). */
+const isPlainScalar = (type: unknown) => type instanceof GraphQLScalarType || type === String || type === Number || type === Boolean;
+
+/** What type-graphql would pass for this parameter, or null when only its wrapper can provide it. */
+function readerOf(param: ParamMetadata): ParamReader | null {
+  switch (param.kind) {
+    case "root": {
+      // type-graphql copies the root into an instance of the parameter's class unless it already is
+      // one; a parameter typed by an interface is reflected as Object, which every row already is.
+      const type = param.getType?.();
+      if (type !== undefined && type !== Object) return null;
+      const property = param.propertyName;
+      return property ? (root) => (root as Record<string, unknown>)[property] : (root) => root;
+    }
+    case "context": {
+      const property = param.propertyName;
+      return property ? (_root, _args, context) => context[property] : (_root, _args, context) => context;
+    }
+    case "info":
+      return (_root, _args, _context, info) => info;
+    case "arg": {
+      // A scalar argument without validation reaches the method as GraphQL gave it.
+      if (!isPlainScalar(param.getType()) || param.validateSettings !== undefined || param.validateFn !== undefined) return null;
+      const name = param.name;
+      return (_root, args) => args[name];
+    }
+    default:
+      return null;
+  }
+}
+
+/** A resolver calling the method with the arguments its parameters name, or null when not eligible. */
+export function directResolver(meta: FieldResolverMetadata, instances: Map<ResolverClass, object>): GraphQLFieldResolver<unknown, Record<string, unknown>> | null {
+  // Any roles at all (even `@Authorized()` with none) would put type-graphql's auth check in the chain.
+  if (meta.kind !== "external" || (meta.middlewares?.length ?? 0) > 0 || meta.roles !== undefined) return null;
+  const params = [...(meta.params ?? [])].sort((a, b) => a.index - b.index);
+  const readers = params.map(readerOf);
+  if (readers.some((r) => r === null) || params.some((p, i) => p.index !== i)) return null;
+  let instance = instances.get(meta.target);
+  if (!instance) {
+    // type-graphql's default container also makes one instance per resolver class.
+    instance = new (meta.target as new () => object)();
+    instances.set(meta.target, instance);
+  }
+  const method = (instance as Record<string, (...args: unknown[]) => unknown>)[meta.methodName];
+  const bound = instance;
+  const [a, b, c] = readers as ParamReader[];
+  switch (readers.length) {
+    case 1: return (root, args, context, info) => method.call(bound, a(root, args, context, info));
+    case 2: return (root, args, context, info) => method.call(bound, a(root, args, context, info), b(root, args, context, info));
+    case 3: return (root, args, context, info) => method.call(bound, a(root, args, context, info), b(root, args, context, info), c(root, args, context, info));
+    default: return (root, args, context, info) => method.apply(bound, (readers as ParamReader[]).map((r) => r(root, args, context, info)));
+  }
+}
+
+/**
+ * The field metadata each object type's fields come from, as type-graphql's schema generator picks
+ * them (the implemented interfaces' fields, then the type's own, the last of a name winning), so
+ * that a field is matched to the field resolver type-graphql itself gave it.
+ */
+function fieldsOfObjectType(storage: Storage, objectType: Storage["objectTypes"][number]): Map<string, FieldMetadata> {
+  const fields = new Map<string, FieldMetadata>();
+  const interfaces = storage.interfaceTypes.filter((it) => objectType.interfaceClasses?.includes(it.target));
+  for (const field of [...interfaces.flatMap((it) => it.fields ?? []), ...(objectType.fields ?? [])]) fields.set(field.schemaName, field);
+  return fields;
+}
+
+/**
+ * Replaces type-graphql's wrapper with a direct call on every eligible field resolver of the
+ * schema's object types; returns the fields replaced ("Type.field") for tests and logs. Only for a
+ * schema built without global middlewares or an auth checker (buildCoopgraphSchema's).
+ */
+export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: ResolverClass[]): string[] {
+  const storage = getMetadataStorage();
+  const instances = new Map<ResolverClass, object>();
+  const replaced: string[] = [];
+  for (const objectType of storage.objectTypes) {
+    const type = schema.getType(objectType.name);
+    if (!isObjectType(type)) continue;
+    const schemaFields = type.getFields();
+    for (const [name, field] of fieldsOfObjectType(storage, objectType)) {
+      const meta = storage.fieldResolvers.find((it) => (it.kind === "internal" || resolverClasses.includes(it.target))
+        && it.getObjectType?.() === field.target && it.methodName === field.name);
+      const resolve = meta && schemaFields[name] ? directResolver(meta, instances) : null;
+      if (!resolve) continue;
+      // Named, so that profiles and tests can tell it from type-graphql's wrapper.
+      Object.defineProperty(resolve, "name", { value: `${DIRECT_PREFIX}${type.name}.${name}` });
+      schemaFields[name].resolve = resolve;
+      replaced.push(`${type.name}.${name}`);
+    }
+  }
+  return replaced;
+}
