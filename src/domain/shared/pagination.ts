@@ -43,8 +43,16 @@ export class PageInfo {
 }
 
 export interface Edge<T> {
-  cursor: string;
-  node: T;
+  readonly cursor: string;
+  readonly node: T;
+}
+
+/** An edge whose cursor is encoded when read: most pages are asked for nodes, not every edge's cursor. */
+class KeyedEdge<T> implements Edge<T> {
+  constructor(readonly node: T, private readonly keyOf: (row: T) => CursorKey) {}
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node));
+  }
 }
 
 export interface ConnectionValue<T> {
@@ -57,7 +65,7 @@ export interface ConnectionValue<T> {
 /** Builds a page from rows fetched with LIMIT size + 1 (the extra row tells if there is a next page). */
 export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => CursorKey, totalCount: () => Promise<number>): ConnectionValue<T> {
   const page = rows.slice(0, size);
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = page.map((node) => new KeyedEdge(node, keyOf));
   return {
     edges,
     pageInfo: {
