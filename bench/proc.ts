@@ -1,6 +1,6 @@
 /**
- * CPU time from Linux's /proc, for the benchmark's accounting: a process's whole CPU, and the part
- * a HotSpot JVM (Neo4j) spends compiling its own code.
+ * CPU time and memory from Linux's /proc, for the benchmarks' accounting: a process's whole CPU, the
+ * part a HotSpot JVM (Neo4j) spends compiling its own code, and a process's resident memory.
  */
 import fs from "node:fs";
 
@@ -22,6 +22,14 @@ export function cpuMsOf(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** A memory figure of a process's /proc status, in bytes: VmRSS (resident now) or VmHWM (its peak). */
+export function memoryOf(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(kb) * 1024;
 }
 
 /** The benchmark's own CPU time in ms (the floor's client: its driver, and the rest of this process). */

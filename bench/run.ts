@@ -31,7 +31,7 @@ import { AGGREGATE_RELATIONSHIP_TYPES } from "../src/db/aggregates.js";
 import { LOAD_MODES, loadSynthetic, type LoadMode, type LoadReport, type OfflineTarget } from "../src/synthetic/load.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
 import { API_NODE_ARGS } from "./api-process.js";
-import { JitMeter, cpuMsOf, cpuMsOfThisProcess } from "./proc.js";
+import { JitMeter, cpuMsOf, cpuMsOfThisProcess, memoryOf } from "./proc.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
@@ -521,8 +521,7 @@ async function main() {
       log(`${q.id}: api p50 ${row.api.p50} ms, floor ${row.floor.p50} ms${row.peer ? `, peer ${row.peer.p50} ms` : ""}; rps api ${row.api.rps}, floor ${row.floor.rps}${row.peer ? `, peer ${row.peer.rps}` : ""}; round trips ${row.roundTrips}; agree ${agree}`);
     }
 
-    const status = fs.readFileSync(`/proc/${api.child.pid}/status`, "utf8");
-    const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    const peakRssMb = Math.round(memoryOf(api.child.pid!, "VmHWM") / 1024 / 1024);
     const output = {
       scale, date: new Date().toISOString(), machine: "2 cores, 24 GiB (noisy: compare ratios within one run)",
       relationships: Number(size!.rels), load: report, loads, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { PROJECT_ROOT } from "../src/config/config.js";
 import { startApiProcess } from "./api-process.js";
+import { memoryOf } from "./proc.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,11 +29,6 @@ const MIX = [
   `{ cooperationMatrix(level: COUNTRY) { a { name } b { name } sharedProjects } }`,
   `{ timeline { year active started } }`,
 ];
-
-function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
-}
 
 async function sample(url: string, seconds: number, rate: number) {
   let i = 0;
@@ -60,7 +56,7 @@ const samples: { minute: number; rssBytes: number | null; p50: number; p99: numb
 try {
   for (let elapsed = 0; elapsed < minutes * 60; elapsed += sampleSeconds) {
     const s = await sample(api.url, sampleSeconds, rate);
-    samples.push({ minute: (elapsed + sampleSeconds) / 60, rssBytes: pid ? rssOf(pid) : null, ...s });
+    samples.push({ minute: (elapsed + sampleSeconds) / 60, rssBytes: pid ? memoryOf(pid, "VmRSS") : null, ...s });
     console.log(JSON.stringify(samples.at(-1)));
   }
 } finally {

@@ -94,7 +94,7 @@ const FUNDERS_OF = (p: string, funder: string) => `COLLECT {
  * and none is asked for).
  */
 function profileParticipation(withFunders: boolean, projection: ProfileProjection) {
-  const project = entityTuple("p", projection.project);
+  const project = entityTuple("p", projection.project, { nodeType: "Project" });
   const funder = entityTuple("funder", projection.funder);
   const sources = projection.participation.has("sources");
   const cypher = `[r.role, ${sources ? "r.sourceIds, r.quotes" : "null, null"}, p.id, p.nameKey, ${project.cypher}, ${withFunders ? FUNDERS_OF("p", funder.cypher) : "null"}]`;

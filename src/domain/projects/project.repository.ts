@@ -106,7 +106,7 @@ export interface ProjectPageRequest {
  */
 function participantsAhead(basedIn: boolean, projection: PageProjection) {
   const actor = entityTuple("a", projection.actor);
-  const country = entityTuple("c", projection.country);
+  const country = entityTuple("c", projection.country, { nodeType: "Country" });
   const sources = projection.participation.has("sources");
   const cypher = `COLLECT {
   MATCH (p)<-[r:PARTICIPATES_IN]-(a:Actor)
@@ -173,7 +173,7 @@ export class ProjectRepository {
         predicates.push(`(${sortValue} ${gt} $afterValue OR (${sortValue} = $afterValue AND p.id ${gt} $afterId))`);
       }
     }
-    const project = entityTuple("p", req.projection.project);
+    const project = entityTuple("p", req.projection.project, { nodeType: "Project" });
     const participants = req.withParticipants ? participantsAhead(req.withParticipants.basedIn, req.projection) : null;
     const match = walk ? `MATCH (p:Project) USING INDEX p:Project(${property}, id)` : matchCypher({ ...planned, predicates: [] });
     const cypher = `${match}

@@ -94,11 +94,15 @@ export const ENTITY_PICK = (n: string, fields: ReadonlySet<string>, extra = "") 
  * A page of 50 projects with 250 participants repeats every key hundreds of times; as lists,
  * Neo4j builds and the driver decodes much less (Q3's statement at S: 9.5 ms as maps, 6.3 as lists).
  */
-export function entityTuple(n: string, fields: ReadonlySet<string>, { sources = false } = {}): { cypher: string; decode: (values: unknown[]) => EntityRow } {
+export function entityTuple(
+  n: string, fields: ReadonlySet<string>, { sources = false, nodeType }: { sources?: boolean; nodeType?: "Project" | "Country" } = {},
+): { cypher: string; decode: (values: unknown[]) => EntityRow } {
   const names = [
     "id", ...EXPOSED_NAMES.filter((p) => p !== "id" && fields.has(p)), ...["acronyms", "aliases"].filter((l) => fields.has(l)),
     // `sources` from the row itself, instead of the entity loaded by id (see SourcedResolver).
-    ...(sources && fields.has("sources") ? ["sourceIds", "quotes"] : []), "nodeType",
+    ...(sources && fields.has("sources") ? ["sourceIds", "quotes"] : []),
+    // A type the pattern already fixes ((p:Project), (c:Country)) is not read from each node's labels.
+    ...(nodeType ? [] : ["nodeType"]),
   ];
   const expressions = names.map((name) => {
     if (name === "nodeType") return `[l IN labels(${n}) WHERE l <> 'Actor'][0]`;
@@ -109,6 +113,7 @@ export function entityTuple(n: string, fields: ReadonlySet<string>, { sources = 
     decode: (values) => {
       const row: Record<string, unknown> = {};
       for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+      if (nodeType) row.nodeType = nodeType;
       return row as unknown as EntityRow;
     },
   };
