@@ -24,12 +24,15 @@ export function cpuMsOf(pid: number | undefined): number {
   }
 }
 
-/** A memory figure of a process's /proc status, in bytes: VmRSS (resident now) or VmHWM (its peak). */
-export function memoryOf(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
-  if (kb === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(kb) * 1024;
+/** A memory figure of a process's /proc status, in bytes: VmRSS (resident now) or VmHWM (its peak); undefined when unreadable. */
+export function memoryOf(pid: number | undefined, field: "VmRSS" | "VmHWM"): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The benchmark's own CPU time in ms (the floor's client: its driver, and the rest of this process). */

@@ -521,7 +521,8 @@ async function main() {
       log(`${q.id}: api p50 ${row.api.p50} ms, floor ${row.floor.p50} ms${row.peer ? `, peer ${row.peer.p50} ms` : ""}; rps api ${row.api.rps}, floor ${row.floor.rps}${row.peer ? `, peer ${row.peer.rps}` : ""}; round trips ${row.roundTrips}; agree ${agree}`);
     }
 
-    const peakRssMb = Math.round(memoryOf(api.child.pid!, "VmHWM") / 1024 / 1024);
+    const peakRss = memoryOf(api.child.pid, "VmHWM");
+    const peakRssMb = peakRss === undefined ? null : Math.round(peakRss / 1024 / 1024);
     const output = {
       scale, date: new Date().toISOString(), machine: "2 cores, 24 GiB (noisy: compare ratios within one run)",
       relationships: Number(size!.rels), load: report, loads, neo4jColdStartMs, apiColdStartMs: api.ms, apiPeakRssMb: peakRssMb,
@@ -537,10 +538,10 @@ async function main() {
   }
 }
 
-function table(o: { scale: string; relationships: number; load: { relationshipsPerSecond: number; mode: string }; apiColdStartMs: number; neo4jColdStartMs: number; apiPeakRssMb: number; queries: any[] }): string {
+function table(o: { scale: string; relationships: number; load: { relationshipsPerSecond: number; mode: string }; apiColdStartMs: number; neo4jColdStartMs: number; apiPeakRssMb: number | null; queries: any[] }): string {
   const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "-");
   const lines = [
-    `Scale ${o.scale}: ${o.relationships} relationships; load ${o.load.relationshipsPerSecond} rel/s (${o.load.mode}); cold start: Neo4j ${o.neo4jColdStartMs} ms, API ${o.apiColdStartMs} ms; API peak RSS ${o.apiPeakRssMb} MB`,
+    `Scale ${o.scale}: ${o.relationships} relationships; load ${o.load.relationshipsPerSecond} rel/s (${o.load.mode}); cold start: Neo4j ${o.neo4jColdStartMs} ms, API ${o.apiColdStartMs} ms; API peak RSS ${o.apiPeakRssMb ?? "unknown"} MB`,
     "",
     "| query | api p50/p95/p99 ms | floor p50/p95/p99 ms | peer p50/p95/p99 ms | api/floor p50 | api−floor p50 ms | rps api / floor / peer | api/floor rps | api/peer rps | round trips | agree |",
     "|---|---|---|---|---|---|---|---|---|---|---|",

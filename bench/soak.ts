@@ -56,7 +56,7 @@ const samples: { minute: number; rssBytes: number | null; p50: number; p99: numb
 try {
   for (let elapsed = 0; elapsed < minutes * 60; elapsed += sampleSeconds) {
     const s = await sample(api.url, sampleSeconds, rate);
-    samples.push({ minute: (elapsed + sampleSeconds) / 60, rssBytes: pid ? memoryOf(pid, "VmRSS") : null, ...s });
+    samples.push({ minute: (elapsed + sampleSeconds) / 60, rssBytes: memoryOf(pid, "VmRSS") ?? null, ...s });
     console.log(JSON.stringify(samples.at(-1)));
   }
 } finally {

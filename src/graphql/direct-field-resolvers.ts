@@ -35,10 +35,10 @@ const isPlainScalar = (type: unknown) => type instanceof GraphQLScalarType || ty
 function readerOf(param: ParamMetadata): ParamReader | null {
   switch (param.kind) {
     case "root": {
-      // type-graphql copies the root into an instance of the parameter's class unless it already is
-      // one; a parameter typed by an interface is reflected as Object, which every row already is.
-      const type = param.getType?.();
-      if (type !== undefined && type !== Object) return null;
+      // type-graphql copies the root into an instance of the parameter's class (the type
+      // `emitDecoratorMetadata` reflected) unless it already is one. A parameter typed by an
+      // interface or a type alias has no such class: getType is undefined, the root passes as is.
+      if (param.getType !== undefined) return null;
       const property = param.propertyName;
       return property ? (root) => (root as Record<string, unknown>)[property] : (root) => root;
     }
@@ -63,12 +63,16 @@ function readerOf(param: ParamMetadata): ParamReader | null {
 export function directResolver(meta: FieldResolverMetadata, instances: Map<ResolverClass, object>): GraphQLFieldResolver<unknown, Record<string, unknown>> | null {
   // Any roles at all (even `@Authorized()` with none) would put type-graphql's auth check in the chain.
   if (meta.kind !== "external" || (meta.middlewares?.length ?? 0) > 0 || meta.roles !== undefined) return null;
+  // type-graphql re-targets an inherited resolver method to the subclass in its own copy of the
+  // metadata only; a resolver class in a hierarchy is left to it.
+  if (Object.getPrototypeOf(meta.target) !== Function.prototype) return null;
   const params = [...(meta.params ?? [])].sort((a, b) => a.index - b.index);
   const readers = params.map(readerOf);
   if (readers.some((r) => r === null) || params.some((p, i) => p.index !== i)) return null;
   let instance = instances.get(meta.target);
   if (!instance) {
-    // type-graphql's default container also makes one instance per resolver class.
+    // One instance per resolver class, as type-graphql's default container makes: a second one
+    // beside the container's, which is why resolver classes hold no state.
     instance = new (meta.target as new () => object)();
     instances.set(meta.target, instance);
   }
@@ -97,14 +101,30 @@ function fieldsOfObjectType(storage: Storage, objectType: Storage["objectTypes"]
 
 /**
  * Replaces type-graphql's wrapper with a direct call on every eligible field resolver of the
- * schema's object types; returns the fields replaced ("Type.field") for tests and logs. Only for a
- * schema built without global middlewares or an auth checker (buildCoopgraphSchema's).
+ * schema's object types; returns the fields replaced ("Type.field"). Only for a schema built
+ * without global middlewares, an auth checker, a global validateFn or a custom container
+ * (buildCoopgraphSchema's). A method that took scalar arguments was called after a promise
+ * (type-graphql validates arguments asynchronously even with validation off) and now is called at
+ * once; graphql-js and graphql-jit take its value or its promise alike.
  */
 export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: ResolverClass[]): string[] {
   const storage = getMetadataStorage();
   const instances = new Map<ResolverClass, object>();
   const replaced: string[] = [];
+  // Metadata is matched to the schema's types by name: a name two classes share (a connection
+  // class and the subclass that extends it) is left to type-graphql.
+  const names = new Map<string, number>();
+  for (const { name } of storage.objectTypes) names.set(name, (names.get(name) ?? 0) + 1);
+  // An object type that extends another object type also gets that type's fields (type-graphql
+  // merges them): not imitated here, so left to type-graphql. Extending an interface class
+  // (Agency extends Actor) merges nothing.
+  const objectClasses = new Set(storage.objectTypes.map((o) => o.target));
+  const extendsObjectType = (target: ResolverClass) => {
+    for (let c = Object.getPrototypeOf(target); c && c !== Function.prototype; c = Object.getPrototypeOf(c)) if (objectClasses.has(c)) return true;
+    return false;
+  };
   for (const objectType of storage.objectTypes) {
+    if (names.get(objectType.name)! > 1 || extendsObjectType(objectType.target)) continue;
     const type = schema.getType(objectType.name);
     if (!isObjectType(type)) continue;
     const schemaFields = type.getFields();

@@ -50,7 +50,7 @@ function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-const RESOLVERS = [
+export const RESOLVERS = [
   QueryResolver, ProjectResolver, RelatedProjectResolver, ActorResolver, ParticipationResolver, PositionResolver,
   MembershipResolver, EventRoleResolver, EventResolver, CountryResolver, RegionResolver, ThemeResolver,
   FundingResolver, CitationResolver, SourcedResolver, EditingResolver, AnalyticsResolver, ChangeResolver, AskResolver, ResolutionResolver,
@@ -69,7 +69,7 @@ async function buildTypedSchema(): Promise<GraphQLSchema> {
     // type-graphql insists on a PubSub once any subscription exists; graphChanged brings its own
     // stream (subscribe: ...) from the graph watcher, so nothing publishes through this one.
     pubSub: UNUSED_PUBSUB,
-    // No global middlewares and no auth checker: callFieldResolversDirectly relies on it.
+    // No global middlewares, auth checker, validateFn or container: callFieldResolversDirectly relies on it.
     validate: false,
   }));
   callFieldResolversDirectly(schema, [...RESOLVERS]);

@@ -6,7 +6,8 @@ import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { GraphQLInputObjectType, GraphQLInt, isObjectType, type GraphQLResolveInfo } from "graphql";
 import { buildCoopgraphSchema } from "../../src/graphql/schema.js";
-import { DIRECT_PREFIX, directResolver } from "../../src/graphql/direct-field-resolvers.js";
+import { DIRECT_PREFIX, callFieldResolversDirectly, directResolver } from "../../src/graphql/direct-field-resolvers.js";
+import { RESOLVERS } from "../../src/graphql/schema.js";
 
 const info = {} as GraphQLResolveInfo;
 
@@ -23,8 +24,15 @@ describe("the schema's direct field resolvers", () => {
     }
   });
 
-  it("keeps type-graphql's wrapper where the schema has no field resolver method (connections' totalCount)", async () => {
+  it("keeps type-graphql's wrapper for a method of the object type itself (connections' totalCount)", async () => {
     expect((await field("ProjectConnection", "totalCount")).resolve?.name).not.toMatch(/^direct /);
+  });
+
+  it("names what it replaced, and leaves alone a type two classes share a name with (ProjectConnection)", async () => {
+    const replaced = callFieldResolversDirectly(await buildCoopgraphSchema(), [...RESOLVERS]);
+    expect(replaced).toEqual(expect.arrayContaining(["Project.participants", "Participation.actor", "Agency.basedIn", "Person.basedIn"]));
+    expect(replaced.filter((f) => f.startsWith("ProjectConnection."))).toEqual([]);
+    expect(replaced.filter((f) => f.startsWith("Query."))).toEqual([]);
   });
 
   it("pass root, context and scalar arguments in the method's order", async () => {
@@ -50,7 +58,8 @@ describe("directResolver's eligibility", () => {
     }
   }
   const base = { kind: "external" as const, target: Target, methodName: "method", schemaName: "method", complexity: undefined };
-  const root = { kind: "root" as const, target: Target, methodName: "method", index: 0, propertyName: undefined, getType: () => Object };
+  // As reflected for a root typed by an interface or a type alias (ActorRow, ProjectRow): no class.
+  const root = { kind: "root" as const, target: Target, methodName: "method", index: 0, propertyName: undefined, getType: undefined };
   const ctx = { kind: "context" as const, target: Target, methodName: "method", index: 1, propertyName: undefined };
   const arg = (getType: () => unknown, extra: object = {}) => ({
     kind: "arg" as const, target: Target, methodName: "method", index: 2, name: "first", description: undefined, deprecationReason: undefined,
@@ -78,5 +87,6 @@ describe("directResolver's eligibility", () => {
     expect(make({ params: [{ ...root, getType: () => class Row {} }] })).toBeNull(); // copied into a class instance
     expect(make({ params: [{ kind: "custom", target: Target, methodName: "method", index: 0, resolver: () => 1, options: {} }] })).toBeNull();
     expect(make({ kind: "internal", params: [root] })).toBeNull();
+    expect(make({ target: class SubResolver extends Target {}, params: [root] })).toBeNull(); // inherited methods are re-targeted by type-graphql only
   });
 });
