@@ -107,8 +107,7 @@ function fieldsOfObjectType(storage: Storage, objectType: Storage["objectTypes"]
  * (type-graphql validates arguments asynchronously even with validation off) and now is called at
  * once; graphql-js and graphql-jit take its value or its promise alike.
  */
-export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: ResolverClass[]): string[] {
-  const storage = getMetadataStorage();
+export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: ResolverClass[], storage: Storage = getMetadataStorage()): string[] {
   const instances = new Map<ResolverClass, object>();
   const replaced: string[] = [];
   // Metadata is matched to the schema's types by name: a name two classes share (a connection
@@ -116,8 +115,8 @@ export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasse
   const names = new Map<string, number>();
   for (const { name } of storage.objectTypes) names.set(name, (names.get(name) ?? 0) + 1);
   // An object type that extends another object type also gets that type's fields (type-graphql
-  // merges them): not imitated here, so left to type-graphql. Extending an interface class
-  // (Agency extends Actor) merges nothing.
+  // merges them): not imitated here, so left to type-graphql. An object type extending an interface
+  // class (Agency extends Actor) gets the interface's fields either way, as matched below.
   const objectClasses = new Set(storage.objectTypes.map((o) => o.target));
   const extendsObjectType = (target: ResolverClass) => {
     for (let c = Object.getPrototypeOf(target); c && c !== Function.prototype; c = Object.getPrototypeOf(c)) if (objectClasses.has(c)) return true;
