@@ -61,7 +61,9 @@ runCli(async () => {
   if (!files.length) throw new Error("usage: npm run import -- <file.xml|file.json|file.csv>... [--dry-run] [--batch-size=100]");
   const connection = await connect(loadDatabaseConfig(), log);
   try {
-    await migrate(connection.db);
+    // A dry run writes nothing, schema and aggregates included: it also works over a graph this
+    // release would not migrate (aggregates of a newer release) and never starts a rebuild.
+    if (!dryRun) await migrate(connection.db);
     for (const file of files) {
       const progress = progressReporter();
       try {

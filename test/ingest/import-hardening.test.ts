@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { AGGREGATES_VERSION } from "../../src/db/aggregates.js";
 import { importFile } from "../../src/ingest/import-pipeline.js";
 import { testDatabase } from "../support/db.js";
 import { createLauncher } from "../support/launcher.js";
@@ -101,5 +102,26 @@ ${activity("TEST-TRUNC-2", "Second")}
     const verbose = cli(file, "--batch-size=1", "--verbose");
     expect(String(verbose.stderr)).toMatch(/\n\s+at /);
     expect((await db.read("MATCH (p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-TRUNC-' RETURN count(p) AS n"))[0]!.n).toBe(2);
+  });
+
+  it("runs a dry run over a graph whose aggregates are of a newer release, and writes nothing", async () => {
+    const file = path.join(tmp, "dry.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03">\n${activity("TEST-DRY-1", "Dry one")}\n${activity("TEST-DRY-2", "Dry two")}\n</iati-activities>`);
+    const version = async () => (await db.read("MATCH (s:AggregateState {id: 'aggregates'}) RETURN s.version AS v"))[0]?.v;
+    await db.write("MATCH (s:AggregateState {id: 'aggregates'}) SET s.version = $v", { v: AGGREGATES_VERSION + 1 });
+    try {
+      const dry = cli(file, "--dry-run");
+      expect(String(dry.stderr) + String(dry.stdout)).toMatch(/dry\.xml \[iati-xml\] DRY RUN, nothing written: 2 records/);
+      expect(dry.status).toBe(0);
+      expect(await version()).toBe(AGGREGATES_VERSION + 1);
+      expect((await db.read("MATCH (p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-DRY-' RETURN count(p) AS n"))[0]!.n).toBe(0);
+      // The real import is refused, saying why, and writes nothing either.
+      const real = cli(file);
+      expect(real.status).toBe(1);
+      expect(String(real.stderr)).toMatch(/newer/i);
+      expect((await db.read("MATCH (p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-DRY-' RETURN count(p) AS n"))[0]!.n).toBe(0);
+    } finally {
+      await db.write("MATCH (s:AggregateState {id: 'aggregates'}) SET s.version = $v", { v: AGGREGATES_VERSION });
+    }
   });
 });

@@ -98,10 +98,12 @@ function fundingSelection(f: FundingCriteria): { start: string; predicates: stri
 /**
  * The index whose entries alone answer fundingFlows by funder for a place and a year window
  * (schema/migrations/011_funding_tally_window.cypher); the predicates that every property is
- * present let the planner use it, and they hold for every dated tally (db/aggregates.ts).
+ * present let the planner use it, and they hold for every dated tally (db/aggregates.ts). A seek:
+ * with a plain index hint the planner took a scan of the whole index now and then while the
+ * index was small (its statistics), which reads every place's tallies.
  */
 const FUNDING_WINDOW = {
-  hint: "USING INDEX t:FundingTally(place, year, pairKey, groupKey, total, flows, unknown)",
+  hint: "USING INDEX SEEK t:FundingTally(place, year, pairKey, groupKey, total, flows, unknown)",
   present: "AND t.pairKey IS NOT NULL AND t.groupKey IS NOT NULL AND t.total IS NOT NULL AND t.flows IS NOT NULL AND t.unknown IS NOT NULL",
 };
 
