@@ -107,7 +107,7 @@ function fieldsOfObjectType(storage: Storage, objectType: Storage["objectTypes"]
  * (type-graphql validates arguments asynchronously even with validation off) and now is called at
  * once; graphql-js and graphql-jit take its value or its promise alike.
  */
-export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: ResolverClass[], storage: Storage = getMetadataStorage()): string[] {
+export function callFieldResolversDirectly(schema: GraphQLSchema, resolverClasses: readonly ResolverClass[], storage: Storage = getMetadataStorage()): string[] {
   const instances = new Map<ResolverClass, object>();
   const replaced: string[] = [];
   // Metadata is matched to the schema's types by name: a name two classes share (a connection

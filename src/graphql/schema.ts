@@ -72,7 +72,7 @@ async function buildTypedSchema(): Promise<GraphQLSchema> {
     // No global middlewares, auth checker, validateFn or container: callFieldResolversDirectly relies on it.
     validate: false,
   }));
-  callFieldResolversDirectly(schema, [...RESOLVERS]);
+  callFieldResolversDirectly(schema, RESOLVERS);
   return schema;
 }
 
