@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:scales -- [--scales S,L] [--samples 40] [--only Q1,Q3] [--warmup 240]`
+ *
+ * How each query's latency grows with the graph, measured in one stretch of time. `npm run bench`
+ * measures one scale per run, and this machine's speed drifts by up to 2x between half hours, so
+ * dividing an L run by an S run taken earlier mixes the graph's growth with the machine's. Here the
+ * scales' managed Neo4j instances (each graph built by `npm run bench -- --scale X`) and an API on
+ * each run side by side, and every latency sample round goes through all of them (API and floor at
+ * each scale, in an order reversed every round), at concurrency 1: the ratios between scales come
+ * from samples taken minutes apart at most. Prints a table and writes bench/results/scales.json.
+ */
+import "reflect-metadata";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import neo4j, { type Driver } from "neo4j-driver";
+import { PROJECT_ROOT } from "../src/config/config.js";
+import { Database } from "../src/db/database.js";
+import { startManagedNeo4j, type RunningNeo4j } from "../src/db/managed-neo4j.js";
+import { planSynthetic, type Scale } from "../src/synthetic/generate.js";
+import { QUERIES, type BenchContext } from "./queries.js";
+import { benchContext, benchDatabaseConfig, exited, fastestFloor, freePort, keepAlive, log, median, post, startProcess, warmUp, type ServerTiming } from "./harness.js";
+import { JitMeter } from "./proc.js";
+// @ts-expect-error plain JavaScript build script, no declarations
+import { build } from "../scripts/build.mjs";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const SCALES = option("scales", "S,L").toUpperCase().split(",").filter(Boolean) as Scale[];
+if (SCALES.length < 2 || SCALES.some((s) => !["S", "M", "L"].includes(s))) throw new Error(`--scales takes two or more of S, M, L, got ${option("scales", "")}`);
+const SAMPLES = Number(option("samples", "40"));
+const ONLY = option("only", "").split(",").filter(Boolean);
+const WARMUP_SECONDS = Number(option("warmup", "240"));
+
+/** A scale's stack: its Neo4j, a driver for the floor, the API process over it, and the benchmark's context on its graph. */
+interface Stack { scale: Scale; neo: RunningNeo4j; driver: Driver; api: ChildProcess; url: string; ctx: BenchContext; jit: JitMeter }
+
+async function startStack(scale: Scale, children: ChildProcess[]): Promise<Stack> {
+  const cfg = benchDatabaseConfig(scale);
+  const neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
+  const driver = neo4j.driver(neo.uri, undefined, { disableLosslessIntegers: true, maxConnectionPoolSize: 64 });
+  const db = new Database(driver, undefined, 600_000);
+  const plan = planSynthetic(scale);
+  const [loaded] = await db.read("MATCH (s:Source {id: $id}) RETURN s.complete AS complete", { id: plan.sourceId });
+  if (!loaded?.complete) throw new Error(`scale ${scale} has no complete graph in ${cfg.managed.dataDir}: run \`npm run bench -- --scale ${scale}\` first`);
+  const ctx = await benchContext(db, plan.sample);
+  const port = await freePort();
+  // As `npm run bench` starts it: no response cache, limits that the mix stays under.
+  const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20", PORT: String(port) };
+  const api = await startProcess("dist/main.js", env, /API ready/);
+  children.push(api.child);
+  return { scale, neo, driver, api: api.child, url: `http://127.0.0.1:${port}/graphql`, ctx, jit: new JitMeter(neo.state.pid) };
+}
+
+/** One sample of a side at a scale: its latency, and the API's Server-Timing. */
+interface Samples { api: number[]; floor: number[]; ownWork: number[] }
+
+async function measure(q: (typeof QUERIES)[number], stacks: Stack[]) {
+  const floors = await Promise.all(stacks.map((s) => fastestFloor(q, s.driver, s.ctx)));
+  const calls = stacks.flatMap((s, i) => [
+    { scale: s.scale, side: "api" as const, run: () => post(s.url, q.api(s.ctx)) },
+    { scale: s.scale, side: "floor" as const, run: () => floors[i]!.run(s.driver, s.ctx) },
+  ]);
+  // Each scale's API and floor must agree, as in `npm run bench`.
+  const agree = await Promise.all(stacks.map(async (s, i) => isDeepStrictEqual(
+    q.normalize.api((await post(s.url, q.api(s.ctx))).data), q.normalize.floor(await floors[i]!.run(s.driver, s.ctx)))));
+  for (let i = 0; i < 10; i++) for (const c of calls) await c.run();
+  const samples = new Map<Scale, Samples>(stacks.map((s) => [s.scale, { api: [], floor: [], ownWork: [] }]));
+  for (let i = 0; i < SAMPLES; i++) {
+    for (const c of i % 2 ? [...calls].reverse() : calls) {
+      const t = process.hrtime.bigint();
+      const answer = await c.run();
+      const into = samples.get(c.scale)!;
+      into[c.side].push(Number(process.hrtime.bigint() - t) / 1e6);
+      const timing = c.side === "api" ? (answer as { timing?: ServerTiming }).timing : undefined;
+      if (timing) into.ownWork.push(timing.total - timing.db);
+    }
+  }
+  return {
+    id: q.id, title: q.title,
+    scales: Object.fromEntries(stacks.map((s, i) => {
+      const x = samples.get(s.scale)!;
+      return [s.scale, { api: median(x.api), floor: median(x.floor), ownWork: median(x.ownWork), floorCandidate: floors[i]!.index, agree: agree[i] }];
+    })),
+  };
+}
+
+type Row = Awaited<ReturnType<typeof measure>>;
+
+function table(rows: Row[]): string {
+  const [first, ...others] = SCALES as [Scale, ...Scale[]];
+  const ratio = (a: number | null, b: number | null) => (a && b ? (a / b).toFixed(2) : "n/a");
+  const head = [
+    "query", ...SCALES.map((s) => `${s} api / floor p50 ms`), ...SCALES.map((s) => `${s} own work`),
+    ...others.flatMap((s) => [`api ${s}/${first}`, `floor ${s}/${first}`]), "agree",
+  ];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const r of rows) {
+    const at = (s: Scale) => r.scales[s]!;
+    lines.push(`| ${[
+      r.id, ...SCALES.map((s) => `${at(s).api} / ${at(s).floor}`), ...SCALES.map((s) => String(at(s).ownWork)),
+      ...others.flatMap((s) => [ratio(at(s).api, at(first).api), ratio(at(s).floor, at(first).floor)]),
+      SCALES.every((s) => at(s).agree) ? "yes" : "NO",
+    ].join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  build({ ifStale: true });
+  const children: ChildProcess[] = [];
+  const stacks: Stack[] = [];
+  const cleanup = async () => {
+    keepAlive.destroy();
+    for (const c of children) c.kill("SIGTERM");
+    await Promise.all(children.map(exited));
+    for (const s of stacks) {
+      await s.driver.close();
+      await s.neo.stop();
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  try {
+    // One at a time: the starts and the contexts' reads would otherwise share the two cores.
+    for (const scale of SCALES) stacks.push(await startStack(scale, children));
+    const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));
+    const warm = [];
+    for (const s of stacks) {
+      const calls = mix.flatMap((q) => [() => post(s.url, q.api(s.ctx)), ...(q.floors ?? [q.floor]).map((f) => () => f(s.driver, s.ctx))]);
+      warm.push({ scale: s.scale, ...(await warmUp(calls, s.jit, WARMUP_SECONDS)) });
+    }
+    const rows: Row[] = [];
+    for (const q of mix) {
+      const row = await measure(q, stacks);
+      log(`${q.id}: ${SCALES.map((s) => `${s} api ${row.scales[s]!.api} / floor ${row.scales[s]!.floor} ms`).join("; ")}`);
+      rows.push(row);
+    }
+    const output = { scales: SCALES, date: new Date().toISOString(), settings: { samples: SAMPLES, warmUp: warm }, queries: rows };
+    fs.writeFileSync(path.join(PROJECT_ROOT, "bench", "results", "scales.json"), JSON.stringify(output, null, 2) + "\n");
+    console.log(table(rows));
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();
