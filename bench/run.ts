@@ -5,9 +5,9 @@
  * their own processes), loads the synthetic network if absent, warms Neo4j's JVM up (the whole mix
  * until its JIT compilers are quiet), checks that the three sides agree,
  * then measures each query: latency at concurrency 1 (p50/p95/p99; the API and the floor
- * interleaved, the peer after them) and throughput at concurrency 16 (autocannon for the HTTP
- * sides, 16 concurrent sessions for the floor; the API's and the floor's rounds alternate so
- * machine drift hits them alike, the peer's two follow; after each round,
+ * interleaved) and throughput at concurrency 16 (autocannon for the HTTP sides, 16 concurrent
+ * sessions for the floor; the API's and the floor's rounds alternate so machine drift hits them
+ * alike), then the peer's latency and throughput on their own; after each round,
  * what its abandoned requests still run in Neo4j is waited for or ended). Prints a markdown
  * table and writes bench/results/latest.json (and <scale>.json).
  */
@@ -205,9 +205,7 @@ async function main() {
       const agree = candidatesAgree && sides.every((s) => isDeepStrictEqual(answers[s], answers.api));
       if (!agree) log(`${q.id}: the sides disagree:\n${sides.map((s) => `  ${s}: ${JSON.stringify(answers[s]).slice(0, 400)}`).join("\n")}`);
 
-      // Latency at concurrency 1 after a warm-up: the API and the floor interleaved, then the peer in
-      // a block of its own. Its statements run 60 ms-1.6 s at M and L; interleaved, they left Neo4j
-      // busier (page cache, garbage) for the next api and floor samples.
+      // Latency at concurrency 1 after a warm-up: the API and the floor interleaved (the peer comes last, below).
       const times: Record<Side, number[]> = { api: [], floor: [], peer: [] };
       const apiTimings: (ServerTiming & { client: number })[] = [];
       const sample = async (s: Side) => {
@@ -221,10 +219,6 @@ async function main() {
       const paired: Side[] = ["api", "floor"];
       for (let i = 0; i < 10; i++) for (const s of paired) await call[s]();
       for (let i = 0; i < SAMPLES; i++) for (const s of i % 2 ? [...paired].reverse() : paired) await sample(s);
-      if (q.peer) {
-        for (let i = 0; i < 10; i++) await call.peer();
-        for (let i = 0; i < SAMPLES; i++) await sample("peer");
-      }
       const jitAtThroughput = jit.read();
       // Throughput at concurrency 16: two rounds each, the API's and the floor's in alternating order.
       const rps: Record<Side, number[]> = { api: [], floor: [], peer: [] };
@@ -234,9 +228,7 @@ async function main() {
       const cpu: Record<Side, { client: number; neo4j: number; answers: number }> = {
         api: { client: 0, neo4j: 0, answers: 0 }, floor: { client: 0, neo4j: 0, answers: 0 }, peer: { client: 0, neo4j: 0, answers: 0 },
       };
-      // The peer's rounds last, for the same reason; each round ends with Neo4j settled.
-      const rounds: Side[] = ["api", "floor", "floor", "api", ...(q.peer ? ["peer", "peer"] as Side[] : [])];
-      for (const s of rounds) {
+      const throughputRound = async (s: Side) => {
         const pid = s === "api" ? api.child.pid : s === "peer" ? peer.child.pid : undefined;
         const clientCpu = () => (pid === undefined ? cpuMsOfThisProcess() : cpuMsOf(pid));
         const before = { client: clientCpu(), neo4j: cpuMsOf(neo.state.pid) };
@@ -250,6 +242,17 @@ async function main() {
         cpu[s].client += clientCpu() - before.client;
         cpu[s].neo4j += cpuMsOf(neo.state.pid) - before.neo4j;
         cpu[s].answers += round.sent;
+      };
+      for (const s of ["api", "floor", "floor", "api"] as Side[]) await throughputRound(s);
+      // The peer last, its latency samples then its throughput rounds: its statements run 60 ms to
+      // 1.6 s at M and L, and interleaved with the others they left Neo4j busier (garbage, page
+      // cache) for the next API and floor samples. A pause after it lets Neo4j's collector catch up
+      // before the next query.
+      if (q.peer) {
+        for (let i = 0; i < 10; i++) await call.peer();
+        for (let i = 0; i < SAMPLES; i++) await sample("peer");
+        for (const s of ["peer", "peer"] as Side[]) await throughputRound(s);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
       }
       const stats = (s: Side) => {
         const sorted = [...times[s]].sort((a, b) => a - b);
@@ -271,7 +274,8 @@ async function main() {
         floor: stats("floor"), peer: q.peer ? stats("peer") : null,
         roundTrips: apiAnswer.queries, floorCandidate: floor.index,
         // Neo4j's JIT compilers during this query's measurement (the floor's choice, the agreement
-        // check and the latency samples, then the throughput rounds): what the warm-up left.
+        // check and the API's and floor's latency samples, then the throughput rounds and the
+        // peer's samples): what the warm-up left.
         neo4jJitMs: { latency: Math.round(jitAtThroughput - jitAtStart), throughput: Math.round(jit.read() - jitAtThroughput) },
       };
       results.push(row);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scales -- [--scales S,L] [--samples 40] [--only Q1,Q3] [--warmup 240]`
+ * `npm run bench:scales -- [--scales S,L] [--samples 40] [--only Q1,Q3] [--warmup 240] [--save-as scales]`
  *
  * How each query's latency grows with the graph, measured in one stretch of time. `npm run bench`
  * measures one scale per run, and this machine's speed drifts by up to 2x between half hours, so
@@ -7,7 +7,8 @@
  * scales' managed Neo4j instances (each graph built by `npm run bench -- --scale X`) and an API on
  * each run side by side, and every latency sample round goes through all of them (API and floor at
  * each scale, in an order reversed every round), at concurrency 1: the ratios between scales come
- * from samples taken minutes apart at most. Prints a table and writes bench/results/scales.json.
+ * from samples taken minutes apart at most. Prints a table and writes bench/results/scales.json
+ * (or <save-as>.json).
  */
 import "reflect-metadata";
 import type { ChildProcess } from "node:child_process";
@@ -32,9 +33,13 @@ const option = (name: string, fallback: string) => {
 };
 const SCALES = option("scales", "S,L").toUpperCase().split(",").filter(Boolean) as Scale[];
 if (SCALES.length < 2 || SCALES.some((s) => !["S", "M", "L"].includes(s))) throw new Error(`--scales takes two or more of S, M, L, got ${option("scales", "")}`);
+if (new Set(SCALES).size !== SCALES.length) throw new Error(`--scales names a scale twice: ${SCALES.join(",")}`);
 const SAMPLES = Number(option("samples", "40"));
+if (!(Number.isInteger(SAMPLES) && SAMPLES > 0)) throw new Error(`--samples must be a whole number above 0, got ${option("samples", "")}`);
 const ONLY = option("only", "").split(",").filter(Boolean);
 const WARMUP_SECONDS = Number(option("warmup", "240"));
+if (!(WARMUP_SECONDS >= 0)) throw new Error(`--warmup must be a number of seconds, 0 or more, got ${option("warmup", "")}`);
+const SAVE_AS = option("save-as", "scales");
 
 /** A scale's stack: its Neo4j, a driver for the floor, the API process over it, and the benchmark's context on its graph. */
 interface Stack { scale: Scale; neo: RunningNeo4j; driver: Driver; api: ChildProcess; url: string; ctx: BenchContext; jit: JitMeter }
@@ -43,31 +48,52 @@ async function startStack(scale: Scale, children: ChildProcess[]): Promise<Stack
   const cfg = benchDatabaseConfig(scale);
   const neo = await startManagedNeo4j(cfg.managed, { mode: "attached", log });
   const driver = neo4j.driver(neo.uri, undefined, { disableLosslessIntegers: true, maxConnectionPoolSize: 64 });
-  const db = new Database(driver, undefined, 600_000);
-  const plan = planSynthetic(scale);
-  const [loaded] = await db.read("MATCH (s:Source {id: $id}) RETURN s.complete AS complete", { id: plan.sourceId });
-  if (!loaded?.complete) throw new Error(`scale ${scale} has no complete graph in ${cfg.managed.dataDir}: run \`npm run bench -- --scale ${scale}\` first`);
-  const ctx = await benchContext(db, plan.sample);
-  const port = await freePort();
-  // As `npm run bench` starts it: no response cache, limits that the mix stays under.
-  const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20", PORT: String(port) };
-  const api = await startProcess("dist/main.js", env, /API ready/);
-  children.push(api.child);
-  return { scale, neo, driver, api: api.child, url: `http://127.0.0.1:${port}/graphql`, ctx, jit: new JitMeter(neo.state.pid) };
+  try {
+    // Another run's server (`npm run bench` on the same folder) would share its samples with this one.
+    if (!neo.ownedByUs) throw new Error(`the Neo4j of scale ${scale} (${cfg.managed.dataDir}) is already running: stop what uses it first`);
+    const db = new Database(driver, undefined, 600_000);
+    const plan = planSynthetic(scale);
+    const [loaded] = await db.read("MATCH (s:Source {id: $id}) RETURN s.complete AS complete", { id: plan.sourceId });
+    if (!loaded?.complete) throw new Error(`scale ${scale} has no complete graph in ${cfg.managed.dataDir}: run \`npm run bench -- --scale ${scale}\` first`);
+    const ctx = await benchContext(db, plan.sample);
+    const port = await freePort();
+    // As `npm run bench` starts it: no response cache, limits that the mix stays under.
+    const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20", PORT: String(port) };
+    const api = await startProcess("dist/main.js", env, /API ready/);
+    children.push(api.child);
+    return { scale, neo, driver, api: api.child, url: `http://127.0.0.1:${port}/graphql`, ctx, jit: new JitMeter(neo.state.pid) };
+  } catch (err) {
+    // Not yet among the stacks that cleanup stops.
+    await driver.close();
+    if (neo.ownedByUs) await neo.stop();
+    throw err;
+  }
 }
 
 /** One sample of a side at a scale: its latency, and the API's Server-Timing. */
 interface Samples { api: number[]; floor: number[]; ownWork: number[] }
 
 async function measure(q: (typeof QUERIES)[number], stacks: Stack[]) {
-  const floors = await Promise.all(stacks.map((s) => fastestFloor(q, s.driver, s.ctx)));
+  // One scale at a time: timed side by side, one scale's candidates would slow the other's.
+  const floors: Awaited<ReturnType<typeof fastestFloor>>[] = [];
+  for (const s of stacks) floors.push(await fastestFloor(q, s.driver, s.ctx));
   const calls = stacks.flatMap((s, i) => [
     { scale: s.scale, side: "api" as const, run: () => post(s.url, q.api(s.ctx)) },
     { scale: s.scale, side: "floor" as const, run: () => floors[i]!.run(s.driver, s.ctx) },
   ]);
-  // Each scale's API and floor must agree, as in `npm run bench`.
-  const agree = await Promise.all(stacks.map(async (s, i) => isDeepStrictEqual(
-    q.normalize.api((await post(s.url, q.api(s.ctx))).data), q.normalize.floor(await floors[i]!.run(s.driver, s.ctx)))));
+  // At each scale the API and every floor candidate must agree, as in `npm run bench`.
+  const agree: boolean[] = [];
+  for (const [i, s] of stacks.entries()) {
+    const api = q.normalize.api((await post(s.url, q.api(s.ctx))).data);
+    let same = true;
+    for (const candidate of [floors[i]!.run, ...floors[i]!.others]) {
+      const floor = q.normalize.floor(await candidate(s.driver, s.ctx));
+      if (isDeepStrictEqual(floor, api)) continue;
+      same = false;
+      log(`${q.id} at ${s.scale}: the API and a floor candidate disagree:\n  api: ${JSON.stringify(api).slice(0, 400)}\n  floor: ${JSON.stringify(floor).slice(0, 400)}`);
+    }
+    agree.push(same);
+  }
   for (let i = 0; i < 10; i++) for (const c of calls) await c.run();
   const samples = new Map<Scale, Samples>(stacks.map((s) => [s.scale, { api: [], floor: [], ownWork: [] }]));
   for (let i = 0; i < SAMPLES; i++) {
@@ -118,10 +144,12 @@ async function main() {
     keepAlive.destroy();
     for (const c of children) c.kill("SIGTERM");
     await Promise.all(children.map(exited));
-    for (const s of stacks) {
+    // Every stack is stopped, whatever one of them throws.
+    const stopped = await Promise.allSettled(stacks.map(async (s) => {
       await s.driver.close();
       await s.neo.stop();
-    }
+    }));
+    for (const r of stopped) if (r.status === "rejected") log(`stopping a stack: ${String(r.reason)}`);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
@@ -129,9 +157,12 @@ async function main() {
     for (const scale of SCALES) stacks.push(await startStack(scale, children));
     const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));
     const warm = [];
-    for (const s of stacks) {
+    for (const s of WARMUP_SECONDS > 0 ? stacks : []) {
       const calls = mix.flatMap((q) => [() => post(s.url, q.api(s.ctx)), ...(q.floors ?? [q.floor]).map((f) => () => f(s.driver, s.ctx))]);
-      warm.push({ scale: s.scale, ...(await warmUp(calls, s.jit, WARMUP_SECONDS)) });
+      log(`Warming up scale ${s.scale}`);
+      const w = await warmUp(calls, s.jit, WARMUP_SECONDS);
+      if (!w.settled) log(`Scale ${s.scale}: Neo4j's JIT compilers were still busy after ${w.seconds} s of warm-up`);
+      warm.push({ scale: s.scale, ...w });
     }
     const rows: Row[] = [];
     for (const q of mix) {
@@ -140,7 +171,7 @@ async function main() {
       rows.push(row);
     }
     const output = { scales: SCALES, date: new Date().toISOString(), settings: { samples: SAMPLES, warmUp: warm }, queries: rows };
-    fs.writeFileSync(path.join(PROJECT_ROOT, "bench", "results", "scales.json"), JSON.stringify(output, null, 2) + "\n");
+    fs.writeFileSync(path.join(PROJECT_ROOT, "bench", "results", `${SAVE_AS}.json`), JSON.stringify(output, null, 2) + "\n");
     console.log(table(rows));
   } finally {
     await cleanup();

@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import neo4j from "neo4j-driver";
 import { PROJECT_ROOT, type ManagedNeo4jConfig } from "../config/config.js";
@@ -372,6 +373,15 @@ export interface OfflineImport {
 }
 
 /**
+ * The importer's heap in MB: a quarter of the machine's memory, between 512 MB and 4 GB. Most of
+ * its memory is off-heap (--max-off-heap-memory, by default 90 % of what is free); 4 GB of heap is
+ * ample at scale L, and a fixed 4 GB would leave a small machine nothing for the rest.
+ */
+export function importerHeapMb(totalMemoryBytes: number): number {
+  return Math.max(512, Math.min(4096, Math.floor(totalMemoryBytes / 4 / 1024 / 1024)));
+}
+
+/**
  * Runs Neo4j's offline importer (`neo4j-admin database import full`) on the stopped managed
  * instance, from the same jars as the server: `AdminTool` reads NEO4J_HOME and NEO4J_CONF like the
  * tarball's script. It replaces the database's store (`--overwrite-destination`). The command's
@@ -387,9 +397,10 @@ export async function runOfflineImport(cfg: ManagedNeo4jConfig, spec: OfflineImp
   const home = homeDir(cfg);
   writeNeo4jConf(cfg, home);
   const reportFile = path.join(home, "logs", "import.report");
+  // A container's limit (cgroups), when it has one, is the machine's memory for this purpose.
+  const heap = importerHeapMb(Math.min(os.totalmem(), process.constrainedMemory?.() || Infinity));
   const args = [
-    // Most of the importer's memory is off-heap (--max-off-heap-memory); 4 GB of heap is ample at L.
-    "-Xms1g", "-Xmx4g", "-XX:+UseG1GC",
+    `-Xms${Math.min(1024, heap)}m`, `-Xmx${heap}m`, "-XX:+UseG1GC",
     "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
     "-Dlog4j2.disable.jmx=true", "-Dfile.encoding=UTF-8",

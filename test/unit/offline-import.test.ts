@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { AGGREGATES_VERSION } from "../../src/db/aggregates.js";
 import { GraphImage, OFFLINE_AGGREGATES_VERSION } from "../../src/synthetic/offline-import.js";
 import { streamInWorkers } from "../../src/synthetic/offline-workers.js";
+import { importerHeapMb } from "../../src/db/managed-neo4j.js";
 
 const cite = (source: string, quote = `said by ${source}`) => [{ source, quote }];
 
@@ -268,5 +269,14 @@ describe("GraphImage (offline import)", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the importer's heap", () => {
+  const GB = 1024 ** 3;
+  it("is a quarter of the machine's memory, between 512 MB and 4 GB", () => {
+    expect(importerHeapMb(24 * GB)).toBe(4096);
+    expect(importerHeapMb(8 * GB)).toBe(2048);
+    expect(importerHeapMb(1 * GB)).toBe(512);
   });
 });
