@@ -54,9 +54,11 @@ export function exited(child: ChildProcess): Promise<void> {
 }
 
 /** `script` runs under tsx, except the API's compiled entry point (dist/), which runs as `npm start` runs it. */
-export async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; ms: number }> {
+export async function startProcess(script: string, env: Record<string, string>, ready: RegExp, children: ChildProcess[]): Promise<{ child: ChildProcess; ms: number }> {
   const started = Date.now();
+  // Among the children to stop from the moment it exists: a run interrupted while it starts must not orphan it.
   const child = spawn(process.execPath, script.startsWith("dist/") ? [...API_NODE_ARGS, script] : ["--import", "tsx", script], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
   let output = "";
   let isReady = false;
   await new Promise<void>((resolve, reject) => {

@@ -158,10 +158,8 @@ async function main() {
     // (`npm run bench:cache` measures the cache).
     const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
     build({ ifStale: true });
-    const api = await startProcess("dist/main.js", { ...env, PORT: String(apiPort), ...(EXECUTOR ? { GRAPHQL_EXECUTOR: EXECUTOR } : {}) }, /API ready/);
-    children.push(api.child);
-    const peer = await startProcess("bench/peer-server.ts", { ...env, PORT: String(peerPort) }, /peer ready/);
-    children.push(peer.child);
+    const api = await startProcess("dist/main.js", { ...env, PORT: String(apiPort), ...(EXECUTOR ? { GRAPHQL_EXECUTOR: EXECUTOR } : {}) }, /API ready/, children);
+    const peer = await startProcess("bench/peer-server.ts", { ...env, PORT: String(peerPort) }, /peer ready/, children);
     const urls = { api: `http://127.0.0.1:${apiPort}/graphql`, peer: `http://127.0.0.1:${peerPort}/` };
 
     const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));

@@ -59,8 +59,7 @@ async function startStack(scale: Scale, children: ChildProcess[]): Promise<Stack
     const port = await freePort();
     // As `npm run bench` starts it: no response cache, limits that the mix stays under.
     const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20", PORT: String(port) };
-    const api = await startProcess("dist/main.js", env, /API ready/);
-    children.push(api.child);
+    const api = await startProcess("dist/main.js", env, /API ready/, children);
     return { scale, neo, driver, api: api.child, url: `http://127.0.0.1:${port}/graphql`, ctx, jit: new JitMeter(neo.state.pid) };
   } catch (err) {
     // Not yet among the stacks that cleanup stops.
