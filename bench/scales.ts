@@ -1,13 +1,13 @@
 /**
- * `npm run bench:scales -- [--scales S,L] [--samples 40] [--only Q1,Q3] [--warmup 240] [--save-as scales]`
+ * `npm run bench:scales -- [--scales S,L] [--samples 40] [--block 1] [--only Q1,Q3] [--warmup 240] [--save-as scales]`
  *
  * How each query's latency grows with the graph, measured in one stretch of time. `npm run bench`
  * measures one scale per run, and this machine's speed drifts by up to 2x between half hours, so
  * dividing an L run by an S run taken earlier mixes the graph's growth with the machine's. Here the
  * scales' managed Neo4j instances (each graph built by `npm run bench -- --scale X`) and an API on
- * each run side by side, and every latency sample round goes through all of them (API and floor at
- * each scale, in an order reversed every round), at concurrency 1: the ratios between scales come
- * from samples taken minutes apart at most. Prints a table and writes bench/results/scales.json
+ * each run side by side, and every latency sample round goes through all of them (a block of
+ * `--block` samples of the API, then of the floor, at each scale, in an order reversed every
+ * round), at concurrency 1: the ratios between scales come from samples taken seconds apart. Prints a table and writes bench/results/scales.json
  * (or <save-as>.json).
  */
 import "reflect-metadata";
@@ -36,6 +36,13 @@ if (SCALES.length < 2 || SCALES.some((s) => !["S", "M", "L"].includes(s))) throw
 if (new Set(SCALES).size !== SCALES.length) throw new Error(`--scales names a scale twice: ${SCALES.join(",")}`);
 const SAMPLES = Number(option("samples", "40"));
 if (!(Number.isInteger(SAMPLES) && SAMPLES > 0)) throw new Error(`--samples must be a whole number above 0, got ${option("samples", "")}`);
+/**
+ * Samples taken in a row of one side at one scale before the next (1: strict alternation). Blocks
+ * of 5 were tried against the processor's caches holding the other scale's data after each switch:
+ * S's Q1 stayed as slow (7.56 ms against 3.55 in a lone S run; `r10-scales-block5.json`).
+ */
+const BLOCK = Number(option("block", "1"));
+if (!(Number.isInteger(BLOCK) && BLOCK > 0)) throw new Error(`--block must be a whole number above 0, got ${option("block", "")}`);
 const ONLY = option("only", "").split(",").filter(Boolean);
 const WARMUP_SECONDS = Number(option("warmup", "240"));
 if (!(WARMUP_SECONDS >= 0)) throw new Error(`--warmup must be a number of seconds, 0 or more, got ${option("warmup", "")}`);
@@ -95,8 +102,8 @@ async function measure(q: (typeof QUERIES)[number], stacks: Stack[]) {
   }
   for (let i = 0; i < 10; i++) for (const c of calls) await c.run();
   const samples = new Map<Scale, Samples>(stacks.map((s) => [s.scale, { api: [], floor: [], ownWork: [] }]));
-  for (let i = 0; i < SAMPLES; i++) {
-    for (const c of i % 2 ? [...calls].reverse() : calls) {
+  for (let round = 0; round * BLOCK < SAMPLES; round++) {
+    for (const c of round % 2 ? [...calls].reverse() : calls) for (let k = 0; k < Math.min(BLOCK, SAMPLES - round * BLOCK); k++) {
       const t = process.hrtime.bigint();
       const answer = await c.run();
       const into = samples.get(c.scale)!;
@@ -169,7 +176,7 @@ async function main() {
       log(`${q.id}: ${SCALES.map((s) => `${s} api ${row.scales[s]!.api} / floor ${row.scales[s]!.floor} ms`).join("; ")}`);
       rows.push(row);
     }
-    const output = { scales: SCALES, date: new Date().toISOString(), settings: { samples: SAMPLES, warmUp: warm }, queries: rows };
+    const output = { scales: SCALES, date: new Date().toISOString(), settings: { samples: SAMPLES, block: BLOCK, warmUp: warm }, queries: rows };
     fs.writeFileSync(path.join(PROJECT_ROOT, "bench", "results", `${SAVE_AS}.json`), JSON.stringify(output, null, 2) + "\n");
     console.log(table(rows));
   } finally {
