@@ -39,7 +39,8 @@ if (!(Number.isInteger(SAMPLES) && SAMPLES > 0)) throw new Error(`--samples must
 /**
  * Samples taken in a row of one side at one scale before the next (1: strict alternation). Blocks
  * of 5 were tried against the processor's caches holding the other scale's data after each switch:
- * S's Q1 stayed as slow (7.56 ms against 3.55 in a lone S run; `r10-scales-block5.json`).
+ * S's Q1 stayed slower than alone (7.56 ms at 03:00 UTC, `r10-scales-block5.json`; a lone S run
+ * at 03:08 took 4.67, `r10-S-q1-lone.json`).
  */
 const BLOCK = Number(option("block", "1"));
 if (!(Number.isInteger(BLOCK) && BLOCK > 0)) throw new Error(`--block must be a whole number above 0, got ${option("block", "")}`);
