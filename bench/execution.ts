@@ -20,12 +20,8 @@ import { startManagedNeo4j } from "../src/db/managed-neo4j.js";
 import { buildApp } from "../src/http/server.js";
 import { createLogger } from "../src/http/logging.js";
 import { QUERIES, type BenchContext } from "./queries.js";
+import { option } from "./args.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-};
 const scale = option("scale", "S").toUpperCase();
 const RUNS = Number(option("runs", "400"));
 const ONLY = option("only", "Q1,Q2,Q3,Q8").split(",").filter(Boolean);

@@ -6,9 +6,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import neo4j, { type Driver } from "neo4j-driver";
-import path from "node:path";
 import { PROJECT_ROOT, loadDatabaseConfig } from "../src/config/config.js";
 import type { Scale } from "../src/synthetic/generate.js";
 import type { Database } from "../src/db/database.js";
@@ -18,6 +19,20 @@ import { API_NODE_ARGS } from "./api-process.js";
 import type { JitMeter } from "./proc.js";
 
 export const log = (line: string) => console.error(line);
+
+/** The queries measured: those `--only` names, or every query that is not optional. */
+export function benchMix(only: string[]): (typeof QUERIES)[number][] {
+  return QUERIES.filter((x) => (!only.length && !x.optional) || only.includes(x.id));
+}
+
+/**
+ * The environment of a benchmarked API process over `neo4jUri`: as `npm start` runs it in
+ * production, with the response cache off (the API must answer from the graph, as the floor and
+ * the peer do; `npm run bench:cache` measures the cache) and limits the mix stays under.
+ */
+export function benchApiEnv(neo4jUri: string): Record<string, string> {
+  return { NEO4J_URI: neo4jUri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
+}
 
 /** Each scale's managed Neo4j: fixed Bolt ports let several benchmarks (or a benchmark and a dev server) run side by side. */
 export const SCALE_NEO4J: Record<Scale, { boltPort: number; heap: string; pageCache: string }> = {
@@ -278,4 +293,22 @@ export async function fastestFloor(q: (typeof QUERIES)[number], driver: Driver, 
   }
   const index = medians.indexOf(Math.min(...medians));
   return { run: candidates[index]!, index, others: candidates.filter((_, i) => i !== index) };
+}
+
+/**
+ * Whether every given floor candidate returns the API's (normalized) answer; each that does not is
+ * logged with both answers. With the tallies' floor fastest, the walk is what checks them.
+ */
+export async function floorCandidatesAgree(
+  q: (typeof QUERIES)[number], candidates: ((driver: Driver, ctx: BenchContext) => Promise<unknown>)[],
+  driver: Driver, ctx: BenchContext, api: unknown, label: string,
+): Promise<boolean> {
+  let agree = true;
+  for (const candidate of candidates) {
+    const floor = q.normalize.floor(await candidate(driver, ctx));
+    if (isDeepStrictEqual(floor, api)) continue;
+    agree = false;
+    log(`${label}: the API and a floor candidate disagree:\n  api: ${JSON.stringify(api).slice(0, 400)}\n  floor: ${JSON.stringify(floor).slice(0, 400)}`);
+  }
+  return agree;
 }

@@ -12,12 +12,8 @@ import { cooperationDocument, referenceDocument } from "../src/ingest/readers/se
 import { planSynthetic, type Scale } from "../src/synthetic/generate.js";
 import { GraphImage } from "../src/synthetic/offline-import.js";
 import { streamInWorkers } from "../src/synthetic/offline-workers.js";
+import { option } from "./args.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-};
 const scale = option("scale", "M").toUpperCase() as Scale;
 const workers = Number(option("csv-workers", "0"));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-offline-csv-"));

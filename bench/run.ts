@@ -26,22 +26,17 @@ import type { Scale } from "../src/synthetic/generate.js";
 import { fingerprintGraph, type Fingerprint } from "../src/synthetic/fingerprint.js";
 import { AGGREGATE_RELATIONSHIP_TYPES } from "../src/db/aggregates.js";
 import { LOAD_MODES, loadSynthetic, type LoadMode, type LoadReport, type OfflineTarget } from "../src/synthetic/load.js";
-import { QUERIES } from "./queries.js";
 import {
-  CONCURRENCY, SCALE_NEO4J, benchContext, benchDatabaseConfig, exited, fastestFloor, floorThroughput, freePort, httpThroughput, keepAlive, log, median, percentile, post,
+  CONCURRENCY, SCALE_NEO4J, benchApiEnv, benchContext, benchDatabaseConfig, benchMix, floorCandidatesAgree, exited, fastestFloor, floorThroughput, freePort, httpThroughput, keepAlive, log, median, percentile, post,
   settleNeo4j, startProcess, warmUp, type ServerTiming,
 } from "./harness.js";
+import { option } from "./args.js";
 import { JitMeter, cpuMsOf, cpuMsOfThisProcess, memoryOf } from "./proc.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
 type Side = "api" | "floor" | "peer";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-};
 const scale = option("scale", "S").toUpperCase() as Scale;
 if (!["S", "M", "L"].includes(scale)) throw new Error(`--scale must be S, M or L, got ${scale}`);
 const SECONDS = Number(option("seconds", "3"));
@@ -69,7 +64,7 @@ const EXECUTOR = option("executor", "");
 const WARMUP_SECONDS = Number(option("warmup", "360"));
 if (!(WARMUP_SECONDS >= 0)) throw new Error(`--warmup must be a number of seconds, 0 or more, got ${option("warmup", "")}`);
 /** Load through both paths, one after the other, and check that they write the same graph. */
-const VERIFY_LOAD = args.includes("--verify-load");
+const VERIFY_LOAD = process.argv.includes("--verify-load");
 
 /** The managed Neo4j of this run: the offline import and the wipe stop and start it. */
 let offline: OfflineTarget;
@@ -154,15 +149,13 @@ async function main() {
 
     const apiPort = API_PORT || await freePort();
     const peerPort = PEER_PORT || await freePort();
-    // The response cache is off: the API must answer from the graph, as the floor and the peer do
-    // (`npm run bench:cache` measures the cache).
-    const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20" };
+    const env = benchApiEnv(neo.uri);
     build({ ifStale: true });
     const api = await startProcess("dist/main.js", { ...env, PORT: String(apiPort), ...(EXECUTOR ? { GRAPHQL_EXECUTOR: EXECUTOR } : {}) }, /API ready/, children);
     const peer = await startProcess("bench/peer-server.ts", { ...env, PORT: String(peerPort) }, /peer ready/, children);
     const urls = { api: `http://127.0.0.1:${apiPort}/graphql`, peer: `http://127.0.0.1:${peerPort}/` };
 
-    const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));
+    const mix = benchMix(ONLY);
     // Neo4j's process from here on (the load may have restarted it).
     const jit = new JitMeter(neo.state.pid);
     // Every side and every floor candidate, so that the floor is chosen on a warm JVM too.
@@ -191,14 +184,8 @@ async function main() {
       await post(urls.api, q.api(ctx));
       const apiAnswer = await post(urls.api, q.api(ctx));
       const answers: Partial<Record<Side, unknown>> = { api: q.normalize.api(apiAnswer.data), floor: q.normalize.floor(await floor.run(driver, ctx)) };
-      // Every candidate must agree too: with the tallies' floor fastest, the walk is what checks them.
-      let candidatesAgree = true;
-      for (const candidate of floor.others) {
-        if (!isDeepStrictEqual(q.normalize.floor(await candidate(driver, ctx)), answers.api)) {
-          candidatesAgree = false;
-          log(`${q.id}: a floor candidate disagrees`);
-        }
-      }
+      // Every other candidate must agree too.
+      const candidatesAgree = await floorCandidatesAgree(q, floor.others, driver, ctx, answers.api, q.id);
       if (q.peer) answers.peer = q.normalize.peer!((await post(urls.peer, q.peer(ctx))).data);
       const agree = candidatesAgree && sides.every((s) => isDeepStrictEqual(answers[s], answers.api));
       if (!agree) log(`${q.id}: the sides disagree:\n${sides.map((s) => `  ${s}: ${JSON.stringify(answers[s]).slice(0, 400)}`).join("\n")}`);

@@ -7,30 +7,28 @@
  * scales' managed Neo4j instances (each graph built by `npm run bench -- --scale X`) and an API on
  * each run side by side, and every latency sample round goes through all of them (a block of
  * `--block` samples of the API, then of the floor, at each scale, in an order reversed every
- * round), at concurrency 1: the ratios between scales come from samples taken seconds apart. Prints a table and writes bench/results/scales.json
- * (or <save-as>.json).
+ * round), at concurrency 1: the ratios between scales come from samples taken seconds apart.
+ * Prints a table and writes bench/results/scales.json (or <save-as>.json).
  */
 import "reflect-metadata";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import neo4j, { type Driver } from "neo4j-driver";
 import { PROJECT_ROOT } from "../src/config/config.js";
 import { Database } from "../src/db/database.js";
 import { startManagedNeo4j, type RunningNeo4j } from "../src/db/managed-neo4j.js";
 import { planSynthetic, type Scale } from "../src/synthetic/generate.js";
 import { QUERIES, type BenchContext } from "./queries.js";
-import { benchContext, benchDatabaseConfig, exited, fastestFloor, freePort, keepAlive, log, median, post, startProcess, warmUp, type ServerTiming } from "./harness.js";
+import {
+  benchApiEnv, benchContext, benchDatabaseConfig, benchMix, exited, fastestFloor, floorCandidatesAgree, freePort, keepAlive, log, median,
+  post, startProcess, warmUp, type ServerTiming,
+} from "./harness.js";
+import { option } from "./args.js";
 import { JitMeter } from "./proc.js";
 // @ts-expect-error plain JavaScript build script, no declarations
 import { build } from "../scripts/build.mjs";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-};
 const SCALES = option("scales", "S,L").toUpperCase().split(",").filter(Boolean) as Scale[];
 if (SCALES.length < 2 || SCALES.some((s) => !["S", "M", "L"].includes(s))) throw new Error(`--scales takes two or more of S, M, L, got ${option("scales", "")}`);
 if (new Set(SCALES).size !== SCALES.length) throw new Error(`--scales names a scale twice: ${SCALES.join(",")}`);
@@ -65,9 +63,7 @@ async function startStack(scale: Scale, children: ChildProcess[]): Promise<Stack
     if (!loaded?.complete) throw new Error(`scale ${scale} has no complete graph in ${cfg.managed.dataDir}: run \`npm run bench -- --scale ${scale}\` first`);
     const ctx = await benchContext(db, plan.sample);
     const port = await freePort();
-    // As `npm run bench` starts it: no response cache, limits that the mix stays under.
-    const env = { NEO4J_URI: neo.uri, NODE_ENV: "production", RESPONSE_CACHE: "false", QUERY_TIMEOUT_MS: "120000", GRAPHQL_MAX_COST: "1000000", GRAPHQL_MAX_DEPTH: "20", PORT: String(port) };
-    const api = await startProcess("dist/main.js", env, /API ready/, children);
+    const api = await startProcess("dist/main.js", { ...benchApiEnv(neo.uri), PORT: String(port) }, /API ready/, children);
     return { scale, neo, driver, api: api.child, url: `http://127.0.0.1:${port}/graphql`, ctx, jit: new JitMeter(neo.state.pid) };
   } catch (err) {
     // Not yet among the stacks that cleanup stops.
@@ -77,7 +73,7 @@ async function startStack(scale: Scale, children: ChildProcess[]): Promise<Stack
   }
 }
 
-/** One sample of a side at a scale: its latency, and the API's Server-Timing. */
+/** The samples at one scale: the API's and the floor's latencies, and the API's own work from its Server-Timing. */
 interface Samples { api: number[]; floor: number[]; ownWork: number[] }
 
 async function measure(q: (typeof QUERIES)[number], stacks: Stack[]) {
@@ -92,14 +88,7 @@ async function measure(q: (typeof QUERIES)[number], stacks: Stack[]) {
   const agree: boolean[] = [];
   for (const [i, s] of stacks.entries()) {
     const api = q.normalize.api((await post(s.url, q.api(s.ctx))).data);
-    let same = true;
-    for (const candidate of [floors[i]!.run, ...floors[i]!.others]) {
-      const floor = q.normalize.floor(await candidate(s.driver, s.ctx));
-      if (isDeepStrictEqual(floor, api)) continue;
-      same = false;
-      log(`${q.id} at ${s.scale}: the API and a floor candidate disagree:\n  api: ${JSON.stringify(api).slice(0, 400)}\n  floor: ${JSON.stringify(floor).slice(0, 400)}`);
-    }
-    agree.push(same);
+    agree.push(await floorCandidatesAgree(q, [floors[i]!.run, ...floors[i]!.others], s.driver, s.ctx, api, `${q.id} at ${s.scale}`));
   }
   for (let i = 0; i < 10; i++) for (const c of calls) await c.run();
   const samples = new Map<Scale, Samples>(stacks.map((s) => [s.scale, { api: [], floor: [], ownWork: [] }]));
@@ -162,7 +151,7 @@ async function main() {
   try {
     // One at a time: the starts and the contexts' reads would otherwise share the two cores.
     for (const scale of SCALES) stacks.push(await startStack(scale, children));
-    const mix = QUERIES.filter((x) => (!ONLY.length && !x.optional) || ONLY.includes(x.id));
+    const mix = benchMix(ONLY);
     const warm = [];
     for (const s of WARMUP_SECONDS > 0 ? stacks : []) {
       const calls = mix.flatMap((q) => [() => post(s.url, q.api(s.ctx)), ...(q.floors ?? [q.floor]).map((f) => () => f(s.driver, s.ctx))]);
