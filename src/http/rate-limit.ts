@@ -7,7 +7,8 @@
  * throttled; RATE_LIMIT_PER_MINUTE=0 turns limits off.
  *
  * Addresses: an IPv6 caller counts by its /64 (one subscriber or LAN gets a whole /64, so per
- * address it would have 2^64 budgets), an IPv4-mapped IPv6 address as the IPv4 address it maps.
+ * address it would have 2^64 budgets), an IPv6 address that carries an IPv4 one (IPv4-mapped,
+ * NAT64, Teredo, 6to4) as that IPv4 address.
  * Memory: each limiter keeps counts for at most RATE_LIMIT_MAX_CLIENTS callers, dropping the least
  * recently seen (HTTP: @fastify/rate-limit's toad-cache LRU; subscriptions: lru-cache). Dropping a
  * caller's count only ever gives it a fresh budget, as a new address would.
@@ -21,9 +22,11 @@ import type { ApiKeys } from "../auth/roles.js";
 import { sha256 } from "../graphql/persisted-operations.js";
 
 /**
- * The address a limit counts against: IPv4 as it is, IPv4-mapped IPv6 (`::ffff:203.0.113.5`) as its
- * IPv4 address, other IPv6 addresses by their /64 (`2001:db8:1:2::/64`), in one spelling whatever
- * the one given. Anything that does not parse stays as it is.
+ * The address a limit counts against: IPv4 as it is; IPv6 that carries an IPv4 address
+ * (IPv4-mapped `::ffff:203.0.113.5`, NAT64 `64:ff9b::203.0.113.5`, Teredo, 6to4) as that IPv4
+ * address, so that a translator's clients do not share one budget; other IPv6 addresses by their
+ * /64 (`2001:db8:1:2::/64`), in one spelling whatever the one given. Anything that does not parse
+ * stays as it is.
  */
 export function addressBucket(ip: string): string {
   ip = withoutPort(ip);
@@ -35,8 +38,27 @@ export function addressBucket(ip: string): string {
     return ip;
   }
   if (address.kind() === "ipv4") return address.toString();
-  const parts = (address as ipaddr.IPv6).parts;
-  return `${parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+  const v6 = address as ipaddr.IPv6;
+  const parts = v6.parts;
+  switch (v6.range()) {
+    // NAT64 (64:ff9b::/96): every IPv4-only client behind the translator shares its /64; the
+    // client's own address is the last 32 bits.
+    case "rfc6052":
+      return ipv4Of(parts[6]!, parts[7]!);
+    // Teredo (2001::/32): the /64 is the relay's; the client's address is the last 32 bits, inverted.
+    case "teredo":
+      return ipv4Of(~parts[6]! & 0xffff, ~parts[7]! & 0xffff);
+    // 6to4 (2002::/16): a site is a /48 made from its IPv4 address, with 2^16 /64s of its own.
+    case "6to4":
+      return ipv4Of(parts[1]!, parts[2]!);
+    default:
+      return `${parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+  }
+}
+
+/** The IPv4 address made of two 16-bit halves. */
+function ipv4Of(high: number, low: number): string {
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
 }
 
 /** Some proxies forward `203.0.113.5:4312` or `[2001:db8::1]:443`: each source port must not get a budget of its own. */

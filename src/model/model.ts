@@ -27,9 +27,10 @@ export function isNodeType(value: string): value is NodeType {
 
 /** The node type an id belongs to, read from its prefix; undefined for an unknown prefix. */
 export function nodeTypeOfId(id: string): NodeType | undefined {
-  const prefix = id.slice(0, id.indexOf(":"));
-  return (Object.keys(NODE_TYPES) as NodeType[]).find((t) => NODE_TYPES[t].prefix === prefix);
+  return TYPE_BY_PREFIX.get(id.slice(0, id.indexOf(":")));
 }
+
+const TYPE_BY_PREFIX = new Map<string, NodeType>((Object.keys(NODE_TYPES) as NodeType[]).map((t) => [NODE_TYPES[t].prefix, t]));
 
 /** The label whose id constraint finds this id ("agency:x" -> Actor); undefined for an unknown prefix. */
 export function keyLabelOfId(id: string): KeyLabel | undefined {

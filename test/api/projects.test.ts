@@ -249,6 +249,45 @@ describe("look-ahead and the request's shared loaders (issue 9 a)", () => {
     expect(conferences.participants.map((p: { actor: { __typename: string } }) => p.actor.__typename)).toEqual(["Group", "Group", "Group", "Agency", "Organization"]);
   });
 
+  it("a page orders participants as the project's own query does where names tie, roles differ and UTF-16 and code points disagree", async () => {
+    const source = "source:test-participant-order";
+    const project = "project:fixture-participant-order";
+    // "𝐀" (U+1D400) is a surrogate pair in JavaScript, before "ｂ" (U+FF42) by UTF-16 code units,
+    // after it by code points, as Neo4j orders stored strings.
+    const actors = [
+      { id: "organization:fixture-order-b", name: "ｂ fixture" },
+      { id: "organization:fixture-order-a", name: "𝐀 fixture" },
+      { id: "agency:fixture-order-twin-2", name: "Twin fixture" },
+      { id: "agency:fixture-order-twin-1", name: "Twin fixture" },
+    ];
+    await writeGraph(db, {
+      sources: [{ id: source, kind: "test", title: "participant order fixture" }],
+      nodes: [
+        { id: project, type: "Project", name: "Aaa participant order fixture", kind: "fixture", startYear: 1900, sources: [{ source, quote: "fixture" }] },
+        ...actors.map((a) => ({ ...a, type: a.id.startsWith("agency:") ? "Agency" : "Organization", sources: [{ source, quote: "fixture" }] })),
+      ],
+      relationships: [
+        ...actors.map((a) => ({ type: "PARTICIPATES_IN", from: a.id, to: project, role: "participant", sources: [{ source, quote: "fixture" }] })),
+        { type: "PARTICIPATES_IN", from: "agency:fixture-order-twin-2", to: project, role: "funder", sources: [{ source, quote: "fixture" }] },
+      ],
+    });
+    server.referenceCache.invalidate();
+    try {
+      const selection = "participants { role actor { __typename id } }";
+      const page = dataOf(await gql(`{ projects(filter: { kinds: ["fixture"] }, sort: { field: START_DATE }, first: 5) { edges { node { id ${selection} } } } }`));
+      const alone = dataOf(await gql(`query($id: String!) { project(reference: $id) { ${selection} } }`, { id: project }));
+      const fromPage = page.projects.edges.find((e: { node: { id: string } }) => e.node.id === project).node.participants;
+      expect(fromPage).toEqual(alone.project.participants);
+      expect(fromPage.map((p: { role: string; actor: { id: string } }) => `${p.actor.id} ${p.role}`)).toEqual([
+        "agency:fixture-order-twin-2 funder", "agency:fixture-order-twin-1 participant", "agency:fixture-order-twin-2 participant",
+        "organization:fixture-order-b participant", "organization:fixture-order-a participant",
+      ]);
+      expect(fromPage.map((p: { actor: { __typename: string } }) => p.actor.__typename)).toEqual(["Agency", "Agency", "Agency", "Organization", "Organization"]);
+    } finally {
+      await resetToSeed(db, server);
+    }
+  });
+
   it("a page's trimmed countries do not answer a fuller basedIn selection, in either order", async () => {
     for (const query of [
       `{ a: projects(first: 5) { edges { node { id participants { actor { id basedIn { code } } } } } }

@@ -1,6 +1,6 @@
 /**
- * The rate limits count an IPv6 caller by its /64 and an IPv4-mapped IPv6 caller as its IPv4
- * address, over HTTP and for subscriptions over a real WebSocket (graphql-ws client). A real server
+ * The rate limits count an IPv6 caller by its /64 and an IPv4-mapped or NAT64 IPv6 caller as its
+ * IPv4 address, over HTTP and for subscriptions over a real WebSocket (graphql-ws client). A real server
  * on loopback that trusts X-Forwarded-For (TRUST_PROXY), as behind a proxy, so that each request
  * can come from the address the test gives it.
  */
@@ -38,6 +38,14 @@ describe("HTTP requests", () => {
     for (let i = 0; i < 3; i++) expect((await from("198.51.100.20")).status).toBe(200);
     expect((await from("::ffff:198.51.100.20")).status).toBe(429);
     expect((await from("198.51.100.21")).status).toBe(200);
+  });
+
+  it("count NAT64 callers by the IPv4 address they carry, not by the translator's /64", async () => {
+    for (let i = 0; i < 3; i++) expect((await from("64:ff9b::198.51.100.40")).status).toBe(200);
+    // Another IPv4-only client behind the same translator keeps its own budget.
+    expect((await from("64:ff9b::198.51.100.41")).status).toBe(200);
+    // The same client over IPv4 shares its budget.
+    expect((await from("198.51.100.40")).status).toBe(429);
   });
 
   it("never exempt a forwarded loopback address (with TRUST_PROXY=true a client can write it), and give a forwarded port no budget of its own", async () => {

@@ -1,5 +1,5 @@
 /**
- * The rate limiters' address buckets (IPv6 by /64, IPv4-mapped as IPv4) and the subscription
+ * The rate limiters' address buckets (IPv6 by /64, addresses carrying an IPv4 one as that IPv4) and the subscription
  * limiter's bounded memory. No database: run with `npx vitest run test/unit`.
  */
 import v8 from "node:v8";
@@ -22,6 +22,19 @@ describe("addressBucket", () => {
     for (const same of ["2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:0:0:0:1", "2001:db8:1:2::1%eth0"]) expect(addressBucket(same)).toBe(bucket);
     for (const other of ["2001:db8:1:3::a", "2001:db8:2:2::a", "2001:db9:1:2::a"]) expect(addressBucket(other)).not.toBe(bucket);
     expect(addressBucket("::1")).toBe("0:0:0:0::/64");
+  });
+
+  it("counts an IPv6 address that carries an IPv4 one (NAT64, Teredo, 6to4) as that IPv4 address, not by the translator's /64", () => {
+    // NAT64's well-known prefix: two IPv4-only clients behind one translator share its /64.
+    expect(addressBucket("64:ff9b::203.0.113.5")).toBe("203.0.113.5");
+    expect(addressBucket("64:ff9b::cb00:7106")).toBe("203.0.113.6");
+    // Teredo: relay 65.54.227.120, client 192.0.2.45 stored inverted (RFC 4380's example).
+    expect(addressBucket("2001:0:4136:e378:8000:63bf:3fff:fdd2")).toBe("192.0.2.45");
+    expect(addressBucket("2001:0:4136:e378:8000:63bf:3fff:fdd3")).toBe("192.0.2.44");
+    // 6to4: every /64 of the site 2002:cb00:7105::/48 is the site 203.0.113.5.
+    expect(addressBucket("2002:cb00:7105:1::1")).toBe("203.0.113.5");
+    expect(addressBucket("2002:cb00:7105:ffff::1")).toBe("203.0.113.5");
+    expect(addressBucket("2002:cb00:7106:1::1")).toBe("203.0.113.6");
   });
 
   it("leaves what does not parse as it is", () => {
