@@ -1,6 +1,7 @@
 /**
  * The explorer's caps said out loud, in real headless Chromium over the real API: "25 of N" only when
- * more exist, how many an Expand left out, and links among more entities than linksAmong takes at once.
+ * more exist, how many an Expand left out, and links among more entities than linksAmong takes at once;
+ * a crowded view's names kept clear of each other.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,9 +95,15 @@ describe("the explorer's caps", () => {
     expect(await status(page)).toMatch(/^500 entities, 499 relationships \(Limits limits-a0 at 2 hops: the 500 nearest entities, 101 more left out\)$/);
     // A crowded view: the edge labels drawn sit on no disc but their own ends'.
     const discs = (await discQuads(page)).filter((d) => d.visible);
-    const frame = await page.evaluate(() => (globalThis as any).__coopgraph.edgeLabels()) as { drawn: { key: string; quad: Quad }[] };
+    const frame = await page.evaluate(() => (globalThis as any).__coopgraph.labels()) as { drawn: { key: string; quad: Quad }[]; names: { key: string; quad: Quad }[]; namesSkipped: string[] };
     const onDiscs = frame.drawn.flatMap((label) => discs.filter((d) => !label.key.split("|").includes(d.id) && overlaps(label.quad, d.quad)).map((d) => `${label.key} on ${d.id}`));
     expect(onDiscs).toEqual([]);
+    // ... and the names drawn run into no other: of those sigma picked, some had to be left out.
+    const clashes = frame.names.flatMap((a, i) => frame.names.slice(i + 1).filter((b) => overlaps(a.quad, b.quad)).map((b) => `${a.key} meets ${b.key}`));
+    expect(clashes).toEqual([]);
+    expect(frame.namesSkipped.length).toBeGreaterThan(0);
+    // The hub (the largest) and the entity the analyst searched for keep their names.
+    expect(frame.names.map((n) => n.key)).toEqual(expect.arrayContaining(["organization:limits-hub-a", "group:limits-a0"]));
     await screenshot(page, "explorer-limits-expand-cut");
     expect(errors).toEqual([]);
     await page.context().close();

@@ -624,7 +624,7 @@ describe("the explorer", () => {
     await page.goto(`${site.base}/explore/?e=organization:unodc%403&e=agency:mpf-caba`);
     await settled(page);
     await page.waitForTimeout(400);
-    const frame = await page.evaluate(() => (globalThis as any).__coopgraph.edgeLabels()) as { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[] };
+    const frame = await page.evaluate(() => (globalThis as any).__coopgraph.labels()) as { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[] };
     // This view has edge labels that would sit on a name or on another edge label: they are left out, the others drawn.
     expect(frame.skipped.length).toBeGreaterThan(0);
     expect(frame.drawn.length).toBeGreaterThan(3);

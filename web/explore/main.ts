@@ -11,7 +11,8 @@ import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
 import { drawTimebar } from "./timebar";
 import { countYears } from "./years";
-import type { NetworkView, Visibility } from "./view";
+import type { NetworkView } from "./view";
+import { noVisibility, type Visibility } from "./visibility";
 
 renderHeader("/explore/");
 
@@ -135,7 +136,7 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
   }
   // Found among the edges the filters leave: what joins the answer is what the analyst can see.
   const links = answerLinks(v, answer, hiddenEdges);
-  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, answer, answerBridges: links.bridges, answerEdges: links.edges, selected: state.selected };
+  return { hiddenNodes, hiddenEdges, pathNodes, pathEdges, answer, answerBridges: links.bridges, answerEdges: links.edges, selected: state.selected, seeds };
 }
 
 /** One edge read from the entity in between: "based in Peru", "participant in Cybercrime Conferences". */
@@ -596,7 +597,7 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
   const started = performance.now();
   const result = await layout(nodes.map((n) => n.id), edges.map((e) => [e.source, e.target]), {});
   const laidOut = performance.now();
-  net.setVisibility({ hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null });
+  net.setVisibility(noVisibility());
   net.setGraph(nodes, edges, result.positions);
   net.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   net.renderer.refresh();
@@ -608,7 +609,7 @@ async function injectGraph(nodes: ViewNode[], edges: ViewEdge[]): Promise<{ layo
 
 Object.assign(window, {
   __coopgraph: { debug, state: () => state, nodes: drawnNodes, edges: drawnEdges, path: () => view?.path ?? null, ask: () => lastAsk, get renderer() { return network?.renderer ?? null; }, get graph() { return network?.graph ?? null; },
-    edgeLabels: () => network?.edgeLabels() ?? null, turned: () => network?.isTurned ?? false, injectGraph, iterationsFor, png: () => network?.toPng() ?? null },
+    labels: () => network?.labels() ?? null, turned: () => network?.isTurned ?? false, injectGraph, iterationsFor, png: () => network?.toPng() ?? null },
 });
 
 void render();

@@ -9,21 +9,9 @@ import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { kindColor } from "../shared/api";
 import { edgeLabel, type ViewEdge, type ViewNode } from "./data";
-import { keepEdgeLabelsClear, type EdgeLabelFrame } from "./edge-labels";
+import { keepLabelsClear, type LabelFrame } from "./labels";
+import { noVisibility, type Visibility } from "./visibility";
 
-export interface Visibility {
-  hiddenNodes: Set<string>;
-  hiddenEdges: Set<string>;
-  pathNodes: Set<string>;
-  pathEdges: Set<string>;
-  /** The entities that answer the Ask box's question: drawn larger, labelled, ringed; the rest fades. */
-  answer: Set<string>;
-  /** Entities in between that join the answer's entities (Peru's prosecutors, between Peru and the conferences): not faded, labelled. */
-  answerBridges: Set<string>;
-  /** The edges that hold the answer together: drawn darker and thicker, labelled. */
-  answerEdges: Set<string>;
-  selected: string | null;
-}
 
 export const PATH_COLOR = "#e0301e";
 const FADED_NODE = "#c9d0d8";
@@ -188,9 +176,7 @@ function newGraph(): Graph {
 
 export class NetworkView {
   readonly renderer: Sigma;
-  private visibility: Visibility = {
-    hiddenNodes: new Set(), hiddenEdges: new Set(), pathNodes: new Set(), pathEdges: new Set(), answer: new Set(), answerBridges: new Set(), answerEdges: new Set(), selected: null,
-  };
+  private visibility: Visibility = noVisibility();
   private dragged: string | null = null;
   /** Names left undrawn because no free place was found for them (crowdedLabels). */
   private crowded = new Set<string>();
@@ -199,8 +185,8 @@ export class NetworkView {
   private dragMoved = false;
   /** Called when the analyst drops a dragged node: the explorer pins it there (layout coordinates: see toLayout). */
   onDragEnd: (node: string, x: number, y: number) => void = () => {};
-  /** The edge labels the last frame drew and left out (they would have covered a name, a disc or another). */
-  readonly edgeLabels: () => EdgeLabelFrame;
+  /** The names and edge labels the last frame drew and left out (they would have covered another, or a disc). */
+  readonly labels: () => LabelFrame;
   /** Whether the drawing is turned a quarter (a tall canvas, a wide drawing), and whether that was decided yet. */
   private turned = false;
   private turnDecided = false;
@@ -229,7 +215,7 @@ export class NetworkView {
     });
     this.bindDrag();
     // The path's and the answer's edge labels are placed first, then those at the selected entity.
-    this.edgeLabels = keepEdgeLabelsClear(this.renderer, (edge) => {
+    this.labels = keepLabelsClear(this.renderer, (edge) => {
       const v = this.visibility;
       if (v.pathEdges.has(edge)) return 3;
       if (v.answerEdges.has(edge)) return 2;
@@ -281,7 +267,7 @@ export class NetworkView {
       out.labelColor = FADED_LABEL;
       out.zIndex = 0;
     }
-    if (bridge) {
+    if (bridge || (v.seeds.has(node) && !v.pathNodes.size && !v.answer.size)) {
       out.forceLabel = true;
       out.zIndex = 1;
     }

@@ -1,8 +1,10 @@
 /**
- * Edge labels that never sit on a name: sigma 3 draws every edge label it is given, over the names
- * of entities and over other edge labels. Here each frame's edge labels are collected first, then
- * drawn in order of importance (the path's and the answer's first, then the others), each only if its
- * box (turned along its edge) clears every name drawn, every disc and every edge label already drawn.
+ * Names and edge labels that never sit on one another: sigma 3 draws every label its grid picks and
+ * every edge label it is given, over each other. Here each frame's labels are collected first, then
+ * drawn in order of importance, each only if its box clears those already drawn: names first (the
+ * forced ones, the path's and the answer's, then the larger entities), then edge labels (the path's
+ * and the answer's first), each edge label also clear of every disc. What is left out is still in
+ * the entity list, the side panel and the path panel; zooming in makes room for it.
  */
 import type Sigma from "sigma";
 import { drawDiscNodeLabel, drawStraightEdgeLabel } from "sigma/rendering";
@@ -41,26 +43,31 @@ function edgeLabelQuad(ctx: CanvasRenderingContext2D, label: string, edge: { siz
 }
 
 interface Pending { ctx: CanvasRenderingContext2D; edge: EdgeLabelData; source: NodeLabelData; target: NodeLabelData; settings: Settings }
+interface PendingName { ctx: CanvasRenderingContext2D; data: Parameters<typeof drawDiscNodeLabel>[1] & { key?: string }; settings: Settings; quad: Quad }
 
 /** What the last frame drew and left out, for tests: each edge label's box, and each name's. */
-export interface EdgeLabelFrame { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[] }
+export interface LabelFrame { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[]; namesSkipped: string[] }
+
+/** A name before another: forced ones (the path's, the answer's) first, then the larger entity. */
+const byImportance = (a: PendingName, b: PendingName) => Number(Boolean(b.data.forceLabel)) - Number(Boolean(a.data.forceLabel)) || b.data.size - a.data.size;
 
 /**
- * Hooks into the renderer: names are recorded as sigma draws them, edge labels are held back and
- * drawn after the frame's names, those that would cover something are left out (the entity list,
- * the side panel and the path panel still say every relationship).
+ * Hooks into the renderer: names and edge labels are held back as sigma hands them over, then
+ * drawn at the end of its pass (names first), those that would cover something are left out.
  */
-export function keepEdgeLabelsClear(renderer: Sigma, weight: (edge: string) => number): () => EdgeLabelFrame {
+export function keepLabelsClear(renderer: Sigma, weight: (edge: string) => number): () => LabelFrame {
   let names: { key: string; quad: Quad }[] = [];
+  let namesSkipped: string[] = [];
+  let pendingNames: PendingName[] = [];
   let pending: Pending[] = [];
-  let last: EdgeLabelFrame = { drawn: [], skipped: [], names: [] };
+  let last: LabelFrame = { drawn: [], skipped: [], names: [], namesSkipped: [] };
   const measure = document.createElement("canvas").getContext("2d")!;
   renderer.setSetting("defaultDrawNodeLabel", (ctx, data, settings) => {
-    drawDiscNodeLabel(ctx, data, settings);
     if (!data.label) return;
-    ctx.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+    measure.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
     const left = data.x + data.size + 3;
-    names.push({ key: String(data.key), quad: box(left, data.y - settings.labelSize / 2 - 1, left + ctx.measureText(data.label).width, data.y + settings.labelSize / 2 + 1) });
+    const quad = box(left, data.y - settings.labelSize / 2 - 1, left + measure.measureText(data.label).width, data.y + settings.labelSize / 2 + 1);
+    pendingNames.push({ ctx, data, settings, quad });
   });
   renderer.setSetting("defaultDrawEdgeLabel", (ctx, edge, source, target, settings) => {
     pending.push({ ctx, edge, source, target, settings });
@@ -71,7 +78,19 @@ export function keepEdgeLabelsClear(renderer: Sigma, weight: (edge: string) => n
   const renderEdgeLabels = hooks.renderEdgeLabels.bind(renderer);
   hooks.renderLabels = () => {
     names = [];
-    return renderLabels();
+    namesSkipped = [];
+    pendingNames = [];
+    const result = renderLabels();
+    for (const p of pendingNames.sort(byImportance)) {
+      if (names.some((n) => overlaps(n.quad, p.quad))) {
+        namesSkipped.push(String(p.data.key));
+        continue;
+      }
+      drawDiscNodeLabel(p.ctx, p.data, p.settings);
+      names.push({ key: String(p.data.key), quad: p.quad });
+    }
+    pendingNames = [];
+    return result;
   };
   hooks.renderEdgeLabels = () => {
     pending = [];
@@ -85,7 +104,7 @@ export function keepEdgeLabelsClear(renderer: Sigma, weight: (edge: string) => n
       discs.set(id, box(x - r, y - r, x + r, y + r));
     });
     const taken: Quad[] = names.map((n) => n.quad);
-    const frame: EdgeLabelFrame = { drawn: [], skipped: [], names: [...names] };
+    const frame: LabelFrame = { drawn: [], skipped: [], names: [...names], namesSkipped: [...namesSkipped] };
     pending.sort((a, b) => weight(String(b.edge.key)) - weight(String(a.edge.key)));
     for (const p of pending) {
       if (!p.edge.label) continue;
