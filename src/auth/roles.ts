@@ -37,13 +37,24 @@ export class ApiKeys {
 
   /** The caller's role from an Authorization header; a wrong key is an error, no key is anonymous. */
   callerFor(authorization: string | undefined): Caller {
-    if (!authorization) return "anonymous";
+    return authorization ? this.keyFor(authorization).role : "anonymous";
+  }
+
+  /**
+   * Which configured key a header holds, as the key's digest (hex): the same for every spelling of
+   * the header ("bearer", extra spaces), so that rate limits count the key, not the header.
+   */
+  keyDigestFor(authorization: string): string {
+    return this.keyFor(authorization).hash.toString("hex");
+  }
+
+  private keyFor(authorization: string): { hash: Buffer; role: Role } {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated("the Authorization header must be \"Bearer <api key>\"");
     const hash = digest(match[1]!);
     const found = this.keys.find((k) => timingSafeEqual(k.hash, hash));
     if (!found) throw unauthenticated("this API key is not valid");
-    return found.role;
+    return found;
   }
 }
 

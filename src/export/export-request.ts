@@ -24,7 +24,7 @@ export interface ExportRequest {
 
 export function parseExportRequest(params: URLSearchParams): ExportRequest {
   const format = (params.get("format") ?? "graphml") as ExportFormat;
-  if (!(format in CONTENT_TYPES)) throw userError(`format must be one of ${Object.keys(CONTENT_TYPES).join(", ")}, got "${format}"`);
+  if (!Object.hasOwn(CONTENT_TYPES, format)) throw userError(`format must be one of ${Object.keys(CONTENT_TYPES).join(", ")}, got "${format}"`);
   const mode = (params.get("mode") ?? "bipartite") as NetworkMode;
   if (mode !== "bipartite" && mode !== "actors") throw userError(`mode must be bipartite or actors, got "${mode}"`);
   const filter: Record<string, unknown> = {};

@@ -19,7 +19,6 @@ import { LRUCache } from "lru-cache";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ServerConfig } from "../config/config.js";
 import type { ApiKeys } from "../auth/roles.js";
-import { sha256 } from "../graphql/persisted-operations.js";
 
 /**
  * The address a limit counts against: IPv4 as it is; IPv6 that carries an IPv4 address
@@ -86,8 +85,7 @@ export function isLoopback(ip: string): boolean {
 function bucketOf(keys: ApiKeys, authorization: string | undefined, ip: string): string {
   if (!authorization) return `ip:${addressBucket(ip)}`;
   try {
-    keys.callerFor(authorization);
-    return `key:${sha256(authorization).slice(0, 32)}`;
+    return `key:${keys.keyDigestFor(authorization).slice(0, 32)}`;
   } catch {
     return `ip:${addressBucket(ip)}`;
   }

@@ -38,6 +38,18 @@ export function keyLabelOfId(id: string): KeyLabel | undefined {
   return type && NODE_TYPES[type].key;
 }
 
+/**
+ * Whether two entities could be one and the same (a merge keeps one of them): of one type, or both
+ * organisations of some kind (Agency, Organization, Group: publishers classify one body
+ * differently); a person only ever with a person. Sources are not entities: never.
+ */
+export function mergeableTypes(a: string, b: string): boolean {
+  const [ta, tb] = [nodeTypeOfId(a), nodeTypeOfId(b)];
+  if (!ta || !tb || ta === "Source" || tb === "Source") return false;
+  if (ta === tb) return true;
+  return ACTOR_TYPES.has(ta) && ACTOR_TYPES.has(tb) && ta !== "Person" && tb !== "Person";
+}
+
 /** Agency, Organization, Person and Group: the types whose nodes also carry the label Actor. */
 export const ACTOR_TYPES: ReadonlySet<NodeType> = new Set((Object.keys(NODE_TYPES) as NodeType[]).filter((t) => NODE_TYPES[t].key === "Actor"));
 export const THEME_TYPES: ReadonlySet<NodeType> = new Set(["Theme"]);

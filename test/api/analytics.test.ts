@@ -240,6 +240,12 @@ describe("exports", () => {
     expect(JSON.parse(bad.body).errors[0].extensions.code).toBe("REFERENCE_NOT_FOUND");
     const unknown = await download("format=graphml&colour=blue");
     expect(JSON.parse(unknown.body).errors[0].message).toBe("unknown export parameter \"colour\"");
+    // Names every object inherits are not formats.
+    for (const format of ["toString", "constructor", "__proto__", "valueOf"]) {
+      const inherited = await download(`format=${format}`);
+      expect(inherited.status, format).toBe(400);
+      expect(JSON.parse(inherited.body).errors[0].message).toMatch(new RegExp(`^format must be one of .*, got "${format}"$`));
+    }
   });
 });
 

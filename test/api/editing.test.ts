@@ -241,6 +241,22 @@ describe("writes", () => {
     expect(again.errors![0]!.extensions.code).toBe("NOT_FOUND");
   });
 
+  it("refuses to delete or merge a source (facts cite it by id), and to merge a person with an organisation, changing nothing", async () => {
+    const cited = `{ actor(reference: "agency:mpf-caba") { sources { source { id } } } }`;
+    const before = await as("anonymous", cited);
+    for (const mutation of [
+      `mutation { deleteEntity(id: "source:coopgraph-enrichment") { id } }`,
+      `mutation { mergeEntities(keep: "source:iap27-mahiques-abstract", remove: "source:coopgraph-enrichment") { id } }`,
+      `mutation { mergeEntities(keep: "agency:mpf-caba", remove: "person:juan-bautista-mahiques") { id } }`,
+    ]) {
+      const res = await as("admin", mutation);
+      expect(res.errors![0]!.extensions.code, mutation).toBe("BAD_USER_INPUT");
+      expect(res.errors![0]!.message, mutation).toMatch(/is a source, not an entity|not of the same kind/);
+    }
+    expect(await as("anonymous", cited)).toEqual(before);
+    expect((await as("anonymous", `{ actor(reference: "person:juan-bautista-mahiques") { id } }`)).data.actor).toEqual({ id: "person:juan-bautista-mahiques" });
+  });
+
   it("imports through an admin mutation, with the same pipeline and report", async () => {
     const doc = {
       nodes: [{ id: "theme:anti-corruption", type: "Theme", name: "Anti-corruption", nameEs: "Anticorrupción", sources: [{ source: "source:coopgraph-enrichment", quote: "test" }] },

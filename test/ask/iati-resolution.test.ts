@@ -189,6 +189,19 @@ const JUDGE = `mutation($a: String!, $b: String!, $j: DuplicateJudgement!) { jud
 describe("entity resolution with review", () => {
   let before: Awaited<ReturnType<typeof snapshot>>;
 
+  it("scans a kind named many times once: 20 000 ORGANIZATIONs in a variable cost what one does", async () => {
+    const query = `query($k: [SearchKind!]) { duplicateCandidates(kinds: $k, minScore: 0.8, first: 500) { a { id } b { id } } }`;
+    const queriesFor = async (kinds: string[]) => {
+      const res = await fetch(`${server.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables: { k: kinds } }) });
+      const body = (await res.json()) as { data: { duplicateCandidates: { a: { id: string }; b: { id: string } }[] } };
+      return { queries: Number(res.headers.get("x-coopgraph-queries")), pairs: pairsOf(body.data.duplicateCandidates) };
+    };
+    const once = await queriesFor(["ORGANIZATION"]);
+    const many = await queriesFor(Array(20_000).fill("ORGANIZATION"));
+    expect(once.pairs.length).toBeGreaterThan(0);
+    expect(many).toEqual(once);
+  });
+
   it("proposes the three World Health Organization entities as duplicates, with the evidence for each score", async () => {
     const list = (await data(CANDIDATES)).duplicateCandidates;
     const pairs = pairsOf(list);

@@ -102,6 +102,16 @@ describe("the subscription limiter", () => {
     for (let i = 0; i < 10; i++) expect(limit(undefined, at("::ffff:127.0.0.1"))).toBeUndefined();
   });
 
+  it("counts a key once however the header spells it (scheme's case, spaces), wherever the caller is", () => {
+    const key = "reader-key-0123456789";
+    const limit = subscriptionLimit(cfg, new ApiKeys(`reader:${key}`));
+    const spellings = [`Bearer ${key}`, `bearer ${key}`, `Bearer   ${key}`];
+    spellings.forEach((header, i) => expect(limit(header, at(`198.51.100.${60 + i}`))).toBeUndefined());
+    expect(limit(`BEARER\t${key}`, at("198.51.100.70"))).toBeGreaterThanOrEqual(59);
+    // A wrong key counts against the address, not a fresh bucket of its own.
+    expect(limit("Bearer not-a-key-at-all-000", at("198.51.100.60"))).toBeUndefined();
+  });
+
   it("never exempts a forwarded address, even one that says loopback (a client can write it)", () => {
     const limit = subscriptionLimit(cfg, keys);
     const forged = { ip: "127.0.0.1", headers: { "x-forwarded-for": "127.0.0.1, 198.51.100.9" }, socket: { remoteAddress: "127.0.0.1" } };

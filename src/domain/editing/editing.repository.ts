@@ -11,7 +11,7 @@ import {
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "../../ingest/index.js";
-import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, type NodeType, type RelationshipType } from "../../model/model.js";
+import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, mergeableTypes, type NodeType, type RelationshipType } from "../../model/model.js";
 import { DERIVATION_FIELDS, completeUpdate, type StoredFields } from "./partial-update.js";
 import type { ChangedIds } from "../../db/database.js";
 import type { ReferenceCache } from "../references/reference.repository.js";
@@ -123,6 +123,8 @@ export class EditingRepository {
    */
   async deleteEntity(id: string): Promise<{ relationships: { type: string; count: number }[]; fundingFlows: number } | null> {
     const label = requireKeyLabel(id);
+    // Facts name their sources by id (sourceIds): a source deleted would leave citations to nothing.
+    if (label === "Source") throw userError(`${id} is a source, not an entity: the facts that cite it would cite nothing`);
     return this.transaction([id], async (run) => {
       const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() WHERE NOT type(r) IN $aggregates RETURN type(r) AS type, count(r) AS count ORDER BY type`,
         { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
@@ -157,7 +159,9 @@ export class EditingRepository {
   async merge(keepId: string, removeId: string, record: MergeAuthor = { by: "admin" }):
     Promise<{ relationships: { type: string; count: number }[]; mergeId: string }> {
     const label = requireKeyLabel(keepId);
-    if (requireKeyLabel(removeId) !== label) throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
+    if (requireKeyLabel(removeId) !== label || !mergeableTypes(keepId, removeId)) {
+      throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
+    }
     if (keepId === removeId) throw userError("cannot merge an entity into itself");
     return this.transaction([keepId, removeId], async (run) => {
       const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,

@@ -7,7 +7,7 @@ import type { Context } from "../context.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import { EditingRepository } from "../editing/editing.repository.js";
 import { keyLabelOfId, nodeTypeOfId, type NodeType } from "../../model/model.js";
-import { ACTOR_TYPES } from "../../model/model.js";
+import { ACTOR_TYPES, mergeableTypes } from "../../model/model.js";
 import { JudgementGraph } from "./judgements.js";
 import { ResolutionRepository } from "./resolution.repository.js";
 import { DuplicateJudgement, type JudgeResult, type SplitResult } from "./resolution.types.js";
@@ -50,7 +50,7 @@ export interface Judge {
 export async function judge(ctx: Context, input: Judge): Promise<JudgeResult> {
   const repo = new ResolutionRepository(ctx.db, ctx.timeoutMs);
   const [a, b] = [await currentEntity(ctx, repo, input.a), await currentEntity(ctx, repo, input.b)];
-  if (keyLabelOfId(a) !== keyLabelOfId(b) || (ACTOR_TYPES.has(nodeTypeOfId(a)!) !== ACTOR_TYPES.has(nodeTypeOfId(b)!))) {
+  if (!mergeableTypes(a, b)) {
     throw userError(`${a} and ${b} are not of the same kind: they cannot be the same entity`);
   }
   const known = a === b ? "SAME" : new JudgementGraph(await repo.judgements()).verdict(a, b);
