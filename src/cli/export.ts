@@ -31,17 +31,19 @@ runCli(async () => {
     else params.append(flag.slice(2), value);
   }
   const format = params.get("format") ?? "graphml";
+  // A command run by hand on its own machine: ten minutes for references and for the network.
+  const CLI_TIMEOUTS = { resolveTimeoutMs: 600_000, streamTimeoutMs: 600_000 };
   if (!out) throw new Error("--out <file> is required");
   const connection = await connect(loadDatabaseConfig(), log);
   try {
     if (format === "csv") {
       for (const part of ["nodes", "edges"] as const) {
         params.set("format", `csv-${part}`);
-        const prepared = await prepareExport(connection.db, parseExportRequest(params), 600_000);
+        const prepared = await prepareExport(connection.db, parseExportRequest(params), CLI_TIMEOUTS);
         await writeFile(`${out.replace(/\.csv$/, "")}.${part}.csv`, (stream) => prepared.write(stream));
       }
     } else {
-      const prepared = await prepareExport(connection.db, parseExportRequest(params), 600_000);
+      const prepared = await prepareExport(connection.db, parseExportRequest(params), CLI_TIMEOUTS);
       await writeFile(out, (stream) => prepared.write(stream));
     }
   } finally {

@@ -30,6 +30,8 @@ export interface ServerConfig {
   introspection: boolean;
   corsOrigins: string[];
   queryTimeoutMs: number;
+  /** An export's read (GET /export): it streams the whole network it selects, so it gets longer than an API read. */
+  exportTimeoutMs: number;
   maxDepth: number;
   maxCost: number;
   maxAliases: number;
@@ -78,12 +80,13 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-function intFrom(env: Env, name: string, fallback: number): number {
+/** An integer setting; `min` 1 where 0 would mean "none" to Neo4j or a busy loop (timeouts, limits, polls). */
+function intFrom(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be ${min === 0 ? "a non-negative integer" : `an integer of at least ${min}`}, got "${raw}"`);
   }
   return value;
 }
@@ -108,7 +111,7 @@ export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
     managed: {
       version: env.NEO4J_VERSION || "5.26.30",
       dataDir,
-      boltPort: intFrom(env, "NEO4J_BOLT_PORT", 7687),
+      boltPort: intFrom(env, "NEO4J_BOLT_PORT", 7687, 1),
       heap: env.NEO4J_HEAP || "1g",
       pageCache: env.NEO4J_PAGECACHE || "1g",
       transactionTimeout: env.NEO4J_TX_TIMEOUT || "60s",
@@ -123,25 +126,26 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     exposeErrors: env.NODE_ENV === "development",
     introspection: boolFrom(env, "GRAPHQL_INTROSPECTION", true),
     corsOrigins: (env.CORS_ORIGINS || "").split(",").map((s) => s.trim()).filter(Boolean),
-    queryTimeoutMs: intFrom(env, "QUERY_TIMEOUT_MS", 5000),
-    maxDepth: intFrom(env, "GRAPHQL_MAX_DEPTH", 10),
-    maxCost: intFrom(env, "GRAPHQL_MAX_COST", 20000),
+    queryTimeoutMs: intFrom(env, "QUERY_TIMEOUT_MS", 5000, 1),
+    exportTimeoutMs: intFrom(env, "EXPORT_TIMEOUT_MS", 300_000, 1),
+    maxDepth: intFrom(env, "GRAPHQL_MAX_DEPTH", 10, 1),
+    maxCost: intFrom(env, "GRAPHQL_MAX_COST", 20000, 1),
     maxAliases: intFrom(env, "GRAPHQL_MAX_ALIASES", 15),
     apiKeys: env.COOPGRAPH_API_KEYS ?? "",
     readAccess: readAccessFrom(env.COOPGRAPH_READ_ACCESS),
-    bodyLimitBytes: intFrom(env, "BODY_LIMIT_BYTES", 1_000_000),
+    bodyLimitBytes: intFrom(env, "BODY_LIMIT_BYTES", 1_000_000, 1),
     rateLimitPerMinute: intFrom(env, "RATE_LIMIT_PER_MINUTE", 600),
     rateLimitLoopback: boolFrom(env, "RATE_LIMIT_LOOPBACK", false),
     rateLimitMaxClients: Math.max(1, intFrom(env, "RATE_LIMIT_MAX_CLIENTS", 20_000)),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     logLevel: logLevelFrom(env.LOG_LEVEL),
     analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),
-    analyticsTimeoutMs: intFrom(env, "ANALYTICS_TIMEOUT_MS", 10_000),
+    analyticsTimeoutMs: intFrom(env, "ANALYTICS_TIMEOUT_MS", 10_000, 1),
     responseCache: boolFrom(env, "RESPONSE_CACHE", true),
     graphqlExecutor: executorFrom(env.GRAPHQL_EXECUTOR),
     redisUrl: env.REDIS_URL || undefined,
     persistedOnly: boolFrom(env, "GRAPHQL_PERSISTED_ONLY", false),
-    versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000),
+    versionPollMs: intFrom(env, "GRAPH_VERSION_POLL_MS", 1000, 1),
     bookmarkSecret: secretFrom(env, "BOOKMARK_SECRET"),
     wsMaxSocketsPerAddress: intFrom(env, "WS_MAX_SOCKETS_PER_ADDRESS", 16),
     wsMaxSubscriptionsPerSocket: intFrom(env, "WS_MAX_SUBSCRIPTIONS_PER_SOCKET", 20),

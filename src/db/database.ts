@@ -141,25 +141,52 @@ export class Database {
    * Streams a read's records to `onRow` as they arrive (the driver fetches them in batches), so
    * that an export never holds a whole result in memory. It runs in an explicit transaction, not a
    * retried one: rows already handed to a client cannot be taken back, so a retry would repeat them.
-   * `signal` stops the read after the current row (a client that went away); a writer waiting for
-   * the client gives up on the same signal, so the loop ends either way and the session closes.
+   * `signal` (a client that went away) closes the session at once, which makes Neo4j terminate the
+   * transaction even before its first row (a rollback would wait for the statement to finish); the
+   * read then ends with the rows it handed over, not as a database failure.
    */
   async stream(
     cypher: string, params: Params, onRow: (row: Row) => Promise<void> | void, opts: RunOptions & { signal?: AbortSignal } = {},
   ): Promise<number> {
+    const { signal } = opts;
     return this.tracked(cypher, () => this.availability.run(async () => {
       const session = this.driver.session({ database: this.databaseName, defaultAccessMode: neo4j.session.READ, fetchSize: 500, bookmarkManager: this.bookmarkManager });
-      const tx = await session.beginTransaction(this.txConfig(opts));
+      // Before the first row nothing reaches the loop to stop it: closing the session is what ends
+      // the statement then. Once rows flow, the loop stops at the next one and discards the rest.
+      let flowing = false;
+      let closedEarly = false;
+      const stop = () => {
+        if (flowing) return;
+        closedEarly = true;
+        void session.close().catch(() => {});
+      };
+      signal?.addEventListener("abort", stop, { once: true });
+      let n = 0;
       try {
-        let n = 0;
-        for await (const record of tx.run(cypher, toCypherParams(params) as Params)) {
-          if (opts.signal?.aborted) break;
-          await onRow(record.toObject() as Row);
-          n += 1;
+        if (signal?.aborted) return 0;
+        const tx = await session.beginTransaction(this.txConfig(opts));
+        // Iterated by hand: after an early close, leaving a for-await loop would send DISCARD on a
+        // connection already back in the pool, and fail the next statement there.
+        const records = tx.run(cypher, toCypherParams(params) as Params)[Symbol.asyncIterator]();
+        try {
+          for (let next = await records.next(); !next.done; next = await records.next()) {
+            flowing = true;
+            if (signal?.aborted) break;
+            await onRow(next.value.toObject() as Row);
+            n += 1;
+          }
+        } finally {
+          if (!closedEarly) {
+            await records.return?.().catch(() => {});
+            if (tx.isOpen()) await tx.rollback().catch(() => {});
+          }
         }
         return n;
+      } catch (err) {
+        if (signal?.aborted) return n;
+        throw err;
       } finally {
-        if (tx.isOpen()) await tx.rollback().catch(() => {});
+        signal?.removeEventListener("abort", stop);
         await session.close();
       }
     }));

@@ -45,12 +45,13 @@ export function parseExportRequest(params: URLSearchParams): ExportRequest {
 }
 
 /** Resolves the filter's references (errors before any byte is written), then streams the network. */
-export async function prepareExport(db: Database, request: ExportRequest, timeoutMs: number) {
-  const repos = createRepositories(db, { timeoutMs });
+export async function prepareExport(db: Database, request: ExportRequest, timeouts: { resolveTimeoutMs: number; streamTimeoutMs: number }) {
+  const repos = createRepositories(db, { timeoutMs: timeouts.resolveTimeoutMs });
   const { resolved } = await resolveFilter(repos, request.filter);
   return {
     contentType: CONTENT_TYPES[request.format],
     /** Streams the network into `out`; `signal` stops it (a client that went away). */
-    write: (out: Writable, signal?: AbortSignal) => streamNetwork(db, resolved, request.mode, createSink(request.format, out, signal), { signal }),
+    write: (out: Writable, signal?: AbortSignal) =>
+      streamNetwork(db, resolved, request.mode, createSink(request.format, out, signal), { signal, timeoutMs: timeouts.streamTimeoutMs }),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * GET /export?format=graphml|gexf|csv-nodes|csv-edges&mode=bipartite|actors&involving=UNODC&theme=...
  * References are resolved first (a wrong one is a 400 before any byte is sent), then the network
- * streams from Neo4j to the client. A client that goes away stops the read and frees its session.
+ * streams from Neo4j to the client, for at most EXPORT_TIMEOUT_MS. A client that goes away ends the
+ * read at once (Neo4j terminates its transaction) and frees its session.
  */
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -18,7 +19,7 @@ export function registerExport(app: FastifyInstance, db: Database, cfg: ServerCo
 async function exportNetwork(db: Database, cfg: ServerConfig, keys: ApiKeys, request: FastifyRequest, reply: FastifyReply) {
   const caller = readerOf(request, cfg, keys, "exporting");
   const params = new URLSearchParams(request.url.split("?")[1] ?? "");
-  const prepared = await prepareExport(db, parseExportRequest(params), cfg.queryTimeoutMs);
+  const prepared = await prepareExport(db, parseExportRequest(params), { resolveTimeoutMs: cfg.queryTimeoutMs, streamTimeoutMs: cfg.exportTimeoutMs });
   // Once the 200 is sent a failure can only cut the file short: make sure the database answers first.
   await db.read("RETURN 1 AS ok", {}, { timeoutMs: 2000 });
 

@@ -11,9 +11,9 @@ export function normalizeName(text: string): string {
     .trim();
 }
 
-/** An id-friendly form of a name: "Fiscalía de Chile" -> "fiscalia-de-chile" (may be empty). */
-export function slug(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
+/** An id-friendly form of a name: "Fiscalía de Chile" -> "fiscalia-de-chile" (may be empty), cut to `max` characters. */
+export function slug(text: string, max = 80): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, max);
 }
 
 export interface Named {

@@ -209,6 +209,23 @@ describe("writes", () => {
     expect(byId["project:victim-satisfaction-evaluation"].funding).toEqual([{ amount: null, currency: null, date: null }]);
   });
 
+  it("records flows that differ only past the id's 80th character, or only by recipient, as different flows", async () => {
+    const flow = (amount: string, currency: string, recipient = "") =>
+      as("editor", `mutation { recordFunding(input: { funder: "UNDP", project: "project:victim-satisfaction-evaluation", amount: "${amount}", currency: "${currency}",
+        date: "2021-03-01", ${recipient ? `recipient: "${recipient}",` : ""} ${CITE} }) { id created } }`);
+    const usd = (await flow("250000.50", "USD")).data.recordFunding;
+    const eur = (await flow("250000.99", "EUR")).data.recordFunding;
+    const toMpf = (await flow("250000.50", "USD", "agency:mpf-caba")).data.recordFunding;
+    expect([usd.created, eur.created, toMpf.created]).toEqual([true, true, true]);
+    expect(new Set([usd.id, eur.id, toMpf.id]).size).toBe(3);
+    // The same flow again is the same flow.
+    expect((await flow("250000.50", "USD")).data.recordFunding).toEqual({ id: usd.id, created: false });
+    const res = await as("anonymous", `{ project(reference: "project:victim-satisfaction-evaluation") { funding { amount currency } } }`);
+    expect(res.data.project.funding.filter((f: { amount: string | null }) => f.amount !== null)).toEqual(expect.arrayContaining([
+      { amount: "250000.5", currency: "USD" }, { amount: "250000.99", currency: "EUR" },
+    ]));
+  });
+
   it("adds and removes participations and keeps participant counts exact", async () => {
     await createPeru();
     const add = await as("editor", `mutation { addParticipation(input: { actor: "agency:public-prosecution-service-of-peru", project: "Cybercrime Conferences", role: "partner", ${CITE} }) { created } }`);

@@ -108,6 +108,19 @@ describe("exports and clients that go away", () => {
     expect(open[0]!.n).toBe(0);
   });
 
+  it("ends a statement still working towards its first row when the client goes, at once, without counting a database failure", async () => {
+    const gone = new AbortController();
+    const started = Date.now();
+    // Counts 300 million rows (tens of seconds) before its one row: nothing reaches the loop to stop it.
+    const read = db.stream("UNWIND range(1, 300000000) AS x WITH x WHERE x % 7 = 8 RETURN count(*) AS n", {}, () => {}, { signal: gone.signal, timeoutMs: 120_000 });
+    setTimeout(() => gone.abort(), 500);
+    expect(await read).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const open = await db.read("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $needle RETURN count(*) AS n", { needle: "range(1, 300000000)" });
+    expect(open[0]!.n).toBe(0);
+    expect(db.availability.available).toBe(true);
+  });
+
   it("waits for drain without piling up listeners, and gives up when the client has gone", async () => {
     // A destination that never drains: every write after the first waits.
     const stuck = new Writable({ highWaterMark: 1, write: () => {} });

@@ -26,6 +26,17 @@ describe("mutation inputs", () => {
     expect(check.percentage("percentage", 0)).toBe(0);
   });
 
+  it("gives names whose slugs share their first 80 characters different ids, of at most 80 characters, stable", () => {
+    const long = "United Nations Office on Drugs and Crime Regional Office for Latin America and the Caribbean";
+    const [a, b] = [check.idSlug(`${long} in Panama`), check.idSlug(`${long} in Peru`)];
+    expect(a).not.toBe(b);
+    for (const id of [a, b]) expect(id.length).toBeLessThanOrEqual(80);
+    expect(a).toMatch(/^united-nations-office-on-drugs-and-crime-regional-office-for-latin-[0-9a-f]{12}$/);
+    expect(check.idSlug(`${long} in Panama`)).toBe(a);
+    // Slugs of 80 characters or fewer are as they always were.
+    expect(check.idSlug("Fiscalía de Chile")).toBe("fiscalia-de-chile");
+  });
+
   it("refuses hostile values and names the field", () => {
     expect(fieldOf(() => check.amount("amount", "-5"))).toBe("amount");
     expect(fieldOf(() => check.amount("amount", "1e9"))).toBe("amount");

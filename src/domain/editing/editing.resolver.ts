@@ -214,7 +214,9 @@ export class EditingResolver {
       input.recipient ? one(ctx, input.recipient, ACTOR_TYPES) : Promise.resolve(undefined),
     ]);
     const sources = citation(input.citation);
-    const id = `funding:${check.idSlug(`${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}`)}`;
+    // The flow's whole key: two flows that differ in anything (the recipient too) are two flows.
+    const key = `${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}${recipient ? `-to-${recipient}` : ""}`;
+    const id = `funding:${check.idSlug(key)}`;
     const node: NodeRecord = { id, type: "Funding", kind: "stated", flowType, amount: amount ?? null, currency: currency ?? null, date: date ?? null, sources };
     const rels: RelationshipRecord[] = [
       { type: "FUNDED", from: funder, to: id, sources },
