@@ -14,7 +14,7 @@ import { AGGREGATES_VERSION, AggregatesVersionError } from "../db/aggregates.js"
 import type { Context } from "./context.js";
 import { ErrorCode } from "../domain/shared/errors.js";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
-import { createCacheStore, responseCache, uniformCachePolicy } from "./caching.js";
+import { PERSISTED_QUERY_TTL_SECONDS, createCacheStore, createPersistedQueryStore, responseCache, uniformCachePolicy } from "./caching.js";
 import { expensiveFieldsRule } from "./expensive-fields.js";
 import { persistedOnly, readManifest, type Manifest } from "./persisted-operations.js";
 import { JitExecutor, type JitOptions } from "./jit-executor.js";
@@ -139,8 +139,10 @@ const httpAnswer: ApolloServerPlugin<Context> = {
 export interface ApolloParts {
   /** What the HTTP layer adds (draining its connections on stop). */
   serverPlugins?: ApolloServerPlugin<Context>[];
-  /** Store of the response cache and of automatic persisted queries. */
+  /** Store of the response cache. */
   cache?: KeyValueCache<string>;
+  /** Store of automatic persisted queries. */
+  persistedQueryCache?: KeyValueCache<string>;
   /** The allowlist enforced when cfg.persistedOnly is set. */
   manifest?: Manifest;
   /** With cfg.graphqlExecutor "jit": the executor's options, and a test seam that receives it. */
@@ -161,6 +163,7 @@ export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: 
   const execution = jit ? { gateway: jit.gateway() } : { schema };
   const apollo = new ApolloServer<Context>({
     cache: parts.cache ?? createCacheStore(cfg),
+    persistedQueries: { cache: parts.persistedQueryCache ?? createPersistedQueryStore(cfg), ttl: PERSISTED_QUERY_TTL_SECONDS },
     ...execution,
     introspection: cfg.introspection,
     csrfPrevention: true,

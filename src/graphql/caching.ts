@@ -3,7 +3,7 @@
  *   - whole responses (Apollo's response cache plugin), by query, variables, the caller's key
  *     (private answers) and the graph's write version: a write anywhere makes older entries
  *     unreachable at once in this process, and within one poll in the others;
- *   - automatic persisted queries, in the same store;
+ *   - automatic persisted queries, in a store of their own, kept an hour;
  * The store is an in-memory LRU, or Redis through Keyv when REDIS_URL is set (several processes).
  * A request that carries a bookmark (read-your-writes) bypasses the cache.
  */
@@ -18,12 +18,27 @@ import type { Context } from "./context.js";
 import { sha256 } from "./persisted-operations.js";
 
 export function createCacheStore(cfg: ServerConfig): KeyValueCache<string> {
+  return store(cfg, "coopgraph", 64 * 1024 * 1024);
+}
+
+/**
+ * Automatic persisted queries in a store of their own: any caller can register a query (up to the
+ * body limit), and in the responses' store a few hundred large ones would push every cached answer out.
+ */
+export function createPersistedQueryStore(cfg: ServerConfig): KeyValueCache<string> {
+  return store(cfg, "coopgraph-apq", 16 * 1024 * 1024);
+}
+
+/** How long a registered query is kept (Redis too: without it, entries would stay for ever). */
+export const PERSISTED_QUERY_TTL_SECONDS = 3600;
+
+function store(cfg: ServerConfig, namespace: string, maxBytes: number): KeyValueCache<string> {
   if (cfg.redisUrl) {
-    const keyv = new Keyv<string>({ store: new KeyvRedis(cfg.redisUrl), namespace: "coopgraph" });
+    const keyv = new Keyv<string>({ store: new KeyvRedis(cfg.redisUrl), namespace });
     // keyvadapter is typed against keyv's CommonJS declarations, the project against its ESM ones: same class.
     return new KeyvAdapter(keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0]);
   }
-  return new InMemoryLRUCache<string>({ maxSize: 64 * 1024 * 1024 });
+  return new InMemoryLRUCache<string>({ maxSize: maxBytes });
 }
 
 

@@ -9,6 +9,7 @@
  * a body limit answered with 413, per-key and per-address rate limits, and errors that always
  * carry `extensions.code`.
  */
+import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import { randomUUID } from "node:crypto";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import compress from "@fastify/compress";
@@ -54,6 +55,8 @@ export interface ServerOptions {
   onContext?: (ctx: Context) => void;
   /** With GRAPHQL_EXECUTOR=jit: its options, and a test seam that receives the executor. */
   jit?: JitOptions & { onExecutor?: (executor: JitExecutor) => void };
+  /** Test seam: the response cache's store (default: createCacheStore). */
+  responseCacheStore?: KeyValueCache<string>;
 }
 
 /**
@@ -98,7 +101,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     genReqId: () => randomUUID(),
     forceCloseConnections: "idle",
   });
-  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest: opts.manifest, jit: opts.jit });
+  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest: opts.manifest, jit: opts.jit, cache: opts.responseCacheStore });
   const referenceCache = opts.referenceCache ?? new ReferenceCache();
   // Writes made by other processes (API or CLI) drop this process's cached resolutions within a poll.
   const watcher = await new GraphWatcher(db, cfg.versionPollMs).start();

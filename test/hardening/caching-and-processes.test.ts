@@ -4,6 +4,7 @@
  * other at once (with the bookmark it returned) and within a poll without it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import { sha256 } from "../../src/graphql/persisted-operations.js";
 import { BookmarkSigner } from "../../src/http/bookmarks.js";
 import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
@@ -68,6 +69,29 @@ describe("the response cache", () => {
     expect((await json(written)).errors).toBeUndefined();
     const after = await post(server.url, question);
     expect(await json(after)).toEqual({ data: { node: { name: "Victims (cached?)" } } });
+  });
+});
+
+describe("automatic persisted queries", () => {
+  it("are kept apart from the cached answers: registering queries evicts no answer", async () => {
+    const answers = new InMemoryLRUCache<string>();
+    const own = await startTestServer(db, {}, { responseCacheStore: answers });
+    try {
+      const question = { query: `{ node(id: "theme:victims") { ... on Theme { name } } }` };
+      await post(own.url, question);
+      const cached = [...answers.keys()];
+      expect(cached.length).toBeGreaterThan(0);
+      // A client registering a query of its own (any caller may): hash and text.
+      const query = `{ themes { name } } # ${"x".repeat(10_000)}`;
+      const registered = await post(own.url, { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+      expect((await json(registered)).data.themes).toHaveLength(7);
+      const byHash = await post(own.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+      expect((await json(byHash)).data.themes).toHaveLength(7);
+      expect([...answers.keys()].filter((k) => k.startsWith("apq:"))).toEqual([]);
+      expect([...answers.keys()]).toEqual(expect.arrayContaining(cached));
+    } finally {
+      await own.close();
+    }
   });
 });
 
