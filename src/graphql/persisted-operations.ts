@@ -35,6 +35,13 @@ function notAllowed(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "PERSISTED_QUERY_NOT_ALLOWED", http: { status: 400 } } });
 }
 
+const NOT_REGISTERED = "this server runs registered operations only (GRAPHQL_PERSISTED_ONLY); register the operation with `npm run operations:register`";
+
+/** For a subscription started over WebSocket (no Apollo plugin sees it): null when its text is registered. */
+export function unregistered(manifest: Manifest, query: string): GraphQLError | null {
+  return manifest[sha256(query)] ? null : notAllowed(NOT_REGISTERED);
+}
+
 /**
  * A hash the manifest knows is turned into its text before Apollo's persisted-query step; the
  * check itself runs once the operation is resolved (errors thrown there become clean 400s).
@@ -47,7 +54,7 @@ export function persistedOnly(manifest: Manifest): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ request: resolved }) {
           if (resolved.query === undefined || !manifest[sha256(resolved.query)]) {
-            throw notAllowed("this server runs registered operations only (GRAPHQL_PERSISTED_ONLY); register the operation with `npm run operations:register`");
+            throw notAllowed(NOT_REGISTERED);
           }
         },
       };

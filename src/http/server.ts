@@ -21,7 +21,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { ApiKeys } from "../auth/roles.js";
 import { createApolloServer } from "../graphql/apollo.js";
-import type { Manifest } from "../graphql/persisted-operations.js";
+import { readManifest, type Manifest } from "../graphql/persisted-operations.js";
 import type { JitExecutor, JitOptions } from "../graphql/jit-executor.js";
 import { GraphWorkers } from "../domain/analytics/graph-workers.js";
 import { ReferenceCache } from "../domain/references/reference.repository.js";
@@ -101,7 +101,9 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     genReqId: () => randomUUID(),
     forceCloseConnections: "idle",
   });
-  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest: opts.manifest, jit: opts.jit, cache: opts.responseCacheStore });
+  // One allowlist for HTTP and WebSocket alike (GRAPHQL_PERSISTED_ONLY).
+  const manifest = cfg.persistedOnly ? (opts.manifest ?? readManifest()) : undefined;
+  const apollo = await createApolloServer(cfg, log, { serverPlugins: [fastifyApolloDrainPlugin(app)], manifest, jit: opts.jit, cache: opts.responseCacheStore });
   const referenceCache = opts.referenceCache ?? new ReferenceCache();
   // Writes made by other processes (API or CLI) drop this process's cached resolutions within a poll.
   const watcher = await new GraphWatcher(db, cfg.versionPollMs).start();
@@ -142,7 +144,7 @@ export async function buildApp(db: Database, cfg: ServerConfig, opts: ServerOpti
     method: ["GET", "POST"],
     context: graphqlContextFor(db, cfg, keys, bookmarks, { graphWorkers, referenceCache, graphWatcher: watcher }, watcher, opts.onContext),
   });
-  await registerSubscriptions(app, await buildCoopgraphSchema(), db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, log);
+  await registerSubscriptions(app, await buildCoopgraphSchema(), db, cfg, keys, { graphWorkers, referenceCache, graphWatcher: watcher }, log, manifest ?? null);
   app.addHook("onClose", async () => {
     watcher.stop();
     await graphWorkers.close();

@@ -21,6 +21,7 @@ import type { ServerConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { atLeast, type ApiKeys, type Caller } from "../auth/roles.js";
 import { createContext, type ServerParts } from "../graphql/context.js";
+import { unregistered, type Manifest } from "../graphql/persisted-operations.js";
 import { addressBucket, subscriptionLimit } from "./rate-limit.js";
 
 function callerOf(keys: ApiKeys, authorization: unknown): Caller | null {
@@ -36,8 +37,12 @@ function coded(err: unknown, code: string): GraphQLError {
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
 }
 
+/** graphql-js's "Did you mean ...?" names fields the schema has: not said when introspection is off (as over HTTP). */
+const withoutSuggestion = (message: string) => message.replace(/ Did you mean .+\?$/, "");
+
 export async function registerSubscriptions(
   app: FastifyInstance, schema: GraphQLSchema, db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, log: Logger,
+  manifest: Manifest | null,
 ) {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const rules = queryLimitRules(cfg);
@@ -83,8 +88,12 @@ export async function registerSubscriptions(
       if (getOperationAST(document, payload.operationName)?.operation !== "subscription") {
         return [new GraphQLError("only subscriptions are served over WebSocket; send queries and mutations to /graphql", { extensions: { code: "BAD_REQUEST" } })];
       }
+      const refused = manifest && unregistered(manifest, payload.query);
+      if (refused) return [refused];
       const errors = validate(schema, document, [...specifiedRules, ...rules]);
-      if (errors.length) return errors.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
+      if (errors.length) {
+        return errors.map((e) => coded(cfg.introspection ? e : new GraphQLError(withoutSuggestion(e.message), e), "GRAPHQL_VALIDATION_FAILED"));
+      }
       const caller = callerOf(keys, authorization) ?? "anonymous";
       return {
         schema, document, operationName: payload.operationName, variableValues: payload.variables,

@@ -7,6 +7,7 @@ import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { ReferenceCache } from "../../src/domain/references/reference.repository.js";
+import { sha256 } from "../../src/graphql/persisted-operations.js";
 import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";
@@ -207,6 +208,35 @@ describe("limits and masking over WebSocket", () => {
       expect(bad[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
     } finally {
       await failing.close();
+    }
+  });
+
+  it("runs registered subscriptions only when HTTP does (GRAPHQL_PERSISTED_ONLY), and suggests no field names when introspection is off", async () => {
+    const registered = "subscription Followed { graphChanged(filter: { entities: [\"UNODC\"] }) { version } }";
+    const closed = await startTestServer(db, { persistedOnly: true, introspection: false }, { manifest: { [sha256(registered)]: { name: "Followed", file: "f.graphql", query: registered } } });
+    try {
+      const client = connect(undefined, closed);
+      const other = await errorsOf(client, "subscription { graphChanged { version ids } }");
+      expect(other[0].extensions.code).toBe("PERSISTED_QUERY_NOT_ALLOWED");
+      // The registered one runs: no error, and the socket stays open for it.
+      const errors: unknown[] = [];
+      client.subscribe({ query: registered }, { next: (r) => r.errors && errors.push(r.errors), error: (e) => errors.push(e), complete: () => errors.push("completed") });
+      await sleep(300);
+      expect(errors).toEqual([]);
+      await client.dispose();
+
+      const suggestions = await startTestServer(db, { introspection: false });
+      try {
+        const asking = connect(undefined, suggestions);
+        const misspelt = await errorsOf(asking, "subscription { graphChanged { versio } }");
+        await asking.dispose();
+        expect(misspelt[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+        expect(misspelt[0].message).toBe('Cannot query field "versio" on type "GraphChange".');
+      } finally {
+        await suggestions.close();
+      }
+    } finally {
+      await closed.close();
     }
   });
 });
