@@ -105,7 +105,12 @@ function propertyValue(value: unknown): unknown {
   return value;
 }
 
+/** A record that is not a JSON object (null, a number, a list) is refused before anything reads it. */
+const NOT_AN_OBJECT = "a record must be an object";
+const isObject = (record: unknown) => typeof record === "object" && record !== null && !Array.isArray(record);
+
 export function validateNode(record: NodeRecord): string | null {
+  if (!isObject(record)) return NOT_AN_OBJECT;
   const maintained = maintainedPropertyIn(record);
   if (maintained) return `"${maintained}" is kept by coopgraph itself (provenance, sort keys, counts) and cannot be imported; remove it`;
   if (typeof record.id !== "string" || !/^[a-z]+:[^\s]+$/.test(record.id)) return `id "${record.id}" is not of the form kind:slug`;
@@ -133,6 +138,7 @@ export function assertValidDocument(doc: GraphDocument, loader: string): void {
 }
 
 export function validateRelationship(record: RelationshipRecord): string | null {
+  if (!isObject(record)) return NOT_AN_OBJECT;
   const maintained = maintainedPropertyIn(record);
   if (maintained) return `"${maintained}" is kept by coopgraph itself (provenance, sort keys, counts) and cannot be imported; remove it`;
   if (!isRelationshipType(record.type)) return `unknown relationship type "${record.type}"`;
@@ -251,13 +257,13 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
   const batchSize = opts.batchSize ?? 1000;
   const rejected: Rejection[] = [];
   const sources = (doc.sources ?? []).filter((s, i) => {
-    const ok = typeof s.id === "string" && s.id.startsWith("source:") && typeof s.title === "string";
+    const ok = isObject(s) && typeof s.id === "string" && s.id.startsWith("source:") && typeof s.title === "string";
     if (!ok) rejected.push({ position: `sources[${i}]`, reason: "a source needs an id (source:...) and a title" });
     return ok;
   });
-  const nodes = (doc.nodes ?? []).filter((n, i) => keepValid(validateNode(n), `nodes[${i}] (${n.id})`, rejected));
+  const nodes = (doc.nodes ?? []).filter((n, i) => keepValid(validateNode(n), `nodes[${i}] (${n?.id})`, rejected));
   const relationships = (doc.relationships ?? []).filter((r, i) =>
-    keepValid(validateRelationship(r), `relationships[${i}] (${r.type} ${r.from} -> ${r.to})`, rejected));
+    keepValid(validateRelationship(r), `relationships[${i}] (${r?.type} ${r?.from} -> ${r?.to})`, rejected));
 
   const summary: WriteSummary = { sources: sources.length, nodes: nodes.length, relationships: 0, rejected };
   if (opts.dryRun) {

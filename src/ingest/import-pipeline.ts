@@ -65,7 +65,12 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
   await ensureReferenceData(db);
   const summary: ImportSummary = { file, format, records: 0, created: 0, updated: 0, unchanged: 0, rejected: [], relationships: 0, seconds: 0 };
   if (format === "iati-xml") await importIatiResumably(db, file, opts, summary);
-  else await importDocument(db, file, format === "json" ? readJsonDocument(file) : await readCsvDocument(file), opts, summary);
+  else if (format === "json") await importDocument(db, file, readJsonDocument(file), opts, summary);
+  else {
+    const { document, rejected } = await readCsvDocument(file);
+    summary.rejected.push(...rejected.map((r) => ({ ...r, position: `${path.basename(file)} ${r.position}` })));
+    await importDocument(db, file, document, opts, summary);
+  }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }
@@ -79,11 +84,17 @@ export async function ensureReferenceData(db: Database): Promise<void> {
 }
 
 function readJsonDocument(file: string): GraphDocument {
+  let doc: unknown;
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as GraphDocument;
+    doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     throw new ImportError(`${file}: not valid JSON (${(err as Error).message})`);
   }
+  const lists = ["sources", "nodes", "relationships"] as const;
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || lists.some((k) => (doc as Record<string, unknown>)[k] !== undefined && !Array.isArray((doc as Record<string, unknown>)[k]))) {
+    throw new ImportError(`${file}: expected an object with lists "sources", "nodes" and "relationships" (the seed's format)`);
+  }
+  return doc as GraphDocument;
 }
 
 /**
@@ -231,7 +242,7 @@ async function importDocument(db: Database, file: string, doc: GraphDocument, op
   const nodes = doc.nodes ?? [];
   summary.records = nodes.length + (doc.relationships ?? []).length;
   const rows = await db.read("UNWIND $ids AS id CALL (id) { OPTIONAL MATCH (n {id: id}) WHERE n:Actor OR n:Project OR n:Event OR n:Theme OR n:Country OR n:Region OR n:Funding RETURN n LIMIT 1 } RETURN id, n IS NOT NULL AS exists, properties(n) AS props",
-    { ids: nodes.map((n) => n.id) });
+    { ids: nodes.map((n) => n?.id ?? null) });
   const existing = new Map(rows.map((r) => [r.id as string, r]));
   // Rejected records are counted as rejected only, not as created or updated.
   for (const node of nodes.filter((n) => validateNode(n) === null)) {

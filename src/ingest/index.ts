@@ -8,5 +8,6 @@ export {
   projectsAround, refreshProjects, refreshProjectsAround, touchedByRelationship,
   type NodeRecord, type Provenance, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "./graph-writer.js";
-export { importFile } from "./import-pipeline.js";
+export { ImportError, importFile } from "./import-pipeline.js";
+export { XmlSyntaxError } from "./iati/xml-stream.js";
 export { listsOf, replacedEntries, setProvenance } from "./provenance.js";

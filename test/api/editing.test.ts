@@ -1,3 +1,4 @@
+import os from "node:os";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
@@ -283,6 +284,17 @@ describe("writes", () => {
     expect(res.data.importData).toEqual({ records: 2, created: 1, unchanged: 0, rejected: [{ position: "themes.json nodes[1] (theme:broken)", reason: "a name is required" }] });
     const found = await as("anonymous", `{ search(text: "anticorrupcion", kinds: [THEME]) { item { ... on Theme { id } } } }`);
     expect(found.data.search[0].item.id).toBe("theme:anti-corruption");
+    // Content that cannot be read is the caller's to fix: a code and the upload's name, not a masked fault.
+    for (const [format, content, message] of [
+      ["JSON", "", /^themes\.json: the file is empty$/],
+      ["JSON", "{ not json", /^themes\.json: not valid JSON/],
+      ["IATI_XML", "<iati-activities><iati-activity><iati-identifier>X</iati-identifier>", /^themes\.xml: /],
+    ] as const) {
+      const bad = await as("admin", `mutation($c: String!) { importData(format: ${format}, content: $c, fileName: "themes.json") { records } }`, { c: content });
+      expect(bad.errors![0]!.extensions.code, content).toBe("BAD_USER_INPUT");
+      expect(bad.errors![0]!.message, content).toMatch(message);
+      expect(bad.errors![0]!.message).not.toContain(os.tmpdir());
+    }
   });
 
   it("deletes a funder with the funding flows it gave, and a project with the flows it received (admin)", async () => {

@@ -62,6 +62,33 @@ theme:csv-test-${column.toLowerCase()},Theme,CSV test ${column},,source:iap27-ma
     });
   }
 
+  it("rejects a CSV row with a field too many, by its line, and imports the rows around it", async () => {
+    const file = path.join(tmp, "ragged.csv");
+    fs.writeFileSync(file, `id,type,name,source,quote
+theme:csv-ragged-1,Theme,Ragged one,source:iap27-mahiques-abstract,a theme
+theme:csv-ragged-2,Theme,Ragged two,source:iap27-mahiques-abstract,a theme,one too many
+theme:csv-ragged-3,Theme,Ragged three,source:iap27-mahiques-abstract,a theme
+`);
+    const summary = await importFile(db, file);
+    expect(summary.rejected).toEqual([{ position: "ragged.csv line 3", reason: expect.stringMatching(/Invalid Record Length/) }]);
+    const rows = await db.read("MATCH (t:Theme) WHERE t.id STARTS WITH 'theme:csv-ragged-' RETURN t.id AS id ORDER BY id");
+    expect(rows.map((r) => r.id)).toEqual(["theme:csv-ragged-1", "theme:csv-ragged-3"]);
+  });
+
+  it("rejects JSON records that are not objects, by position, and imports the others", async () => {
+    const file = path.join(tmp, "nulls.json");
+    fs.writeFileSync(file, JSON.stringify({
+      nodes: [null, { id: "theme:json-null-test", type: "Theme", name: "JSON null test", sources: [{ source: "source:iap27-mahiques-abstract", quote: "a theme" }] }, 7],
+      relationships: [null],
+    }));
+    const summary = await importFile(db, file);
+    expect(summary.rejected.map((r) => r.position)).toEqual(["nulls.json nodes[0] (undefined)", "nulls.json nodes[2] (undefined)", "nulls.json relationships[0] (undefined undefined -> undefined)"]);
+    expect(new Set(summary.rejected.map((r) => r.reason))).toEqual(new Set(["a record must be an object"]));
+    expect((await db.read("MATCH (t:Theme {id: 'theme:json-null-test'}) RETURN t.name AS name"))[0]?.name).toBe("JSON null test");
+    fs.writeFileSync(file, JSON.stringify([{ id: "theme:x" }]));
+    await expect(importFile(db, file)).rejects.toThrow(/expected an object with lists "sources", "nodes" and "relationships"/);
+  });
+
   it("rejects a JSON record that sets provenance through createOnly too", async () => {
     const file = path.join(tmp, "create-only.json");
     fs.writeFileSync(file, JSON.stringify({ nodes: [{ id: "theme:json-forged", type: "Theme", name: "Forged", createOnly: { sourceIds: ["source:x"] }, sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] }] }));

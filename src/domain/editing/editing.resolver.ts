@@ -9,7 +9,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { requireRole, type Role } from "../../auth/roles.js";
 import type { Context } from "../context.js";
 import { ErrorCode, userError } from "../shared/errors.js";
-import { importFile, type NodeRecord, type RelationshipRecord } from "../../ingest/index.js";
+import { ImportError, XmlSyntaxError, importFile, type NodeRecord, type RelationshipRecord } from "../../ingest/index.js";
 import { ACTOR_TYPES, NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../../model/model.js";
 import { resolveOne } from "../node/by-reference.js";
 import { EditingRepository } from "./editing.repository.js";
@@ -257,7 +257,11 @@ export class EditingResolver {
     try {
       fs.writeFileSync(file, content);
       const summary = await importFile(ctx.db, file, { dryRun });
-      return { ...summary, rejected: summary.rejected };
+      return summary;
+    } catch (err) {
+      // What is wrong with the content is the caller's to fix: said with the upload's name, not the server's folder.
+      if (err instanceof ImportError || err instanceof XmlSyntaxError) throw userError(err.message.split(file).join(path.basename(file)), ErrorCode.BAD_USER_INPUT);
+      throw err;
     } finally {
       // After the import's transactions (some may have committed even when it failed).
       ctx.referenceCache.invalidate();

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
-import type { GraphDocument, NodeRecord, RelationshipRecord, SourceRecord } from "../graph-writer.js";
+import type { GraphDocument, NodeRecord, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 
 const LIST_COLUMNS = new Set(["acronyms", "aliases"]);
 const NUMBER_COLUMNS = new Set(["startYear", "endYear", "percentage"]);
@@ -22,8 +22,14 @@ function value(column: string, raw: string): unknown {
   return raw;
 }
 
-export async function readCsvDocument(file: string): Promise<GraphDocument> {
-  const parser = fs.createReadStream(file).pipe(parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: false }));
+/**
+ * The file's records, and the rows refused with their line (a wrong number of fields, a stray
+ * quote): one bad row is reported, the others are read.
+ */
+export async function readCsvDocument(file: string): Promise<{ document: GraphDocument; rejected: Rejection[] }> {
+  const rejected: Rejection[] = [];
+  const parser = fs.createReadStream(file).pipe(parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: false, skip_records_with_error: true }));
+  parser.on("skip", (err: Error & { lines?: number }) => rejected.push({ position: `line ${err.lines ?? "?"}`, reason: err.message }));
   const nodes: NodeRecord[] = [];
   const relationships: RelationshipRecord[] = [];
   const sources = new Map<string, SourceRecord>();
@@ -42,5 +48,5 @@ export async function readCsvDocument(file: string): Promise<GraphDocument> {
     if ("from" in row && "to" in row) relationships.push({ ...props, type: row.type ?? "", from: row.from ?? "", to: row.to ?? "", sources: provenance });
     else nodes.push({ ...props, id: row.id ?? "", type: row.type ?? "", sources: provenance });
   }
-  return { sources: [...sources.values()], nodes, relationships };
+  return { document: { sources: [...sources.values()], nodes, relationships }, rejected };
 }
