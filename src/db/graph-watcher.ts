@@ -203,24 +203,24 @@ export class GraphWatcher {
       const current: Version = { epoch: String(row?.epoch), n: Number(row?.n ?? 0) };
       const seen = this.seen;
       this.seen = current;
-      this.raise(current);
       await this.checkServingState(row?.aggregates, !seen || seen.epoch !== current.epoch);
-      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) return;
-      if (seen.epoch !== current.epoch) {
-        this.events.emit("change", { version: versionKey(current), ids: [], all: true });
+      // The cache keys move to the new version only once the change has reached the caches
+      // (listeners clear what it makes stale): an answer built in between from a stale cached
+      // resolution would otherwise be kept under the new version.
+      const tell = (batch: Omit<GraphChangeBatch, "version">) => {
+        this.events.emit("change", { version: versionKey(current), ...batch });
+        this.raise(current);
+      };
+      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) {
+        this.raise(current);
         return;
       }
-      // The change must reach the caches now: cache keys already moved to the new version, and an
-      // answer built from a stale cached resolution would be kept under it. A read of the ids that
-      // fails (a timeout under load) says everything may have changed, as do more changes than one
-      // read returns (polls missed during a long outage).
+      if (seen.epoch !== current.epoch) return tell({ ids: [], all: true });
+      // A read of the ids that fails (a timeout under load) says everything may have changed, as do
+      // more changes than one read returns (polls missed during a long outage).
       const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
-      if (!rows || rows.length >= CHANGES_PER_READ) {
-        this.events.emit("change", { version: versionKey(current), ids: [], all: true });
-        return;
-      }
-      const ids = [...new Set(rows.flatMap((r) => r.ids as string[]))];
-      this.events.emit("change", { version: versionKey(current), ids, all: false });
+      if (!rows || rows.length >= CHANGES_PER_READ) return tell({ ids: [], all: true });
+      tell({ ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
       if (++this.polls % 3600 === 0) await this.db.write(PRUNE_CHANGES).catch(() => {});
     } catch {
       // Unreachable database: the availability breaker answers requests; try again next tick.

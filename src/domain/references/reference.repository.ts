@@ -119,21 +119,30 @@ export const RESOLVE_QUERY = `
  */
 export class ReferenceCache {
   private readonly entries = new Map<string, { entity: ResolvedEntity; expires: number }>();
+  /** Raised by every invalidation: a resolution read before one must not be cached after it. */
+  private invalidations = 0;
 
   constructor(private readonly ttlMs = 60_000, private readonly maxEntries = 10_000) {}
+
+  /** Take before reading the graph; `set` then drops what an invalidation made stale meanwhile. */
+  get generation(): number {
+    return this.invalidations;
+  }
 
   get(reference: string, allowed?: ReadonlySet<NodeType>): ResolvedEntity | undefined {
     const hit = this.entries.get(cacheKey(reference, allowed));
     return hit && hit.expires > Date.now() ? hit.entity : undefined;
   }
 
-  set(reference: string, allowed: ReadonlySet<NodeType> | undefined, entity: ResolvedEntity): void {
+  set(reference: string, allowed: ReadonlySet<NodeType> | undefined, entity: ResolvedEntity, generation = this.invalidations): void {
+    if (generation !== this.invalidations) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(cacheKey(reference, allowed), { entity, expires: Date.now() + this.ttlMs });
   }
 
   /** Call after a write has committed: before, a concurrent read would cache the old state again. */
   invalidate(): void {
+    this.invalidations += 1;
     this.entries.clear();
   }
 }
@@ -150,8 +159,9 @@ export class ReferenceRepository {
     const wanted = references.map((r) => r.trim());
     const hits = wanted.map((r) => this.cache.get(r, allowed));
     if (hits.every((h): h is ResolvedEntity => h !== undefined)) return hits;
+    const generation = this.cache.generation;
     const resolved = await this.resolveUncached(wanted, allowed);
-    resolved.forEach((entity, i) => this.cache.set(wanted[i]!, allowed, entity));
+    resolved.forEach((entity, i) => this.cache.set(wanted[i]!, allowed, entity, generation));
     return resolved;
   }
 
