@@ -214,6 +214,19 @@ describe("no N+1", () => {
 });
 
 
+describe("bounded reference lists", () => {
+  it("refuses more than 50 references in one filter list with LIMIT_EXCEEDED, before any lookup", async () => {
+    const many = Array.from({ length: 51 }, (_, i) => `Atlantis ${i}`);
+    const res = await gql(`query($c: [String!]) { projects(filter: { countries: $c }) { totalCount } }`, { c: many });
+    expect(res.errors![0]!.extensions!.code).toBe("LIMIT_EXCEEDED");
+    expect(res.errors![0]!.message).toBe("at most 50 references in one list; this one has 51");
+    expect(lastContext()!.queries.count).toBe(0);
+    // 50 is allowed (and these are simply not found).
+    const fifty = await gql(`query($c: [String!]) { projects(filter: { countries: $c }) { totalCount } }`, { c: many.slice(0, 50) });
+    expect(fifty.errors![0]!.extensions!.code).toBe("REFERENCE_NOT_FOUND");
+  });
+});
+
 describe("look-ahead and the request's shared loaders (issue 9 a)", () => {
   const unodcQuote = "conducted jointly with the United Nations Office on Drugs and Crime (UNODC)";
 

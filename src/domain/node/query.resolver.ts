@@ -9,6 +9,7 @@ import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";
 import { Country, Region } from "../places/place.types.js";
 import { ResolvedReference } from "../projects/project.types.js";
+import { MAX_REFERENCES } from "../references/reference.repository.js";
 import { SearchHit, SearchKind } from "../search/search.types.js";
 import { Theme } from "../themes/theme.types.js";
 import { ACTOR_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
@@ -69,7 +70,7 @@ export class QueryResolver {
 
   @Query(() => [ResolvedReference], { description: "How references are understood, or an error naming the closest known names." })
   resolveReferences(@Ctx() ctx: Context, @Arg("references", () => [String]) references: string[]) {
-    if (references.length > 50) throw userError("at most 50 references at a time");
+    if (references.length > MAX_REFERENCES) throw userError(`at most ${MAX_REFERENCES} references at a time`);
     return ctx.repos.references.resolveAll(references);
   }
 

@@ -54,6 +54,8 @@ const MAX_TERM_LENGTH = 64;
 const MAX_FUZZY_TERM_LENGTH = 32;
 /** The longest reference accepted: longer text is not a name, and is refused before any query. */
 export const MAX_REFERENCE_LENGTH = 300;
+/** References resolved in one list (a filter's countries, its actors, ...): each may cost a full-text lookup. */
+export const MAX_REFERENCES = 50;
 
 /** A forgiving query for suggestions and search: exact terms first, then prefixes, then one typo. */
 export function fuzzyQuery(text: string): string {
@@ -156,6 +158,9 @@ export class ReferenceRepository {
 
   /** Resolves every reference, or throws one error naming each that failed. */
   async resolveAll(references: string[], allowed?: ReadonlySet<NodeType>): Promise<ResolvedEntity[]> {
+    if (references.length > MAX_REFERENCES) {
+      throw userError(`at most ${MAX_REFERENCES} references in one list; this one has ${references.length}`, ErrorCode.LIMIT_EXCEEDED, { limit: MAX_REFERENCES });
+    }
     const wanted = references.map((r) => r.trim());
     const hits = wanted.map((r) => this.cache.get(r, allowed));
     if (hits.every((h): h is ResolvedEntity => h !== undefined)) return hits;
