@@ -22,12 +22,14 @@ export const versionKey = (v: Version) => `${v.epoch}:${v.n}`;
 
 /** Raises the version inside the caller's write transaction; the change record lands with the write or not at all. */
 export async function recordChange(tx: ManagedTransaction, ids: readonly string[]): Promise<Version> {
+  const unique = [...new Set(ids)];
+  // A write touching more than a record keeps says "everything may have changed" (all) instead of a partial list.
   const result = await tx.run(
     `MERGE (v:GraphVersion {id: 'graph'}) ON CREATE SET v.epoch = randomUUID(), v.n = 0
      SET v.n = v.n + 1
-     CREATE (c:GraphChange {version: v.n, at: datetime(), ids: $ids})
+     CREATE (c:GraphChange {version: v.n, at: datetime(), ids: $ids, all: $all})
      RETURN v.epoch AS epoch, v.n AS n`,
-    { ids: [...new Set(ids)].slice(0, 10_000) },
+    { ids: unique.length > MAX_CHANGE_IDS ? [] : unique, all: unique.length > MAX_CHANGE_IDS },
   );
   const record = result.records[0]!;
   return { epoch: String(record.get("epoch")), n: Number(record.get("n")) };
@@ -42,7 +44,10 @@ export const CURRENT_VERSION = `OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) OP
 
 export const CHANGES_PER_READ = 1000;
 export const CHANGES_SINCE = `MATCH (c:GraphChange) WHERE c.version > $since AND c.version <= $until
-  RETURN c.ids AS ids ORDER BY c.version LIMIT ${CHANGES_PER_READ}`;
+  RETURN c.ids AS ids, coalesce(c.all, false) AS all ORDER BY c.version LIMIT ${CHANGES_PER_READ}`;
+
+/** Ids a change record lists; a write that touches more is recorded as touching everything. */
+export const MAX_CHANGE_IDS = 10_000;
 
 /** Change records older than a day are dropped: pollers only ever read the last seconds. */
 export const PRUNE_CHANGES = "MATCH (c:GraphChange) WHERE c.at < datetime() - duration('P1D') WITH c LIMIT 10000 DELETE c";

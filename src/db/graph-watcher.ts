@@ -217,9 +217,9 @@ export class GraphWatcher {
       }
       if (seen.epoch !== current.epoch) return tell({ ids: [], all: true });
       // A read of the ids that fails (a timeout under load) says everything may have changed, as do
-      // more changes than one read returns (polls missed during a long outage).
+      // more changes than one read returns (polls missed during a long outage) and a write too large to list.
       const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
-      if (!rows || rows.length >= CHANGES_PER_READ) return tell({ ids: [], all: true });
+      if (!rows || rows.length >= CHANGES_PER_READ || rows.some((r) => r.all === true)) return tell({ ids: [], all: true });
       tell({ ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
       if (++this.polls % 3600 === 0) await this.db.write(PRUNE_CHANGES).catch(() => {});
     } catch {

@@ -13,7 +13,7 @@ import { migrationSchemaNames, ONLINE_SCHEMA } from "../../src/db/migrations.js"
 import type { Database } from "../../src/db/database.js";
 
 function scriptedDatabase() {
-  const state = { version: { epoch: "E1", n: 1 }, changesFail: false, changes: [] as { version: number; ids: string[] }[] };
+  const state = { version: { epoch: "E1", n: 1 }, changesFail: false, changes: [] as { version: number; ids: string[]; all?: boolean }[] };
   const db = {
     onCommittedChange: () => () => {},
     write: async () => [],
@@ -40,9 +40,9 @@ async function watching() {
   return { state, watcher, batches };
 }
 
-function write(state: ReturnType<typeof scriptedDatabase>["state"], ids: string[]): void {
+function write(state: ReturnType<typeof scriptedDatabase>["state"], ids: string[], all = false): void {
   state.version = { ...state.version, n: state.version.n + 1 };
-  state.changes.push({ version: state.version.n, ids });
+  state.changes.push({ version: state.version.n, ids, all });
 }
 
 describe("the graph watcher", () => {
@@ -62,6 +62,19 @@ describe("the graph watcher", () => {
     expect(batches[1]).toEqual({ version: "E1:3", ids: ["theme:training"], all: false });
     await watcher.poll();
     expect(batches).toHaveLength(2);
+    watcher.stop();
+  });
+
+  it("says everything may have changed for a write too large to list, and moves the cache keys only once it has told", async () => {
+    const { state, watcher, batches } = await watching();
+    let versionWhenTold = "";
+    watcher.onChange(() => (versionWhenTold = watcher.version));
+    write(state, [], true);
+    await watcher.poll();
+    expect(batches).toEqual([{ version: "E1:2", ids: [], all: true }]);
+    // The listeners (the reference cache's invalidation) ran while requests still used the old key.
+    expect(versionWhenTold).toBe("E1:1");
+    expect(watcher.version).toBe("E1:2");
     watcher.stop();
   });
 
