@@ -136,7 +136,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     bodyLimitBytes: intFrom(env, "BODY_LIMIT_BYTES", 1_000_000, 1),
     rateLimitPerMinute: intFrom(env, "RATE_LIMIT_PER_MINUTE", 600),
     rateLimitLoopback: boolFrom(env, "RATE_LIMIT_LOOPBACK", false),
-    rateLimitMaxClients: Math.max(1, intFrom(env, "RATE_LIMIT_MAX_CLIENTS", 20_000)),
+    rateLimitMaxClients: intFrom(env, "RATE_LIMIT_MAX_CLIENTS", 20_000, 1),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     logLevel: logLevelFrom(env.LOG_LEVEL),
     analyticsWorkers: intFrom(env, "ANALYTICS_WORKERS", 1),

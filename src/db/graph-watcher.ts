@@ -160,6 +160,18 @@ export class GraphWatcher {
     if (version.epoch !== this.newest.epoch || version.n > this.newest.n) this.newest = version;
   }
 
+  /** Tells the listeners what changed between two versions read (nothing when they are the same). */
+  private async tell(seen: Version | undefined, current: Version): Promise<void> {
+    if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) return;
+    const all = () => this.events.emit("change", { version: versionKey(current), ids: [], all: true });
+    if (seen.epoch !== current.epoch) return void all();
+    // A read of the ids that fails (a timeout under load) says everything may have changed, as do
+    // more changes than one read returns (polls missed during a long outage) and a write too large to list.
+    const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
+    if (!rows || rows.length >= CHANGES_PER_READ || rows.some((r) => r.all === true)) return void all();
+    this.events.emit("change", { version: versionKey(current), ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
+  }
+
   /** Keeps `problem` current: the aggregates' version at every poll, the schema now and then. */
   private async checkServingState(stored: unknown, newEpoch: boolean): Promise<void> {
     const aggregates = stored === null || stored === undefined ? null : Number(stored);
@@ -203,24 +215,15 @@ export class GraphWatcher {
       const current: Version = { epoch: String(row?.epoch), n: Number(row?.n ?? 0) };
       const seen = this.seen;
       this.seen = current;
-      await this.checkServingState(row?.aggregates, !seen || seen.epoch !== current.epoch);
       // The cache keys move to the new version only once the change has reached the caches
       // (listeners clear what it makes stale): an answer built in between from a stale cached
       // resolution would otherwise be kept under the new version.
-      const tell = (batch: Omit<GraphChangeBatch, "version">) => {
-        this.events.emit("change", { version: versionKey(current), ...batch });
+      try {
+        await this.tell(seen, current);
+      } finally {
         this.raise(current);
-      };
-      if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) {
-        this.raise(current);
-        return;
       }
-      if (seen.epoch !== current.epoch) return tell({ ids: [], all: true });
-      // A read of the ids that fails (a timeout under load) says everything may have changed, as do
-      // more changes than one read returns (polls missed during a long outage) and a write too large to list.
-      const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
-      if (!rows || rows.length >= CHANGES_PER_READ || rows.some((r) => r.all === true)) return tell({ ids: [], all: true });
-      tell({ ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
+      await this.checkServingState(row?.aggregates, !seen || seen.epoch !== current.epoch);
       if (++this.polls % 3600 === 0) await this.db.write(PRUNE_CHANGES).catch(() => {});
     } catch {
       // Unreachable database: the availability breaker answers requests; try again next tick.

@@ -53,9 +53,8 @@ export function persistedOnly(manifest: Manifest): ApolloServerPlugin<Context> {
       if (request.query === undefined && typeof hash === "string" && manifest[hash]) request.query = manifest[hash].query;
       return {
         async didResolveOperation({ request: resolved }) {
-          if (resolved.query === undefined || !manifest[sha256(resolved.query)]) {
-            throw notAllowed(NOT_REGISTERED);
-          }
+          const refused = resolved.query === undefined ? notAllowed(NOT_REGISTERED) : unregistered(manifest, resolved.query);
+          if (refused) throw refused;
         },
       };
     },

@@ -37,8 +37,8 @@ function coded(err: unknown, code: string): GraphQLError {
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
 }
 
-/** graphql-js's "Did you mean ...?" names fields the schema has: not said when introspection is off (as over HTTP). */
-const withoutSuggestion = (message: string) => message.replace(/ Did you mean .+\?$/, "");
+/** graphql-js's "Did you mean ...?" names fields the schema has: hidden when introspection is off, with graphql-armor's own mask (as over HTTP). */
+const withoutSuggestion = (message: string) => message.replace(/Did you mean ".+"\?/g, "[Suggestion hidden]").trim();
 
 export async function registerSubscriptions(
   app: FastifyInstance, schema: GraphQLSchema, db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, log: Logger,

@@ -107,7 +107,7 @@ function propertyValue(value: unknown): unknown {
 
 /** A record that is not a JSON object (null, a number, a list) is refused before anything reads it. */
 const NOT_AN_OBJECT = "a record must be an object";
-const isObject = (record: unknown) => typeof record === "object" && record !== null && !Array.isArray(record);
+export const isObject = (record: unknown): record is Record<string, unknown> => typeof record === "object" && record !== null && !Array.isArray(record);
 
 export function validateNode(record: NodeRecord): string | null {
   if (!isObject(record)) return NOT_AN_OBJECT;

@@ -12,7 +12,7 @@ import { runRows, type Database, type Params } from "../db/database.js";
 import { referenceDocument, cooperationDocument } from "./readers/seed-reader.js";
 import { readCsvDocument } from "./readers/csv-reader.js";
 import {
-  RECORD_FIELDS, keepValid, validateNode, validateRelationship, writeGraph, writeValidRecords,
+  RECORD_FIELDS, isObject, keepValid, validateNode, validateRelationship, writeGraph, writeValidRecords,
   type GraphDocument, type NodeRecord, type Rejection, type RelationshipRecord,
 } from "./graph-writer.js";
 import { IATI_CODELISTS_SOURCE, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
@@ -67,9 +67,12 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
   if (format === "iati-xml") await importIatiResumably(db, file, opts, summary);
   else if (format === "json") await importDocument(db, file, readJsonDocument(file), opts, summary);
   else {
-    const { document, rejected } = await readCsvDocument(file);
+    const { document, rejected, unreadable } = await readCsvDocument(file);
+    if (unreadable) throw new ImportError(`${file}: ${unreadable}; nothing was imported`);
     summary.rejected.push(...rejected.map((r) => ({ ...r, position: `${path.basename(file)} ${r.position}` })));
     await importDocument(db, file, document, opts, summary);
+    // Rows refused while reading are records too.
+    summary.records += rejected.length;
   }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
@@ -91,7 +94,7 @@ function readJsonDocument(file: string): GraphDocument {
     throw new ImportError(`${file}: not valid JSON (${(err as Error).message})`);
   }
   const lists = ["sources", "nodes", "relationships"] as const;
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || lists.some((k) => (doc as Record<string, unknown>)[k] !== undefined && !Array.isArray((doc as Record<string, unknown>)[k]))) {
+  if (!isObject(doc) || lists.some((k) => doc[k] !== undefined && !Array.isArray(doc[k]))) {
     throw new ImportError(`${file}: expected an object with lists "sources", "nodes" and "relationships" (the seed's format)`);
   }
   return doc as GraphDocument;

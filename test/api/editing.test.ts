@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";
+import { writeGraph } from "../../src/ingest/graph-writer.js";
+import { legacyIdSlug } from "../../src/domain/editing/validation.js";
 
 const KEYS = { reader: "reader-key-0123456789", editor: "editor-key-0123456789", admin: "admin-key-01234567890" };
 const db = testDatabase();
@@ -221,6 +223,18 @@ describe("writes", () => {
     expect(new Set([usd.id, eur.id, toMpf.id]).size).toBe(3);
     // The same flow again is the same flow.
     expect((await flow("250000.50", "USD")).data.recordFunding).toEqual({ id: usd.id, created: false });
+    // A flow written before ids had digests (its key cut at 80 characters) keeps its id: no duplicate.
+    const fields = "organization:undp-project:victim-satisfaction-evaluation-grant-2021-03-01-777-JPY";
+    const legacyId = `funding:${legacyIdSlug(fields)}`;
+    await writeGraph(db, { nodes: [{ id: legacyId, type: "Funding", kind: "stated", flowType: "grant", amount: "777", currency: "JPY", date: "2021-03-01", sources: [{ source: "source:coopgraph-enrichment", quote: "test fact" }] }],
+      relationships: [{ type: "FUNDED", from: "organization:undp", to: legacyId, sources: [{ source: "source:coopgraph-enrichment", quote: "test fact" }] },
+        { type: "FUNDS", from: legacyId, to: "project:victim-satisfaction-evaluation", sources: [{ source: "source:coopgraph-enrichment", quote: "test fact" }] }] });
+    expect(legacyId.length).toBe("funding:".length + 80);
+    expect((await flow("777", "JPY")).data.recordFunding).toEqual({ id: legacyId, created: false });
+    // Another flow whose key cuts to the same 80 characters is another flow.
+    const other = (await flow("777", "JPY", "agency:mpf-caba")).data.recordFunding;
+    expect(other.created).toBe(true);
+    expect(other.id).not.toBe(legacyId);
     const res = await as("anonymous", `{ project(reference: "project:victim-satisfaction-evaluation") { funding { amount currency } } }`);
     expect(res.data.project.funding.filter((f: { amount: string | null }) => f.amount !== null)).toEqual(expect.arrayContaining([
       { amount: "250000.5", currency: "USD" }, { amount: "250000.99", currency: "EUR" },

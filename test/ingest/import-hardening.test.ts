@@ -71,8 +71,20 @@ theme:csv-ragged-3,Theme,Ragged three,source:iap27-mahiques-abstract,a theme
 `);
     const summary = await importFile(db, file);
     expect(summary.rejected).toEqual([{ position: "ragged.csv line 3", reason: expect.stringMatching(/Invalid Record Length/) }]);
+    expect(summary.records).toBe(3);
     const rows = await db.read("MATCH (t:Theme) WHERE t.id STARTS WITH 'theme:csv-ragged-' RETURN t.id AS id ORDER BY id");
     expect(rows.map((r) => r.id)).toEqual(["theme:csv-ragged-1", "theme:csv-ragged-3"]);
+  });
+
+  it("refuses a CSV whose quote is never closed whole (every row after it would be lost), importing nothing", async () => {
+    const file = path.join(tmp, "quote.csv");
+    fs.writeFileSync(file, `id,type,name,source,quote
+theme:csv-quote-1,Theme,Quote one,source:iap27-mahiques-abstract,a theme
+theme:csv-quote-2,Theme,"Quote two,source:iap27-mahiques-abstract,a theme
+theme:csv-quote-3,Theme,Quote three,source:iap27-mahiques-abstract,a theme
+`);
+    await expect(importFile(db, file)).rejects.toThrow(/quote\.csv: Quote Not Closed.*; nothing was imported$/);
+    expect(await db.read("MATCH (t:Theme) WHERE t.id STARTS WITH 'theme:csv-quote-' RETURN t.id AS id")).toEqual([]);
   });
 
   it("rejects JSON records that are not objects, by position, and imports the others", async () => {

@@ -2,8 +2,8 @@
  * Names and edge labels that never sit on one another: sigma 3 draws every label its grid picks and
  * every edge label it is given, over each other. Here each frame's labels are collected first, then
  * drawn in order of importance, each only if its box clears those already drawn: names first (the
- * forced ones, the path's and the answer's, then the larger entities), then edge labels (the path's
- * and the answer's first), each edge label also clear of every disc. What is left out is still in
+ * selected entity's, the path's and the answer's, the searched ones', then the larger entities),
+ * then edge labels (the path's and the answer's first), each edge label also clear of every disc. What is left out is still in
  * the entity list, the side panel and the path panel; zooming in makes room for it.
  */
 import type Sigma from "sigma";
@@ -48,8 +48,13 @@ interface PendingName { ctx: CanvasRenderingContext2D; data: Parameters<typeof d
 /** What the last frame drew and left out, for tests: each edge label's box, and each name's. */
 export interface LabelFrame { drawn: { key: string; quad: Quad }[]; skipped: string[]; names: { key: string; quad: Quad }[]; namesSkipped: string[] }
 
-/** A name before another: forced ones (the path's, the answer's) first, then the larger entity. */
-const byImportance = (a: PendingName, b: PendingName) => Number(Boolean(b.data.forceLabel)) - Number(Boolean(a.data.forceLabel)) || b.data.size - a.data.size;
+/**
+ * A name before another: by the view's own ranking (zIndex: the selected entity, then the path's
+ * and the answer's, then the searched ones and the answer's bridges), then forced names, then the
+ * larger entity.
+ */
+const byImportance = (a: PendingName, b: PendingName) =>
+  (b.data.zIndex ?? 0) - (a.data.zIndex ?? 0) || Number(Boolean(b.data.forceLabel)) - Number(Boolean(a.data.forceLabel)) || b.data.size - a.data.size;
 
 /**
  * Hooks into the renderer: names and edge labels are held back as sigma hands them over, then

@@ -50,6 +50,18 @@ export class EditingRepository {
     }
   }
 
+  /**
+   * What is stored under an id, to tell whether a write derived the same id for the same entity:
+   * its properties, and for a funding flow its funder, project and recipients. Null when absent.
+   */
+  async storedUnder(id: string): Promise<{ props: Record<string, unknown>; ends: { funder: string | null; project: string | null; recipients: string[] } } | null> {
+    const [row] = await this.db.read(`OPTIONAL MATCH (n:${requireKeyLabel(id)} {id: $id})
+      RETURN properties(n) AS props, [(g:Actor)-[:FUNDED]->(n) | g.id][0] AS funder, [(n)-[:FUNDS]->(p:Project) | p.id][0] AS project,
+        [(n)-[:RECEIVED_BY]->(r:Actor) | r.id] AS recipients`, { id }, { timeoutMs: this.timeoutMs });
+    if (!row?.props) return null;
+    return { props: row.props as Record<string, unknown>, ends: { funder: (row.funder as string | null) ?? null, project: (row.project as string | null) ?? null, recipients: (row.recipients as string[]) ?? [] } };
+  }
+
   async upsertSource(source: SourceRecord): Promise<boolean> {
     return this.transaction([source.id], async (run) => {
       const [row] = await run("OPTIONAL MATCH (s:Source {id: $id}) WITH s IS NULL AS created MERGE (s:Source {id: $id}) SET s += $props RETURN created",
@@ -159,6 +171,7 @@ export class EditingRepository {
   async merge(keepId: string, removeId: string, record: MergeAuthor = { by: "admin" }):
     Promise<{ relationships: { type: string; count: number }[]; mergeId: string }> {
     const label = requireKeyLabel(keepId);
+    if (label === "Source") throw userError(`${keepId} is a source, not an entity: sources are not merged (facts cite each by id)`);
     if (requireKeyLabel(removeId) !== label || !mergeableTypes(keepId, removeId)) {
       throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
     }

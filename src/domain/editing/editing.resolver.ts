@@ -11,6 +11,7 @@ import type { Context } from "../context.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import { ImportError, XmlSyntaxError, importFile, type NodeRecord, type RelationshipRecord } from "../../ingest/index.js";
 import { ACTOR_TYPES, NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../../model/model.js";
+import { normalizeName } from "../../model/names.js";
 import { resolveOne } from "../node/by-reference.js";
 import { EditingRepository } from "./editing.repository.js";
 import {
@@ -32,11 +33,26 @@ function citation(input: CitationInput) {
   return [{ source, quote: check.text("citation.quote", input.quote, { required: true, max: 2000 })! }];
 }
 
-function idFor(type: NodeType, given: string | undefined, name: string): string {
+async function idFor(repo: EditingRepository, type: NodeType, given: string | undefined, name: string): Promise<string> {
   const prefix = NODE_TYPES[type].prefix;
-  if (given === undefined) return `${prefix}:${check.idSlug(name)}`;
+  if (given === undefined) return derivedId(repo, prefix, name, (stored) => sameName(stored.props.name, name));
   if (!given.startsWith(`${prefix}:`) || /\s/.test(given) || given.length > 200) throw check.fieldError("id", `"${given}" must look like ${prefix}:<slug>`);
   return given;
+}
+
+const sameName = (stored: unknown, name: string) => typeof stored === "string" && normalizeName(stored) === normalizeName(name);
+
+/**
+ * The id derived from a name or a key. A slug longer than an id takes ends in a digest of the
+ * whole (check.idSlug); before, it was cut at 80 characters, so an entity written then under the
+ * cut id keeps it when `same` says it is the one being written (no duplicate on writing it again).
+ */
+async function derivedId(repo: EditingRepository, prefix: string, text: string, same: (stored: NonNullable<Awaited<ReturnType<EditingRepository["storedUnder"]>>>) => boolean, legacyText = text): Promise<string> {
+  const id = `${prefix}:${check.idSlug(text)}`;
+  const legacy = `${prefix}:${check.legacyIdSlug(legacyText)}`;
+  if (id === legacy) return id;
+  const stored = await repo.storedUnder(legacy);
+  return stored && same(stored) ? legacy : id;
 }
 
 /** Keeps only the properties the caller gave: an update leaves the others as they are. */
@@ -54,7 +70,7 @@ export class EditingResolver {
   async upsertSource(@Ctx() ctx: Context, @Arg("input", () => SourceInput) input: SourceInput) {
     const repo = allowed(ctx, "editor", "upsertSource");
     const title = check.text("title", input.title, { required: true, max: 500 })!;
-    const id = input.id ? check.text("id", input.id, { required: true })! : `source:${check.idSlug(title)}`;
+    const id = input.id ? check.text("id", input.id, { required: true })! : await derivedId(repo, "source", title, (stored) => stored.props.title === title);
     if (!id.startsWith("source:") || /\s/.test(id)) throw check.fieldError("id", `"${id}" must look like source:<slug>`);
     const created = await repo.upsertSource({
       id, title, kind: check.text("kind", input.kind, { required: true, max: 50 })!,
@@ -74,7 +90,7 @@ export class EditingResolver {
       const [row] = await ctx.db.read("MATCH (a:Actor {iatiRef: $ref}) RETURN a.id AS id LIMIT 1", { ref: input.iatiRef.trim() });
       id = row?.id as string | undefined;
     }
-    id = idFor(type, id, name);
+    id = await idFor(repo, type, id, name);
     if (input.jurisdiction !== undefined) check.oneOf("jurisdiction", input.jurisdiction, ["national", "subnational"] as const);
     const sources = citation(input.citation);
     const node: NodeRecord = {
@@ -102,7 +118,7 @@ export class EditingResolver {
       const [row] = await ctx.db.read("MATCH (p:Project {iatiIdentifier: $ref}) RETURN p.id AS id LIMIT 1", { ref: input.iatiIdentifier.trim() });
       id = row?.id as string | undefined;
     }
-    id = idFor("Project", id, name);
+    id = await idFor(repo, "Project", id, name);
     const startYear = check.year("startYear", input.startYear);
     const endYear = check.year("endYear", input.endYear);
     if (startYear !== undefined && endYear !== undefined && endYear < startYear) throw check.fieldError("endYear", `${endYear} is before startYear ${startYear}`);
@@ -125,7 +141,7 @@ export class EditingResolver {
   async upsertEvent(@Ctx() ctx: Context, @Arg("input", () => EventInput) input: EventInput) {
     const repo = allowed(ctx, "editor", "upsertEvent");
     const name = check.text("name", input.name, { required: true })!;
-    const id = idFor("Event", input.id, name);
+    const id = await idFor(repo, "Event", input.id, name);
     const node: NodeRecord = { id, type: "Event", name, sources: citation(input.citation), ...defined({
       kind: check.text("kind", input.kind, { required: true, max: 50 }), aliases: check.textList("aliases", input.aliases),
       startDate: check.isoDate("startDate", input.startDate), endDate: check.isoDate("endDate", input.endDate),
@@ -137,7 +153,7 @@ export class EditingResolver {
   async upsertTheme(@Ctx() ctx: Context, @Arg("input", () => ThemeInput) input: ThemeInput) {
     const repo = allowed(ctx, "editor", "upsertTheme");
     const name = check.text("name", input.name, { required: true })!;
-    const id = idFor("Theme", input.id, name);
+    const id = await idFor(repo, "Theme", input.id, name);
     const node: NodeRecord = { id, type: "Theme", name, sources: citation(input.citation), ...defined({
       nameEs: check.text("nameEs", input.nameEs), aliases: check.textList("aliases", input.aliases),
     }) };
@@ -215,8 +231,11 @@ export class EditingResolver {
     ]);
     const sources = citation(input.citation);
     // The flow's whole key: two flows that differ in anything (the recipient too) are two flows.
-    const key = `${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}${recipient ? `-to-${recipient}` : ""}`;
-    const id = `funding:${check.idSlug(key)}`;
+    const fields = `${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}`;
+    const id = await derivedId(repo, "funding", `${fields}${recipient ? `-to-${recipient}` : ""}`, ({ props, ends }) =>
+      ends.funder === funder && ends.project === project && props.flowType === flowType && (props.date ?? null) === (date ?? null)
+        && (props.amount ?? null) === (amount ?? null) && (props.currency ?? null) === (currency ?? null)
+        && ends.recipients.join() === (recipient ?? ""), fields);
     const node: NodeRecord = { id, type: "Funding", kind: "stated", flowType, amount: amount ?? null, currency: currency ?? null, date: date ?? null, sources };
     const rels: RelationshipRecord[] = [
       { type: "FUNDED", from: funder, to: id, sources },
@@ -259,9 +278,13 @@ export class EditingResolver {
       const summary = await importFile(ctx.db, file, { dryRun });
       return summary;
     } catch (err) {
-      // What is wrong with the content is the caller's to fix: said with the upload's name, not the server's folder.
-      if (err instanceof ImportError || err instanceof XmlSyntaxError) throw userError(err.message.split(file).join(path.basename(file)), ErrorCode.BAD_USER_INPUT);
-      throw err;
+      // What is wrong with the content is the caller's to fix: said with the upload's name, not the
+      // server's folder. A fault of the database under an IATI import (wrapped to say what was
+      // committed) keeps its own handling: masked, or DATABASE_UNAVAILABLE.
+      const cause = err instanceof ImportError ? err.cause : undefined;
+      const inContent = err instanceof XmlSyntaxError || (err instanceof ImportError && (cause === undefined || cause instanceof XmlSyntaxError || cause instanceof ImportError));
+      if (inContent) throw userError((err as Error).message.split(file).join(path.basename(file)), ErrorCode.BAD_USER_INPUT);
+      throw cause ?? err;
     } finally {
       // After the import's transactions (some may have committed even when it failed).
       ctx.referenceCache.invalidate();

@@ -54,8 +54,10 @@ const MAX_TERM_LENGTH = 64;
 const MAX_FUZZY_TERM_LENGTH = 32;
 /** The longest reference accepted: longer text is not a name, and is refused before any query. */
 export const MAX_REFERENCE_LENGTH = 300;
-/** References resolved in one list (a filter's countries, its actors, ...): each may cost a full-text lookup. */
+/** Names in one list (a filter's countries, its actors, ...): each costs a full-text lookup. */
 export const MAX_REFERENCES = 50;
+/** Ids in one list: each is an index seek (the explorer's filter sends up to 100 of them). */
+export const MAX_REFERENCE_IDS = 1000;
 
 /** A forgiving query for suggestions and search: exact terms first, then prefixes, then one typo. */
 export function fuzzyQuery(text: string): string {
@@ -158,8 +160,11 @@ export class ReferenceRepository {
 
   /** Resolves every reference, or throws one error naming each that failed. */
   async resolveAll(references: string[], allowed?: ReadonlySet<NodeType>): Promise<ResolvedEntity[]> {
-    if (references.length > MAX_REFERENCES) {
-      throw userError(`at most ${MAX_REFERENCES} references in one list; this one has ${references.length}`, ErrorCode.LIMIT_EXCEEDED, { limit: MAX_REFERENCES });
+    const names = references.filter((r) => !nodeTypeOfId(r.trim())).length;
+    if (names > MAX_REFERENCES || references.length > MAX_REFERENCE_IDS) {
+      const limit = names > MAX_REFERENCES ? MAX_REFERENCES : MAX_REFERENCE_IDS;
+      throw userError(`at most ${MAX_REFERENCES} names and ${MAX_REFERENCE_IDS} references in one list; this one has ${names} names of ${references.length}`,
+        ErrorCode.LIMIT_EXCEEDED, { limit });
     }
     const wanted = references.map((r) => r.trim());
     const hits = wanted.map((r) => this.cache.get(r, allowed));

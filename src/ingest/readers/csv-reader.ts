@@ -23,13 +23,18 @@ function value(column: string, raw: string): unknown {
 }
 
 /**
- * The file's records, and the rows refused with their line (a wrong number of fields, a stray
- * quote): one bad row is reported, the others are read.
+ * The file's records, and the rows refused with their line (a wrong number of fields): one bad row
+ * is reported, the others are read. A quote never closed swallows every row after it: `unreadable`
+ * then says so, and the file is refused whole rather than imported in part.
  */
-export async function readCsvDocument(file: string): Promise<{ document: GraphDocument; rejected: Rejection[] }> {
+export async function readCsvDocument(file: string): Promise<{ document: GraphDocument; rejected: Rejection[]; unreadable: string | null }> {
   const rejected: Rejection[] = [];
+  let unreadable: string | null = null;
   const parser = fs.createReadStream(file).pipe(parse({ columns: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: false, skip_records_with_error: true }));
-  parser.on("skip", (err: Error & { lines?: number }) => rejected.push({ position: `line ${err.lines ?? "?"}`, reason: err.message }));
+  parser.on("skip", (err: Error & { lines?: number; code?: string }) => {
+    if (err.code === "CSV_QUOTE_NOT_CLOSED") unreadable = err.message;
+    else rejected.push({ position: `line ${err.lines ?? "?"}`, reason: err.message });
+  });
   const nodes: NodeRecord[] = [];
   const relationships: RelationshipRecord[] = [];
   const sources = new Map<string, SourceRecord>();
@@ -48,5 +53,5 @@ export async function readCsvDocument(file: string): Promise<{ document: GraphDo
     if ("from" in row && "to" in row) relationships.push({ ...props, type: row.type ?? "", from: row.from ?? "", to: row.to ?? "", sources: provenance });
     else nodes.push({ ...props, id: row.id ?? "", type: row.type ?? "", sources: provenance });
   }
-  return { document: { sources: [...sources.values()], nodes, relationships }, rejected };
+  return { document: { sources: [...sources.values()], nodes, relationships }, rejected, unreadable };
 }
