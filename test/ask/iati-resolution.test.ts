@@ -52,6 +52,12 @@ async function as(who: keyof typeof KEYS | "anonymous", query: string, variables
   return { status: res.status, ...((await res.json()) as { data?: any; errors?: { message: string; extensions: any }[] }) };
 }
 
+async function asEditor(query: string, variables?: Record<string, unknown>) {
+  const res = await as("editor", query, variables);
+  if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
+  return res.data;
+}
+
 async function data(query: string, variables?: Record<string, unknown>) {
   const res = await as("anonymous", query, variables);
   if (res.errors?.length) throw new Error(JSON.stringify(res.errors));
@@ -192,7 +198,7 @@ describe("entity resolution with review", () => {
   it("scans a kind named many times once: 20 000 ORGANIZATIONs in a variable cost what one does", async () => {
     const query = `query($k: [SearchKind!]) { duplicateCandidates(kinds: $k, minScore: 0.8, first: 500) { a { id } b { id } } }`;
     const queriesFor = async (kinds: string[]) => {
-      const res = await fetch(`${server.url}graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables: { k: kinds } }) });
+      const res = await fetch(`${server.url}graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEYS.editor}` }, body: JSON.stringify({ query, variables: { k: kinds } }) });
       const body = (await res.json()) as { data: { duplicateCandidates: { a: { id: string }; b: { id: string } }[] } };
       return { queries: Number(res.headers.get("x-coopgraph-queries")), pairs: pairsOf(body.data.duplicateCandidates) };
     };
@@ -203,7 +209,7 @@ describe("entity resolution with review", () => {
   });
 
   it("proposes the three World Health Organization entities as duplicates, with the evidence for each score", async () => {
-    const list = (await data(CANDIDATES)).duplicateCandidates;
+    const list = (await asEditor(CANDIDATES)).duplicateCandidates;
     const pairs = pairsOf(list);
     for (const pair of [[WHO[0], WHO[1]], [WHO[0], WHO[2]], [WHO[1], WHO[2]]]) expect(pairs).toContain([...pair].sort().join("|"));
     const split = list.find((c: any) => c.a.id === WHO[1] && c.b.id === WHO[2]);
@@ -256,7 +262,7 @@ describe("entity resolution with review", () => {
   });
 
   it("never proposes a judged pair again, and refuses a judgement its cluster contradicts", async () => {
-    const pairs = pairsOf((await data(CANDIDATES)).duplicateCandidates);
+    const pairs = pairsOf((await asEditor(CANDIDATES)).duplicateCandidates);
     expect(pairs.filter((p) => WHO.some((id) => p.includes(id)))).toEqual([]);
     const conflict = await as("editor", JUDGE, { a: WHO[0], b: WHO[2], j: "NOT_SAME" });
     expect(conflict.errors![0]!.extensions).toMatchObject({ code: "CONFLICTING_JUDGEMENT", known: "SAME" });
@@ -271,7 +277,7 @@ describe("entity resolution with review", () => {
     const again = await as("editor", `mutation { splitEntity(id: "${WHO[2]}") { keep } }`);
     expect(again.errors![0]!.extensions.code).toBe("NOT_FOUND");
     // The split revoked the SAME judgements: the pairs are open to review again.
-    expect(pairsOf((await data(CANDIDATES)).duplicateCandidates)).toContain(`${WHO[1]}|${WHO[2]}`);
+    expect(pairsOf((await asEditor(CANDIDATES)).duplicateCandidates)).toContain(`${WHO[1]}|${WHO[2]}`);
   });
 
   it("carries NOT_SAME across a cluster: a=b and b!=c gives a!=c, never proposed, SAME refused", async () => {
@@ -279,7 +285,7 @@ describe("entity resolution with review", () => {
     const africa = "organization:iati-name:world-health-organization-regional-office-for-africa";
     expect((await as("editor", JUDGE, { a: africa, b: WHO[0], j: "UNSURE" })).data.judgeDuplicate.judgement.judgement).toBe("UNSURE");
     await as("editor", JUDGE, { a: WHO[0], b: WHO[1], j: "SAME" });
-    const pairs = pairsOf((await data(`{ duplicateCandidates(kinds: [ORGANIZATION], minScore: 0, first: 500) { a { id } b { id } } }`)).duplicateCandidates);
+    const pairs = pairsOf((await asEditor(`{ duplicateCandidates(kinds: [ORGANIZATION], minScore: 0, first: 500) { a { id } b { id } } }`)).duplicateCandidates);
     expect(pairs).not.toContain(`${WHO[0]}|${WHO[2]}`);
     expect(pairs).not.toContain([africa, WHO[0]].sort().join("|"));
     const refused = await as("editor", JUDGE, { a: WHO[0], b: WHO[2], j: "SAME" });
@@ -287,9 +293,12 @@ describe("entity resolution with review", () => {
   });
 
   it("refuses bad arguments with coded errors", async () => {
-    expect((await as("anonymous", `{ duplicateCandidates(first: 0) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
-    expect((await as("anonymous", `{ duplicateCandidates(minScore: 2) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
-    expect((await as("anonymous", `{ duplicateCandidates(kinds: [COUNTRY]) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
+    // The review queue scans every entity of its kinds: for editors, who judge it.
+    expect((await as("anonymous", `{ duplicateCandidates { score } }`)).errors![0]!.extensions.code).toBe("UNAUTHENTICATED");
+    expect((await as("reader", `{ duplicateCandidates { score } }`)).errors![0]!.extensions.code).toBe("FORBIDDEN");
+    expect((await as("editor", `{ duplicateCandidates(first: 0) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
+    expect((await as("editor", `{ duplicateCandidates(minScore: 2) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
+    expect((await as("editor", `{ duplicateCandidates(kinds: [COUNTRY]) { score } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
     expect((await as("editor", JUDGE, { a: WHO[2], b: "country:AR", j: "SAME" })).errors![0]!.extensions.code).toBe("REFERENCE_NOT_FOUND");
     expect((await as("editor", `mutation { splitEntity(id: "not an id") { keep } }`)).errors![0]!.extensions.code).toBe("BAD_USER_INPUT");
   });

@@ -12,7 +12,7 @@ import { DEFAULT_KINDS, duplicateCandidates, judge, split } from "./resolution.s
 @Resolver()
 export class ResolutionResolver {
   @Query(() => [DuplicateCandidate], {
-    description: "Pairs of entities that may be the same, best first, with the evidence for each score. Pairs already judged (directly or by implication) are left out.",
+    description: "Pairs of entities that may be the same, best first, with the evidence for each score (editor). Pairs already judged (directly or by implication) are left out.",
   })
   async duplicateCandidates(
     @Ctx() ctx: Context,
@@ -20,6 +20,8 @@ export class ResolutionResolver {
     @Arg("minScore", () => Float, { defaultValue: 0.8 }) minScore: number,
     @Arg("first", () => Int, { defaultValue: 20 }) first: number,
   ) {
+    // It reads every entity of its kinds and scores their pairs: a review queue for those who judge it.
+    requireRole(ctx.caller, "editor", "duplicateCandidates");
     if (first < 1 || first > 500) throw userError("first must be between 1 and 500", ErrorCode.BAD_USER_INPUT, { field: "first" });
     if (!(minScore >= 0 && minScore <= 1)) throw userError("minScore must be between 0 and 1", ErrorCode.BAD_USER_INPUT, { field: "minScore" });
     // Each kind is one scan: a kind named twice (or 100 000 times in a variable) is scanned once.
