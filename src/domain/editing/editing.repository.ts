@@ -19,6 +19,12 @@ import { requireKeyLabel } from "../shared/ids.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
 
+/** An entity's stored properties, and for a funding flow its funder, project and recipients. */
+export interface StoredEntity {
+  props: Record<string, unknown>;
+  ends: { funder: string | null; project: string | null; recipients: string[] };
+}
+
 const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(tx, cypher, params);
 
 /** The projects' derived properties that depend on an entity: its own, or those of the projects around it. */
@@ -54,7 +60,7 @@ export class EditingRepository {
    * What is stored under an id, to tell whether a write derived the same id for the same entity:
    * its properties, and for a funding flow its funder, project and recipients. Null when absent.
    */
-  async storedUnder(id: string): Promise<{ props: Record<string, unknown>; ends: { funder: string | null; project: string | null; recipients: string[] } } | null> {
+  async storedUnder(id: string): Promise<StoredEntity | null> {
     const [row] = await this.db.read(`OPTIONAL MATCH (n:${requireKeyLabel(id)} {id: $id})
       RETURN properties(n) AS props, [(g:Actor)-[:FUNDED]->(n) | g.id][0] AS funder, [(n)-[:FUNDS]->(p:Project) | p.id][0] AS project,
         [(n)-[:RECEIVED_BY]->(r:Actor) | r.id] AS recipients`, { id }, { timeoutMs: this.timeoutMs });

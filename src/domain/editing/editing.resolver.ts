@@ -13,7 +13,7 @@ import { ImportError, XmlSyntaxError, importFile, type NodeRecord, type Relation
 import { ACTOR_TYPES, NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../../model/model.js";
 import { normalizeName } from "../../model/names.js";
 import { resolveOne } from "../node/by-reference.js";
-import { EditingRepository } from "./editing.repository.js";
+import { EditingRepository, type StoredEntity } from "./editing.repository.js";
 import {
   ActorInput, CitationInput, EditableRelationship, EventInput, FundingInput, ImportFormatInput, ImportResult,
   ParticipationInput, ProjectInput, RelationshipInput, RemovalResult, SourceInput, ThemeInput, WriteResult,
@@ -47,7 +47,7 @@ const sameName = (stored: unknown, name: string) => typeof stored === "string" &
  * whole (check.idSlug); before, it was cut at 80 characters, so an entity written then under the
  * cut id keeps it when `same` says it is the one being written (no duplicate on writing it again).
  */
-async function derivedId(repo: EditingRepository, prefix: string, text: string, same: (stored: NonNullable<Awaited<ReturnType<EditingRepository["storedUnder"]>>>) => boolean, legacyText = text): Promise<string> {
+async function derivedId(repo: EditingRepository, prefix: string, text: string, same: (stored: StoredEntity) => boolean, legacyText = text): Promise<string> {
   const id = `${prefix}:${check.idSlug(text)}`;
   const legacy = `${prefix}:${check.legacyIdSlug(legacyText)}`;
   if (id === legacy) return id;
