@@ -170,6 +170,10 @@ function plotFunding(groups: FlowGroup[], flowType: string, currency: string): v
   }, true);
 }
 
+/** Pixels per country row of the matrix, and for its top and bottom margins (the rotated names below). */
+const MATRIX_ROW_PX = 18;
+const MATRIX_MARGINS = 160;
+
 async function drawMatrix(f: Filters): Promise<void> {
   const variables = { filter: projectFilter(f) };
   showQuery("card-matrix", MATRIX, variables);
@@ -188,9 +192,13 @@ async function drawMatrix(f: Filters): Promise<void> {
   note("card-matrix", cells.length ? (totals.size > codes.length ? `The ${codes.length} most connected of ${totals.size} countries.` : "") : "No two countries share a project under these filters.");
   const max = Math.max(1, ...data.map((d) => d[2]));
   const labels = codes.map((c) => names.get(c) ?? c);
+  // A row per country tall enough for its name (the 40 rows of a large graph ran into each other in 420 px).
+  $("#chart-matrix").style.height = `${Math.max(420, MATRIX_MARGINS + codes.length * MATRIX_ROW_PX)}px`;
+  charts.matrix.resize();
   charts.matrix.setOption({
     tooltip: { formatter: (p: { value: number[] }) => `${esc(labels[p.value[0]])} – ${esc(labels[p.value[1]])}: ${p.value[2]} shared project${p.value[2] === 1 ? "" : "s"}` },
-    grid: { left: 130, right: 30, top: 10, bottom: 110 },
+    // Room below for the rotated names (the longest, "Dominican Republic", was cut at 110 px) and right for the scale.
+    grid: { left: 130, right: 70, top: 10, bottom: MATRIX_MARGINS - 10 },
     xAxis: { type: "category", data: labels, axisLabel: { rotate: 50, interval: 0 }, splitArea: { show: true } },
     yAxis: { type: "category", data: labels, inverse: true, axisLabel: { interval: 0 }, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: "vertical", right: 0, top: "middle", inRange: { color: ["#e3eef9", "#1f6fb2", "#13263a"] }, show: max > 1 },
