@@ -176,6 +176,11 @@ describe("the interpreter's rules on their own", () => {
     expect(yearRange(words("desde 2019"))).toEqual({ activeFrom: 2019 });
     expect(yearRange(words("until 2018"))).toEqual({ activeTo: 2018 });
     expect(yearRange(words("in 2020"))).toEqual({ activeFrom: 2020, activeTo: 2020 });
+    // "after" and "before" leave the year itself out; "since" and "until" keep it.
+    expect(yearRange(words("after 2019"))).toEqual({ activeFrom: 2020 });
+    expect(yearRange(words("despues de 2019"))).toEqual({ activeFrom: 2020 });
+    expect(yearRange(words("before 2018"))).toEqual({ activeTo: 2017 });
+    expect(yearRange(words("antes de 2018"))).toEqual({ activeTo: 2017 });
     expect(yearRange(words("project 12345"))).toEqual({});
   });
 

@@ -162,6 +162,17 @@ describe("ask on the IATI files", () => {
     });
   }
 
+  it("counts a participant once however many roles it has (UNDP funds and implements XM-DAC-41114-PROJECT-00127336), and says when a partner list is only a first page", async () => {
+    const a = (await data(`{ ask(question: "How many participants took part in XM-DAC-41114-PROJECT-00127336?") { answer { count summary items { id detail } } } }`)).ask.answer;
+    expect(a.count).toBe(2);
+    expect(a.items.filter((i: { id: string }) => i.id === "organization:undp")).toHaveLength(1);
+    expect(a.items.find((i: { id: string }) => i.id === "organization:undp").detail).toMatch(/, /);
+    const partners = (await data(`{ ask(question: "How many partners does UNDP have?") { answer { count summary items { id } } } }`)).ask.answer;
+    expect(partners.items).toHaveLength(50);
+    expect(partners.count).toBeNull();
+    expect(partners.summary).toMatch(/^At least 50: .*and at least 45 more$/);
+  });
+
   it("reads an identifier as one mention that says how it matched", async () => {
     const a = (await data(`{ ask(question: "Which projects involved XM-DAC-41114 in Colombia?") { resolvedReferences { text id matchedBy } } }`)).ask;
     expect(a.resolvedReferences).toEqual([

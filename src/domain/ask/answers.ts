@@ -19,9 +19,12 @@ function years(p: Obj): string | null {
   return p.startYear === p.endYear ? String(p.startYear) : `${p.startYear ?? "?"}-${p.endYear ?? "?"}`;
 }
 
-function list(items: Item[], language: Language, max = 5): string {
+/** The first names, and how many more; `capped`: the list stopped at the page size, so there may be more still. */
+function list(items: Item[], language: Language, max = 5, capped = false): string {
   const shown = items.slice(0, max).map((i) => i.name).join("; ");
-  return items.length > max ? `${shown}; ${t(language, `and ${items.length - max} more`, `y ${items.length - max} más`)}` : shown;
+  const more = items.length - max;
+  if (more <= 0) return shown;
+  return `${shown}; ${capped ? t(language, `and at least ${more} more`, `y al menos ${more} más`) : t(language, `and ${more} more`, `y ${more} más`)}`;
 }
 
 function distinct(items: Item[]): Item[] {
@@ -41,10 +44,12 @@ function speakerItems(event: Obj): Item[] {
   })));
 }
 
-function countOrList(op: Operation, language: Language, items: Item[], none: [string, string], some: [string, string]): Answer {
+/** `capped`: the operation asked for a page and got a full one, so the count is a floor, said as such (count null). */
+function countOrList(op: Operation, language: Language, items: Item[], none: [string, string], some: [string, string], capped = false): Answer {
   if (!items.length) return { summary: t(language, ...none), count: 0, items };
   const head = t(language, ...some);
-  return { summary: op.count ? `${items.length}: ${list(items, language)}` : `${head}: ${list(items, language)}`, count: items.length, items };
+  const many = capped ? t(language, `At least ${items.length}`, `Al menos ${items.length}`) : String(items.length);
+  return { summary: `${op.count ? many : head}: ${list(items, language, 5, capped)}`, count: capped ? null : items.length, items };
 }
 
 export function answerOf(op: Operation, data: Obj, language: Language): Answer {
@@ -61,7 +66,8 @@ export function answerOf(op: Operation, data: Obj, language: Language): Answer {
       const items = (data.partners as Obj[]).map((p) => ({ id: p.actor.id, name: p.actor.name, type: "Actor",
         detail: t(language, `${p.sharedProjects} shared project${p.sharedProjects === 1 ? "" : "s"}`, `${p.sharedProjects} proyecto${p.sharedProjects === 1 ? "" : "s"} en común`) +
           (p.firstYear != null ? `, ${p.firstYear}-${p.lastYear}` : "") }));
-      return countOrList(op, language, items, ["No partner is recorded.", "No hay socios registrados."], ["Partners", "Socios"]);
+      const capped = typeof op.variables.first === "number" && items.length >= op.variables.first;
+      return countOrList(op, language, items, ["No partner is recorded.", "No hay socios registrados."], ["Partners", "Socios"], capped);
     }
     case "FUNDERS_OF_PROJECT": {
       const p = data.project as Obj;
@@ -104,7 +110,14 @@ export function answerOf(op: Operation, data: Obj, language: Language): Answer {
       return countOrList(op, language, speakerItems(data.event), ["No speaker is recorded.", "No hay oradores registrados."], ["Speakers", "Oradores"]);
     case "PARTICIPANTS": {
       const p = data.project as Obj;
-      const items = (p.participants as Obj[]).map((x) => ({ id: x.actor.id, name: x.actor.name, type: "Actor", detail: x.role }));
+      // One participation per role: an actor in two roles is one participant, with both roles.
+      const roles = new Map<string, { actor: Obj; roles: string[] }>();
+      for (const x of p.participants as Obj[]) {
+        const entry: { actor: Obj; roles: string[] } = roles.get(x.actor.id) ?? { actor: x.actor, roles: [] };
+        entry.roles.push(x.role);
+        roles.set(x.actor.id, entry);
+      }
+      const items = [...roles.values()].map(({ actor, roles: r }) => ({ id: actor.id, name: actor.name, type: "Actor", detail: r.join(", ") }));
       return countOrList(op, language, items, ["No participant is recorded.", "No hay participantes registrados."], [`Took part in ${p.name}`, `Participaron en ${p.name}`]);
     }
     case "EVENT_PROJECTS": {

@@ -35,7 +35,7 @@ function names(list: MentionedEntity[]): string {
   return list.map((e) => e.name).join(", ");
 }
 
-/** Years the question limits itself to: "between 2020 and 2021", "desde 2019", "in 2020", "2020-2021". */
+/** Years the question limits itself to: "between 2020 and 2021", "desde 2019", "in 2020", "after 2019" (from 2020), "2020-2021". */
 export function yearRange(words: Word[]): { activeFrom?: number; activeTo?: number } {
   const years = words.flatMap((w, i) => (w.number && /^(19|20)\d\d$/.test(w.text) ? [{ i, year: Number(w.text) }] : []));
   if (!years.length) return {};
@@ -45,8 +45,11 @@ export function yearRange(words: Word[]): { activeFrom?: number; activeTo?: numb
   }
   const { i, year } = years[0]!;
   const before = [words[i - 2]?.text, words[i - 1]?.text].join(" ");
-  if (/\b(since|after|desde|despues|despues de)$/.test(before) || /\b(from|desde)$/.test(before)) return { activeFrom: year };
-  if (/\b(until|till|before|through|hasta|antes|antes de)$/.test(before)) return { activeTo: year };
+  // "after 2019" and "before 2018" leave the year out; "since", "from", "until", "through" keep it.
+  if (/\b(after|despues|despues de)$/.test(before)) return { activeFrom: year + 1 };
+  if (/\b(since|from|desde)$/.test(before)) return { activeFrom: year };
+  if (/\b(before|antes|antes de)$/.test(before)) return { activeTo: year - 1 };
+  if (/\b(until|till|through|hasta)$/.test(before)) return { activeTo: year };
   return { activeFrom: year, activeTo: year };
 }
 
