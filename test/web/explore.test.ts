@@ -258,6 +258,17 @@ describe("the explorer", () => {
     expect(gexf).toContain("<gexf");
     expect(gexf).toContain("Cybercrime Conferences");
     expect(gexf).not.toContain("DMI project on open drug markets");
+    // A view searched from a project exports that project's network, not the whole graph.
+    await page.goto(`${site.base}/explore/?e=project:cybercrime-conferences`);
+    await settled(page);
+    const projectHref = await page.locator("#export-gexf").getAttribute("href");
+    expect(projectHref).toBe("/export?format=gexf&involving-any=project%3Acybercrime-conferences");
+    const projectGexf = await (await fetch(`${site.base}${projectHref}`)).text();
+    expect(projectGexf).toContain("Cybercrime Conferences");
+    expect(projectGexf).toContain("Prosecutors from Peru");
+    expect(projectGexf).not.toContain("DMI project on open drug markets");
+    await page.goto(`${site.base}/explore/?e=agency:mpf-caba&theme=theme:cybercrime`);
+    await settled(page);
     // PNG of the canvas as drawn.
     const download = page.waitForEvent("download");
     await page.click("#export-png");

@@ -312,13 +312,12 @@ export async function projectsPassing(state: ExplorerState, view: ViewData): Pro
 }
 
 /** The export endpoint's parameters for the same view and filters. */
-export function exportParams(state: ExplorerState, view: ViewData | null, format: string): string {
+export function exportParams(state: ExplorerState, format: string): string {
   const p = new URLSearchParams({ format });
-  const anchors = state.seeds.map((s) => s.id).filter((id) => {
-    const kind = view?.nodes.get(id)?.kind;
-    return kind ? FILTERABLE_KINDS.has(kind) : !id.startsWith("project:") && !id.startsWith("event:");
-  });
-  for (const id of anchors) p.append("involving-any", id);
+  // Every entity searched for anchors the export, projects and events too (a project involves
+  // itself and its parts, an event the projects presented there): with no anchor at all the
+  // export would be the whole graph.
+  for (const seed of state.seeds) p.append("involving-any", seed.id);
   for (const theme of state.themes) p.append("theme", theme);
   if (state.fromYear !== null) p.set("from", String(state.fromYear));
   if (state.toYear !== null) p.set("to", String(state.toYear));

@@ -269,7 +269,7 @@ function renderControls(v: ViewData): void {
   $("#view-entities").innerHTML = [...v.nodes.values()].map((n) => `<option value="${esc(n.label)}"></option>`).join("");
   renderNodeList([...v.nodes.values()]);
   const shownRoles = roles.filter((r) => !state.hiddenRoles.includes(r));
-  const params = (format: string) => exportParams(state, v, format) + (state.hiddenRoles.length ? shownRoles.map((r) => `&role=${encodeURIComponent(r)}`).join("") : "");
+  const params = (format: string) => exportParams(state, format) + (state.hiddenRoles.length ? shownRoles.map((r) => `&role=${encodeURIComponent(r)}`).join("") : "");
   $<HTMLAnchorElement>("#export-gexf").href = params("gexf");
   $<HTMLAnchorElement>("#export-graphml").href = params("graphml");
   const themes = $<HTMLSelectElement>("#themes");
