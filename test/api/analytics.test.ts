@@ -192,6 +192,9 @@ describe("cooperation matrix, centrality, timeline", () => {
     expect(actor.timeline).toEqual([{ year: 2020, started: 1, active: 1 }, { year: 2021, started: 0, active: 1 }]);
     const country = dataOf(await gql(`{ timeline(filter: { countries: ["Estados Unidos"] }) { year active } }`));
     expect(country.timeline).toEqual([{ year: 2020, active: 2 }, { year: 2021, active: 2 }]);
+    // A year window shows its own years only: UNODC's 2020-2021 project asked for 2021 is one bar.
+    const windowed = dataOf(await gql(`{ timeline(filter: { involvingAll: ["UNODC"], activeFrom: 2021, activeTo: 2021 }) { year started active } }`));
+    expect(windowed.timeline).toEqual([{ year: 2021, started: 0, active: 1 }]);
   });
 });
 

@@ -213,7 +213,7 @@ export class AnalyticsRepository {
     const rows = await this.run(`
       MATCH (a:Actor {id: $actorId})-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(b:Actor)
       ${SHARED_PROJECT}
-      WITH a, b, count(DISTINCT p) AS w1 ORDER BY w1 DESC LIMIT 50
+      WITH a, b, count(DISTINCT p) AS w1 ORDER BY w1 DESC, b.nameKey, b.id LIMIT 50
       MATCH (b)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(c:Actor)
       WHERE c <> a AND c <> b AND NOT EXISTS { MATCH (a)-[:PARTICIPATES_IN]->(:Project)<-[:PARTICIPATES_IN]-(c) }
         AND ${PROJECT_CRITERIA}
@@ -468,9 +468,12 @@ export class AnalyticsRepository {
       ${match}
       WHERE p.startYear IS NOT NULL ${where.length ? `AND ${where.join(" AND ")}` : ""}
       WITH DISTINCT p
-      UNWIND range(p.startYear, coalesce(p.endYear, p.startYear)) AS year
+      // An end year before the start (bad source data) counts the start year alone.
+      UNWIND range(p.startYear, CASE WHEN p.endYear >= p.startYear THEN p.endYear ELSE p.startYear END) AS year
+      // With a year window, only its years: a bar outside it would count only the projects that reach into it.
+      WITH p, year WHERE ($windowFrom IS NULL OR year >= $windowFrom) AND ($windowTo IS NULL OR year <= $windowTo)
       RETURN year, count(p) AS active, sum(CASE WHEN year = p.startYear THEN 1 ELSE 0 END) AS started
-      ORDER BY year`, params);
+      ORDER BY year`, { ...params, windowFrom: filter.activeFrom, windowTo: filter.activeTo });
     return rows.map((r) => ({ year: Number(r.year), active: Number(r.active), started: Number(r.started) }));
   }
 }
