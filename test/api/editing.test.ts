@@ -210,6 +210,12 @@ describe("writes", () => {
     const byId = Object.fromEntries(res.data.projects.edges.map((e: any) => [e.node.id, e.node]));
     expect(byId["project:dmi-open-drug-markets"].funding).toEqual([{ amount: "250000.5", currency: "USD", date: "2021-03-01" }]);
     expect(byId["project:victim-satisfaction-evaluation"].funding).toEqual([{ amount: null, currency: null, date: null }]);
+    // A fund that is part of UNDP funds for UNDP: the funders filter of fundingFlows agrees with that of projects.
+    await as("editor", `mutation { recordFunding(input: { funder: "organization:undp-funding-windows", project: "project:cybercrime-conferences", amount: "100", currency: "USD", date: "2021-05-01", ${CITE} }) { id } }`);
+    const viaFund = await as("anonymous", `{ fundingFlows(groupBy: [PROJECT, FUNDER], filter: { funders: ["UNDP"] }) { keys { value } currency total } }`);
+    expect(viaFund.data.fundingFlows).toContainEqual({ keys: [{ value: "project:cybercrime-conferences" }, { value: "organization:undp-funding-windows" }], currency: "USD", total: "100" });
+    const projectsOfUndp = await as("anonymous", `{ projects(filter: { funders: ["UNDP"] }) { edges { node { id } } } }`);
+    expect(projectsOfUndp.data.projects.edges.map((e: any) => e.node.id)).toContain("project:cybercrime-conferences");
   });
 
   it("records flows that differ only past the id's 80th character, or only by recipient, as different flows", async () => {

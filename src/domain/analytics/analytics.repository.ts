@@ -72,8 +72,9 @@ const TAKES_PLACE_WITHIN = (param: string) => `EXISTS { MATCH (p)-[:TAKES_PLACE_
  */
 function fundingSelection(f: FundingCriteria): { start: string; predicates: string[] } {
   const criteria = [
-    { ids: f.funderIds, start: "MATCH (giver:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE giver.id IN $funderIds",
-      predicate: "EXISTS { MATCH (giver:Actor)-[:FUNDED]->(f) WHERE giver.id IN $funderIds }" },
+    // A fund that is part of an organization (UNDP Funding Windows, part of UNDP) funds for it, as in the projects filter.
+    { ids: f.funderIds, start: "MATCH (x:Actor)<-[:PART_OF*0..2]-(:Actor)-[:FUNDED]->(f:Funding)-[:FUNDS]->(p:Project) WHERE x.id IN $funderIds",
+      predicate: "EXISTS { MATCH (x:Actor)<-[:PART_OF*0..2]-(:Actor)-[:FUNDED]->(f) WHERE x.id IN $funderIds }" },
     { ids: f.countryIds, start: "MATCH (x:Country)<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE x.id IN $countryIds",
       predicate: TAKES_PLACE_WITHIN("$countryIds") },
     { ids: f.regionIds, start: "MATCH (x:Region)<-[:IN_REGION*0..4]-()<-[:TAKES_PLACE_IN]-(p:Project)<-[:FUNDS]-(f:Funding) WHERE x.id IN $regionIds",
