@@ -26,6 +26,12 @@ describe("the cooperation map", () => {
     const us = page.locator('#map path.arc[data-a="AR"][data-b="US"]');
     expect(Number(await us.getAttribute("stroke-width"))).toBeGreaterThan(Number(await arc.getAttribute("stroke-width")));
     expect((await arcs(page)).map((x) => `${x.a}-${x.b}`).sort()).toEqual(["AR-CL", "AR-CR", "AR-PA", "AR-PE", "AR-US", "CR-PA", "CR-PE", "PA-PE"]);
+    // Names drawn run into no other (Costa Rica and Panama sit close), and are the ones the page lists.
+    const labels = await page.evaluate(() => (globalThis as any).__coopgraph.labels as { code: string; box: { left: number; right: number; top: number; bottom: number } }[]);
+    const meets = (a: typeof labels[0]["box"], b: typeof labels[0]["box"]) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    expect(labels.flatMap((a, i) => labels.slice(i + 1).filter((b) => meets(a.box, b.box)).map((b) => `${a.code}/${b.code}`))).toEqual([]);
+    expect(labels.map((l) => l.code)).toEqual(expect.arrayContaining(["AR", "PE", "US"]));
+    expect(await page.locator("#map text.place-label").count()).toBe(labels.length);
     await screenshot(page, "map");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);

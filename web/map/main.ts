@@ -24,7 +24,7 @@ interface MapState { theme: string; region: string; from: number | null; to: num
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 const svg = document.querySelector("#map") as SVGSVGElement;
 const statusBox = $("#map-status");
-const debug = { ready: false, arcs: [] as { a: string; b: string; shared: number }[], error: null as string | null, unplaced: [] as string[] };
+const debug = { ready: false, arcs: [] as { a: string; b: string; shared: number }[], error: null as string | null, unplaced: [] as string[], labels: [] as { code: string; box: { left: number; right: number; top: number; bottom: number } }[] };
 Object.assign(window, { __coopgraph: debug });
 
 function readState(): MapState {
@@ -126,16 +126,51 @@ function render(countries: CountryShape[], matrix: Cell[]): void {
     const label = `${cell.a.name} – ${cell.b.name}: ${cell.sharedProjects} shared project${cell.sharedProjects === 1 ? "" : "s"}`;
     return `<path class="arc${selected}" d="${d}" stroke-width="${widthPx.toFixed(2)}" data-a="${cell.a.code}" data-b="${cell.b.code}" data-shared="${cell.sharedProjects}"><title>${esc(label)}</title></path>`;
   }).join("");
-  const dots = [...centroid.entries()].map(([code, [x, y]]) => {
-    // The API's names ("United States"), not the atlas's ("United States of America").
-    const name = matrix.find((cell) => cell.a.code === code)?.a.name ?? active.find((c) => c.code === code)?.name ?? code;
-    return `<circle class="dot" cx="${x}" cy="${y}" r="3"></circle><text class="place-label" x="${x + 5}" y="${y - 5}">${esc(name)}</text>`;
-  }).join("");
+  // The API's names ("United States"), not the atlas's ("United States of America").
+  const nameOf = (code: string) => matrix.find((cell) => cell.a.code === code)?.a.name ?? active.find((c) => c.code === code)?.name ?? code;
+  const places = placeLabels([...centroid.entries()].map(([code, at]) => ({ code, at, name: nameOf(code), weight: totals.get(code) ?? 0 })));
+  debug.labels = places.filter((p) => p.label).map((p) => ({ code: p.code, box: p.label!.box }));
+  // Every dot, then every name: no dot drawn over a name.
+  const dots = places.map(({ at: [x, y] }) => `<circle class="dot" cx="${x}" cy="${y}" r="3"></circle>`).join("")
+    + places.map(({ name, label }) => (label ? `<text class="place-label" x="${label.x}" y="${label.y}" text-anchor="${label.anchor}">${esc(name)}</text>` : "")).join("");
   svg.innerHTML = `<path d="${path({ type: "Sphere" }) ?? ""}" fill="#eaf2f8"></path><g>${countryPaths}</g><g>${arcs}</g><g>${dots}</g>`;
   const arcCount = debug.arcs.length;
   statusBox.textContent = arcCount
     ? `${active.length} countries, ${arcCount} cooperating pairs${debug.unplaced.length ? ` (${debug.unplaced.length} pairs involve places too small for this map)` : ""}`
     : "No countries share projects under these filters.";
+}
+
+interface Place { code: string; at: [number, number]; name: string; weight: number }
+interface Box { left: number; right: number; top: number; bottom: number }
+interface PlacedLabel { x: number; y: number; anchor: "start" | "end"; box: Box }
+
+/** For measuring names in the labels' font (#map .place-label in map.css: 11 px, the page's family). */
+const measure = document.createElement("canvas").getContext("2d");
+
+/**
+ * Names that never run into each other nor cover a dot: the countries with the most shared projects
+ * first, each tried right above, right below, left above and left below its dot, and left out (its
+ * dot, tooltip and panel still name it) when no spot is free. Central America and Western Europe
+ * crowded here.
+ */
+function placeLabels(places: Place[]): (Place & { label: PlacedLabel | null })[] {
+  if (measure) measure.font = `11px ${getComputedStyle(svg).fontFamily}`;
+  // The dots first: a name never covers another country's dot.
+  const taken: Box[] = places.map(({ at: [x, y] }) => ({ left: x - 4, right: x + 4, top: y - 4, bottom: y + 4 }));
+  const meets = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return [...places].sort((a, b) => b.weight - a.weight || a.code.localeCompare(b.code)).map((place) => {
+    const [x, y] = place.at;
+    const width = measure ? measure.measureText(place.name).width : place.name.length * 6;
+    const spots: PlacedLabel[] = [[5, -5, "start"], [5, 12, "start"], [-5, -5, "end"], [-5, 12, "end"]].map(([dx, dy, anchor]) => {
+      const lx = x + (dx as number);
+      const ly = y + (dy as number);
+      const left = anchor === "start" ? lx : lx - width;
+      return { x: lx, y: ly, anchor: anchor as "start" | "end", box: { left: left - 1, right: left + width + 1, top: ly - 10, bottom: ly + 3 } };
+    });
+    const label = spots.find((spot) => !taken.some((box) => meets(box, spot.box))) ?? null;
+    if (label) taken.push(label.box);
+    return { ...place, label };
+  });
 }
 
 /** The centroid of a country's largest polygon (France's is in France, not between it and Guyana). */
