@@ -195,4 +195,14 @@ describe("the interpreter's rules on their own", () => {
       filter: { involvingAny: ["organization:a", "country:BB"], themes: ["theme:c"], regions: ["region:d"] }, first: 50,
     });
   });
+
+  it("reads 'and' between themes as projects on all of them, as between actors", () => {
+    const reading = {
+      words: words("projects on C and E"), named: new Set([2, 4]), language: "en" as const,
+      entities: [{ id: "theme:c", name: "C", type: "Theme" as const }, { id: "theme:e", name: "E", type: "Theme" as const }],
+    };
+    const result = interpret(reading);
+    expect("operation" in result && result.operation.variables).toEqual({ filter: { involvingAll: ["theme:c", "theme:e"] }, first: 50 });
+    expect("operation" in result && result.operation.description).toBe("Projects on all of C, E");
+  });
 });

@@ -134,11 +134,15 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   const regions = rest.filter((e) => e.type === "Region");
   const themes = rest.filter((e) => e.type === "Theme");
   const any = cues.has("or") && !cues.has("and") && involved.length > 1;
+  // "On cybercrime and training": projects on both, as "and" between actors means all of them.
+  const allOf = (list: MentionedEntity[]) => list.length > 1 && cues.has("and") && !cues.has("or");
   const filter: Record<string, unknown> = {};
-  if (involved.length) filter[any ? "involvingAny" : "involvingAll"] = involved.map((e) => e.id);
+  const everyOne = [...(any ? [] : involved), ...(allOf(themes) ? themes : []), ...(allOf(regions) ? regions : [])];
+  if (any) filter.involvingAny = involved.map((e) => e.id);
+  if (everyOne.length) filter.involvingAll = everyOne.map((e) => e.id);
   if (funders.length) filter.funders = funders.map((e) => e.id);
-  if (regions.length) filter.regions = regions.map((e) => e.id);
-  if (themes.length) filter.themes = themes.map((e) => e.id);
+  if (regions.length && !allOf(regions)) filter.regions = regions.map((e) => e.id);
+  if (themes.length && !allOf(themes)) filter.themes = themes.map((e) => e.id);
   if (roles.length) filter.roles = roles;
   Object.assign(filter, years);
   if (!Object.keys(filter).length && !count) {
@@ -150,8 +154,8 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
     parts.push(any ? t(lang, `involving any of ${names(involved)}`, `con cualquiera de ${names(involved)}`)
       : t(lang, `involving ${involved.length > 1 ? "all of " : ""}${names(involved)}`, `con ${involved.length > 1 ? "todos: " : ""}${names(involved)}`));
   }
-  if (regions.length) parts.push(t(lang, `in ${names(regions)}`, `en ${names(regions)}`));
-  if (themes.length) parts.push(t(lang, `on ${names(themes)}`, `sobre ${names(themes)}`));
+  if (regions.length) parts.push(t(lang, `in ${allOf(regions) ? "all of " : ""}${names(regions)}`, `en ${allOf(regions) ? "todos: " : ""}${names(regions)}`));
+  if (themes.length) parts.push(t(lang, `on ${allOf(themes) ? "all of " : ""}${names(themes)}`, `sobre ${allOf(themes) ? "todos: " : ""}${names(themes)}`));
   if (roles.length) parts.push(t(lang, `in the role ${roles.join(", ")}`, `con el rol ${roles.join(", ")}`));
   const { activeFrom: from, activeTo: to } = years;
   if (from !== undefined && from === to) parts.push(t(lang, `active in ${from}`, `activos en ${from}`));
