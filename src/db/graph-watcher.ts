@@ -163,13 +163,24 @@ export class GraphWatcher {
   /** Tells the listeners what changed between two versions read (nothing when they are the same). */
   private async tell(seen: Version | undefined, current: Version): Promise<void> {
     if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) return;
-    const all = () => this.events.emit("change", { version: versionKey(current), ids: [], all: true });
-    if (seen.epoch !== current.epoch) return void all();
+    const all = () => this.emitChange({ version: versionKey(current), ids: [], all: true });
+    if (seen.epoch !== current.epoch) return all();
     // A read of the ids that fails (a timeout under load) says everything may have changed, as do
     // more changes than one read returns (polls missed during a long outage) and a write too large to list.
     const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
-    if (!rows || rows.length >= CHANGES_PER_READ || rows.some((r) => r.all === true)) return void all();
-    this.events.emit("change", { version: versionKey(current), ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
+    if (!rows || rows.length >= CHANGES_PER_READ || rows.some((r) => r.all === true)) return all();
+    this.emitChange({ version: versionKey(current), ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
+  }
+
+  /** Every listener hears the change, even when one before it throws (the cache keys move after). */
+  private emitChange(batch: GraphChangeBatch): void {
+    for (const listener of this.events.listeners("change")) {
+      try {
+        (listener as (b: GraphChangeBatch) => void)(batch);
+      } catch {
+        // A listener's own fault (a subscriber gone): the others still clear what is stale.
+      }
+    }
   }
 
   /** Keeps `problem` current: the aggregates' version at every poll, the schema now and then. */

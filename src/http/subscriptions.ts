@@ -37,8 +37,11 @@ function coded(err: unknown, code: string): GraphQLError {
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
 }
 
-/** graphql-js's "Did you mean ...?" names fields the schema has: hidden when introspection is off, with graphql-armor's own mask (as over HTTP). */
-const withoutSuggestion = (message: string) => message.replace(/Did you mean ".+"\?/g, "[Suggestion hidden]").trim();
+/**
+ * graphql-js's "Did you mean ...?" names what the schema has (fields, enum values, the types of a
+ * union): hidden when introspection is off, with graphql-armor's mask, every form of it.
+ */
+const withoutSuggestion = (message: string) => message.replace(/Did you mean [^?]*\?/g, "[Suggestion hidden]").trim();
 
 export async function registerSubscriptions(
   app: FastifyInstance, schema: GraphQLSchema, db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, log: Logger,

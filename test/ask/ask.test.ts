@@ -181,6 +181,9 @@ describe("the interpreter's rules on their own", () => {
     expect(yearRange(words("despues de 2019"))).toEqual({ activeFrom: 2020 });
     expect(yearRange(words("before 2018"))).toEqual({ activeTo: 2017 });
     expect(yearRange(words("antes de 2018"))).toEqual({ activeTo: 2017 });
+    // The same with two years: each keeps what its own word says.
+    expect(yearRange(words("after 2019 and before 2022"))).toEqual({ activeFrom: 2020, activeTo: 2021 });
+    expect(yearRange(words("from 2019 until 2022"))).toEqual({ activeFrom: 2019, activeTo: 2022 });
     expect(yearRange(words("project 12345"))).toEqual({});
   });
 
@@ -204,5 +207,16 @@ describe("the interpreter's rules on their own", () => {
     const result = interpret(reading);
     expect("operation" in result && result.operation.variables).toEqual({ filter: { involvingAll: ["theme:c", "theme:e"] }, first: 50 });
     expect("operation" in result && result.operation.description).toBe("Projects on all of C, E");
+    // An "and" that joins something else leaves the themes as any of them.
+    const themesOnly = (text: string, named: number[]) => interpret({ words: words(text), named: new Set(named), language: "en" as const,
+      entities: [{ id: "theme:c", name: "C", type: "Theme" as const }, { id: "theme:e", name: "E", type: "Theme" as const }] });
+    const ranged = themesOnly("projects on C, E between 2019 and 2021", [2, 3]);
+    expect("operation" in ranged && ranged.operation.variables).toEqual({ filter: { themes: ["theme:c", "theme:e"], activeFrom: 2019, activeTo: 2021 }, first: 50 });
+    const withActors = interpret({ words: words("projects of A and B on C, E"), named: new Set([2, 4, 6, 7]), language: "en" as const,
+      entities: [{ id: "organization:a", name: "A", type: "Organization" as const }, { id: "organization:b", name: "B", type: "Organization" as const },
+        { id: "theme:c", name: "C", type: "Theme" as const }, { id: "theme:e", name: "E", type: "Theme" as const }] });
+    expect("operation" in withActors && withActors.operation.variables).toEqual({
+      filter: { involvingAll: ["organization:a", "organization:b"], themes: ["theme:c", "theme:e"] }, first: 50,
+    });
   });
 });

@@ -78,6 +78,20 @@ describe("the graph watcher", () => {
     watcher.stop();
   });
 
+  it("tells every listener even when one before it throws", async () => {
+    const { state, watcher, batches } = await watching();
+    const after: GraphChangeBatch[] = [];
+    watcher.onChange(() => {
+      throw new Error("a subscriber gone");
+    });
+    watcher.onChange((batch) => after.push(batch));
+    write(state, ["theme:victims"]);
+    await watcher.poll();
+    expect(batches).toEqual([{ version: "E1:2", ids: ["theme:victims"], all: false }]);
+    expect(after).toEqual(batches);
+    watcher.stop();
+  });
+
   it("says everything may have changed when more changes happened than one read returns", async () => {
     const { state, watcher, batches } = await watching();
 

@@ -26,12 +26,18 @@ describe("the cooperation map", () => {
     const us = page.locator('#map path.arc[data-a="AR"][data-b="US"]');
     expect(Number(await us.getAttribute("stroke-width"))).toBeGreaterThan(Number(await arc.getAttribute("stroke-width")));
     expect((await arcs(page)).map((x) => `${x.a}-${x.b}`).sort()).toEqual(["AR-CL", "AR-CR", "AR-PA", "AR-PE", "AR-US", "CR-PA", "CR-PE", "PA-PE"]);
-    // Names drawn run into no other (Costa Rica and Panama sit close), and are the ones the page lists.
-    const labels = await page.evaluate(() => (globalThis as any).__coopgraph.labels as { code: string; box: { left: number; right: number; top: number; bottom: number } }[]);
-    const meets = (a: typeof labels[0]["box"], b: typeof labels[0]["box"]) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    expect(labels.flatMap((a, i) => labels.slice(i + 1).filter((b) => meets(a.box, b.box)).map((b) => `${a.code}/${b.code}`))).toEqual([]);
-    expect(labels.map((l) => l.code)).toEqual(expect.arrayContaining(["AR", "PE", "US"]));
-    expect(await page.locator("#map text.place-label").count()).toBe(labels.length);
+    // Names as drawn (their boxes measured in the page) run into no other (Costa Rica and Panama sit
+    // close) and cover no dot but their own.
+    const drawn = await page.$$eval("#map text.place-label", (els) => els.map((e) => {
+      const b = (e as unknown as { getBBox(): { x: number; y: number; width: number; height: number } }).getBBox();
+      return { name: e.textContent, left: b.x, right: b.x + b.width, top: b.y, bottom: b.y + b.height };
+    }));
+    const dots = await page.$$eval("#map circle.dot", (els) => els.map((e) => ({ x: Number(e.getAttribute("cx")), y: Number(e.getAttribute("cy")) })));
+    type Box = (typeof drawn)[number];
+    const meets = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    expect(drawn.flatMap((a, i) => drawn.slice(i + 1).filter((b) => meets(a, b)).map((b) => `${a.name}/${b.name}`))).toEqual([]);
+    expect(drawn.flatMap((a) => dots.filter((d) => d.x > a.left && d.x < a.right && d.y > a.top && d.y < a.bottom).map((d) => `${a.name} on ${d.x},${d.y}`))).toEqual([]);
+    expect(drawn.map((l) => l.name)).toEqual(expect.arrayContaining(["Argentina", "Peru", "United States", "Costa Rica", "Panama"]));
     await screenshot(page, "map");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);

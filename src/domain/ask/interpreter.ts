@@ -39,18 +39,27 @@ function names(list: MentionedEntity[]): string {
 export function yearRange(words: Word[]): { activeFrom?: number; activeTo?: number } {
   const years = words.flatMap((w, i) => (w.number && /^(19|20)\d\d$/.test(w.text) ? [{ i, year: Number(w.text) }] : []));
   if (!years.length) return {};
+  // "after 2019" and "before 2018" leave the year out; "since", "from", "until", "through" keep it.
+  const lead = (i: number) => [words[i - 2]?.text, words[i - 1]?.text].join(" ");
+  const after = (i: number) => /\b(after|despues|despues de)$/.test(lead(i));
+  const before = (i: number) => /\b(before|antes|antes de)$/.test(lead(i));
   if (years.length >= 2) {
-    const [a, b] = [years[0]!.year, years[1]!.year];
-    return { activeFrom: Math.min(a, b), activeTo: Math.max(a, b) };
+    const [first, second] = years[0]!.year <= years[1]!.year ? [years[0]!, years[1]!] : [years[1]!, years[0]!];
+    return { activeFrom: first.year + (after(first.i) ? 1 : 0), activeTo: second.year - (before(second.i) ? 1 : 0) };
   }
   const { i, year } = years[0]!;
-  const before = [words[i - 2]?.text, words[i - 1]?.text].join(" ");
-  // "after 2019" and "before 2018" leave the year out; "since", "from", "until", "through" keep it.
-  if (/\b(after|despues|despues de)$/.test(before)) return { activeFrom: year + 1 };
-  if (/\b(since|from|desde)$/.test(before)) return { activeFrom: year };
-  if (/\b(before|antes|antes de)$/.test(before)) return { activeTo: year - 1 };
-  if (/\b(until|till|through|hasta)$/.test(before)) return { activeTo: year };
+  if (after(i)) return { activeFrom: year + 1 };
+  if (/\b(since|from|desde)$/.test(lead(i))) return { activeFrom: year };
+  if (before(i)) return { activeTo: year - 1 };
+  if (/\b(until|till|through|hasta)$/.test(lead(i))) return { activeTo: year };
   return { activeFrom: year, activeTo: year };
+}
+
+/** Whether an "and" of the question joins names: one that is not the "and" of "between 2019 and 2021". */
+function joinedByAnd(reading: Reading): boolean {
+  const ands = reading.words.filter((w, i) => !reading.named.has(i) && cuesOf(w).includes("and")).length;
+  const years = reading.words.filter((w) => w.number && /^(19|20)\d\d$/.test(w.text)).length;
+  return ands - (years >= 2 ? 1 : 0) > 0;
 }
 
 function cueSet(reading: Reading): Set<Cue> {
@@ -134,8 +143,9 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   const regions = rest.filter((e) => e.type === "Region");
   const themes = rest.filter((e) => e.type === "Theme");
   const any = cues.has("or") && !cues.has("and") && involved.length > 1;
-  // "On cybercrime and training": projects on both, as "and" between actors means all of them.
-  const allOf = (list: MentionedEntity[]) => list.length > 1 && cues.has("and") && !cues.has("or");
+  // "On cybercrime and training": projects on both, as "and" between actors means all of them. Only
+  // when the question names nothing else an "and" could join (actors, other places, a year range).
+  const allOf = (list: MentionedEntity[]) => list.length > 1 && list.length === reading.entities.length && joinedByAnd(reading) && !cues.has("or");
   const filter: Record<string, unknown> = {};
   const everyOne = [...(any ? [] : involved), ...(allOf(themes) ? themes : []), ...(allOf(regions) ? regions : [])];
   if (any) filter.involvingAny = involved.map((e) => e.id);

@@ -70,7 +70,7 @@ export class EditingResolver {
   async upsertSource(@Ctx() ctx: Context, @Arg("input", () => SourceInput) input: SourceInput) {
     const repo = allowed(ctx, "editor", "upsertSource");
     const title = check.text("title", input.title, { required: true, max: 500 })!;
-    const id = input.id ? check.text("id", input.id, { required: true })! : await derivedId(repo, "source", title, (stored) => stored.props.title === title);
+    const id = input.id ? check.text("id", input.id, { required: true })! : await derivedId(repo, "source", title, (stored) => sameName(stored.props.title, title));
     if (!id.startsWith("source:") || /\s/.test(id)) throw check.fieldError("id", `"${id}" must look like source:<slug>`);
     const created = await repo.upsertSource({
       id, title, kind: check.text("kind", input.kind, { required: true, max: 50 })!,

@@ -78,21 +78,12 @@ const MAX_ID_SLUG = 80;
  * never lands on another entity; shorter slugs are as they always were.
  */
 export function idSlug(text: string): string {
-  return wholeSlugFits(text) ? legacyIdSlug(text) : digestIdSlug(text);
-}
-
-/** Whether a text's slug fits an id as it is (no cut, so no digest either). */
-export function wholeSlugFits(text: string): boolean {
-  return (slug(text, Infinity) || "unnamed").length <= MAX_ID_SLUG;
+  const whole = slug(text, Infinity) || "unnamed";
+  if (whole.length <= MAX_ID_SLUG) return whole;
+  return `${whole.slice(0, MAX_ID_SLUG - 13).replace(/-+$/, "")}-${createHash("sha256").update(whole).digest("hex").slice(0, 12)}`;
 }
 
 /** The id slug before digests: cut at 80 characters (ids written before kept this form). */
 export function legacyIdSlug(text: string): string {
   return slug(text, MAX_ID_SLUG) || "unnamed";
-}
-
-function digestIdSlug(text: string): string {
-  const whole = slug(text, Infinity) || "unnamed";
-  if (whole.length <= MAX_ID_SLUG) return whole;
-  return `${whole.slice(0, MAX_ID_SLUG - 13).replace(/-+$/, "")}-${createHash("sha256").update(whole).digest("hex").slice(0, 12)}`;
 }
