@@ -155,6 +155,17 @@ describe("IATI import", () => {
     expect(row!.ids).toEqual(["XM-DAC-41114-PROJECT-00127336"]);
   });
 
+  it("finds an activity for a DAC region by the UN region it lies in: Korea's 'South America, regional' (DAC 489) in Latin America", async () => {
+    const id = "project:iati:KR-GOV-051-2020010102779";
+    const inRegion = async (region: string) => dataOf(await gql(`query($r: [String!], $p: [String!]) { projects(filter: { regions: $r, involvingAll: $p }) { totalCount } }`,
+      { r: [region], p: [id] })).projects.totalCount;
+    for (const region of ["South America", "Latin America", "América del Sur"]) expect(await inRegion(region), region).toBe(1);
+    // Not in Africa; and the link is cited to the code lists.
+    expect(await inRegion("Africa")).toBe(0);
+    const [link] = await db.read("MATCH (:Region {id: 'region:dac-489'})-[r:IN_REGION]->(m:Region) RETURN m.id AS m49, r.quotes AS quotes");
+    expect(link).toEqual({ m49: "region:005", quotes: ["DAC region 489 lies in UN M49 region 005"] });
+  });
+
   it("changes nothing when the same files are imported again", async () => {
     const before = await graphCounts(db);
     const again = { ocha: await importFile(db, OCHA), who: await importFile(db, WHO) };

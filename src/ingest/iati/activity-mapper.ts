@@ -12,7 +12,7 @@ import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecor
 import { normalizeDecimal } from "../../model/decimal.js";
 import { xml, type XmlElement } from "./xml-stream.js";
 import {
-  ACTIVITY_STATUS, DAC_SECTORS, ORGANISATION_TYPES, RELATED_ACTIVITY_TYPES, SECTOR_VOCABULARIES, TRANSACTION_TYPES,
+  ACTIVITY_STATUS, DAC_REGION_IN_M49, DAC_SECTORS, ORGANISATION_TYPES, RELATED_ACTIVITY_TYPES, SECTOR_VOCABULARIES, TRANSACTION_TYPES,
 } from "./codelists.js";
 
 export const IATI_CODELISTS_SOURCE: SourceRecord = {
@@ -242,6 +242,11 @@ function mapPlaces(el: XmlElement, scope: ActivityScope): void {
     scope.nodes.push({ id, type: "Region", createOnly: { code, name, vocabulary: vocabulary === "1" ? "oecd-dac" : vocabulary }, provenanceOnCreate: true,
       sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `region ${code} (vocabulary ${vocabulary})` }] });
     scope.relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: id, percentage: numberOrNull(r.attrs.percentage), sources: scope.cite(r) });
+    const m49 = vocabulary === "1" ? DAC_REGION_IN_M49[code] : undefined;
+    if (m49) {
+      scope.relationships.push({ type: "IN_REGION", from: id, to: `region:${m49}`,
+        sources: [{ source: IATI_CODELISTS_SOURCE.id, quote: `DAC region ${code} lies in UN M49 region ${m49}` }] });
+    }
   }
 }
 

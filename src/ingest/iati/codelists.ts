@@ -67,3 +67,35 @@ export const SECTOR_VOCABULARIES: Record<string, { prefix: string; label: string
   "8": { prefix: "sdg-target", label: "SDG target" },
   "9": { prefix: "sdg-indicator", label: "SDG indicator" },
 };
+
+/**
+ * OECD-DAC recipient regions (IATI's Region vocabulary 1) lying within a UN M49 region, so that an
+ * activity for "South America, regional" is found by a question about South America or Latin America.
+ * Only where every ODA recipient of the DAC region is in the M49 one: 589 "Middle East" (Iran is in
+ * Southern Asia) and 998 "Developing countries, unspecified" are left out.
+ */
+export const DAC_REGION_IN_M49: Record<string, string> = {
+  "89": "150", // Europe, regional
+  "189": "015", // North of Sahara
+  "289": "202", // South of Sahara
+  "298": "002", // Africa, regional
+  "380": "029", // West Indies
+  "389": "419", // North & Central America, regional: its recipients are Mexico, Central America and the Caribbean
+  "489": "005", // South America, regional
+  "498": "419", // America, regional: the Americas' recipients are all in Latin America and the Caribbean
+  "619": "143", // Central Asia, regional
+  "679": "034", // South Asia, regional
+  "689": "142", // South & Central Asia, regional
+  "789": "142", // Far East Asia, regional (Eastern and South-eastern Asia)
+  "798": "142", // Asia, regional
+  "889": "009", // Oceania, regional
+  "1027": "014", // Eastern Africa, regional
+  "1028": "017", // Middle Africa, regional
+  "1029": "018", // Southern Africa, regional
+  "1030": "011", // Western Africa, regional
+  "1031": "029", // Caribbean, regional
+  "1032": "013", // Central America, regional
+  "1033": "054", // Melanesia, regional
+  "1034": "057", // Micronesia, regional
+  "1035": "061", // Polynesia, regional
+};
