@@ -3,8 +3,9 @@
  * every edge label it is given, over each other. Here each frame's labels are collected first, then
  * drawn in order of importance, each only if its box clears those already drawn: names first (the
  * selected entity's, the path's and the answer's, the searched ones', then the larger entities),
- * then edge labels (the path's and the answer's first), each edge label also clear of every disc. What is left out is still in
- * the entity list, the side panel and the path panel; zooming in makes room for it.
+ * then edge labels (the path's and the answer's first), each edge label also clear of every disc.
+ * What is left out is still in the entity list, the side panel and the path panel; zooming in makes
+ * room for it.
  */
 import type Sigma from "sigma";
 import { drawDiscNodeLabel, drawStraightEdgeLabel } from "sigma/rendering";

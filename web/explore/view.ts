@@ -12,7 +12,6 @@ import { edgeLabel, type ViewEdge, type ViewNode } from "./data";
 import { keepLabelsClear, type LabelFrame } from "./labels";
 import { noVisibility, type Visibility } from "./visibility";
 
-
 export const PATH_COLOR = "#e0301e";
 const FADED_NODE = "#c9d0d8";
 const FADED_EDGE = "#e3e7eb";

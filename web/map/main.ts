@@ -24,7 +24,7 @@ interface MapState { theme: string; region: string; from: number | null; to: num
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 const svg = document.querySelector("#map") as SVGSVGElement;
 const statusBox = $("#map-status");
-const debug = { ready: false, arcs: [] as { a: string; b: string; shared: number }[], error: null as string | null, unplaced: [] as string[], labels: [] as { code: string; box: { left: number; right: number; top: number; bottom: number } }[] };
+const debug = { ready: false, arcs: [] as { a: string; b: string; shared: number }[], error: null as string | null, unplaced: [] as string[] };
 Object.assign(window, { __coopgraph: debug });
 
 function readState(): MapState {
@@ -129,7 +129,6 @@ function render(countries: CountryShape[], matrix: Cell[]): void {
   // The API's names ("United States"), not the atlas's ("United States of America").
   const nameOf = (code: string) => matrix.find((cell) => cell.a.code === code)?.a.name ?? active.find((c) => c.code === code)?.name ?? code;
   const places = placeLabels([...centroid.entries()].map(([code, at]) => ({ code, at, name: nameOf(code), weight: totals.get(code) ?? 0 })));
-  debug.labels = places.filter((p) => p.label).map((p) => ({ code: p.code, box: p.label!.box }));
   // Every dot, then every name: no dot drawn over a name.
   const dots = places.map(({ at: [x, y] }) => `<circle class="dot" cx="${x}" cy="${y}" r="3"></circle>`).join("")
     + places.map(({ name, label }) => (label ? `<text class="place-label" x="${label.x}" y="${label.y}" text-anchor="${label.anchor}">${esc(name)}</text>` : "")).join("");
@@ -144,13 +143,16 @@ interface Place { code: string; at: [number, number]; name: string; weight: numb
 interface Box { left: number; right: number; top: number; bottom: number }
 interface PlacedLabel { x: number; y: number; anchor: "start" | "end"; box: Box }
 
+/** Where a name may go, from its dot: right above, right below, left above, left below. */
+const SPOTS: [dx: number, dy: number, anchor: "start" | "end"][] = [[5, -5, "start"], [5, 12, "start"], [-5, -5, "end"], [-5, 12, "end"]];
+
 /** For measuring names in the labels' font (#map .place-label in map.css: 11 px, the page's family). */
 const measure = document.createElement("canvas").getContext("2d");
 
 /**
  * Names that never run into each other nor cover a dot: the countries with the most shared projects
- * first, each tried right above, right below, left above and left below its dot, and left out (its
- * dot, tooltip and panel still name it) when no spot is free. Central America and Western Europe
+ * first, each tried at its SPOTS in turn, and left out (its dot, tooltip and panel still name it)
+ * when no spot is free. Central America and Western Europe
  * crowded here.
  */
 function placeLabels(places: Place[]): (Place & { label: PlacedLabel | null })[] {
@@ -161,11 +163,10 @@ function placeLabels(places: Place[]): (Place & { label: PlacedLabel | null })[]
   return [...places].sort((a, b) => b.weight - a.weight || a.code.localeCompare(b.code)).map((place) => {
     const [x, y] = place.at;
     const width = measure ? measure.measureText(place.name).width : place.name.length * 6;
-    const spots: PlacedLabel[] = [[5, -5, "start"], [5, 12, "start"], [-5, -5, "end"], [-5, 12, "end"]].map(([dx, dy, anchor]) => {
-      const lx = x + (dx as number);
-      const ly = y + (dy as number);
+    const spots: PlacedLabel[] = SPOTS.map(([dx, dy, anchor]) => {
+      const [lx, ly] = [x + dx, y + dy];
       const left = anchor === "start" ? lx : lx - width;
-      return { x: lx, y: ly, anchor: anchor as "start" | "end", box: { left: left - 1, right: left + width + 1, top: ly - 10, bottom: ly + 3 } };
+      return { x: lx, y: ly, anchor, box: { left: left - 1, right: left + width + 1, top: ly - 10, bottom: ly + 3 } };
     });
     const label = spots.find((spot) => !taken.some((box) => meets(box, spot.box))) ?? null;
     if (label) taken.push(label.box);

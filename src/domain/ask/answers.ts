@@ -1,6 +1,7 @@
 /** Turns an operation's result into the answer's summary, items and citations. */
 import type { Language } from "./text.js";
 import type { Operation } from "./operations.js";
+import { groupBy } from "../../model/collections.js";
 
 export interface Item { id: string; name: string; type: string; detail: string | null }
 export interface Citation { about: string; quote: string; sourceId: string; sourceTitle: string | null }
@@ -111,13 +112,8 @@ export function answerOf(op: Operation, data: Obj, language: Language): Answer {
     case "PARTICIPANTS": {
       const p = data.project as Obj;
       // One participation per role: an actor in two roles is one participant, with both roles.
-      const roles = new Map<string, { actor: Obj; roles: string[] }>();
-      for (const x of p.participants as Obj[]) {
-        const entry: { actor: Obj; roles: string[] } = roles.get(x.actor.id) ?? { actor: x.actor, roles: [] };
-        entry.roles.push(x.role);
-        roles.set(x.actor.id, entry);
-      }
-      const items = [...roles.values()].map(({ actor, roles: r }) => ({ id: actor.id, name: actor.name, type: "Actor", detail: r.join(", ") }));
+      const items = [...groupBy(p.participants as Obj[], (x) => x.actor.id).values()]
+        .map((roles) => ({ id: roles[0].actor.id, name: roles[0].actor.name, type: "Actor", detail: roles.map((x) => x.role).join(", ") }));
       return countOrList(op, language, items, ["No participant is recorded.", "No hay participantes registrados."], [`Took part in ${p.name}`, `Participaron en ${p.name}`]);
     }
     case "EVENT_PROJECTS": {

@@ -37,7 +37,7 @@ function names(list: MentionedEntity[]): string {
 
 /** Years the question limits itself to: "between 2020 and 2021", "desde 2019", "in 2020", "after 2019" (from 2020), "2020-2021". */
 export function yearRange(words: Word[]): { activeFrom?: number; activeTo?: number } {
-  const years = words.flatMap((w, i) => (w.number && /^(19|20)\d\d$/.test(w.text) ? [{ i, year: Number(w.text) }] : []));
+  const years = words.flatMap((w, i) => (isYear(w) ? [{ i, year: Number(w.text) }] : []));
   if (!years.length) return {};
   // "after 2019" and "before 2018" leave the year out; "since", "from", "until", "through" keep it.
   const lead = (i: number) => [words[i - 2]?.text, words[i - 1]?.text].join(" ");
@@ -55,10 +55,12 @@ export function yearRange(words: Word[]): { activeFrom?: number; activeTo?: numb
   return { activeFrom: year, activeTo: year };
 }
 
+const isYear = (w: Word) => w.number && /^(19|20)\d\d$/.test(w.text);
+
 /** Whether an "and" of the question joins names: one that is not the "and" of "between 2019 and 2021". */
 function joinedByAnd(reading: Reading): boolean {
   const ands = reading.words.filter((w, i) => !reading.named.has(i) && cuesOf(w).includes("and")).length;
-  const years = reading.words.filter((w) => w.number && /^(19|20)\d\d$/.test(w.text)).length;
+  const years = reading.words.filter(isYear).length;
   return ands - (years >= 2 ? 1 : 0) > 0;
 }
 
@@ -146,13 +148,14 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   // "On cybercrime and training": projects on both, as "and" between actors means all of them. Only
   // when the question names nothing else an "and" could join (actors, other places, a year range).
   const allOf = (list: MentionedEntity[]) => list.length > 1 && list.length === reading.entities.length && joinedByAnd(reading) && !cues.has("or");
+  const [allThemes, allRegions] = [allOf(themes), allOf(regions)];
   const filter: Record<string, unknown> = {};
-  const everyOne = [...(any ? [] : involved), ...(allOf(themes) ? themes : []), ...(allOf(regions) ? regions : [])];
+  const everyOne = [...(any ? [] : involved), ...(allThemes ? themes : []), ...(allRegions ? regions : [])];
   if (any) filter.involvingAny = involved.map((e) => e.id);
   if (everyOne.length) filter.involvingAll = everyOne.map((e) => e.id);
   if (funders.length) filter.funders = funders.map((e) => e.id);
-  if (regions.length && !allOf(regions)) filter.regions = regions.map((e) => e.id);
-  if (themes.length && !allOf(themes)) filter.themes = themes.map((e) => e.id);
+  if (regions.length && !allRegions) filter.regions = regions.map((e) => e.id);
+  if (themes.length && !allThemes) filter.themes = themes.map((e) => e.id);
   if (roles.length) filter.roles = roles;
   Object.assign(filter, years);
   if (!Object.keys(filter).length && !count) {
@@ -164,8 +167,8 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
     parts.push(any ? t(lang, `involving any of ${names(involved)}`, `con cualquiera de ${names(involved)}`)
       : t(lang, `involving ${involved.length > 1 ? "all of " : ""}${names(involved)}`, `con ${involved.length > 1 ? "todos: " : ""}${names(involved)}`));
   }
-  if (regions.length) parts.push(t(lang, `in ${allOf(regions) ? "all of " : ""}${names(regions)}`, `en ${allOf(regions) ? "todos: " : ""}${names(regions)}`));
-  if (themes.length) parts.push(t(lang, `on ${allOf(themes) ? "all of " : ""}${names(themes)}`, `sobre ${allOf(themes) ? "todos: " : ""}${names(themes)}`));
+  if (regions.length) parts.push(t(lang, `in ${allRegions ? "all of " : ""}${names(regions)}`, `en ${allRegions ? "todos: " : ""}${names(regions)}`));
+  if (themes.length) parts.push(t(lang, `on ${allThemes ? "all of " : ""}${names(themes)}`, `sobre ${allThemes ? "todos: " : ""}${names(themes)}`));
   if (roles.length) parts.push(t(lang, `in the role ${roles.join(", ")}`, `con el rol ${roles.join(", ")}`));
   const { activeFrom: from, activeTo: to } = years;
   if (from !== undefined && from === to) parts.push(t(lang, `active in ${from}`, `activos en ${from}`));

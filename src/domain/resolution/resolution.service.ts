@@ -6,8 +6,7 @@
 import type { Context } from "../context.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import { EditingRepository } from "../editing/editing.repository.js";
-import { keyLabelOfId, nodeTypeOfId, type NodeType } from "../../model/model.js";
-import { ACTOR_TYPES, mergeableTypes } from "../../model/model.js";
+import { ACTOR_TYPES, keyLabelOfId, mergeableTypes, nodeTypeOfId, type NodeType } from "../../model/model.js";
 import { JudgementGraph } from "./judgements.js";
 import { ResolutionRepository } from "./resolution.repository.js";
 import { DuplicateJudgement, type JudgeResult, type SplitResult } from "./resolution.types.js";
