@@ -312,6 +312,40 @@ describe("funding tallies (fundingFlows by funder for a place), kept on write", 
   });
 });
 
+describe("funders of a flow and of an actor", () => {
+  it("lists every funder of an actor beyond fundingReceived's 500 flows, and both funders of a flow that has two", async () => {
+    const early = Array.from({ length: 501 }, (_, i) => flow(`funding:agg-many-${i}`, "1", "USD", "2001-01-01"));
+    const doc = {
+      sources: BASE.sources,
+      nodes: [
+        { id: "organization:agg-recipient", type: "Organization", name: "Aggregates Recipient", sources: cite },
+        { id: "organization:agg-early", type: "Organization", name: "Aggregates Early Funder", sources: cite },
+        { id: "organization:agg-late", type: "Organization", name: "Aggregates Late Funder", sources: cite },
+        { id: "organization:agg-co", type: "Organization", name: "Aggregates Co-funder", sources: cite },
+        ...early, flow("funding:agg-late", "2", "USD", "2030-01-01"),
+      ],
+      relationships: [
+        ...early.flatMap((f) => [rel("FUNDED", "organization:agg-early", f.id), rel("RECEIVED_BY", f.id, "organization:agg-recipient")]),
+        rel("FUNDED", "organization:agg-late", "funding:agg-late"), rel("FUNDED", "organization:agg-co", "funding:agg-late"),
+        rel("RECEIVED_BY", "funding:agg-late", "organization:agg-recipient"),
+      ],
+    };
+    expect((await importJson(doc)).rejected).toEqual([]);
+    const { actor } = await admin(`{ actor(reference: "organization:agg-recipient") {
+      funders { id } fundingReceived { id funder { id } funders { id } } } }`);
+    expect(actor.funders.map((a: any) => a.id)).toEqual(["organization:agg-co", "organization:agg-early", "organization:agg-late"]);
+    // The flows list stops at 500 by date: the late flow is not in it, its funders are in funders.
+    expect(actor.fundingReceived).toHaveLength(500);
+    expect(actor.fundingReceived.some((f: any) => f.id === "funding:agg-late")).toBe(false);
+    const { ask } = await admin(`{ ask(question: "Who funds Aggregates Recipient?") { answer { summary items { id } } } }`);
+    expect(ask.answer.items.map((i: any) => i.id)).toEqual(["organization:agg-co", "organization:agg-early", "organization:agg-late"]);
+    expect(ask.answer.summary).toContain("Aggregates Late Funder");
+    const { actor: late } = await admin(`{ actor(reference: "organization:agg-late") { fundingProvided { id funder { id } funders { id } } } }`);
+    expect(late.fundingProvided).toEqual([{ id: "funding:agg-late", funder: { id: "organization:agg-co" },
+      funders: [{ id: "organization:agg-co" }, { id: "organization:agg-late" }] }]);
+  });
+});
+
 describe("theme tallies (count of projects by themes and years), kept on write", () => {
   it("count distinct projects: one about two of the themes asked counts once", async () => {
     await importJson({

@@ -66,6 +66,29 @@ const shared = async (a: string, b: string) => {
   return row ? Number(row.n) : 0;
 };
 
+describe("indirect partners with a filter", () => {
+  it("count a partner shared only outside the filter as indirect within it", async () => {
+    const theme = (p: string, t: string) => ({ type: "ABOUT", from: p, to: t, sources: cite });
+    await importDoc({
+      nodes: [org("organization:ind-a", "Indirect A"), org("organization:ind-b", "Indirect B"), org("organization:ind-c", "Indirect C"),
+        project("project:ind-1"), project("project:ind-2"), project("project:ind-3")],
+      relationships: [
+        takesPart("organization:ind-a", "project:ind-1", "partner"), takesPart("organization:ind-b", "project:ind-1", "partner"),
+        takesPart("organization:ind-b", "project:ind-2", "partner"), takesPart("organization:ind-c", "project:ind-2", "partner"),
+        takesPart("organization:ind-a", "project:ind-3", "partner"), takesPart("organization:ind-c", "project:ind-3", "partner"),
+        theme("project:ind-1", "theme:cybercrime"), theme("project:ind-2", "theme:cybercrime"), theme("project:ind-3", "theme:drug-markets"),
+      ],
+    });
+    const indirect = async (filter: object | null) => (await admin(`query($f: PartnerFilter) {
+      indirectPartners(actor: "organization:ind-a", filter: $f) { actor { id } via { id } weight } }`, { f: filter })).indirectPartners;
+    // A and C share project 3 (drug markets): directly partnered, never indirect without a filter.
+    expect(await indirect(null)).toEqual([]);
+    // On cybercrime, A reaches C only through B.
+    expect(await indirect({ themes: ["theme:cybercrime"] })).toEqual([
+      { actor: { id: "organization:ind-c" }, via: [{ id: "organization:ind-b" }], weight: 1 }]);
+  });
+});
+
 describe("partner tallies, kept on write", () => {
   it("equal the walk on the seed: the Buenos Aires City prosecution service's partners", async () => {
     expect(await apiPartners("agency:mpf-caba")).toEqual(await walkedPartners("agency:mpf-caba"));

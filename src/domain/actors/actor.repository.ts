@@ -238,6 +238,13 @@ export class ActorRepository {
       MATCH (:Actor {id: id})-[:FUNDED]->(f:Funding) WITH f ORDER BY f.date, f.id LIMIT 500 RETURN ${ENTITY("f")} AS item`)).load(actorId);
   }
 
+  /** Every actor funding a flow this actor receives, each once, by name (not only the first 500 flows'). */
+  funders(actorId: string) {
+    return this.loaders.get<EntityRow>("actor.funders", () => relationLoader(this.run, `
+      MATCH (:Actor {id: id})<-[:RECEIVED_BY]-(:Funding)<-[:FUNDED]-(a:Actor)
+      WITH DISTINCT a ORDER BY a.nameKey, a.id RETURN ${ENTITY("a")} AS item`)).load(actorId);
+  }
+
   fundingReceived(actorId: string) {
     return this.loaders.get<EntityRow>("actor.fundingReceived", () => relationLoader(this.run, `
       MATCH (:Actor {id: id})<-[:RECEIVED_BY]-(f:Funding) WITH f ORDER BY f.date, f.id LIMIT 500 RETURN ${ENTITY("f")} AS item`)).load(actorId);

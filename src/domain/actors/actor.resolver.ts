@@ -67,6 +67,11 @@ export class ActorResolver {
     return ctx.repos.actors.fundingProvided(actor.id);
   }
 
+  @FieldResolver(() => [Actor], { description: "The actors funding the flows it receives, each once, by name (all of them, however many flows)." })
+  funders(@Root() actor: ActorRow, @Ctx() ctx: Context) {
+    return ctx.repos.actors.funders(actor.id);
+  }
+
   @FieldResolver(() => [Funding], { description: "Funding flows it receives (first 500 by date)." })
   fundingReceived(@Root() actor: ActorRow, @Ctx() ctx: Context) {
     return ctx.repos.actors.fundingReceived(actor.id);

@@ -10,7 +10,7 @@ import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../m
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
-import { PARTNER_ITEM, PROJECT_CRITERIA, SHARED_PROJECT, partnerRow, partnersCypher, type PartnerQuery, type PartnerRow } from "./partner.statements.js";
+import { PARTNER_ITEM, PROJECT_CRITERIA, SHARED_PROJECT, projectCriteria, partnerRow, partnersCypher, type PartnerQuery, type PartnerRow } from "./partner.statements.js";
 
 export type { PartnerQuery, PartnerRow } from "./partner.statements.js";
 import { FundingDimension, MatrixLevel } from "./analytics.types.js";
@@ -216,7 +216,9 @@ export class AnalyticsRepository {
       ${SHARED_PROJECT}
       WITH a, b, count(DISTINCT p) AS w1 ORDER BY w1 DESC, b.nameKey, b.id LIMIT 50
       MATCH (b)-[r1:PARTICIPATES_IN]->(p:Project)<-[r2:PARTICIPATES_IN]-(c:Actor)
-      WHERE c <> a AND c <> b AND NOT EXISTS { MATCH (a)-[:PARTICIPATES_IN]->(:Project)<-[:PARTICIPATES_IN]-(c) }
+      // A direct partner under the same filter is not an indirect one (outside it, it may be).
+      WHERE c <> a AND c <> b
+        AND NOT EXISTS { MATCH (a)-[q1:PARTICIPATES_IN]->(q:Project)<-[q2:PARTICIPATES_IN]-(c) WHERE ${projectCriteria("q", "q1", "q2")} }
         AND ${PROJECT_CRITERIA}
       WITH c, b, w1, count(DISTINCT p) AS w2
       WITH c, b, CASE WHEN w1 < w2 THEN w1 ELSE w2 END AS strength ORDER BY strength DESC, b.nameKey

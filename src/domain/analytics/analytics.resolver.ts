@@ -66,7 +66,7 @@ export class AnalyticsResolver {
     return analytics(ctx).partners(q);
   }
 
-  @Query(() => [IndirectPartner], { description: "Partners of partners (2 hops) that are not direct partners, with the partners in between." })
+  @Query(() => [IndirectPartner], { description: "Partners of partners (2 hops) that are not direct partners, with the partners in between. A filter applies to every step: an actor that shares a project with this one only outside the filter is an indirect partner within it." })
   async indirectPartners(
     @Ctx() ctx: Context,
     @Arg("actor", () => String) actor: string,

@@ -22,11 +22,13 @@ export interface PartnerQuery {
 /** A filter on roles, themes or years: the partner tallies do not serve it, the projects are walked. */
 export const isFilteredPartnerQuery = (q: PartnerQuery) => q.themeIds !== null || q.roles !== null || q.activeFrom !== null || q.activeTo !== null;
 
-/** The partner filter's criteria on a shared project p joined through r1 and r2. */
-export const PROJECT_CRITERIA = `($roles IS NULL OR (r1.role IN $roles AND r2.role IN $roles))
-    AND ($themeIds IS NULL OR EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
-    AND ($activeFrom IS NULL OR coalesce(p.endYear, p.startYear) >= $activeFrom)
-    AND ($activeTo IS NULL OR p.startYear <= $activeTo)`;
+/** The partner filter's criteria on a shared project `p` joined through `r1` and `r2` (other names inside a subquery). */
+export const projectCriteria = (p = "p", r1 = "r1", r2 = "r2") => `($roles IS NULL OR (${r1}.role IN $roles AND ${r2}.role IN $roles))
+    AND ($themeIds IS NULL OR EXISTS { MATCH (${p})-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds })
+    AND ($activeFrom IS NULL OR coalesce(${p}.endYear, ${p}.startYear) >= $activeFrom)
+    AND ($activeTo IS NULL OR ${p}.startYear <= $activeTo)`;
+
+export const PROJECT_CRITERIA = projectCriteria();
 
 export const SHARED_PROJECT = `WHERE b <> a AND ${PROJECT_CRITERIA}`;
 

@@ -83,7 +83,8 @@ export function answerOf(op: Operation, data: Obj, language: Language): Answer {
     }
     case "FUNDERS_OF_ACTOR": {
       const a = data.actor as Obj;
-      const items = distinct((a.fundingReceived ?? []).filter((f: Obj) => f.funder).map((f: Obj) => ({ id: f.funder.id, name: f.funder.name, type: "Actor", detail: "funder" })));
+      // Every funder (fundingReceived, which carries the citations, stops at 500 flows).
+      const items = distinct((a.funders as Obj[]).map((f) => ({ id: f.id, name: f.name, type: "Actor", detail: "funder" })));
       return countOrList(op, language, items, [`No funding of ${a.name} is recorded.`, `No hay financiamiento registrado para ${a.name}.`], [`${a.name} is funded by`, `${a.name} es financiado por`]);
     }
     case "PATH": {

@@ -53,6 +53,7 @@ export const QUERIES: Record<Intent, (count: boolean) => string> = {
   FUNDERS_OF_ACTOR: () => `query Ask($actor: String!) {
   actor(reference: $actor) {
     id name
+    funders { id name }
     fundingReceived { id amount currency date funder { id name } project { id name } ${SOURCES} }
   }
 }`,

@@ -6,8 +6,14 @@ import { ENTITY, type EntityRow } from "../shared/rows.js";
 export class FundingRepository {
   constructor(private readonly run: QueryRunner, private readonly loaders: LoaderCache) {}
 
+  /** The flow's funder; a flow merged from two has two, and then the first by name is given. */
   funder(fundingId: string) {
-    return this.one("funding.funder", `MATCH (:Funding {id: id})<-[:FUNDED]-(x:Actor) RETURN ${ENTITY("x")} AS item`, fundingId);
+    return this.funders(fundingId).then((items) => items[0] ?? null);
+  }
+
+  funders(fundingId: string) {
+    return this.loaders.get<EntityRow>("funding.funders", () => relationLoader(this.run, `
+      MATCH (:Funding {id: id})<-[:FUNDED]-(x:Actor) WITH x ORDER BY x.nameKey, x.id RETURN ${ENTITY("x")} AS item`)).load(fundingId);
   }
 
   recipient(fundingId: string) {

@@ -7,9 +7,14 @@ import { Funding } from "./funding.types.js";
 
 @Resolver(() => Funding)
 export class FundingResolver {
-  @FieldResolver(() => Actor, { nullable: true })
+  @FieldResolver(() => Actor, { nullable: true, description: "Who gives the money (the first by name when a merge left the flow with two: see funders)." })
   funder(@Root() f: FundingRow, @Ctx() ctx: Context) {
     return ctx.repos.funding.funder(f.id);
+  }
+
+  @FieldResolver(() => [Actor], { description: "Every funder of the flow, by name: one, or more after flows were merged." })
+  funders(@Root() f: FundingRow, @Ctx() ctx: Context) {
+    return ctx.repos.funding.funders(f.id);
   }
 
   @FieldResolver(() => Actor, { nullable: true })
