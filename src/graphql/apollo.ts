@@ -47,11 +47,19 @@ const REQUEST_ERROR_CODES = new Set([
 ]);
 
 /**
- * Masks internal errors: the client gets a code and an error id, the log gets the whole error
- * under the same id. A lost database is not internal: it becomes DATABASE_UNAVAILABLE.
+ * graphql-js's "Did you mean ...?" names what the schema has (fields, arguments, enum values, the
+ * types of a union or interface): with introspection off it is hidden, in every form.
  */
-export function formatError(exposeErrors: boolean, log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export const withoutSuggestion = (message: string) => message.replace(/Did you mean [^?]*\?/g, "[Suggestion hidden]").trim();
+
+/**
+ * Masks internal errors: the client gets a code and an error id, the log gets the whole error
+ * under the same id. A lost database is not internal: it becomes DATABASE_UNAVAILABLE. With
+ * `hideSuggestions`, no message names what the schema has (see withoutSuggestion).
+ */
+export function formatError(exposeErrors: boolean, log: Logger, hideSuggestions: boolean) {
+  return (shown: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const formatted = hideSuggestions && shown.message.includes("Did you mean") ? { ...shown, message: withoutSuggestion(shown.message) } : shown;
     const original = (error as { originalError?: unknown }).originalError ?? error;
     if (isUnavailable(original)) {
       return { ...formatted, message: "the database is unavailable; try again shortly", extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
@@ -92,8 +100,9 @@ function armor(cfg: ServerConfig) {
     // The token limit is the parser's own (parseOptions below): armor's version throws outside
     // Apollo's parse step and turned a long document into a 500.
     maxTokens: { enabled: false },
-    // Suggestions leak the schema when introspection is off; keep them when it is on.
-    blockFieldSuggestion: { enabled: !cfg.introspection },
+    // Suggestions leak the schema when introspection is off: formatError hides them, in every
+    // form (armor's plugin misses "Did you mean the enum value ...?" and the inline-fragment form).
+    blockFieldSuggestion: { enabled: false },
   }).protect();
 }
 
@@ -170,7 +179,7 @@ export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: 
     // The HTTP server stops Apollo, then the database, on SIGINT/SIGTERM; Apollo must not race it.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: cfg.exposeErrors,
-    formatError: formatError(cfg.exposeErrors, log),
+    formatError: formatError(cfg.exposeErrors, log, !cfg.introspection),
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: [...protection.validationRules, expensiveFieldsRule()],
     plugins: [

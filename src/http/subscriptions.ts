@@ -13,7 +13,7 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
-import { MAX_TOKENS, formatError, queryLimitRules } from "../graphql/apollo.js";
+import { MAX_TOKENS, formatError, queryLimitRules, withoutSuggestion } from "../graphql/apollo.js";
 import type { Logger } from "./logging.js";
 import { sendError } from "./http-errors.js";
 import { makeHandler } from "graphql-ws/use/@fastify/websocket";
@@ -37,11 +37,6 @@ function coded(err: unknown, code: string): GraphQLError {
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
 }
 
-/**
- * graphql-js's "Did you mean ...?" names what the schema has (fields, enum values, the types of a
- * union): hidden when introspection is off, with graphql-armor's mask, every form of it.
- */
-const withoutSuggestion = (message: string) => message.replace(/Did you mean [^?]*\?/g, "[Suggestion hidden]").trim();
 
 export async function registerSubscriptions(
   app: FastifyInstance, schema: GraphQLSchema, db: Database, cfg: ServerConfig, keys: ApiKeys, parts: ServerParts, log: Logger,
@@ -50,7 +45,7 @@ export async function registerSubscriptions(
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const rules = queryLimitRules(cfg);
   const authorizationOf = (params: Record<string, unknown> | undefined, header: string | undefined) => params?.authorization ?? header;
-  const format = formatError(cfg.exposeErrors, log);
+  const format = formatError(cfg.exposeErrors, log, !cfg.introspection);
   const masked = (errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e));
   /** Open sockets per client address (request.ip: the proxy's unless TRUST_PROXY is set; IPv6 by /64). */
   const open = new Map<string, number>();

@@ -127,6 +127,22 @@ describe("safety limits", () => {
       const res = await graphqlClient(closed)(`{ __schema { queryType { name } } }`);
       expect(res.errors![0]!.message).toMatch(/introspection/i);
       expect(dataOf(await graphqlClient(closed)(`{ themes { id } }`)).themes.length).toBe(7);
+      // No message names what the schema has: fields, enum values (literal or variable), union members.
+      const asked = [
+        [`{ themes { nam } }`, undefined],
+        [`{ centrality(metric: PAGERNK) { score } }`, undefined],
+        [`query($m: CentralityMetric!) { centrality(metric: $m) { score } }`, { m: "PAGERNK" }],
+        [`{ search(text: "UNODC") { item { name } } }`, undefined],
+      ] as const;
+      for (const [query, variables] of asked) {
+        const res = await graphqlClient(closed)(query, variables);
+        const message = res.errors![0]!.message;
+        expect(message, query).toContain("[Suggestion hidden]");
+        expect(message, query).not.toMatch(/Did you mean|PAGERANK|"Agency"|"Organization"/);
+        expect(res.errors![0]!.extensions!.code, query).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT/);
+      }
+      // With introspection on, suggestions help.
+      expect((await graphqlClient(server)(`{ themes { nam } }`)).errors![0]!.message).toContain('Did you mean "name"?');
     } finally {
       await closed.close();
     }
