@@ -13,10 +13,11 @@ import { isUnavailable } from "../db/availability.js";
 import { AGGREGATES_VERSION, AggregatesVersionError } from "../db/aggregates.js";
 import type { Context } from "./context.js";
 import { ErrorCode } from "../domain/shared/errors.js";
+import { ImportError } from "../ingest/index.js";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import { PERSISTED_QUERY_TTL_SECONDS, createCacheStore, createPersistedQueryStore, responseCache, uniformCachePolicy } from "./caching.js";
 import { expensiveFieldsRule } from "./expensive-fields.js";
-import { persistedOnly, readManifest, type Manifest } from "./persisted-operations.js";
+import { persistedOnly, type Manifest } from "./persisted-operations.js";
 import { JitExecutor, type JitOptions } from "./jit-executor.js";
 import { buildCoopgraphSchema } from "./schema.js";
 
@@ -60,9 +61,13 @@ export const withoutSuggestion = (message: string) => message.replace(/Did you m
 export function formatError(exposeErrors: boolean, log: Logger, hideSuggestions: boolean) {
   return (shown: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const formatted = hideSuggestions && shown.message.includes("Did you mean") ? { ...shown, message: withoutSuggestion(shown.message) } : shown;
-    const original = (error as { originalError?: unknown }).originalError ?? error;
+    const thrown = (error as { originalError?: unknown }).originalError ?? error;
+    // An import the database stopped: the fault decides the answer, with what was committed before it.
+    const stoppedImport = thrown instanceof ImportError && thrown.committed !== undefined ? thrown : undefined;
+    const original = stoppedImport?.cause ?? thrown;
+    const progress = stoppedImport ? importProgress(stoppedImport.committed!) : { note: "", extensions: {} };
     if (isUnavailable(original)) {
-      return { ...formatted, message: "the database is unavailable; try again shortly", extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
+      return { ...formatted, message: `the database is unavailable; try again shortly${progress.note}`, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, ...progress.extensions } };
     }
     const refused = causeOfType(original, AggregatesVersionError);
     if (refused) {
@@ -76,13 +81,21 @@ export function formatError(exposeErrors: boolean, log: Logger, hideSuggestions:
       return { ...formatted, message: "the bookmark sent in x-coopgraph-bookmark is not one this database issued", extensions: { code: "BAD_REQUEST" } };
     }
     const errorId = randomUUID();
-    log.error({ errorId, err: original, path: formatted.path }, "internal error");
-    if (exposeErrors) return { ...formatted, extensions: { ...formatted.extensions, code, errorId } };
+    log.error({ errorId, err: original, path: formatted.path, ...progress.extensions }, "internal error");
+    if (exposeErrors) return { ...formatted, extensions: { ...formatted.extensions, code, errorId, ...progress.extensions } };
     return {
-      message: `Internal server error (error id ${errorId})`, locations: formatted.locations, path: formatted.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR", errorId },
+      message: `Internal server error (error id ${errorId})${progress.note}`, locations: formatted.locations, path: formatted.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", errorId, ...progress.extensions },
     };
   };
+}
+
+/** What an admin needs after an import the database stopped: how much is in, and that a re-run resumes. */
+function importProgress(committed: number) {
+  const note = committed
+    ? `; ${committed} activities were committed before the fault: run the import again to resume (they are recognised and skipped)`
+    : "; nothing was committed: run the import again";
+  return { note, extensions: { committedActivities: committed } };
 }
 
 /** The error, or one it was caused by (an import wraps what stopped it), of the given class. */
@@ -152,7 +165,7 @@ export interface ApolloParts {
   cache?: KeyValueCache<string>;
   /** Store of automatic persisted queries. */
   persistedQueryCache?: KeyValueCache<string>;
-  /** The allowlist enforced when cfg.persistedOnly is set. */
+  /** The allowlist enforced when cfg.persistedOnly is set (required then). */
   manifest?: Manifest;
   /** With cfg.graphqlExecutor "jit": the executor's options, and a test seam that receives it. */
   jit?: JitOptions & { onExecutor?: (executor: JitExecutor) => void };
@@ -161,6 +174,11 @@ export interface ApolloParts {
 /** The limits every operation is validated against, over HTTP and over WebSocket alike. */
 export function queryLimitRules(cfg: ServerConfig) {
   return [...armor(cfg).validationRules, expensiveFieldsRule()];
+}
+
+/** The allowlist is read once by the caller, which enforces it over WebSocket too: one list for both. */
+function missingManifest(): never {
+  throw new Error("GRAPHQL_PERSISTED_ONLY needs the registered operations: pass the manifest the HTTP layer read (ApolloParts.manifest)");
 }
 
 export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: ApolloParts = {}): Promise<ApolloServer<Context>> {
@@ -184,7 +202,7 @@ export async function createApolloServer(cfg: ServerConfig, log: Logger, parts: 
     validationRules: [...protection.validationRules, expensiveFieldsRule()],
     plugins: [
       // First: in allowlist mode nothing else may see an operation that is not registered.
-      ...(cfg.persistedOnly ? [persistedOnly(parts.manifest ?? readManifest())] : []),
+      ...(cfg.persistedOnly ? [persistedOnly(parts.manifest ?? missingManifest())] : []),
       // graphql-armor is CommonJS and typed against Apollo's CJS build: same plugins, other declarations.
       ...(protection.plugins as unknown as ApolloServerPlugin<Context>[]),
       ApolloServerPluginLandingPageDisabled(),

@@ -47,7 +47,10 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-export class ImportError extends Error {}
+export class ImportError extends Error {
+  /** IATI activities committed before the import stopped (a re-run recognises and skips them); undefined when not counted. */
+  committed?: number;
+}
 
 export function detectFormat(file: string): ImportFormat {
   const ext = path.extname(file).toLowerCase();
@@ -114,7 +117,7 @@ async function importIatiResumably(db: Database, file: string, opts: ImportOptio
     const state = committed
       ? `${committed} activities were committed before the break; fix the file and re-run: they are recognised and skipped, so the import resumes`
       : "nothing was committed; fix the file and re-run";
-    throw new ImportError(`${file}: ${reason}; ${state}`, { cause: err });
+    throw Object.assign(new ImportError(`${file}: ${reason}; ${state}`, { cause: err }), { committed });
   }
   if (summary.records === 0) throw new ImportError(`${file}: no <iati-activity> found: is this an IATI activity file?`);
 }

@@ -279,12 +279,12 @@ export class EditingResolver {
       return summary;
     } catch (err) {
       // What is wrong with the content is the caller's to fix: said with the upload's name, not the
-      // server's folder. A fault of the database under an IATI import (wrapped to say what was
-      // committed) keeps its own handling: masked, or DATABASE_UNAVAILABLE.
+      // server's folder. A fault of the database under an IATI import keeps its own handling
+      // (masked, or DATABASE_UNAVAILABLE), with the count of what was committed (formatError).
       const cause = err instanceof ImportError ? err.cause : undefined;
       const inContent = err instanceof XmlSyntaxError || (err instanceof ImportError && (cause === undefined || cause instanceof XmlSyntaxError || cause instanceof ImportError));
       if (inContent) throw userError((err as Error).message.split(file).join(path.basename(file)), ErrorCode.BAD_USER_INPUT);
-      throw cause ?? err;
+      throw err;
     } finally {
       // After the import's transactions (some may have committed even when it failed).
       ctx.referenceCache.invalidate();
