@@ -15,7 +15,8 @@ import {
   RECORD_FIELDS, isObject, keepValid, validateNode, validateRelationship, writeGraph, writeValidRecords,
   type GraphDocument, type NodeRecord, type Rejection, type RelationshipRecord,
 } from "./graph-writer.js";
-import { IATI_CODELISTS_SOURCE, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
+import { IATI_CODELISTS_SOURCE, IATI_NAME_PREFIX, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
+import { legacyIdSlug, normalizeName } from "../model/names.js";
 import { readElements } from "./iati/xml-stream.js";
 import { keptEntries, listsOf, setProvenance } from "./provenance.js";
 
@@ -213,7 +214,9 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
 
 /**
  * Organisations are matched by IATI ref: XM-DAC-41114 is the seed's organization:undp, not a copy.
- * Known ones keep their node (no record written); relationships are pointed at them.
+ * Known ones keep their node (no record written); relationships are pointed at them. One without a
+ * ref whose long name was imported under the id of its name cut at 80 characters (before names got
+ * a digest) keeps that node when its name is the one stored there.
  */
 async function remapKnownOrganisations(
   run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>,
@@ -228,6 +231,7 @@ async function remapKnownOrganisations(
     const existing = node.iatiRef ? byRef.get(node.iatiRef as string) : undefined;
     if (existing && existing !== node.id) renamed.set(node.id, existing);
   }
+  for (const [id, legacy] of await legacyNameIds(run, nodes)) renamed.set(id, legacy);
   const to = (id: string) => renamed.get(id) ?? id;
   // One record per node; a full record beats a stub (another activity's related-activity target).
   const unique = new Map<string, NodeRecord>();
@@ -241,6 +245,25 @@ async function remapKnownOrganisations(
     nodes: [...unique.values()],
     relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
   };
+}
+
+/** Organisations known by name whose node was written under the legacy (cut) id of the same name. */
+async function legacyNameIds(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, nodes: NodeRecord[]): Promise<Map<string, string>> {
+  const candidates = new Map<string, { id: string; name: string }>();
+  for (const node of nodes) {
+    const name = node.createOnly?.name;
+    if (!node.id.startsWith(IATI_NAME_PREFIX) || typeof name !== "string") continue;
+    const legacy = `${IATI_NAME_PREFIX}${legacyIdSlug(name)}`;
+    if (legacy !== node.id) candidates.set(legacy, { id: node.id, name });
+  }
+  if (!candidates.size) return new Map();
+  const rows = await run("UNWIND $ids AS id MATCH (o:Actor {id: id}) WHERE o:Organization RETURN o.id AS id, o.name AS name", { ids: [...candidates.keys()] });
+  const kept = new Map<string, string>();
+  for (const row of rows) {
+    const candidate = candidates.get(row.id as string)!;
+    if (typeof row.name === "string" && normalizeName(row.name) === normalizeName(candidate.name)) kept.set(candidate.id, row.id as string);
+  }
+  return kept;
 }
 
 /** JSON and CSV documents: nodes classified by id and content, then written in one transaction. */

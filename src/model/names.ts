@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * How names are compared: case, accents and punctuation never matter ("Fiscalía" = "fiscalia",
  * "EE. UU." = "ee uu"). Used for reference resolution, sort keys and the full-text `names` field.
@@ -44,4 +46,23 @@ export function allNames(entity: Named): string[] {
 /** Properties derived from the names: `nameKey` for sorting and `names` for the full-text index. */
 export function nameProperties(entity: Named): { nameKey: string; names: string } {
   return { nameKey: normalizeName(entity.name), names: allNames(entity).join(" | ") };
+}
+
+/** Longest slug an id takes as it is; a longer one is cut and told apart by a digest of the whole. */
+const MAX_ID_SLUG = 80;
+
+/**
+ * The slug of an id derived from a name or a key; never empty. Names whose slugs share their first
+ * 80 characters get different ids (cut to 67, then a digest of the whole slug), so that a write
+ * never lands on another entity; shorter slugs are as they always were.
+ */
+export function idSlug(text: string): string {
+  const whole = slug(text, Infinity) || "unnamed";
+  if (whole.length <= MAX_ID_SLUG) return whole;
+  return `${whole.slice(0, MAX_ID_SLUG - 13).replace(/-+$/, "")}-${createHash("sha256").update(whole).digest("hex").slice(0, 12)}`;
+}
+
+/** The id slug before digests: cut at 80 characters (ids written before kept this form). */
+export function legacyIdSlug(text: string): string {
+  return slug(text, MAX_ID_SLUG) || "unnamed";
 }

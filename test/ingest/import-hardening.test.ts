@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AGGREGATES_VERSION } from "../../src/db/aggregates.js";
 import { importFile } from "../../src/ingest/import-pipeline.js";
+import { legacyIdSlug } from "../../src/model/names.js";
 import { testDatabase } from "../support/db.js";
 import { createLauncher } from "../support/launcher.js";
 import { resetToSeed } from "../support/reset.js";
@@ -43,6 +44,30 @@ ${activity("TEST-ENT-3", "After")}
     expect(summary).toMatchObject({ records: 3, created: 3, rejected: [] });
     const rows = await db.read("MATCH (p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-ENT-' RETURN p.name AS name ORDER BY p.iatiIdentifier");
     expect(rows.map((r) => r.name)).toEqual(["Before", "Odd &#99999999; and &#xD800; here", "After"]);
+  });
+
+  it("keeps two IATI organisations whose long names share their first 80 characters apart, and one imported before under its cut id in place", async () => {
+    const stem = "Asociacion Latinoamericana de Ministerios Publicos para la Cooperacion Juridica Internacional";
+    const [north, south, older] = [`${stem} Norte`, `${stem} Sur`, `${stem} Oeste`];
+    // What an earlier release wrote for `older`: its id cut at 80 characters.
+    const olderCut = `organization:iati-name:${legacyIdSlug(older)}`;
+    await db.write("CREATE (:Actor:Organization {id: $id, name: $name, nameKey: $name, sourceIds: ['source:iap27-mahiques-abstract'], quotes: ['x']})", { id: olderCut, name: older });
+    const file = path.join(tmp, "long-names.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03">
+<iati-activity default-currency="USD">
+  <iati-identifier>TEST-LONG-1</iati-identifier>
+  <reporting-org ref="TEST-ORG"><narrative>Test publisher</narrative></reporting-org>
+  <title><narrative xml:lang="en">Long names</narrative></title>
+  ${[north, south, older].map((name) => `<participating-org role="4"><narrative>${name}</narrative></participating-org>`).join("\n  ")}
+</iati-activity>
+</iati-activities>`);
+    expect(await importFile(db, file)).toMatchObject({ records: 1, created: 1, rejected: [] });
+    const rows = await db.read(`MATCH (a:Actor)-[:PARTICIPATES_IN]->(:Project {iatiIdentifier: 'TEST-LONG-1'}) RETURN a.id AS id, a.name AS name ORDER BY name`);
+    expect(rows.map((r) => r.name)).toEqual([north, older, south]);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
+    expect(rows.find((r) => r.name === older)!.id).toBe(olderCut);
+    const [stored] = await db.read(`MATCH (a:Organization) WHERE a.name STARTS WITH $stem RETURN count(a) AS n`, { stem });
+    expect(Number(stored!.n)).toBe(3);
   });
 
   for (const column of ["sourceIds", "quotes", "participantCount"]) {

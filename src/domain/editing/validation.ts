@@ -1,8 +1,6 @@
 /** Input checks for writes: each failure is a BAD_USER_INPUT error naming the field. */
-import { createHash } from "node:crypto";
 import { ErrorCode, userError } from "../shared/errors.js";
 import { normalizeDecimal } from "../../model/decimal.js";
-import { slug } from "../../model/names.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
@@ -69,21 +67,4 @@ export function oneOf<T extends string>(field: string, value: string, allowed: r
   return value as T;
 }
 
-/** Longest slug an id takes as it is; a longer one is cut and told apart by a digest of the whole. */
-const MAX_ID_SLUG = 80;
-
-/**
- * The slug of an id derived from a name or a key; never empty. Names whose slugs share their first
- * 80 characters get different ids (cut to 67, then a digest of the whole slug), so that a write
- * never lands on another entity; shorter slugs are as they always were.
- */
-export function idSlug(text: string): string {
-  const whole = slug(text, Infinity) || "unnamed";
-  if (whole.length <= MAX_ID_SLUG) return whole;
-  return `${whole.slice(0, MAX_ID_SLUG - 13).replace(/-+$/, "")}-${createHash("sha256").update(whole).digest("hex").slice(0, 12)}`;
-}
-
-/** The id slug before digests: cut at 80 characters (ids written before kept this form). */
-export function legacyIdSlug(text: string): string {
-  return slug(text, MAX_ID_SLUG) || "unnamed";
-}
+export { idSlug, legacyIdSlug } from "../../model/names.js";

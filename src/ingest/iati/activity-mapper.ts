@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { IATI_ROLE_CODES } from "../../model/model.js";
-import { slug } from "../../model/names.js";
+import { idSlug } from "../../model/names.js";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../../model/decimal.js";
 import { xml, type XmlElement } from "./xml-stream.js";
@@ -96,6 +96,9 @@ function hash(value: unknown): string {
 
 export const activityProjectId = (identifier: string) => `project:iati:${idPart(identifier)}`;
 
+/** Organisations without an IATI ref are known by their name's slug (src/ingest/import-pipeline.ts keeps ids written before). */
+export const IATI_NAME_PREFIX = "organization:iati-name:";
+
 /** An organisation from IATI: by its ref when it has one (so XM-DAC-41114 finds the seed's UNDP), else by name. */
 function organisation(el: XmlElement, language: string, cite: Provenance[]): NodeRecord | null {
   const ref = (el.attrs.ref ?? "").trim();
@@ -103,7 +106,7 @@ function organisation(el: XmlElement, language: string, cite: Provenance[]): Nod
   if (!ref && !name) return null;
   const typeCode = el.attrs.type?.trim();
   return {
-    id: ref ? `organization:iati:${idPart(ref)}` : `organization:iati-name:${slug(name!)}`,
+    id: ref ? `organization:iati:${idPart(ref)}` : `${IATI_NAME_PREFIX}${idSlug(name!)}`,
     type: "Organization",
     ...(ref ? { iatiRef: ref } : {}),
     createOnly: {
