@@ -1,5 +1,9 @@
 /** The dashboard in real headless Chromium: three charts from named GraphQL operations, each showing its query. */
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../src/config/config.js";
+import { writeGraph } from "../../src/ingest/graph-writer.js";
 import { graphqlOperations, pagesUnderTest, isolatedPage, screenshot, settled } from "../support/web.js";
 
 const site = pagesUnderTest();
@@ -53,5 +57,38 @@ describe("the dashboard", () => {
     expect(charts.timeline[0]).toMatchObject({ year: 2021, active: 1, started: 0 });
     expect(await page.locator("#theme").inputValue()).toBe("theme:drug-markets");
     await page.context().close();
+  });
+
+  // Last in this file: it adds 40 countries to the seed's graph and takes them away again.
+  it("gives each of a large graph's 40 matrix countries a row tall enough for its name", async () => {
+    const codes = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "seed", "reference", "countries.json"), "utf8")) as { countries: { code: string }[] })
+      .countries.map((c) => c.code).filter((c) => /^[B-D]/.test(c)).slice(0, 40);
+    expect(codes).toHaveLength(40);
+    const cite = [{ source: "source:test-dashboard-matrix", quote: "dashboard matrix fixture" }];
+    await writeGraph(site.db, {
+      sources: [{ id: "source:test-dashboard-matrix", kind: "test", title: "dashboard matrix fixture" }],
+      nodes: [{ id: "project:matrix-40", type: "Project", name: "Matrix forty", startYear: 2020, sources: cite },
+        ...codes.map((c) => ({ id: `group:matrix-${c}`, type: "Group", name: `Matrix ${c}`, sources: cite }))],
+      relationships: codes.flatMap((c) => [
+        { type: "PARTICIPATES_IN", from: `group:matrix-${c}`, to: "project:matrix-40", role: "partner", sources: cite },
+        { type: "BASED_IN", from: `group:matrix-${c}`, to: `country:${c}`, sources: cite }]),
+    });
+    try {
+      const { page, errors } = await isolatedPage(site.browser);
+      await page.goto(`${site.base}/dashboard/`);
+      await settled(page);
+      const rows = await page.evaluate(() => (globalThis as any).__coopgraph.matrixRows() as { name: string; px: number }[]);
+      expect(rows).toHaveLength(40);
+      // ECharts' axis names are 12 px: a row under 16 px runs them into each other (420 px gave 6.5).
+      expect(rows.filter((r) => r.px < 16)).toEqual([]);
+      expect(await page.locator("#card-matrix .note").innerText()).toMatch(/The 40 most connected of 4\d countries/);
+      // The rotated names under the matrix, whole (the page scrolls inside its main area).
+      await page.locator("#card-matrix details").scrollIntoViewIfNeeded();
+      await screenshot(page, "dashboard-matrix-40");
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await site.db.write("MATCH (n) WHERE n.id STARTS WITH 'group:matrix-' OR n.id = 'project:matrix-40' OR n.id = 'source:test-dashboard-matrix' DETACH DELETE n");
+    }
   });
 });

@@ -27,7 +27,11 @@ const THEMES = `query DashboardThemes { themes { id name } }`;
 
 interface Filters { theme: string; from: number | null; to: number | null }
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
-const debug = { ready: false, charts: {} as Record<string, unknown>, error: null as string | null };
+const debug = {
+  ready: false, charts: {} as Record<string, unknown>, error: null as string | null,
+  /** The matrix's rows as drawn: each country's name and the pixel height of its row (ECharts' own layout). */
+  matrixRows: () => [] as { name: string; px: number }[],
+};
 Object.assign(window, { __coopgraph: debug });
 
 const charts = {
@@ -195,6 +199,10 @@ async function drawMatrix(f: Filters): Promise<void> {
   // A row per country tall enough for its name (the 40 rows of a large graph ran into each other in 420 px).
   $("#chart-matrix").style.height = `${Math.max(420, MATRIX_MARGINS + codes.length * MATRIX_ROW_PX)}px`;
   charts.matrix.resize();
+  debug.matrixRows = () => {
+    const centres = labels.map((_, i) => charts.matrix.convertToPixel({ yAxisIndex: 0 }, i));
+    return labels.map((name, i) => ({ name, px: Math.abs(centres[i === centres.length - 1 ? i - 1 : i + 1]! - centres[i]!) }));
+  };
   charts.matrix.setOption({
     tooltip: { formatter: (p: { value: number[] }) => `${esc(labels[p.value[0]])} – ${esc(labels[p.value[1]])}: ${p.value[2]} shared project${p.value[2] === 1 ? "" : "s"}` },
     // Room below for the rotated names (the longest, "Dominican Republic", was cut at 110 px) and right for the scale.

@@ -8,6 +8,7 @@ import Graph from "graphology";
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { kindColor } from "../shared/api";
+import { boxesMeet } from "../shared/boxes";
 import { edgeLabel, type ViewEdge, type ViewNode } from "./data";
 import { keepLabelsClear, type LabelFrame } from "./labels";
 import { noVisibility, type Visibility } from "./visibility";
@@ -121,8 +122,7 @@ function labelBox(positions: Map<string, [number, number]>, labels: Map<string, 
 type Box = ReturnType<typeof labelBox>;
 const discOnLabel = (disc: Box, label: Box) =>
   disc.cx + disc.radius > label.left && disc.cx - disc.radius < label.right && disc.cy + disc.radius > label.top && disc.cy - disc.radius < label.bottom;
-const labelsMeet = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || labelsMeet(a, b);
+const clash = (a: Box, b: Box) => discOnLabel(a, b) || discOnLabel(b, a) || boxesMeet(a, b);
 
 /**
  * The names that still sit on another name or disc once clearLabels has done what it could (a
@@ -135,7 +135,7 @@ function crowdedLabels(positions: Map<string, [number, number]>, labels: Map<str
   const kept: Box[] = [];
   const crowded = new Set<string>();
   for (const { id, box } of boxes) {
-    if (kept.some((other) => labelsMeet(box, other)) || boxes.some((other) => other.id !== id && discOnLabel(other.box, box))) crowded.add(id);
+    if (kept.some((other) => boxesMeet(box, other)) || boxes.some((other) => other.id !== id && discOnLabel(other.box, box))) crowded.add(id);
     else kept.push(box);
   }
   return crowded;

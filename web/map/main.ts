@@ -7,6 +7,7 @@ import { feature } from "topojson-client";
 import type { Topology, GeometryCollection } from "topojson-specification";
 import atlasUrl from "world-atlas/countries-110m.json?url";
 import { esc, gql } from "../shared/api";
+import { boxesMeet, type Box } from "../shared/boxes";
 import { renderHeader } from "../shared/nav";
 import { COUNTRY_PROJECTS, FILTER_OPTIONS, MATRIX } from "./queries";
 
@@ -140,7 +141,6 @@ function render(countries: CountryShape[], matrix: Cell[]): void {
 }
 
 interface Place { code: string; at: [number, number]; name: string; weight: number }
-interface Box { left: number; right: number; top: number; bottom: number }
 interface PlacedLabel { x: number; y: number; anchor: "start" | "end"; box: Box }
 
 /** Where a name may go, from its dot: right above, right below, left above, left below. */
@@ -159,7 +159,6 @@ function placeLabels(places: Place[]): (Place & { label: PlacedLabel | null })[]
   if (measure) measure.font = `11px ${getComputedStyle(svg).fontFamily}`;
   // The dots first: a name never covers another country's dot.
   const taken: Box[] = places.map(({ at: [x, y] }) => ({ left: x - 4, right: x + 4, top: y - 4, bottom: y + 4 }));
-  const meets = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   return [...places].sort((a, b) => b.weight - a.weight || a.code.localeCompare(b.code)).map((place) => {
     const [x, y] = place.at;
     const width = measure ? measure.measureText(place.name).width : place.name.length * 6;
@@ -168,7 +167,7 @@ function placeLabels(places: Place[]): (Place & { label: PlacedLabel | null })[]
       const left = anchor === "start" ? lx : lx - width;
       return { x: lx, y: ly, anchor, box: { left: left - 1, right: left + width + 1, top: ly - 10, bottom: ly + 3 } };
     });
-    const label = spots.find((spot) => !taken.some((box) => meets(box, spot.box))) ?? null;
+    const label = spots.find((spot) => !taken.some((box) => boxesMeet(box, spot.box))) ?? null;
     if (label) taken.push(label.box);
     return { ...place, label };
   });
