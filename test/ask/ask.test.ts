@@ -67,6 +67,19 @@ describe("the user's sentence", () => {
   });
 });
 
+describe("acronyms and codes written in capitals", () => {
+  it("reads 'the US' as the United States, not as the word 'us' (which asked about every project)", async () => {
+    const a = await ask("How many projects in the US?");
+    expect(a.resolvedReferences.map((m: any) => [m.text, m.id])).toEqual([["US", "country:US"]]);
+    expect(a.interpretation.variables.filter).toEqual({ involvingAll: ["country:US"] });
+    const [all, us] = await Promise.all([gql("{ projects { totalCount } }"), gql(`{ projects(filter: { involvingAll: ["country:US"] }) { totalCount } }`)]);
+    expect(a.answer.count).toBe(us.data!.projects.totalCount);
+    expect(a.answer.count).toBeLessThan(all.data!.projects.totalCount);
+    // Lower case it is a word, and the question asks about every project.
+    expect((await ask("how many projects are there for us?")).resolvedReferences).toEqual([]);
+  });
+});
+
 describe("the question set, seed half", () => {
   const seed = QUESTIONS.filter((q) => q.dataset === "seed");
   const results: { id: string; right: boolean }[] = [];

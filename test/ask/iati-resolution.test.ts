@@ -173,6 +173,15 @@ describe("ask on the IATI files", () => {
     expect(partners.summary).toMatch(/^At least 50: .*and at least 45 more$/);
   });
 
+  it("knows WHO by the acronym its IATI name carries, written in capitals after the question word 'who'", async () => {
+    const a = (await data(`{ ask(question: "Who funds WHO?") { interpretation { intent variables } resolvedReferences { text id matchedBy } answer { count items { id } } } }`)).ask;
+    expect(a.resolvedReferences).toEqual([{ text: "WHO", id: "organization:iati:XM-DAC-928", matchedBy: "acronym" }]);
+    expect(a.interpretation).toEqual({ intent: "FUNDERS_OF_ACTOR", variables: { actor: "organization:iati:XM-DAC-928" } });
+    const funders = (await data(`{ actor(reference: "organization:iati:XM-DAC-928") { funders { id } } }`)).actor.funders;
+    expect(funders.length).toBeGreaterThan(5);
+    expect(a.answer.items.map((i: { id: string }) => i.id)).toEqual(funders.map((f: { id: string }) => f.id));
+  });
+
   it("reads an identifier as one mention that says how it matched", async () => {
     const a = (await data(`{ ask(question: "Which projects involved XM-DAC-41114 in Colombia?") { resolvedReferences { text id matchedBy } } }`)).ask;
     expect(a.resolvedReferences).toEqual([

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
-import { decodeEntities, mapActivity, type MappedActivity } from "../../src/ingest/iati/activity-mapper.js";
+import { acronymsInName, decodeEntities, mapActivity, type MappedActivity } from "../../src/ingest/iati/activity-mapper.js";
 import { readElements } from "../../src/ingest/iati/xml-stream.js";
 import type { Rejection } from "../../src/ingest/graph-writer.js";
 import { IATI_DIR } from "../support/iati.js";
@@ -85,6 +85,17 @@ describe("IATI mapper", () => {
     expect(rels(mapped.ocha, "ABOUT")).toBe(inXml(mapped.ocha, "sector") - 1);
     expect(rels(mapped.ocha, "RELATED_TO")).toBe(inXml(mapped.ocha, "related-activity"));
     expect(rels(mapped.ocha, "RELATED_TO")).toBe(1134);
+  });
+
+  it("reads the acronym a publisher wrote into an organisation's name, and nothing else", () => {
+    expect(acronymsInName("World Health Organization (WHO)")).toEqual(["WHO"]);
+    expect(acronymsInName("USAID - U.S. Agency for International Development")).toEqual(["USAID"]);
+    expect(acronymsInName("Fondo Financiero (FONPLATA) ")).toEqual(["FONPLATA"]);
+    for (const name of ["WHO Contingency Fund for Emergencies", "GOVERNMENT OF JAPAN", "Foo (bar)", "UNICEF", "World Health Organization (WHO) - Argentina"]) {
+      expect(acronymsInName(name), name).toEqual([]);
+    }
+    const who = [...mapped.who.activities.flatMap((a) => a.nodes)].find((n) => n.id === "organization:iati:XM-DAC-928");
+    expect(who?.createOnly).toMatchObject({ name: "World Health Organization (WHO)", acronyms: ["WHO"] });
   });
 
   it("is deterministic: the same XML gives the same records and hash", async () => {

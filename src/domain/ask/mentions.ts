@@ -35,10 +35,24 @@ function isReadable(word: Word): boolean {
   return (word.number && /^(19|20)\d\d$/.test(word.text)) || cuesOf(word).length > 0 || isFiller(word);
 }
 
-function gramsOf(list: Word[]): { start: number; end: number; text: string }[] {
+/**
+ * A word written in capitals ("US", "WHO") in a question that is not written all in capitals: an
+ * acronym or a code first ("How many projects in the US?" is about the United States, not "us"),
+ * read as a word only when no entity has it as a name, acronym or code.
+ */
+function acronymsOf(question: string, list: Word[]): Set<number> {
+  if (!/\p{Ll}/u.test(question)) return new Set();
+  return new Set(list.flatMap((w, i) => (/^\p{Lu}[\p{Lu}\p{N}]+$/u.test(w.raw) && normalizeName(w.raw) === w.text ? [i] : [])));
+}
+
+function gramsOf(list: Word[], acronyms: Set<number>): { start: number; end: number; text: string }[] {
   const grams: { start: number; end: number; text: string }[] = [];
   for (let start = 0; start < list.length; start++) {
     for (let end = start + 1; end <= Math.min(list.length, start + MAX_NAME_WORDS); end++) {
+      if (end - start === 1 && acronyms.has(start)) {
+        grams.push({ start, end, text: list[start]!.raw });
+        continue;
+      }
       if (!canEdgeAName(list[start]!) || !canEdgeAName(list[end - 1]!)) continue;
       if (end - start === 1 && isReadable(list[start]!)) continue;
       grams.push({ start, end, text: list.slice(start, end).map((w) => w.text).join(" ") });
@@ -102,8 +116,10 @@ export async function findMentions(references: ReferenceRepository, question: st
     mentions.push({ text: placeholder, entity, matchedBy: entity.matchedBy, candidates: [], span: [index] });
   });
 
-  const grams = gramsOf(list).filter((g) => !list.slice(g.start, g.end).some((w) => w.text.startsWith(PLACEHOLDER)));
-  const outcomes = await references.lookup(grams.map((g) => g.text), undefined, { codes: false });
+  const acronyms = acronymsOf(question, list);
+  const grams = gramsOf(list, acronyms).filter((g) => !list.slice(g.start, g.end).some((w) => w.text.startsWith(PLACEHOLDER)));
+  const codes = new Set([...acronyms].map((i) => list[i]!.raw));
+  const outcomes = await references.lookup(grams.map((g) => g.text), undefined, { codes: (text) => codes.has(text) });
   const byLength = grams.filter((g) => {
     const o = outcomes.get(g.text);
     if (o && !("entity" in o) && !o.failure.length) {

@@ -194,15 +194,17 @@ export class ReferenceRepository {
 
   /**
    * Resolves without throwing: each reference gets its entity, or the candidates that made it fail
-   * (none: unknown; several: ambiguous). `codes: false` leaves two-letter words alone (free text).
+   * (none: unknown; several: ambiguous). `codes: false` leaves two-letter words alone (free text);
+   * a function says which of them may still be codes.
    */
-  async lookup(references: string[], allowed?: ReadonlySet<NodeType>, opts: { codes?: boolean } = {}): Promise<Map<string, LookupOutcome>> {
+  async lookup(references: string[], allowed?: ReadonlySet<NodeType>, opts: { codes?: boolean | ((reference: string) => boolean) } = {}): Promise<Map<string, LookupOutcome>> {
+    const mayBeCode = (r: string) => /^[A-Za-z]{2}$/.test(r) && (typeof opts.codes === "function" ? opts.codes(r) : opts.codes !== false);
     const unique = [...new Set(references)].filter((r) => normalizeName(r));
     const outcomes = new Map<string, LookupOutcome>();
     if (!unique.length) return outcomes;
     const rows = await this.run(RESOLVE_QUERY, {
       ids: unique.filter((r) => nodeTypeOfId(r)),
-      codes: opts.codes === false ? [] : unique.filter((r) => /^[A-Za-z]{2}$/.test(r)),
+      codes: unique.filter(mayBeCode),
       iati: unique.filter(couldBeIatiIdentifier).map((text) => ({ text, variants: [...new Set([text, text.toUpperCase()])] })),
       texts: unique.filter((r) => !nodeTypeOfId(r)).map((text) => ({ text, q: phrase(normalizeName(text)) })),
     });

@@ -99,6 +99,18 @@ export const activityProjectId = (identifier: string) => `project:iati:${idPart(
 /** Organisations without an IATI ref are known by their name's slug (src/ingest/import-pipeline.ts keeps ids written before). */
 export const IATI_NAME_PREFIX = "organization:iati-name:";
 
+/**
+ * The acronym a publisher wrote into an organisation's name, "World Health Organization (WHO)" or
+ * "USAID - U.S. Agency for International Development", so that questions and references can use it.
+ */
+export function acronymsInName(name: string): string[] {
+  const found = [ACRONYM_AFTER.exec(name)?.[1], ACRONYM_BEFORE.exec(name)?.[1]];
+  return [...new Set(found.filter((a): a is string => a !== undefined))];
+}
+
+const ACRONYM_AFTER = /\((\p{Lu}[\p{Lu}\p{N}&]{1,11})\)\s*$/u;
+const ACRONYM_BEFORE = /^(\p{Lu}[\p{Lu}\p{N}&]{1,11})\s+[-–]\s+\S/u;
+
 /** An organisation from IATI: by its ref when it has one (so XM-DAC-41114 finds the seed's UNDP), else by name. */
 function organisation(el: XmlElement, language: string, cite: Provenance[]): NodeRecord | null {
   const ref = (el.attrs.ref ?? "").trim();
@@ -111,6 +123,7 @@ function organisation(el: XmlElement, language: string, cite: Provenance[]): Nod
     ...(ref ? { iatiRef: ref } : {}),
     createOnly: {
       name: name ?? ref,
+      ...(name && acronymsInName(name).length ? { acronyms: acronymsInName(name) } : {}),
       ...(typeCode ? { organizationType: ORGANISATION_TYPES[typeCode] ?? `iati-type-${typeCode}`, iatiOrganizationType: typeCode } : {}),
     },
     provenanceOnCreate: true,
