@@ -52,17 +52,24 @@ export function nameProperties(entity: Named): { nameKey: string; names: string 
 const MAX_ID_SLUG = 80;
 
 /**
- * The slug of an id derived from a name or a key; never empty. Names whose slugs share their first
- * 80 characters get different ids (cut to 67, then a digest of the whole slug), so that a write
- * never lands on another entity; shorter slugs are as they always were.
+ * The slug of an id derived from a name or a key; never empty. So that a write never lands on
+ * another entity, two names get different ids unless they compare as the same name:
+ * - slugs that share their first 80 characters are cut to 67 and end in a digest of the whole slug;
+ * - a name with letters or digits a slug cannot spell ("国家检察院", "Генеральная прокуратура",
+ *   "Ministry of Justice (Україна)") ends in a digest of the name as names compare: their slugs
+ *   alone were "unnamed" or "ministry-of-justice" for all of them.
+ * Other slugs of 80 characters or fewer are as they always were.
  */
 export function idSlug(text: string): string {
   const whole = slug(text, Infinity) || "unnamed";
-  if (whole.length <= MAX_ID_SLUG) return whole;
-  return `${whole.slice(0, MAX_ID_SLUG - 13).replace(/-+$/, "")}-${createHash("sha256").update(whole).digest("hex").slice(0, 12)}`;
+  const spelt = normalizeName(text);
+  const lossy = /[^a-z0-9 ]/.test(spelt);
+  if (whole.length <= MAX_ID_SLUG && !lossy) return whole;
+  const digest = createHash("sha256").update(lossy ? spelt : whole).digest("hex").slice(0, 12);
+  return `${whole.slice(0, MAX_ID_SLUG - 13).replace(/-+$/, "")}-${digest}`;
 }
 
-/** The id slug before digests: cut at 80 characters (ids written before kept this form). */
+/** The id slug before digests: cut at 80 characters, other scripts dropped (ids written before kept this form). */
 export function legacyIdSlug(text: string): string {
   return slug(text, MAX_ID_SLUG) || "unnamed";
 }

@@ -247,6 +247,19 @@ describe("writes", () => {
     ]));
   });
 
+  it("gives actors named in other scripts ids of their own (they all became organization:unnamed, the second overwriting the first), and keeps one written before under its old id", async () => {
+    const upsert = (name: string) => as("editor", `mutation($name: String!) { upsertActor(input: { kind: ORGANIZATION, name: $name, ${CITE} }) { id created } }`, { name });
+    const china = (await upsert("国家检察院")).data.upsertActor;
+    const russia = (await upsert("Генеральная прокуратура")).data.upsertActor;
+    expect([china.created, russia.created]).toEqual([true, true]);
+    expect(china.id).not.toBe(russia.id);
+    const names = await db.read("MATCH (a:Actor) WHERE a.id IN $ids RETURN a.name AS name ORDER BY name", { ids: [china.id, russia.id] });
+    expect(names.map((r) => r.name)).toEqual(["Генеральная прокуратура", "国家检察院"]);
+    // An organisation written before under the slug alone ("unnamed") is the one written again.
+    await writeGraph(db, { nodes: [{ id: "organization:unnamed", type: "Organization", name: "النيابة العامة", sources: [{ source: "source:coopgraph-enrichment", quote: "test fact" }] }] });
+    expect((await upsert("النيابة العامة")).data.upsertActor).toEqual({ id: "organization:unnamed", created: false });
+  });
+
   it("adds and removes participations and keeps participant counts exact", async () => {
     await createPeru();
     const add = await as("editor", `mutation { addParticipation(input: { actor: "agency:public-prosecution-service-of-peru", project: "Cybercrime Conferences", role: "partner", ${CITE} }) { created } }`);

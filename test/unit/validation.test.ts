@@ -37,6 +37,17 @@ describe("mutation inputs", () => {
     expect(check.idSlug("Fiscalía de Chile")).toBe("fiscalia-de-chile");
   });
 
+  it("gives names in other scripts, or with letters a slug cannot spell, ids of their own", () => {
+    const names = ["国家检察院", "Генеральная прокуратура", "النيابة العامة", "Ministry of Justice (Україна)", "Ministry of Justice (Росія)", "Ministry of Justice"];
+    const ids = names.map((n) => check.idSlug(n));
+    expect(new Set(ids).size).toBe(names.length);
+    expect(ids[0]).toMatch(/^unnamed-[0-9a-f]{12}$/);
+    expect(ids[3]).toMatch(/^ministry-of-justice-[0-9a-f]{12}$/);
+    expect(ids[5]).toBe("ministry-of-justice");
+    // Names that compare as one name still share an id.
+    expect(check.idSlug("ГЕНЕРАЛЬНАЯ  прокуратура!")).toBe(ids[1]);
+  });
+
   it("refuses hostile values and names the field", () => {
     expect(fieldOf(() => check.amount("amount", "-5"))).toBe("amount");
     expect(fieldOf(() => check.amount("amount", "1e9"))).toBe("amount");
