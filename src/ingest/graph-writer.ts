@@ -17,6 +17,7 @@ import { chunks, runRows, type Database, type Params, type Row } from "../db/dat
 import { INVOLVED_PLACES, PROJECTS_AROUND_PLACES } from "../model/involvement.js";
 import { nameProperties } from "../model/names.js";
 import { listsOf, replacedEntries, setProvenance } from "./provenance.js";
+import { completeStoredRecords } from "./partial-update.js";
 import {
   NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
   type KeyLabel, type NodeType, type RelationshipType,
@@ -247,6 +248,8 @@ export interface WriteOptions {
   batchSize?: number;
   /** Validate only; nothing is written. */
   dryRun?: boolean;
+  /** Records of stored nodes update them: the fields they leave out are kept (partial-update.ts). */
+  partialUpdates?: boolean;
 }
 
 /**
@@ -261,7 +264,11 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     if (!ok) rejected.push({ position: `sources[${i}]`, reason: "a source needs an id (source:...) and a title" });
     return ok;
   });
-  const nodes = (doc.nodes ?? []).filter((n, i) => keepValid(validateNode(n), `nodes[${i}] (${n?.id})`, rejected));
+  const nodeRecords = (doc.nodes ?? []).flatMap((node, i) => {
+    const position = `nodes[${i}] (${node?.id})`;
+    return keepValid(validateNode(node), position, rejected) ? [{ node, position }] : [];
+  });
+  const nodes = nodeRecords.map((r) => r.node);
   const relationships = (doc.relationships ?? []).filter((r, i) =>
     keepValid(validateRelationship(r), `relationships[${i}] (${r?.type} ${r?.from} -> ${r?.to})`, rejected));
 
@@ -275,7 +282,9 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     // A fresh list per attempt: the driver retries the whole function on transient errors.
     const attemptRejections: Rejection[] = [];
     const run = (cypher: string, params: Params) => runRows(tx, cypher, params);
-    summary.relationships = await writeValidRecords(run, { sources, nodes, relationships }, batchSize, attemptRejections);
+    const written = opts.partialUpdates ? await completeStoredRecords(run, nodeRecords, attemptRejections) : nodes;
+    summary.nodes = written.length;
+    summary.relationships = await writeValidRecords(run, { sources, nodes: written, relationships }, batchSize, attemptRejections);
     return attemptRejections;
   }, { changed: [...nodes.map((n) => n.id), ...relationships.flatMap((r) => [String(r.from), String(r.to)])] });
   rejected.push(...missingEnds);

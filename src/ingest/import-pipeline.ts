@@ -17,6 +17,7 @@ import {
 } from "./graph-writer.js";
 import { IATI_CODELISTS_SOURCE, IATI_NAME_PREFIX, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
 import { legacyIdSlug, normalizeName } from "../model/names.js";
+import { FieldConflict, completeUpdate } from "./partial-update.js";
 import { readElements } from "./iati/xml-stream.js";
 import { keptEntries, listsOf, setProvenance } from "./provenance.js";
 
@@ -273,14 +274,23 @@ async function importDocument(db: Database, file: string, doc: GraphDocument, op
   const rows = await db.read("UNWIND $ids AS id CALL (id) { OPTIONAL MATCH (n {id: id}) WHERE n:Actor OR n:Project OR n:Event OR n:Theme OR n:Country OR n:Region OR n:Funding RETURN n LIMIT 1 } RETURN id, n IS NOT NULL AS exists, properties(n) AS props",
     { ids: nodes.map((n) => n?.id ?? null) });
   const existing = new Map(rows.map((r) => [r.id as string, r]));
-  // Rejected records are counted as rejected only, not as created or updated.
+  // Rejected records are counted as rejected only, not as created or updated; a record of a stored
+  // node is compared as it will be written (the fields it leaves out kept: partial-update.ts).
   for (const node of nodes.filter((n) => validateNode(n) === null)) {
     const row = existing.get(node.id);
+    const stored = (row?.exists ? row.props : {}) as Record<string, unknown>;
+    let complete: NodeRecord;
+    try {
+      complete = completeUpdate(node, stored);
+    } catch (err) {
+      if (err instanceof FieldConflict) continue;
+      throw err;
+    }
     if (!row?.exists) summary.created += 1;
-    else if (sameProperties(node, row.props as Record<string, unknown>)) summary.unchanged += 1;
+    else if (sameProperties(complete, stored)) summary.unchanged += 1;
     else summary.updated += 1;
   }
-  const result = await writeGraph(db, doc, { dryRun: opts.dryRun });
+  const result = await writeGraph(db, doc, { dryRun: opts.dryRun, partialUpdates: true });
   summary.relationships = result.relationships;
   summary.rejected.push(...result.rejected.map((r) => ({ ...r, position: `${path.basename(file)} ${r.position}` })));
   opts.onProgress?.({ file, records: summary.records, bytesRead: 1, bytesTotal: 1 });

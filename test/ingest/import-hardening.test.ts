@@ -70,6 +70,31 @@ ${activity("TEST-ENT-3", "After")}
     expect(Number(stored!.n)).toBe(3);
   });
 
+  it("updates a stored node with a CSV or JSON record as a mutation would: the years, dates and acronyms it leaves out are kept", async () => {
+    const file = path.join(tmp, "partial.csv");
+    fs.writeFileSync(file, `id,type,name,kind,source,quote
+project:cybercrime-conferences,Project,Cybercrime Conferences,conference-series,source:iap27-mahiques-abstract,the Cybercrime Conferences
+organization:unodc,Organization,United Nations Office on Drugs and Crime,,source:iap27-mahiques-abstract,United Nations Office on Drugs and Crime (UNODC)
+`);
+    const summary = await importFile(db, file);
+    expect(summary).toMatchObject({ created: 0, rejected: [] });
+    const [project] = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.startYear AS startYear, p.endYear AS endYear, p.startKey AS startKey");
+    expect(project).toEqual({ startYear: 2020, endYear: 2021, startKey: "2020" });
+    const [unodc] = await db.read("MATCH (a:Actor {id: 'organization:unodc'}) RETURN a.names AS names");
+    expect(String(unodc!.names)).toContain("ONUDD");
+    // A record whose years contradict the stored ones is rejected by position; the file's others land.
+    const json = path.join(tmp, "partial.json");
+    fs.writeFileSync(json, JSON.stringify({ nodes: [
+      { id: "project:cybercrime-conferences", type: "Project", name: "Cybercrime Conferences", startYear: 2025, sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] },
+      { id: "theme:partial-test", type: "Theme", name: "Partial test", sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] },
+    ] }));
+    const refused = await importFile(db, json);
+    expect(refused.rejected).toEqual([{ position: "partial.json nodes[0] (project:cybercrime-conferences)", reason: "startYear: the project would end (2021) before it starts (2025)" }]);
+    expect(refused).toMatchObject({ created: 1, updated: 0 });
+    const [after] = await db.read("MATCH (p:Project {id: 'project:cybercrime-conferences'}) RETURN p.startYear AS startYear");
+    expect(after!.startYear).toBe(2020);
+  });
+
   for (const column of ["sourceIds", "quotes", "participantCount"]) {
     it(`rejects a CSV row that sets ${column}, and leaves the stored value alone`, async () => {
       const file = path.join(tmp, `${column}.csv`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { completeUpdate } from "../../src/domain/editing/partial-update.js";
+import { completeUpdate } from "../../src/ingest/partial-update.js";
 
 const cite = [{ source: "source:x", quote: "q" }];
 const project = (fields: Record<string, unknown>) => ({ id: "project:p", type: "Project", name: "P", sources: cite, ...fields });
@@ -18,7 +18,7 @@ describe("completeUpdate (an update's missing fields come from the stored node)"
   });
 
   it("refuses a year that contradicts a date, and an end before the start, naming the field given", () => {
-    const fieldOf = (f: () => unknown) => { try { f(); return "none"; } catch (e) { return (e as { extensions: { field: string } }).extensions.field; } };
+    const fieldOf = (f: () => unknown) => { try { f(); return "none"; } catch (e) { return (e as { field: string }).field; } };
     expect(fieldOf(() => completeUpdate(project({ startYear: 2019, startDate: "2020-01-01" }), {}))).toBe("startYear");
     expect(fieldOf(() => completeUpdate(project({ startYear: 2019 }), { startDate: "2020-01-01", startYear: 2020 }))).toBe("startYear");
     expect(fieldOf(() => completeUpdate(project({ startYear: 2022 }), { startYear: 2020, endYear: 2021 }))).toBe("startYear");

@@ -7,15 +7,16 @@ import { runRows, type Database, type Params, type Row } from "../../db/database
 import { AGGREGATE_PROPERTIES, AGGREGATE_RELATIONSHIP_TYPES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
+  DERIVATION_FIELDS, FieldConflict, completeUpdate, type StoredFields,
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "../../ingest/index.js";
 import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, mergeableTypes, type NodeType, type RelationshipType } from "../../model/model.js";
-import { DERIVATION_FIELDS, completeUpdate, type StoredFields } from "./partial-update.js";
 import type { ChangedIds } from "../../db/database.js";
 import type { ReferenceCache } from "../references/reference.repository.js";
 import { requireKeyLabel } from "../shared/ids.js";
+import { fieldError } from "./validation.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
 
@@ -105,7 +106,13 @@ export class EditingRepository {
     const label = keyLabelOfId(node.id);
     if (!label || !NAMED_TYPES.has(node.type as NodeType)) return node;
     const [row] = await run(`MATCH (n:${label} {id: $id}) RETURN n {${DERIVATION_FIELDS.map((f) => `.${f}`).join(", ")}} AS stored`, { id: node.id });
-    return row ? completeUpdate(node, row.stored as StoredFields) : node;
+    // A new node is checked too: a project created ending before it starts was stored as given.
+    try {
+      return completeUpdate(node, (row?.stored ?? {}) as StoredFields);
+    } catch (err) {
+      if (err instanceof FieldConflict) throw fieldError(err.field, err.reason);
+      throw err;
+    }
   }
 
   private async exists(run: Run, id: string): Promise<boolean> {

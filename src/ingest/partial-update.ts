@@ -7,8 +7,19 @@
  * carry are filled in from the stored node (in the same transaction), and the result is checked
  * as a whole: a year that contradicts a stored date, or a start after a stored end, is refused.
  */
-import type { NodeRecord } from "../../ingest/index.js";
-import { fieldError } from "./validation.js";
+import type { Params, Row } from "../db/database.js";
+import { groupBy } from "../model/collections.js";
+import { NAMED_TYPES, keyLabelOfId, type NodeType } from "../model/model.js";
+import type { NodeRecord, Rejection } from "./graph-writer.js";
+
+/** A field of an update that contradicts another or the stored node; mutations answer BAD_USER_INPUT, imports reject the record. */
+export class FieldConflict extends Error {
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+const fieldError = (field: string, message: string) => new FieldConflict(field, message);
 
 /** The stored fields the writer's derived properties are computed from. */
 export const NAME_FIELDS = ["officialName", "nameEs", "code", "acronyms", "aliases"] as const;
@@ -39,7 +50,10 @@ function end(record: NodeRecord, stored: StoredFields, dateField: "startDate" | 
   return { date: stored[dateField] ?? undefined, year: stored[yearField] ?? undefined, changed: undefined };
 }
 
-/** The record to write for an update of a stored node: the fields it leaves out are the stored ones. */
+/**
+ * The record to write for an update of a stored node: the fields it leaves out are the stored ones
+ * (for a new node, `stored` is empty and the record is only checked). Throws FieldConflict.
+ */
 export function completeUpdate(record: NodeRecord, stored: StoredFields): NodeRecord {
   const out: NodeRecord = { ...record };
   for (const field of NAME_FIELDS) {
@@ -59,4 +73,33 @@ export function completeUpdate(record: NodeRecord, stored: StoredFields): NodeRe
     if (value !== undefined) out[field] = value;
   }
   return out;
+}
+
+/**
+ * Imports update stored nodes as mutations do: inside the writing transaction, each record of a
+ * stored node gets the fields it leaves out (a CSV row naming a project without its dates cleared
+ * them, one naming UNODC without its acronyms took them out of search), and a record that
+ * contradicts itself or the stored node is rejected with its position. Records of new nodes are
+ * checked the same way.
+ */
+export async function completeStoredRecords(run: (cypher: string, params: Params) => Promise<Row[]>,
+  records: { node: NodeRecord; position: string }[], rejected: Rejection[]): Promise<NodeRecord[]> {
+  const named = records.filter(({ node }) => NAMED_TYPES.has(node.type as NodeType) && keyLabelOfId(node.id));
+  const stored = new Map<string, StoredFields>();
+  for (const [label, group] of groupBy(named, ({ node }) => keyLabelOfId(node.id)!)) {
+    // The label comes from the model (keyLabelOfId), never from the record.
+    const rows = await run(`UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id, n {${DERIVATION_FIELDS.map((f) => `.${f}`).join(", ")}} AS stored`,
+      { ids: group.map(({ node }) => node.id) });
+    for (const row of rows) stored.set(row.id as string, row.stored as StoredFields);
+  }
+  return records.flatMap(({ node, position }) => {
+    if (!named.some((r) => r.node === node)) return [node];
+    try {
+      return [completeUpdate(node, stored.get(node.id) ?? {})];
+    } catch (err) {
+      if (!(err instanceof FieldConflict)) throw err;
+      rejected.push({ position, reason: err.message });
+      return [];
+    }
+  });
 }
