@@ -308,6 +308,30 @@ describe("writes", () => {
     expect((await as("anonymous", `{ actor(reference: "person:juan-bautista-mahiques") { id } }`)).data.actor).toEqual({ id: "person:juan-bautista-mahiques" });
   });
 
+  it("points an IATI activity naming a merged-away organisation at the organisation it was merged into, instead of bringing the duplicate back", async () => {
+    const activity = (id: string) => `<iati-activities version="2.03"><iati-activity default-currency="USD">
+  <iati-identifier>${id}</iati-identifier>
+  <reporting-org ref="TEST-ORG"><narrative>Test publisher</narrative></reporting-org>
+  <title><narrative xml:lang="en">Merge test ${id}</narrative></title>
+  <participating-org role="4" ref="TEST-MERGE-A"><narrative>Merge Test Agency</narrative></participating-org>
+  <participating-org role="1" ref="TEST-MERGE-B"><narrative>Merge Test Agency (duplicate)</narrative></participating-org>
+</iati-activity></iati-activities>`;
+    const importXml = (id: string) => as("admin", `mutation($c: String!, $f: String) { importData(format: IATI_XML, content: $c, fileName: $f) { created rejected { reason } } }`,
+      { c: activity(id), f: `${id}.xml` });
+    expect((await importXml("TEST-MERGE-1")).data.importData).toEqual({ created: 1, rejected: [] });
+    const merged = await as("admin", `mutation { mergeEntities(keep: "organization:iati:TEST-MERGE-A", remove: "organization:iati:TEST-MERGE-B") { id } }`);
+    expect(merged.errors).toBeUndefined();
+    expect((await importXml("TEST-MERGE-2")).data.importData).toEqual({ created: 1, rejected: [] });
+    const rows = await db.read(`MATCH (a:Actor)-[r:PARTICIPATES_IN]->(p:Project) WHERE p.iatiIdentifier STARTS WITH 'TEST-MERGE-'
+      RETURN p.iatiIdentifier AS project, a.id AS actor, r.role AS role ORDER BY project, role`);
+    expect(rows.map((r) => `${r.project} ${r.actor} ${r.role}`)).toEqual([
+      "TEST-MERGE-1 organization:iati:TEST-MERGE-A funder", "TEST-MERGE-1 organization:iati:TEST-MERGE-A implementer",
+      "TEST-MERGE-2 organization:iati:TEST-MERGE-A funder", "TEST-MERGE-2 organization:iati:TEST-MERGE-A implementer",
+    ]);
+    const [back] = await db.read("MATCH (a:Actor {id: 'organization:iati:TEST-MERGE-B'}) RETURN count(a) AS n");
+    expect(Number(back!.n)).toBe(0);
+  });
+
   it("imports through an admin mutation, with the same pipeline and report", async () => {
     const doc = {
       nodes: [{ id: "theme:anti-corruption", type: "Theme", name: "Anti-corruption", nameEs: "Anticorrupción", sources: [{ source: "source:coopgraph-enrichment", quote: "test" }] },
