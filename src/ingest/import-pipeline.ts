@@ -162,8 +162,9 @@ function mapSafely(element: Parameters<typeof mapActivity>[0], file: string): Re
 /** One transaction: classify by content hash, clear what changed activities used to state, write. */
 async function writeActivities(db: Database, batch: MappedActivity[], summary: ImportSummary, dryRun: boolean): Promise<void> {
   // The same activity twice in one file: the last one wins, as a re-import would make it.
-  const unique = [...new Map(batch.map((a) => [a.projectId, a])).values()];
+  const batchUnique = [...new Map(batch.map((a) => [a.projectId, a])).values()];
   const work = async (run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>) => {
+    const unique = await underStoredProjects(run, batchUnique);
     const rows = await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id, p.contentHash AS hash",
       { ids: unique.map((a) => a.projectId) });
     const known = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
@@ -187,6 +188,32 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
   summary.unchanged += result.counts.unchanged;
   summary.relationships += result.counts.relationships;
   summary.rejected.push(...result.rejected);
+}
+
+/**
+ * A project written before under another id with the same IATI identifier (upsertProject with an
+ * iatiIdentifier names it after its name) is the activity's project: its records are written
+ * there, not into a second project carrying the same identifier. Related-activity stubs too.
+ */
+async function underStoredProjects(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]): Promise<MappedActivity[]> {
+  const projects = activities.flatMap((a) => a.nodes.filter((n) => n.type === "Project"))
+    .map((n) => ({ id: n.id, identifier: (n.iatiIdentifier ?? n.createOnly?.iatiIdentifier) as string | undefined }))
+    .filter((p): p is { id: string; identifier: string } => typeof p.identifier === "string");
+  if (!projects.length) return activities;
+  const rows = await run(`UNWIND $projects AS project
+    OPTIONAL MATCH (own:Project {id: project.id})
+    WITH project WHERE own IS NULL
+    MATCH (p:Project {iatiIdentifier: project.identifier})
+    RETURN project.id AS id, min(p.id) AS stored`, { projects });
+  const stored = new Map(rows.map((r) => [r.id as string, r.stored as string]));
+  if (!stored.size) return activities;
+  const to = (id: string) => stored.get(id) ?? id;
+  return activities.map((a) => ({
+    ...a,
+    projectId: to(a.projectId),
+    nodes: a.nodes.map((n) => (stored.has(n.id) ? { ...n, id: to(n.id) } : n)),
+    relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
+  }));
 }
 
 /** What an updated activity stated before: its funding flows, and its share of relationships. */

@@ -332,6 +332,26 @@ describe("writes", () => {
     expect(Number(back!.n)).toBe(0);
   });
 
+  it("imports an IATI activity into the project an editor created with its identifier, not into a second project with the same identifier", async () => {
+    const created = await as("editor", `mutation { upsertProject(input: { name: "Editor's IATI project", kind: "iati-activity", iatiIdentifier: "TEST-DUP-1", ${CITE} }) { id } }`);
+    const id = created.data.upsertProject.id;
+    expect(id).toBe("project:editor-s-iati-project");
+    const xml = `<iati-activities version="2.03"><iati-activity default-currency="USD">
+  <iati-identifier>TEST-DUP-1</iati-identifier>
+  <reporting-org ref="TEST-ORG"><narrative>Test publisher</narrative></reporting-org>
+  <title><narrative xml:lang="en">The IATI title</narrative></title>
+  <participating-org role="4" ref="TEST-DUP-ORG"><narrative>Dup Test Agency</narrative></participating-org>
+  <related-activity ref="TEST-DUP-1" type="1"/>
+</iati-activity></iati-activities>`;
+    const importXml = () => as("admin", `mutation($c: String!) { importData(format: IATI_XML, content: $c, fileName: "dup.xml") { created updated unchanged rejected { reason } } }`, { c: xml });
+    expect((await importXml()).data.importData.rejected).toEqual([]);
+    const projects = await db.read("MATCH (p:Project {iatiIdentifier: 'TEST-DUP-1'}) RETURN p.id AS id, p.name AS name");
+    expect(projects).toEqual([{ id, name: "The IATI title" }]);
+    const [took] = await db.read("MATCH (:Actor {id: 'organization:iati:TEST-DUP-ORG'})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids");
+    expect(took!.ids).toEqual([id]);
+    expect((await importXml()).data.importData).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+  });
+
   it("imports through an admin mutation, with the same pipeline and report", async () => {
     const doc = {
       nodes: [{ id: "theme:anti-corruption", type: "Theme", name: "Anti-corruption", nameEs: "Anticorrupción", sources: [{ source: "source:coopgraph-enrichment", quote: "test" }] },
