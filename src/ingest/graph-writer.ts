@@ -11,6 +11,7 @@
  * fact stated by the seed and by an IATI file keeps both.
  */
 import { groupBy } from "../model/collections.js";
+import { isCalendarDate } from "../model/dates.js";
 import { decimalOrNull } from "../model/decimal.js";
 import { AGGREGATE_PROPERTIES, refreshAggregates } from "../db/aggregates.js";
 import { chunks, runRows, type Database, type Params, type Row } from "../db/database.js";
@@ -123,7 +124,21 @@ export function validateNode(record: NodeRecord): string | null {
   if (record.type === "Funding" && amount !== undefined && amount !== null && decimalOrNull(amount) === null) {
     return `amount ${JSON.stringify(amount)} is not a decimal number written as a string (e.g. "1250.50")`;
   }
-  return checkProvenance(record.sources);
+  return datesProblem(record) ?? checkProvenance(record.sources);
+}
+
+/** Dates and years the filters, sorts and tallies can read: "May 2020" or a year as text were stored and then matched nothing. */
+function datesProblem(record: NodeRecord): string | null {
+  const value = (field: string) => record[field] ?? record.createOnly?.[field];
+  for (const field of ["startDate", "endDate", "date"]) {
+    const v = value(field);
+    if (v !== undefined && v !== null && !isCalendarDate(v)) return `${field} ${JSON.stringify(v)} is not a date of the form YYYY-MM-DD`;
+  }
+  for (const field of ["startYear", "endYear"]) {
+    const v = value(field);
+    if (v !== undefined && v !== null && !Number.isInteger(v)) return `${field} ${JSON.stringify(v)} is not a year written as a whole number (e.g. 2020)`;
+  }
+  return null;
 }
 
 /** For loaders that take a document whole (bulk, offline import): the first invalid record throws. */

@@ -95,6 +95,25 @@ organization:unodc,Organization,United Nations Office on Drugs and Crime,,source
     expect(after!.startYear).toBe(2020);
   });
 
+  it("rejects dates and years the filters cannot read (\"May 2020\", a year as text, 2021-02-30) by position, and imports the rest", async () => {
+    const file = path.join(tmp, "dates.json");
+    const cite = [{ source: "source:iap27-mahiques-abstract", quote: "q" }];
+    fs.writeFileSync(file, JSON.stringify({ nodes: [
+      { id: "project:dates-words", type: "Project", name: "Dates in words", startDate: "May 2020", sources: cite },
+      { id: "project:dates-text-year", type: "Project", name: "Year as text", startYear: "2020", sources: cite },
+      { id: "project:dates-no-such-day", type: "Project", name: "No such day", startDate: "2021-02-30", sources: cite },
+      { id: "project:dates-fine", type: "Project", name: "Fine dates", startDate: "2020-05-01", endYear: 2021, sources: cite },
+    ] }));
+    const summary = await importFile(db, file);
+    expect(summary.rejected).toEqual([
+      { position: "dates.json nodes[0] (project:dates-words)", reason: 'startDate "May 2020" is not a date of the form YYYY-MM-DD' },
+      { position: "dates.json nodes[1] (project:dates-text-year)", reason: 'startYear "2020" is not a year written as a whole number (e.g. 2020)' },
+      { position: "dates.json nodes[2] (project:dates-no-such-day)", reason: 'startDate "2021-02-30" is not a date of the form YYYY-MM-DD' },
+    ]);
+    const rows = await db.read("MATCH (p:Project) WHERE p.id STARTS WITH 'project:dates-' RETURN p.id AS id, p.startYear AS startYear, p.endYear AS endYear");
+    expect(rows).toEqual([{ id: "project:dates-fine", startYear: 2020, endYear: 2021 }]);
+  });
+
   for (const column of ["sourceIds", "quotes", "participantCount"]) {
     it(`rejects a CSV row that sets ${column}, and leaves the stored value alone`, async () => {
       const file = path.join(tmp, `${column}.csv`);

@@ -1,5 +1,6 @@
 /** Input checks for writes: each failure is a BAD_USER_INPUT error naming the field. */
 import { ErrorCode, userError } from "../shared/errors.js";
+import { isCalendarDate } from "../../model/dates.js";
 import { normalizeDecimal } from "../../model/decimal.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -27,11 +28,7 @@ export function textList(field: string, values: string[] | undefined): string[] 
 
 export function isoDate(field: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : null;
-  if (!match || !date || date.getUTCMonth() !== +match[2]! - 1 || date.getUTCDate() !== +match[3]!) {
-    throw fieldError(field, `"${value}" is not a date of the form YYYY-MM-DD`);
-  }
+  if (!isCalendarDate(value)) throw fieldError(field, `"${value}" is not a date of the form YYYY-MM-DD`);
   return value;
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { IATI_ROLE_CODES } from "../../model/model.js";
+import { isCalendarDate } from "../../model/dates.js";
 import { idSlug } from "../../model/names.js";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../../model/decimal.js";
@@ -72,9 +73,10 @@ function preferred(list: Narrative[], activityLanguage: string): Narrative | und
   return list.find((n) => n.language === "en") ?? list.find((n) => n.language === activityLanguage) ?? list[0];
 }
 
+/** The date part of an IATI iso-date ("2020-03-01T00:00:00" too); null when the calendar has no such date. */
 function isoDate(raw: string | undefined): string | null {
-  const match = /^(\d{4}-\d{2}-\d{2})/.exec(raw?.trim() ?? "");
-  return match ? match[1]! : null;
+  const date = /^(\d{4}-\d{2}-\d{2})/.exec(raw?.trim() ?? "")?.[1];
+  return isCalendarDate(date) ? date : null;
 }
 
 /** The element as it reads in the file, attributes without namespaced extras: the quote of a fact. */
