@@ -218,7 +218,9 @@ export class EditingRepository {
       if (label === "Funding" || label === "Project") await retractAggregates(run, label === "Funding" ? { fundingIds: [removeId] } : { projectIds: [removeId] });
       await run(`
         MATCH (k:${label} {id: $keep}), (r:${label} {id: $remove})
-        WITH k, r, [n IN [r.name] + coalesce(r.aliases, []) WHERE n IS NOT NULL AND n <> k.name AND NOT n IN coalesce(k.aliases, [])] AS names
+        // Every name the removed entity had (its official and Spanish names too) stays a name of the kept one.
+        WITH k, r, [n IN [r.name, r.officialName, r.nameEs] + coalesce(r.aliases, []) WHERE n IS NOT NULL AND n <> k.name AND NOT n IN coalesce(k.aliases, [])] AS given
+        WITH k, r, reduce(names = [], n IN given | CASE WHEN n IN names THEN names ELSE names + n END) AS names
         SET k.aliases = coalesce(k.aliases, []) + names,
             k.acronyms = coalesce(k.acronyms, []) + [a IN coalesce(r.acronyms, []) WHERE NOT a IN coalesce(k.acronyms, [])],
             k.names = k.names + ' | ' + coalesce(r.names, ''),
