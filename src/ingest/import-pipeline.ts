@@ -164,12 +164,13 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
   // The same activity twice in one file: the last one wins, as a re-import would make it.
   const batchUnique = [...new Map(batch.map((a) => [a.projectId, a])).values()];
   const work = async (run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>) => {
-    const unique = await underStoredProjects(run, batchUnique);
+    const { activities: unique, adopted } = await underStoredProjects(run, batchUnique);
     const rows = await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id, p.contentHash AS hash",
       { ids: unique.map((a) => a.projectId) });
     const known = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
-    const created = unique.filter((a) => !known.get(a.projectId));
-    const updated = unique.filter((a) => known.get(a.projectId) && known.get(a.projectId) !== a.hash);
+    // A project without a content hash is a related-activity stub (created) or one an editor wrote (adopted: updated).
+    const created = unique.filter((a) => !known.get(a.projectId) && !adopted.has(a.projectId));
+    const updated = unique.filter((a) => (known.get(a.projectId) || adopted.has(a.projectId)) && known.get(a.projectId) !== a.hash);
     const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
     if (dryRun) return { counts, rejected: [] as Rejection[], changedIds: [] as string[] };
     if (updated.length) await clearActivityFacts(run, updated);
@@ -195,25 +196,49 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
  * iatiIdentifier names it after its name) is the activity's project: its records are written
  * there, not into a second project carrying the same identifier. Related-activity stubs too.
  */
-async function underStoredProjects(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]): Promise<MappedActivity[]> {
+async function underStoredProjects(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]):
+  Promise<{ activities: MappedActivity[]; adopted: Set<string> }> {
   const projects = activities.flatMap((a) => a.nodes.filter((n) => n.type === "Project"))
     .map((n) => ({ id: n.id, identifier: (n.iatiIdentifier ?? n.createOnly?.iatiIdentifier) as string | undefined }))
     .filter((p): p is { id: string; identifier: string } => typeof p.identifier === "string");
-  if (!projects.length) return activities;
+  if (!projects.length) return { activities, adopted: new Set() };
   const rows = await run(`UNWIND $projects AS project
     OPTIONAL MATCH (own:Project {id: project.id})
     WITH project WHERE own IS NULL
     MATCH (p:Project {iatiIdentifier: project.identifier})
-    RETURN project.id AS id, min(p.id) AS stored`, { projects });
-  const stored = new Map(rows.map((r) => [r.id as string, r.stored as string]));
-  if (!stored.size) return activities;
-  const to = (id: string) => stored.get(id) ?? id;
-  return activities.map((a) => ({
-    ...a,
-    projectId: to(a.projectId),
-    nodes: a.nodes.map((n) => (stored.has(n.id) ? { ...n, id: to(n.id) } : n)),
-    relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
-  }));
+    WITH project, p ORDER BY p.id
+    WITH project, collect(p)[0] AS p
+    RETURN project.id AS id, p.id AS stored, properties(p) AS props`, { projects });
+  const stored = new Map(rows.map((r) => [r.id as string, { id: r.stored as string, props: r.props as Record<string, unknown> }]));
+  const to = (id: string) => stored.get(id)?.id ?? id;
+  const adopted = new Set(activities.filter((a) => stored.has(a.projectId)).map((a) => to(a.projectId)));
+  return {
+    adopted,
+    activities: activities.map((a) => ({
+      ...a,
+      projectId: to(a.projectId),
+      nodes: a.nodes.map((n) => (!stored.has(n.id) ? n : n.id === a.projectId ? adoptedRecord(n, stored.get(n.id)!) : { ...n, id: to(n.id) })),
+      relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
+    })),
+  };
+}
+
+/**
+ * The activity's project record for a project someone else wrote: what the activity states wins,
+ * what it leaves out (no description, no dates) keeps the stored value, and the stored name stays
+ * an alias, so that nothing the editor wrote is lost.
+ */
+function adoptedRecord(record: NodeRecord, stored: { id: string; props: Record<string, unknown> }): NodeRecord {
+  const given = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined)) as NodeRecord;
+  let complete: NodeRecord = given;
+  try {
+    complete = completeUpdate(given, stored.props);
+  } catch (err) {
+    if (!(err instanceof FieldConflict)) throw err;
+  }
+  const storedName = typeof stored.props.name === "string" && stored.props.name !== record.name ? [stored.props.name] : [];
+  const aliases = [...new Set([...((complete.aliases as string[] | undefined) ?? []), ...((stored.props.aliases as string[] | undefined) ?? []), ...storedName])];
+  return { ...complete, id: stored.id, aliases };
 }
 
 /** What an updated activity stated before: its funding flows, and its share of relationships. */
@@ -293,7 +318,7 @@ async function mergedInto(run: (cypher: string, params?: Params) => Promise<Reco
       OPTIONAL MATCH (a:Actor {id: id})
       WITH id WHERE a IS NULL
       MATCH (m:MergeRecord {removed: id}) WHERE NOT m.undone
-      WITH id, m ORDER BY m.seq DESC
+      WITH id, m ORDER BY m.at DESC
       RETURN id, collect(m.keep)[0] AS keep`, { ids: [...new Set(current.values())] });
     const next = new Map(rows.map((r) => [r.id as string, r.keep as string]));
     current = new Map([...current].filter(([, at]) => next.has(at)).map(([id, at]) => [id, next.get(at)!]));
@@ -304,19 +329,22 @@ async function mergedInto(run: (cypher: string, params?: Params) => Promise<Reco
 
 /** Organisations known by name whose node was written under the legacy (cut) id of the same name. */
 async function legacyNameIds(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, nodes: NodeRecord[]): Promise<Map<string, string>> {
-  const candidates = new Map<string, { id: string; name: string }>();
+  // Names whose cut ids collide are exactly the ones digests tell apart: several per old id.
+  const candidates = new Map<string, { id: string; name: string }[]>();
   for (const node of nodes) {
     const name = node.createOnly?.name;
     if (!node.id.startsWith(IATI_NAME_PREFIX) || typeof name !== "string") continue;
     const legacy = `${IATI_NAME_PREFIX}${legacyIdSlug(name)}`;
-    if (legacy !== node.id) candidates.set(legacy, { id: node.id, name });
+    if (legacy !== node.id) candidates.set(legacy, [...(candidates.get(legacy) ?? []), { id: node.id, name }]);
   }
   if (!candidates.size) return new Map();
   const rows = await run("UNWIND $ids AS id MATCH (o:Actor {id: id}) WHERE o:Organization RETURN o.id AS id, o.name AS name", { ids: [...candidates.keys()] });
   const kept = new Map<string, string>();
   for (const row of rows) {
-    const candidate = candidates.get(row.id as string)!;
-    if (typeof row.name === "string" && normalizeName(row.name) === normalizeName(candidate.name)) kept.set(candidate.id, row.id as string);
+    const stored = typeof row.name === "string" ? normalizeName(row.name) : null;
+    for (const candidate of candidates.get(row.id as string)!) {
+      if (normalizeName(candidate.name) === stored) kept.set(candidate.id, row.id as string);
+    }
   }
   return kept;
 }
@@ -330,15 +358,18 @@ async function importDocument(db: Database, file: string, doc: GraphDocument, op
   const existing = new Map(rows.map((r) => [r.id as string, r]));
   // Rejected records are counted as rejected only, not as created or updated; a record of a stored
   // node is compared as it will be written (the fields it leaves out kept: partial-update.ts).
-  for (const node of nodes.filter((n) => validateNode(n) === null)) {
+  for (const [i, node] of nodes.entries()) {
+    if (validateNode(node) !== null) continue;
     const row = existing.get(node.id);
     const stored = (row?.exists ? row.props : {}) as Record<string, unknown>;
     let complete: NodeRecord;
     try {
       complete = completeUpdate(node, stored);
     } catch (err) {
-      if (err instanceof FieldConflict) continue;
-      throw err;
+      if (!(err instanceof FieldConflict)) throw err;
+      // The writer rejects it by position; a dry run writes nothing, so it is said here.
+      if (opts.dryRun) summary.rejected.push({ position: `${path.basename(file)} nodes[${i}] (${node.id})`, reason: err.message });
+      continue;
     }
     if (!row?.exists) summary.created += 1;
     else if (sameProperties(complete, stored)) summary.unchanged += 1;

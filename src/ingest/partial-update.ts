@@ -92,8 +92,9 @@ export async function completeStoredRecords(run: (cypher: string, params: Params
       { ids: group.map(({ node }) => node.id) });
     for (const row of rows) stored.set(row.id as string, row.stored as StoredFields);
   }
+  const completed = new Set(named.map((r) => r.node));
   return records.flatMap(({ node, position }) => {
-    if (!named.some((r) => r.node === node)) return [node];
+    if (!completed.has(node)) return [node];
     try {
       return [completeUpdate(node, stored.get(node.id) ?? {})];
     } catch (err) {

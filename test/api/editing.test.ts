@@ -336,7 +336,8 @@ describe("writes", () => {
   });
 
   it("imports an IATI activity into the project an editor created with its identifier, not into a second project with the same identifier", async () => {
-    const created = await as("editor", `mutation { upsertProject(input: { name: "Editor's IATI project", kind: "iati-activity", iatiIdentifier: "TEST-DUP-1", ${CITE} }) { id } }`);
+    const created = await as("editor", `mutation { upsertProject(input: { name: "Editor's IATI project", kind: "iati-activity", iatiIdentifier: "TEST-DUP-1",
+      description: "Written by an editor", acronyms: ["EIP"], aliases: ["Proyecto del editor"], startYear: 2018, ${CITE} }) { id } }`);
     const id = created.data.upsertProject.id;
     expect(id).toBe("project:editor-s-iati-project");
     const xml = `<iati-activities version="2.03"><iati-activity default-currency="USD">
@@ -347,9 +348,13 @@ describe("writes", () => {
   <related-activity ref="TEST-DUP-1" type="1"/>
 </iati-activity></iati-activities>`;
     const importXml = () => as("admin", `mutation($c: String!) { importData(format: IATI_XML, content: $c, fileName: "dup.xml") { created updated unchanged rejected { reason } } }`, { c: xml });
-    expect((await importXml()).data.importData.rejected).toEqual([]);
-    const projects = await db.read("MATCH (p:Project {iatiIdentifier: 'TEST-DUP-1'}) RETURN p.id AS id, p.name AS name");
-    expect(projects).toEqual([{ id, name: "The IATI title" }]);
+    expect((await importXml()).data.importData).toEqual({ created: 0, updated: 1, unchanged: 0, rejected: [] });
+    const projects = await db.read(`MATCH (p:Project {iatiIdentifier: 'TEST-DUP-1'})
+      RETURN p.id AS id, p.name AS name, p.description AS description, p.acronyms AS acronyms, p.aliases AS aliases, p.startYear AS startYear`);
+    // What the activity states wins; what it leaves out (description, years, acronyms) is the editor's, whose name stays an alias.
+    expect(projects).toEqual([{ id, name: "The IATI title", description: "Written by an editor", acronyms: ["EIP"],
+      aliases: ["Proyecto del editor", "Editor's IATI project"], startYear: 2018 }]);
+    expect((await as("anonymous", `{ project(reference: "EIP") { id } }`)).data.project).toEqual({ id });
     const [took] = await db.read("MATCH (:Actor {id: 'organization:iati:TEST-DUP-ORG'})-[:PARTICIPATES_IN]->(p:Project) RETURN collect(p.id) AS ids");
     expect(took!.ids).toEqual([id]);
     expect((await importXml()).data.importData).toMatchObject({ created: 0, updated: 0, unchanged: 1 });

@@ -77,6 +77,12 @@ describe("acronyms and codes written in capitals", () => {
     expect(a.answer.count).toBeLessThan(all.data!.projects.totalCount);
     // Lower case it is a word, and the question asks about every project.
     expect((await ask("how many projects are there for us?")).resolvedReferences).toEqual([]);
+    // A word in capitals is never a bare country code: IT is not Italy, AI not Anguilla, IN not India.
+    for (const question of ["How many IT projects in Peru?", "How many projects about AI in Peru?", "Which projects IN Peru involved UNODC?"]) {
+      const ids = (await ask(question)).resolvedReferences.map((m: any) => m.id);
+      expect(ids, question).not.toEqual(expect.arrayContaining([expect.stringMatching(/^country:(IT|AI|IN)$/)]));
+      expect(ids, question).toContain("country:PE");
+    }
   });
 });
 

@@ -58,7 +58,7 @@ ${activity("TEST-ENT-3", "After")}
   <iati-identifier>TEST-LONG-1</iati-identifier>
   <reporting-org ref="TEST-ORG"><narrative>Test publisher</narrative></reporting-org>
   <title><narrative xml:lang="en">Long names</narrative></title>
-  ${[north, south, older].map((name) => `<participating-org role="4"><narrative>${name}</narrative></participating-org>`).join("\n  ")}
+  ${[older, north, south].map((name) => `<participating-org role="4"><narrative>${name}</narrative></participating-org>`).join("\n  ")}
 </iati-activity>
 </iati-activities>`);
     expect(await importFile(db, file)).toMatchObject({ records: 1, created: 1, rejected: [] });
@@ -88,6 +88,9 @@ organization:unodc,Organization,United Nations Office on Drugs and Crime,,source
       { id: "project:cybercrime-conferences", type: "Project", name: "Cybercrime Conferences", startYear: 2025, sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] },
       { id: "theme:partial-test", type: "Theme", name: "Partial test", sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] },
     ] }));
+    // A dry run says so too (it writes nothing, so the writer never saw the record).
+    expect((await importFile(db, json, { dryRun: true })).rejected).toEqual([
+      { position: "partial.json nodes[0] (project:cybercrime-conferences)", reason: "startYear: the project would end (2021) before it starts (2025)" }]);
     const refused = await importFile(db, json);
     expect(refused.rejected).toEqual([{ position: "partial.json nodes[0] (project:cybercrime-conferences)", reason: "startYear: the project would end (2021) before it starts (2025)" }]);
     expect(refused).toMatchObject({ created: 1, updated: 0 });

@@ -36,9 +36,11 @@ function isReadable(word: Word): boolean {
 }
 
 /**
- * A word written in capitals ("US", "WHO") in a question that is not written all in capitals: an
- * acronym or a code first ("How many projects in the US?" is about the United States, not "us"),
- * read as a word only when no entity has it as a name, acronym or code.
+ * A word written in capitals ("US", "WHO") in a question that is not written all in capitals: a
+ * name first ("How many projects in the US?" is about the United States, not "us"), read as a
+ * word when no entity has it as a name, acronym or alias. Never as a bare country code: "IT",
+ * "AI", "IN" or "DO" in capitals are words far more often than Italy, Anguilla, India or the
+ * Dominican Republic.
  */
 function acronymsOf(question: string, list: Word[]): Set<number> {
   if (!/\p{Ll}/u.test(question)) return new Set();
@@ -118,8 +120,7 @@ export async function findMentions(references: ReferenceRepository, question: st
 
   const acronyms = acronymsOf(question, list);
   const grams = gramsOf(list, acronyms).filter((g) => !list.slice(g.start, g.end).some((w) => w.text.startsWith(PLACEHOLDER)));
-  const codes = new Set([...acronyms].map((i) => list[i]!.raw));
-  const outcomes = await references.lookup(grams.map((g) => g.text), undefined, { codes: (text) => codes.has(text) });
+  const outcomes = await references.lookup(grams.map((g) => g.text), undefined, { codes: false });
   const byLength = grams.filter((g) => {
     const o = outcomes.get(g.text);
     if (o && !("entity" in o) && !o.failure.length) {

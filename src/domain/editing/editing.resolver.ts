@@ -115,7 +115,7 @@ export class EditingResolver {
     const name = check.text("name", input.name, { required: true })!;
     let id = input.id;
     if (!id && input.iatiIdentifier) {
-      const [row] = await ctx.db.read("MATCH (p:Project {iatiIdentifier: $ref}) RETURN p.id AS id LIMIT 1", { ref: input.iatiIdentifier.trim() });
+      const [row] = await ctx.db.read("MATCH (p:Project {iatiIdentifier: $ref}) RETURN p.id AS id ORDER BY id LIMIT 1", { ref: input.iatiIdentifier.trim() });
       id = row?.id as string | undefined;
     }
     id = await idFor(repo, "Project", id, name);

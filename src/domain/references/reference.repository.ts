@@ -71,9 +71,9 @@ export function fuzzyQuery(text: string): string {
   }).join(" AND ");
 }
 
-function matchedBy(candidate: Candidate, key: string): string | null {
+function matchedBy(candidate: Candidate, key: string, codes = true): string | null {
   const checks: [string, (string | null | undefined)[]][] = [
-    ["code", [candidate.code]],
+    ["code", codes ? [candidate.code] : []],
     ["name", [candidate.name, candidate.nameEs]],
     ["official name", [candidate.officialName]],
     ["acronym", candidate.acronyms ?? []],
@@ -194,11 +194,10 @@ export class ReferenceRepository {
 
   /**
    * Resolves without throwing: each reference gets its entity, or the candidates that made it fail
-   * (none: unknown; several: ambiguous). `codes: false` leaves two-letter words alone (free text);
-   * a function says which of them may still be codes.
+   * (none: unknown; several: ambiguous). `codes: false` leaves two-letter words alone (free text).
    */
-  async lookup(references: string[], allowed?: ReadonlySet<NodeType>, opts: { codes?: boolean | ((reference: string) => boolean) } = {}): Promise<Map<string, LookupOutcome>> {
-    const mayBeCode = (r: string) => /^[A-Za-z]{2}$/.test(r) && (typeof opts.codes === "function" ? opts.codes(r) : opts.codes !== false);
+  async lookup(references: string[], allowed?: ReadonlySet<NodeType>, opts: { codes?: boolean } = {}): Promise<Map<string, LookupOutcome>> {
+    const mayBeCode = (r: string) => opts.codes !== false && /^[A-Za-z]{2}$/.test(r);
     const unique = [...new Set(references)].filter((r) => normalizeName(r));
     const outcomes = new Map<string, LookupOutcome>();
     if (!unique.length) return outcomes;
@@ -209,7 +208,7 @@ export class ReferenceRepository {
       texts: unique.filter((r) => !nodeTypeOfId(r)).map((text) => ({ text, q: phrase(normalizeName(text)) })),
     });
     const candidatesOf = new Map(rows.map((r) => [r.ref as string, r.candidates as Candidate[]]));
-    for (const reference of unique) outcomes.set(reference, this.pick(reference, candidatesOf.get(reference) ?? [], allowed));
+    for (const reference of unique) outcomes.set(reference, this.pick(reference, candidatesOf.get(reference) ?? [], allowed, opts.codes !== false));
     return outcomes;
   }
 
@@ -226,7 +225,7 @@ export class ReferenceRepository {
       .filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)))]));
   }
 
-  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>): LookupOutcome {
+  private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>, codes = true): LookupOutcome {
     const permitted = candidates.filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)));
     const asId = permitted.find((c) => c.id === reference);
     if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
@@ -240,7 +239,8 @@ export class ReferenceRepository {
     const key = normalizeName(reference);
     const exact = new Map<string, { candidate: Candidate; how: string }>();
     for (const candidate of permitted) {
-      const how = matchedBy(candidate, key);
+      // Free text (codes: false): "AI" spelt by Anguilla's code alone is not Anguilla.
+      const how = matchedBy(candidate, key, codes);
       if (how && !exact.has(candidate.id)) exact.set(candidate.id, { candidate, how });
     }
     // A country code ("PE") wins over an acronym that happens to spell it.

@@ -8,7 +8,9 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { IATI_ROLE_CODES } from "../../model/model.js";
 import { isCalendarDate } from "../../model/dates.js";
-import { idSlug } from "../../model/names.js";
+import { idSlug, normalizeName } from "../../model/names.js";
+import { referencePlaceNames } from "../readers/seed-reader.js";
+import isoCountries from "i18n-iso-countries";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../../model/decimal.js";
 import { xml, type XmlElement } from "./xml-stream.js";
@@ -104,10 +106,13 @@ export const IATI_NAME_PREFIX = "organization:iati-name:";
 /**
  * The acronym a publisher wrote into an organisation's name, "World Health Organization (WHO)" or
  * "USAID - U.S. Agency for International Development", so that questions and references can use it.
+ * Not a place's code or name ("UK - Ministry of Defence", "Palladium International Ltd (UK)"):
+ * every such organisation would make "UK" ambiguous.
  */
 export function acronymsInName(name: string): string[] {
   const found = [ACRONYM_AFTER.exec(name)?.[1], ACRONYM_BEFORE.exec(name)?.[1]];
-  return [...new Set(found.filter((a): a is string => a !== undefined))];
+  const places = referencePlaceNames();
+  return [...new Set(found.filter((a): a is string => a !== undefined && !places.has(normalizeName(a)) && !isoCountries.isValid(a)))];
 }
 
 const ACRONYM_AFTER = /\((\p{Lu}[\p{Lu}\p{N}&]{1,11})\)\s*$/u;

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../config/config.js";
+import { normalizeName } from "../../model/names.js";
 import type { GraphDocument, NodeRecord, RelationshipRecord } from "../graph-writer.js";
 
 export const SEED_DIR = path.join(PROJECT_ROOT, "seed");
@@ -46,4 +47,15 @@ export function referenceDocument(): GraphDocument {
 
 export function cooperationDocument(): GraphDocument {
   return readJson<GraphDocument>("cooperation.json");
+}
+
+let places: ReadonlySet<string> | undefined;
+
+/** Every code, name and alias of the reference's countries and regions, as names compare ("uk", "ee uu", "005"). */
+export function referencePlaceNames(): ReadonlySet<string> {
+  if (places) return places;
+  const { regions } = readJson<{ regions: RegionEntry[] }>("reference/regions.json");
+  const { countries } = readJson<{ countries: CountryEntry[] }>("reference/countries.json");
+  places = new Set([...regions, ...countries].flatMap((p) => [p.code, p.name, p.nameEs, ...(p.aliases ?? [])]).map(normalizeName));
+  return places;
 }
