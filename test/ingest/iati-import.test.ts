@@ -65,13 +65,20 @@ describe("IATI import", () => {
     const xmlActivities = [...parseXml(OCHA), ...parseXml(WHO)];
     const transactions = xmlActivities.flatMap((a) => a.transaction ?? []);
     const valid = transactions.filter((t) => (t.value?.[0]?.["#text"] ?? "").trim() !== "");
-    const budgets = xmlActivities.flatMap((a) => a.budget ?? []);
+    // A revised budget (type 2) replaces the original (type 1 or none) of its period: one in the OCHA file.
+    const budgets = xmlActivities.flatMap((a) => {
+      const list: any[] = a.budget ?? [];
+      const period = (b: any) => `${b["period-start"]?.[0]?.["@iso-date"]}..${b["period-end"]?.[0]?.["@iso-date"]}`;
+      const revised = new Set(list.filter((b) => String(b["@type"]) === "2").map(period));
+      return list.filter((b) => !(String(b["@type"] ?? "1") === "1" && revised.has(period(b))));
+    });
     const [row] = await db.read(`MATCH (p:Project {kind: 'iati-activity'}) WHERE NOT p.stub
       RETURN count(p) AS activities,
              COUNT { MATCH (f:Funding {kind: 'transaction'}) } AS transactions,
              COUNT { MATCH (f:Funding {kind: 'budget'}) } AS budgets`);
     expect(row).toEqual({ activities: 558, transactions: valid.length, budgets: budgets.length });
     expect(valid.length).toBe(1012 + 871);
+    expect(budgets.length).toBe(367 + 1256);
   });
 
   it("sums transactions per type and currency exactly as the XML does", async () => {
@@ -232,6 +239,14 @@ describe("IATI import", () => {
       ["incoming-funds", "GBP", "2156169", 2],
       ["outgoing-commitment", "GBP", "240627827", 39],
     ]);
+  });
+
+  it("counts a revised budget instead of the original of its period, not both: CH-FDJP-CHE106823242-2019723a in 2019", async () => {
+    const groups = dataOf(await gql(`{ fundingFlows(groupBy: [PROJECT], filter: { flowTypes: ["budget"], fromYear: 2019, toYear: 2019 }) {
+      keys { value } currency total flows } }`)).fundingFlows;
+    // 686009 USD revised (type 2) for 2019-05-01..2020-04-30; the original 1941176 USD is not added to it.
+    expect(groups.filter((g: any) => g.keys[0].value === "project:iati:CH-FDJP-CHE106823242-2019723a"))
+      .toEqual([{ keys: [{ value: "project:iati:CH-FDJP-CHE106823242-2019723a" }], currency: "USD", total: "686009", flows: 1 }]);
   });
 
   it("ranks a country's largest funders (first) by exact totals, as a walk over the flows of both files does: Argentina", async () => {

@@ -64,14 +64,30 @@ describe("IATI mapper", () => {
     expect(nodes(mapped.who, "Funding", "transaction")).toBe(871);
     expect(inXml(mapped.ocha, "transaction")).toBe(1033);
     expect(nodes(mapped.ocha, "Funding", "transaction")).toBe(1033 - 21);
-    expect(nodes(mapped.ocha, "Funding", "budget")).toBe(368);
+    // 368 budgets, one of them an original that a revised budget of its period replaces.
+    expect(inXml(mapped.ocha, "budget")).toBe(368);
+    expect(nodes(mapped.ocha, "Funding", "budget")).toBe(367);
     // Every flow is for its activity's project.
-    expect(rels(mapped.ocha, "FUNDS")).toBe(1012 + 368);
+    expect(rels(mapped.ocha, "FUNDS")).toBe(1012 + 367);
     const rejections = mapped.ocha.activities.flatMap((a) => a.rejections);
     expect(rejections).toHaveLength(22);
     expect(rejections.filter((r) => r.reason === "transaction value \"\" is not a decimal number")).toHaveLength(21);
     expect(rejections).toContainEqual({ position: "ocha-hdx-covid-dportal-2.03.xml line 52895 (GB-COH-871954-QR00646)", reason: "sector has no code" });
     expect(mapped.who.activities.flatMap((a) => a.rejections)).toEqual([]);
+  });
+
+  it("keeps a revised budget in place of the original of its period, never both: CH-FDJP-CHE106823242-2019723a", () => {
+    const activity = mapped.ocha.activities.find((a) => a.identifier === "CH-FDJP-CHE106823242-2019723a")!;
+    const budgets = activity.nodes.filter((n) => n.type === "Funding" && n.flowType === "budget")
+      .map((n) => ({ date: n.date, periodEnd: n.periodEnd, amount: n.amount, currency: n.currency, budgetType: n.budgetType }));
+    // The file states 1941176 USD (type 1, original) and 686009 USD (type 2, revised) for 2019-05-01..2020-04-30.
+    expect(budgets).toEqual([
+      { date: "2019-05-01", periodEnd: "2020-04-30", amount: "686009", currency: "USD", budgetType: "2" },
+      { date: "2020-05-01", periodEnd: "2020-05-31", amount: "57167", currency: "USD", budgetType: "2" },
+    ]);
+    expect(activity.relationships.filter((r) => r.type === "FUNDS")).toHaveLength(activity.nodes.filter((n) => n.type === "Funding").length);
+    // Originals without a revision of their period stay: WHO's 1256 budgets are all type 1.
+    expect(mapped.who.activities.flatMap((a) => a.nodes).filter((n) => n.flowType === "budget").every((n) => n.budgetType === "1")).toBe(true);
   });
 
   it("keeps amounts as exact decimal strings", () => {

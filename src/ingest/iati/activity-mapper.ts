@@ -284,15 +284,25 @@ function mapSectors(el: XmlElement, scope: ActivityScope): void {
   }
 }
 
-/** Budgets as Funding flows of kind budget, over their period. */
+/**
+ * Budgets as Funding flows of kind budget, over their period. In IATI 2.03 a revised budget (type 2)
+ * replaces the original (type 1, or no type) of the same period: that original is not written, or
+ * the two would be added together. A revised budget whose value cannot be read replaces nothing.
+ */
 function mapBudgets(el: XmlElement, scope: ActivityScope): void {
+  const budgets = [];
   for (const b of xml.all(el, "budget")) {
     const value = xml.child(b, "value");
     const amount = value ? normalizeDecimal(value.text) : null;
     if (!value || amount === null) { scope.rejections.push({ position: scope.at(b), reason: `budget value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
-    const currency = (value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency);
     const periodStart = isoDate(xml.child(b, "period-start")?.attrs["iso-date"]);
     const periodEnd = isoDate(xml.child(b, "period-end")?.attrs["iso-date"]);
+    budgets.push({ b, value, amount, periodStart, periodEnd, period: `${periodStart}..${periodEnd}`, revised: b.attrs.type?.trim() === "2" });
+  }
+  const revisedPeriods = new Set(budgets.filter((x) => x.revised).map((x) => x.period));
+  for (const { b, value, amount, periodStart, periodEnd, period } of budgets) {
+    if ((b.attrs.type?.trim() || "1") === "1" && revisedPeriods.has(period)) continue;
+    const currency = (value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency);
     const id = scope.fundingId(["budget", b.attrs.type, periodStart, periodEnd, amount, currency]);
     scope.nodes.push({ id, type: "Funding", kind: "budget", flowType: "budget", amount, currency, date: periodStart, periodEnd,
       budgetType: b.attrs.type ?? null, budgetStatus: b.attrs.status ?? null, valueDate: isoDate(value.attrs["value-date"]),
