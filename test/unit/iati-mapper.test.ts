@@ -3,6 +3,7 @@
  * counted against the XML as another parser (fast-xml-parser) reads it, and the known figures exact.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -33,6 +34,20 @@ const count = (m: Mapped, pick: (a: MappedActivity) => unknown[]) => m.activitie
 const nodes = (m: Mapped, type: string, kind?: string) => count(m, (a) => a.nodes.filter((n) => n.type === type && (!kind || n.kind === kind)));
 const rels = (m: Mapped, type: string) => count(m, (a) => a.relationships.filter((r) => r.type === type));
 const inXml = (m: Mapped, element: string) => m.xml.reduce((n, a) => n + (a[element]?.length ?? 0), 0);
+
+/** Activities written here, for what the shared files do not hold. */
+async function mapXml(activities: string): Promise<MappedActivity[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-mapper-"));
+  const file = path.join(dir, "written.xml");
+  fs.writeFileSync(file, `<iati-activities version="2.03">${activities}</iati-activities>`);
+  const out: MappedActivity[] = [];
+  for await (const el of readElements(file, "iati-activity")) {
+    const result = mapActivity(el, { file });
+    if (!("reason" in result)) out.push(result);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
 
 beforeAll(async () => {
   mapped.ocha = await mapFile(FILES.ocha);
@@ -101,6 +116,20 @@ describe("IATI mapper", () => {
     expect(rels(mapped.ocha, "ABOUT")).toBe(inXml(mapped.ocha, "sector") - 1);
     expect(rels(mapped.ocha, "RELATED_TO")).toBe(inXml(mapped.ocha, "related-activity"));
     expect(rels(mapped.ocha, "RELATED_TO")).toBe(1134);
+  });
+
+  it("takes a UN M49 region (vocabulary 2) as the M49 region itself, and leaves publisher codes (99) apart", async () => {
+    const [activity] = await mapXml(`<iati-activity><iati-identifier>TEST-M49-1</iati-identifier>
+      <recipient-region code="5" vocabulary="2" percentage="40"/><recipient-region code="419" vocabulary="2" percentage="30"/>
+      <recipient-region code="999" vocabulary="2" percentage="20"/><recipient-region code="R05" vocabulary="99" percentage="10"/></iati-activity>`);
+    const places = activity!.relationships.filter((r) => r.type === "TAKES_PLACE_IN").map((r) => `${r.to} ${r.percentage}`);
+    // 005 South America and 419 Latin America and the Caribbean are in seed/reference/regions.json; 999 is not.
+    expect(places).toEqual(["region:005 40", "region:419 30", "region:iati-v2-999 20", "region:iati-v99-R05 10"]);
+    // The M49 regions are reference nodes: no record of them; the others are made when missing.
+    expect(activity!.nodes.filter((n) => n.type === "Region").map((n) => n.id)).toEqual(["region:iati-v2-999", "region:iati-v99-R05"]);
+    // The OCHA file's publisher-specific regions (vocabulary 99) keep their ids.
+    const ocha = mapped.ocha.activities.flatMap((a) => a.relationships).filter((r) => r.type === "TAKES_PLACE_IN" && r.to.startsWith("region:iati-v99-"));
+    expect(new Set(ocha.map((r) => r.to))).toEqual(new Set(["region:iati-v99-998", "region:iati-v99-89", "region:iati-v99-R05", "region:iati-v99-R01", "region:iati-v99-R06", "region:iati-v99-R03"]));
   });
 
   it("reads the acronym a publisher wrote into an organisation's name, and nothing else", () => {

@@ -11,6 +11,7 @@ import { isCalendarDate } from "../../model/dates.js";
 import { idSlug } from "../../model/names.js";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../../model/decimal.js";
+import { m49RegionCodes } from "../readers/seed-reader.js";
 import { xml, type XmlElement } from "./xml-stream.js";
 import {
   ACTIVITY_STATUS, DAC_REGION_IN_M49, DAC_SECTORS, ORGANISATION_TYPES, RELATED_ACTIVITY_TYPES, SECTOR_VOCABULARIES, TRANSACTION_TYPES,
@@ -255,6 +256,12 @@ function mapPlaces(el: XmlElement, scope: ActivityScope): void {
     const code = (r.attrs.code ?? "").trim();
     const vocabulary = r.attrs.vocabulary?.trim() || "1";
     if (!code) { scope.rejections.push({ position: scope.at(r), reason: "recipient-region has no code" }); continue; }
+    // Vocabulary 2 is UN M49: its regions are the reference nodes themselves ("5" is region:005).
+    const m49Code = vocabulary === "2" && /^\d{1,3}$/.test(code) ? code.padStart(3, "0") : null;
+    if (m49Code && m49RegionCodes().has(m49Code)) {
+      scope.relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: `region:${m49Code}`, percentage: numberOrNull(r.attrs.percentage), sources: scope.cite(r) });
+      continue;
+    }
     const id = vocabulary === "1" ? `region:dac-${idPart(code)}` : `region:iati-v${idPart(vocabulary)}-${idPart(code)}`;
     const name = preferred(narratives(r, language), language)?.text ?? (vocabulary === "1" ? `DAC region ${code}` : `Region ${code} (vocabulary ${vocabulary})`);
     scope.nodes.push({ id, type: "Region", createOnly: { code, name, vocabulary: vocabulary === "1" ? "oecd-dac" : vocabulary }, provenanceOnCreate: true,
