@@ -132,6 +132,19 @@ describe("IATI mapper", () => {
     expect(new Set(ocha.map((r) => r.to))).toEqual(new Set(["region:iati-v99-998", "region:iati-v99-89", "region:iati-v99-R05", "region:iati-v99-R01", "region:iati-v99-R06", "region:iati-v99-R03"]));
   });
 
+  it("reads humanitarian as xsd:boolean: \"1\" and \"true\" alike", async () => {
+    const humanitarian = (m: Mapped) => m.activities.filter((a) => a.nodes.find((n) => n.id === a.projectId)!.humanitarian === true).map((a) => a.identifier);
+    // WHO writes humanitarian="true" on four activities, OCHA's publishers "1" on 78.
+    expect(humanitarian(mapped.who)).toEqual([
+      "XM-DAC-928-AR-2020-21-13.002.AM01.ARG02", "XM-DAC-928-AR-2022-23-13.002.AM01.ARG02",
+      "XM-DAC-928-AR-2022-23-13.003.AM01.ARG02", "XM-DAC-928-AR-2024-25-13.002.AM01.ARG02",
+    ]);
+    expect(humanitarian(mapped.ocha)).toHaveLength(78);
+    const written = await mapXml(["1", " TRUE ", "false", "0", ""].map((v, i) =>
+      `<iati-activity humanitarian="${v}"><iati-identifier>TEST-HUM-${i}</iati-identifier></iati-activity>`).join(""));
+    expect(written.map((a) => a.nodes[0]!.humanitarian)).toEqual([true, true, false, false, false]);
+  });
+
   it("reads the acronym a publisher wrote into an organisation's name, and nothing else", () => {
     expect(acronymsInName("World Health Organization (WHO)")).toEqual(["WHO"]);
     expect(acronymsInName("USAID - U.S. Agency for International Development")).toEqual(["USAID"]);

@@ -223,7 +223,7 @@ function mapProject(el: XmlElement, scope: ActivityScope): void {
     startDate: dates["2"] ?? dates["1"] ?? null, endDate: dates["4"] ?? dates["3"] ?? null,
     defaultCurrency: scope.defaultCurrency, reportingOrgRef: reporting?.attrs.ref ?? null,
     reportingOrgName: preferred(narratives(reporting, language), language)?.text ?? null,
-    lastUpdated: el.attrs["last-updated-datetime"] ?? null, humanitarian: el.attrs.humanitarian === "1",
+    lastUpdated: el.attrs["last-updated-datetime"] ?? null, humanitarian: isTrue(el.attrs.humanitarian),
     stub: false,
     sources: titleElement ? scope.cite(titleElement) : [{ source: scope.sourceId, quote: `<iati-identifier>${identifier}</iati-identifier>` }],
   });
@@ -365,6 +365,12 @@ function mapRelatedActivities(el: XmlElement, scope: ActivityScope): void {
       provenanceOnCreate: true, sources: scope.cite(r) });
     scope.relationships.push({ type: "RELATED_TO", from: scope.projectId, to: target, relation, iatiType: r.attrs.type!.trim(), sources: scope.cite(r) });
   }
+}
+
+/** xsd:boolean: "1" or "true" (publishers write both). */
+function isTrue(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  return value === "1" || value === "true";
 }
 
 function numberOrNull(raw: string | undefined): number | null {
