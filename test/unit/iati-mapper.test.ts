@@ -168,6 +168,20 @@ describe("IATI mapper", () => {
     expect(again).toEqual(mapped.who.activities.slice(0, 20).map((a) => a.hash));
     expect(new Set(again).size).toBe(20);
   });
+
+  it("hashes what an activity states, not the name of the file it came in", async () => {
+    const file = path.join(IATI_DIR, FILES.who);
+    for await (const el of readElements(file, "iati-activity")) {
+      const renamed = mapActivity(el, { file: "/tmp/upload-1733470000000.xml" }) as MappedActivity;
+      expect(renamed.sources[0]!.document).toBe("upload-1733470000000.xml");
+      expect(renamed.hash).toBe(mapped.who.activities[0]!.hash);
+      // A changed fact still changes it.
+      const value = el.children.find((c) => c.name === "transaction")!.children.find((c) => c.name === "value")!;
+      value.text = "113240.67";
+      expect((mapActivity(el, { file }) as MappedActivity).hash).not.toBe(mapped.who.activities[0]!.hash);
+      break;
+    }
+  });
 });
 
 describe("decodeEntities", () => {

@@ -175,7 +175,12 @@ export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | 
   mapTransactions(el, scope);
   mapRelatedActivities(el, scope);
   const records = { sources: [source], nodes: dedupeNodes(scope.nodes), relationships: scope.relationships };
-  return { identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections, hash: hash(records) };
+  // The file's name is where the facts were read, not one of them: the same activity under another
+  // name (an upload is named upload-<time>) is unchanged.
+  return {
+    identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections,
+    hash: hash({ ...records, sources: [{ ...source, document: undefined }] }),
+  };
 }
 
 function fundingIds(identifier: string): (parts: unknown[]) => string {
