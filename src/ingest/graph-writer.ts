@@ -56,6 +56,8 @@ export interface SourceRecord {
   id: string;
   kind: string;
   title: string;
+  /** Write this source only if no source has its id yet (a CSV's `source_title` must not rewrite the seed's). */
+  keepExisting?: boolean;
   [property: string]: unknown;
 }
 
@@ -320,8 +322,8 @@ export async function writeValidRecords(
 ): Promise<number> {
   for (const batch of chunks(doc.sources, batchSize)) {
     await run(
-      `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,
-      { rows: batch.map((s) => ({ id: s.id, props: sourceProps(s) })) },
+      `UNWIND $rows AS row MERGE (s:Source {id: row.id}) ON CREATE SET s += row.createProps SET s += row.props`,
+      { rows: batch.map((s) => (s.keepExisting === true ? { id: s.id, createProps: sourceProps(s), props: {} } : { id: s.id, createProps: {}, props: sourceProps(s) })) },
     );
   }
   for (const [type, group] of groupBy(doc.nodes, (n) => n.type)) {
@@ -360,7 +362,7 @@ export function keepValid(reason: string | null, position: string, rejected: Rej
 
 function sourceProps(source: SourceRecord): Record<string, unknown> {
   const props: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) if (key !== "id") props[key] = propertyValue(value);
+  for (const [key, value] of Object.entries(source)) if (key !== "id" && key !== "keepExisting") props[key] = propertyValue(value);
   return props;
 }
 

@@ -170,6 +170,25 @@ theme:csv-quote-3,Theme,Quote three,source:iap27-mahiques-abstract,a theme
     await expect(importFile(db, file)).rejects.toThrow(/expected an object with lists "sources", "nodes" and "relationships"/);
   });
 
+  it("creates a CSV's source_title source when it is missing and leaves an existing source as it is", async () => {
+    const source = async (id: string) => (await db.read("MATCH (s:Source {id: $id}) RETURN properties(s) AS props", { id }))[0]?.props;
+    const seed = await source("source:iap27-mahiques-abstract");
+    expect(seed).toMatchObject({ kind: "document", document: "seed/documents/iap27-mahiques-abstract.txt" });
+    const file = path.join(tmp, "sources.csv");
+    fs.writeFileSync(file, `id,type,name,source,quote,source_title
+theme:csv-source-1,Theme,CSV source one,source:iap27-mahiques-abstract,a theme,A title from a CSV
+theme:csv-source-2,Theme,CSV source two,source:csv-new-test,another theme,New CSV source
+`);
+    expect(await importFile(db, file)).toMatchObject({ created: 2, rejected: [] });
+    expect(await source("source:iap27-mahiques-abstract")).toEqual(seed);
+    expect(await source("source:csv-new-test")).toEqual({ id: "source:csv-new-test", kind: "csv", title: "New CSV source", document: "sources.csv" });
+    // Created once: another file declaring it again changes nothing either.
+    fs.writeFileSync(path.join(tmp, "sources-again.csv"), fs.readFileSync(file, "utf8").replace("New CSV source", "Renamed"));
+    await importFile(db, path.join(tmp, "sources-again.csv"));
+    expect(await source("source:csv-new-test")).toMatchObject({ title: "New CSV source", document: "sources.csv" });
+    expect(await source("source:iap27-mahiques-abstract")).toEqual(seed);
+  });
+
   it("rejects a JSON record that sets provenance through createOnly too", async () => {
     const file = path.join(tmp, "create-only.json");
     fs.writeFileSync(file, JSON.stringify({ nodes: [{ id: "theme:json-forged", type: "Theme", name: "Forged", createOnly: { sourceIds: ["source:x"] }, sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] }] }));
