@@ -173,6 +173,21 @@ describe("IATI import", () => {
     expect(link).toEqual({ m49: "region:005", quotes: ["DAC region 489 lies in UN M49 region 005"] });
   });
 
+  it("finds an activity for a UN M49 region (vocabulary 2) in that region and the regions around it", async () => {
+    const file = path.join(tmp, "m49.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03"><iati-activity default-currency="USD">
+  <iati-identifier>TEST-M49-1</iati-identifier><title><narrative xml:lang="en">M49 region test</narrative></title>
+  <recipient-region code="5" vocabulary="2" percentage="100"/></iati-activity></iati-activities>`);
+    expect(await importFile(db, file)).toMatchObject({ created: 1, rejected: [] });
+    const inRegion = async (region: string) => dataOf(await gql(`query($r: [String!]) { projects(filter: { regions: $r, involvingAll: ["project:iati:TEST-M49-1"] }) { totalCount } }`,
+      { r: [region] })).projects.totalCount;
+    for (const region of ["South America", "Latin America", "region:005"]) expect(await inRegion(region), region).toBe(1);
+    expect(await inRegion("Africa")).toBe(0);
+    expect(await db.read("MATCH (r:Region) WHERE r.id STARTS WITH 'region:iati-v2-' RETURN r.id AS id")).toEqual([]);
+    await db.write("MATCH (p:Project {id: 'project:iati:TEST-M49-1'}) DETACH DELETE p");
+    await db.write("MATCH (s:Source {id: 'source:iati:TEST-M49-1'}) DETACH DELETE s");
+  });
+
   it("changes nothing when the same files are imported again", async () => {
     const before = await graphCounts(db);
     const again = { ocha: await importFile(db, OCHA), who: await importFile(db, WHO) };
