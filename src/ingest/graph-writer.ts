@@ -56,6 +56,8 @@ export interface SourceRecord {
   id: string;
   kind: string;
   title: string;
+  /** Write this source only if no source has its id yet (a CSV's `source_title` must not rewrite the seed's). */
+  keepExisting?: boolean;
   [property: string]: unknown;
 }
 
@@ -284,8 +286,12 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     return keepValid(validateNode(node), position, rejected) ? [{ node, position }] : [];
   });
   const nodes = nodeRecords.map((r) => r.node);
-  const relationships = (doc.relationships ?? []).filter((r, i) =>
-    keepValid(validateRelationship(r), `relationships[${i}] (${r?.type} ${r?.from} -> ${r?.to})`, rejected));
+  const positions = new Map<RelationshipRecord, string>();
+  const relationships = (doc.relationships ?? []).filter((r, i) => {
+    const position = `relationships[${i}] (${r?.type} ${r?.from} -> ${r?.to})`;
+    positions.set(r, position);
+    return keepValid(validateRelationship(r), position, rejected);
+  });
 
   const summary: WriteSummary = { sources: sources.length, nodes: nodes.length, relationships: 0, rejected };
   if (opts.dryRun) {
@@ -299,7 +305,7 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
     const run = (cypher: string, params: Params) => runRows(tx, cypher, params);
     const written = opts.partialUpdates ? await completeStoredRecords(run, nodeRecords, attemptRejections) : nodes;
     summary.nodes = written.length;
-    summary.relationships = await writeValidRecords(run, { sources, nodes: written, relationships }, batchSize, attemptRejections);
+    summary.relationships = await writeValidRecords(run, { sources, nodes: written, relationships }, batchSize, attemptRejections, (r) => positions.get(r)!);
     return attemptRejections;
   }, { changed: [...nodes.map((n) => n.id), ...relationships.flatMap((r) => [String(r.from), String(r.to)])] });
   rejected.push(...missingEnds);
@@ -310,18 +316,20 @@ type Run = (cypher: string, params: Params) => Promise<Row[]>;
 
 /**
  * Writes already-validated records through `run`, which the caller binds to one transaction, so
- * that a document lands whole or not at all. Returns the number of relationships written.
+ * that a document lands whole or not at all. Returns the number of relationships written; each
+ * relationship with an end that does not exist is rejected at `positionOf` it, the rest written.
  */
 export async function writeValidRecords(
   run: Run,
   doc: { sources: SourceRecord[]; nodes: NodeRecord[]; relationships: RelationshipRecord[] },
   batchSize: number,
   rejected: Rejection[],
+  positionOf: (record: RelationshipRecord) => string = (r) => `${r.type} ${r.from} -> ${r.to}`,
 ): Promise<number> {
   for (const batch of chunks(doc.sources, batchSize)) {
     await run(
-      `UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s += row.props`,
-      { rows: batch.map((s) => ({ id: s.id, props: sourceProps(s) })) },
+      `UNWIND $rows AS row MERGE (s:Source {id: row.id}) ON CREATE SET s += row.createProps SET s += row.props`,
+      { rows: batch.map((s) => (s.keepExisting === true ? { id: s.id, createProps: sourceProps(s), props: {} } : { id: s.id, createProps: {}, props: sourceProps(s) })) },
     );
   }
   for (const [type, group] of groupBy(doc.nodes, (n) => n.type)) {
@@ -345,7 +353,7 @@ export async function writeValidRecords(
       const [row] = await run(cypher, { rows: batch.map(relationshipRow) });
       const count = Number(row?.written ?? 0);
       written += count;
-      if (count < batch.length) reportMissingEnds(batch, count, rejected);
+      if (count < batch.length) await reportMissingEnds(run, batch, from, to, (r, reason) => rejected.push({ position: positionOf(r), reason }));
       addTouched(touched, type, batch, (row?.createdFrom as string[] | undefined) ?? []);
     }
   }
@@ -360,15 +368,22 @@ export function keepValid(reason: string | null, position: string, rejected: Rej
 
 function sourceProps(source: SourceRecord): Record<string, unknown> {
   const props: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) if (key !== "id") props[key] = propertyValue(value);
+  for (const [key, value] of Object.entries(source)) if (key !== "id" && key !== "keepExisting") props[key] = propertyValue(value);
   return props;
 }
 
-function reportMissingEnds(batch: RelationshipRecord[], written: number, rejected: Rejection[]): void {
-  rejected.push({
-    position: `${batch[0]!.type} batch`,
-    reason: `${batch.length - written} relationship(s) point at nodes that do not exist`,
-  });
+/** The relationships of a batch that were not written, each with the end (from, to or both) that does not exist. */
+async function reportMissingEnds(
+  run: Run, batch: RelationshipRecord[], fromLabel: KeyLabel, toLabel: KeyLabel, reject: (record: RelationshipRecord, reason: string) => void,
+): Promise<void> {
+  const rows = await run(`UNWIND $rows AS row
+    RETURN row.i AS i, EXISTS { MATCH (:${fromLabel} {id: row.from}) } AS fromExists, EXISTS { MATCH (:${toLabel} {id: row.to}) } AS toExists`,
+  { rows: batch.map((r, i) => ({ i, from: r.from, to: r.to })) });
+  for (const row of rows) {
+    const record = batch[Number(row.i)]!;
+    const missing = [row.fromExists ? null : `from "${record.from}"`, row.toExists ? null : `to "${record.to}"`].filter((m) => m !== null);
+    if (missing.length) reject(record, `${missing.join(" and ")} ${missing.length > 1 ? "do" : "does"} not exist`);
+  }
 }
 
 /** Relationships that place an actor or a place somewhere: creating one moves projects' involved places. */

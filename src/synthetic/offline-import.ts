@@ -401,9 +401,10 @@ export class GraphImage {
   }
 
   private applySource(source: SourceRecord): void {
+    if (source.keepExisting === true && this.nodes.has(source.id)) return;
     const node = this.nodes.get(source.id) ?? this.newNode(source.id, ["Source"]);
     for (const [key, value] of Object.entries(source)) {
-      if (key === "id") continue;
+      if (key === "id" || key === "keepExisting") continue;
       const stored = value === undefined ? null : Array.isArray(value) ? value.map(String) : typeof value === "object" && value !== null ? JSON.stringify(value) : value;
       assign(node.props, { [key]: stored });
     }

@@ -65,13 +65,20 @@ describe("IATI import", () => {
     const xmlActivities = [...parseXml(OCHA), ...parseXml(WHO)];
     const transactions = xmlActivities.flatMap((a) => a.transaction ?? []);
     const valid = transactions.filter((t) => (t.value?.[0]?.["#text"] ?? "").trim() !== "");
-    const budgets = xmlActivities.flatMap((a) => a.budget ?? []);
+    // A revised budget (type 2) replaces the original (type 1 or none) of its period: one in the OCHA file.
+    const budgets = xmlActivities.flatMap((a) => {
+      const list: any[] = a.budget ?? [];
+      const period = (b: any) => `${b["period-start"]?.[0]?.["@iso-date"]}..${b["period-end"]?.[0]?.["@iso-date"]}`;
+      const revised = new Set(list.filter((b) => String(b["@type"]) === "2").map(period));
+      return list.filter((b) => !(String(b["@type"] ?? "1") === "1" && revised.has(period(b))));
+    });
     const [row] = await db.read(`MATCH (p:Project {kind: 'iati-activity'}) WHERE NOT p.stub
       RETURN count(p) AS activities,
              COUNT { MATCH (f:Funding {kind: 'transaction'}) } AS transactions,
              COUNT { MATCH (f:Funding {kind: 'budget'}) } AS budgets`);
     expect(row).toEqual({ activities: 558, transactions: valid.length, budgets: budgets.length });
     expect(valid.length).toBe(1012 + 871);
+    expect(budgets.length).toBe(367 + 1256);
   });
 
   it("sums transactions per type and currency exactly as the XML does", async () => {
@@ -166,6 +173,21 @@ describe("IATI import", () => {
     expect(link).toEqual({ m49: "region:005", quotes: ["DAC region 489 lies in UN M49 region 005"] });
   });
 
+  it("finds an activity for a UN M49 region (vocabulary 2) in that region and the regions around it", async () => {
+    const file = path.join(tmp, "m49.xml");
+    fs.writeFileSync(file, `<iati-activities version="2.03"><iati-activity default-currency="USD">
+  <iati-identifier>TEST-M49-1</iati-identifier><title><narrative xml:lang="en">M49 region test</narrative></title>
+  <recipient-region code="5" vocabulary="2" percentage="100"/></iati-activity></iati-activities>`);
+    expect(await importFile(db, file)).toMatchObject({ created: 1, rejected: [] });
+    const inRegion = async (region: string) => dataOf(await gql(`query($r: [String!]) { projects(filter: { regions: $r, involvingAll: ["project:iati:TEST-M49-1"] }) { totalCount } }`,
+      { r: [region] })).projects.totalCount;
+    for (const region of ["South America", "Latin America", "region:005"]) expect(await inRegion(region), region).toBe(1);
+    expect(await inRegion("Africa")).toBe(0);
+    expect(await db.read("MATCH (r:Region) WHERE r.id STARTS WITH 'region:iati-v2-' RETURN r.id AS id")).toEqual([]);
+    await db.write("MATCH (p:Project {id: 'project:iati:TEST-M49-1'}) DETACH DELETE p");
+    await db.write("MATCH (s:Source {id: 'source:iati:TEST-M49-1'}) DETACH DELETE s");
+  });
+
   it("changes nothing when the same files are imported again", async () => {
     const before = await graphCounts(db);
     const again = { ocha: await importFile(db, OCHA), who: await importFile(db, WHO) };
@@ -173,6 +195,18 @@ describe("IATI import", () => {
     expect(again.who).toMatchObject({ created: 0, updated: 0, unchanged: 157, relationships: 0 });
     expect(await graphCounts(db)).toEqual(before);
     expect(await fingerprint(db)).toEqual(full);
+  });
+
+  it("recognises the same activities under another file name (an upload is named upload-<time>): nothing is rewritten", async () => {
+    const renamed = path.join(tmp, "upload-1733470000000.xml");
+    fs.copyFileSync(WHO, renamed);
+    const before = await graphCounts(db);
+    expect(await importFile(db, renamed)).toMatchObject({ records: 157, created: 0, updated: 0, unchanged: 157, relationships: 0 });
+    expect(await graphCounts(db)).toEqual(before);
+    expect(await fingerprint(db)).toEqual(full);
+    // The sources still name the file the facts were first read in.
+    const [source] = await db.read("MATCH (s:Source {id: 'source:iati:XM-DAC-928-AR-2016-17-01.001.AM01.ARG01'}) RETURN s.document AS file");
+    expect(source!.file).toBe("okfn-who-argentina-2.03.xml");
   });
 
   it("answers through the API: UNDP-funded projects in Chile, and funding flows per currency as in the XML", async () => {
@@ -234,6 +268,14 @@ describe("IATI import", () => {
     ]);
   });
 
+  it("counts a revised budget instead of the original of its period, not both: CH-FDJP-CHE106823242-2019723a in 2019", async () => {
+    const groups = dataOf(await gql(`{ fundingFlows(groupBy: [PROJECT], filter: { flowTypes: ["budget"], fromYear: 2019, toYear: 2019 }) {
+      keys { value } currency total flows } }`)).fundingFlows;
+    // 686009 USD revised (type 2) for 2019-05-01..2020-04-30; the original 1941176 USD is not added to it.
+    expect(groups.filter((g: any) => g.keys[0].value === "project:iati:CH-FDJP-CHE106823242-2019723a"))
+      .toEqual([{ keys: [{ value: "project:iati:CH-FDJP-CHE106823242-2019723a" }], currency: "USD", total: "686009", flows: 1 }]);
+  });
+
   it("ranks a country's largest funders (first) by exact totals, as a walk over the flows of both files does: Argentina", async () => {
     const flows = async (first: number | null) => dataOf(await gql(`query($first: Int) {
       fundingFlows(groupBy: [FUNDER], filter: { countries: ["AR"] }, first: $first) { keys { value } flowType currency total flows } }`, { first })).fundingFlows
@@ -286,7 +328,6 @@ describe("IATI import", () => {
       // The first activity's title (the file has CRLF line ends).
       .replace(/(<title>\s*<narrative xml:lang="en">)[^<]*/, "$1HIV interventions, revised title");
     expect(changed).not.toBe(original);
-    // Same file name: the source of each fact names its file, so a renamed file is a change too.
     fs.mkdirSync(path.join(tmp, "v2"));
     const file = path.join(tmp, "v2", path.basename(WHO));
     fs.writeFileSync(file, changed);

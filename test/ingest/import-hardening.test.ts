@@ -173,6 +173,63 @@ theme:csv-quote-3,Theme,Quote three,source:iap27-mahiques-abstract,a theme
     await expect(importFile(db, file)).rejects.toThrow(/expected an object with lists "sources", "nodes" and "relationships"/);
   });
 
+  it("creates a CSV's source_title source when it is missing and leaves an existing source as it is", async () => {
+    const source = async (id: string) => (await db.read("MATCH (s:Source {id: $id}) RETURN properties(s) AS props", { id }))[0]?.props;
+    const seed = await source("source:iap27-mahiques-abstract");
+    expect(seed).toMatchObject({ kind: "document", document: "seed/documents/iap27-mahiques-abstract.txt" });
+    const file = path.join(tmp, "sources.csv");
+    fs.writeFileSync(file, `id,type,name,source,quote,source_title
+theme:csv-source-1,Theme,CSV source one,source:iap27-mahiques-abstract,a theme,A title from a CSV
+theme:csv-source-2,Theme,CSV source two,source:csv-new-test,another theme,New CSV source
+`);
+    expect(await importFile(db, file)).toMatchObject({ created: 2, rejected: [] });
+    expect(await source("source:iap27-mahiques-abstract")).toEqual(seed);
+    expect(await source("source:csv-new-test")).toEqual({ id: "source:csv-new-test", kind: "csv", title: "New CSV source", document: "sources.csv" });
+    // Created once: another file declaring it again changes nothing either.
+    fs.writeFileSync(path.join(tmp, "sources-again.csv"), fs.readFileSync(file, "utf8").replace("New CSV source", "Renamed"));
+    await importFile(db, path.join(tmp, "sources-again.csv"));
+    expect(await source("source:csv-new-test")).toMatchObject({ title: "New CSV source", document: "sources.csv" });
+    expect(await source("source:iap27-mahiques-abstract")).toEqual(seed);
+  });
+
+  it("rejects each relationship whose end does not exist, by its position and end, and writes the others: a CSV edges file and a JSON document", async () => {
+    const participants = async () => (await db.read(`MATCH (a:Actor)-[r:PARTICIPATES_IN {role: 'evaluator'}]->(p:Project {id: 'project:cybercrime-conferences'})
+      RETURN a.id AS id ORDER BY id`)).map((r) => r.id);
+    const edges = path.join(tmp, "edges.csv");
+    fs.writeFileSync(edges, `type,from,to,role,source,quote
+PARTICIPATES_IN,organization:unodc,project:cybercrime-conferences,evaluator,source:iap27-mahiques-abstract,edge one
+PARTICIPATES_IN,organization:nobody-here,project:cybercrime-conferences,evaluator,source:iap27-mahiques-abstract,edge two
+PARTICIPATES_IN,organization:undp,project:no-such-project,evaluator,source:iap27-mahiques-abstract,edge three
+PARTICIPATES_IN,organization:idb,project:cybercrime-conferences,evaluator,source:iap27-mahiques-abstract,edge four
+PARTICIPATES_IN,organization:nobody-here,project:no-such-project,evaluator,source:iap27-mahiques-abstract,edge five
+`);
+    const csv = await importFile(db, edges);
+    expect(csv.rejected).toEqual([
+      { position: "edges.csv relationships[1] (PARTICIPATES_IN organization:nobody-here -> project:cybercrime-conferences)", reason: "from \"organization:nobody-here\" does not exist" },
+      { position: "edges.csv relationships[2] (PARTICIPATES_IN organization:undp -> project:no-such-project)", reason: "to \"project:no-such-project\" does not exist" },
+      { position: "edges.csv relationships[4] (PARTICIPATES_IN organization:nobody-here -> project:no-such-project)", reason: "from \"organization:nobody-here\" and to \"project:no-such-project\" do not exist" },
+    ]);
+    expect(csv.relationships).toBe(2);
+    expect(await participants()).toEqual(["organization:idb", "organization:unodc"]);
+
+    const json = path.join(tmp, "edges.json");
+    const edge = (from: string, to: string) => ({ type: "PARTICIPATES_IN", from, to, role: "evaluator", sources: [{ source: "source:iap27-mahiques-abstract", quote: "an edge" }] });
+    fs.writeFileSync(json, JSON.stringify({
+      // A node of the document itself is an end that exists; one it rejects is not.
+      nodes: [{ id: "organization:json-edge-test", type: "Organization", name: "JSON edge test", sources: [{ source: "source:iap27-mahiques-abstract", quote: "an org" }] },
+        { id: "organization:json-edge-nameless", type: "Organization", sources: [{ source: "source:iap27-mahiques-abstract", quote: "no name" }] }],
+      relationships: [edge("organization:json-edge-nameless", "project:cybercrime-conferences"), edge("organization:json-edge-test", "project:cybercrime-conferences"), edge("organization:iap", "project:gone")],
+    }));
+    const doc = await importFile(db, json);
+    expect(doc.rejected).toEqual([
+      { position: "edges.json nodes[1] (organization:json-edge-nameless)", reason: "a name is required" },
+      { position: "edges.json relationships[0] (PARTICIPATES_IN organization:json-edge-nameless -> project:cybercrime-conferences)", reason: "from \"organization:json-edge-nameless\" does not exist" },
+      { position: "edges.json relationships[2] (PARTICIPATES_IN organization:iap -> project:gone)", reason: "to \"project:gone\" does not exist" },
+    ]);
+    expect(doc.relationships).toBe(1);
+    expect(await participants()).toEqual(["organization:idb", "organization:json-edge-test", "organization:unodc"]);
+  });
+
   it("rejects a JSON record that sets provenance through createOnly too", async () => {
     const file = path.join(tmp, "create-only.json");
     fs.writeFileSync(file, JSON.stringify({ nodes: [{ id: "theme:json-forged", type: "Theme", name: "Forged", createOnly: { sourceIds: ["source:x"] }, sources: [{ source: "source:iap27-mahiques-abstract", quote: "q" }] }] }));

@@ -3,6 +3,7 @@
  * counted against the XML as another parser (fast-xml-parser) reads it, and the known figures exact.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +35,20 @@ const nodes = (m: Mapped, type: string, kind?: string) => count(m, (a) => a.node
 const rels = (m: Mapped, type: string) => count(m, (a) => a.relationships.filter((r) => r.type === type));
 const inXml = (m: Mapped, element: string) => m.xml.reduce((n, a) => n + (a[element]?.length ?? 0), 0);
 
+/** Activities written here, for what the shared files do not hold. */
+async function mapXml(activities: string): Promise<MappedActivity[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coopgraph-mapper-"));
+  const file = path.join(dir, "written.xml");
+  fs.writeFileSync(file, `<iati-activities version="2.03">${activities}</iati-activities>`);
+  const out: MappedActivity[] = [];
+  for await (const el of readElements(file, "iati-activity")) {
+    const result = mapActivity(el, { file });
+    if (!("reason" in result)) out.push(result);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
 beforeAll(async () => {
   mapped.ocha = await mapFile(FILES.ocha);
   mapped.who = await mapFile(FILES.who);
@@ -64,14 +79,30 @@ describe("IATI mapper", () => {
     expect(nodes(mapped.who, "Funding", "transaction")).toBe(871);
     expect(inXml(mapped.ocha, "transaction")).toBe(1033);
     expect(nodes(mapped.ocha, "Funding", "transaction")).toBe(1033 - 21);
-    expect(nodes(mapped.ocha, "Funding", "budget")).toBe(368);
+    // 368 budgets, one of them an original that a revised budget of its period replaces.
+    expect(inXml(mapped.ocha, "budget")).toBe(368);
+    expect(nodes(mapped.ocha, "Funding", "budget")).toBe(367);
     // Every flow is for its activity's project.
-    expect(rels(mapped.ocha, "FUNDS")).toBe(1012 + 368);
+    expect(rels(mapped.ocha, "FUNDS")).toBe(1012 + 367);
     const rejections = mapped.ocha.activities.flatMap((a) => a.rejections);
     expect(rejections).toHaveLength(22);
     expect(rejections.filter((r) => r.reason === "transaction value \"\" is not a decimal number")).toHaveLength(21);
     expect(rejections).toContainEqual({ position: "ocha-hdx-covid-dportal-2.03.xml line 52895 (GB-COH-871954-QR00646)", reason: "sector has no code" });
     expect(mapped.who.activities.flatMap((a) => a.rejections)).toEqual([]);
+  });
+
+  it("keeps a revised budget in place of the original of its period, never both: CH-FDJP-CHE106823242-2019723a", () => {
+    const activity = mapped.ocha.activities.find((a) => a.identifier === "CH-FDJP-CHE106823242-2019723a")!;
+    const budgets = activity.nodes.filter((n) => n.type === "Funding" && n.flowType === "budget")
+      .map((n) => ({ date: n.date, periodEnd: n.periodEnd, amount: n.amount, currency: n.currency, budgetType: n.budgetType }));
+    // The file states 1941176 USD (type 1, original) and 686009 USD (type 2, revised) for 2019-05-01..2020-04-30.
+    expect(budgets).toEqual([
+      { date: "2019-05-01", periodEnd: "2020-04-30", amount: "686009", currency: "USD", budgetType: "2" },
+      { date: "2020-05-01", periodEnd: "2020-05-31", amount: "57167", currency: "USD", budgetType: "2" },
+    ]);
+    expect(activity.relationships.filter((r) => r.type === "FUNDS")).toHaveLength(activity.nodes.filter((n) => n.type === "Funding").length);
+    // Originals without a revision of their period stay: WHO's 1256 budgets are all type 1.
+    expect(mapped.who.activities.flatMap((a) => a.nodes).filter((n) => n.flowType === "budget").every((n) => n.budgetType === "1")).toBe(true);
   });
 
   it("keeps amounts as exact decimal strings", () => {
@@ -85,6 +116,33 @@ describe("IATI mapper", () => {
     expect(rels(mapped.ocha, "ABOUT")).toBe(inXml(mapped.ocha, "sector") - 1);
     expect(rels(mapped.ocha, "RELATED_TO")).toBe(inXml(mapped.ocha, "related-activity"));
     expect(rels(mapped.ocha, "RELATED_TO")).toBe(1134);
+  });
+
+  it("takes a UN M49 region (vocabulary 2) as the M49 region itself, and leaves publisher codes (99) apart", async () => {
+    const [activity] = await mapXml(`<iati-activity><iati-identifier>TEST-M49-1</iati-identifier>
+      <recipient-region code="5" vocabulary="2" percentage="40"/><recipient-region code="419" vocabulary="2" percentage="30"/>
+      <recipient-region code="999" vocabulary="2" percentage="20"/><recipient-region code="R05" vocabulary="99" percentage="10"/></iati-activity>`);
+    const places = activity!.relationships.filter((r) => r.type === "TAKES_PLACE_IN").map((r) => `${r.to} ${r.percentage}`);
+    // 005 South America and 419 Latin America and the Caribbean are in seed/reference/regions.json; 999 is not.
+    expect(places).toEqual(["region:005 40", "region:419 30", "region:iati-v2-999 20", "region:iati-v99-R05 10"]);
+    // The M49 regions are reference nodes: no record of them; the others are made when missing.
+    expect(activity!.nodes.filter((n) => n.type === "Region").map((n) => n.id)).toEqual(["region:iati-v2-999", "region:iati-v99-R05"]);
+    // The OCHA file's publisher-specific regions (vocabulary 99) keep their ids.
+    const ocha = mapped.ocha.activities.flatMap((a) => a.relationships).filter((r) => r.type === "TAKES_PLACE_IN" && r.to.startsWith("region:iati-v99-"));
+    expect(new Set(ocha.map((r) => r.to))).toEqual(new Set(["region:iati-v99-998", "region:iati-v99-89", "region:iati-v99-R05", "region:iati-v99-R01", "region:iati-v99-R06", "region:iati-v99-R03"]));
+  });
+
+  it("reads humanitarian as xsd:boolean: \"1\" and \"true\" alike", async () => {
+    const humanitarian = (m: Mapped) => m.activities.filter((a) => a.nodes.find((n) => n.id === a.projectId)!.humanitarian === true).map((a) => a.identifier);
+    // WHO writes humanitarian="true" on four activities, OCHA's publishers "1" on 78.
+    expect(humanitarian(mapped.who)).toEqual([
+      "XM-DAC-928-AR-2020-21-13.002.AM01.ARG02", "XM-DAC-928-AR-2022-23-13.002.AM01.ARG02",
+      "XM-DAC-928-AR-2022-23-13.003.AM01.ARG02", "XM-DAC-928-AR-2024-25-13.002.AM01.ARG02",
+    ]);
+    expect(humanitarian(mapped.ocha)).toHaveLength(78);
+    const written = await mapXml(["1", " TRUE ", "false", "0", ""].map((v, i) =>
+      `<iati-activity humanitarian="${v}"><iati-identifier>TEST-HUM-${i}</iati-identifier></iati-activity>`).join(""));
+    expect(written.map((a) => a.nodes[0]!.humanitarian)).toEqual([true, true, false, false, false]);
   });
 
   it("reads the acronym a publisher wrote into an organisation's name, and nothing else", () => {
@@ -112,6 +170,20 @@ describe("IATI mapper", () => {
     }
     expect(again).toEqual(mapped.who.activities.slice(0, 20).map((a) => a.hash));
     expect(new Set(again).size).toBe(20);
+  });
+
+  it("hashes what an activity states, not the name of the file it came in", async () => {
+    const file = path.join(IATI_DIR, FILES.who);
+    for await (const el of readElements(file, "iati-activity")) {
+      const renamed = mapActivity(el, { file: "/tmp/upload-1733470000000.xml" }) as MappedActivity;
+      expect(renamed.sources[0]!.document).toBe("upload-1733470000000.xml");
+      expect(renamed.hash).toBe(mapped.who.activities[0]!.hash);
+      // A changed fact still changes it.
+      const value = el.children.find((c) => c.name === "transaction")!.children.find((c) => c.name === "value")!;
+      value.text = "113240.67";
+      expect((mapActivity(el, { file }) as MappedActivity).hash).not.toBe(mapped.who.activities[0]!.hash);
+      break;
+    }
   });
 });
 

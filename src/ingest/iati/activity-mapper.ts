@@ -13,6 +13,7 @@ import { referencePlaceNames } from "../readers/seed-reader.js";
 import isoCountries from "i18n-iso-countries";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../../model/decimal.js";
+import { m49RegionCodes } from "../readers/seed-reader.js";
 import { xml, type XmlElement } from "./xml-stream.js";
 import {
   ACTIVITY_STATUS, DAC_REGION_IN_M49, DAC_SECTORS, ORGANISATION_TYPES, RELATED_ACTIVITY_TYPES, SECTOR_VOCABULARIES, TRANSACTION_TYPES,
@@ -179,7 +180,12 @@ export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | 
   mapTransactions(el, scope);
   mapRelatedActivities(el, scope);
   const records = { sources: [source], nodes: dedupeNodes(scope.nodes), relationships: scope.relationships };
-  return { identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections, hash: hash(records) };
+  // The file's name is where the facts were read, not one of them: the same activity under another
+  // name (an upload is named upload-<time>) is unchanged.
+  return {
+    identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections,
+    hash: hash({ ...records, sources: [{ ...source, document: undefined }] }),
+  };
 }
 
 function fundingIds(identifier: string): (parts: unknown[]) => string {
@@ -227,7 +233,7 @@ function mapProject(el: XmlElement, scope: ActivityScope): void {
     startDate: dates["2"] ?? dates["1"] ?? null, endDate: dates["4"] ?? dates["3"] ?? null,
     defaultCurrency: scope.defaultCurrency, reportingOrgRef: reporting?.attrs.ref ?? null,
     reportingOrgName: preferred(narratives(reporting, language), language)?.text ?? null,
-    lastUpdated: el.attrs["last-updated-datetime"] ?? null, humanitarian: el.attrs.humanitarian === "1",
+    lastUpdated: el.attrs["last-updated-datetime"] ?? null, humanitarian: isTrue(el.attrs.humanitarian),
     stub: false,
     sources: titleElement ? scope.cite(titleElement) : [{ source: scope.sourceId, quote: `<iati-identifier>${identifier}</iati-identifier>` }],
   });
@@ -260,6 +266,12 @@ function mapPlaces(el: XmlElement, scope: ActivityScope): void {
     const code = (r.attrs.code ?? "").trim();
     const vocabulary = r.attrs.vocabulary?.trim() || "1";
     if (!code) { scope.rejections.push({ position: scope.at(r), reason: "recipient-region has no code" }); continue; }
+    // Vocabulary 2 is UN M49: its regions are the reference nodes themselves ("5" is region:005).
+    const m49Code = vocabulary === "2" && /^\d{1,3}$/.test(code) ? code.padStart(3, "0") : null;
+    if (m49Code && m49RegionCodes().has(m49Code)) {
+      scope.relationships.push({ type: "TAKES_PLACE_IN", from: projectId, to: `region:${m49Code}`, percentage: numberOrNull(r.attrs.percentage), sources: scope.cite(r) });
+      continue;
+    }
     const id = vocabulary === "1" ? `region:dac-${idPart(code)}` : `region:iati-v${idPart(vocabulary)}-${idPart(code)}`;
     const name = preferred(narratives(r, language), language)?.text ?? (vocabulary === "1" ? `DAC region ${code}` : `Region ${code} (vocabulary ${vocabulary})`);
     scope.nodes.push({ id, type: "Region", createOnly: { code, name, vocabulary: vocabulary === "1" ? "oecd-dac" : vocabulary }, provenanceOnCreate: true,
@@ -289,15 +301,25 @@ function mapSectors(el: XmlElement, scope: ActivityScope): void {
   }
 }
 
-/** Budgets as Funding flows of kind budget, over their period. */
+/**
+ * Budgets as Funding flows of kind budget, over their period. In IATI 2.03 a revised budget (type 2)
+ * replaces the original (type 1, or no type) of the same period: that original is not written, or
+ * the two would be added together. A revised budget whose value cannot be read replaces nothing.
+ */
 function mapBudgets(el: XmlElement, scope: ActivityScope): void {
+  const budgets = [];
   for (const b of xml.all(el, "budget")) {
     const value = xml.child(b, "value");
     const amount = value ? normalizeDecimal(value.text) : null;
     if (!value || amount === null) { scope.rejections.push({ position: scope.at(b), reason: `budget value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
-    const currency = (value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency);
     const periodStart = isoDate(xml.child(b, "period-start")?.attrs["iso-date"]);
     const periodEnd = isoDate(xml.child(b, "period-end")?.attrs["iso-date"]);
+    budgets.push({ b, value, amount, periodStart, periodEnd, period: `${periodStart}..${periodEnd}`, revised: b.attrs.type?.trim() === "2" });
+  }
+  const revisedPeriods = new Set(budgets.filter((x) => x.revised).map((x) => x.period));
+  for (const { b, value, amount, periodStart, periodEnd, period } of budgets) {
+    if ((b.attrs.type?.trim() || "1") === "1" && revisedPeriods.has(period)) continue;
+    const currency = (value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency);
     const id = scope.fundingId(["budget", b.attrs.type, periodStart, periodEnd, amount, currency]);
     scope.nodes.push({ id, type: "Funding", kind: "budget", flowType: "budget", amount, currency, date: periodStart, periodEnd,
       budgetType: b.attrs.type ?? null, budgetStatus: b.attrs.status ?? null, valueDate: isoDate(value.attrs["value-date"]),
@@ -353,6 +375,12 @@ function mapRelatedActivities(el: XmlElement, scope: ActivityScope): void {
       provenanceOnCreate: true, sources: scope.cite(r) });
     scope.relationships.push({ type: "RELATED_TO", from: scope.projectId, to: target, relation, iatiType: r.attrs.type!.trim(), sources: scope.cite(r) });
   }
+}
+
+/** xsd:boolean: "1" or "true" (publishers write both). */
+function isTrue(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase();
+  return value === "1" || value === "true";
 }
 
 function numberOrNull(raw: string | undefined): number | null {

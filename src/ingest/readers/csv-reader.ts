@@ -4,7 +4,7 @@
  *   edges: type,from,to,...,source,quote          (one relationship per row)
  * Other columns become properties; `acronyms`, `aliases` and other list columns split on ";";
  * whole numbers in year and percentage columns become numbers. `source_title` names a source
- * that does not exist yet (it is created with kind "csv").
+ * that does not exist yet (it is created with kind "csv"; a source that exists is left as it is).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -48,7 +48,7 @@ export async function readCsvDocument(file: string): Promise<{ document: GraphDo
     }
     const provenance = row.source ? [{ source: row.source, quote: row.quote ?? "" }] : [];
     if (row.source && row.source_title && !sources.has(row.source)) {
-      sources.set(row.source, { id: row.source, kind: "csv", title: row.source_title, document: path.basename(file) });
+      sources.set(row.source, { id: row.source, kind: "csv", title: row.source_title, document: path.basename(file), keepExisting: true });
     }
     if ("from" in row && "to" in row) relationships.push({ ...props, type: row.type ?? "", from: row.from ?? "", to: row.to ?? "", sources: provenance });
     else nodes.push({ ...props, id: row.id ?? "", type: row.type ?? "", sources: provenance });

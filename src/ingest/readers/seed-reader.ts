@@ -45,6 +45,14 @@ export function referenceDocument(): GraphDocument {
   return { nodes, relationships };
 }
 
+let m49Codes: ReadonlySet<string> | undefined;
+
+/** The codes of the UN M49 regions in seed/reference/regions.json ("005", "419", ...): each is the node region:<code>. */
+export function m49RegionCodes(): ReadonlySet<string> {
+  m49Codes ??= new Set(readJson<{ regions: RegionEntry[] }>("reference/regions.json").regions.map((r) => r.code));
+  return m49Codes;
+}
+
 export function cooperationDocument(): GraphDocument {
   return readJson<GraphDocument>("cooperation.json");
 }
