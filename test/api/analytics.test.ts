@@ -184,6 +184,9 @@ describe("cooperation matrix, centrality, timeline", () => {
     const degree = dataOf(await gql(`{ centrality(metric: DEGREE, first: 1) { score } }`));
     expect(degree.centrality[0].score).toBe(10);
     const betweenness = dataOf(await gql(`{ centrality(metric: BETWEENNESS, first: 2) { actor { id } score } }`));
+    // Every shortest path between the 37 of the 45 pairs of its 10 partners that share no project runs
+    // through it (topological betweenness, normalized by the 45 pairs); no one else brokers anything.
+    expect(betweenness.centrality[0].score).toBeCloseTo(37 / 45, 10);
     expect(betweenness.centrality[1].score).toBe(0);
   });
 
