@@ -240,6 +240,17 @@ describe("exports", () => {
     expect(toUs).toHaveLength(10);
   });
 
+  it("exports the co-participation network as undirected and participations as directed", async () => {
+    // Gephi reads a directed COOPERATES_WITH edge as one-way (in-degree 0 for the smaller id of each pair).
+    const actorsGraphml = graphmlParser.parse((await download("format=graphml&mode=actors&involving=Argentina")).body).graphml.graph;
+    expect(actorsGraphml["@edgedefault"]).toBe("undirected");
+    expect(actorsGraphml.edge.length).toBeGreaterThan(0);
+    const actorsGexf = graphmlParser.parse((await download("format=gexf&mode=actors&involving=Argentina")).body).gexf.graph;
+    expect(actorsGexf["@defaultedgetype"]).toBe("undirected");
+    expect(graphmlParser.parse((await download("format=graphml&mode=bipartite&involving=Argentina")).body).graphml.graph["@edgedefault"]).toBe("directed");
+    expect(graphmlParser.parse((await download("format=gexf&involving=Argentina")).body).gexf.graph["@defaultedgetype"]).toBe("directed");
+  });
+
   it("refuses an unknown reference or parameter with a clear JSON error", async () => {
     const bad = await download("format=graphml&involving=Atlantis");
     expect(bad.status).toBe(400);
