@@ -200,6 +200,13 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
     .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
 
+/**
+ * A country's sub-region: on each way up to a top region (a continent), the region just below it;
+ * the top region itself for a country placed directly in it.
+ */
+const SUB_REGION = `MATCH up = (c)-[:IN_REGION*1..4]->(top:Region) WHERE NOT EXISTS { (top)-[:IN_REGION]->(:Region) }
+      WITH p, CASE WHEN length(up) = 1 THEN top ELSE nodes(up)[-2] END AS r`;
+
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
@@ -428,7 +435,11 @@ export class AnalyticsRepository {
     return opts.first === null ? orderGroups(groups) : topGroups(groups, opts.first);
   }
 
-  /** Pairs of places involved in the same projects; involvement as in the projects filter. */
+  /**
+   * Pairs of places involved in the same projects; involvement as in the projects filter. REGION:
+   * each country's M49 sub-region, the region just below a continent, whether the country lies in it
+   * (United States in Northern America) or in an intermediate region below it (Peru in South America).
+   */
   async cooperationMatrix(level: MatrixLevel, filter: ResolvedProjectFilter, withinRegionId: string | null) {
     const { match, where, params } = buildFilter(filter);
     const place = level === MatrixLevel.COUNTRY ? "c" : "r";
@@ -439,7 +450,7 @@ export class AnalyticsRepository {
       UNWIND [x IN p.involvedPlaces WHERE x STARTS WITH 'country:'] AS countryId
       MATCH (c:Country {id: countryId})
       WITH p, c WHERE $within IS NULL OR EXISTS { MATCH (c)-[:IN_REGION*1..4]->(:Region {id: $within}) }
-      ${level === MatrixLevel.REGION ? "MATCH (c)-[:IN_REGION]->(r:Region)" : ""}
+      ${level === MatrixLevel.REGION ? SUB_REGION : ""}
       WITH p, collect(DISTINCT ${place}) AS places
       UNWIND places AS a
       UNWIND places AS b
