@@ -97,6 +97,22 @@ function fundingSelection(f: FundingCriteria): { start: string; predicates: stri
 }
 
 /**
+ * fundingFlows' REGION groups of a flow's project `p`, each once: the region a country it takes
+ * place in lies in (Peru: South America); a region from an IATI code list (a DAC region, with a
+ * `vocabulary`) counts in the M49 region it lies in, as the regions filter counts it (South America,
+ * regional: South America), or as itself when it lies in none; any other region as itself. `fre`
+ * is null for a project in no region, as for one in no place.
+ */
+const FUNDING_REGION = `CALL (p) {
+        OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(place)
+        WITH place, [(place)-[:IN_REGION]->(up:Region) | up] AS ups
+        UNWIND CASE WHEN place:Region AND (place.vocabulary IS NULL OR size(ups) = 0) THEN [place] ELSE coalesce(ups, []) END AS region
+        WITH collect(DISTINCT region) AS regions
+        UNWIND CASE WHEN size(regions) = 0 THEN [null] ELSE regions END AS fre
+        RETURN fre
+      }`;
+
+/**
  * The index whose entries alone answer fundingFlows by funder for a place and a year window
  * (schema/migrations/011_funding_tally_window.cypher); the predicates that every property is
  * present let the planner use it, and they hold for every dated tally (db/aggregates.ts). A seek:
@@ -312,7 +328,7 @@ export class AnalyticsRepository {
       [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", group: "fr", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },
       [FundingDimension.PROJECT]: { group: "p", key: "{ dimension: 'PROJECT', value: p.id, name: p.name }" },
       [FundingDimension.COUNTRY]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(fc:Country)", group: "fc", key: "{ dimension: 'COUNTRY', value: fc.id, name: fc.name }" },
-      [FundingDimension.REGION]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(:Country)-[:IN_REGION]->(fre:Region)", group: "fre", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
+      [FundingDimension.REGION]: { unwind: FUNDING_REGION, group: "fre", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
       [FundingDimension.THEME]: { unwind: "OPTIONAL MATCH (p)-[:ABOUT]->(ft:Theme)", group: "ft", key: "{ dimension: 'THEME', value: ft.id, name: ft.name }" },
       [FundingDimension.YEAR]: { group: "substring(f.date, 0, 4) AS year", name: "year", key: "{ dimension: 'YEAR', value: year, name: year }" },
       [FundingDimension.FLOW_TYPE]: { group: "f.flowType AS flowType", name: "flowType", key: "{ dimension: 'FLOW_TYPE', value: flowType, name: flowType }" },
