@@ -13,7 +13,7 @@ import neo4j, { type Driver } from "neo4j-driver";
 import { PROJECT_ROOT, loadDatabaseConfig } from "../src/config/config.js";
 import type { Scale } from "../src/synthetic/generate.js";
 import type { Database } from "../src/db/database.js";
-import { encodeCursor } from "../src/domain/shared/pagination.js";
+import { encodeCursor, sortScope } from "../src/domain/shared/pagination.js";
 import { QUERIES, type BenchContext, type GraphQLCall } from "./queries.js";
 import { API_NODE_ARGS } from "./api-process.js";
 import type { JitMeter } from "./proc.js";
@@ -274,7 +274,7 @@ export async function benchContext(db: Database, sample: { hubOrganization: stri
   return {
     ...ctx, org: sample.hubOrganization, country: `country:${sample.country}`, countryCode: sample.country,
     midActors: sample.midActors, region: sample.region, deepOffset, deepPage, fundingFrom: 2016, fundingTo: 2020,
-    deepCursor: encodeCursor([String(last!.key), String(last!.id)]), searchText: "fiscalia general",
+    deepCursor: encodeCursor([String(last!.key), String(last!.id)], sortScope("START_DATE", "ASC")), searchText: "fiscalia general",
   };
 }
 

@@ -87,7 +87,7 @@ const Q3_FLOOR_WALK = (withCursor: boolean, returns = Q3_RETURN) => `
   ${returns}`;
 
 const q4Params = (c: BenchContext) => {
-  const [afterKey, afterId] = JSON.parse(Buffer.from(c.deepCursor, "base64url").toString()) as [string, string];
+  const [afterKey, afterId] = JSON.parse(Buffer.from(c.deepCursor, "base64url").toString()) as [string, string, string];
   return { themes: c.themes, from: int(c.fromYear), to: int(c.toYear), afterKey, afterId };
 };
 

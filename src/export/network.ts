@@ -2,7 +2,8 @@
  * The network of a project filter, streamed: first its nodes, then its edges, straight from Neo4j
  * to the writer. Two shapes:
  *   bipartite  actors and projects, an edge per participation (with its role)
- *   actors     actors only, an edge per pair of co-participants weighted by shared projects
+ *   actors     actors only, an undirected edge per pair of co-participants weighted by shared projects
+ *              (written from the smaller id to the larger)
  */
 import type { Database, Row } from "../db/database.js";
 import { buildFilter, type ResolvedProjectFilter } from "../domain/projects/project.repository.js";
@@ -13,7 +14,8 @@ export interface NetworkNode { id: string; label: string; kind: string; country:
 export interface NetworkEdge { id: string; source: string; target: string; type: string; role: string | null; weight: number }
 
 export interface NetworkSink {
-  begin(): Promise<void>;
+  /** `directed`: participations go from an actor to a project; co-participation has no direction. */
+  begin(graph: { directed: boolean }): Promise<void>;
   node(node: NetworkNode): Promise<void>;
   /** Called once, between the last node and the first edge. */
   nodesDone(): Promise<void>;
@@ -32,7 +34,7 @@ export async function streamNetwork(
   const asNode = (r: Row): NetworkNode => ({
     id: String(r.id), label: String(r.label ?? r.id), kind: String(r.kind), country: (r.country as string) ?? null, startYear: (r.startYear as number) ?? null,
   });
-  await sink.begin();
+  await sink.begin({ directed: mode !== "actors" });
   if (mode === "bipartite") {
     await db.stream(`${selected} RETURN p.id AS id, p.name AS label, 'Project' AS kind, null AS country, p.startYear AS startYear ORDER BY id`,
       params, (r) => sink.node(asNode(r)), opts);

@@ -45,7 +45,7 @@ export function createSink(format: ExportFormat, out: Writable, signal?: AbortSi
   switch (format) {
     case "graphml":
       return {
-        begin: () => write(`<?xml version="1.0" encoding="UTF-8"?>
+        begin: ({ directed }) => write(`<?xml version="1.0" encoding="UTF-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
   <key id="label" for="node" attr.name="label" attr.type="string"/>
   <key id="kind" for="node" attr.name="kind" attr.type="string"/>
@@ -54,7 +54,7 @@ export function createSink(format: ExportFormat, out: Writable, signal?: AbortSi
   <key id="type" for="edge" attr.name="type" attr.type="string"/>
   <key id="role" for="edge" attr.name="role" attr.type="string"/>
   <key id="weight" for="edge" attr.name="weight" attr.type="double"/>
-  <graph id="coopgraph" edgedefault="directed">
+  <graph id="coopgraph" edgedefault="${directed ? "directed" : "undirected"}">
 `),
         node: (n: NetworkNode) => write(`    <node id="${xmlEscape(n.id)}"><data key="label">${xmlEscape(n.label)}</data><data key="kind">${n.kind}</data>` +
           `${n.country ? `<data key="country">${xmlEscape(n.country)}</data>` : ""}${n.startYear !== null ? `<data key="startYear">${n.startYear}</data>` : ""}</node>\n`),
@@ -65,10 +65,10 @@ export function createSink(format: ExportFormat, out: Writable, signal?: AbortSi
       };
     case "gexf":
       return {
-        begin: () => write(`<?xml version="1.0" encoding="UTF-8"?>
+        begin: ({ directed }) => write(`<?xml version="1.0" encoding="UTF-8"?>
 <gexf xmlns="http://gexf.net/1.3" version="1.3">
   <meta><creator>coopgraph</creator></meta>
-  <graph defaultedgetype="directed" mode="static">
+  <graph defaultedgetype="${directed ? "directed" : "undirected"}" mode="static">
     <attributes class="node">
       <attribute id="kind" title="kind" type="string"/>
       <attribute id="country" title="country" type="string"/>

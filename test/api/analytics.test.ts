@@ -168,11 +168,22 @@ describe("cooperation matrix, centrality, timeline", () => {
     const data = dataOf(await gql(`{ cooperationMatrix { a { code } b { code nameEs } sharedProjects } }`));
     const argentina = data.cooperationMatrix.filter((c: any) => c.a.code === "AR");
     expect(Object.fromEntries(argentina.map((c: any) => [c.b.code, c.sharedProjects]))).toEqual({ US: 2, CL: 1, CR: 1, PA: 1, PE: 1 });
-    const cyber = dataOf(await gql(`{ cooperationMatrix(level: REGION, within: "Latin America", filter: { themes: ["Ciberdelito"] }) { a { name } b { name } sharedProjects } }`));
-    expect(cyber.cooperationMatrix).toEqual([
-      { a: { name: "Central America" }, b: { name: "South America" }, sharedProjects: 1 },
-      { a: { name: "South America" }, b: { name: "Central America" }, sharedProjects: 1 },
+  });
+
+  it("pairs M49 sub-regions whatever region a country is placed in directly", async () => {
+    // Argentina, Chile and Peru lie in South America, Costa Rica and Panama in Central America (both
+    // intermediate regions of Latin America and the Caribbean), the United States in Northern America
+    // directly: every one of them counts in its sub-region, not in its own parent.
+    const regions = dataOf(await gql(`{ cooperationMatrix(level: REGION) { a { id name } b { id } sharedProjects } }`));
+    expect(regions.cooperationMatrix).toEqual([
+      { a: { id: "region:419", name: "Latin America and the Caribbean" }, b: { id: "region:021" }, sharedProjects: 2 },
+      { a: { id: "region:021", name: "Northern America" }, b: { id: "region:419" }, sharedProjects: 2 },
     ]);
+    const within = dataOf(await gql(`{ cooperationMatrix(level: REGION, within: "Americas") { a { code } b { code } sharedProjects } }`));
+    expect(within.cooperationMatrix).toEqual([{ a: { code: "419" }, b: { code: "021" }, sharedProjects: 2 }, { a: { code: "021" }, b: { code: "419" }, sharedProjects: 2 }]);
+    // Latin America is one sub-region: its cybercrime projects pair no two sub-regions.
+    const cyber = dataOf(await gql(`{ cooperationMatrix(level: REGION, within: "Latin America", filter: { themes: ["Ciberdelito"] }) { a { name } b { name } sharedProjects } }`));
+    expect(cyber.cooperationMatrix).toEqual([]);
   });
 
   it("ranks the Buenos Aires City prosecution service as the hub by every metric", async () => {
@@ -184,6 +195,9 @@ describe("cooperation matrix, centrality, timeline", () => {
     const degree = dataOf(await gql(`{ centrality(metric: DEGREE, first: 1) { score } }`));
     expect(degree.centrality[0].score).toBe(10);
     const betweenness = dataOf(await gql(`{ centrality(metric: BETWEENNESS, first: 2) { actor { id } score } }`));
+    // Every shortest path between the 37 of the 45 pairs of its 10 partners that share no project runs
+    // through it (topological betweenness, normalized by the 45 pairs); no one else brokers anything.
+    expect(betweenness.centrality[0].score).toBeCloseTo(37 / 45, 10);
     expect(betweenness.centrality[1].score).toBe(0);
   });
 
@@ -235,6 +249,17 @@ describe("exports", () => {
     const actors = parseCsv((await download("format=csv-edges&mode=actors&involving=Argentina")).body, { columns: true }) as any[];
     const toUs = actors.filter((e) => e.source === "agency:mpf-caba" || e.target === "agency:mpf-caba");
     expect(toUs).toHaveLength(10);
+  });
+
+  it("exports the co-participation network as undirected and participations as directed", async () => {
+    // Gephi reads a directed COOPERATES_WITH edge as one-way (in-degree 0 for the smaller id of each pair).
+    const actorsGraphml = graphmlParser.parse((await download("format=graphml&mode=actors&involving=Argentina")).body).graphml.graph;
+    expect(actorsGraphml["@edgedefault"]).toBe("undirected");
+    expect(actorsGraphml.edge.length).toBeGreaterThan(0);
+    const actorsGexf = graphmlParser.parse((await download("format=gexf&mode=actors&involving=Argentina")).body).gexf.graph;
+    expect(actorsGexf["@defaultedgetype"]).toBe("undirected");
+    expect(graphmlParser.parse((await download("format=graphml&mode=bipartite&involving=Argentina")).body).graphml.graph["@edgedefault"]).toBe("directed");
+    expect(graphmlParser.parse((await download("format=gexf&involving=Argentina")).body).gexf.graph["@defaultedgetype"]).toBe("directed");
   });
 
   it("refuses an unknown reference or parameter with a clear JSON error", async () => {

@@ -10,7 +10,7 @@ import "reflect-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JitExecutor } from "../../src/graphql/jit-executor.js";
 import { EXAMPLE_QUERIES } from "../../src/playground/examples.js";
-import { encodeCursor } from "../../src/domain/shared/pagination.js";
+import { encodeCursor, sortScope } from "../../src/domain/shared/pagination.js";
 import { QUERIES, type BenchContext } from "../../bench/queries.js";
 import { startTestServer, type TestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
@@ -66,7 +66,7 @@ const bench: BenchContext = {
   org: "organization:unodc", country: "country:PE", countryCode: "PE",
   themes: ["theme:cybercrime", "theme:drug-markets", "theme:victims", "theme:training", "theme:international-cooperation", "theme:regional-cooperation"],
   fromYear: 2003, toYear: 2024, midActors: ["agency:fiscalia-chile", "organization:undp"], region: "region:419",
-  fundingFrom: 2000, fundingTo: 2030, deepCursor: encodeCursor(["2018", "project:"]), deepOffset: 1, deepPage: 2, searchText: "fiscalia general",
+  fundingFrom: 2000, fundingTo: 2030, deepCursor: encodeCursor(["2018", "project:"], sortScope("START_DATE", "ASC")), deepOffset: 1, deepPage: 2, searchText: "fiscalia general",
 };
 
 describe("GRAPHQL_EXECUTOR=jit", () => {

@@ -153,6 +153,32 @@ describe("pagination", () => {
     const forged = await gql(page, { first: 2, after: "not-a-cursor" });
     expect(forged.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
   });
+
+  it("refuses a cursor issued for another sort, naming both", async () => {
+    // A NAME cursor's value is a name: read as a number of participants it gave an empty last page,
+    // read as a start date an arbitrary start.
+    const byName = dataOf(await gql(page, { first: 2 }));
+    const nameCursor = byName.projects.pageInfo.endCursor;
+    for (const [sort, named] of [[{ field: "PARTICIPANTS", direction: "DESC" }, "PARTICIPANTS DESC"], [{ field: "START_DATE" }, "START_DATE ASC"],
+      [{ field: "NAME", direction: "DESC" }, "NAME DESC"]] as const) {
+      const res = await gql(page, { first: 2, after: nameCursor, sort });
+      expect(res.data?.projects ?? null, named).toBeNull();
+      expect(res.errors![0]).toMatchObject({
+        message: `this cursor was issued for the list sorted by NAME ASC, not by ${named}: pass the sort it was issued for, or start again without "after"`,
+        extensions: { code: "BAD_USER_INPUT", cursorSort: "NAME ASC", sort: named },
+      });
+    }
+    // With the sort it was issued for, it goes on; a START_DATE cursor goes on in START_DATE only.
+    const next = dataOf(await gql(page, { first: 2, after: nameCursor, sort: { field: "NAME", direction: "ASC" } }));
+    expect(next.projects.edges.map((e: any) => e.node.id)).toEqual(["project:victim-satisfaction-evaluation", "project:training-programs-united-states"]);
+    const byStart = dataOf(await gql(page, { first: 2, sort: { field: "START_DATE" } }));
+    const startCursor = byStart.projects.pageInfo.endCursor;
+    expect(dataOf(await gql(page, { first: 2, after: startCursor, sort: { field: "START_DATE" } })).projects.edges).toHaveLength(2);
+    expect((await gql(page, { first: 2, after: startCursor })).errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", cursorSort: "START_DATE ASC", sort: "NAME ASC" });
+    // A cursor without its sort (as issued before) is not one this API issues for projects.
+    const bare = Buffer.from(JSON.stringify(["Cybercrime", "project:cybercrime-conferences"])).toString("base64url");
+    expect((await gql(page, { first: 2, after: bare })).errors![0]!.message).toContain("is not a cursor this API issued");
+  });
 });
 
 describe("no N+1", () => {

@@ -126,7 +126,7 @@ describe("exports and clients that go away", () => {
     const stuck = new Writable({ highWaterMark: 1, write: () => {} });
     const gone = new AbortController();
     const sink = createSink("csv-nodes", stuck, gone.signal);
-    const first = sink.begin();
+    const first = sink.begin({ directed: true });
     setTimeout(() => gone.abort(), 50);
     await expect(first).rejects.toThrow(/abort/i);
     expect(stuck.listenerCount("drain")).toBe(0);

@@ -17,12 +17,12 @@ const EDGES: NetworkEdge[] = [
 ];
 
 /** Runs a sink over the network and returns what it wrote. */
-async function render(format: ExportFormat, nodes = NODES, edges = EDGES): Promise<string> {
+async function render(format: ExportFormat, nodes = NODES, edges = EDGES, directed = true): Promise<string> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on("data", (c: Buffer) => chunks.push(c));
   const sink = createSink(format, out);
-  await sink.begin();
+  await sink.begin({ directed });
   for (const n of nodes) await sink.node(n);
   await sink.nodesDone();
   for (const e of edges) await sink.edge(e);
@@ -47,6 +47,16 @@ describe("GraphML", () => {
     const edges = doc.graphml.graph.edge as any[];
     expect(edges).toHaveLength(2);
     expect(edges[1].data.map((d: any) => d["@key"])).toEqual(["type", "weight"]);
+  });
+});
+
+describe("edge direction", () => {
+  it("writes participations as directed and a co-participation network as undirected, in GraphML and GEXF", async () => {
+    const coop: NetworkEdge[] = [{ id: "agency:ctrl|organization:unodc", source: "agency:ctrl", target: "organization:unodc", type: "COOPERATES_WITH", role: null, weight: 3 }];
+    expect(xmlParser.parse(await render("graphml")).graphml.graph["@edgedefault"]).toBe("directed");
+    expect(xmlParser.parse(await render("gexf")).gexf.graph["@defaultedgetype"]).toBe("directed");
+    expect(xmlParser.parse(await render("graphml", NODES, coop, false)).graphml.graph["@edgedefault"]).toBe("undirected");
+    expect(xmlParser.parse(await render("gexf", NODES, coop, false)).gexf.graph["@defaultedgetype"]).toBe("undirected");
   });
 });
 

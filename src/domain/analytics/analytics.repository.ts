@@ -97,6 +97,22 @@ function fundingSelection(f: FundingCriteria): { start: string; predicates: stri
 }
 
 /**
+ * fundingFlows' REGION groups of a flow's project `p`, each once: the region a country it takes
+ * place in lies in (Peru: South America); a region from an IATI code list (a DAC region, with a
+ * `vocabulary`) counts in the M49 region it lies in, as the regions filter counts it (South America,
+ * regional: South America), or as itself when it lies in none; any other region as itself. `fre`
+ * is null for a project in no region, as for one in no place.
+ */
+const FUNDING_REGION = `CALL (p) {
+        OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(place)
+        WITH place, [(place)-[:IN_REGION]->(up:Region) | up] AS ups
+        UNWIND CASE WHEN place:Region AND (place.vocabulary IS NULL OR size(ups) = 0) THEN [place] ELSE coalesce(ups, []) END AS region
+        WITH collect(DISTINCT region) AS regions
+        UNWIND CASE WHEN size(regions) = 0 THEN [null] ELSE regions END AS fre
+        RETURN fre
+      }`;
+
+/**
  * The index whose entries alone answer fundingFlows by funder for a place and a year window
  * (schema/migrations/011_funding_tally_window.cypher); the predicates that every property is
  * present let the planner use it, and they hold for every dated tally (db/aggregates.ts). A seek:
@@ -199,6 +215,13 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
     .sort(([a], [b]) => value(a!.g.flowType, b!.g.flowType) || value(a!.g.currency, b!.g.currency))
     .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
+
+/**
+ * A country's sub-region: on each way up to a top region (a continent), the region just below it;
+ * the top region itself for a country placed directly in it.
+ */
+const SUB_REGION = `MATCH up = (c)-[:IN_REGION*1..4]->(top:Region) WHERE NOT EXISTS { (top)-[:IN_REGION]->(:Region) }
+      WITH p, CASE WHEN length(up) = 1 THEN top ELSE nodes(up)[-2] END AS r`;
 
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
@@ -305,7 +328,7 @@ export class AnalyticsRepository {
       [FundingDimension.RECIPIENT]: { unwind: "OPTIONAL MATCH (f)-[:RECEIVED_BY]->(fr:Actor)", group: "fr", key: "{ dimension: 'RECIPIENT', value: fr.id, name: fr.name }" },
       [FundingDimension.PROJECT]: { group: "p", key: "{ dimension: 'PROJECT', value: p.id, name: p.name }" },
       [FundingDimension.COUNTRY]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(fc:Country)", group: "fc", key: "{ dimension: 'COUNTRY', value: fc.id, name: fc.name }" },
-      [FundingDimension.REGION]: { unwind: "OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(:Country)-[:IN_REGION]->(fre:Region)", group: "fre", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
+      [FundingDimension.REGION]: { unwind: FUNDING_REGION, group: "fre", key: "{ dimension: 'REGION', value: fre.id, name: fre.name }" },
       [FundingDimension.THEME]: { unwind: "OPTIONAL MATCH (p)-[:ABOUT]->(ft:Theme)", group: "ft", key: "{ dimension: 'THEME', value: ft.id, name: ft.name }" },
       [FundingDimension.YEAR]: { group: "substring(f.date, 0, 4) AS year", name: "year", key: "{ dimension: 'YEAR', value: year, name: year }" },
       [FundingDimension.FLOW_TYPE]: { group: "f.flowType AS flowType", name: "flowType", key: "{ dimension: 'FLOW_TYPE', value: flowType, name: flowType }" },
@@ -428,7 +451,11 @@ export class AnalyticsRepository {
     return opts.first === null ? orderGroups(groups) : topGroups(groups, opts.first);
   }
 
-  /** Pairs of places involved in the same projects; involvement as in the projects filter. */
+  /**
+   * Pairs of places involved in the same projects; involvement as in the projects filter. REGION:
+   * each country's M49 sub-region, the region just below a continent, whether the country lies in it
+   * (United States in Northern America) or in an intermediate region below it (Peru in South America).
+   */
   async cooperationMatrix(level: MatrixLevel, filter: ResolvedProjectFilter, withinRegionId: string | null) {
     const { match, where, params } = buildFilter(filter);
     const place = level === MatrixLevel.COUNTRY ? "c" : "r";
@@ -439,7 +466,7 @@ export class AnalyticsRepository {
       UNWIND [x IN p.involvedPlaces WHERE x STARTS WITH 'country:'] AS countryId
       MATCH (c:Country {id: countryId})
       WITH p, c WHERE $within IS NULL OR EXISTS { MATCH (c)-[:IN_REGION*1..4]->(:Region {id: $within}) }
-      ${level === MatrixLevel.REGION ? "MATCH (c)-[:IN_REGION]->(r:Region)" : ""}
+      ${level === MatrixLevel.REGION ? SUB_REGION : ""}
       WITH p, collect(DISTINCT ${place}) AS places
       UNWIND places AS a
       UNWIND places AS b

@@ -178,7 +178,7 @@ export class AnalyticsResolver {
     return analytics(ctx).cooperationMatrix(level, resolved, region);
   }
 
-  @Query(() => [CentralityScore], { description: "Actors ranked by degree, weighted degree, betweenness or PageRank over the co-participation network (computed in-process with graphology)." })
+  @Query(() => [CentralityScore], { description: "Actors ranked by degree, weighted degree (shared projects), betweenness or PageRank (weighted by shared projects) over the co-participation network (computed in-process with graphology). BETWEENNESS is topological (Freeman's, normalized): every tie counts as one step whatever the number of shared projects." })
   async centrality(
     @Ctx() ctx: Context,
     @Arg("metric", () => CentralityMetric, { defaultValue: CentralityMetric.PAGERANK }) metric: CentralityMetric,

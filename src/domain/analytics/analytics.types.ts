@@ -124,7 +124,12 @@ export enum MatrixLevel {
   COUNTRY = "COUNTRY",
   REGION = "REGION",
 }
-registerEnumType(MatrixLevel, { name: "MatrixLevel" });
+registerEnumType(MatrixLevel, {
+  name: "MatrixLevel",
+  valuesConfig: {
+    REGION: { description: "Each country's M49 sub-region (the region just below a continent, e.g. Latin America and the Caribbean, Northern America), whatever region it is placed in directly." },
+  },
+});
 
 @ObjectType({ simpleResolvers: true })
 export class MatrixPlace {

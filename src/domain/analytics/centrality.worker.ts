@@ -10,7 +10,7 @@ import type { UndirectedGraph } from "graphology";
 const require = createRequire(import.meta.url);
 const Graph = require("graphology") as { UndirectedGraph: new () => UndirectedGraph };
 type Scores = Record<string, number>;
-const betweenness = require("graphology-metrics/centrality/betweenness") as (g: UndirectedGraph, o: { normalized: boolean }) => Scores;
+const betweenness = require("graphology-metrics/centrality/betweenness") as (g: UndirectedGraph, o: { normalized: boolean; getEdgeWeight: null }) => Scores;
 const pagerank = require("graphology-metrics/centrality/pagerank") as (g: UndirectedGraph, o: { getEdgeWeight: string }) => Scores;
 
 export type CentralityMetricName = "DEGREE" | "WEIGHTED_DEGREE" | "BETWEENNESS" | "PAGERANK";
@@ -28,7 +28,9 @@ export default function centrality({ edges, metric }: CentralityTask): [string, 
     graph.mergeNode(b);
     graph.mergeEdge(a, b, { weight });
   }
-  if (metric === "BETWEENNESS") return Object.entries(betweenness(graph, { normalized: true }));
+  // Topological (Freeman's): graphology would otherwise read "weight" as a path length, so that
+  // many shared projects made a tie long and brokers on weak ties came first.
+  if (metric === "BETWEENNESS") return Object.entries(betweenness(graph, { normalized: true, getEdgeWeight: null }));
   if (metric === "PAGERANK") return Object.entries(pagerank(graph, { getEdgeWeight: "weight" }));
   const scores: [string, number][] = [];
   graph.forEachNode((node: string) => {

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from "type-graphql";
 import { isSelectedWithoutArguments, selectedAt, selectedFieldNames } from "../shared/selection.js";
 import type { Context } from "../context.js";
-import { decodeCursor, pageSize, toConnection } from "../shared/pagination.js";
+import { decodeCursor, pageSize, sortScope, toConnection } from "../shared/pagination.js";
 import { Participation } from "../actors/actor.types.js";
 import { Actor } from "../actors/actor.types.js";
 import { Event } from "../events/event.types.js";
@@ -28,18 +28,21 @@ export class ProjectResolver {
     @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null,
     @Arg("sort", () => ProjectSort, { nullable: true }) sort: ProjectSort | null,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("after", () => String, { nullable: true, description: "An edge's cursor or pageInfo.endCursor of a page in the same sort (a cursor of another sort is refused)." }) after: string | null,
   ) {
     const size = pageSize(first);
-    const cursor = after ? decodeCursor(after) : null;
+    const field = sort?.field ?? ProjectSortField.NAME;
+    const direction = sort?.direction ?? SortDirection.ASC;
+    const scope = sortScope(field, direction);
+    const cursor = after ? decodeCursor(after, scope) : null;
     const { resolved, references } = await resolveFilter(ctx.repos, filter);
     // Only the count asked for: no page to fetch.
     const wantsPage = selectedAt(info, ["edges"]).length > 0 || selectedAt(info, ["pageInfo"]).length > 0;
     const wantsParticipants = isSelectedWithoutArguments(info, ["edges", "node", "participants"]);
     const rows = !wantsPage ? [] : await ctx.repos.projects.page({
       filter: resolved,
-      sort: sort?.field ?? ProjectSortField.NAME,
-      direction: sort?.direction ?? SortDirection.ASC,
+      sort: field,
+      direction,
       first: size,
       after: cursor,
       withParticipants: wantsParticipants
@@ -52,7 +55,7 @@ export class ProjectResolver {
       },
     });
     return {
-      ...toConnection(rows, size, (r) => [r.sortValue, r.id], () => ctx.repos.projects.count(resolved)),
+      ...toConnection(rows, size, (r) => [r.sortValue, r.id], () => ctx.repos.projects.count(resolved), scope),
       resolvedReferences: references,
     };
   }

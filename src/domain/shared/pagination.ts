@@ -1,6 +1,7 @@
 /**
  * Relay connections with keyset cursors. A cursor holds the sort key and the id of the last item
- * seen, so the next page starts with an index seek after it: page 500 costs what page 1 costs.
+ * seen (and the sort, for a list with several), so the next page starts with an index seek after
+ * it: page 500 costs what page 1 costs.
  */
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { ErrorCode, userError } from "./errors.js";
@@ -10,18 +11,32 @@ export const MAX_PAGE_SIZE = 100;
 
 export type CursorKey = [value: string | number, id: string];
 
-export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify(key)).toString("base64url");
+/**
+ * `scope`: what the key's value is, for a list that sorts in more than one way (projects: "NAME ASC");
+ * the cursor carries it, and a cursor of another scope is refused: its value means nothing in this order.
+ */
+/** The scope of a cursor of a list sorted by `field` in `direction` ("NAME ASC"). */
+export function sortScope(field: string, direction: string): string {
+  return `${field} ${direction}`;
 }
 
-export function decodeCursor(cursor: string): CursorKey {
+export function encodeCursor(key: CursorKey, scope?: string): string {
+  return Buffer.from(JSON.stringify(scope === undefined ? key : [...key, scope])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string, scope?: string): CursorKey {
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(key) && key.length === 2 && ["string", "number"].includes(typeof key[0]) && typeof key[1] === "string") {
-      return key as CursorKey;
-    }
+    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
   } catch {
-    // fall through to the error below
+    // refused below
+  }
+  if (Array.isArray(key) && key.length === (scope === undefined ? 2 : 3) && ["string", "number"].includes(typeof key[0]) && typeof key[1] === "string") {
+    if (scope === undefined || key[2] === scope) return [key[0], key[1]] as CursorKey;
+    if (typeof key[2] === "string") {
+      throw userError(`this cursor was issued for the list sorted by ${key[2]}, not by ${scope}: pass the sort it was issued for, or start again without "after"`,
+        ErrorCode.BAD_USER_INPUT, { cursorSort: key[2], sort: scope });
+    }
   }
   throw userError(`"${cursor}" is not a cursor this API issued; pass an edge's cursor or pageInfo.endCursor`);
 }
@@ -49,9 +64,9 @@ export interface Edge<T> {
 
 /** An edge whose cursor is encoded when read: most pages are asked for nodes, not every edge's cursor. */
 class KeyedEdge<T> implements Edge<T> {
-  constructor(readonly node: T, private readonly keyOf: (row: T) => CursorKey) {}
+  constructor(readonly node: T, private readonly keyOf: (row: T) => CursorKey, private readonly scope?: string) {}
   get cursor(): string {
-    return encodeCursor(this.keyOf(this.node));
+    return encodeCursor(this.keyOf(this.node), this.scope);
   }
 }
 
@@ -63,9 +78,9 @@ export interface ConnectionValue<T> {
 }
 
 /** Builds a page from rows fetched with LIMIT size + 1 (the extra row tells if there is a next page). */
-export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => CursorKey, totalCount: () => Promise<number>): ConnectionValue<T> {
+export function toConnection<T>(rows: T[], size: number, keyOf: (row: T) => CursorKey, totalCount: () => Promise<number>, scope?: string): ConnectionValue<T> {
   const page = rows.slice(0, size);
-  const edges = page.map((node) => new KeyedEdge(node, keyOf));
+  const edges = page.map((node) => new KeyedEdge(node, keyOf, scope));
   return {
     edges,
     pageInfo: {
