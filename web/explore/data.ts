@@ -1,6 +1,7 @@
 /** Turns an ExplorerState into the nodes and edges to draw, through the API (answers cached per page). */
 import { gql } from "../shared/api";
-import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, PROJECT_IDS, REGION_INVOLVEMENT } from "./queries";
+import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, REGION_INVOLVEMENT, RESOLVE, THEME_LINKS } from "./queries";
+import { aboutThemes, activeIn, type FilterAnswer } from "./filters";
 import type { ExplorerState } from "./state";
 
 /** An entity drawn; a project carries its years (the time bar counts them). */
@@ -50,15 +51,20 @@ export function edgeKey(source: string, type: string, target: string): string {
   return `${source}|${type}|${target}`;
 }
 
-function neighborhood(id: string, hops: number): Promise<Subgraph> {
-  const key = `${id}@${hops}`;
-  let answer = neighborhoods.get(key);
+/** An answer kept for as long as the page lives (a failed one is asked again next time). */
+function remember<T>(cache: Map<string, Promise<T>>, key: string, ask: () => Promise<T>): Promise<T> {
+  let answer = cache.get(key);
   if (!answer) {
-    answer = gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, { of: id, hops, maxNodes: NEIGHBORHOOD_MAX_NODES }).then((d) => d.neighborhood);
-    answer.catch(() => neighborhoods.delete(key));
-    neighborhoods.set(key, answer);
+    answer = ask();
+    answer.catch(() => cache.delete(key));
+    cache.set(key, answer);
   }
   return answer;
+}
+
+function neighborhood(id: string, hops: number): Promise<Subgraph> {
+  const key = `${id}@${hops}`;
+  return remember(neighborhoods, key, () => gql<{ neighborhood: Subgraph }>(NEIGHBORHOOD, { of: id, hops, maxNodes: NEIGHBORHOOD_MAX_NODES }).then((d) => d.neighborhood));
 }
 
 /**
@@ -174,30 +180,24 @@ async function regionParts(id: string): Promise<{ nodes: ViewNode[]; projects: s
  */
 function placeInvolvement(id: string, kind: string, hops: number): Promise<Subgraph> {
   const key = `${id}@${hops}`;
-  let answer = involvements.get(key);
-  if (!answer) {
-    answer = (async () => {
-      const { nodes, projects, cut } = await (kind === "Region" ? regionParts(id) : countryParts(id));
-      const edges: Omit<ViewEdge, "key">[] = [];
-      let omitted = 0;
-      if (hops > 1) {
-        const around = await Promise.all(projects.map((p) => neighborhood(p, hops - 1)));
-        for (const part of around) {
-          nodes.push(...part.nodes);
-          edges.push(...part.edges);
-          omitted += part.omitted ?? 0;
-        }
-        if (omitted) cut.push(`${count(omitted, "entity", "entities")} around its projects left out by the ${NEIGHBORHOOD_MAX_NODES}-entity cap`);
+  return remember(involvements, key, () => (async () => {
+    const { nodes, projects, cut } = await (kind === "Region" ? regionParts(id) : countryParts(id));
+    const edges: Omit<ViewEdge, "key">[] = [];
+    let omitted = 0;
+    if (hops > 1) {
+      const around = await Promise.all(projects.map((p) => neighborhood(p, hops - 1)));
+      for (const part of around) {
+        nodes.push(...part.nodes);
+        edges.push(...part.edges);
+        omitted += part.omitted ?? 0;
       }
-      const linked = await linksAmongAll([id, ...nodes.map((n) => n.id)], (chunk) => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(COOPERATION_LINKS, { ids: chunk }).then((d) => d.linksAmong));
-      edges.push(...linked.edges);
-      if (linked.unlinked) cut.push(`links of ${count(linked.unlinked, "entity", "entities")} not asked`);
-      return { truncated: omitted > 0, omitted, nodes, edges, note: cut.length ? `only ${cut.join("; ")}` : undefined };
-    })();
-    answer.catch(() => involvements.delete(key));
-    involvements.set(key, answer);
-  }
-  return answer;
+      if (omitted) cut.push(`${count(omitted, "entity", "entities")} around its projects left out by the ${NEIGHBORHOOD_MAX_NODES}-entity cap`);
+    }
+    const linked = await linksAmongAll([id, ...nodes.map((n) => n.id)], (chunk) => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(COOPERATION_LINKS, { ids: chunk }).then((d) => d.linksAmong));
+    edges.push(...linked.edges);
+    if (linked.unlinked) cut.push(`links of ${count(linked.unlinked, "entity", "entities")} not asked`);
+    return { truncated: omitted > 0, omitted, nodes, edges, note: cut.length ? `only ${cut.join("; ")}` : undefined };
+  })());
 }
 
 /** A seed's part of the view: its neighbourhood, and for a country or region what involves it. */
@@ -216,25 +216,13 @@ async function seedPart(id: string, hops: number): Promise<Subgraph> {
 
 function shortestPath(from: string, to: string): Promise<ViewPath | null> {
   const key = `${from}\u0000${to}`;
-  let answer = paths.get(key);
-  if (!answer) {
-    answer = gql<{ paths: ViewPath[] }>(PATH, { from, to }).then((d) => d.paths[0] ?? null);
-    answer.catch(() => paths.delete(key));
-    paths.set(key, answer);
-  }
-  return answer;
+  return remember(paths, key, () => gql<{ paths: ViewPath[] }>(PATH, { from, to }).then((d) => d.paths[0] ?? null));
 }
 
 function placeLinks(ids: string[]): Promise<Omit<ViewEdge, "key">[]> {
   if (ids.length < 2) return Promise.resolve([]);
   const key = [...ids].sort().join("\u0000");
-  let answer = links.get(key);
-  if (!answer) {
-    answer = gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(LINKS, { ids, types: PLACE_TYPES }).then((d) => d.linksAmong);
-    answer.catch(() => links.delete(key));
-    links.set(key, answer);
-  }
-  return answer;
+  return remember(links, key, () => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(LINKS, { ids, types: PLACE_TYPES }).then((d) => d.linksAmong));
 }
 
 export async function loadView(state: ExplorerState): Promise<ViewData> {
@@ -285,30 +273,34 @@ export function pathEdgeKeys(path: ViewPath | null): Set<string> {
   return new Set((path?.steps ?? []).map((s) => (s.forward ? edgeKey(s.from.id, s.type, s.to.id) : edgeKey(s.to.id, s.type, s.from.id))));
 }
 
-const FILTERABLE_KINDS = new Set(["Agency", "Organization", "Person", "Group", "Country", "Region", "Theme"]);
+const themeIds = new Map<string, Promise<string[]>>();
+
+/** The themes filtered on, as ids: the select gives ids; a name in a typed URL is resolved as the API reads it. */
+function resolveThemes(themes: string[]): Promise<string[]> {
+  if (themes.every((t) => t.startsWith("theme:"))) return Promise.resolve(themes);
+  return remember(themeIds, JSON.stringify(themes), async () => {
+    const { resolveReferences } = await gql<{ resolveReferences: { reference: string; id: string; type: string }[] }>(RESOLVE, { references: themes });
+    return resolveReferences.map((r) => {
+      if (r.type !== "Theme") throw new Error(`"${r.reference}" is not a theme`);
+      return r.id;
+    });
+  });
+}
+
+const themeLinks = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
 
 /**
- * The ids of the view's projects that pass the theme and year filters (null when neither is set).
- * `projects` is asked for the projects involving the view's actors, places and themes.
+ * The view's projects that pass the theme and year filters (null when neither is set), decided for
+ * the drawn projects themselves, however they were reached: the years from the years each project
+ * node carries (activeIn), the themes from the projects' ABOUT relationships (aboutThemes).
  */
-export async function projectsPassing(state: ExplorerState, view: ViewData): Promise<Set<string> | null> {
+export async function projectsPassing(state: ExplorerState, view: ViewData): Promise<FilterAnswer | null> {
   if (!state.themes.length && state.fromYear === null && state.toYear === null) return null;
-  const involving = [...view.nodes.values()].filter((n) => FILTERABLE_KINDS.has(n.kind)).map((n) => n.id).slice(0, 100);
-  const filter: Record<string, unknown> = {};
-  if (involving.length) filter.involvingAny = involving;
-  if (state.themes.length) filter.themes = state.themes;
-  if (state.fromYear !== null) filter.activeFrom = state.fromYear;
-  if (state.toYear !== null) filter.activeTo = state.toYear;
-  const passing = new Set<string>();
-  let after: string | null = null;
-  for (let page = 0; page < 10; page++) {
-    const data: { projects: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } } =
-      await gql(PROJECT_IDS, { filter, after });
-    for (const edge of data.projects.edges) passing.add(edge.node.id);
-    if (!data.projects.pageInfo.hasNextPage) break;
-    after = data.projects.pageInfo.endCursor;
-  }
-  return passing;
+  const inYears = [...view.nodes.values()].filter((n) => n.kind === "Project" && activeIn(n, state.fromYear, state.toYear)).map((n) => n.id);
+  if (!state.themes.length) return { passing: new Set(inYears), unchecked: 0, note: null };
+  const themes = await resolveThemes(state.themes);
+  return aboutThemes(inYears, themes, (ids) =>
+    remember(themeLinks, ids.join("\u0000"), () => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(THEME_LINKS, { ids }).then((d) => d.linksAmong)));
 }
 
 /** The export endpoint's parameters for the same view and filters. */

@@ -209,9 +209,9 @@ async function render(): Promise<void> {
       await net.fit();
     }
     view = v;
-    const passing = await projectsPassing(state, v);
+    const filtered = await projectsPassing(state, v);
     if (seq !== renderSeq) return;
-    const visibility = visibilityFor(v, passing);
+    const visibility = visibilityFor(v, filtered?.passing ?? null);
     net?.setVisibility(visibility);
     renderPath($("#path-panel"), v.path, v.pathError);
     if (state.path) {
@@ -234,7 +234,8 @@ async function render(): Promise<void> {
     const shown = nodes.length - visibility.hiddenNodes.size;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
     graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
-    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${v.notes.length ? ` (${v.notes.join("; ")})` : ""}` : "Search for an entity to begin.");
+    const notes = [...v.notes, ...(filtered?.note ? [filtered.note] : [])];
+    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${notes.length ? ` (${notes.join("; ")})` : ""}` : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;

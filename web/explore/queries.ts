@@ -77,11 +77,14 @@ export const COOPERATION_LINKS = `query ExplorerCooperationLinks($ids: [ID!]!) {
   linksAmong(ids: $ids) { source target type role }
 }`;
 
-export const PROJECT_IDS = `query ExplorerProjectsInFilter($filter: ProjectFilter, $after: String) {
-  projects(filter: $filter, first: 100, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node { id } }
-  }
+/** The filter's themes: the ABOUT relationships between the projects drawn and the themes chosen. */
+export const THEME_LINKS = `query ExplorerThemeLinks($ids: [ID!]!) {
+  linksAmong(ids: $ids, relationshipTypes: ["ABOUT"]) { source target type role }
+}`;
+
+/** A theme named in a typed URL ("Cybercrime"), read as the API reads references. */
+export const RESOLVE = `query ExplorerResolve($references: [String!]!) {
+  resolveReferences(references: $references) { reference id type }
 }`;
 
 const CITATIONS = `sources { quote source { title kind } }`;
