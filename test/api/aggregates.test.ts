@@ -355,12 +355,13 @@ describe("theme tallies (count of projects by themes and years), kept on write",
         { id: "project:agg-e", type: "Project", name: "Aggregates undated", sources: cite },
         // No end year (it ends the year it starts), no start year (an end only), an end before the
         // start, years outside the tallies' year tables.
-        project("project:agg-f", 2016),
+        // A project of its own (project:agg-f, written above ending 2021, would keep that end: an update keeps what it leaves out).
+        project("project:agg-j", 2016),
         { id: "project:agg-g", type: "Project", name: "Aggregates end only", endYear: 2014, sources: cite },
         { ...project("project:agg-i", 1066), endYear: 1070 }],
       relationships: [rel("ABOUT", "project:agg-c", "theme:cybercrime"), rel("ABOUT", "project:agg-c", "theme:drug-markets"),
         rel("ABOUT", "project:agg-d", "theme:agg-t"), rel("ABOUT", "project:agg-e", "theme:cybercrime"),
-        ...["f", "g", "i"].map((x) => rel("ABOUT", `project:agg-${x}`, "theme:agg-t"))],
+        ...["j", "g", "i"].map((x) => rel("ABOUT", `project:agg-${x}`, "theme:agg-t"))],
     });
     // An end before the start: JSON and CSV imports refuse it, IATI activities can state it (the writer takes it).
     await writeGraph(db, { sources: BASE.sources, nodes: [{ ...project("project:agg-h", 2015), endYear: 2012 }], relationships: [rel("ABOUT", "project:agg-h", "theme:agg-t")] });
@@ -370,7 +371,7 @@ describe("theme tallies (count of projects by themes and years), kept on write",
     // Without years, an undated project counts; with them it does not.
     expect(await apiCount(["theme:cybercrime"], null, null)).toBe(await walkedCount(["theme:cybercrime"], null, null));
     expect(await apiCount(["theme:cybercrime"], 1900, 2100)).toBe(await walkedCount(["theme:cybercrime"], 1900, 2100));
-    // agg-d 2021-2023, agg-f 2016, agg-g ends 2014 (no start: never within an upper bound), agg-h 2015 "to" 2012, agg-i 1066-1070.
+    // agg-d 2021-2023, agg-j 2016, agg-g ends 2014 (no start: never within an upper bound), agg-h 2015 "to" 2012, agg-i 1066-1070.
     expect(await apiCount(["theme:agg-t"], null, null)).toBe(5);
     expect(await apiCount(["theme:agg-t"], 2014, null)).toBe(3);
     expect(await apiCount(["theme:agg-t"], 2016, 2016)).toBe(1);

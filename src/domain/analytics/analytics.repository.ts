@@ -223,6 +223,14 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
 const SUB_REGION = `MATCH up = (c)-[:IN_REGION*1..4]->(top:Region) WHERE NOT EXISTS { (top)-[:IN_REGION]->(:Region) }
       WITH p, CASE WHEN length(up) = 1 THEN top ELSE nodes(up)[-2] END AS r`;
 
+/**
+ * Within a region, its parts instead: on the way up to it, the region just below it (within Latin
+ * America: South America, Central America, the Caribbean; within the Americas: Latin America and
+ * Northern America). A country placed in it directly has no part to count in.
+ */
+const PART_OF_WITHIN = `MATCH up = (c)-[:IN_REGION*2..4]->(:Region {id: $within})
+      WITH p, nodes(up)[-2] AS r`;
+
 export class AnalyticsRepository {
   constructor(private readonly run: QueryRunner) {}
 
@@ -466,7 +474,7 @@ export class AnalyticsRepository {
       UNWIND [x IN p.involvedPlaces WHERE x STARTS WITH 'country:'] AS countryId
       MATCH (c:Country {id: countryId})
       WITH p, c WHERE $within IS NULL OR EXISTS { MATCH (c)-[:IN_REGION*1..4]->(:Region {id: $within}) }
-      ${level === MatrixLevel.REGION ? SUB_REGION : ""}
+      ${level === MatrixLevel.REGION ? (withinRegionId ? PART_OF_WITHIN : SUB_REGION) : ""}
       WITH p, collect(DISTINCT ${place}) AS places
       UNWIND places AS a
       UNWIND places AS b

@@ -171,7 +171,7 @@ export class AnalyticsResolver {
     @Ctx() ctx: Context,
     @Arg("level", () => MatrixLevel, { defaultValue: MatrixLevel.COUNTRY }) level: MatrixLevel,
     @Arg("filter", () => ProjectFilter, { nullable: true }) filter: ProjectFilter | null,
-    @Arg("within", () => String, { nullable: true, description: "Only places in this region, e.g. \"Latin America\"." }) within: string | null,
+    @Arg("within", () => String, { nullable: true, description: "Only places in this region, e.g. \"Latin America\"; with level REGION, its parts are paired (South America, Central America, the Caribbean)." }) within: string | null,
   ) {
     const { resolved } = await resolveFilter(ctx.repos, filter);
     const region = within ? (await resolveOne(ctx.repos.references, within, new Set(["Region"]))).id : null;
