@@ -121,8 +121,13 @@ export function serverTimingOf(header: string | string[] | undefined): ServerTim
   return db && total ? { db: Number(db[1]), total: Number(total[1]) } : undefined;
 }
 
-/** One POST; a kept-alive socket the server closed as it was reused (its idle timeout, a race) is retried once on a new one, as Node's docs advise. */
-export function send(url: string, payload: string, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+/**
+ * One POST; a kept-alive socket the server closed as it was reused (its idle timeout, a race) is
+ * retried, as Node's docs advise. The retry may be handed another idle socket of the pool, closed
+ * too (after a pause, every one of them is): it retries while the socket was a reused one (at most
+ * 64 times), and fails on a fresh socket's error.
+ */
+export function send(url: string, payload: string, retries = 0): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: "POST",
@@ -137,9 +142,9 @@ export function send(url: string, payload: string, retried = false): Promise<{ s
     // A stalled server fails the run instead of hanging it.
     req.setTimeout(120_000, () => req.destroy(new Error(`${url}: no answer in 120 s`)));
     req.on("error", (err: NodeJS.ErrnoException) => {
-      if (!retried && req.reusedSocket && err.code === "ECONNRESET") {
-        log(`${url}: a kept-alive connection was closed as it was reused; sent again on a new one`);
-        send(url, payload, true).then(resolve, reject);
+      if (retries < 64 && req.reusedSocket && err.code === "ECONNRESET") {
+        if (!retries) log(`${url}: a kept-alive connection was closed as it was reused; sent again`);
+        send(url, payload, retries + 1).then(resolve, reject);
       }
       else reject(err);
     });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrations.js";
 import { testDatabase } from "../support/db.js";
+import { resetToSeed } from "../support/reset.js";
 
 const db = testDatabase();
 afterAll(() => db.close());
@@ -25,6 +26,19 @@ describe("schema migrations", () => {
     expect(fulltext.type).toBe("FULLTEXT");
     expect(fulltext.labelsOrTypes.sort()).toEqual(["Actor", "Country", "Event", "Project", "Region", "Theme"]);
     expect(fulltext.options.indexConfig["fulltext.analyzer"]).toBe("standard-folding");
+  });
+
+  it("give a graph seeded before the reference's new aliases (US, UAE) those aliases, once", async () => {
+    await resetToSeed(db);
+    await db.write(`MATCH (c:Country) WHERE c.id IN ['country:US', 'country:AE']
+      SET c.aliases = [a IN c.aliases WHERE NOT a IN ['US', 'UAE', 'EAU']], c.names = replace(c.names, ' | UAE | EAU', '')`);
+    await migrate(db);
+    await migrate(db);
+    const rows = await db.read("MATCH (c:Country) WHERE c.id IN ['country:US', 'country:AE'] RETURN c.id AS id, c.aliases AS aliases, c.names AS names ORDER BY id");
+    expect(rows.map((r) => [r.id, (r.aliases as string[]).filter((a) => ["US", "UAE", "EAU"].includes(a))])).toEqual([
+      ["country:AE", ["UAE", "EAU"]], ["country:US", ["US"]]]);
+    expect(String(rows[0]!.names).match(/UAE/g)).toHaveLength(1);
+    await resetToSeed(db);
   });
 
   it("are idempotent: applying them again changes nothing", async () => {

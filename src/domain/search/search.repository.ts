@@ -9,9 +9,10 @@ export interface SearchHitRow {
 
 /**
  * With kinds, the index is read in growing rounds (10, 100, 1,000 times the page) until the page
- * is full of hits of those kinds or the index has no more hits; never beyond this many hits.
+ * is full of hits of those kinds or the index has no more hits; never beyond this many hits (a
+ * kind with few matches under a common word reads this far: each round reads from the top again).
  */
-export const MAX_SEARCH_HITS_READ = 100_000;
+export const MAX_SEARCH_HITS_READ = 10_000;
 
 /** Full-text search over names, acronyms and aliases: scored, accent- and case-insensitive, typo-tolerant. */
 export class SearchRepository {

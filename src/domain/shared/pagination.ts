@@ -38,6 +38,11 @@ export function decodeCursor(cursor: string, scope?: string): CursorKey {
         ErrorCode.BAD_USER_INPUT, { cursorSort: key[2], sort: scope });
     }
   }
+  // An earlier release's project cursors carried no sort: say so, rather than "not one this API issued".
+  if (scope !== undefined && Array.isArray(key) && key.length === 2 && typeof key[1] === "string") {
+    throw userError(`this cursor was issued by an earlier version of the API, before cursors carried their sort: start again without "after"`,
+      ErrorCode.BAD_USER_INPUT, { cursorSort: null, sort: scope });
+  }
   throw userError(`"${cursor}" is not a cursor this API issued; pass an edge's cursor or pageInfo.endCursor`);
 }
 

@@ -10,7 +10,6 @@ import { IATI_ROLE_CODES } from "../../model/model.js";
 import { isCalendarDate } from "../../model/dates.js";
 import { idSlug, normalizeName } from "../../model/names.js";
 import { referencePlaceNames } from "../readers/seed-reader.js";
-import isoCountries from "i18n-iso-countries";
 import type { NodeRecord, Provenance, Rejection, RelationshipRecord, SourceRecord } from "../graph-writer.js";
 import { normalizeDecimal } from "../../model/decimal.js";
 import { m49RegionCodes } from "../readers/seed-reader.js";
@@ -113,7 +112,7 @@ export const IATI_NAME_PREFIX = "organization:iati-name:";
 export function acronymsInName(name: string): string[] {
   const found = [ACRONYM_AFTER.exec(name)?.[1], ACRONYM_BEFORE.exec(name)?.[1]];
   const places = referencePlaceNames();
-  return [...new Set(found.filter((a): a is string => a !== undefined && !places.has(normalizeName(a)) && !isoCountries.isValid(a)))];
+  return [...new Set(found.filter((a): a is string => a !== undefined && !places.has(normalizeName(a))))];
 }
 
 const ACRONYM_AFTER = /\((\p{Lu}[\p{Lu}\p{N}&]{1,11})\)\s*$/u;
