@@ -295,7 +295,9 @@ export async function writeGraph(db: Database, doc: GraphDocument, opts: WriteOp
 
   const summary: WriteSummary = { sources: sources.length, nodes: nodes.length, relationships: 0, rejected };
   if (opts.dryRun) {
-    summary.relationships = relationships.length;
+    // Nothing is written, so what the writer would reject for a missing end is found by reading.
+    const kept = await withStoredEnds(db, relationships, new Set(nodes.map((n) => n.id)), (r, reason) => rejected.push({ position: positions.get(r)!, reason }));
+    summary.relationships = kept.length;
     return summary;
   }
 
@@ -372,6 +374,28 @@ function sourceProps(source: SourceRecord): Record<string, unknown> {
   return props;
 }
 
+/** Why a relationship cannot be written: the end (from, to or both) that does not exist. */
+function missingEnds(record: RelationshipRecord, fromExists: boolean, toExists: boolean): string | null {
+  const missing = [fromExists ? null : `from "${record.from}"`, toExists ? null : `to "${record.to}"`].filter((m) => m !== null);
+  return missing.length ? `${missing.join(" and ")} ${missing.length > 1 ? "do" : "does"} not exist` : null;
+}
+
+/** A dry run's relationships whose ends exist, in the document or in the database (each id sought by its key label's constraint). */
+async function withStoredEnds(db: Database, relationships: RelationshipRecord[], inDocument: ReadonlySet<string>,
+  reject: (record: RelationshipRecord, reason: string) => void): Promise<RelationshipRecord[]> {
+  const sought = [...new Set(relationships.flatMap((r) => [String(r.from), String(r.to)]))].filter((id) => !inDocument.has(id));
+  const stored = new Set<string>();
+  for (const [label, ids] of groupBy(sought, (id) => NODE_TYPES[nodeTypeOfId(id)!].key)) {
+    for (const row of await db.read(`UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id`, { ids })) stored.add(String(row.id));
+  }
+  const exists = (id: string) => inDocument.has(id) || stored.has(id);
+  return relationships.filter((r) => {
+    const reason = missingEnds(r, exists(String(r.from)), exists(String(r.to)));
+    if (reason) reject(r, reason);
+    return reason === null;
+  });
+}
+
 /** The relationships of a batch that were not written, each with the end (from, to or both) that does not exist. */
 async function reportMissingEnds(
   run: Run, batch: RelationshipRecord[], fromLabel: KeyLabel, toLabel: KeyLabel, reject: (record: RelationshipRecord, reason: string) => void,
@@ -381,8 +405,8 @@ async function reportMissingEnds(
   { rows: batch.map((r, i) => ({ i, from: r.from, to: r.to })) });
   for (const row of rows) {
     const record = batch[Number(row.i)]!;
-    const missing = [row.fromExists ? null : `from "${record.from}"`, row.toExists ? null : `to "${record.to}"`].filter((m) => m !== null);
-    if (missing.length) reject(record, `${missing.join(" and ")} ${missing.length > 1 ? "do" : "does"} not exist`);
+    const reason = missingEnds(record, Boolean(row.fromExists), Boolean(row.toExists));
+    if (reason) reject(record, reason);
   }
 }
 

@@ -203,7 +203,13 @@ PARTICIPATES_IN,organization:undp,project:no-such-project,evaluator,source:iap27
 PARTICIPATES_IN,organization:idb,project:cybercrime-conferences,evaluator,source:iap27-mahiques-abstract,edge four
 PARTICIPATES_IN,organization:nobody-here,project:no-such-project,evaluator,source:iap27-mahiques-abstract,edge five
 `);
+    // A dry run finds the same missing ends by reading, and writes nothing.
+    const dry = await importFile(db, edges, { dryRun: true });
+    expect(dry.rejected.map((r) => r.position)).toEqual([1, 2, 4].map((i) => expect.stringContaining(`edges.csv relationships[${i}] `)));
+    expect(dry.relationships).toBe(2);
+    expect(await participants()).toEqual([]);
     const csv = await importFile(db, edges);
+    expect(csv.rejected).toEqual(dry.rejected);
     expect(csv.rejected).toEqual([
       { position: "edges.csv relationships[1] (PARTICIPATES_IN organization:nobody-here -> project:cybercrime-conferences)", reason: "from \"organization:nobody-here\" does not exist" },
       { position: "edges.csv relationships[2] (PARTICIPATES_IN organization:undp -> project:no-such-project)", reason: "to \"project:no-such-project\" does not exist" },
@@ -220,7 +226,9 @@ PARTICIPATES_IN,organization:nobody-here,project:no-such-project,evaluator,sourc
         { id: "organization:json-edge-nameless", type: "Organization", sources: [{ source: "source:iap27-mahiques-abstract", quote: "no name" }] }],
       relationships: [edge("organization:json-edge-nameless", "project:cybercrime-conferences"), edge("organization:json-edge-test", "project:cybercrime-conferences"), edge("organization:iap", "project:gone")],
     }));
+    const dryDoc = await importFile(db, json, { dryRun: true });
     const doc = await importFile(db, json);
+    expect(dryDoc.rejected).toEqual(doc.rejected);
     expect(doc.rejected).toEqual([
       { position: "edges.json nodes[1] (organization:json-edge-nameless)", reason: "a name is required" },
       { position: "edges.json relationships[0] (PARTICIPATES_IN organization:json-edge-nameless -> project:cybercrime-conferences)", reason: "from \"organization:json-edge-nameless\" does not exist" },
