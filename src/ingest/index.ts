@@ -9,6 +9,6 @@ export {
   type NodeRecord, type Provenance, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "./graph-writer.js";
 export { ImportError, importFile } from "./import-pipeline.js";
-export { DERIVATION_FIELDS, FieldConflict, completeUpdate, type StoredFields } from "./partial-update.js";
+export { FieldConflict, STORED_FIELDS, completeUpdate, type StoredFields } from "./partial-update.js";
 export { XmlSyntaxError } from "./iati/xml-stream.js";
 export { listsOf, replacedEntries, setProvenance } from "./provenance.js";

@@ -28,6 +28,9 @@ export const DERIVATION_FIELDS = [...NAME_FIELDS, ...DATE_FIELDS] as const;
 
 export type StoredFields = Partial<Record<(typeof DERIVATION_FIELDS)[number], unknown>>;
 
+/** Cypher: the stored fields of node `n` as a map (the names come from DERIVATION_FIELDS above). */
+export const STORED_FIELDS = `n {${DERIVATION_FIELDS.map((f) => `.${f}`).join(", ")}}`;
+
 const given = (value: unknown) => value !== undefined && value !== null;
 const yearOf = (date: unknown) => Number(String(date).slice(0, 4));
 
@@ -88,7 +91,7 @@ export async function completeStoredRecords(run: (cypher: string, params: Params
   const stored = new Map<string, StoredFields>();
   for (const [label, group] of groupBy(named, ({ node }) => keyLabelOfId(node.id)!)) {
     // The label comes from the model (keyLabelOfId), never from the record.
-    const rows = await run(`UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id, n {${DERIVATION_FIELDS.map((f) => `.${f}`).join(", ")}} AS stored`,
+    const rows = await run(`UNWIND $ids AS id MATCH (n:${label} {id: id}) RETURN n.id AS id, ${STORED_FIELDS} AS stored`,
       { ids: group.map(({ node }) => node.id) });
     for (const row of rows) stored.set(row.id as string, row.stored as StoredFields);
   }

@@ -7,7 +7,7 @@ import { runRows, type Database, type Params, type Row } from "../../db/database
 import { AGGREGATE_PROPERTIES, AGGREGATE_RELATIONSHIP_TYPES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
-  DERIVATION_FIELDS, FieldConflict, completeUpdate, type StoredFields,
+  FieldConflict, STORED_FIELDS, completeUpdate, type StoredFields,
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
@@ -105,7 +105,7 @@ export class EditingRepository {
   private async completed(run: Run, node: NodeRecord): Promise<NodeRecord> {
     const label = keyLabelOfId(node.id);
     if (!label || !NAMED_TYPES.has(node.type as NodeType)) return node;
-    const [row] = await run(`MATCH (n:${label} {id: $id}) RETURN n {${DERIVATION_FIELDS.map((f) => `.${f}`).join(", ")}} AS stored`, { id: node.id });
+    const [row] = await run(`MATCH (n:${label} {id: $id}) RETURN ${STORED_FIELDS} AS stored`, { id: node.id });
     // A new node is checked too: a project created ending before it starts was stored as given.
     try {
       return completeUpdate(node, (row?.stored ?? {}) as StoredFields);

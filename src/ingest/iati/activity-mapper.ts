@@ -124,13 +124,14 @@ function organisation(el: XmlElement, language: string, cite: Provenance[]): Nod
   const name = preferred(narratives(el, language), language)?.text;
   if (!ref && !name) return null;
   const typeCode = el.attrs.type?.trim();
+  const acronyms = name ? acronymsInName(name) : [];
   return {
     id: ref ? `organization:iati:${idPart(ref)}` : `${IATI_NAME_PREFIX}${idSlug(name!)}`,
     type: "Organization",
     ...(ref ? { iatiRef: ref } : {}),
     createOnly: {
       name: name ?? ref,
-      ...(name && acronymsInName(name).length ? { acronyms: acronymsInName(name) } : {}),
+      ...(acronyms.length ? { acronyms } : {}),
       ...(typeCode ? { organizationType: ORGANISATION_TYPES[typeCode] ?? `iati-type-${typeCode}`, iatiOrganizationType: typeCode } : {}),
     },
     provenanceOnCreate: true,

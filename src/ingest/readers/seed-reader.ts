@@ -18,10 +18,20 @@ function readJson<T>(relative: string): T {
   return JSON.parse(fs.readFileSync(path.join(SEED_DIR, relative), "utf8")) as T;
 }
 
+let reference: { regions: RegionEntry[]; countries: CountryEntry[] } | undefined;
+
+/** The reference lists, read once: the seed loader, the IATI mapper's region codes and its acronym check share them. */
+function referenceLists(): { regions: RegionEntry[]; countries: CountryEntry[] } {
+  reference ??= {
+    regions: readJson<{ regions: RegionEntry[] }>("reference/regions.json").regions,
+    countries: readJson<{ countries: CountryEntry[] }>("reference/countries.json").countries,
+  };
+  return reference;
+}
+
 /** Countries (ISO 3166-1) and regions (UN M49) as graph records with their reference sources. */
 export function referenceDocument(): GraphDocument {
-  const { regions } = readJson<{ regions: RegionEntry[] }>("reference/regions.json");
-  const { countries } = readJson<{ countries: CountryEntry[] }>("reference/countries.json");
+  const { regions, countries } = referenceLists();
   const m49 = (quote: string) => [{ source: "source:un-m49", quote }];
   const iso = (quote: string) => [{ source: "source:iso-3166-1", quote }];
   const nodes: NodeRecord[] = [
@@ -49,7 +59,7 @@ let m49Codes: ReadonlySet<string> | undefined;
 
 /** The codes of the UN M49 regions in seed/reference/regions.json ("005", "419", ...): each is the node region:<code>. */
 export function m49RegionCodes(): ReadonlySet<string> {
-  m49Codes ??= new Set(readJson<{ regions: RegionEntry[] }>("reference/regions.json").regions.map((r) => r.code));
+  m49Codes ??= new Set(referenceLists().regions.map((r) => r.code));
   return m49Codes;
 }
 
@@ -62,8 +72,7 @@ let places: ReadonlySet<string> | undefined;
 /** Every code, name and alias of the reference's countries and regions, as names compare ("uk", "ee uu", "005"). */
 export function referencePlaceNames(): ReadonlySet<string> {
   if (places) return places;
-  const { regions } = readJson<{ regions: RegionEntry[] }>("reference/regions.json");
-  const { countries } = readJson<{ countries: CountryEntry[] }>("reference/countries.json");
+  const { regions, countries } = referenceLists();
   places = new Set([...regions, ...countries].flatMap((p) => [p.code, p.name, p.nameEs, ...(p.aliases ?? [])]).map(normalizeName));
   return places;
 }
