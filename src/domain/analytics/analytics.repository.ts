@@ -28,9 +28,13 @@ export const LIMITS = {
   maxGroups: 20_000,
 } as const;
 
-/** Relationships that mean two actors worked together; places, themes and sessions only mean they are alike. */
+/**
+ * Relationships that mean two entities worked together: participations, memberships, positions,
+ * events (who spoke, took part, organized, and the projects presented there), funding, parts and
+ * related projects. Shared places and themes only mean that two entities are alike.
+ */
 export const COOPERATION_TYPES: RelationshipType[] = [
-  "PARTICIPATES_IN", "MEMBER_OF", "HOLDS_POSITION", "SPOKE_AT", "TOOK_PART_IN", "ORGANIZED", "FUNDED", "FUNDS", "RECEIVED_BY", "PART_OF", "RELATED_TO",
+  "PARTICIPATES_IN", "MEMBER_OF", "HOLDS_POSITION", "SPOKE_AT", "TOOK_PART_IN", "ORGANIZED", "PRESENTED_AT", "FUNDED", "FUNDS", "RECEIVED_BY", "PART_OF", "RELATED_TO",
 ];
 
 export function limitExceeded(what: string, limit: number): Error {
