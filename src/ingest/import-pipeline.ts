@@ -173,13 +173,14 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
     const updated = unique.filter((a) => (known.get(a.projectId) || adopted.has(a.projectId)) && known.get(a.projectId) !== a.hash);
     const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
     if (dryRun) return { counts, rejected: [] as Rejection[], changedIds: [] as string[] };
-    if (updated.length) await clearActivityFacts(run, updated);
+    const cleared = updated.length ? await clearActivityFacts(run, updated) : [];
     const doc = await remapKnownOrganisations(run, [...created, ...updated]);
     const rejected: Rejection[] = [];
     const nodes = doc.nodes.filter((n) => keepValid(validateNode(n), n.id, rejected));
     const relationships = doc.relationships.filter((r) => keepValid(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
     counts.relationships = await writeValidRecords(run, { sources: doc.sources, nodes, relationships }, 1000, rejected);
-    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId) };
+    const written = [...nodes.map((n) => n.id), ...relationships.flatMap((r) => [String(r.from), String(r.to)])];
+    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId).concat(cleared, written) };
   };
   const result = dryRun
     ? await work((cypher, params) => db.read(cypher, params))
@@ -246,7 +247,8 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
   const rows = activities.map((a) => ({ id: a.projectId, source: a.sourceId }));
   const [doomed] = await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})<-[:FUNDS]-(f:Funding) WHERE f.sourceIds = [row.source]
-    RETURN collect(f.id) AS ids`, { rows });
+    OPTIONAL MATCH (f)-[:FUNDED|RECEIVED_BY]-(a:Actor)
+    RETURN collect(DISTINCT f.id) AS ids, collect(DISTINCT a.id) AS actors`, { rows });
   // Out of the aggregates before they go (what a flow contributed is stored on it).
   await retractAggregates(run, { fundingIds: (doomed?.ids as string[] | undefined) ?? [] });
   await run(`UNWIND $rows AS row
@@ -257,13 +259,16 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
   const [unlinked] = await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})<-[r:FUNDS]-(f:Funding) WHERE all(s IN r.sourceIds WHERE s = row.source)
     RETURN collect(DISTINCT f.id) AS ids`, { rows });
-  await run(`UNWIND $rows AS row
-    MATCH (:Project {id: row.id})-[r]-() WHERE all(s IN r.sourceIds WHERE s = row.source)
-    DELETE r`, { rows });
+  const [cut] = await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})-[r]-(other) WHERE all(s IN r.sourceIds WHERE s = row.source)
+    DELETE r
+    RETURN collect(DISTINCT other.id) AS ids`, { rows });
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})-[r]-() WHERE row.source IN r.sourceIds
     SET ${setProvenance("r", keptEntries(listsOf("r"), "[row.source]"))}`, { rows });
   await refreshAggregates(run, { fundingIds: (unlinked?.ids as string[] | undefined) ?? [] });
+  // What the activity no longer states is touched too: subscribers to a former partner hear of it.
+  return [doomed?.ids, doomed?.actors, cut?.ids].flatMap((ids) => (ids as string[] | undefined) ?? []);
 }
 
 /**

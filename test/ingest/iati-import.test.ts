@@ -340,6 +340,12 @@ describe("IATI import", () => {
     expect(row!.name).toBe("HIV interventions, revised title");
     expect(row!.commitments).toContain("113240.67");
     expect(row!.commitments).not.toContain("113240.66");
+    // The write's change record (graphChanged, caches) names the organisations and flows it touched, not only the project.
+    const [touched] = await db.read(`MATCH (p:Project {iatiIdentifier: 'XM-DAC-928-AR-2016-17-01.001.AM01.ARG01'})
+      MATCH (c:GraphChange) WHERE p.id IN c.ids WITH p, c ORDER BY c.version DESC LIMIT 1
+      RETURN c.ids AS ids, [(p)-[:PARTICIPATES_IN]-(a:Actor) | a.id] AS actors, [(p)<-[:FUNDS]-(f:Funding) | f.id] AS flows`);
+    expect(touched!.actors).toContain("organization:iati:XM-DAC-928");
+    for (const id of [...touched!.actors as string[], ...touched!.flows as string[]]) expect(touched!.ids).toContain(id);
   });
 
   it("finishes the job after a kill mid-import, ending identical to an uninterrupted import", async () => {

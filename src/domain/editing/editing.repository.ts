@@ -87,7 +87,7 @@ export class EditingRepository {
       const reason = validateRelationship(rel);
       if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
     }
-    return this.transaction([id, ...nodes.map((n) => n.id)], async (run) => {
+    return this.transaction([id, ...nodes.map((n) => n.id), ...relationships.flatMap((r) => [r.from, r.to])], async (run) => {
       const cited = [...new Set([...nodes, ...relationships].flatMap((r) => r.sources.map((s) => s.source)))];
       const [found] = await run("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN collect(s.id) AS ids", { ids: cited });
       const missing = cited.filter((s) => !(found?.ids as string[]).includes(s));
