@@ -267,7 +267,9 @@ export class EditingRepository {
       }
       const labels = (m.removedLabels as string[]).map(checkedLabel);
       // Restored without what it contributed to the aggregates when it was merged: it is counted anew below.
-      await run(`CREATE (r:${labels.join(":")}) SET r = $props ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}`, { props: JSON.parse(m.removedProps) });
+      // One merged before entities carried their kind (searchKind) gets it from its labels.
+      await run(`CREATE (r:${labels.join(":")}) SET r = $props SET r.searchKind = coalesce(r.searchKind, [l IN labels(r) WHERE l <> 'Actor'][0])
+        ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}`, { props: JSON.parse(m.removedProps) });
       for (const x of rels) {
         const other = x.other === m.removed ? "r" : "o";
         await run(`MATCH (r:${label} {id: $removed}) ${other === "o" ? `MATCH (o:${checkedLabel(x.otherLabel)} {id: $other})` : ""}
