@@ -20,6 +20,7 @@ import { ACTOR_TYPES, type NodeType } from "../model/model.js";
 import { legacyIdSlug, normalizeName } from "../model/names.js";
 import { FieldConflict, completeUpdate } from "./partial-update.js";
 import { readElements } from "./iati/xml-stream.js";
+import { mergedAway } from "./merges.js";
 import { keptEntries, listsOf, setProvenance } from "./provenance.js";
 
 export type ImportFormat = "iati-xml" | "json" | "csv";
@@ -287,7 +288,9 @@ async function remapKnownOrganisations(
   }
   for (const [id, legacy] of await legacyNameIds(run, nodes)) renamed.set(id, legacy);
   const actors = nodes.filter((n) => ACTOR_TYPES.has(n.type as NodeType)).map((n) => renamed.get(n.id) ?? n.id);
-  for (const [id, kept] of await mergedInto(run, actors)) {
+  // Actors merged away (entity resolution) live on in the actor they were merged into: an activity
+  // naming one again is pointed there, instead of bringing back the duplicate the judgements hide.
+  for (const [id, kept] of await mergedAway(run, actors)) {
     for (const node of nodes) if ((renamed.get(node.id) ?? node.id) === id) renamed.set(node.id, kept);
   }
   const to = (id: string) => renamed.get(id) ?? id;
@@ -303,28 +306,6 @@ async function remapKnownOrganisations(
     nodes: [...unique.values()],
     relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
   };
-}
-
-/**
- * Actors merged away (entity resolution) live on in the actor they were merged into: an activity
- * naming one again is pointed at that actor (the merge's record, followed through later merges),
- * instead of bringing the duplicate back, which the judgements would then hide from review.
- */
-async function mergedInto(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, ids: string[]): Promise<Map<string, string>> {
-  const kept = new Map<string, string>();
-  let current = new Map([...new Set(ids)].map((id) => [id, id]));
-  for (let hop = 0; hop < 50 && current.size; hop++) {
-    const rows = await run(`UNWIND $ids AS id
-      OPTIONAL MATCH (a:Actor {id: id})
-      WITH id WHERE a IS NULL
-      MATCH (m:MergeRecord {removed: id}) WHERE NOT m.undone
-      WITH id, m ORDER BY m.at DESC
-      RETURN id, collect(m.keep)[0] AS keep`, { ids: [...new Set(current.values())] });
-    const next = new Map(rows.map((r) => [r.id as string, r.keep as string]));
-    current = new Map([...current].filter(([, at]) => next.has(at)).map(([id, at]) => [id, next.get(at)!]));
-    for (const [id, at] of current) kept.set(id, at);
-  }
-  return kept;
 }
 
 /** Organisations known by name whose node was written under the legacy (cut) id of the same name. */
