@@ -20,7 +20,7 @@ import { ACTOR_TYPES, type NodeType } from "../model/model.js";
 import { legacyIdSlug, normalizeName } from "../model/names.js";
 import { FieldConflict, completeUpdate } from "./partial-update.js";
 import { readElements } from "./iati/xml-stream.js";
-import { mergedAway } from "./merges.js";
+import { entitiesByIatiKey, mergedAway } from "./merges.js";
 import { keptEntries, listsOf, setProvenance } from "./provenance.js";
 
 export type ImportFormat = "iati-xml" | "json" | "csv";
@@ -278,12 +278,12 @@ async function remapKnownOrganisations(
   activities: MappedActivity[],
 ): Promise<{ sources: MappedActivity["sources"]; nodes: NodeRecord[]; relationships: RelationshipRecord[] }> {
   const nodes = activities.flatMap((a) => a.nodes.map((n) => (n.id === a.projectId ? { ...n, contentHash: a.hash } : n)));
-  const refs = [...new Set(nodes.map((n) => n.iatiRef as string | undefined).filter((r): r is string => !!r))];
-  const rows = refs.length ? await run("MATCH (a:Actor) WHERE a.iatiRef IN $refs RETURN a.iatiRef AS ref, a.id AS id", { refs }) : [];
-  const byRef = new Map(rows.map((r) => [r.ref as string, r.id as string]));
+  // By ref: the actor that has it, or the one an actor that had it was merged into.
+  const refs = nodes.map((n) => n.iatiRef as string | undefined).filter((r): r is string => !!r);
+  const byRef = await entitiesByIatiKey(run, "iatiRef", refs);
   const renamed = new Map<string, string>();
   for (const node of nodes) {
-    const existing = node.iatiRef ? byRef.get(node.iatiRef as string) : undefined;
+    const existing = node.iatiRef ? byRef.get(node.iatiRef as string)?.id : undefined;
     if (existing && existing !== node.id) renamed.set(node.id, existing);
   }
   for (const [id, legacy] of await legacyNameIds(run, nodes)) renamed.set(id, legacy);

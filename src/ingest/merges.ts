@@ -1,8 +1,10 @@
 /**
  * Where entities merged away live now. A merge (entity resolution, `mergeEntities`) deletes the
- * removed entity and leaves a MergeRecord naming it (`removed`) and the entity it went into
- * (`keep`). Imports and judgements that name a merged-away entity follow these records to the
- * entity it lives in now, instead of bringing the duplicate back. One walk, batched, for every caller.
+ * removed entity and leaves a MergeRecord naming it (`removed`), the entity it went into (`keep`)
+ * and, when it had one, its IATI organisation ref or activity identifier (`removedIatiRef`,
+ * `removedIatiIdentifier`). Imports, mutations and judgements that name a merged-away entity, by
+ * id or by IATI identifier, follow these records to the entity it lives in now, instead of
+ * bringing the duplicate back. One walk, batched, for every caller.
  */
 import { groupBy } from "../model/collections.js";
 import { keyLabelOfId } from "../model/model.js";
@@ -57,3 +59,43 @@ export async function mergedAway(run: Run, ids: readonly string[]): Promise<Map<
   return new Map([...current].filter((e): e is [string, string] => e[1] !== null && e[1] !== e[0]));
 }
 
+/** An IATI organisation ref (of an actor) or activity identifier (of a project). */
+export type IatiKey = "iatiRef" | "iatiIdentifier";
+
+const IATI_LOOKUPS: Record<IatiKey, { live: string; merged: string }> = {
+  iatiRef: {
+    live: "MATCH (n:Actor) WHERE n.iatiRef IN $keys RETURN n.iatiRef AS key, n.id AS id ORDER BY id",
+    merged: "MATCH (m:MergeRecord) WHERE m.removedIatiRef IN $keys AND NOT m.undone RETURN m.removedIatiRef AS key, m.removed AS id ORDER BY m.at DESC, m.seq DESC",
+  },
+  iatiIdentifier: {
+    live: "MATCH (n:Project) WHERE n.iatiIdentifier IN $keys RETURN n.iatiIdentifier AS key, n.id AS id ORDER BY id",
+    merged: "MATCH (m:MergeRecord) WHERE m.removedIatiIdentifier IN $keys AND NOT m.undone RETURN m.removedIatiIdentifier AS key, m.removed AS id ORDER BY m.at DESC, m.seq DESC",
+  },
+};
+
+/**
+ * The entity each IATI ref or identifier names now: the one that carries it (the first by id), else
+ * the entity that carried it merged away, followed to where it lives (`merged: true`). Keys that
+ * name nothing are left out. Both lookups go through range indexes (the entities' identifier, the
+ * merge records' `removedIatiRef` and `removedIatiIdentifier`).
+ */
+export async function entitiesByIatiKey(run: Run, key: IatiKey, keys: readonly string[]): Promise<Map<string, { id: string; merged: boolean }>> {
+  const out = new Map<string, { id: string; merged: boolean }>();
+  const wanted = [...new Set(keys)];
+  if (!wanted.length) return out;
+  for (const row of await run(IATI_LOOKUPS[key].live, { keys: wanted })) {
+    if (!out.has(row.key as string)) out.set(row.key as string, { id: row.id as string, merged: false });
+  }
+  const missing = wanted.filter((k) => !out.has(k));
+  if (!missing.length) return out;
+  const removed = new Map<string, string>();
+  for (const row of await run(IATI_LOOKUPS[key].merged, { keys: missing })) {
+    if (!removed.has(row.key as string)) removed.set(row.key as string, row.id as string);
+  }
+  const current = await currentIds(run, [...removed.values()]);
+  for (const [k, id] of removed) {
+    const now = current.get(id);
+    if (now) out.set(k, { id: now, merged: true });
+  }
+  return out;
+}

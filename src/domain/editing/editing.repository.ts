@@ -7,7 +7,7 @@ import { runRows, type Database, type Params, type Row } from "../../db/database
 import { AGGREGATE_PROPERTIES, AGGREGATE_RELATIONSHIP_TYPES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
-  FieldConflict, STORED_FIELDS, completeUpdate, type StoredFields,
+  FieldConflict, STORED_FIELDS, completeUpdate, entitiesByIatiKey, type IatiKey, type StoredFields,
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
@@ -16,6 +16,7 @@ import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, mergeableTyp
 import type { ChangedIds } from "../../db/database.js";
 import type { ReferenceCache } from "../references/reference.repository.js";
 import { requireKeyLabel } from "../shared/ids.js";
+import { normalizeName } from "../../model/names.js";
 import { fieldError } from "./validation.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
@@ -69,6 +70,12 @@ export class EditingRepository {
     return { props: row.props as Record<string, unknown>, ends: { funder: (row.funder as string | null) ?? null, project: (row.project as string | null) ?? null, recipients: (row.recipients as string[]) ?? [] } };
   }
 
+  /** The entity an IATI organisation ref or activity identifier names now (`merged`: found through an entity merged into it). */
+  async byIatiKey(key: IatiKey, value: string): Promise<{ id: string; merged: boolean } | null> {
+    const found = await entitiesByIatiKey((cypher, params) => this.db.read(cypher, params, { timeoutMs: this.timeoutMs }), key, [value]);
+    return found.get(value) ?? null;
+  }
+
   async upsertSource(source: SourceRecord): Promise<boolean> {
     return this.transaction([source.id], async (run) => {
       const [row] = await run("OPTIONAL MATCH (s:Source {id: $id}) WITH s IS NULL AS created MERGE (s:Source {id: $id}) SET s += $props RETURN created",
@@ -77,8 +84,13 @@ export class EditingRepository {
     });
   }
 
-  /** Writes records after checking that their sources exist; returns whether `id` was created. */
-  async write(id: string, nodes: NodeRecord[], relationships: RelationshipRecord[]): Promise<boolean> {
+  /**
+   * Writes records after checking that their sources exist; returns whether `id` was created.
+   * `intoSurvivor`: `id` was found through the IATI identifier of an entity merged into it, so the
+   * record names that entity: `id` keeps its own name and identifier, and the name given becomes
+   * one of its aliases (other fields update it as usual).
+   */
+  async write(id: string, nodes: NodeRecord[], relationships: RelationshipRecord[], opts: { intoSurvivor?: boolean } = {}): Promise<boolean> {
     for (const node of nodes) {
       const reason = validateNode(node);
       if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
@@ -94,7 +106,8 @@ export class EditingRepository {
       if (missing.length) throw userError(`no source ${missing.join(", ")}: create it with upsertSource first`, ErrorCode.REFERENCE_NOT_FOUND, { reference: missing[0] });
       const existed = await this.exists(run, id);
       const rejected: Rejection[] = [];
-      const complete = await Promise.all(nodes.map((node) => this.completed(run, node)));
+      const given = opts.intoSurvivor ? await Promise.all(nodes.map((node) => (node.id === id ? this.intoSurvivor(run, node) : node))) : nodes;
+      const complete = await Promise.all(given.map((node) => this.completed(run, node)));
       await writeValidRecords(run, { sources: [], nodes: complete, relationships }, 1000, rejected);
       if (rejected.length) throw userError(rejected.map((r) => r.reason).join("; "), ErrorCode.REFERENCE_NOT_FOUND);
       return !existed;
@@ -113,6 +126,17 @@ export class EditingRepository {
       if (err instanceof FieldConflict) throw fieldError(err.field, err.reason);
       throw err;
     }
+  }
+
+  /** A record naming an entity merged into the stored one: the stored name and IATI identifiers stay, the name given becomes an alias. */
+  private async intoSurvivor(run: Run, node: NodeRecord): Promise<NodeRecord> {
+    const [row] = await run(`MATCH (n:${requireKeyLabel(node.id)} {id: $id}) RETURN n.name AS name, n.aliases AS aliases`, { id: node.id });
+    if (typeof row?.name !== "string") return node;
+    const rest = Object.fromEntries(Object.entries(node).filter(([key]) => key !== "iatiRef" && key !== "iatiIdentifier")) as NodeRecord;
+    const aliases = (node.aliases as string[] | undefined) ?? (row.aliases as string[] | null) ?? [];
+    const named = [row.name, ...aliases].map(normalizeName);
+    const alias = typeof node.name === "string" && !named.includes(normalizeName(node.name)) ? [node.name] : [];
+    return { ...rest, name: row.name, aliases: [...aliases, ...alias] };
   }
 
   private async exists(run: Run, id: string): Promise<boolean> {
@@ -342,9 +366,14 @@ async function recordMerge(run: Run, label: string, keepId: string, removeId: st
   const [seq] = await run("MATCH (m:MergeRecord {keep: $keep}) RETURN coalesce(max(m.seq), 0) + 1 AS seq", { keep: keepId });
   const id = `merge:${removeId}>${keepId}@${Date.now()}`;
   if (author.judgement) await run("CREATE (j:Judgement) SET j = $j", { j: author.judgement });
+  // The removed entity's IATI identifier stays a name of the kept one: imports and upserts naming it follow the record (ingest/merges.ts).
+  const removedProps = snap!.props as Record<string, unknown>;
   await run(`CREATE (m:MergeRecord {id: $id, keep: $keep, removed: $remove, seq: $seq, at: toString(datetime()), by: $by, judgement: $judgement,
-      undone: false, removedLabels: $labels, removedProps: $props, removedRels: $rels, collided: $collided, keepProps: $keepProps})`, {
+      undone: false, removedLabels: $labels, removedProps: $props, removedRels: $rels, collided: $collided, keepProps: $keepProps,
+      removedIatiRef: $iatiRef, removedIatiIdentifier: $iatiIdentifier})`, {
     id, keep: keepId, remove: removeId, seq: seq!.seq, by: author.by, judgement: author.judgement?.id ?? null, labels: snap!.labels,
+    iatiRef: typeof removedProps.iatiRef === "string" ? removedProps.iatiRef : null,
+    iatiIdentifier: typeof removedProps.iatiIdentifier === "string" ? removedProps.iatiIdentifier : null,
     props: JSON.stringify(snap!.props), rels: JSON.stringify(rels), collided: JSON.stringify(collided),
     keepProps: JSON.stringify(Object.fromEntries(MERGED_FIELDS.map((f) => [f, keepProps[f] ?? null]))),
   });

