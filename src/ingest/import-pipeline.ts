@@ -308,7 +308,7 @@ async function remapKnownOrganisations(
   };
 }
 
-/** Organisations known by name whose node was written under the legacy (cut) id of the same name. */
+/** Organisations known by name whose node was written under the legacy (cut) id of the same name, there or merged away since. */
 async function legacyNameIds(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, nodes: NodeRecord[]): Promise<Map<string, string>> {
   // Names whose cut ids collide are exactly the ones digests tell apart: several per old id.
   const candidates = new Map<string, { id: string; name: string }[]>();
@@ -319,10 +319,17 @@ async function legacyNameIds(run: (cypher: string, params?: Params) => Promise<R
     if (legacy !== node.id) candidates.set(legacy, [...(candidates.get(legacy) ?? []), { id: node.id, name }]);
   }
   if (!candidates.size) return new Map();
-  const rows = await run("UNWIND $ids AS id MATCH (o:Actor {id: id}) WHERE o:Organization RETURN o.id AS id, o.name AS name", { ids: [...candidates.keys()] });
+  // An organisation merged away under its old id is known by the name its merge record keeps: the
+  // old id then leads to the organisation it was merged into (mergedAway).
+  const rows = await run(`UNWIND $ids AS id
+    OPTIONAL MATCH (o:Actor {id: id}) WHERE o:Organization
+    RETURN id, o.name AS name,
+      COLLECT { MATCH (m:MergeRecord {removed: id}) WHERE o IS NULL AND NOT m.undone RETURN m.removedProps AS props ORDER BY m.at DESC, m.seq DESC LIMIT 1 }[0] AS mergedProps`,
+  { ids: [...candidates.keys()] });
   const kept = new Map<string, string>();
   for (const row of rows) {
-    const stored = typeof row.name === "string" ? normalizeName(row.name) : null;
+    const name = row.name ?? (typeof row.mergedProps === "string" ? (JSON.parse(row.mergedProps) as { name?: unknown }).name : null);
+    const stored = typeof name === "string" ? normalizeName(name) : null;
     for (const candidate of candidates.get(row.id as string)!) {
       if (normalizeName(candidate.name) === stored) kept.set(candidate.id, row.id as string);
     }

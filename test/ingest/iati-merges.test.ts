@@ -4,9 +4,12 @@
  * aggregates (partner tallies, funding tallies) stay right through the merge and the re-import.
  * Expected values are read from the XML with another parser (fast-xml-parser).
  */
+import fs from "node:fs";
 import path from "node:path";
+import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../../src/ingest/import-pipeline.js";
+import { idSlug, legacyIdSlug } from "../../src/model/names.js";
 import { startTestServer, type TestServer } from "../support/api.js";
 import { testDatabase } from "../support/db.js";
 import { IATI_DIR } from "../support/iati.js";
@@ -40,6 +43,15 @@ async function as(who: keyof typeof KEYS | "anonymous", query: string, variables
   return body.data;
 }
 
+/** The activities of a file as fast-xml-parser reads them (every element a list). */
+function activities(file: string): any[] {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: () => true, parseTagValue: false, trimValues: true });
+  return parser.parse(fs.readFileSync(file, "utf8"))["iati-activities"][0]["iati-activity"];
+}
+const text = (v: any): string => (typeof v === "string" ? v : v?.["#text"] ?? "");
+const identifierOf = (a: any) => text(a["iati-identifier"][0]);
+const orgNames = (a: any) => (a["participating-org"] ?? []).map((p: any) => text(p.narrative?.[0]));
+
 describe("organisations merged by entity resolution", () => {
   it("writes upsertActor by the IATI ref of an organisation merged away into the organisation it was merged into", async () => {
     // WHO publishes under XM-DAC-928 and 00006 (README, entity resolution): one body.
@@ -54,6 +66,32 @@ describe("organisations merged by entity resolution", () => {
     expect(after!.aliases).toContain("WHO headquarters (00006)");
     const [copies] = await db.read("MATCH (a:Actor) WHERE a.iatiRef = '00006' OR a.id = $removed OR a.name = 'WHO headquarters (00006)' RETURN count(a) AS n", { removed: kept!.removed });
     expect(Number(copies!.n)).toBe(0);
+  });
+
+  it("follows an organisation merged away under the id an earlier release gave its long name (cut at 80 characters)", async () => {
+    // In the WHO Argentina file, a funder without a ref whose name is 85 characters long.
+    const name = "Federal Ministry for the Environment, Nature Conservation and Nuclear Safety, Germany";
+    const activity = activities(WHO_AR).find((a) => orgNames(a).includes(name));
+    const identifier = identifierOf(activity);
+    expect(identifier).toBe("XM-DAC-928-AR-2020-21-03.001.AM01.ARG02");
+    const [current, legacy] = [`organization:iati-name:${idSlug(name)}`, `organization:iati-name:${legacyIdSlug(name)}`];
+    expect(current).not.toBe(legacy);
+    // The graph as an earlier release left it: the ministry under its cut id. An editor then merges it into the ministry they wrote.
+    await db.write("MATCH (o:Actor {id: $current}) SET o.id = $legacy", { current, legacy });
+    await as("editor", `mutation { upsertActor(input: { kind: ORGANIZATION, id: "organization:bmu", name: "German Federal Ministry for the Environment", acronyms: ["BMU"], ${CITE} }) { id } }`);
+    await as("admin", `mutation { mergeEntities(keep: "organization:bmu", remove: "${legacy}") { id } }`);
+    // The file changes (the activity's stored hash is stale): it is imported again.
+    await db.write("MATCH (p:Project {id: $id}) SET p.contentHash = 'stale'", { id: `project:iati:${identifier}` });
+    expect(await importFile(db, WHO_AR)).toMatchObject({ created: 0, updated: 1, rejected: [] });
+    const rows = await db.read(`MATCH (a:Actor)-[r:PARTICIPATES_IN]->(:Project {id: $id}) WHERE r.role = 'funder' RETURN a.id AS id ORDER BY id`, { id: `project:iati:${identifier}` });
+    expect(rows.map((r) => r.id)).toContain("organization:bmu");
+    const [copies] = await db.read("MATCH (a:Actor) WHERE a.id IN [$current, $legacy] OR a.name = $name RETURN count(a) AS n", { current, legacy, name });
+    expect(Number(copies!.n)).toBe(0);
+    // Its role as the XML gives it (role 1: funding), and its partners are the kept ministry's.
+    const roles = (activity["participating-org"] as any[]).filter((p) => text(p.narrative?.[0]) === name).map((p) => p["@role"][0]);
+    expect(roles).toEqual(["1"]);
+    const partners = await as("anonymous", `{ partners(actor: "organization:bmu", first: 100) { actor { id } sharedProjects } }`);
+    expect(partners.partners).toContainEqual({ actor: { id: "organization:iati:XM-DAC-928" }, sharedProjects: 1 });
   });
 });
 
