@@ -17,7 +17,7 @@ import {
 } from "./graph-writer.js";
 import { IATI_CODELISTS_SOURCE, IATI_NAME_PREFIX, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
 import { ACTOR_TYPES, type NodeType } from "../model/model.js";
-import { legacyIdSlug, normalizeName } from "../model/names.js";
+import { legacyIdSlug, nameProperties, normalizeName, type Named } from "../model/names.js";
 import { FieldConflict, completeUpdate } from "./partial-update.js";
 import { readElements } from "./iati/xml-stream.js";
 import { entitiesByIatiKey, mergedAway } from "./merges.js";
@@ -174,13 +174,14 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
     const updated = unique.filter((a) => (known.get(a.projectId) || adopted.has(a.projectId)) && known.get(a.projectId) !== a.hash);
     const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
     if (dryRun) return { counts, rejected: [] as Rejection[], changedIds: [] as string[] };
+    const named = await addAcronymsInNames(run, unique);
     if (updated.length) await clearActivityFacts(run, updated);
     const doc = await remapKnownOrganisations(run, [...created, ...updated]);
     const rejected: Rejection[] = [];
     const nodes = doc.nodes.filter((n) => keepValid(validateNode(n), n.id, rejected));
     const relationships = doc.relationships.filter((r) => keepValid(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
     counts.relationships = await writeValidRecords(run, { sources: doc.sources, nodes, relationships }, 1000, rejected);
-    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId) };
+    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId).concat(named) };
   };
   const result = dryRun
     ? await work((cypher, params) => db.read(cypher, params))
@@ -278,6 +279,24 @@ async function remapKnownOrganisations(
   activities: MappedActivity[],
 ): Promise<{ sources: MappedActivity["sources"]; nodes: NodeRecord[]; relationships: RelationshipRecord[] }> {
   const nodes = activities.flatMap((a) => a.nodes.map((n) => (n.id === a.projectId ? { ...n, contentHash: a.hash } : n)));
+  const renamed = await knownOrganisations(run, nodes);
+  const to = (id: string) => renamed.get(id) ?? id;
+  // One record per node; a full record beats a stub (another activity's related-activity target).
+  const unique = new Map<string, NodeRecord>();
+  for (const node of nodes) {
+    if (renamed.has(node.id)) continue;
+    const current = unique.get(node.id);
+    if (!current || (current.createOnly && !node.createOnly)) unique.set(node.id, node);
+  }
+  return {
+    sources: activities.flatMap((a) => a.sources),
+    nodes: [...unique.values()],
+    relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
+  };
+}
+
+/** The organisations of these records that are stored under another id: the id each is written under. */
+async function knownOrganisations(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, nodes: NodeRecord[]): Promise<Map<string, string>> {
   // By ref: the actor that has it, or the one an actor that had it was merged into.
   const refs = nodes.map((n) => n.iatiRef as string | undefined).filter((r): r is string => !!r);
   const byRef = await entitiesByIatiKey(run, "iatiRef", refs);
@@ -293,19 +312,36 @@ async function remapKnownOrganisations(
   for (const [id, kept] of await mergedAway(run, actors)) {
     for (const node of nodes) if ((renamed.get(node.id) ?? node.id) === id) renamed.set(node.id, kept);
   }
-  const to = (id: string) => renamed.get(id) ?? id;
-  // One record per node; a full record beats a stub (another activity's related-activity target).
-  const unique = new Map<string, NodeRecord>();
-  for (const node of nodes) {
-    if (renamed.has(node.id)) continue;
-    const current = unique.get(node.id);
-    if (!current || (current.createOnly && !node.createOnly)) unique.set(node.id, node);
+  return renamed;
+}
+
+/**
+ * The acronyms publishers write into organisations' names ("World Health Organization (WHO)",
+ * mapped by acronymsInName) are added to the organisations already stored, on every import of an
+ * activity naming them (unchanged ones too): an organisation created before its name gave
+ * acronyms (round 12) gets them, and the acronyms an editor gave it stay. Returns the actors changed.
+ */
+async function addAcronymsInNames(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]): Promise<string[]> {
+  const organisations = activities.flatMap((a) => a.nodes).filter((n) => ACTOR_TYPES.has(n.type as NodeType) && Array.isArray(n.createOnly?.acronyms));
+  if (!organisations.length) return [];
+  const renamed = await knownOrganisations(run, organisations);
+  const acronyms = new Map<string, string[]>();
+  for (const node of organisations) {
+    const id = renamed.get(node.id) ?? node.id;
+    acronyms.set(id, [...new Set([...(acronyms.get(id) ?? []), ...(node.createOnly!.acronyms as string[])])]);
   }
-  return {
-    sources: activities.flatMap((a) => a.sources),
-    nodes: [...unique.values()],
-    relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
-  };
+  const rows = await run(`UNWIND $ids AS id MATCH (a:Actor {id: id})
+    RETURN a.id AS id, a.name AS name, a.officialName AS officialName, a.nameEs AS nameEs, a.code AS code, a.acronyms AS acronyms, a.aliases AS aliases`,
+  { ids: [...acronyms.keys()] });
+  const changed = rows.flatMap((row) => {
+    const stored = (row.acronyms as string[] | null) ?? [];
+    const added = acronyms.get(row.id as string)!.filter((a) => !stored.includes(a));
+    if (!added.length || typeof row.name !== "string") return [];
+    const entity = { ...row, name: row.name, acronyms: [...stored, ...added] } as Named;
+    return [{ id: row.id as string, acronyms: entity.acronyms, names: nameProperties(entity).names }];
+  });
+  if (changed.length) await run("UNWIND $rows AS row MATCH (a:Actor {id: row.id}) SET a.acronyms = row.acronyms, a.names = row.names", { rows: changed });
+  return changed.map((c) => c.id);
 }
 
 /** Organisations known by name whose node was written under the legacy (cut) id of the same name, there or merged away since. */

@@ -95,3 +95,18 @@ describe("organisations merged by entity resolution", () => {
   });
 });
 
+describe("acronyms publishers write into names", () => {
+  it("adds them on re-import to an organisation stored without them, keeping those an editor gave", async () => {
+    // The OCHA file names XM-DAC-928 "World Health Organization (WHO)"; an earlier release stored no acronym, and an editor added OMS.
+    const ocha = activities(OCHA);
+    expect(ocha.flatMap((a) => a["participating-org"] ?? []).some((p: any) => p["@ref"]?.[0] === "XM-DAC-928" && text(p.narrative?.[0]) === "World Health Organization (WHO)")).toBe(true);
+    await db.write("MATCH (o:Actor {id: 'organization:iati:XM-DAC-928'}) SET o.acronyms = ['OMS'], o.names = o.name + ' | OMS'");
+    const summary = await importFile(db, OCHA);
+    expect(summary).toMatchObject({ created: 0, updated: 0, unchanged: ocha.length });
+    const [who] = await db.read("MATCH (o:Actor {id: 'organization:iati:XM-DAC-928'}) RETURN o.acronyms AS acronyms, o.names AS names");
+    expect(who!.acronyms).toEqual(["OMS", "WHO"]);
+    expect(String(who!.names).split(" | ")).toEqual(expect.arrayContaining(["OMS", "WHO"]));
+    const found = await as("anonymous", `{ search(text: "WHO", kinds: [ORGANIZATION], first: 20) { item { ... on Organization { id } } } }`);
+    expect(found.search.map((s: any) => s.item.id)).toContain("organization:iati:XM-DAC-928");
+  });
+});
