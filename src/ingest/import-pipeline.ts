@@ -160,18 +160,32 @@ function mapSafely(element: Parameters<typeof mapActivity>[0], file: string): Re
   }
 }
 
+/**
+ * An activity placed in the graph: `projectId` is where its records go. `mergedIn`: its project was
+ * merged into another one (entity resolution), whose own activity, if any, is another: this one
+ * adds to that project without taking it over (see mergedInRecord), and its content hash is kept
+ * on its source, since the project's is its own activity's.
+ */
+type PlacedActivity = MappedActivity & { adopted?: boolean; mergedIn?: boolean };
+
 /** One transaction: classify by content hash, clear what changed activities used to state, write. */
 async function writeActivities(db: Database, batch: MappedActivity[], summary: ImportSummary, dryRun: boolean): Promise<void> {
   // The same activity twice in one file: the last one wins, as a re-import would make it.
   const batchUnique = [...new Map(batch.map((a) => [a.projectId, a])).values()];
   const work = async (run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>) => {
-    const { activities: unique, adopted } = await underStoredProjects(run, batchUnique);
+    const unique = await underStoredProjects(run, batchUnique);
     const rows = await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id, p.contentHash AS hash",
-      { ids: unique.map((a) => a.projectId) });
-    const known = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
-    // A project without a content hash is a related-activity stub (created) or one an editor wrote (adopted: updated).
-    const created = unique.filter((a) => !known.get(a.projectId) && !adopted.has(a.projectId));
-    const updated = unique.filter((a) => (known.get(a.projectId) || adopted.has(a.projectId)) && known.get(a.projectId) !== a.hash);
+      { ids: unique.filter((a) => !a.mergedIn).map((a) => a.projectId) });
+    const sourceRows = await run("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s.id AS id, s.contentHash AS hash",
+      { ids: unique.filter((a) => a.mergedIn).map((a) => a.sourceId) });
+    const projectHashes = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
+    const sourceHashes = new Map(sourceRows.map((r) => [r.id as string, r.hash as string | null]));
+    const known = (a: PlacedActivity) => (a.mergedIn ? sourceHashes.get(a.sourceId) : projectHashes.get(a.projectId)) ?? null;
+    // A project without a content hash is a related-activity stub (created) or one an editor wrote
+    // (adopted: updated); an activity merged into another project is never created again.
+    const stored = (a: PlacedActivity) => Boolean(known(a)) || a.adopted || a.mergedIn;
+    const created = unique.filter((a) => !stored(a));
+    const updated = unique.filter((a) => stored(a) && known(a) !== a.hash);
     const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
     if (dryRun) return { counts, rejected: [] as Rejection[], changedIds: [] as string[] };
     const named = await addAcronymsInNames(run, unique);
@@ -194,36 +208,59 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
 }
 
 /**
- * A project written before under another id with the same IATI identifier (upsertProject with an
- * iatiIdentifier names it after its name) is the activity's project: its records are written
- * there, not into a second project carrying the same identifier. Related-activity stubs too.
+ * Where each activity's project is, when it is not under the activity's own id:
+ * - a project written before under another id with the same IATI identifier (upsertProject with an
+ *   iatiIdentifier names it after its name) is the activity's project (adopted): its records are
+ *   written there, not into a second project carrying the same identifier;
+ * - a project merged into another (entity resolution) lives on in that one, found through the
+ *   merge's record by identifier or by id (ingest/merges.ts): the activity is written into it
+ *   instead of recreating the duplicate (mergedIn).
+ * Related-activity stubs go the same way; a relation that now joins a project to itself is dropped.
  */
 async function underStoredProjects(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]):
-  Promise<{ activities: MappedActivity[]; adopted: Set<string> }> {
+  Promise<PlacedActivity[]> {
   const projects = activities.flatMap((a) => a.nodes.filter((n) => n.type === "Project"))
     .map((n) => ({ id: n.id, identifier: (n.iatiIdentifier ?? n.createOnly?.iatiIdentifier) as string | undefined }))
     .filter((p): p is { id: string; identifier: string } => typeof p.identifier === "string");
-  if (!projects.length) return { activities, adopted: new Set() };
-  const rows = await run(`UNWIND $projects AS project
-    OPTIONAL MATCH (own:Project {id: project.id})
-    WITH project WHERE own IS NULL
-    MATCH (p:Project {iatiIdentifier: project.identifier})
-    WITH project, p ORDER BY p.id
-    WITH project, collect(p)[0] AS p
-    RETURN project.id AS id, p.id AS stored, properties(p) AS props`, { projects });
-  const stored = new Map(rows.map((r) => [r.id as string, { id: r.stored as string, props: r.props as Record<string, unknown> }]));
-  const to = (id: string) => stored.get(id)?.id ?? id;
-  const adopted = new Set(activities.filter((a) => stored.has(a.projectId)).map((a) => to(a.projectId)));
-  return {
-    adopted,
-    activities: activities.map((a) => ({
+  if (!projects.length) return activities;
+  const ownIds = [...new Set(projects.map((p) => p.id))];
+  const existing = new Set((await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id", { ids: ownIds })).map((r) => r.id as string));
+  const elsewhere = projects.filter((p) => !existing.has(p.id));
+  const byIdentifier = await entitiesByIatiKey(run, "iatiIdentifier", elsewhere.map((p) => p.identifier));
+  const byId = await mergedAway(run, elsewhere.filter((p) => !byIdentifier.has(p.identifier)).map((p) => p.id));
+  const placed = new Map<string, { id: string; merged: boolean }>();
+  for (const p of elsewhere) {
+    const found = byIdentifier.get(p.identifier) ?? (byId.has(p.id) ? { id: byId.get(p.id)!, merged: true } : undefined);
+    if (found) placed.set(p.id, found);
+  }
+  const to = (id: string) => placed.get(id)?.id ?? id;
+  const targets = [...new Set(activities.map((a) => to(a.projectId)))];
+  const storedRows = await run(`UNWIND $ids AS id MATCH (p:Project {id: id})
+    RETURN p.id AS id, properties(p) AS props, EXISTS { MATCH (m:MergeRecord {keep: id}) WHERE NOT m.undone } AS survivor`, { ids: targets });
+  const stored = new Map(storedRows.map((r) => [r.id as string, { id: r.id as string, props: r.props as Record<string, unknown>, survivor: Boolean(r.survivor) }]));
+  return activities.map((a) => {
+    const place = placed.get(a.projectId);
+    const target = stored.get(to(a.projectId));
+    const record = (n: NodeRecord): NodeRecord => {
+      if (n.id !== a.projectId) return placed.has(n.id) ? { ...n, id: to(n.id) } : n;
+      if (!target) return n;
+      if (place?.merged) return mergedInRecord(n, target);
+      if (place) return adoptedRecord(n, target);
+      // The project's own activity, on a project others were merged into: their names stay aliases.
+      return target.survivor ? { ...n, aliases: union(n.aliases, target.props.aliases) } : n;
+    };
+    return {
       ...a,
       projectId: to(a.projectId),
-      nodes: a.nodes.map((n) => (!stored.has(n.id) ? n : n.id === a.projectId ? adoptedRecord(n, stored.get(n.id)!) : { ...n, id: to(n.id) })),
-      relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
-    })),
-  };
+      adopted: place !== undefined && !place.merged,
+      mergedIn: place?.merged === true,
+      nodes: a.nodes.map(record),
+      relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })).filter((r) => r.from !== r.to),
+    };
+  });
 }
+
+const union = (...lists: unknown[]): string[] => [...new Set(lists.flatMap((l) => (Array.isArray(l) ? l.map(String) : [])))];
 
 /**
  * The activity's project record for a project someone else wrote: what the activity states wins,
@@ -239,8 +276,36 @@ function adoptedRecord(record: NodeRecord, stored: { id: string; props: Record<s
     if (!(err instanceof FieldConflict)) throw err;
   }
   const storedName = typeof stored.props.name === "string" && stored.props.name !== record.name ? [stored.props.name] : [];
-  const aliases = [...new Set([...((complete.aliases as string[] | undefined) ?? []), ...((stored.props.aliases as string[] | undefined) ?? []), ...storedName])];
-  return { ...complete, id: stored.id, aliases };
+  return { ...complete, id: stored.id, aliases: union(complete.aliases, stored.props.aliases, storedName) };
+}
+
+/** What makes a project an activity's own: never taken from an activity merged into it. */
+const OWN_FIELDS = new Set(["iatiIdentifier", "stub", "contentHash"]);
+/** An activity's dates: one activity's span, taken whole or not at all. */
+const ACTIVITY_DATES = new Set(["startDate", "endDate", "startYear", "endYear", "plannedStartDate", "actualStartDate", "plannedEndDate", "actualEndDate"]);
+
+/**
+ * The record of an activity whose project was merged into another: it adds to that project and
+ * never overwrites it, so that two activities merged into one project do not take turns rewriting
+ * it on each re-import. Its fields are written only where the project has none (its dates only
+ * when the project has no dates at all: one activity's span is not mixed with another's); its
+ * title, and the project's other names, stay names of the project (aliases). The project keeps its
+ * own name, IATI identifier and content hash (this activity's hash is kept on its source).
+ */
+function mergedInRecord(record: NodeRecord, stored: { id: string; props: Record<string, unknown> }): NodeRecord {
+  const has = (key: string) => stored.props[key] !== null && stored.props[key] !== undefined;
+  const datesStored = [...ACTIVITY_DATES].some(has);
+  const added = Object.fromEntries(Object.entries(record).filter(([key, value]) => !RECORD_FIELDS.has(key) && !OWN_FIELDS.has(key)
+    && value !== null && value !== undefined && !has(key) && !(datesStored && ACTIVITY_DATES.has(key))));
+  const name = typeof stored.props.name === "string" ? stored.props.name : record.name;
+  const aliases = union(stored.props.aliases, record.aliases, record.name !== name ? [record.name] : []);
+  const merged: NodeRecord = { ...added, id: stored.id, type: record.type, sources: record.sources, name, aliases };
+  try {
+    return completeUpdate(merged, stored.props);
+  } catch (err) {
+    if (!(err instanceof FieldConflict)) throw err;
+    return completeUpdate(Object.fromEntries(Object.entries(merged).filter(([key]) => !ACTIVITY_DATES.has(key))) as NodeRecord, stored.props);
+  }
 }
 
 /** What an updated activity stated before: its funding flows, and its share of relationships. */
@@ -276,20 +341,27 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
  */
 async function remapKnownOrganisations(
   run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>,
-  activities: MappedActivity[],
+  activities: PlacedActivity[],
 ): Promise<{ sources: MappedActivity["sources"]; nodes: NodeRecord[]; relationships: RelationshipRecord[] }> {
-  const nodes = activities.flatMap((a) => a.nodes.map((n) => (n.id === a.projectId ? { ...n, contentHash: a.hash } : n)));
+  const mergedIn = new Set<NodeRecord>();
+  const nodes = activities.flatMap((a) => a.nodes.map((n) => {
+    if (n.id !== a.projectId) return n;
+    if (!a.mergedIn) return { ...n, contentHash: a.hash };
+    mergedIn.add(n);
+    return n;
+  }));
   const renamed = await knownOrganisations(run, nodes);
   const to = (id: string) => renamed.get(id) ?? id;
-  // One record per node; a full record beats a stub (another activity's related-activity target).
+  // One record per node; a full record beats a stub (another activity's related-activity target),
+  // and a project's own activity beats one merged into it.
   const unique = new Map<string, NodeRecord>();
   for (const node of nodes) {
     if (renamed.has(node.id)) continue;
     const current = unique.get(node.id);
-    if (!current || (current.createOnly && !node.createOnly)) unique.set(node.id, node);
+    if (!current || (current.createOnly && !node.createOnly) || (mergedIn.has(current) && !node.createOnly && !mergedIn.has(node))) unique.set(node.id, node);
   }
   return {
-    sources: activities.flatMap((a) => a.sources),
+    sources: activities.flatMap((a) => a.sources.map((source) => (a.mergedIn && source.id === a.sourceId ? { ...source, contentHash: a.hash } : source))),
     nodes: [...unique.values()],
     relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
   };

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../../src/ingest/import-pipeline.js";
 import { idSlug, legacyIdSlug } from "../../src/model/names.js";
 import { startTestServer, type TestServer } from "../support/api.js";
+import { scaledDecimal } from "../support/decimals.js";
 import { testDatabase } from "../support/db.js";
 import { IATI_DIR } from "../support/iati.js";
 import { resetToSeed } from "../support/reset.js";
@@ -51,6 +52,92 @@ function activities(file: string): any[] {
 const text = (v: any): string => (typeof v === "string" ? v : v?.["#text"] ?? "");
 const identifierOf = (a: any) => text(a["iati-identifier"][0]);
 const orgNames = (a: any) => (a["participating-org"] ?? []).map((p: any) => text(p.narrative?.[0]));
+
+describe("projects merged by entity resolution, and the IATI import", () => {
+  // The same WHO output in Argentina, published for two bienniums: an editor judges them one project.
+  const KEPT = "XM-DAC-928-AR-2024-25-01.001.AM01.ARG01";
+  const REMOVED = "XM-DAC-928-AR-2022-23-01.001.AM01.ARG01";
+  const INTPA = "Directorate-General for International Partnerships (INTPA), European Commission";
+  const intpaId = `organization:iati-name:${idSlug(INTPA)}`;
+  const who = activities(WHO_AR);
+  const expenditures = (identifier: string) => who.filter((a) => identifierOf(a) === identifier).flatMap((a) => a.transaction ?? [])
+    .filter((t: any) => t["transaction-type"][0]["@code"][0] === "4").map((t: any) => text(t.value[0]));
+  const withIntpa = who.filter((a) => orgNames(a).includes(INTPA)).map(identifierOf);
+
+  const sharedWithWho = async () => {
+    const partners = await as("anonymous", `query($a: String!) { partners(actor: $a, first: 100) { actor { id } sharedProjects } }`, { a: intpaId });
+    return partners.partners.find((p: any) => p.actor.id === "organization:iati:XM-DAC-928")?.sharedProjects;
+  };
+  const intpaProjects = async () => (await as("anonymous", `query($a: [String!]) { projects(filter: { involvingAll: $a }, first: 100) { totalCount edges { node { id } } } }`,
+    { a: [intpaId] })).projects;
+  const expenditureByProject = async () => (await as("anonymous", `{ fundingFlows(groupBy: [PROJECT], filter: { funders: ["XM-DAC-928"], countries: ["AR"], flowTypes: ["expenditure"] }) {
+    keys { value } currency total flows } }`)).fundingFlows as { keys: { value: string }[]; currency: string; total: string; flows: number }[];
+  const whoInArgentina = async () => (await as("anonymous", `{ fundingFlows(groupBy: [FUNDER], filter: { countries: ["AR"], flowTypes: ["expenditure"] }) {
+    keys { value } currency total flows } }`)).fundingFlows.find((g: any) => g.keys[0].value === "organization:iati:XM-DAC-928");
+
+  it("writes a re-import of a merged-away activity into the project it was merged into: nothing recreated, counts and tallies kept", async () => {
+    // Read from the XML: the EU's INTPA funds both bienniums (and others), with WHO.
+    expect(withIntpa).toContain(KEPT);
+    expect(withIntpa).toContain(REMOVED);
+    expect(await sharedWithWho()).toBe(withIntpa.length);
+    const fundingBefore = await whoInArgentina();
+    expect(fundingBefore.flows).toBeGreaterThan(0);
+
+    const merged = await as("admin", `mutation { mergeEntities(keep: "project:iati:${KEPT}", remove: "project:iati:${REMOVED}") { id } }`);
+    expect(merged.mergeEntities.id).toBe(`project:iati:${KEPT}`);
+
+    const check = async () => {
+      expect((await intpaProjects()).totalCount).toBe(withIntpa.length - 1);
+      expect((await intpaProjects()).edges.map((e: any) => e.node.id)).not.toContain(`project:iati:${REMOVED}`);
+      expect(await sharedWithWho()).toBe(withIntpa.length - 1);
+      // The flows of both activities, under their own ids, fund the one project: its expenditure is both bienniums'.
+      const groups = await expenditureByProject();
+      expect(groups.map((g) => g.keys[0]!.value)).not.toContain(`project:iati:${REMOVED}`);
+      const kept = groups.find((g) => g.keys[0]!.value === `project:iati:${KEPT}`)!;
+      expect(kept.flows).toBe(expenditures(KEPT).length + expenditures(REMOVED).length);
+      expect(scaledDecimal(kept.total)).toBe([...expenditures(KEPT), ...expenditures(REMOVED)].map((v) => scaledDecimal(v)).reduce((a, b) => a + b));
+      const [flows] = await db.read(`MATCH (f:Funding)-[:FUNDS]->(p:Project) WHERE f.id STARTS WITH $prefix RETURN collect(DISTINCT p.id) AS projects, count(f) AS n`,
+        { prefix: `funding:iati:${REMOVED}:` });
+      expect(flows!.projects).toEqual([`project:iati:${KEPT}`]);
+      // The funding tallies count each flow once, as before the merge.
+      expect(await whoInArgentina()).toEqual(fundingBefore);
+      const [gone] = await db.read("MATCH (p:Project) WHERE p.id = $id OR p.iatiIdentifier = $identifier RETURN count(p) AS n",
+        { id: `project:iati:${REMOVED}`, identifier: REMOVED });
+      expect(Number(gone!.n)).toBe(0);
+    };
+    await check();
+
+    // The first re-import writes the merged-in activity into the kept project (its hash is new there), then nothing changes.
+    expect(await importFile(db, WHO_AR)).toMatchObject({ records: who.length, created: 0, updated: 1, unchanged: who.length - 1, rejected: [] });
+    await check();
+    expect(await importFile(db, WHO_AR)).toMatchObject({ created: 0, updated: 0, unchanged: who.length });
+
+    // Both activities changed at once (their stored hashes stale): written in one batch, the kept
+    // project stays its own activity's, and a third import finds both unchanged: they do not take turns.
+    await db.write(`MATCH (p:Project {id: $id}) SET p.contentHash = 'stale'`, { id: `project:iati:${KEPT}` });
+    await db.write(`MATCH (s:Source {id: $id}) SET s.contentHash = 'stale'`, { id: `source:iati:${REMOVED}` });
+    expect(await importFile(db, WHO_AR)).toMatchObject({ created: 0, updated: 2, unchanged: who.length - 2 });
+    await check();
+    const [project] = await db.read(`MATCH (p:Project {id: $id}) RETURN p.iatiIdentifier AS identifier, p.startDate AS start, p.endDate AS end, p.sourceIds AS sources`,
+      { id: `project:iati:${KEPT}` });
+    // 2024-25's own dates (actual start 2024-01-01, planned end 2025-12-31), not 2022-23's.
+    expect(project).toMatchObject({ identifier: KEPT, start: "2024-01-01", end: "2025-12-31" });
+    expect(project!.sources).toEqual(expect.arrayContaining([`source:iati:${KEPT}`, `source:iati:${REMOVED}`]));
+    expect(await importFile(db, WHO_AR)).toMatchObject({ created: 0, updated: 0, unchanged: who.length });
+
+    // The merge keeps the removed project's identifier, by which an editor's upsert writes into the kept project too.
+    const [record] = await db.read("MATCH (m:MergeRecord {removed: $id}) RETURN m.removedIatiIdentifier AS identifier", { id: `project:iati:${REMOVED}` });
+    expect(record!.identifier).toBe(REMOVED);
+    const upserted = await as("editor", `mutation { upsertProject(input: { name: "WHO Argentina HIV output 2022-2023", kind: "iati-activity",
+      iatiIdentifier: "${REMOVED}", description: "Edited", ${CITE} }) { id created } }`);
+    expect(upserted.upsertProject).toEqual({ id: `project:iati:${KEPT}`, created: false });
+    const [edited] = await db.read("MATCH (p:Project {id: $id}) RETURN p.iatiIdentifier AS identifier, p.description AS description, p.aliases AS aliases",
+      { id: `project:iati:${KEPT}` });
+    expect(edited).toMatchObject({ identifier: KEPT, description: "Edited" });
+    expect(edited!.aliases).toContain("WHO Argentina HIV output 2022-2023");
+    await check();
+  });
+});
 
 describe("organisations merged by entity resolution", () => {
   it("writes upsertActor by the IATI ref of an organisation merged away into the organisation it was merged into", async () => {

@@ -106,16 +106,13 @@ export class EditingResolver {
     return { id, created: await repo.write(id, [node], rels, { intoSurvivor: byRef?.merged }) };
   }
 
-  @Mutation(() => WriteResult, { description: "Creates or updates a project or program (editor). Upserts by id, else by IATI identifier, else by name." })
+  @Mutation(() => WriteResult, { description: "Creates or updates a project or program (editor). Upserts by id, else by IATI identifier, else by name. An IATI identifier of a project merged away names the project it was merged into: that one is updated, keeping its own name (the name given becomes an alias) and identifier." })
   async upsertProject(@Ctx() ctx: Context, @Arg("input", () => ProjectInput) input: ProjectInput) {
     const repo = allowed(ctx, "editor", "upsertProject");
     const name = check.text("name", input.name, { required: true })!;
-    let id = input.id;
-    if (!id && input.iatiIdentifier) {
-      const [row] = await ctx.db.read("MATCH (p:Project {iatiIdentifier: $ref}) RETURN p.id AS id ORDER BY id LIMIT 1", { ref: input.iatiIdentifier.trim() });
-      id = row?.id as string | undefined;
-    }
-    id = await idFor(repo, "Project", id, name);
+    // By IATI identifier: the project that has it, or the one a project that had it was merged into.
+    const byIdentifier = !input.id && input.iatiIdentifier ? await repo.byIatiKey("iatiIdentifier", input.iatiIdentifier.trim()) : null;
+    const id = await idFor(repo, "Project", input.id ?? byIdentifier?.id, name);
     const startYear = check.year("startYear", input.startYear);
     const endYear = check.year("endYear", input.endYear);
     if (startYear !== undefined && endYear !== undefined && endYear < startYear) throw check.fieldError("endYear", `${endYear} is before startYear ${startYear}`);
@@ -130,8 +127,8 @@ export class EditingResolver {
       }),
     };
     const themes = input.themes?.length ? (await ctx.repos.references.resolveAll(input.themes, new Set(["Theme"]))).map((t) => t.id) : [];
-    const rels: RelationshipRecord[] = themes.map((t) => ({ type: "ABOUT", from: id!, to: t, sources }));
-    return { id, created: await repo.write(id, [node], rels) };
+    const rels: RelationshipRecord[] = themes.map((t) => ({ type: "ABOUT", from: id, to: t, sources }));
+    return { id, created: await repo.write(id, [node], rels, { intoSurvivor: byIdentifier?.merged }) };
   }
 
   @Mutation(() => WriteResult, { description: "Creates or updates a conference or session (editor)." })
