@@ -61,6 +61,26 @@ describe("schema migrations", () => {
     expect(hit!.id).toBe("agency:fiscalia-chile");
   });
 
+  it("read the IATI identifier of an entity merged away before round 13 out of its merge record, once", async () => {
+    // Records as round 12 wrote them: the removed entity's properties as JSON only (WHO's ref 00006, a WHO Argentina activity).
+    const records = [
+      { id: "merge:test-org", removed: "organization:iati:00006", keep: "organization:iati:XM-DAC-928", props: { id: "organization:iati:00006", iatiRef: "00006", name: "World Health Organization" } },
+      { id: "merge:test-project", removed: "project:iati:XM-DAC-928-AR-2022-23-01.001.AM01.ARG01", keep: "project:iati:XM-DAC-928-AR-2024-25-01.001.AM01.ARG01",
+        props: { id: "project:iati:XM-DAC-928-AR-2022-23-01.001.AM01.ARG01", iatiIdentifier: "XM-DAC-928-AR-2022-23-01.001.AM01.ARG01", name: "Countries enabled" } },
+      { id: "merge:test-agency", removed: "agency:old", keep: "agency:mpf-caba", props: { id: "agency:old", name: "Old agency" } },
+    ].map((r) => ({ ...r, props: JSON.stringify(r.props) }));
+    await db.write(`UNWIND $records AS r CREATE (m:MergeRecord {id: r.id, removed: r.removed, keep: r.keep, removedProps: r.props, undone: false, seq: 1, at: '2026-11-01T00:00:00Z'})`, { records });
+    await migrate(db);
+    await migrate(db);
+    const rows = await db.read("MATCH (m:MergeRecord) WHERE m.id STARTS WITH 'merge:test-' RETURN m.id AS id, m.removedIatiRef AS ref, m.removedIatiIdentifier AS identifier ORDER BY id");
+    expect(rows).toEqual([
+      { id: "merge:test-agency", ref: null, identifier: null },
+      { id: "merge:test-org", ref: "00006", identifier: null },
+      { id: "merge:test-project", ref: null, identifier: "XM-DAC-928-AR-2022-23-01.001.AM01.ARG01" },
+    ]);
+    await db.write("MATCH (m:MergeRecord) WHERE m.id STARTS WITH 'merge:test-' DELETE m");
+  });
+
   it("are idempotent: applying them again changes nothing", async () => {
     const before = await db.read("SHOW INDEXES YIELD name RETURN collect(name) AS names");
     await migrate(db);
