@@ -7,6 +7,7 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { esc, gql, playgroundLink } from "../shared/api";
 import { renderHeader } from "../shared/nav";
+import { fundingSeries, type FlowGroup } from "./funding";
 
 echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, CanvasRenderer]);
 renderHeader("/dashboard/");
@@ -104,7 +105,6 @@ async function drawTimeline(f: Filters): Promise<void> {
   }, true);
 }
 
-interface FlowGroup { keys: { dimension: string; name: string | null; value: string | null }[]; flowType: string | null; currency: string | null; total: string; flows: number; unknownAmounts: number }
 
 /** Fills a select with the values the groups hold, the most frequent first, keeping the previous choice when it is still there. */
 function choices(select: HTMLSelectElement, groups: FlowGroup[], valueOf: (g: FlowGroup) => string): void {
@@ -138,7 +138,6 @@ async function drawFunding(f: Filters): Promise<void> {
 }
 
 function plotFunding(groups: FlowGroup[], flowType: string, currency: string): void {
-  const key = (g: FlowGroup, dimension: string) => g.keys.find((k) => k.dimension === dimension);
   const chosen = groups.filter((g) => flowTypeOf(g) === flowType && currencyOf(g) === currency);
   const unknown = chosen.reduce((n, g) => n + g.unknownAmounts, 0);
   const empty = !groups.length;
@@ -151,26 +150,14 @@ function plotFunding(groups: FlowGroup[], flowType: string, currency: string): v
   }
   charts.funding.resize();
   note("card-funding", unknown ? `${unknown} flows with an unknown amount are counted apart, not as zero.` : "");
-  const years = [...new Set(chosen.map((g) => key(g, "YEAR")?.value ?? "?"))].sort();
-  const totals = new Map<string, number>();
-  for (const g of chosen) {
-    const funder = key(g, "FUNDER")?.name ?? "unknown funder";
-    totals.set(funder, (totals.get(funder) ?? 0) + Number(g.total));
-  }
-  const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name]) => name);
-  const series = [...top, "other funders"].map((funder) => ({
-    name: funder, type: "bar" as const, stack: "total",
-    data: years.map((year) => chosen.filter((g) => (key(g, "YEAR")?.value ?? "?") === year
-      && (funder === "other funders" ? !top.includes(key(g, "FUNDER")?.name ?? "unknown funder") : (key(g, "FUNDER")?.name ?? "unknown funder") === funder))
-      .reduce((sum, g) => sum + Number(g.total), 0)),
-  })).filter((s) => s.data.some((v) => v > 0));
+  const { years, series } = fundingSeries(chosen);
   charts.funding.setOption({
     tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${Number(v).toLocaleString("en")} ${currency} (${flowType})` },
     legend: { type: "scroll", top: 0 },
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: years },
     yAxis: { type: "value", axisLabel: { formatter: (v: number) => Intl.NumberFormat("en", { notation: "compact" }).format(v) } },
-    series,
+    series: series.map((s) => ({ ...s, type: "bar" as const, stack: "total" })),
   }, true);
 }
 
