@@ -126,7 +126,8 @@ describe("the explorer's theme and year filters", () => {
     await screenshot(page, "explorer-filters-related-theme");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);
     expect(await projects(page, false)).toEqual(["project:filters-f2"]);
-    expect(await status(page)).toBe("3 entities, 3 relationships");
+    // What is drawn and what the filter hides are counted apart: f2 and its RELATED_TO are hidden.
+    expect(await status(page)).toBe("3 entities, 2 relationships drawn; the filters hide 1 entity and 1 relationship");
     // A theme named in a typed URL is read as the API reads it.
     await open(page, "?e=project:filters-f0&theme=Filters%20probe");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);
@@ -152,7 +153,7 @@ describe("the explorer's theme and year filters", () => {
     await open(page, `?e=project:filters-zz&theme=${THEME}`);
     await screenshot(page, "explorer-filters-hub-last");
     expect(await projects(page, true)).toEqual(["project:filters-zz"]);
-    expect(await status(page)).toBe("2 entities, 1 relationships");
+    expect(await status(page)).toBe("2 entities, 1 relationship");
     // The program and its 250 parts, all about the theme: no actor in view involves any of them (the
     // old filter asked about the view's actors, places and themes, and read 1000 projects by name).
     await open(page, `?e=project:filters-prog&theme=${THEME}`);
@@ -174,8 +175,9 @@ describe("the explorer's theme and year filters", () => {
     expect(expected.length).toBeGreaterThan(100);
     expect(expected.length).toBeLessThan(499);
     expect(await projects(page, true)).toEqual(expected);
-    // The status counts what is shown: the hub and the projects in the years.
-    expect(await status(page)).toBe(`${expected.length + 1} entities, 499 relationships (Filters hub: the 500 nearest entities, 502 more left out)`);
+    // The status counts what is drawn, the hub and the projects in the years with their relationships, and what the years hide apart.
+    const hidden = 499 - expected.length;
+    expect(await status(page)).toBe(`${expected.length + 1} entities, ${expected.length} relationships drawn; the filters hide ${hidden} entities and ${hidden} relationships (Filters hub: the 500 nearest entities, 502 more left out)`);
     await screenshot(page, "explorer-filters-hub-years");
     expect(asked).toEqual([]);
     // With the theme too (every one of them is about it): one request, about the projects in the years.
@@ -195,7 +197,7 @@ describe("the explorer's theme and year filters", () => {
     await open(page, `?e=project:filters-f0&theme=${THEME}`);
     await screenshot(page, "explorer-filters-unchecked");
     expect(await projects(page, true)).toEqual([]);
-    expect(await status(page)).toBe("1 entities, 3 relationships (3 projects not checked against the themes, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
+    expect(await status(page)).toBe("1 entity, 0 relationships drawn; the filters hide 3 entities and 3 relationships (3 projects not checked against the themes, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
     // The years need no request: without the theme, they still filter.
     await open(page, "?e=project:filters-f0&from=2021");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);

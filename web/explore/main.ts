@@ -9,6 +9,7 @@ import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
+import { drawnCounts, statusLine } from "./status";
 import { drawTimebar } from "./timebar";
 import { countYears } from "./years";
 import type { NetworkView } from "./view";
@@ -231,11 +232,11 @@ async function render(): Promise<void> {
     const joined = state.ask ? renderAnswerLinks(v, answerLinks(v, visibility.answer, visibility.hiddenEdges)) : "";
     renderControls(v);
     renderTimebar(v);
-    const shown = nodes.length - visibility.hiddenNodes.size;
+    const counts = drawnCounts(nodes, edges, visibility);
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
-    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
+    graphBox.setAttribute("aria-label", `Network of ${statusLine(counts)}${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
     const notes = [...v.notes, ...(filtered?.note ? [filtered.note] : [])];
-    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${notes.length ? ` (${notes.join("; ")})` : ""}` : "Search for an entity to begin.");
+    announce(nodes.length ? statusLine(counts, notes) : "Search for an entity to begin.");
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;
