@@ -40,12 +40,16 @@ const status = (page: Page) => page.locator("#status").innerText();
 const projects = async (page: Page, visible: boolean) =>
   (await nodes(page)).filter((n) => n.kind === "Project" && n.visible === visible).map((n) => n.id).sort();
 
-/** The ids of the theme requests (linksAmong over ABOUT) the page sends from now on. */
-function themeRequests(page: Page): string[][] {
-  const asked: string[][] = [];
+/** The filter requests (projects(filter: {ids, themes, activeFrom, activeTo}), a page per 100 ids) the page sends from now on: each request's ids, themes and years. */
+function filterRequests(page: Page): { ids: string[]; themes: string[]; from: number | null; to: number | null }[] {
+  const asked: { ids: string[]; themes: string[]; from: number | null; to: number | null }[] = [];
   page.on("request", (r) => {
     const body = r.url().endsWith("/graphql") ? r.postDataJSON() : null;
-    if (body?.operationName === "ExplorerThemeLinks") asked.push([...body.variables.ids].sort());
+    if (body?.operationName !== "ExplorerProjectFilter") return;
+    const { themes, from, to, ...groups } = body.variables;
+    const pages = Object.values(groups) as string[][];
+    expect(pages.every((g) => g.length <= 100)).toBe(true);
+    asked.push({ ids: pages.flat().sort(), themes, from, to });
   });
   return asked;
 }
@@ -120,7 +124,7 @@ describe("the explorer's theme and year filters", () => {
     await open(page, "?e=project:filters-f0");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1", "project:filters-f2"]);
     await screenshot(page, "explorer-filters-related-none");
-    const asked = themeRequests(page);
+    const asked = filterRequests(page);
     // The related project f1 is about the theme; f2 is not. f1's only actor is not drawn.
     await open(page, `?e=project:filters-f0&theme=${THEME}`);
     await screenshot(page, "explorer-filters-related-theme");
@@ -140,9 +144,13 @@ describe("the explorer's theme and year filters", () => {
     // Themes and years together: f0 (2019-2023) and f2 (2015-2016) are active by 2020, f1 starts in 2021; f2 is not about the theme.
     await open(page, `?e=project:filters-f0&theme=${THEME}&to=2020`);
     expect(await projects(page, true)).toEqual(["project:filters-f0"]);
-    // The themes are asked about the drawn projects themselves (those in the years); the years need no request.
-    const all = ["project:filters-f0", "project:filters-f1", "project:filters-f2", THEME];
-    expect(asked).toEqual([all, all, ["project:filters-f0", "project:filters-f2", THEME]]);
+    // With themes, the API is asked about exactly the drawn projects, and decides the years too; the years alone need no request.
+    const all = ["project:filters-f0", "project:filters-f1", "project:filters-f2"];
+    expect(asked).toEqual([
+      { ids: all, themes: [THEME], from: null, to: null },
+      { ids: all, themes: ["Filters probe"], from: null, to: null },
+      { ids: all, themes: [THEME], from: null, to: 2020 },
+    ]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -167,7 +175,7 @@ describe("the explorer's theme and year filters", () => {
 
   it("filters a hub's 499 drawn projects by years and themes: exactly those outside the years are hidden", async () => {
     const { page, errors } = await isolatedPage(site.browser);
-    const asked = themeRequests(page);
+    const asked = filterRequests(page);
     await open(page, "?e=organization:filters-hub&from=2021");
     const drawn = (await nodes(page)).filter((n) => n.kind === "Project");
     expect(drawn).toHaveLength(499);
@@ -180,10 +188,10 @@ describe("the explorer's theme and year filters", () => {
     expect(await status(page)).toBe(`${expected.length + 1} entities, ${expected.length} relationships drawn; the filters hide ${hidden} entities and ${hidden} relationships (Filters hub: the 500 nearest entities, 502 more left out)`);
     await screenshot(page, "explorer-filters-hub-years");
     expect(asked).toEqual([]);
-    // With the theme too (every one of them is about it): one request, about the projects in the years.
+    // With the theme too (every one of them is about it): one request, five pages of 100 ids, about every project drawn; the API decides the years.
     await open(page, `?e=organization:filters-hub&from=2021&theme=${THEME}`);
     expect(await projects(page, true)).toEqual(expected);
-    expect(asked).toEqual([[...expected, THEME].sort()]);
+    expect(asked).toEqual([{ ids: drawn.map((n) => n.id).sort(), themes: [THEME], from: 2021, to: null }]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
@@ -191,13 +199,13 @@ describe("the explorer's theme and year filters", () => {
   it("says how many drawn projects could not be checked against the themes when a request fails", async () => {
     const { page, errors } = await isolatedPage(site.browser);
     // The API turns the theme request down, as its rate limit would.
-    await page.route("**/graphql", (route) => route.request().postDataJSON()?.operationName === "ExplorerThemeLinks"
+    await page.route("**/graphql", (route) => route.request().postDataJSON()?.operationName === "ExplorerProjectFilter"
       ? route.fulfill({ status: 429, contentType: "application/json", body: JSON.stringify({ errors: [{ message: "too many requests: the limit is 600 per minute; retry in 12 s", extensions: { code: "RATE_LIMITED" } }] }) })
       : route.continue());
     await open(page, `?e=project:filters-f0&theme=${THEME}`);
     await screenshot(page, "explorer-filters-unchecked");
     expect(await projects(page, true)).toEqual([]);
-    expect(await status(page)).toBe("1 entity, 0 relationships drawn; the filters hide 3 entities and 3 relationships (3 projects not checked against the themes, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
+    expect(await status(page)).toBe("1 entity, 0 relationships drawn; the filters hide 3 entities and 3 relationships (3 projects not checked against the themes and years, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
     // The years need no request: without the theme, they still filter.
     await open(page, "?e=project:filters-f0&from=2021");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);

@@ -1,7 +1,7 @@
 /** Turns an ExplorerState into the nodes and edges to draw, through the API (answers cached per page). */
 import { gql } from "../shared/api";
-import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, REGION_INVOLVEMENT, RESOLVE, THEME_LINKS } from "./queries";
-import { aboutThemes, activeIn, type FilterAnswer } from "./filters";
+import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, projectFilterQuery, REGION_INVOLVEMENT } from "./queries";
+import { activeIn, passingFilter, type FilterAnswer } from "./filters";
 import type { ExplorerState } from "./state";
 
 /** An entity drawn; a project carries its years (the time bar counts them). */
@@ -273,34 +273,26 @@ export function pathEdgeKeys(path: ViewPath | null): Set<string> {
   return new Set((path?.steps ?? []).map((s) => (s.forward ? edgeKey(s.from.id, s.type, s.to.id) : edgeKey(s.to.id, s.type, s.from.id))));
 }
 
-const themeIds = new Map<string, Promise<string[]>>();
-
-/** The themes filtered on, as ids: the select gives ids; a name in a typed URL is resolved as the API reads it. */
-function resolveThemes(themes: string[]): Promise<string[]> {
-  if (themes.every((t) => t.startsWith("theme:"))) return Promise.resolve(themes);
-  return remember(themeIds, JSON.stringify(themes), async () => {
-    const { resolveReferences } = await gql<{ resolveReferences: { reference: string; id: string; type: string }[] }>(RESOLVE, { references: themes });
-    return resolveReferences.map((r) => {
-      if (r.type !== "Theme") throw new Error(`"${r.reference}" is not a theme`);
-      return r.id;
-    });
-  });
-}
-
-const themeLinks = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
+const filterAnswers = new Map<string, Promise<string[]>>();
 
 /**
  * The view's projects that pass the theme and year filters (null when neither is set), decided for
- * the drawn projects themselves, however they were reached: the years from the years each project
- * node carries (activeIn), the themes from the projects' ABOUT relationships (aboutThemes).
+ * the drawn projects themselves, however they were reached. Years alone need no request: each
+ * project node carries its years, read as the API reads them (activeIn). With themes, the API
+ * decides both for exactly the projects drawn (`projects(filter: {ids, themes, activeFrom, activeTo})`),
+ * reading the themes' names itself.
  */
 export async function projectsPassing(state: ExplorerState, view: ViewData): Promise<FilterAnswer | null> {
   if (!state.themes.length && state.fromYear === null && state.toYear === null) return null;
-  const inYears = [...view.nodes.values()].filter((n) => n.kind === "Project" && activeIn(n, state.fromYear, state.toYear)).map((n) => n.id);
-  if (!state.themes.length) return { passing: new Set(inYears), unchecked: 0, note: null };
-  const themes = await resolveThemes(state.themes);
-  return aboutThemes(inYears, themes, (ids) =>
-    remember(themeLinks, ids.join("\u0000"), () => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(THEME_LINKS, { ids }).then((d) => d.linksAmong)));
+  const projects = [...view.nodes.values()].filter((n) => n.kind === "Project");
+  if (!state.themes.length) return { passing: new Set(projects.filter((n) => activeIn(n, state.fromYear, state.toYear)).map((n) => n.id)), unchecked: 0, note: null };
+  const criteria = { themes: state.themes, from: state.fromYear, to: state.toYear };
+  return passingFilter(projects.map((n) => n.id), (groups) => remember(filterAnswers, JSON.stringify([criteria, groups]), async () => {
+    const variables: Record<string, unknown> = { ...criteria };
+    groups.forEach((ids, i) => (variables[`ids${i}`] = ids));
+    const data = await gql<Record<string, { edges: { node: { id: string } }[] }>>(projectFilterQuery(groups.length), variables);
+    return Object.values(data).flatMap((page) => page.edges.map((e) => e.node.id));
+  }));
 }
 
 /** The export endpoint's parameters for the same view and filters. */
