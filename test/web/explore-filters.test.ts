@@ -4,6 +4,8 @@
  * related project, the 1001st project of a hub, a program's parts), and what could not be checked
  * is said in the status line.
  */
+import fs from "node:fs";
+import { XMLParser } from "fast-xml-parser";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retractAggregates } from "../../src/db/aggregates.js";
@@ -151,6 +153,39 @@ describe("the explorer's theme and year filters", () => {
       { ids: all, themes: ["Filters probe"], from: null, to: null },
       { ids: all, themes: [THEME], from: null, to: 2020 },
     ]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("exports exactly what is drawn: a related project no searched entity involves is in the GEXF and GraphML, a project the theme hides is not", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    await open(page, `?e=project:filters-f0&theme=${THEME}`);
+    expect(await page.locator("#export-drawn").innerText()).toBe("What is drawn (3 entities, 2 relationships):");
+    await page.locator("#export-gexf").scrollIntoViewIfNeeded();
+    await screenshot(page, "explorer-export-drawn");
+    const download = async (button: string) => {
+      const event = page.waitForEvent("download");
+      await page.click(button);
+      const file = await event;
+      return { name: file.suggestedFilename(), text: fs.readFileSync((await file.path())!, "utf8") };
+    };
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["node", "edge", "attvalue", "data"].includes(name) });
+    const gexf = await download("#export-gexf");
+    expect(gexf.name).toBe("coopgraph-view.gexf");
+    const graph = xml.parse(gexf.text).gexf.graph;
+    expect(graph.nodes.node.map((n: any) => n["@id"])).toEqual(["organization:filters-lead", "project:filters-f0", "project:filters-f1"]);
+    expect(graph.edges.edge.map((e: any) => `${e["@source"]} -> ${e["@target"]}`)).toEqual(["organization:filters-lead -> project:filters-f0", "project:filters-f0 -> project:filters-f1"]);
+    // Where each entity is drawn, so that Gephi opens the same picture.
+    const drawnAt = await page.evaluate(() => (globalThis as any).__coopgraph.graph.mapNodes((id: string, a: any) => [id, a.x, a.y]));
+    for (const node of graph.nodes.node) {
+      const [, x, y] = drawnAt.find(([id]: [string]) => id === node["@id"]);
+      expect([Number(node["viz:position"]["@x"]), Number(node["viz:position"]["@y"])]).toEqual([Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000]);
+    }
+    const graphml = await download("#export-graphml");
+    expect(graphml.name).toBe("coopgraph-view.graphml");
+    expect(xml.parse(graphml.text).graphml.graph.node.map((n: any) => n["@id"])).toEqual(["organization:filters-lead", "project:filters-f0", "project:filters-f1"]);
+    // The server's export of the searched entity is offered apart, and says it is not what is drawn.
+    expect(await page.locator(".export-all").innerText()).toContain("not only what is drawn");
     expect(errors).toEqual([]);
     await page.context().close();
   });

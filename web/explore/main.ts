@@ -9,6 +9,7 @@ import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
+import { drawnFile, drawnNetwork } from "./export";
 import { drawnCounts, statusLine } from "./status";
 import { drawTimebar } from "./timebar";
 import { countYears } from "./years";
@@ -233,10 +234,13 @@ async function render(): Promise<void> {
     renderControls(v);
     renderTimebar(v);
     const counts = drawnCounts(nodes, edges, visibility);
+    drawn = { nodes, edges, visibility };
+    $("#export-drawn").textContent = `What is drawn (${statusLine({ ...counts, hiddenEntities: 0, hiddenRelationships: 0 })}):`;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
     graphBox.setAttribute("aria-label", `Network of ${statusLine(counts)}${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
     const notes = [...v.notes, ...(filtered?.note ? [filtered.note] : [])];
     announce(nodes.length ? statusLine(counts, notes) : "Search for an entity to begin.");
+    net?.settle();
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;
@@ -272,8 +276,8 @@ function renderControls(v: ViewData): void {
   renderNodeList([...v.nodes.values()]);
   const shownRoles = roles.filter((r) => !state.hiddenRoles.includes(r));
   const params = (format: string) => exportParams(state, format) + (state.hiddenRoles.length ? shownRoles.map((r) => `&role=${encodeURIComponent(r)}`).join("") : "");
-  $<HTMLAnchorElement>("#export-gexf").href = params("gexf");
-  $<HTMLAnchorElement>("#export-graphml").href = params("graphml");
+  $<HTMLAnchorElement>("#export-all-gexf").href = params("gexf");
+  $<HTMLAnchorElement>("#export-all-graphml").href = params("graphml");
   const themes = $<HTMLSelectElement>("#themes");
   for (const option of themes.options) option.selected = state.themes.includes(option.value);
 }
@@ -502,6 +506,21 @@ $("#path-clear").addEventListener("click", () => change((s) => (s.path = null)))
 $("#undo").addEventListener("click", undo);
 $("#clear").addEventListener("click", () => change((s) => Object.assign(s, emptyState())));
 $("#relayout").addEventListener("click", () => change((s) => (s.pinned = {})));
+/** What the canvas draws, as the last render left it: the GEXF and GraphML buttons export it. */
+let drawn: { nodes: ViewNode[]; edges: ViewEdge[]; visibility: Visibility } | null = null;
+function exportDrawn(format: "gexf" | "graphml"): void {
+  if (!drawn || !network) return announce("Nothing drawn to export.");
+  const graph = network.graph;
+  const file = drawnFile(format, drawnNetwork(drawn.nodes, drawn.edges, drawn.visibility, (id) => graph.hasNode(id)
+    ? { position: { x: graph.getNodeAttribute(id, "x") as number, y: graph.getNodeAttribute(id, "y") as number }, color: kindColor(graph.getNodeAttribute(id, "kind") as string) } : {}));
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([file], { type: format === "gexf" ? "application/gexf+xml" : "application/graphml+xml" }));
+  link.download = `coopgraph-view.${format}`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+$("#export-gexf").addEventListener("click", () => exportDrawn("gexf"));
+$("#export-graphml").addEventListener("click", () => exportDrawn("graphml"));
 $("#export-png").addEventListener("click", () => {
   const link = document.createElement("a");
   if (!network) return announce("Nothing drawn to save.");

@@ -24,10 +24,15 @@ export function drawnCounts(
   }
   for (const edge of edges) {
     if (edge.source === edge.target) continue;
-    if (hidden.hiddenEdges.has(edge.key) || hidden.hiddenNodes.has(edge.source) || hidden.hiddenNodes.has(edge.target)) counts.hiddenRelationships++;
-    else counts.relationships++;
+    if (isDrawn(edge, hidden)) counts.relationships++;
+    else counts.hiddenRelationships++;
   }
   return counts;
+}
+
+/** Whether a relationship (not a loop) is drawn: neither it nor either of its ends is hidden. */
+export function isDrawn(edge: { key: string; source: string; target: string }, hidden: { hiddenNodes: ReadonlySet<string>; hiddenEdges: ReadonlySet<string> }): boolean {
+  return !hidden.hiddenEdges.has(edge.key) && !hidden.hiddenNodes.has(edge.source) && !hidden.hiddenNodes.has(edge.target);
 }
 
 /** "3 entities, 2 relationships drawn; the filters hide 1 entity and 1 relationship (notes)"; with nothing hidden, "3 entities, 2 relationships". */
