@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { drawnFile, drawnNetwork } from "../../web/explore/export.js";
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["node", "edge", "data", "attvalue"].includes(name) });
-const edge = (source: string, type: string, target: string, role: string | null = null) => ({ key: `${source}|${type}|${target}`, source, target, type, role });
+const edge = (source: string, type: string, target: string, roles: string[] = []) => ({ key: `${source}|${type}|${target}`, source, target, type, roles });
 const NODES = [
   { id: "organization:unodc", kind: "Organization", label: "UNODC & friends" },
   { id: "project:shown", kind: "Project", label: "Shown project", startYear: 2020, endYear: 2021 },
@@ -14,9 +14,10 @@ const NODES = [
   { id: "country:PE", kind: "Country", label: "Peru" },
 ];
 const EDGES = [
-  edge("organization:unodc", "PARTICIPATES_IN", "project:shown", "co-organizer"),
+  // One line, two roles: two participations.
+  edge("organization:unodc", "PARTICIPATES_IN", "project:shown", ["co-organizer", "funder"]),
   edge("project:shown", "RELATED_TO", "project:related"),
-  edge("organization:unodc", "PARTICIPATES_IN", "project:hidden", "lead"),
+  edge("organization:unodc", "PARTICIPATES_IN", "project:hidden", ["lead"]),
   edge("project:shown", "TAKES_PLACE_IN", "country:PE"),
   edge("project:related", "RELATED_TO", "project:related"),
 ];
@@ -27,9 +28,13 @@ describe("drawnNetwork", () => {
     const network = drawnNetwork(NODES, EDGES, hidden);
     expect(network.nodes.map((n) => n.id)).toEqual(["country:PE", "organization:unodc", "project:related", "project:shown"]);
     expect(network.edges).toEqual([
-      { id: "organization:unodc|PARTICIPATES_IN|project:shown", source: "organization:unodc", target: "project:shown", type: "PARTICIPATES_IN", role: "co-organizer", weight: 1 },
+      { id: "organization:unodc|PARTICIPATES_IN|project:shown|co-organizer", source: "organization:unodc", target: "project:shown", type: "PARTICIPATES_IN", role: "co-organizer", weight: 1 },
+      { id: "organization:unodc|PARTICIPATES_IN|project:shown|funder", source: "organization:unodc", target: "project:shown", type: "PARTICIPATES_IN", role: "funder", weight: 1 },
       { id: "project:shown|RELATED_TO|project:related", source: "project:shown", target: "project:related", type: "RELATED_TO", role: null, weight: 1 },
     ]);
+    // A role the filter hides is left out; the line stays while another of its roles is shown.
+    const withoutFunders = drawnNetwork(NODES, EDGES, { ...hidden, hiddenRoles: new Set(["funder"]) });
+    expect(withoutFunders.edges.map((e) => e.id)).toEqual(["organization:unodc|PARTICIPATES_IN|project:shown|co-organizer", "project:shown|RELATED_TO|project:related"]);
   });
 
   it("writes GEXF that Gephi reads: labels, kinds, years, roles, and where and in what colour each entity is drawn", () => {
@@ -44,6 +49,7 @@ describe("drawnNetwork", () => {
     const edges = doc.gexf.graph.edges.edge as any[];
     expect(edges.map((e) => `${e["@source"]} ${e["@target"]} ${e.attvalues.attvalue.map((a: any) => a["@value"]).join(" ")}`)).toEqual([
       "organization:unodc project:shown PARTICIPATES_IN co-organizer",
+      "organization:unodc project:shown PARTICIPATES_IN funder",
       "project:shown project:related RELATED_TO",
     ]);
   });
@@ -51,6 +57,6 @@ describe("drawnNetwork", () => {
   it("writes GraphML with the same nodes and edges", () => {
     const doc = xml.parse(drawnFile("graphml", drawnNetwork(NODES, EDGES, hidden)));
     expect((doc.graphml.graph.node as any[]).map((n) => n["@id"])).toEqual(["country:PE", "organization:unodc", "project:related", "project:shown"]);
-    expect((doc.graphml.graph.edge as any[]).map((e) => e["@id"])).toEqual(["organization:unodc|PARTICIPATES_IN|project:shown", "project:shown|RELATED_TO|project:related"]);
+    expect((doc.graphml.graph.edge as any[]).map((e) => e["@id"])).toEqual(["organization:unodc|PARTICIPATES_IN|project:shown|co-organizer", "organization:unodc|PARTICIPATES_IN|project:shown|funder", "project:shown|RELATED_TO|project:related"]);
   });
 });

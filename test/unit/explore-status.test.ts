@@ -18,6 +18,14 @@ describe("drawnCounts and statusLine", () => {
     expect(statusLine(counts, ["Peru: only the first 25 actors"])).toBe("5 entities, 3 relationships drawn; the filters hide 1 relationship (Peru: only the first 25 actors)");
   });
 
+  it("counts a line of several roles as that many relationships, and a role the filter hides as hidden", () => {
+    const roles = { key: "a|PARTICIPATES_IN|p1", source: "a", target: "p1", roles: ["accountable", "funder", "implementer"] };
+    const none = { hiddenNodes: new Set<string>(), hiddenEdges: new Set<string>() };
+    expect(statusLine(drawnCounts([{ id: "a" }, { id: "p1" }], [roles], none))).toBe("2 entities, 3 relationships");
+    expect(statusLine(drawnCounts([{ id: "a" }, { id: "p1" }], [roles], { ...none, hiddenRoles: new Set(["funder"]) })))
+      .toBe("2 entities, 2 relationships drawn; the filters hide 1 relationship");
+  });
+
   it("says only what is drawn when nothing is hidden, in the singular where it is one", () => {
     expect(statusLine(drawnCounts([{ id: "a" }, { id: "p1" }], [edge("a", "p1")], { hiddenNodes: new Set(), hiddenEdges: new Set() }))).toBe("2 entities, 1 relationship");
   });

@@ -34,7 +34,9 @@ const ODD_YEARS: [string, number | null, number | null][] = [
   ["project:filters-y-end-only", null, 2021], ["project:filters-y-start-only", 2020, null],
   ["project:filters-y-none", null, null], ["project:filters-y-backwards", 2018, 2016], ["project:filters-y-span", 2016, 2019],
 ];
-const PROJECTS = [...BULK, "project:filters-zz", "project:filters-f0", "project:filters-f1", "project:filters-f2", "project:filters-prog", ...ODD_YEARS.map(([id]) => id)];
+const PROJECTS = [...BULK, "project:filters-zz", "project:filters-f0", "project:filters-f1", "project:filters-f2", "project:filters-prog", "project:filters-multi", ...ODD_YEARS.map(([id]) => id)];
+/** An organisation in three roles in one project, as IATI publishers write them (accountable, funder, implementer). */
+const MULTI_ROLES = ["accountable", "funder", "implementer"];
 
 interface DrawnNode { id: string; kind: string; visible: boolean }
 const nodes = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.nodes() as DrawnNode[]);
@@ -76,13 +78,14 @@ describe("the explorer's theme and year filters", () => {
       sources: [{ id: SOURCE, kind: "test", title: "explorer filters fixture" }],
       nodes: [
         { id: THEME, type: "Theme", name: "Filters probe", sources: cite },
-        ...["lead", "other", "hub"].map((slug) => ({ id: `organization:filters-${slug}`, type: "Organization", name: `Filters ${slug}`, sources: cite })),
+        ...["lead", "other", "hub", "multi"].map((slug) => ({ id: `organization:filters-${slug}`, type: "Organization", name: `Filters ${slug}`, sources: cite })),
         ...BULK.map((id) => project(id, `Filters bulk ${id.slice(-4)}`, bulkYears(id)[0]!, bulkYears(id)[1]!)),
         project("project:filters-zz", "Filters zz last", 2021, 2021),
         project("project:filters-f0", "Filters program", 2019, 2023),
         project("project:filters-f1", "Filters related", 2021, 2022),
         project("project:filters-f2", "Filters related off theme", 2015, 2016),
         project("project:filters-prog", "Filters program with parts", 2021, 2021),
+        project("project:filters-multi", "Filters multi-role project", 2021, 2021),
         ...ODD_YEARS.map(([id, startYear, endYear]) => ({ id, type: "Project", kind: "project", name: `Filters ${id.slice(18)}`, startYear, endYear, sources: cite })),
       ],
       relationships: [
@@ -93,6 +96,7 @@ describe("the explorer's theme and year filters", () => {
         rel("RELATED_TO", "project:filters-f0", "project:filters-f1", { relation: "sibling" }),
         rel("RELATED_TO", "project:filters-f0", "project:filters-f2", { relation: "sibling" }),
         ...PARTS.map((id) => rel("PART_OF", id, "project:filters-prog")),
+        ...MULTI_ROLES.map((role) => rel("PARTICIPATES_IN", "organization:filters-multi", "project:filters-multi", { role })),
       ],
     });
     site.server.referenceCache.invalidate();
@@ -186,6 +190,26 @@ describe("the explorer's theme and year filters", () => {
     expect(xml.parse(graphml.text).graphml.graph.node.map((n: any) => n["@id"])).toEqual(["organization:filters-lead", "project:filters-f0", "project:filters-f1"]);
     // The server's export of the searched entity is offered apart, and says it is not what is drawn.
     expect(await page.locator(".export-all").innerText()).toContain("not only what is drawn");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("draws an organisation in three roles in one project as one line with the three roles, counted, filtered and exported as three relationships", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    await open(page, "?e=project:filters-multi");
+    const lines = await page.evaluate(() => (globalThis as any).__coopgraph.edges().map((e: any) => `${e.source} -${e.label}-> ${e.target}`));
+    expect(lines).toEqual(["organization:filters-multi -accountable, funder, implementer-> project:filters-multi"]);
+    expect(await status(page)).toBe("2 entities, 3 relationships");
+    expect(await page.locator("#role-filter input").evaluateAll((inputs: any[]) => inputs.map((i) => i.value))).toEqual(MULTI_ROLES);
+    await screenshot(page, "explorer-multi-role");
+    // Hiding one role leaves the line (two roles are still shown) and the organisation.
+    await open(page, "?e=project:filters-multi&hideRole=funder");
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort()).toEqual(["organization:filters-multi", "project:filters-multi"]);
+    expect(await status(page)).toBe("2 entities, 2 relationships drawn; the filters hide 1 relationship");
+    const event = page.waitForEvent("download");
+    await page.click("#export-gexf");
+    const gexf = fs.readFileSync((await (await event).path())!, "utf8");
+    expect([...gexf.matchAll(/<attvalue for="role" value="([^"]+)"/g)].map((m) => m[1])).toEqual(["accountable", "implementer"]);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -10,7 +10,7 @@ import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
 import { drawnFile, drawnNetwork } from "./export";
-import { drawnCounts, statusLine } from "./status";
+import { drawnCounts, statusLine, type Hidden } from "./status";
 import { drawTimebar } from "./timebar";
 import { countYears } from "./years";
 import type { NetworkView } from "./view";
@@ -123,7 +123,7 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
   for (const edge of v.edges.values()) {
     const hidden = !pathEdges.has(edge.key)
       && !(answer.has(edge.source) && answer.has(edge.target))
-      && ((edge.role && hiddenRoles.has(edge.role)) || hiddenNodes.has(edge.source) || hiddenNodes.has(edge.target));
+      && ((edge.roles.length && edge.roles.every((r) => hiddenRoles.has(r))) || hiddenNodes.has(edge.source) || hiddenNodes.has(edge.target));
     if (hidden) hiddenEdges.add(edge.key);
     else {
       keepsAnEdge.add(edge.source);
@@ -233,8 +233,9 @@ async function render(): Promise<void> {
     const joined = state.ask ? renderAnswerLinks(v, answerLinks(v, visibility.answer, visibility.hiddenEdges)) : "";
     renderControls(v);
     renderTimebar(v);
-    const counts = drawnCounts(nodes, edges, visibility);
-    drawn = { nodes, edges, visibility };
+    const hidden = { ...visibility, hiddenRoles: new Set(state.hiddenRoles) };
+    const counts = drawnCounts(nodes, edges, hidden);
+    drawn = { nodes, edges, hidden };
     $("#export-drawn").textContent = `What is drawn (${statusLine({ ...counts, hiddenEntities: 0, hiddenRelationships: 0 })}):`;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
     graphBox.setAttribute("aria-label", `Network of ${statusLine(counts)}${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
@@ -269,7 +270,7 @@ function renderControls(v: ViewData): void {
   const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
   checkboxes($("#kind-filter"), kinds, state.hiddenKinds, (k) => `<span class="swatch" style="background:${kindColor(k)}"></span>`, (kind, shown) =>
     change((s) => (s.hiddenKinds = shown ? s.hiddenKinds.filter((k) => k !== kind) : [...s.hiddenKinds, kind])));
-  const roles = [...new Set([...v.edges.values()].map((e) => e.role).filter((r): r is string => Boolean(r)))].sort();
+  const roles = [...new Set([...v.edges.values()].flatMap((e) => e.roles))].sort();
   checkboxes($("#role-filter"), roles, state.hiddenRoles, () => "", (role, shown) =>
     change((s) => (s.hiddenRoles = shown ? s.hiddenRoles.filter((r) => r !== role) : [...s.hiddenRoles, role])));
   $("#view-entities").innerHTML = [...v.nodes.values()].map((n) => `<option value="${esc(n.label)}"></option>`).join("");
@@ -507,11 +508,11 @@ $("#undo").addEventListener("click", undo);
 $("#clear").addEventListener("click", () => change((s) => Object.assign(s, emptyState())));
 $("#relayout").addEventListener("click", () => change((s) => (s.pinned = {})));
 /** What the canvas draws, as the last render left it: the GEXF and GraphML buttons export it. */
-let drawn: { nodes: ViewNode[]; edges: ViewEdge[]; visibility: Visibility } | null = null;
+let drawn: { nodes: ViewNode[]; edges: ViewEdge[]; hidden: Hidden } | null = null;
 function exportDrawn(format: "gexf" | "graphml"): void {
   if (!drawn || !network) return announce("Nothing drawn to export.");
   const graph = network.graph;
-  const file = drawnFile(format, drawnNetwork(drawn.nodes, drawn.edges, drawn.visibility, (id) => graph.hasNode(id)
+  const file = drawnFile(format, drawnNetwork(drawn.nodes, drawn.edges, drawn.hidden, (id) => graph.hasNode(id)
     ? { position: { x: graph.getNodeAttribute(id, "x") as number, y: graph.getNodeAttribute(id, "y") as number }, color: kindColor(graph.getNodeAttribute(id, "kind") as string) } : {}));
   const link = document.createElement("a");
   link.href = URL.createObjectURL(new Blob([file], { type: format === "gexf" ? "application/gexf+xml" : "application/graphml+xml" }));
