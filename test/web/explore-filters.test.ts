@@ -214,6 +214,23 @@ describe("the explorer's theme and year filters", () => {
     await page.context().close();
   });
 
+  it("hides the participants of the projects a theme or the years hide, not the entity searched nor a project that passes", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    // f0 (2019-2023) with its lead, f1 (2021-2022) with its own lead: from 2024 on, no project is left.
+    await open(page, "?e=project:filters-f0&e=project:filters-f1&from=2024");
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id)).toEqual([]);
+    await open(page, "?e=organization:filters-other&e=project:filters-f0&to=2020");
+    // f1 starts in 2021: hidden, and "other", searched, stays; f0's lead stays with f0.
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort()).toEqual(["organization:filters-lead", "organization:filters-other", "project:filters-f0", "project:filters-f2"]);
+    // f1 (2021-2022) is hidden from 2023, and its lead with it; f0 (2019-2023), related to it, passes and stays.
+    await open(page, `?e=project:filters-f1&theme=${THEME}&from=2023`);
+    await screenshot(page, "explorer-filters-no-floating");
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id)).toEqual(["project:filters-f0"]);
+    expect(await status(page)).toBe("1 entity, 0 relationships drawn; the filters hide 2 entities and 2 relationships");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it("keeps the 1001st project of a hub that passes the filter, and a program's parts", async () => {
     const { page, errors } = await isolatedPage(site.browser);
     // 1001 projects of the hub pass the theme; this one comes last by name.
@@ -264,7 +281,8 @@ describe("the explorer's theme and year filters", () => {
     await open(page, `?e=project:filters-f0&theme=${THEME}`);
     await screenshot(page, "explorer-filters-unchecked");
     expect(await projects(page, true)).toEqual([]);
-    expect(await status(page)).toBe("1 entity, 0 relationships drawn; the filters hide 3 entities and 3 relationships (3 projects not checked against the themes and years, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
+    // The lead's only project is hidden: it goes too, joined to nothing.
+    expect(await status(page)).toBe("0 entities, 0 relationships drawn; the filters hide 4 entities and 3 relationships (3 projects not checked against the themes and years, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
     // The years need no request: without the theme, they still filter.
     await open(page, "?e=project:filters-f0&from=2021");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);

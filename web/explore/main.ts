@@ -130,10 +130,13 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
       keepsAnEdge.add(edge.target);
     }
   }
-  // An entity whose every relationship is filtered out goes too, unless the analyst put it there.
-  if (hiddenRoles.size) {
+  // An entity whose every relationship is filtered out goes too, unless the analyst put it there: a
+  // theme that hides a hub's projects must not leave their participants floating, joined to nothing.
+  // A project the theme and years pass stays, however it was reached.
+  if (hiddenRoles.size || passing) {
+    const floats = (id: string) => hiddenRoles.size > 0 || v.nodes.get(id)?.kind !== "Project";
     for (const edge of v.edges.values()) {
-      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id) && !answer.has(id)) hiddenNodes.add(id);
+      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id) && !answer.has(id) && floats(id)) hiddenNodes.add(id);
     }
   }
   // Found among the edges the filters leave: what joins the answer is what the analyst can see.
