@@ -7,11 +7,11 @@
  */
 import type { Database, Row } from "../db/database.js";
 import { buildFilter, type ResolvedProjectFilter } from "../domain/projects/project.repository.js";
+import type { NetworkEdge, NetworkNode } from "./formats.js";
 
 export type NetworkMode = "bipartite" | "actors";
 
-export interface NetworkNode { id: string; label: string; kind: string; country: string | null; startYear: number | null }
-export interface NetworkEdge { id: string; source: string; target: string; type: string; role: string | null; weight: number }
+export type { NetworkEdge, NetworkNode } from "./formats.js";
 
 export interface NetworkSink {
   /** `directed`: participations go from an actor to a project; co-participation has no direction. */

@@ -5,7 +5,7 @@ import type { ResolvedEntity } from "../../src/domain/references/reference.repos
 
 const entity = (id: string, type: ResolvedEntity["type"]): ResolvedEntity => ({ reference: id, id, name: id, type, matchedBy: "id" });
 const filter = (f: Partial<ResolvedProjectFilter>): ResolvedProjectFilter => ({
-  involvingAll: [], involvingAny: [], themeIds: [], kinds: [], countryIds: [], regionIds: [], funderIds: [],
+  projectIds: null, involvingAll: [], involvingAny: [], themeIds: [], kinds: [], countryIds: [], regionIds: [], funderIds: [],
   roles: null, activeFrom: null, activeTo: null, ...f,
 });
 const estimates = (projectsOf: Record<string, number>, total: number) => ({ projectsOf: new Map(Object.entries(projectsOf)), total });
@@ -38,6 +38,16 @@ describe("plan", () => {
     expect(planned.start).toEqual({ kind: "every" });
     expect(planned.predicates.join(" ")).toContain("r.role IN $roles");
     expect(planned.predicates.join(" ")).not.toContain("p.involvedPlaces");
+  });
+
+  it("starts from projects named by id (at most 1000 seeks of the id constraint), however large a share of all they are", () => {
+    const named = filter({ projectIds: ["project:a", "project:b"], themeIds: ["theme:x"], activeFrom: 2020 });
+    for (const page of [{ size: 101 }, null]) {
+      const planned = plan(projectCriteria(named), estimates({ "theme:x": 1 }, 3), page);
+      expect(planned.start.kind === "criterion" && planned.start.criterion.start!.cypher).toBe("UNWIND $projectIds AS projectId MATCH (p:Project {id: projectId})");
+      expect(planned.predicates).toEqual(["EXISTS { MATCH (p)-[:ABOUT]->(t:Theme) WHERE t.id IN $themeIds }", "coalesce(p.endYear, p.startYear) >= $activeFrom"]);
+      expect(planned.params.projectIds).toEqual(["project:a", "project:b"]);
+    }
   });
 
   it("passes ids as parameters only, whatever a reference looks like", () => {

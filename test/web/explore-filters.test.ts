@@ -4,6 +4,8 @@
  * related project, the 1001st project of a hub, a program's parts), and what could not be checked
  * is said in the status line.
  */
+import fs from "node:fs";
+import { XMLParser } from "fast-xml-parser";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retractAggregates } from "../../src/db/aggregates.js";
@@ -32,7 +34,9 @@ const ODD_YEARS: [string, number | null, number | null][] = [
   ["project:filters-y-end-only", null, 2021], ["project:filters-y-start-only", 2020, null],
   ["project:filters-y-none", null, null], ["project:filters-y-backwards", 2018, 2016], ["project:filters-y-span", 2016, 2019],
 ];
-const PROJECTS = [...BULK, "project:filters-zz", "project:filters-f0", "project:filters-f1", "project:filters-f2", "project:filters-prog", ...ODD_YEARS.map(([id]) => id)];
+const PROJECTS = [...BULK, "project:filters-zz", "project:filters-f0", "project:filters-f1", "project:filters-f2", "project:filters-prog", "project:filters-multi", ...ODD_YEARS.map(([id]) => id)];
+/** An organisation in three roles in one project, as IATI publishers write them (accountable, funder, implementer). */
+const MULTI_ROLES = ["accountable", "funder", "implementer"];
 
 interface DrawnNode { id: string; kind: string; visible: boolean }
 const nodes = (page: Page) => page.evaluate(() => (globalThis as any).__coopgraph.nodes() as DrawnNode[]);
@@ -40,12 +44,16 @@ const status = (page: Page) => page.locator("#status").innerText();
 const projects = async (page: Page, visible: boolean) =>
   (await nodes(page)).filter((n) => n.kind === "Project" && n.visible === visible).map((n) => n.id).sort();
 
-/** The ids of the theme requests (linksAmong over ABOUT) the page sends from now on. */
-function themeRequests(page: Page): string[][] {
-  const asked: string[][] = [];
+/** The filter requests (projects(filter: {ids, themes, activeFrom, activeTo}), a page per 100 ids) the page sends from now on: each request's ids, themes and years. */
+function filterRequests(page: Page): { ids: string[]; themes: string[]; from: number | null; to: number | null }[] {
+  const asked: { ids: string[]; themes: string[]; from: number | null; to: number | null }[] = [];
   page.on("request", (r) => {
     const body = r.url().endsWith("/graphql") ? r.postDataJSON() : null;
-    if (body?.operationName === "ExplorerThemeLinks") asked.push([...body.variables.ids].sort());
+    if (body?.operationName !== "ExplorerProjectFilter") return;
+    const { themes, from, to, ...groups } = body.variables;
+    const pages = Object.values(groups) as string[][];
+    expect(pages.every((g) => g.length <= 100)).toBe(true);
+    asked.push({ ids: pages.flat().sort(), themes, from, to });
   });
   return asked;
 }
@@ -70,13 +78,14 @@ describe("the explorer's theme and year filters", () => {
       sources: [{ id: SOURCE, kind: "test", title: "explorer filters fixture" }],
       nodes: [
         { id: THEME, type: "Theme", name: "Filters probe", sources: cite },
-        ...["lead", "other", "hub"].map((slug) => ({ id: `organization:filters-${slug}`, type: "Organization", name: `Filters ${slug}`, sources: cite })),
+        ...["lead", "other", "hub", "multi"].map((slug) => ({ id: `organization:filters-${slug}`, type: "Organization", name: `Filters ${slug}`, sources: cite })),
         ...BULK.map((id) => project(id, `Filters bulk ${id.slice(-4)}`, bulkYears(id)[0]!, bulkYears(id)[1]!)),
         project("project:filters-zz", "Filters zz last", 2021, 2021),
         project("project:filters-f0", "Filters program", 2019, 2023),
         project("project:filters-f1", "Filters related", 2021, 2022),
         project("project:filters-f2", "Filters related off theme", 2015, 2016),
         project("project:filters-prog", "Filters program with parts", 2021, 2021),
+        project("project:filters-multi", "Filters multi-role project", 2021, 2021),
         ...ODD_YEARS.map(([id, startYear, endYear]) => ({ id, type: "Project", kind: "project", name: `Filters ${id.slice(18)}`, startYear, endYear, sources: cite })),
       ],
       relationships: [
@@ -87,6 +96,7 @@ describe("the explorer's theme and year filters", () => {
         rel("RELATED_TO", "project:filters-f0", "project:filters-f1", { relation: "sibling" }),
         rel("RELATED_TO", "project:filters-f0", "project:filters-f2", { relation: "sibling" }),
         ...PARTS.map((id) => rel("PART_OF", id, "project:filters-prog")),
+        ...MULTI_ROLES.map((role) => rel("PARTICIPATES_IN", "organization:filters-multi", "project:filters-multi", { role })),
       ],
     });
     site.server.referenceCache.invalidate();
@@ -138,13 +148,14 @@ describe("the explorer's theme and year filters", () => {
     await open(page, "?e=project:filters-f0");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1", "project:filters-f2"]);
     await screenshot(page, "explorer-filters-related-none");
-    const asked = themeRequests(page);
+    const asked = filterRequests(page);
     // The related project f1 is about the theme; f2 is not. f1's only actor is not drawn.
     await open(page, `?e=project:filters-f0&theme=${THEME}`);
     await screenshot(page, "explorer-filters-related-theme");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);
     expect(await projects(page, false)).toEqual(["project:filters-f2"]);
-    expect(await status(page)).toBe("3 entities, 3 relationships");
+    // What is drawn and what the filter hides are counted apart: f2 and its RELATED_TO are hidden.
+    expect(await status(page)).toBe("3 entities, 2 relationships drawn; the filters hide 1 entity and 1 relationship");
     // A theme named in a typed URL is read as the API reads it.
     await open(page, "?e=project:filters-f0&theme=Filters%20probe");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);
@@ -157,9 +168,83 @@ describe("the explorer's theme and year filters", () => {
     // Themes and years together: f0 (2019-2023) and f2 (2015-2016) are active by 2020, f1 starts in 2021; f2 is not about the theme.
     await open(page, `?e=project:filters-f0&theme=${THEME}&to=2020`);
     expect(await projects(page, true)).toEqual(["project:filters-f0"]);
-    // The themes are asked about the drawn projects themselves (those in the years); the years need no request.
-    const all = ["project:filters-f0", "project:filters-f1", "project:filters-f2", THEME];
-    expect(asked).toEqual([all, all, ["project:filters-f0", "project:filters-f2", THEME]]);
+    // With themes, the API is asked about exactly the drawn projects, and decides the years too; the years alone need no request.
+    const all = ["project:filters-f0", "project:filters-f1", "project:filters-f2"];
+    expect(asked).toEqual([
+      { ids: all, themes: [THEME], from: null, to: null },
+      { ids: all, themes: ["Filters probe"], from: null, to: null },
+      { ids: all, themes: [THEME], from: null, to: 2020 },
+    ]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("exports exactly what is drawn: a related project no searched entity involves is in the GEXF and GraphML, a project the theme hides is not", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    await open(page, `?e=project:filters-f0&theme=${THEME}`);
+    expect(await page.locator("#export-drawn").innerText()).toBe("What is drawn (3 entities, 2 relationships):");
+    await page.locator("#export-gexf").scrollIntoViewIfNeeded();
+    await screenshot(page, "explorer-export-drawn");
+    const download = async (button: string) => {
+      const event = page.waitForEvent("download");
+      await page.click(button);
+      const file = await event;
+      return { name: file.suggestedFilename(), text: fs.readFileSync((await file.path())!, "utf8") };
+    };
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["node", "edge", "attvalue", "data"].includes(name) });
+    const gexf = await download("#export-gexf");
+    expect(gexf.name).toBe("coopgraph-view.gexf");
+    const graph = xml.parse(gexf.text).gexf.graph;
+    expect(graph.nodes.node.map((n: any) => n["@id"])).toEqual(["organization:filters-lead", "project:filters-f0", "project:filters-f1"]);
+    expect(graph.edges.edge.map((e: any) => `${e["@source"]} -> ${e["@target"]}`)).toEqual(["organization:filters-lead -> project:filters-f0", "project:filters-f0 -> project:filters-f1"]);
+    // Where each entity is drawn, so that Gephi opens the same picture.
+    const drawnAt = await page.evaluate(() => (globalThis as any).__coopgraph.graph.mapNodes((id: string, a: any) => [id, a.x, a.y]));
+    for (const node of graph.nodes.node) {
+      const [, x, y] = drawnAt.find(([id]: [string]) => id === node["@id"]);
+      expect([Number(node["viz:position"]["@x"]), Number(node["viz:position"]["@y"])]).toEqual([Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000]);
+    }
+    const graphml = await download("#export-graphml");
+    expect(graphml.name).toBe("coopgraph-view.graphml");
+    expect(xml.parse(graphml.text).graphml.graph.node.map((n: any) => n["@id"])).toEqual(["organization:filters-lead", "project:filters-f0", "project:filters-f1"]);
+    // The server's export of the searched entity is offered apart, and says it is not what is drawn.
+    expect(await page.locator(".export-all").innerText()).toContain("not only what is drawn");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("draws an organisation in three roles in one project as one line with the three roles, counted, filtered and exported as three relationships", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    await open(page, "?e=project:filters-multi");
+    const lines = await page.evaluate(() => (globalThis as any).__coopgraph.edges().map((e: any) => `${e.source} -${e.label}-> ${e.target}`));
+    expect(lines).toEqual(["organization:filters-multi -accountable, funder, implementer-> project:filters-multi"]);
+    expect(await status(page)).toBe("2 entities, 3 relationships");
+    expect(await page.locator("#role-filter input").evaluateAll((inputs: any[]) => inputs.map((i) => i.value))).toEqual(MULTI_ROLES);
+    await screenshot(page, "explorer-multi-role");
+    // Hiding one role leaves the line (two roles are still shown) and the organisation.
+    await open(page, "?e=project:filters-multi&hideRole=funder");
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort()).toEqual(["organization:filters-multi", "project:filters-multi"]);
+    expect(await status(page)).toBe("2 entities, 2 relationships drawn; the filters hide 1 relationship");
+    const event = page.waitForEvent("download");
+    await page.click("#export-gexf");
+    const gexf = fs.readFileSync((await (await event).path())!, "utf8");
+    expect([...gexf.matchAll(/<attvalue for="role" value="([^"]+)"/g)].map((m) => m[1])).toEqual(["accountable", "implementer"]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("hides the participants of the projects a theme or the years hide, not the entity searched nor a project that passes", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    // f0 (2019-2023) with its lead, f1 (2021-2022) with its own lead: from 2024 on, no project is left.
+    await open(page, "?e=project:filters-f0&e=project:filters-f1&from=2024");
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id)).toEqual([]);
+    await open(page, "?e=organization:filters-other&e=project:filters-f0&to=2020");
+    // f1 starts in 2021: hidden, and "other", searched, stays; f0's lead stays with f0.
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort()).toEqual(["organization:filters-lead", "organization:filters-other", "project:filters-f0", "project:filters-f2"]);
+    // f1 (2021-2022) is hidden from 2023, and its lead with it; f0 (2019-2023), related to it, passes and stays.
+    await open(page, `?e=project:filters-f1&theme=${THEME}&from=2023`);
+    await screenshot(page, "explorer-filters-no-floating");
+    expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id)).toEqual(["project:filters-f0"]);
+    expect(await status(page)).toBe("1 entity, 0 relationships drawn; the filters hide 2 entities and 2 relationships");
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -170,7 +255,7 @@ describe("the explorer's theme and year filters", () => {
     await open(page, `?e=project:filters-zz&theme=${THEME}`);
     await screenshot(page, "explorer-filters-hub-last");
     expect(await projects(page, true)).toEqual(["project:filters-zz"]);
-    expect(await status(page)).toBe("2 entities, 1 relationships");
+    expect(await status(page)).toBe("2 entities, 1 relationship");
     // The program and its 250 parts, all about the theme: no actor in view involves any of them (the
     // old filter asked about the view's actors, places and themes, and read 1000 projects by name).
     await open(page, `?e=project:filters-prog&theme=${THEME}`);
@@ -184,7 +269,7 @@ describe("the explorer's theme and year filters", () => {
 
   it("filters a hub's 499 drawn projects by years and themes: exactly those outside the years are hidden", async () => {
     const { page, errors } = await isolatedPage(site.browser);
-    const asked = themeRequests(page);
+    const asked = filterRequests(page);
     await open(page, "?e=organization:filters-hub&from=2021");
     const drawn = (await nodes(page)).filter((n) => n.kind === "Project");
     expect(drawn).toHaveLength(499);
@@ -192,14 +277,15 @@ describe("the explorer's theme and year filters", () => {
     expect(expected.length).toBeGreaterThan(100);
     expect(expected.length).toBeLessThan(499);
     expect(await projects(page, true)).toEqual(expected);
-    // The status counts what is shown: the hub and the projects in the years.
-    expect(await status(page)).toBe(`${expected.length + 1} entities, 499 relationships (Filters hub: the 500 nearest entities, 502 more left out)`);
+    // The status counts what is drawn, the hub and the projects in the years with their relationships, and what the years hide apart.
+    const hidden = 499 - expected.length;
+    expect(await status(page)).toBe(`${expected.length + 1} entities, ${expected.length} relationships drawn; the filters hide ${hidden} entities and ${hidden} relationships (Filters hub: the 500 nearest entities, 502 more left out)`);
     await screenshot(page, "explorer-filters-hub-years");
     expect(asked).toEqual([]);
-    // With the theme too (every one of them is about it): one request, about the projects in the years.
+    // With the theme too (every one of them is about it): one request, five pages of 100 ids, about every project drawn; the API decides the years.
     await open(page, `?e=organization:filters-hub&from=2021&theme=${THEME}`);
     expect(await projects(page, true)).toEqual(expected);
-    expect(asked).toEqual([[...expected, THEME].sort()]);
+    expect(asked).toEqual([{ ids: drawn.map((n) => n.id).sort(), themes: [THEME], from: 2021, to: null }]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
@@ -207,13 +293,14 @@ describe("the explorer's theme and year filters", () => {
   it("says how many drawn projects could not be checked against the themes when a request fails", async () => {
     const { page, errors } = await isolatedPage(site.browser);
     // The API turns the theme request down, as its rate limit would.
-    await page.route("**/graphql", (route) => route.request().postDataJSON()?.operationName === "ExplorerThemeLinks"
+    await page.route("**/graphql", (route) => route.request().postDataJSON()?.operationName === "ExplorerProjectFilter"
       ? route.fulfill({ status: 429, contentType: "application/json", body: JSON.stringify({ errors: [{ message: "too many requests: the limit is 600 per minute; retry in 12 s", extensions: { code: "RATE_LIMITED" } }] }) })
       : route.continue());
     await open(page, `?e=project:filters-f0&theme=${THEME}`);
     await screenshot(page, "explorer-filters-unchecked");
     expect(await projects(page, true)).toEqual([]);
-    expect(await status(page)).toBe("1 entities, 3 relationships (3 projects not checked against the themes, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
+    // The lead's only project is hidden: it goes too, joined to nothing.
+    expect(await status(page)).toBe("0 entities, 0 relationships drawn; the filters hide 4 entities and 3 relationships (3 projects not checked against the themes and years, hidden (too many requests: the limit is 600 per minute; retry in 12 s))");
     // The years need no request: without the theme, they still filter.
     await open(page, "?e=project:filters-f0&from=2021");
     expect(await projects(page, true)).toEqual(["project:filters-f0", "project:filters-f1"]);

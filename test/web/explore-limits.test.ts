@@ -84,7 +84,7 @@ describe("the explorer's caps", () => {
     const { page, errors } = await isolatedPage(site.browser);
     await open(page, "?e=group:limits-a0");
     expect((await nodes(page)).map((n) => n.id).sort()).toEqual(["group:limits-a0", "organization:limits-hub-a"]);
-    expect(await status(page)).toBe("2 entities, 1 relationships");
+    expect(await status(page)).toBe("2 entities, 1 relationship");
     await page.locator('#node-list li[data-id="group:limits-a0"]').click();
     await settled(page);
     const before = await renders(page);

@@ -251,8 +251,8 @@ describe("the explorer", () => {
     expect(await projectsShown()).toEqual(["project:cybercrime-conferences"]);
     expect(await page.locator("#themes").evaluate((s: any) => [...s.selectedOptions].map((o: any) => o.value))).toEqual(["theme:cybercrime"]);
 
-    // GEXF of the same view: the export endpoint with the same anchor and theme.
-    const gexfHref = await page.locator("#export-gexf").getAttribute("href");
+    // The whole network of the same searched entities: the export endpoint with the same anchor and theme.
+    const gexfHref = await page.locator("#export-all-gexf").getAttribute("href");
     expect(gexfHref).toBe("/export?format=gexf&involving-any=agency%3Ampf-caba&theme=theme%3Acybercrime");
     const gexf = await (await fetch(`${site.base}${gexfHref}`)).text();
     expect(gexf).toContain("<gexf");
@@ -261,7 +261,7 @@ describe("the explorer", () => {
     // A view searched from a project exports that project's network, not the whole graph.
     await page.goto(`${site.base}/explore/?e=project:cybercrime-conferences`);
     await settled(page);
-    const projectHref = await page.locator("#export-gexf").getAttribute("href");
+    const projectHref = await page.locator("#export-all-gexf").getAttribute("href");
     expect(projectHref).toBe("/export?format=gexf&involving-any=project%3Acybercrime-conferences");
     const projectGexf = await (await fetch(`${site.base}${projectHref}`)).text();
     expect(projectGexf).toContain("Cybercrime Conferences");

@@ -1,12 +1,19 @@
 /** Turns an ExplorerState into the nodes and edges to draw, through the API (answers cached per page). */
 import { gql } from "../shared/api";
-import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, REGION_INVOLVEMENT, RESOLVE, THEME_LINKS } from "./queries";
-import { aboutThemes, activeIn, type FilterAnswer } from "./filters";
+import { COOPERATION_LINKS, COUNTRY_INVOLVEMENT, LINKS, NEIGHBORHOOD, PATH, projectFilterQuery, REGION_INVOLVEMENT } from "./queries";
+import { activeIn, passingFilter, type FilterAnswer } from "./filters";
 import type { ExplorerState } from "./state";
 
 /** An entity drawn; a project carries its years (the time bar counts them). */
 export interface ViewNode { id: string; kind: string; label: string; startYear?: number | null; endYear?: number | null }
-export interface ViewEdge { key: string; source: string; target: string; type: string; role: string | null }
+/**
+ * One drawn line per source, type and target. An actor in several roles in one project (an IATI
+ * organisation accountable, funder and implementer) is one line: `roles` has every role, sorted, and
+ * `role` says them all ("accountable, funder, implementer"); null for a relationship without roles.
+ */
+export interface ViewEdge { key: string; source: string; target: string; type: string; role: string | null; roles: string[] }
+/** A relationship as the API gives it: one per role. */
+type ApiEdge = Omit<ViewEdge, "key" | "roles">;
 export interface PathStep {
   type: string; role: string | null; forward: boolean;
   from: { id: string; label: string }; to: { id: string; label: string };
@@ -23,10 +30,10 @@ export interface ViewData {
   notes: string[];
 }
 
-interface Subgraph { truncated: boolean; omitted?: number; nodes: ViewNode[]; edges: Omit<ViewEdge, "key">[]; note?: string }
+interface Subgraph { truncated: boolean; omitted?: number; nodes: ViewNode[]; edges: ApiEdge[]; note?: string }
 
 const neighborhoods = new Map<string, Promise<Subgraph>>();
-const links = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
+const links = new Map<string, Promise<ApiEdge[]>>();
 const involvements = new Map<string, Promise<Subgraph>>();
 
 /** Neighbourhoods follow cooperation; these say where actors are based and projects take place. */
@@ -51,6 +58,13 @@ export function edgeKey(source: string, type: string, target: string): string {
   return `${source}|${type}|${target}`;
 }
 
+/** Adds a relationship to the view's edges: a second role of the same source, type and target joins the line's roles. */
+export function addEdge(edges: Map<string, ViewEdge>, edge: ApiEdge): void {
+  const key = edgeKey(edge.source, edge.type, edge.target);
+  const roles = [...new Set([...(edges.get(key)?.roles ?? []), ...(edge.role ? [edge.role] : [])])].sort();
+  edges.set(key, { key, source: edge.source, target: edge.target, type: edge.type, role: roles.length ? roles.join(", ") : null, roles });
+}
+
 /** An answer kept for as long as the page lives (a failed one is asked again next time). */
 function remember<T>(cache: Map<string, Promise<T>>, key: string, ask: () => Promise<T>): Promise<T> {
   let answer = cache.get(key);
@@ -72,15 +86,15 @@ function neighborhood(id: string, hops: number): Promise<Subgraph> {
  * ids go in chunks of 500 and every pair of chunks is asked once (a relationship's two ends are in
  * one chunk or in two). `unlinked` counts the ids left out when even that would be too many requests.
  */
-export async function linksAmongAll(ids: string[], ask: (chunk: string[]) => Promise<Omit<ViewEdge, "key">[]>): Promise<{ edges: Omit<ViewEdge, "key">[]; unlinked: number }> {
+export async function linksAmongAll(ids: string[], ask: (chunk: string[]) => Promise<ApiEdge[]>): Promise<{ edges: ApiEdge[]; unlinked: number }> {
   const unique = [...new Set(ids)];
   if (unique.length <= MAX_LINK_IDS) return { edges: unique.length > 1 ? await ask(unique) : [], unlinked: 0 };
   const kept = unique.slice(0, LINK_CHUNK * MAX_LINK_CHUNKS);
   const chunks: string[][] = [];
   for (let i = 0; i < kept.length; i += LINK_CHUNK) chunks.push(kept.slice(i, i + LINK_CHUNK));
-  const asked: Promise<Omit<ViewEdge, "key">[]>[] = [];
+  const asked: Promise<ApiEdge[]>[] = [];
   for (let i = 0; i < chunks.length; i++) for (let j = i + 1; j < chunks.length; j++) asked.push(ask([...chunks[i], ...chunks[j]]));
-  const seen = new Map<string, Omit<ViewEdge, "key">>();
+  const seen = new Map<string, ApiEdge>();
   for (const part of await Promise.all(asked)) for (const edge of part) seen.set(edgeKey(edge.source, edge.type, edge.target), edge);
   return { edges: [...seen.values()], unlinked: unique.length - kept.length };
 }
@@ -182,7 +196,7 @@ function placeInvolvement(id: string, kind: string, hops: number): Promise<Subgr
   const key = `${id}@${hops}`;
   return remember(involvements, key, () => (async () => {
     const { nodes, projects, cut } = await (kind === "Region" ? regionParts(id) : countryParts(id));
-    const edges: Omit<ViewEdge, "key">[] = [];
+    const edges: ApiEdge[] = [];
     let omitted = 0;
     if (hops > 1) {
       const around = await Promise.all(projects.map((p) => neighborhood(p, hops - 1)));
@@ -193,7 +207,7 @@ function placeInvolvement(id: string, kind: string, hops: number): Promise<Subgr
       }
       if (omitted) cut.push(`${count(omitted, "entity", "entities")} around its projects left out by the ${NEIGHBORHOOD_MAX_NODES}-entity cap`);
     }
-    const linked = await linksAmongAll([id, ...nodes.map((n) => n.id)], (chunk) => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(COOPERATION_LINKS, { ids: chunk }).then((d) => d.linksAmong));
+    const linked = await linksAmongAll([id, ...nodes.map((n) => n.id)], (chunk) => gql<{ linksAmong: ApiEdge[] }>(COOPERATION_LINKS, { ids: chunk }).then((d) => d.linksAmong));
     edges.push(...linked.edges);
     if (linked.unlinked) cut.push(`links of ${count(linked.unlinked, "entity", "entities")} not asked`);
     return { truncated: omitted > 0, omitted, nodes, edges, note: cut.length ? `only ${cut.join("; ")}` : undefined };
@@ -219,10 +233,10 @@ function shortestPath(from: string, to: string): Promise<ViewPath | null> {
   return remember(paths, key, () => gql<{ paths: ViewPath[] }>(PATH, { from, to }).then((d) => d.paths[0] ?? null));
 }
 
-function placeLinks(ids: string[]): Promise<Omit<ViewEdge, "key">[]> {
+function placeLinks(ids: string[]): Promise<ApiEdge[]> {
   if (ids.length < 2) return Promise.resolve([]);
   const key = [...ids].sort().join("\u0000");
-  return remember(links, key, () => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(LINKS, { ids, types: PLACE_TYPES }).then((d) => d.linksAmong));
+  return remember(links, key, () => gql<{ linksAmong: ApiEdge[] }>(LINKS, { ids, types: PLACE_TYPES }).then((d) => d.linksAmong));
 }
 
 export async function loadView(state: ExplorerState): Promise<ViewData> {
@@ -232,11 +246,7 @@ export async function loadView(state: ExplorerState): Promise<ViewData> {
   for (const part of parts) {
     if (part.note) view.notes.push(part.note);
     for (const node of part.nodes) if (!removed.has(node.id)) view.nodes.set(node.id, node);
-    for (const edge of part.edges) {
-      if (removed.has(edge.source) || removed.has(edge.target)) continue;
-      const key = edgeKey(edge.source, edge.type, edge.target);
-      view.edges.set(key, { key, ...edge });
-    }
+    for (const edge of part.edges) if (!removed.has(edge.source) && !removed.has(edge.target)) addEdge(view.edges, edge);
   }
   if (state.path) {
     try {
@@ -249,8 +259,7 @@ export async function loadView(state: ExplorerState): Promise<ViewData> {
     for (const node of view.path?.nodes ?? []) view.nodes.set(node.id, node);
     for (const step of view.path?.steps ?? []) {
       const [source, target] = step.forward ? [step.from.id, step.to.id] : [step.to.id, step.from.id];
-      const key = edgeKey(source, step.type, target);
-      if (!view.edges.has(key)) view.edges.set(key, { key, source, target, type: step.type, role: step.role });
+      addEdge(view.edges, { source, target, type: step.type, role: step.role });
     }
   }
   // A country or region on the canvas is joined to the actors based there and the projects that take
@@ -260,10 +269,7 @@ export async function loadView(state: ExplorerState): Promise<ViewData> {
   if (places.length && view.nodes.size > 1) {
     const others = [...view.nodes.keys()].filter((id) => !PLACE_KINDS.has(view.nodes.get(id)!.kind));
     const linked = await linksAmongAll([...places, ...others], placeLinks);
-    for (const edge of linked.edges) {
-      const key = edgeKey(edge.source, edge.type, edge.target);
-      if (!view.edges.has(key)) view.edges.set(key, { key, ...edge });
-    }
+    for (const edge of linked.edges) addEdge(view.edges, edge);
     if (linked.unlinked) view.notes.push(`where ${count(linked.unlinked, "entity", "entities")} are based or take place not asked`);
   }
   return view;
@@ -273,34 +279,26 @@ export function pathEdgeKeys(path: ViewPath | null): Set<string> {
   return new Set((path?.steps ?? []).map((s) => (s.forward ? edgeKey(s.from.id, s.type, s.to.id) : edgeKey(s.to.id, s.type, s.from.id))));
 }
 
-const themeIds = new Map<string, Promise<string[]>>();
-
-/** The themes filtered on, as ids: the select gives ids; a name in a typed URL is resolved as the API reads it. */
-function resolveThemes(themes: string[]): Promise<string[]> {
-  if (themes.every((t) => t.startsWith("theme:"))) return Promise.resolve(themes);
-  return remember(themeIds, JSON.stringify(themes), async () => {
-    const { resolveReferences } = await gql<{ resolveReferences: { reference: string; id: string; type: string }[] }>(RESOLVE, { references: themes });
-    return resolveReferences.map((r) => {
-      if (r.type !== "Theme") throw new Error(`"${r.reference}" is not a theme`);
-      return r.id;
-    });
-  });
-}
-
-const themeLinks = new Map<string, Promise<Omit<ViewEdge, "key">[]>>();
+const filterAnswers = new Map<string, Promise<string[]>>();
 
 /**
  * The view's projects that pass the theme and year filters (null when neither is set), decided for
- * the drawn projects themselves, however they were reached: the years from the years each project
- * node carries (activeIn), the themes from the projects' ABOUT relationships (aboutThemes).
+ * the drawn projects themselves, however they were reached. Years alone need no request: each
+ * project node carries its years, read as the API reads them (activeIn). With themes, the API
+ * decides both for exactly the projects drawn (`projects(filter: {ids, themes, activeFrom, activeTo})`),
+ * reading the themes' names itself.
  */
 export async function projectsPassing(state: ExplorerState, view: ViewData): Promise<FilterAnswer | null> {
   if (!state.themes.length && state.fromYear === null && state.toYear === null) return null;
-  const inYears = [...view.nodes.values()].filter((n) => n.kind === "Project" && activeIn(n, state.fromYear, state.toYear)).map((n) => n.id);
-  if (!state.themes.length) return { passing: new Set(inYears), unchecked: 0, note: null };
-  const themes = await resolveThemes(state.themes);
-  return aboutThemes(inYears, themes, (ids) =>
-    remember(themeLinks, ids.join("\u0000"), () => gql<{ linksAmong: Omit<ViewEdge, "key">[] }>(THEME_LINKS, { ids }).then((d) => d.linksAmong)));
+  const projects = [...view.nodes.values()].filter((n) => n.kind === "Project");
+  if (!state.themes.length) return { passing: new Set(projects.filter((n) => activeIn(n, state.fromYear, state.toYear)).map((n) => n.id)), unchecked: 0, note: null };
+  const criteria = { themes: state.themes, from: state.fromYear, to: state.toYear };
+  return passingFilter(projects.map((n) => n.id), (groups) => remember(filterAnswers, JSON.stringify([criteria, groups]), async () => {
+    const variables: Record<string, unknown> = { ...criteria };
+    groups.forEach((ids, i) => (variables[`ids${i}`] = ids));
+    const data = await gql<Record<string, { edges: { node: { id: string } }[] }>>(projectFilterQuery(groups.length), variables);
+    return Object.values(data).flatMap((page) => page.edges.map((e) => e.node.id));
+  }));
 }
 
 /** The export endpoint's parameters for the same view and filters. */

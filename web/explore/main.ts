@@ -9,6 +9,8 @@ import { iterationsFor, layout } from "./layout";
 import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
+import { drawnFile, drawnNetwork } from "./export";
+import { drawnCounts, statusLine, type Hidden } from "./status";
 import { drawTimebar } from "./timebar";
 import { countYears, inNoYear } from "./years";
 import type { NetworkView } from "./view";
@@ -121,17 +123,20 @@ function visibilityFor(v: ViewData, passing: Set<string> | null): Visibility {
   for (const edge of v.edges.values()) {
     const hidden = !pathEdges.has(edge.key)
       && !(answer.has(edge.source) && answer.has(edge.target))
-      && ((edge.role && hiddenRoles.has(edge.role)) || hiddenNodes.has(edge.source) || hiddenNodes.has(edge.target));
+      && ((edge.roles.length && edge.roles.every((r) => hiddenRoles.has(r))) || hiddenNodes.has(edge.source) || hiddenNodes.has(edge.target));
     if (hidden) hiddenEdges.add(edge.key);
     else {
       keepsAnEdge.add(edge.source);
       keepsAnEdge.add(edge.target);
     }
   }
-  // An entity whose every relationship is filtered out goes too, unless the analyst put it there.
-  if (hiddenRoles.size) {
+  // An entity whose every relationship is filtered out goes too, unless the analyst put it there: a
+  // theme that hides a hub's projects must not leave their participants floating, joined to nothing.
+  // A project the theme and years pass stays, however it was reached.
+  if (hiddenRoles.size || passing) {
+    const floats = (id: string) => hiddenRoles.size > 0 || v.nodes.get(id)?.kind !== "Project";
     for (const edge of v.edges.values()) {
-      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id) && !answer.has(id)) hiddenNodes.add(id);
+      for (const id of [edge.source, edge.target]) if (!keepsAnEdge.has(id) && !seeds.has(id) && !pathNodes.has(id) && !answer.has(id) && floats(id)) hiddenNodes.add(id);
     }
   }
   // Found among the edges the filters leave: what joins the answer is what the analyst can see.
@@ -231,11 +236,15 @@ async function render(): Promise<void> {
     const joined = state.ask ? renderAnswerLinks(v, answerLinks(v, visibility.answer, visibility.hiddenEdges)) : "";
     renderControls(v);
     renderTimebar(v);
-    const shown = nodes.length - visibility.hiddenNodes.size;
+    const hidden = { ...visibility, hiddenRoles: new Set(state.hiddenRoles) };
+    const counts = drawnCounts(nodes, edges, hidden);
+    drawn = { nodes, edges, hidden };
+    $("#export-drawn").textContent = `What is drawn (${statusLine({ ...counts, hiddenEntities: 0, hiddenRelationships: 0 })}):`;
     const answered = state.ask ? state.ask.answer.filter((id) => v.nodes.has(id)).length : 0;
-    graphBox.setAttribute("aria-label", `Network of ${shown} entities and ${edges.length} relationships${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
+    graphBox.setAttribute("aria-label", `Network of ${statusLine(counts)}${v.path ? `; a ${v.path.length}-step path is highlighted` : ""}${answered ? `; ${answered} entities answering “${state.ask!.question}” are highlighted` : ""}${joined ? ` (${joined})` : ""}`);
     const notes = [...v.notes, ...(filtered?.note ? [filtered.note] : [])];
-    announce(nodes.length ? `${shown} entities, ${edges.length} relationships${notes.length ? ` (${notes.join("; ")})` : ""}` : "Search for an entity to begin.");
+    announce(nodes.length ? statusLine(counts, notes) : "Search for an entity to begin.");
+    net?.settle();
     debug.error = null;
   } catch (err) {
     debug.error = (err as Error).message;
@@ -264,15 +273,15 @@ function renderControls(v: ViewData): void {
   const kinds = [...new Set([...v.nodes.values()].map((n) => n.kind))].sort();
   checkboxes($("#kind-filter"), kinds, state.hiddenKinds, (k) => `<span class="swatch" style="background:${kindColor(k)}"></span>`, (kind, shown) =>
     change((s) => (s.hiddenKinds = shown ? s.hiddenKinds.filter((k) => k !== kind) : [...s.hiddenKinds, kind])));
-  const roles = [...new Set([...v.edges.values()].map((e) => e.role).filter((r): r is string => Boolean(r)))].sort();
+  const roles = [...new Set([...v.edges.values()].flatMap((e) => e.roles))].sort();
   checkboxes($("#role-filter"), roles, state.hiddenRoles, () => "", (role, shown) =>
     change((s) => (s.hiddenRoles = shown ? s.hiddenRoles.filter((r) => r !== role) : [...s.hiddenRoles, role])));
   $("#view-entities").innerHTML = [...v.nodes.values()].map((n) => `<option value="${esc(n.label)}"></option>`).join("");
   renderNodeList([...v.nodes.values()]);
   const shownRoles = roles.filter((r) => !state.hiddenRoles.includes(r));
   const params = (format: string) => exportParams(state, format) + (state.hiddenRoles.length ? shownRoles.map((r) => `&role=${encodeURIComponent(r)}`).join("") : "");
-  $<HTMLAnchorElement>("#export-gexf").href = params("gexf");
-  $<HTMLAnchorElement>("#export-graphml").href = params("graphml");
+  $<HTMLAnchorElement>("#export-all-gexf").href = params("gexf");
+  $<HTMLAnchorElement>("#export-all-graphml").href = params("graphml");
   const themes = $<HTMLSelectElement>("#themes");
   for (const option of themes.options) option.selected = state.themes.includes(option.value);
 }
@@ -503,6 +512,21 @@ $("#path-clear").addEventListener("click", () => change((s) => (s.path = null)))
 $("#undo").addEventListener("click", undo);
 $("#clear").addEventListener("click", () => change((s) => Object.assign(s, emptyState())));
 $("#relayout").addEventListener("click", () => change((s) => (s.pinned = {})));
+/** What the canvas draws, as the last render left it: the GEXF and GraphML buttons export it. */
+let drawn: { nodes: ViewNode[]; edges: ViewEdge[]; hidden: Hidden } | null = null;
+function exportDrawn(format: "gexf" | "graphml"): void {
+  if (!drawn || !network) return announce("Nothing drawn to export.");
+  const graph = network.graph;
+  const file = drawnFile(format, drawnNetwork(drawn.nodes, drawn.edges, drawn.hidden, (id) => graph.hasNode(id)
+    ? { position: { x: graph.getNodeAttribute(id, "x") as number, y: graph.getNodeAttribute(id, "y") as number }, color: kindColor(graph.getNodeAttribute(id, "kind") as string) } : {}));
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([file], { type: format === "gexf" ? "application/gexf+xml" : "application/graphml+xml" }));
+  link.download = `coopgraph-view.${format}`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+$("#export-gexf").addEventListener("click", () => exportDrawn("gexf"));
+$("#export-graphml").addEventListener("click", () => exportDrawn("graphml"));
 $("#export-png").addEventListener("click", () => {
   const link = document.createElement("a");
   if (!network) return announce("Nothing drawn to save.");

@@ -77,15 +77,16 @@ export const COOPERATION_LINKS = `query ExplorerCooperationLinks($ids: [ID!]!) {
   linksAmong(ids: $ids) { source target type role }
 }`;
 
-/** The filter's themes: the ABOUT relationships between the projects drawn and the themes chosen. */
-export const THEME_LINKS = `query ExplorerThemeLinks($ids: [ID!]!) {
-  linksAmong(ids: $ids, relationshipTypes: ["ABOUT"]) { source target type role }
+/**
+ * The theme and year filters, asked of the API for the projects drawn: which of each group of ids
+ * (at most 100, a page's size: filters.ts FILTER_PAGE, so that no page has a second) pass the themes and years. One alias per group.
+ */
+export function projectFilterQuery(groups: number): string {
+  const ids = Array.from({ length: groups }, (_, i) => i);
+  return `query ExplorerProjectFilter(${ids.map((i) => `$ids${i}: [ID!]!`).join(", ")}, $themes: [String!], $from: Int, $to: Int) {
+${ids.map((i) => `  p${i}: projects(filter: { ids: $ids${i}, themes: $themes, activeFrom: $from, activeTo: $to }, first: 100) { edges { node { id } } }`).join("\n")}
 }`;
-
-/** A theme named in a typed URL ("Cybercrime"), read as the API reads references. */
-export const RESOLVE = `query ExplorerResolve($references: [String!]!) {
-  resolveReferences(references: $references) { reference id type }
-}`;
+}
 
 const CITATIONS = `sources { quote source { title kind } }`;
 

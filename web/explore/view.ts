@@ -179,8 +179,13 @@ export class NetworkView {
   private dragged: string | null = null;
   /** Names left undrawn because no free place was found for them (crowdedLabels). */
   private crowded = new Set<string>();
-  /** The labels' room the last framing used: a resized canvas is framed again with them. */
-  private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string> } | null = null;
+  /**
+   * The labels' room the last framing used, and the positions it started from (as laid out, before
+   * names were moved clear of each other): a resized canvas is framed again from them, so that it
+   * shows what a fresh framing at that size shows (a status line that wraps to a second line must
+   * not leave a shared link's picture a few pixels off).
+   */
+  private framed: { labels: Map<string, LabelRoom>; named: string[]; fixed: Set<string>; positions: Map<string, [number, number]> } | null = null;
   private dragMoved = false;
   /** Called when the analyst drops a dragged node: the explorer pins it there (layout coordinates: see toLayout). */
   onDragEnd: (node: string, x: number, y: number) => void = () => {};
@@ -246,10 +251,10 @@ export class NetworkView {
   /** The canvas changed shape (a window resized, a phone turned, the legend above it wrapped): frame again. */
   private reframe(): void {
     if (!this.framed || !this.graph.order) return;
-    const positions = new Map<string, [number, number]>();
-    this.graph.forEachNode((id, attrs) => positions.set(id, [attrs.x as number, attrs.y as number]));
+    const positions = new Map(this.framed.positions);
     const frame = this.place(this.graph, positions);
     if (!frame) return;
+    for (const [id, [x, y]] of positions) if (this.graph.hasNode(id)) this.graph.mergeNodeAttributes(id, { x, y });
     this.renderer.setCustomBBox({ x: frame.x, y: frame.y });
     this.renderer.scheduleRefresh();
   }
@@ -417,7 +422,7 @@ export class NetworkView {
     const named = (g.order <= SMALL_VIEW ? g.nodes() : [...emphasised]).filter((id) => g.hasNode(id) && labels.has(id))
       .sort((a, b) => rank(a) - rank(b) || (degree.get(b) ?? 0) - (degree.get(a) ?? 0) || (a < b ? -1 : 1));
     if (g.order <= SMALL_VIEW) g.forEachNode((id) => g.setNodeAttribute(id, "forceLabel", true));
-    this.framed = { labels, named, fixed };
+    this.framed = { labels, named, fixed, positions: new Map(positions) };
     const frame = this.place(g, positions);
     this.renderer.setCustomBBox(frame && { x: frame.x, y: frame.y });
     this.renderer.setGraph(g);
@@ -436,6 +441,20 @@ export class NetworkView {
 
   setVisibility(visibility: Visibility): void {
     this.visibility = visibility;
+    this.renderer.refresh();
+  }
+
+  /**
+   * When the canvas changed shape since the last frame (the status line above it wrapped to a second
+   * line), frames it again and draws now rather than on the next animation frame: once the page says
+   * it is ready, the picture is the one a fresh load of the same link shows. The first refresh notices
+   * the new size and reframes, the second draws with that frame.
+   */
+  settle(): void {
+    const container = this.renderer.getContainer();
+    const { width, height } = this.renderer.getDimensions();
+    if (container.offsetWidth === width && container.offsetHeight === height) return;
+    this.renderer.refresh();
     this.renderer.refresh();
   }
 

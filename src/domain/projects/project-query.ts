@@ -12,6 +12,8 @@ import { PROJECTS_AROUND_PLACES, involvesAnyPlace, involvesPlace } from "../../m
 
 /** A filter whose references are already resolved to entities. */
 export interface ResolvedProjectFilter {
+  /** ProjectFilter.ids: only these projects (null: any project; empty: none). */
+  projectIds: string[] | null;
   involvingAll: ResolvedEntity[];
   involvingAny: ResolvedEntity[];
   themeIds: string[];
@@ -29,6 +31,8 @@ interface Start {
   cypher: string;
   /** Ids whose project counts estimate how many projects this start yields (summed). */
   sizeOf: string[];
+  /** Projects named by id: the start yields at most this many, whatever the estimates (plan starts from it). */
+  atMost?: number;
 }
 
 const isActor = (entity: ResolvedEntity) => ACTOR_TYPES.has(entity.type);
@@ -84,6 +88,11 @@ export function projectCriteria(filter: ResolvedProjectFilter): ProjectFilterQue
   const params: Params = { roles: filter.roles };
   const criteria: Criterion[] = [];
   const withRoles = filter.roles !== null;
+  if (filter.projectIds) {
+    params.projectIds = filter.projectIds;
+    // Each id sought by the Project id constraint (UNWIND, so one seek per id).
+    criteria.push({ predicate: "p.id IN $projectIds", start: { cypher: "UNWIND $projectIds AS projectId MATCH (p:Project {id: projectId})", sizeOf: [], atMost: filter.projectIds.length } });
+  }
   filter.involvingAll.forEach((entity, i) => {
     params[`all${i}`] = entity.id;
     criteria.push({ predicate: involves(entity, `$all${i}`, withRoles), start: startFrom(entity, `$all${i}`, withRoles) });
@@ -172,6 +181,9 @@ export function plan(query: ProjectFilterQuery, estimates: Estimates, page: { si
   const smallest = startable.reduce<Criterion | undefined>((best, c) =>
     !best || sizeOf(c.start!, estimates) < sizeOf(best.start!, estimates) ? c : best, undefined);
   const others = (skip?: Criterion) => query.criteria.filter((c) => c !== skip).map((c) => c.predicate);
+  // Projects named by id are at most a thousand seeks of the id constraint: always the start, never a walk.
+  const named = startable.find((c) => c.start!.atMost !== undefined);
+  if (named) return { start: { kind: "criterion", criterion: named }, predicates: others(named), params: query.params };
   if (page) {
     const share = startable.reduce((s, c) => s * (sizeOf(c.start!, estimates) / Math.max(1, estimates.total)), 1);
     const walkCost = page.size / Math.max(share, 1e-9);

@@ -134,7 +134,7 @@ export type ProjectPageRow = ProjectRow & { sortValue: string | number; lookahea
 
 /** A filter on themes (at least one) and years, nothing else. */
 function themesAndYearsOnly(f: ResolvedProjectFilter): boolean {
-  return f.themeIds.length > 0 && !f.involvingAll.length && !f.involvingAny.length && !f.kinds.length && !f.countryIds.length
+  return f.themeIds.length > 0 && f.projectIds === null && !f.involvingAll.length && !f.involvingAny.length && !f.kinds.length && !f.countryIds.length
     && !f.regionIds.length && !f.funderIds.length && f.roles === null;
 }
 

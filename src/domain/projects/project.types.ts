@@ -54,6 +54,12 @@ export class ProjectSort {
     "or a country's name or ISO code; case and accents do not matter.",
 })
 export class ProjectFilter {
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Only these projects (any of), by id, at most 1000: each is sought by the id constraint; an id of no project matches nothing. "
+      + "With the other criteria, which of a view's projects pass them (the explorer's theme and year filters).",
+  })
+  ids?: string[];
   @Field(() => [String], { nullable: true, description: "Projects that involve every one of these actors, countries, regions or themes." })
   involvingAll?: string[];
   @Field(() => [String], { nullable: true, description: "Projects that involve at least one of these." })
