@@ -44,10 +44,12 @@ export function describeSummary(s: ImportSummary, dryRun: boolean): string[] {
   const rate = s.seconds > 0 ? ` (${(s.records / s.seconds).toFixed(0)} records/s, ${(s.relationships / s.seconds).toFixed(0)} relationships/s)` : "";
   const lines = [
     `${s.file} [${s.format}]${dryRun ? " DRY RUN, nothing written" : ""}: ${s.records} records in ${s.seconds.toFixed(1)}s${rate}`,
-    `  created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected.length}; ${s.relationships} relationships written`,
+    `  created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected.length}, warnings ${s.warnings.length}; ${s.relationships} relationships written`,
   ];
   for (const r of s.rejected.slice(0, 50)) lines.push(`  rejected ${r.position}: ${r.reason}`);
   if (s.rejected.length > 50) lines.push(`  ... and ${s.rejected.length - 50} more rejections`);
+  for (const w of s.warnings.slice(0, 50)) lines.push(`  warning ${w.position}: ${w.reason}`);
+  if (s.warnings.length > 50) lines.push(`  ... and ${s.warnings.length - 50} more warnings`);
   return lines;
 }
 

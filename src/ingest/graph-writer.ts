@@ -20,7 +20,7 @@ import { nameProperties } from "../model/names.js";
 import { listsOf, replacedEntries, setProvenance } from "./provenance.js";
 import { completeStoredRecords } from "./partial-update.js";
 import {
-  NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, isNodeType, isRelationshipType, nodeTypeOfId,
+  NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, STUB_LABEL, isNodeType, isRelationshipType, nodeTypeOfId,
   type KeyLabel, type NodeType, type RelationshipType,
 } from "../model/model.js";
 
@@ -224,8 +224,13 @@ function nodeCypher(type: NodeType): string {
   MERGE (x:${key} {id: row.id})
   ON CREATE SET x += row.createProps, x.sourceIds = row.sourceIds, x.quotes = row.quotes${key === "Project" ? ", x.participantCount = 0, x.involvedPlaces = []" : ""}
   ON MATCH SET ${MERGED_PROVENANCE_UNLESS_ON_CREATE_ONLY}
-  SET x += row.props${extra ? `, x${extra}` : ""}`;
+  SET x += row.props${extra ? `, x${extra}` : ""}${key === "Project" ? STUB_LABEL_FOLLOWS("x") : ""}`;
 }
+
+/** The stub label follows `stub`: an activity's own import, which writes `stub: false`, takes it off. */
+export const STUB_LABEL_FOLLOWS = (x: string) => `
+  FOREACH (_ IN CASE WHEN ${x}.stub = true THEN [1] ELSE [] END | SET ${x}:${STUB_LABEL})
+  FOREACH (_ IN CASE WHEN ${x}.stub = true THEN [] ELSE [1] END | REMOVE ${x}:${STUB_LABEL})`;
 
 function relationshipCypher(type: RelationshipType, fromLabel: KeyLabel, toLabel: KeyLabel): string {
   const keys = RELATIONSHIP_TYPES[type].keys as readonly string[];

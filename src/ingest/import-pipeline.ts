@@ -33,6 +33,8 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   rejected: Rejection[];
+  /** Records written with a problem noted: an IATI transaction without an amount, kept with an unknown one. */
+  warnings: Rejection[];
   relationships: number;
   seconds: number;
 }
@@ -70,7 +72,7 @@ export async function importFile(db: Database, file: string, opts: ImportOptions
   const format = detectFormat(file);
   const started = Date.now();
   await ensureReferenceData(db);
-  const summary: ImportSummary = { file, format, records: 0, created: 0, updated: 0, unchanged: 0, rejected: [], relationships: 0, seconds: 0 };
+  const summary: ImportSummary = { file, format, records: 0, created: 0, updated: 0, unchanged: 0, rejected: [], warnings: [], relationships: 0, seconds: 0 };
   if (format === "iati-xml") await importIatiResumably(db, file, opts, summary);
   else if (format === "json") await importDocument(db, file, readJsonDocument(file), opts, summary);
   else {
@@ -140,6 +142,7 @@ async function importIati(db: Database, file: string, opts: ImportOptions, summa
       continue;
     }
     summary.rejected.push(...mapped.rejections);
+    summary.warnings.push(...mapped.warnings);
     batch.push(mapped);
     if (batch.length >= batchSize) {
       await writeActivities(db, batch, summary, opts.dryRun ?? false);

@@ -19,6 +19,16 @@ export const NODE_TYPES = {
 } as const;
 
 export type NodeType = keyof typeof NODE_TYPES;
+
+/**
+ * The label a project carries beside `Project` while it is only a reference: an IATI related-activity
+ * whose own activity was never imported (`stub: true`). Lists, counts, search, analytics and exports
+ * leave it out; ids, references and `Project.related` still reach it. Writers keep the label equal to
+ * `stub`, so an import of the activity itself turns it into a full project, same node, same id.
+ */
+export const STUB_LABEL = "ProjectStub";
+/** A node's type from its labels: `Actor` and the stub label are not types. */
+export const NODE_TYPE_OF = (n: string) => `[l IN labels(${n}) WHERE l <> 'Actor' AND l <> '${STUB_LABEL}'][0]`;
 export type KeyLabel = (typeof NODE_TYPES)[NodeType]["key"];
 
 export function isNodeType(value: string): value is NodeType {

@@ -17,7 +17,7 @@ import type { Database, Row } from "../db/database.js";
 import { chunks, runRows } from "../db/database.js";
 import { NODE_TYPES, nodeTypeOfId, type KeyLabel, type NodeType, type RelationshipType, RELATIONSHIP_TYPES } from "../model/model.js";
 import {
-  nodeRow, relationshipRow, assertValidDocument, writeGraph,
+  nodeRow, relationshipRow, assertValidDocument, writeGraph, STUB_LABEL_FOLLOWS,
   type GraphDocument, type NodeRecord, type RelationshipRecord, type WriteSummary,
 } from "../ingest/graph-writer.js";
 import { groupBy } from "../model/collections.js";
@@ -75,7 +75,7 @@ function createNodesCypher(type: NodeType): string {
   return `UNWIND $rows AS row
     CREATE (x:${all})
     SET x += row.createProps, x.id = row.id, x.sourceIds = row.sourceIds, x.quotes = row.quotes
-    SET x += row.props, x += row.derived`;
+    SET x += row.props, x += row.derived${key === "Project" ? STUB_LABEL_FOLLOWS("x") : ""}`;
 }
 
 function createRelationshipsCypher(type: RelationshipType, from: KeyLabel, to: KeyLabel): string {

@@ -20,7 +20,7 @@ import type { Database } from "../db/database.js";
 import type { OfflineImport } from "../db/managed-neo4j.js";
 import { compareStrings, groupBy } from "../model/collections.js";
 import { decimalOrNull, sumDecimals } from "../model/decimal.js";
-import { NODE_TYPES, RELATIONSHIP_TYPES, type NodeType, type RelationshipType } from "../model/model.js";
+import { NODE_TYPES, RELATIONSHIP_TYPES, STUB_LABEL, type NodeType, type RelationshipType } from "../model/model.js";
 import {
   nodeRow, relationshipRow, assertValidDocument,
   type GraphDocument, type SourceRecord,
@@ -226,6 +226,11 @@ export class GraphImage {
         }
         assign(node.props, row.props);
         for (const label of labels) node.labels.add(label);
+        // The stub label follows `stub`, as the writer keeps it (STUB_LABEL_FOLLOWS).
+        if (key === "Project") {
+          if (node.props.stub === true) node.labels.add(STUB_LABEL);
+          else node.labels.delete(STUB_LABEL);
+        }
       }
     }
     let written = 0;

@@ -5,7 +5,7 @@ import { entityTuple } from "../../src/domain/shared/rows.js";
 describe("entityTuple", () => {
   it("reads an actor's type from its labels, with only the selected properties", () => {
     const actor = entityTuple("a", new Set(["name", "acronyms", "participations"]));
-    expect(actor.cypher).toBe("[a.id, a.name, coalesce(a.acronyms, []), [l IN labels(a) WHERE l <> 'Actor'][0]]");
+    expect(actor.cypher).toBe("[a.id, a.name, coalesce(a.acronyms, []), [l IN labels(a) WHERE l <> 'Actor' AND l <> 'ProjectStub'][0]]");
     expect(actor.decode(["organization:unodc", "UNODC", ["ONUDD"], "Organization"]))
       .toEqual({ id: "organization:unodc", name: "UNODC", acronyms: ["ONUDD"], nodeType: "Organization" });
   });

@@ -73,22 +73,24 @@ describe("IATI mapper", () => {
     expect(rels(mapped.who, "PARTICIPATES_IN")).toBe(inXml(mapped.who, "participating-org"));
   });
 
-  it("maps budgets and transactions to funding flows, and rejects the 21 transactions without a value", () => {
+  it("maps budgets and transactions to funding flows, the 21 transactions without a value with an unknown amount", () => {
     expect(nodes(mapped.who, "Funding", "budget")).toBe(inXml(mapped.who, "budget"));
     expect(nodes(mapped.who, "Funding", "budget")).toBe(1256);
     expect(nodes(mapped.who, "Funding", "transaction")).toBe(871);
     expect(inXml(mapped.ocha, "transaction")).toBe(1033);
-    expect(nodes(mapped.ocha, "Funding", "transaction")).toBe(1033 - 21);
+    expect(nodes(mapped.ocha, "Funding", "transaction")).toBe(1033);
+    const unknown = mapped.ocha.activities.flatMap((a) => a.nodes.filter((n) => n.type === "Funding" && n.kind === "transaction" && n.amount === null));
+    expect(unknown.map((n) => n.flowType)).toEqual(Array(21).fill("incoming-funds"));
     // 368 budgets, one of them an original that a revised budget of its period replaces.
     expect(inXml(mapped.ocha, "budget")).toBe(368);
     expect(nodes(mapped.ocha, "Funding", "budget")).toBe(367);
     // Every flow is for its activity's project.
-    expect(rels(mapped.ocha, "FUNDS")).toBe(1012 + 367);
+    expect(rels(mapped.ocha, "FUNDS")).toBe(1033 + 367);
     const rejections = mapped.ocha.activities.flatMap((a) => a.rejections);
-    expect(rejections).toHaveLength(22);
-    expect(rejections.filter((r) => r.reason === "transaction value \"\" is not a decimal number")).toHaveLength(21);
-    expect(rejections).toContainEqual({ position: "ocha-hdx-covid-dportal-2.03.xml line 52895 (GB-COH-871954-QR00646)", reason: "sector has no code" });
-    expect(mapped.who.activities.flatMap((a) => a.rejections)).toEqual([]);
+    expect(rejections).toEqual([{ position: "ocha-hdx-covid-dportal-2.03.xml line 52895 (GB-COH-871954-QR00646)", reason: "sector has no code" }]);
+    const warnings = mapped.ocha.activities.flatMap((a) => a.warnings);
+    expect(warnings.map((w) => w.reason)).toEqual(Array(21).fill("transaction value is empty: kept as a flow with an unknown amount"));
+    expect(mapped.who.activities.flatMap((a) => [...a.rejections, ...a.warnings])).toEqual([]);
   });
 
   it("keeps a revised budget in place of the original of its period, never both: CH-FDJP-CHE106823242-2019723a", () => {

@@ -6,7 +6,7 @@
 import { ErrorCode, userError } from "../shared/errors.js";
 import { compareStrings, groupBy } from "../../model/collections.js";
 import { compareDecimals, sumDecimals } from "../../model/decimal.js";
-import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType } from "../../model/model.js";
+import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType, NODE_TYPE_OF } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
@@ -54,7 +54,7 @@ function relationshipTypes(types: string[] | null | undefined): string {
 }
 
 // startYear and endYear: a project's (or event's) years, null for the rest; read off the node already matched.
-const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: [l IN labels(${n}) WHERE l <> 'Actor'][0], startYear: ${n}.startYear, endYear: ${n}.endYear }`;
+const NODE = (n: string) => `{ id: ${n}.id, label: coalesce(${n}.name, ${n}.flowType + ' ' + coalesce(${n}.amount, '?') + ' ' + coalesce(${n}.currency, ''), ${n}.id), kind: ${NODE_TYPE_OF(n)}, startYear: ${n}.startYear, endYear: ${n}.endYear }`;
 
 export interface IndirectPartnerRow { actor: EntityRow; via: EntityRow[]; weight: number }
 export interface GraphNodeRow { id: string; label: string; kind: string; startYear: number | null; endYear: number | null }

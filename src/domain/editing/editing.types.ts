@@ -163,6 +163,12 @@ export class ImportRejection {
   @Field(() => String) reason!: string;
 }
 
+@ObjectType({ description: "A record written, with what was wrong with it." })
+export class ImportWarning {
+  @Field(() => String) position!: string;
+  @Field(() => String) reason!: string;
+}
+
 @ObjectType()
 export class ImportResult {
   @Field(() => Int) records!: number;
@@ -171,4 +177,6 @@ export class ImportResult {
   @Field(() => Int) unchanged!: number;
   @Field(() => Int) relationships!: number;
   @Field(() => [ImportRejection]) rejected!: ImportRejection[];
+  @Field(() => [ImportWarning], { description: "Records written with a problem noted, e.g. an IATI transaction with an empty value, kept as a flow whose amount is unknown (null)." })
+  warnings!: ImportWarning[];
 }

@@ -1,7 +1,7 @@
 import type { Params } from "../../db/database.js";
 import { THEME_COUNT } from "../../db/aggregates.js";
 import type { CursorKey } from "../shared/pagination.js";
-import { ACTOR_TYPES } from "../../model/model.js";
+import { ACTOR_TYPES, STUB_LABEL } from "../../model/model.js";
 import { relationLoader, type LoaderCache } from "../shared/relation-loader.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, entityTuple, type EntityRow, type ProjectRow } from "../shared/rows.js";
@@ -10,6 +10,13 @@ import { idsToEstimate, matchCypher, plan, projectCriteria, type Estimates, type
 import { ProjectSortField, SortDirection } from "./project.types.js";
 
 export type { ResolvedProjectFilter } from "./project-query.js";
+
+/** Every project read checks this on the projects it reads: a stub is a reference, not a project (model.ts). */
+export const NOT_A_STUB = `NOT p:${STUB_LABEL}`;
+
+/** All projects less the stubs: two label counts, read from Neo4j's count store in constant time. */
+const PROJECTS_TOTAL = `CALL () { MATCH (p:Project) RETURN count(p) AS allProjects }
+  CALL () { MATCH (s:${STUB_LABEL}) RETURN count(s) AS stubProjects }`;
 
 /** Sort keys: each backed by a composite range index (property, id), see schema/migrations. */
 const SORT_PROPERTY: Record<ProjectSortField, string> = {
@@ -39,8 +46,8 @@ export class ProjectStatistics {
     // Degrees are read from Neo4j's relationship counts: constant time per entity. A country's
     // projects are estimated from the projects taking place there (participants add about as many).
     const [row] = await run(`
-      CALL () { MATCH (p:Project) RETURN count(p) AS total }
-      RETURN total, COLLECT {
+      ${PROJECTS_TOTAL}
+      RETURN allProjects - stubProjects AS total, COLLECT {
         UNWIND $ids AS id
         CALL (id) {
           MATCH (a:Actor {id: id}) RETURN COUNT { (a)-[:PARTICIPATES_IN]->() } + COUNT { (a)-[:FUNDED]->() } AS projects
@@ -83,7 +90,7 @@ export interface BuiltQuery {
 /** The MATCH and WHERE that select the projects of a filter (each once); analytics and exports reuse it. */
 export function buildFilter(filter: ResolvedProjectFilter): BuiltQuery {
   const planned = plan(projectCriteria(filter), estimatesByType(filter), null);
-  return { match: matchCypher({ ...planned, predicates: [] }), where: planned.predicates, params: { ...planned.params } };
+  return { match: matchCypher({ ...planned, predicates: [] }), where: [...planned.predicates, NOT_A_STUB], params: { ...planned.params } };
 }
 
 export interface ProjectPageRequest {
@@ -154,7 +161,7 @@ export class ProjectRepository {
     const property = SORT_PROPERTY[req.sort];
     const [gt, dir] = req.direction === SortDirection.ASC ? [">", "ASC"] : ["<", "DESC"];
     const params: Params = { ...planned.params, limit: req.first + 1 };
-    const predicates = [...planned.predicates];
+    const predicates = [...planned.predicates, NOT_A_STUB];
     // Walking the (property, id) index in order stops at the page's end; the writer sets every
     // sort property, so none is null. Other starts read their projects, then sort.
     const walk = planned.start.kind === "sortIndex";
@@ -199,7 +206,11 @@ export class ProjectRepository {
       return Number(row?.n ?? 0);
     }
     const planned = await this.planned(filter, null);
-    const [row] = await this.run(`${matchCypher(planned)} RETURN count(p) AS n`, planned.params);
+    if (planned.start.kind === "every" && !planned.predicates.length) {
+      const [all] = await this.run(`${PROJECTS_TOTAL} RETURN allProjects - stubProjects AS n`);
+      return Number(all?.n ?? 0);
+    }
+    const [row] = await this.run(`${matchCypher({ ...planned, predicates: [...planned.predicates, NOT_A_STUB] })} RETURN count(p) AS n`, planned.params);
     return Number(row?.n ?? 0);
   }
 

@@ -76,6 +76,11 @@ export class ProjectResolver {
     return (p.participantCount as number | undefined) ?? 0;
   }
 
+  @FieldResolver(() => Boolean)
+  stub(@Root() p: ProjectRow) {
+    return p.stub === true;
+  }
+
   @FieldResolver(() => [Theme])
   themes(@Root() p: ProjectRow, @Ctx() ctx: Context) {
     return ctx.repos.projects.themes(p.id);

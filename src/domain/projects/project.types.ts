@@ -21,6 +21,12 @@ export class Project {
   @Field(() => Int, { nullable: true }) endYear?: number | null;
   @Field(() => String, { nullable: true, description: "IATI activity identifier, for imported activities." }) iatiIdentifier?: string | null;
   @Field(() => Int, { description: "Distinct actors taking part." }) participantCount!: number;
+  @Field(() => Boolean, {
+    description: "True for a reference only: an IATI related activity whose own activity was never imported (its name is its identifier; " +
+      "no dates, participants or places). Stubs are reached through `related`, `project(reference:)` and `node(id:)`, and are left out of " +
+      "`projects`, its counts, search, analytics and exports. Importing the activity makes it a full project with the same id and relationships.",
+  })
+  stub!: boolean;
 }
 
 @ObjectType({ description: "A project related to another (IATI related-activity: parent, child, sibling, co-funded, third-party).", simpleResolvers: true })

@@ -7,7 +7,7 @@
  * then picked in code.
  */
 import { ErrorCode, userError } from "../shared/errors.js";
-import { NAMED_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
+import { NAMED_TYPES, nodeTypeOfId, type NodeType, NODE_TYPE_OF } from "../../model/model.js";
 import { normalizeName } from "../../model/names.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { entitiesByIatiKey, mergedAway } from "../../ingest/index.js";
@@ -89,7 +89,7 @@ function matchedBy(candidate: Candidate, key: string, codes = true): string | nu
 }
 
 const CANDIDATE = (n: string) => `${n} { .id, .name, .code, .officialName, .nameEs, .acronyms, .aliases,
-  type: [l IN labels(${n}) WHERE l <> 'Actor'][0], score: score, via: via }`;
+  type: ${NODE_TYPE_OF(n)}, score: score, via: via }`;
 
 /**
  * One round trip for every reference of a request; each branch is an index seek (ids and codes:

@@ -1,6 +1,7 @@
 import { fuzzyQuery } from "../references/reference.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, ENTITY_PICK, type EntityRow, entityRow } from "../shared/rows.js";
+import { STUB_LABEL } from "../../model/model.js";
 
 export interface SearchHitRow {
   score: number;
@@ -24,6 +25,8 @@ export function kindsQuery(namesQuery: string, labels: readonly string[]): strin
  * name among them, as when the index was read without kinds and filtered afterwards.
  */
 const READ_PER_PAGE = 10;
+/** The most hits read to fill a page that project stubs left short. */
+const MAX_HITS_READ = 10_000;
 
 /** Full-text search over names, acronyms and aliases: scored, accent- and case-insensitive, typo-tolerant. */
 export class SearchRepository {
@@ -35,12 +38,25 @@ export class SearchRepository {
     if (!names || labels?.length === 0) return [];
     const entity = fields ? ENTITY_PICK("n", fields) : ENTITY("n");
     // With kinds, the index finds only hits of those kinds: a kind matched far down a common word's
-    // hits is found without reading the hits of other kinds above it.
-    const rows = await this.run(`
-      CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: $fetch}) YIELD node AS n, score
-      RETURN score, ${entity} AS entity
-      ORDER BY score DESC, n.nameKey LIMIT $first`,
-    { q: labels ? kindsQuery(names, labels) : names, first, fetch: labels ? Math.max(first, 1) * READ_PER_PAGE : first });
-    return rows.map((r) => ({ score: Number(r.score), entity: entityRow(r.entity) }));
+    // hits is found without reading the hits of other kinds above it. Project stubs (references, not
+    // projects) are dropped from the hits read; when that leaves the page short and the index had
+    // more, it is read again ten times further (at most MAX_HITS_READ hits).
+    const q = labels ? kindsQuery(names, labels) : names;
+    for (let fetch = labels ? Math.max(first, 1) * READ_PER_PAGE : first; ; fetch = Math.min(fetch * READ_PER_PAGE, MAX_HITS_READ)) {
+      const [row] = await this.run(`
+        CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: $fetch}) YIELD node AS n, score
+        WITH count(*) AS read, collect(CASE WHEN NOT n:${STUB_LABEL} THEN {n: n, score: score} END) AS hits
+        CALL (hits) {
+          UNWIND hits AS hit
+          WITH hit.n AS n, hit.score AS score ORDER BY score DESC, n.nameKey LIMIT $first
+          RETURN collect({ score: score, entity: ${entity} }) AS page
+        }
+        RETURN read, page`,
+      { q, first, fetch });
+      const page = row!.page as { score: unknown; entity: unknown }[];
+      if (page.length >= first || Number(row!.read) < fetch || fetch >= MAX_HITS_READ) {
+        return page.map((r) => ({ score: Number(r.score), entity: entityRow(r.entity) }));
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { isNodeType } from "../../model/model.js";
+import { isNodeType, NODE_TYPE_OF } from "../../model/model.js";
 
 /** What every node row carries. Lists may fetch only the selected properties: the rest are optional. */
 interface RowBase {
@@ -23,7 +23,7 @@ export interface ActorRow extends RowBase {
 export interface ProjectRow extends RowBase {
   nodeType: "Project";
   kind?: Text; description?: Text; startDate?: Text; endDate?: Text; startYear?: number | null; endYear?: number | null;
-  iatiIdentifier?: Text; participantCount?: number | null;
+  iatiIdentifier?: Text; participantCount?: number | null; stub?: boolean | null;
 }
 
 export interface PlaceRow extends RowBase {
@@ -65,12 +65,12 @@ export function entityRow(value: unknown): EntityRow {
 const EXPOSED_NAMES = [
   "id", "name", "nameKey", "officialName", "officialNameLanguage", "agencyType", "jurisdiction", "jurisdictionArea",
   "organizationType", "iatiRef", "headquarters", "groupType", "kind", "description", "startDate", "endDate", "startYear",
-  "endYear", "iatiIdentifier", "participantCount", "code", "nameEs", "amount", "currency", "date", "flowType",
+  "endYear", "iatiIdentifier", "participantCount", "stub", "code", "nameEs", "amount", "currency", "date", "flowType",
 ];
 const EXPOSED = EXPOSED_NAMES.map((p) => `.${p}`).join(", ");
 
 const TYPE_AND_LISTS = (n: string) =>
-  `nodeType: [l IN labels(${n}) WHERE l <> 'Actor'][0], acronyms: coalesce(${n}.acronyms, []), aliases: coalesce(${n}.aliases, [])`;
+  `nodeType: ${NODE_TYPE_OF(n)}, acronyms: coalesce(${n}.acronyms, []), aliases: coalesce(${n}.aliases, [])`;
 
 /**
  * Cypher fragment that returns a node `n` as a lean EntityRow: the exposed properties, without
@@ -86,7 +86,7 @@ export const ENTITY = (n: string, extra = "") =>
 export const ENTITY_PICK = (n: string, fields: ReadonlySet<string>, extra = "") => {
   const picked = EXPOSED_NAMES.filter((p) => p !== "id" && fields.has(p)).map((p) => `.${p}`);
   const lists = ["acronyms", "aliases"].filter((l) => fields.has(l)).map((l) => `${l}: coalesce(${n}.${l}, [])`);
-  return `${n} { .id, ${[...picked, ...lists].map((x) => `${x}, `).join("")}nodeType: [l IN labels(${n}) WHERE l <> 'Actor'][0]${extra ? `, ${extra}` : ""} }`;
+  return `${n} { .id, ${[...picked, ...lists].map((x) => `${x}, `).join("")}nodeType: ${NODE_TYPE_OF(n)}${extra ? `, ${extra}` : ""} }`;
 };
 
 /**
@@ -105,7 +105,7 @@ export function entityTuple(
     ...(nodeType ? [] : ["nodeType"]),
   ];
   const expressions = names.map((name) => {
-    if (name === "nodeType") return `[l IN labels(${n}) WHERE l <> 'Actor'][0]`;
+    if (name === "nodeType") return NODE_TYPE_OF(n);
     return ["acronyms", "aliases", "sourceIds", "quotes"].includes(name) ? `coalesce(${n}.${name}, [])` : `${n}.${name}`;
   });
   return {

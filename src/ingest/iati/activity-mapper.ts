@@ -35,6 +35,8 @@ export interface MappedActivity {
   nodes: NodeRecord[];
   relationships: RelationshipRecord[];
   rejections: Rejection[];
+  /** Parts kept with a problem noted (a transaction without an amount). */
+  warnings: Rejection[];
   /** Fingerprint of everything above: an unchanged activity is skipped on re-import. */
   hash: string;
 }
@@ -149,6 +151,7 @@ interface ActivityScope {
   nodes: NodeRecord[];
   relationships: RelationshipRecord[];
   rejections: Rejection[];
+  warnings: Rejection[];
   /** The element as the quote of a fact stated by this activity. */
   cite: (element: XmlElement) => Provenance[];
   /** Where an element sits, for a rejection. */
@@ -166,7 +169,7 @@ export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | 
   const scope: ActivityScope = {
     identifier, projectId: activityProjectId(identifier), sourceId, language,
     defaultCurrency: el.attrs["default-currency"]?.trim().toUpperCase() || null,
-    nodes: [], relationships: [], rejections: [],
+    nodes: [], relationships: [], rejections: [], warnings: [],
     cite: (element) => [{ source: sourceId, quote: quoteOf(element, language) }],
     at: (element) => `${file} line ${element.line} (${identifier})`,
     fundingId: fundingIds(identifier),
@@ -183,7 +186,7 @@ export function mapActivity(el: XmlElement, ctx: FileContext): MappedActivity | 
   // The file's name is where the facts were read, not one of them: the same activity under another
   // name (an upload is named upload-<time>) is unchanged.
   return {
-    identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections,
+    identifier, projectId: scope.projectId, sourceId, line: el.line, ...records, rejections: scope.rejections, warnings: scope.warnings,
     hash: hash({ ...records, sources: [{ ...source, document: undefined }] }),
   };
 }
@@ -328,28 +331,35 @@ function mapBudgets(el: XmlElement, scope: ActivityScope): void {
   }
 }
 
-/** Transactions as Funding flows, with their provider (FUNDED) and receiver (RECEIVED_BY). */
+/**
+ * Transactions as Funding flows, with their provider (FUNDED) and receiver (RECEIVED_BY). IATI
+ * requires a value, but published files hold empty ones (`<value currency="CZK" value-date="..."/>`):
+ * the flow, who funded whom and when, is still stated, so it is kept with an unknown amount (null,
+ * never 0) and a warning. A value that is not a number is rejected: misread, it would be a wrong amount.
+ */
 function mapTransactions(el: XmlElement, scope: ActivityScope): void {
   for (const t of xml.all(el, "transaction")) {
     // Some publishers put the code in the element's text instead of its code attribute.
     const typeElement = xml.child(t, "transaction-type");
     const typeCode = (typeElement?.attrs.code ?? typeElement?.text ?? "").trim();
     const value = xml.child(t, "value");
-    const amount = value ? normalizeDecimal(value.text) : null;
+    const stated = value?.text.trim() ?? "";
+    const amount = stated ? normalizeDecimal(stated) : null;
     if (!TRANSACTION_TYPES[typeCode]) { scope.rejections.push({ position: scope.at(t), reason: `transaction-type "${typeCode}" is not 1-13` }); continue; }
-    if (!value || amount === null) { scope.rejections.push({ position: scope.at(t), reason: `transaction value "${value?.text.trim() ?? ""}" is not a decimal number` }); continue; }
-    const currency = value.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency;
+    if (stated && amount === null) { scope.rejections.push({ position: scope.at(t), reason: `transaction value "${stated}" is not a decimal number` }); continue; }
+    if (!stated) scope.warnings.push({ position: scope.at(t), reason: `transaction ${value ? "value is empty" : "has no value"}: kept as a flow with an unknown amount` });
+    const currency = value?.attrs.currency?.trim().toUpperCase() || scope.defaultCurrency;
     if (currency && !/^[A-Z]{3}$/.test(currency)) { scope.rejections.push({ position: scope.at(t), reason: `currency "${currency}" is not an ISO 4217 code` }); continue; }
-    const date = isoDate(xml.child(t, "transaction-date")?.attrs["iso-date"]) ?? isoDate(value.attrs["value-date"]);
+    const date = isoDate(xml.child(t, "transaction-date")?.attrs["iso-date"]) ?? isoDate(value?.attrs["value-date"]);
     const providerEl = xml.child(t, "provider-org");
     const receiverEl = xml.child(t, "receiver-org");
     const provider = providerEl ? organisation(providerEl, scope.language, scope.cite(providerEl)) : null;
     const receiver = receiverEl ? organisation(receiverEl, scope.language, scope.cite(receiverEl)) : null;
     const id = scope.fundingId([typeCode, date, amount, currency, provider?.id, receiver?.id]);
-    const quote = `<transaction type="${typeCode}" date="${date ?? ""}">${value.text.trim()} ${currency ?? ""}` +
+    const quote = `<transaction type="${typeCode}" date="${date ?? ""}">${stated || "(no value)"} ${currency ?? ""}` +
       `${provider ? ` from ${provider.iatiRef ?? provider.createOnly?.name}` : ""}${receiver ? ` to ${receiver.iatiRef ?? receiver.createOnly?.name}` : ""}</transaction>`;
     scope.nodes.push({ id, type: "Funding", kind: "transaction", flowType: TRANSACTION_TYPES[typeCode], transactionType: typeCode,
-      amount, currency, date, valueDate: isoDate(value.attrs["value-date"]),
+      amount, currency, date, valueDate: isoDate(value?.attrs["value-date"]),
       providerActivityId: providerEl?.attrs["provider-activity-id"] ?? null, receiverActivityId: receiverEl?.attrs["receiver-activity-id"] ?? null,
       sources: [{ source: scope.sourceId, quote }] });
     scope.relationships.push({ type: "FUNDS", from: id, to: scope.projectId, sources: [{ source: scope.sourceId, quote }] });
