@@ -241,6 +241,14 @@ describe("entity resolution with review", () => {
     expect(list.every((c: any) => c.score >= 0.8 && c.a.id < c.b.id)).toBe(true);
   });
 
+  it("still finds a name within one typo after duplicateCandidates has scored every pair (UNDOC is UNODC)", async () => {
+    expect((await asEditor(CANDIDATES)).duplicateCandidates.length).toBeGreaterThan(2);
+    const a = (await data(`{ ask(question: "Which projects involved UNDOC?") { understood resolvedReferences { id matchedBy } answer { items { id } } } }`)).ask;
+    expect(a.understood).toBe(true);
+    expect(a.resolvedReferences).toEqual([{ id: "organization:unodc", matchedBy: '"UNODC" (one typo)' }]);
+    expect(a.answer.items.map((i: { id: string }) => i.id)).toEqual(["project:cybercrime-conferences"]);
+  });
+
   it("takes judgements from editors only", async () => {
     const variables = { a: WHO[0], b: WHO[1], j: "SAME" };
     expect((await as("anonymous", JUDGE, variables)).errors![0]!.extensions.code).toBe("UNAUTHENTICATED");

@@ -2,10 +2,10 @@
  * Finds the entities a question names: identifiers first (ids, IATI identifiers), then every run of
  * up to nine words, all looked up in one round trip through the reference resolver (the same seam as
  * every `reference` argument), longest match first; then single unknown words within one typo of a
- * name (the full-text index proposes; cmpstr's Damerau-Levenshtein distance decides, counting a
+ * name (the full-text index proposes; the Damerau-Levenshtein distance decides, counting a
  * transposition as one edit, as Lucene's fuzzy queries behind `search` do: "UNDOC" finds UNODC).
  */
-import { CmpStr } from "cmpstr";
+import damerauLevenshtein from "damerau-levenshtein";
 import type { NodeType } from "../../model/model.js";
 import type { Candidate, ReferenceRepository, ResolvedEntity } from "../references/reference.repository.js";
 import { allNames, normalizeName } from "../../model/names.js";
@@ -67,11 +67,14 @@ function describe(c: Candidate) {
   return { id: c.id, name: c.name, type: c.type };
 }
 
-const damerau = CmpStr.create().setMetric("damerau").setRaw(true);
-
-function editDistance(a: string, b: string): number {
-  const result = damerau.test(a, b) as { raw?: { dist?: number } };
-  return result.raw?.dist ?? Number.POSITIVE_INFINITY;
+/**
+ * Edits between two words, a transposition counting as one (optimal string alignment). From
+ * damerau-levenshtein, which keeps no state between calls: cmpstr 3.3.0's metrics share a pool of
+ * typed arrays that hands one array out twice, so its distances went wrong once other metrics had
+ * run in the process (UNDOC/UNODC: 5 edits instead of 1).
+ */
+export function editDistance(a: string, b: string): number {
+  return damerauLevenshtein(a, b).steps;
 }
 
 /**
