@@ -64,6 +64,26 @@ function joinedByAnd(reading: Reading): boolean {
   return ands - (years >= 2 ? 1 : 0) > 0;
 }
 
+/**
+ * Whether the actors named are the ones that fund ("What did UNDP fund?", "Projects funded by UNDP",
+ * "¿Qué financió el PNUD?", "Who did UNDP fund?") rather than the ones funded ("Who funds UNDP?",
+ * "¿Quién financia al PNUD?", "the funders of UNDP"). "By"/"por" names the funder; a funder noun
+ * asks for funders; "who" asks for funders unless the name comes before the verb, as the subject of
+ * "who did UNDP fund", or Spanish marks "who" as the object ("¿A quién financió el PNUD?").
+ */
+function namesTheFunder(reading: Reading, cues: Set<Cue>): boolean {
+  if (cues.has("by")) return true;
+  if (cues.has("funder")) return false;
+  if (!cues.has("who")) return true;
+  const words = reading.words;
+  const free = (i: number) => !reading.named.has(i);
+  const whoAsObject = words.some((w, i) => free(i) && cuesOf(w).includes("who") && i > 0 && words[i - 1]!.text === "a" && free(i - 1));
+  if (whoAsObject) return true;
+  const verb = words.findIndex((w, i) => free(i) && cuesOf(w).includes("fund"));
+  const firstName = words.findIndex((_, i) => !free(i));
+  return firstName >= 0 && verb >= 0 && firstName < verb;
+}
+
 function cueSet(reading: Reading): Set<Cue> {
   const cues = new Set<Cue>();
   reading.words.forEach((w, i) => {
@@ -113,7 +133,7 @@ export function interpret(reading: Reading): Interpretation {
     }
   }
   if (has("fund", "funder") && actors.length >= 1) {
-    const fundedBy = !has("who", "funder") || (cues.has("by") && has("project", "what"));
+    const fundedBy = namesTheFunder(reading, cues);
     if (!fundedBy && actors.length === 1 && es.length === 1) {
       return op("FUNDERS_OF_ACTOR", count, t(lang, `Who funds ${actors[0]!.name}`, `Quién financia a ${actors[0]!.name}`), { actor: actors[0]!.id });
     }

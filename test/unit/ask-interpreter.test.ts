@@ -1,0 +1,77 @@
+/**
+ * The interpreter's readings of funding questions, on the words as ask() reads them and the entities
+ * its name lookup would find (the lookup itself is tested on the database in test/ask).
+ */
+import { describe, expect, it } from "vitest";
+import { interpret, type MentionedEntity } from "../../src/domain/ask/interpreter.js";
+import { detectLanguage } from "../../src/domain/ask/lexicon.js";
+import { words, type Word } from "../../src/domain/ask/text.js";
+
+const ENTITIES: Record<string, MentionedEntity> = {
+  undp: { id: "organization:undp", name: "UNDP", type: "Organization" },
+  pnud: { id: "organization:undp", name: "UNDP", type: "Organization" },
+  usaid: { id: "organization:usaid", name: "USAID", type: "Agency" },
+  "us usagov": { id: "organization:iati:US-USAGOV", name: "United States", type: "Organization" },
+  peru: { id: "country:PE", name: "Peru", type: "Country" },
+  unodc: { id: "organization:unodc", name: "UNODC", type: "Organization" },
+  idb: { id: "organization:idb", name: "IDB", type: "Organization" },
+  cybercrime: { id: "theme:cybercrime", name: "Cybercrime", type: "Theme" },
+  "latin america": { id: "region:419", name: "Latin America and the Caribbean", type: "Region" },
+};
+ENTITIES.onudd = ENTITIES.unodc!;
+ENTITIES.ciberdelito = ENTITIES.cybercrime!;
+ENTITIES["america latina"] = ENTITIES["latin america"]!;
+
+/** The question's words with the names above marked, as findMentions leaves them. */
+function read(question: string) {
+  const list: Word[] = words(question);
+  const named = new Set<number>();
+  const entities: MentionedEntity[] = [];
+  for (let i = 0; i < list.length; i++) {
+    for (const length of [2, 1]) {
+      const entity = ENTITIES[list.slice(i, i + length).map((w) => w.text).join(" ")];
+      if (!entity || list.slice(i, i + length).length < length) continue;
+      for (let k = i; k < i + length; k++) named.add(k);
+      if (!entities.some((e) => e.id === entity.id)) entities.push(entity);
+      i += length - 1;
+      break;
+    }
+  }
+  const result = interpret({ words: list, named, entities, language: detectLanguage(question, list) });
+  if (!("operation" in result)) throw new Error(`not understood: ${result.problem}`);
+  return result.operation;
+}
+
+const fundedBy = (funder: string) => ({ intent: "FUNDED_BY", filter: { funders: [funder] } });
+const fundersOf = (actor: string) => ({ intent: "FUNDERS_OF_ACTOR", actor });
+
+describe("who funds whom", () => {
+  it.each([
+    ["¿Qué financia US-USAGOV?", fundedBy("organization:iati:US-USAGOV")],
+    ["¿Qué proyectos financió el PNUD?", fundedBy("organization:undp")],
+    ["¿Qué financió el PNUD?", fundedBy("organization:undp")],
+    ["¿Cuántos proyectos financió el PNUD?", fundedBy("organization:undp")],
+    ["¿Qué proyectos fueron financiados por el PNUD?", fundedBy("organization:undp")],
+    ["¿A quién financió el PNUD?", fundedBy("organization:undp")],
+    ["¿Qué patrocinó el PNUD?", fundedBy("organization:undp")],
+    ["Who did UNDP fund?", fundedBy("organization:undp")],
+    ["Whom does UNDP fund?", fundedBy("organization:undp")],
+    ["What did UNDP fund?", fundedBy("organization:undp")],
+    ["What does US-USAGOV fund?", fundedBy("organization:iati:US-USAGOV")],
+    ["How many projects did UNDP fund?", fundedBy("organization:undp")],
+    ["Projects funded by UNDP", fundedBy("organization:undp")],
+    ["Who was funded by UNDP?", fundedBy("organization:undp")],
+    ["Who funds UNDP?", fundersOf("organization:undp")],
+    ["Who funded UNDP?", fundersOf("organization:undp")],
+    ["Who are the funders of UNDP?", fundersOf("organization:undp")],
+    ["¿Quién financia al PNUD?", fundersOf("organization:undp")],
+    ["¿Quién financió el PNUD?", fundersOf("organization:undp")],
+    ["¿Quiénes son los financiadores del PNUD?", fundersOf("organization:undp")],
+    ["¿Quiénes son los donantes del PNUD?", fundersOf("organization:undp")],
+  ])("%s", (question, expected) => {
+    const op = read(question);
+    expect(op.intent).toBe(expected.intent);
+    if ("filter" in expected) expect(op.variables.filter).toEqual(expected.filter);
+    else expect(op.variables).toEqual({ actor: expected.actor });
+  });
+});
