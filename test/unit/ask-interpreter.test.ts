@@ -75,3 +75,20 @@ describe("who funds whom", () => {
     else expect(op.variables).toEqual({ actor: expected.actor });
   });
 });
+
+describe("several funders: and is all of them, or is any of them", () => {
+  const both = ["organization:undp", "organization:usaid"];
+  it.each([
+    ["Which projects did UNDP and USAID fund?", { fundersAll: both }, "Projects funded by all of UNDP, USAID"],
+    ["How many projects did UNDP and USAID fund?", { fundersAll: both }, "How many projects funded by all of UNDP, USAID"],
+    ["Which projects did UNDP or USAID fund?", { funders: both }, "Projects funded by any of UNDP, USAID"],
+    ["Which projects did UNDP or USAID fund between 2019 and 2021?", { funders: both, activeFrom: 2019, activeTo: 2021 }, "Projects funded by any of UNDP, USAID active 2019-2021"],
+    ["¿Qué proyectos financiaron el PNUD y USAID?", { fundersAll: both }, "Proyectos financiados por todos: UNDP, USAID"],
+    ["¿Cuántos proyectos financiaron el PNUD o USAID?", { funders: both }, "Cuántos proyectos financiados por cualquiera de UNDP, USAID"],
+  ])("%s", (question, filter, description) => {
+    const op = read(question);
+    expect(op.intent).toBe("FUNDED_BY");
+    expect(op.variables.filter).toEqual(filter);
+    expect(op.description).toBe(description);
+  });
+});

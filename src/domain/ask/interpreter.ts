@@ -173,7 +173,9 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   const everyOne = [...(any ? [] : involved), ...(allThemes ? themes : []), ...(allRegions ? regions : [])];
   if (any) filter.involvingAny = involved.map((e) => e.id);
   if (everyOne.length) filter.involvingAll = everyOne.map((e) => e.id);
-  if (funders.length) filter.funders = funders.map((e) => e.id);
+  // "Funded by UNDP and USAID": by both (fundersAll); "by UNDP or USAID": by either (funders).
+  const anyFunder = funders.length > 1 && cues.has("or") && !joinedByAnd(reading);
+  if (funders.length) filter[funders.length > 1 && !anyFunder ? "fundersAll" : "funders"] = funders.map((e) => e.id);
   if (regions.length && !allRegions) filter.regions = regions.map((e) => e.id);
   if (themes.length && !allThemes) filter.themes = themes.map((e) => e.id);
   if (roles.length) filter.roles = roles;
@@ -182,7 +184,11 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
     return { problem: t(lang, "which projects? name an actor, a place, a theme or years", "¿qué proyectos? nombre un actor, un lugar, un tema o años") };
   }
   const parts: string[] = [];
-  if (funders.length) parts.push(t(lang, `funded by ${names(funders)}`, `financiados por ${names(funders)}`));
+  if (funders.length) {
+    parts.push(funders.length === 1 ? t(lang, `funded by ${names(funders)}`, `financiados por ${names(funders)}`)
+      : anyFunder ? t(lang, `funded by any of ${names(funders)}`, `financiados por cualquiera de ${names(funders)}`)
+        : t(lang, `funded by all of ${names(funders)}`, `financiados por todos: ${names(funders)}`));
+  }
   if (involved.length) {
     parts.push(any ? t(lang, `involving any of ${names(involved)}`, `con cualquiera de ${names(involved)}`)
       : t(lang, `involving ${involved.length > 1 ? "all of " : ""}${names(involved)}`, `con ${involved.length > 1 ? "todos: " : ""}${names(involved)}`));

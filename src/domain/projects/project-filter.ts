@@ -15,22 +15,24 @@ export async function resolveFilter(repos: Repositories, filter: ProjectFilter |
     throw userError(`activeFrom (${f.activeFrom}) is after activeTo (${f.activeTo})`);
   }
   const refs = repos.references;
-  const [all, any, themes, countries, regions, funders] = await Promise.all([
+  const [all, any, themes, countries, regions, funders, allFunders] = await Promise.all([
     refs.resolveAll(f.involvingAll ?? []),
     refs.resolveAll(f.involvingAny ?? []),
     refs.resolveAll(f.themes ?? [], THEME_TYPES),
     refs.resolveAll(f.countries ?? [], COUNTRY),
     refs.resolveAll(f.regions ?? [], REGION),
     refs.resolveAll(f.funders ?? [], ACTOR_TYPES),
+    refs.resolveAll(f.fundersAll ?? [], ACTOR_TYPES),
   ]);
   return {
     resolved: {
       involvingAll: all, involvingAny: any,
       themeIds: themes.map((t) => t.id), kinds: f.kinds ?? [],
       countryIds: countries.map((c) => c.id), regionIds: regions.map((r) => r.id), funderIds: funders.map((a) => a.id),
+      allFunderIds: [...new Set(allFunders.map((a) => a.id))],
       roles: f.roles?.length ? f.roles : null,
       activeFrom: f.activeFrom ?? null, activeTo: f.activeTo ?? null,
     },
-    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders],
+    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders, ...allFunders],
   };
 }
