@@ -218,6 +218,14 @@ describe("the interpreter's rules on their own", () => {
     });
   });
 
+  it("says within how many steps and through what it looked when no path connects two entities", async () => {
+    // No actor of the seed is based in Japan and no project takes place there.
+    const a = await ask("How is Japan connected to UNODC?");
+    expect(a.interpretation.description).toBe("How Japan is connected to United Nations Office on Drugs and Crime (cooperation relationships and BASED_IN, TAKES_PLACE_IN)");
+    expect(a.answer).toMatchObject({ summary: "No path of at most 6 steps connects them.", count: 0 });
+    expect((await ask("¿Cómo se conecta Japón con la ONUDD?")).answer.summary).toBe("Ningún camino de 6 pasos o menos los conecta.");
+  });
+
   it("reads 'and' between themes as projects on all of them, as between actors", () => {
     const reading = {
       words: words("projects on C and E"), named: new Set([2, 4]), language: "en" as const,

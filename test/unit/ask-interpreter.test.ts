@@ -3,6 +3,7 @@
  * its name lookup would find (the lookup itself is tested on the database in test/ask).
  */
 import { describe, expect, it } from "vitest";
+import { COOPERATION_TYPES } from "../../src/model/model.js";
 import { interpret, type MentionedEntity } from "../../src/domain/ask/interpreter.js";
 import { detectLanguage } from "../../src/domain/ask/lexicon.js";
 import { words, type Word } from "../../src/domain/ask/text.js";
@@ -90,5 +91,26 @@ describe("several funders: and is all of them, or is any of them", () => {
     expect(op.intent).toBe("FUNDED_BY");
     expect(op.variables.filter).toEqual(filter);
     expect(op.description).toBe(description);
+  });
+});
+
+describe("paths to places and themes", () => {
+  it.each([
+    ["How is Peru connected to UNODC?", ["BASED_IN", "TAKES_PLACE_IN"], "How Peru is connected to UNODC (cooperation relationships and BASED_IN, TAKES_PLACE_IN)"],
+    ["¿Cómo se conecta Perú con la ONUDD?", ["BASED_IN", "TAKES_PLACE_IN"], "Cómo se conecta Peru con UNODC (relaciones de cooperación y BASED_IN, TAKES_PLACE_IN)"],
+    ["How is cybercrime connected to UNODC?", ["ABOUT"], "How Cybercrime is connected to UNODC (cooperation relationships and ABOUT)"],
+    ["How is Latin America connected to the IDB?", ["IN_REGION", "BASED_IN", "TAKES_PLACE_IN"], "How Latin America and the Caribbean is connected to IDB (cooperation relationships and IN_REGION, BASED_IN, TAKES_PLACE_IN)"],
+  ])("%s follows the relationships that attach the place or theme", (question, added, description) => {
+    const op = read(question);
+    expect(op.intent).toBe("PATH");
+    expect(op.variables.relationshipTypes).toEqual([...COOPERATION_TYPES, ...added]);
+    expect(op.variables.maxHops).toBe(6);
+    expect(op.description).toBe(description);
+  });
+
+  it("leaves the cooperation relationships alone between actors", () => {
+    const op = read("How is UNODC connected to the IDB?");
+    expect(op.variables).toEqual({ from: "organization:unodc", to: "organization:idb", maxHops: 6, relationshipTypes: null });
+    expect(op.description).toBe("How UNODC is connected to IDB");
   });
 });

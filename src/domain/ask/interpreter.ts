@@ -2,7 +2,7 @@
  * From the words of a question and the entities named in it to one GraphQL operation, or to a
  * clear "not understood". Pure: no database, so every rule is testable on its own.
  */
-import type { NodeType } from "../../model/model.js";
+import { COOPERATION_TYPES, type NodeType, type RelationshipType } from "../../model/model.js";
 import { cuesOf, type Cue } from "./lexicon.js";
 import type { Intent, Operation } from "./operations.js";
 import { QUERIES } from "./operations.js";
@@ -25,6 +25,22 @@ export interface Reading {
 export type Interpretation = { operation: Operation } | { problem: string };
 
 const ACTOR = new Set<NodeType>(["Agency", "Organization", "Person", "Group"]);
+const PATH_HOPS = 6;
+
+/**
+ * The relationships that attach a place or a theme at an end of a path: none of the cooperation
+ * relationships `paths` follows by default reaches a Country, a Region or a Theme, so without these
+ * no path could be found to one.
+ */
+const ATTACHING: Partial<Record<NodeType, RelationshipType[]>> = {
+  Country: ["BASED_IN", "TAKES_PLACE_IN"],
+  Region: ["IN_REGION", "BASED_IN", "TAKES_PLACE_IN"],
+  Theme: ["ABOUT"],
+};
+
+function attaching(ends: MentionedEntity[]): RelationshipType[] {
+  return [...new Set(ends.flatMap((e) => ATTACHING[e.type] ?? []))].filter((type) => !COOPERATION_TYPES.includes(type));
+}
 const PAGE = 50;
 
 function t(language: Language, en: string, es: string): string {
@@ -111,8 +127,10 @@ export function interpret(reading: Reading): Interpretation {
 
   if (has("path")) {
     if (es.length !== 2) return { problem: t(lang, `a path needs two entities; the question names ${es.length}`, `un camino necesita dos entidades; la pregunta nombra ${es.length}`) };
-    return op("PATH", false, t(lang, `How ${es[0]!.name} is connected to ${es[1]!.name}`, `Cómo se conecta ${es[0]!.name} con ${es[1]!.name}`),
-      { from: es[0]!.id, to: es[1]!.id });
+    const through = attaching(es);
+    return op("PATH", false, t(lang, `How ${es[0]!.name} is connected to ${es[1]!.name}`, `Cómo se conecta ${es[0]!.name} con ${es[1]!.name}`)
+      + (through.length ? t(lang, ` (cooperation relationships and ${through.join(", ")})`, ` (relaciones de cooperación y ${through.join(", ")})`) : ""),
+      { from: es[0]!.id, to: es[1]!.id, maxHops: PATH_HOPS, relationshipTypes: through.length ? [...COOPERATION_TYPES, ...through] : null });
   }
   if (events.length === 1 && es.length === 1) {
     const event = events[0]!;
