@@ -1,6 +1,7 @@
 /**
- * The interpreter's readings of funding questions, on the words as ask() reads them and the entities
- * its name lookup would find (the lookup itself is tested on the database in test/ask).
+ * The interpreter's readings (who funds whom, several funders, paths to places and themes, descriptions), on the
+ * words as ask() reads them and the entities its name lookup would find (the lookup itself is tested
+ * on the database in test/ask).
  */
 import { describe, expect, it } from "vitest";
 import { COOPERATION_TYPES } from "../../src/model/model.js";
@@ -13,11 +14,11 @@ const ENTITIES: Record<string, MentionedEntity> = {
   pnud: { id: "organization:undp", name: "UNDP", type: "Organization" },
   usaid: { id: "organization:usaid", name: "USAID", type: "Agency" },
   "us usagov": { id: "organization:iati:US-USAGOV", name: "United States", type: "Organization" },
-  peru: { id: "country:PE", name: "Peru", type: "Country" },
+  peru: { id: "country:PE", name: "Peru", nameEs: "Perú", type: "Country" },
   unodc: { id: "organization:unodc", name: "UNODC", type: "Organization" },
   idb: { id: "organization:idb", name: "IDB", type: "Organization" },
-  cybercrime: { id: "theme:cybercrime", name: "Cybercrime", type: "Theme" },
-  "latin america": { id: "region:419", name: "Latin America and the Caribbean", type: "Region" },
+  cybercrime: { id: "theme:cybercrime", name: "Cybercrime", nameEs: "Ciberdelito", type: "Theme" },
+  "latin america": { id: "region:419", name: "Latin America and the Caribbean", nameEs: "América Latina y el Caribe", type: "Region" },
 };
 ENTITIES.onudd = ENTITIES.unodc!;
 ENTITIES.ciberdelito = ENTITIES.cybercrime!;
@@ -97,7 +98,7 @@ describe("several funders: and is all of them, or is any of them", () => {
 describe("paths to places and themes", () => {
   it.each([
     ["How is Peru connected to UNODC?", ["BASED_IN", "TAKES_PLACE_IN"], "How Peru is connected to UNODC (cooperation relationships and BASED_IN, TAKES_PLACE_IN)"],
-    ["¿Cómo se conecta Perú con la ONUDD?", ["BASED_IN", "TAKES_PLACE_IN"], "Cómo se conecta Peru con UNODC (relaciones de cooperación y BASED_IN, TAKES_PLACE_IN)"],
+    ["¿Cómo se conecta Perú con la ONUDD?", ["BASED_IN", "TAKES_PLACE_IN"], "Cómo se conecta Perú con UNODC (relaciones de cooperación y BASED_IN, TAKES_PLACE_IN)"],
     ["How is cybercrime connected to UNODC?", ["ABOUT"], "How Cybercrime is connected to UNODC (cooperation relationships and ABOUT)"],
     ["How is Latin America connected to the IDB?", ["IN_REGION", "BASED_IN", "TAKES_PLACE_IN"], "How Latin America and the Caribbean is connected to IDB (cooperation relationships and IN_REGION, BASED_IN, TAKES_PLACE_IN)"],
   ])("%s follows the relationships that attach the place or theme", (question, added, description) => {
@@ -112,5 +113,19 @@ describe("paths to places and themes", () => {
     const op = read("How is UNODC connected to the IDB?");
     expect(op.variables).toEqual({ from: "organization:unodc", to: "organization:idb", maxHops: 6, relationshipTypes: null });
     expect(op.description).toBe("How UNODC is connected to IDB");
+  });
+});
+
+describe("descriptions say everything the operation narrows by, in the question's language", () => {
+  it.each([
+    ["Who were the partners of UNDP in 2021?", "Partners of UNDP in shared projects active in 2021"],
+    ["¿Quiénes fueron los socios del PNUD en 2021?", "Socios de UNDP en proyectos en común activos en 2021"],
+    ["Partners of UNDP on cybercrime between 2019 and 2021", "Partners of UNDP on Cybercrime in shared projects active 2019-2021"],
+    ["Cuántos proyectos con Peru", "Cuántos proyectos con Perú"],
+    ["¿Cuántos proyectos involucraron a Perú?", "Cuántos proyectos con Perú"],
+    ["Proyectos sobre ciberdelito en América Latina entre 2020 y 2021", "Proyectos en América Latina y el Caribe sobre Ciberdelito activos 2020-2021"],
+    ["Projects on cybercrime in Latin America between 2020 and 2021", "Projects in Latin America and the Caribbean on Cybercrime active 2020-2021"],
+  ])("%s", (question, description) => {
+    expect(read(question).description).toBe(description);
   });
 });

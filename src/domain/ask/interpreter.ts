@@ -11,6 +11,7 @@ import type { Language, Word } from "./text.js";
 export interface MentionedEntity {
   id: string;
   name: string;
+  nameEs?: string | null;
   type: NodeType;
 }
 
@@ -113,7 +114,9 @@ function op(intent: Intent, count: boolean, description: string, variables: Reco
 }
 
 /** Reads the intent; the first rule that fits wins, in an order that puts the most specific first. */
-export function interpret(reading: Reading): Interpretation {
+export function interpret(question: Reading): Interpretation {
+  // Descriptions name each entity in the question's language: "Perú", "Ciberdelito" in Spanish.
+  const reading = question.language === "es" ? { ...question, entities: question.entities.map((e) => ({ ...e, name: e.nameEs || e.name })) } : question;
   const cues = cueSet(reading);
   const lang = reading.language;
   const es = reading.entities;
@@ -161,7 +164,8 @@ export function interpret(reading: Reading): Interpretation {
     const others = es.filter((e) => e !== actors[0]);
     if (others.some((e) => e.type !== "Theme")) return { problem: t(lang, "partners can be narrowed by themes and years only", "los socios solo se filtran por temas y años") };
     const filter = { ...(others.length ? { themes: others.map((e) => e.id) } : {}), ...years };
-    return op("PARTNERS", count, t(lang, `Partners of ${actors[0]!.name}`, `Socios de ${actors[0]!.name}`),
+    const narrowed = [...(others.length ? [t(lang, `on ${names(others)}`, `sobre ${names(others)}`)] : []), ...activeIn(years, lang, "partners")];
+    return op("PARTNERS", count, [t(lang, `Partners of ${actors[0]!.name}`, `Socios de ${actors[0]!.name}`), ...narrowed].join(" "),
       { actor: actors[0]!.id, ...(Object.keys(filter).length ? { filter } : {}), first: PAGE });
   }
   if (has("support") && actors.length >= 1) return projectsOperation(reading, cues, years, count, [], ["supporter"]);
@@ -169,6 +173,13 @@ export function interpret(reading: Reading): Interpretation {
     return projectsOperation(reading, cues, years, count, []);
   }
   return { problem: t(lang, "no question form fits these words", "ninguna forma de pregunta conocida encaja con estas palabras") };
+}
+
+/** The years of a question, said of projects ("active in 2021") or of partners ("in shared projects active in 2021"). */
+function activeIn({ activeFrom: from, activeTo: to }: { activeFrom?: number; activeTo?: number }, lang: Language, of: "projects" | "partners"): string[] {
+  if (from === undefined && to === undefined) return [];
+  const span = from !== undefined && from === to ? t(lang, `in ${from}`, `en ${from}`) : `${from ?? "…"}-${to ?? "…"}`;
+  return [of === "projects" ? t(lang, `active ${span}`, `activos ${span}`) : t(lang, `in shared projects active ${span}`, `en proyectos en común activos ${span}`)];
 }
 
 function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom?: number; activeTo?: number }, count: boolean, funders: MentionedEntity[],
@@ -214,9 +225,7 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   if (regions.length) parts.push(t(lang, `in ${allRegions ? "all of " : ""}${names(regions)}`, `en ${allRegions ? "todos: " : ""}${names(regions)}`));
   if (themes.length) parts.push(t(lang, `on ${allThemes ? "all of " : ""}${names(themes)}`, `sobre ${allThemes ? "todos: " : ""}${names(themes)}`));
   if (roles.length) parts.push(t(lang, `in the role ${roles.join(", ")}`, `con el rol ${roles.join(", ")}`));
-  const { activeFrom: from, activeTo: to } = years;
-  if (from !== undefined && from === to) parts.push(t(lang, `active in ${from}`, `activos en ${from}`));
-  else if (from !== undefined || to !== undefined) parts.push(t(lang, `active ${from ?? "…"}-${to ?? "…"}`, `activos ${from ?? "…"}-${to ?? "…"}`));
+  parts.push(...activeIn(years, lang, "projects"));
   const head = count ? t(lang, "How many projects", "Cuántos proyectos") : t(lang, "Projects", "Proyectos");
   const intent: Intent = funders.length ? "FUNDED_BY" : "PROJECTS";
   return op(intent, count, [head, ...parts].join(" "), count ? { filter } : { filter, first: PAGE });

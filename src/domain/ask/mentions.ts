@@ -7,7 +7,7 @@
  */
 import damerauLevenshtein from "damerau-levenshtein";
 import type { NodeType } from "../../model/model.js";
-import type { Candidate, ReferenceRepository, ResolvedEntity } from "../references/reference.repository.js";
+import { spanishName, type Candidate, type ReferenceRepository, type ResolvedEntity } from "../references/reference.repository.js";
 import { allNames, normalizeName } from "../../model/names.js";
 import { canEdgeAName, cuesOf, isFiller } from "./lexicon.js";
 import { PLACEHOLDER, identifierCandidates, placeholderIndex, withoutIdentifiers, words, type Word } from "./text.js";
@@ -128,7 +128,10 @@ export async function findMentions(references: ReferenceRepository, question: st
     const o = outcomes.get(g.text);
     if (o && !("entity" in o) && !o.failure.length) {
       const part = partOfOneName(g.text, o.seen, g.end - g.start);
-      if (part) outcomes.set(g.text, { entity: { reference: g.text, id: part.candidate.id, name: part.candidate.name, type: part.candidate.type, matchedBy: `part of "${part.name}"` } });
+      if (part) {
+        const { candidate } = part;
+        outcomes.set(g.text, { entity: { reference: g.text, id: candidate.id, name: candidate.name, ...spanishName(candidate), type: candidate.type, matchedBy: `part of "${part.name}"` } });
+      }
     }
     const outcome = outcomes.get(g.text);
     return outcome && ("entity" in outcome || outcome.failure.length > 1);
@@ -155,7 +158,7 @@ export async function findMentions(references: ReferenceRepository, question: st
     }
     const { candidate } = hit;
     covered.add(index);
-    mentions.push({ text: word.raw, entity: { reference: word.raw, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: `"${hit.name}" (one typo)` },
+    mentions.push({ text: word.raw, entity: { reference: word.raw, id: candidate.id, name: candidate.name, ...spanishName(candidate), type: candidate.type, matchedBy: `"${hit.name}" (one typo)` },
       matchedBy: `"${hit.name}" (one typo)`, candidates: [], span: [index] });
   }
   mentions.sort((a, b) => a.span[0]! - b.span[0]!);
