@@ -59,8 +59,18 @@ describe("paths", () => {
     expect(viaPlaces.paths[0].nodes.map((n: any) => n.id)).toEqual(["agency:fiscalia-chile", "country:CL", "region:005", "country:PE", "group:prosecutors-peru"]);
     const tooFar = await gql(`{ paths(from: "agency:fiscalia-chile", to: "organization:unodc", maxHops: 50) { length } }`);
     expect(tooFar.errors![0]!.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 10 });
-    const all = dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "group:prosecutors-peru", all: true) { length } }`));
-    expect(all.paths.map((p: any) => p.length)).toEqual([4]);
+    // Two equally short paths: through the Buenos Aires City service, partner in both programs, and
+    // through the IAP session where both were presented.
+    const all = dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "group:prosecutors-peru", all: true) { length nodes { id } } }`));
+    expect(all.paths.map((p: any) => p.nodes.map((n: any) => n.id).join(" ")).sort()).toEqual([
+      "agency:fiscalia-chile project:training-programs-chile agency:mpf-caba project:cybercrime-conferences group:prosecutors-peru",
+      "agency:fiscalia-chile project:training-programs-chile event:iap27-sig-heads-of-prosecution-services project:cybercrime-conferences group:prosecutors-peru",
+    ]);
+  });
+
+  it("goes through the projects presented at an event: a session and a project presented there are one step apart", async () => {
+    const data = dataOf(await gql(`{ paths(from: "event:iap27-sig-heads-of-prosecution-services", to: "project:dmi-open-drug-markets") { length steps { type forward } } }`));
+    expect(data.paths).toEqual([{ length: 1, steps: [{ type: "PRESENTED_AT", forward: false }] }]);
   });
 });
 
@@ -91,9 +101,11 @@ describe("neighborhood", () => {
   it("returns the subgraph around an actor, capped, ready for a visualization", async () => {
     const data = dataOf(await gql(`{ neighborhood(of: "UNODC", hops: 2) { nodes { id kind weight } edges { source target type role } truncated } }`));
     const ids = data.neighborhood.nodes.map((n: any) => n.id).sort();
-    expect(ids).toEqual(["agency:mpf-caba", "group:prosecutors-costa-rica", "group:prosecutors-panama", "group:prosecutors-peru", "organization:unodc", "project:cybercrime-conferences"]);
-    expect(data.neighborhood.edges).toHaveLength(5);
-    expect(data.neighborhood.nodes.find((n: any) => n.id === "project:cybercrime-conferences").weight).toBe(5);
+    // Two hops from UNODC: its project, the project's participants and the session it was presented at
+    // (which the Buenos Aires City service took part in).
+    expect(ids).toEqual(["agency:mpf-caba", "event:iap27-sig-heads-of-prosecution-services", "group:prosecutors-costa-rica", "group:prosecutors-panama", "group:prosecutors-peru", "organization:unodc", "project:cybercrime-conferences"]);
+    expect(data.neighborhood.edges).toHaveLength(7);
+    expect(data.neighborhood.nodes.find((n: any) => n.id === "project:cybercrime-conferences").weight).toBe(6);
     expect(data.neighborhood.truncated).toBe(false);
     const whole = dataOf(await gql(`{ neighborhood(of: "agency:mpf-caba", hops: 2, maxNodes: 500) { nodes { id } truncated omitted } }`));
     expect(whole.neighborhood).toMatchObject({ truncated: false, omitted: 0 });
@@ -125,14 +137,14 @@ describe("neighborhood", () => {
 
   it("weighs each node by its relationships within the returned subgraph, as documented", async () => {
     const data = dataOf(await gql(`{ neighborhood(of: "MPF CABA") { nodes { id weight } edges { source target type weight } } }`));
-    // 5 projects, Mahiques' position and the session the service took part in; Mahiques also
-    // spoke at that session, an edge between two neighbours.
+    // 5 projects, Mahiques' position and the session the service took part in; between neighbours,
+    // Mahiques spoke at that session and the 5 projects were presented there.
     expect(Object.fromEntries(data.neighborhood.nodes.map((n: any) => [n.id, n.weight]))).toEqual({
-      "agency:mpf-caba": 7, "person:juan-bautista-mahiques": 2, "event:iap27-sig-heads-of-prosecution-services": 2,
-      "project:training-programs-chile": 1, "project:training-programs-united-states": 1, "project:dmi-open-drug-markets": 1,
-      "project:victim-satisfaction-evaluation": 1, "project:cybercrime-conferences": 1,
+      "agency:mpf-caba": 7, "person:juan-bautista-mahiques": 2, "event:iap27-sig-heads-of-prosecution-services": 7,
+      "project:training-programs-chile": 2, "project:training-programs-united-states": 2, "project:dmi-open-drug-markets": 2,
+      "project:victim-satisfaction-evaluation": 2, "project:cybercrime-conferences": 2,
     });
-    expect(data.neighborhood.edges).toHaveLength(8);
+    expect(data.neighborhood.edges).toHaveLength(13);
     expect(data.neighborhood.edges.every((e: any) => e.weight === 1)).toBe(true);
     const counts = relationshipsOf(data.neighborhood.edges);
     for (const n of data.neighborhood.nodes) expect(n.weight, n.id).toBe(counts.get(n.id) ?? 0);
@@ -145,7 +157,8 @@ describe("neighborhood", () => {
       const dmi = data.neighborhood.nodes.find((n: any) => n.id === "project:dmi-open-drug-markets");
       const participants = data.neighborhood.edges.filter((e: any) => e.type === "PARTICIPATES_IN").length;
       expect(data.neighborhood.edges.filter((e: any) => e.source === e.target)).toHaveLength(1);
-      expect(dmi.weight).toBe(participants + 1);
+      // Its participants, the session it was presented at, and itself once.
+      expect(dmi.weight).toBe(participants + 2);
       const counts = relationshipsOf(data.neighborhood.edges);
       for (const n of data.neighborhood.nodes) expect(n.weight, n.id).toBe(counts.get(n.id));
     } finally {

@@ -372,7 +372,7 @@ describe("the explorer", () => {
     expect(await labelCollisions(page, [...state.ask.answer, "group:prosecutors-peru"])).toEqual([]);
     // Entities that did not answer and join nothing to it fade.
     const faded = (await nodes(page)).filter((n) => !state.ask.answer.includes(n.id) && n.id !== "group:prosecutors-peru");
-    expect(faded.map((n) => n.id).sort()).toEqual(["agency:mpf-caba", "group:prosecutors-costa-rica", "group:prosecutors-panama"]);
+    expect(faded.map((n) => n.id).sort()).toEqual(["agency:mpf-caba", "event:iap27-sig-heads-of-prosecution-services", "group:prosecutors-costa-rica", "group:prosecutors-panama"]);
     expect(faded.every((n) => n.color === "#c9d0d8")).toBe(true);
     expect(await page.locator("#graph").getAttribute("aria-label")).toContain("answering “Which programs involved UNODC and Peru?” are highlighted (Peru through Prosecutors from Peru)");
     expect(page.url()).toContain("ask=Which+programs");
@@ -575,7 +575,7 @@ describe("the explorer", () => {
     expect([await page.locator("#year-from").getAttribute("min"), await page.locator("#year-to").getAttribute("max")]).toEqual(["2020", "2021"]);
     expect(await page.locator("#year-label").innerText()).toBe("2020–2021");
     // With every other kind hidden too: the projects alone are what is drawn, and their years still show.
-    await page.goto(`${site.base}/explore/?e=project:cybercrime-conferences&e=project:dmi-open-drug-markets&hideKind=Agency&hideKind=Organization&hideKind=Group&hideKind=Person`);
+    await page.goto(`${site.base}/explore/?e=project:cybercrime-conferences&e=project:dmi-open-drug-markets&hideKind=Agency&hideKind=Organization&hideKind=Group&hideKind=Person&hideKind=Event`);
     await settled(page);
     expect((await nodes(page)).filter((n) => n.visible).map((n) => n.id).sort()).toEqual(["project:cybercrime-conferences", "project:dmi-open-drug-markets"]);
     expect(await timebarYears(page)).toEqual(["2020: 2 active, 2 started", "2021: 2 active, 0 started"]);
