@@ -298,9 +298,9 @@ export const QUERIES: BenchQuery[] = [
     api: (c) => ({ query: `query Q6($text: String!) { search(text: $text, first: 10) { item { ... on Agency { id } ... on Organization { id } ... on Project { id } ... on Country { id } ... on Theme { id } ... on Person { id } ... on Region { id } ... on Event { id } ... on Group { id } } } }`,
       variables: { text: c.searchText } }),
     floor: (driver, c) => read(driver, `
-      CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 10}) YIELD node, score
+      CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: 10}) YIELD node, score
       RETURN node.id AS id ORDER BY score DESC, node.nameKey LIMIT 10`,
-    { q: c.searchText.toLowerCase().split(/\s+/).map((t) => `(${t}^4 OR ${t}*^2${t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : ""})`).join(" AND ") }),
+    { q: `names:(${c.searchText.toLowerCase().split(/\s+/).map((t) => `(${t}^4 OR ${t}*^2${t.length >= 4 ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : ""})`).join(" AND ")})` }),
     peer: null,
     normalize: { api: (d) => d.search.map((h: any) => h.item.id), floor: (rows) => rows.map((r: any) => r.id) },
   },

@@ -1,5 +1,3 @@
-// Names as analysts type them: name, official name, acronyms and aliases, accent- and
-// case-insensitive ("fiscalia" finds "Fiscalía"). `names` is one string holding all of them.
-CREATE FULLTEXT INDEX entity_names IF NOT EXISTS
-FOR (n:Actor|Project|Event|Country|Region|Theme) ON EACH [n.names]
-OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding', `fulltext.eventually_consistent`: false } };
+// Names as analysts type them. The full-text index created here until round 13 (`entity_names`,
+// over `names` alone) is replaced by `entity_search` (013_search_kinds.cypher), which also holds
+// each entity's kind, so that search(kinds:) filters inside the index.

@@ -295,7 +295,7 @@ export interface ConnectOptions {
  */
 async function warmUp(driver: Driver, database: string | undefined): Promise<void> {
   const statements = [
-    "CALL db.index.fulltext.queryNodes('entity_names', 'unodc OR peru OR chile') YIELD node RETURN count(node) AS n",
+    "CALL db.index.fulltext.queryNodes('entity_search', 'names:(unodc OR peru OR chile)') YIELD node RETURN count(node) AS n",
     "MATCH (p:Project)<-[r:PARTICIPATES_IN]-(a:Actor) RETURN count(r) AS n",
     "MATCH (a:Actor)-[:BASED_IN]->(c:Country) RETURN count(c) AS n",
   ];

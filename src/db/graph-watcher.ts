@@ -54,6 +54,8 @@ export function servingProblem(storedAggregates: number | null, missingSchema: s
 export interface GraphChangeBatch {
   version: string;
   ids: string[];
+  /** The ids of each write in the batch, in order (subscribers' filters are read per write). */
+  writes: string[][];
   /** The whole graph may have changed (a new epoch: the database was wiped). */
   all: boolean;
 }
@@ -163,13 +165,14 @@ export class GraphWatcher {
   /** Tells the listeners what changed between two versions read (nothing when they are the same). */
   private async tell(seen: Version | undefined, current: Version): Promise<void> {
     if (!seen || (seen.epoch === current.epoch && seen.n === current.n)) return;
-    const all = () => this.emitChange({ version: versionKey(current), ids: [], all: true });
+    const all = () => this.emitChange({ version: versionKey(current), ids: [], writes: [], all: true });
     if (seen.epoch !== current.epoch) return all();
     // A read of the ids that fails (a timeout under load) says everything may have changed, as do
     // more changes than one read returns (polls missed during a long outage) and a write too large to list.
     const rows = await this.db.read(CHANGES_SINCE, { since: seen.n, until: current.n }, { timeoutMs: 2000 }).catch(() => undefined);
     if (!rows || rows.length >= CHANGES_PER_READ || rows.some((r) => r.all === true)) return all();
-    this.emitChange({ version: versionKey(current), ids: [...new Set(rows.flatMap((r) => r.ids as string[]))], all: false });
+    const writes = rows.map((r) => r.ids as string[]);
+    this.emitChange({ version: versionKey(current), ids: [...new Set(writes.flat())], writes, all: false });
   }
 
   /** Every listener hears the change, even when one before it throws (the cache keys move after). */

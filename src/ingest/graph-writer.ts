@@ -86,7 +86,7 @@ export const RECORD_FIELDS: ReadonlySet<string> = new Set(["id", "type", "source
  * Properties coopgraph keeps itself (provenance, sort keys, derived counts): a record that sets
  * one is rejected, or an import could rewrite where a fact comes from.
  */
-export const MAINTAINED_PROPERTIES: ReadonlySet<string> = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names", ...AGGREGATE_PROPERTIES]);
+export const MAINTAINED_PROPERTIES: ReadonlySet<string> = new Set(["sourceIds", "quotes", "participantCount", "nameKey", "startKey", "names", "searchKind", ...AGGREGATE_PROPERTIES]);
 
 function maintainedPropertyIn(record: object): string | undefined {
   const createOnly = (record as { createOnly?: object }).createOnly ?? {};
@@ -186,6 +186,8 @@ export function nodeRow(record: NodeRecord) {
   const named = NAMED_TYPES.has(record.type as NodeType);
   if (named && record.name) Object.assign(props, nameProperties(record as never));
   if (named && !record.name && createProps.name) Object.assign(createProps, nameProperties({ ...record, ...record.createOnly } as never));
+  // The entity's kind, a field of the full-text index beside its names: search(kinds:) asks for it there.
+  if (named) props.searchKind = record.type;
   if (record.type === "Project") Object.assign(record.startDate || record.startYear || !record.createOnly ? props : createProps, projectDerived({ ...record.createOnly, ...record } as NodeRecord));
   return {
     id: record.id,

@@ -17,9 +17,10 @@ import {
 } from "./graph-writer.js";
 import { IATI_CODELISTS_SOURCE, IATI_NAME_PREFIX, mapActivity, type MappedActivity } from "./iati/activity-mapper.js";
 import { ACTOR_TYPES, type NodeType } from "../model/model.js";
-import { legacyIdSlug, normalizeName } from "../model/names.js";
+import { legacyIdSlug, nameProperties, normalizeName, type Named } from "../model/names.js";
 import { FieldConflict, completeUpdate } from "./partial-update.js";
 import { readElements } from "./iati/xml-stream.js";
+import { entitiesByIatiKey, mergedAway } from "./merges.js";
 import { keptEntries, listsOf, setProvenance } from "./provenance.js";
 
 export type ImportFormat = "iati-xml" | "json" | "csv";
@@ -159,27 +160,43 @@ function mapSafely(element: Parameters<typeof mapActivity>[0], file: string): Re
   }
 }
 
+/**
+ * An activity placed in the graph: `projectId` is where its records go. `mergedIn`: its project was
+ * merged into another one (entity resolution), whose own activity, if any, is another: this one
+ * adds to that project without taking it over (see mergedInRecord), and its content hash is kept
+ * on its source, since the project's is its own activity's.
+ */
+type PlacedActivity = MappedActivity & { adopted?: boolean; mergedIn?: boolean };
+
 /** One transaction: classify by content hash, clear what changed activities used to state, write. */
 async function writeActivities(db: Database, batch: MappedActivity[], summary: ImportSummary, dryRun: boolean): Promise<void> {
   // The same activity twice in one file: the last one wins, as a re-import would make it.
   const batchUnique = [...new Map(batch.map((a) => [a.projectId, a])).values()];
   const work = async (run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>) => {
-    const { activities: unique, adopted } = await underStoredProjects(run, batchUnique);
+    const unique = await underStoredProjects(run, batchUnique);
     const rows = await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id, p.contentHash AS hash",
-      { ids: unique.map((a) => a.projectId) });
-    const known = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
-    // A project without a content hash is a related-activity stub (created) or one an editor wrote (adopted: updated).
-    const created = unique.filter((a) => !known.get(a.projectId) && !adopted.has(a.projectId));
-    const updated = unique.filter((a) => (known.get(a.projectId) || adopted.has(a.projectId)) && known.get(a.projectId) !== a.hash);
+      { ids: unique.filter((a) => !a.mergedIn).map((a) => a.projectId) });
+    const sourceRows = await run("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s.id AS id, s.contentHash AS hash",
+      { ids: unique.filter((a) => a.mergedIn).map((a) => a.sourceId) });
+    const projectHashes = new Map(rows.map((r) => [r.id as string, r.hash as string | null]));
+    const sourceHashes = new Map(sourceRows.map((r) => [r.id as string, r.hash as string | null]));
+    const known = (a: PlacedActivity) => (a.mergedIn ? sourceHashes.get(a.sourceId) : projectHashes.get(a.projectId)) ?? null;
+    // A project without a content hash is a related-activity stub (created) or one an editor wrote
+    // (adopted: updated); an activity merged into another project is never created again.
+    const stored = (a: PlacedActivity) => Boolean(known(a)) || a.adopted || a.mergedIn;
+    const created = unique.filter((a) => !stored(a));
+    const updated = unique.filter((a) => stored(a) && known(a) !== a.hash);
     const counts = { created: created.length, updated: updated.length, unchanged: unique.length - created.length - updated.length, relationships: 0 };
     if (dryRun) return { counts, rejected: [] as Rejection[], changedIds: [] as string[] };
-    if (updated.length) await clearActivityFacts(run, updated);
+    const named = await addAcronymsInNames(run, unique);
+    const cleared = updated.length ? await clearActivityFacts(run, updated) : [];
     const doc = await remapKnownOrganisations(run, [...created, ...updated]);
     const rejected: Rejection[] = [];
     const nodes = doc.nodes.filter((n) => keepValid(validateNode(n), n.id, rejected));
     const relationships = doc.relationships.filter((r) => keepValid(validateRelationship(r), `${r.type} ${r.from} -> ${r.to}`, rejected));
     counts.relationships = await writeValidRecords(run, { sources: doc.sources, nodes, relationships }, 1000, rejected);
-    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId) };
+    const written = [...nodes.map((n) => n.id), ...relationships.flatMap((r) => [String(r.from), String(r.to)])];
+    return { counts, rejected, changedIds: [...created, ...updated].map((a) => a.projectId).concat(named, cleared, written) };
   };
   const result = dryRun
     ? await work((cypher, params) => db.read(cypher, params))
@@ -192,36 +209,59 @@ async function writeActivities(db: Database, batch: MappedActivity[], summary: I
 }
 
 /**
- * A project written before under another id with the same IATI identifier (upsertProject with an
- * iatiIdentifier names it after its name) is the activity's project: its records are written
- * there, not into a second project carrying the same identifier. Related-activity stubs too.
+ * Where each activity's project is, when it is not under the activity's own id:
+ * - a project written before under another id with the same IATI identifier (upsertProject with an
+ *   iatiIdentifier names it after its name) is the activity's project (adopted): its records are
+ *   written there, not into a second project carrying the same identifier;
+ * - a project merged into another (entity resolution) lives on in that one, found through the
+ *   merge's record by identifier or by id (ingest/merges.ts): the activity is written into it
+ *   instead of recreating the duplicate (mergedIn).
+ * Related-activity stubs go the same way; a relation that now joins a project to itself is dropped.
  */
 async function underStoredProjects(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]):
-  Promise<{ activities: MappedActivity[]; adopted: Set<string> }> {
+  Promise<PlacedActivity[]> {
   const projects = activities.flatMap((a) => a.nodes.filter((n) => n.type === "Project"))
     .map((n) => ({ id: n.id, identifier: (n.iatiIdentifier ?? n.createOnly?.iatiIdentifier) as string | undefined }))
     .filter((p): p is { id: string; identifier: string } => typeof p.identifier === "string");
-  if (!projects.length) return { activities, adopted: new Set() };
-  const rows = await run(`UNWIND $projects AS project
-    OPTIONAL MATCH (own:Project {id: project.id})
-    WITH project WHERE own IS NULL
-    MATCH (p:Project {iatiIdentifier: project.identifier})
-    WITH project, p ORDER BY p.id
-    WITH project, collect(p)[0] AS p
-    RETURN project.id AS id, p.id AS stored, properties(p) AS props`, { projects });
-  const stored = new Map(rows.map((r) => [r.id as string, { id: r.stored as string, props: r.props as Record<string, unknown> }]));
-  const to = (id: string) => stored.get(id)?.id ?? id;
-  const adopted = new Set(activities.filter((a) => stored.has(a.projectId)).map((a) => to(a.projectId)));
-  return {
-    adopted,
-    activities: activities.map((a) => ({
+  if (!projects.length) return activities;
+  const ownIds = [...new Set(projects.map((p) => p.id))];
+  const existing = new Set((await run("UNWIND $ids AS id MATCH (p:Project {id: id}) RETURN p.id AS id", { ids: ownIds })).map((r) => r.id as string));
+  const elsewhere = projects.filter((p) => !existing.has(p.id));
+  const byIdentifier = await entitiesByIatiKey(run, "iatiIdentifier", elsewhere.map((p) => p.identifier));
+  const byId = await mergedAway(run, elsewhere.filter((p) => !byIdentifier.has(p.identifier)).map((p) => p.id));
+  const placed = new Map<string, { id: string; merged: boolean }>();
+  for (const p of elsewhere) {
+    const found = byIdentifier.get(p.identifier) ?? (byId.has(p.id) ? { id: byId.get(p.id)!, merged: true } : undefined);
+    if (found) placed.set(p.id, found);
+  }
+  const to = (id: string) => placed.get(id)?.id ?? id;
+  const targets = [...new Set(activities.map((a) => to(a.projectId)))];
+  const storedRows = await run(`UNWIND $ids AS id MATCH (p:Project {id: id})
+    RETURN p.id AS id, properties(p) AS props, EXISTS { MATCH (m:MergeRecord {keep: id}) WHERE NOT m.undone } AS survivor`, { ids: targets });
+  const stored = new Map(storedRows.map((r) => [r.id as string, { id: r.id as string, props: r.props as Record<string, unknown>, survivor: Boolean(r.survivor) }]));
+  return activities.map((a) => {
+    const place = placed.get(a.projectId);
+    const target = stored.get(to(a.projectId));
+    const record = (n: NodeRecord): NodeRecord => {
+      if (n.id !== a.projectId) return placed.has(n.id) ? { ...n, id: to(n.id) } : n;
+      if (!target) return n;
+      if (place?.merged) return mergedInRecord(n, target);
+      if (place) return adoptedRecord(n, target);
+      // The project's own activity, on a project others were merged into: their names stay aliases.
+      return target.survivor ? { ...n, aliases: union(n.aliases, target.props.aliases) } : n;
+    };
+    return {
       ...a,
       projectId: to(a.projectId),
-      nodes: a.nodes.map((n) => (!stored.has(n.id) ? n : n.id === a.projectId ? adoptedRecord(n, stored.get(n.id)!) : { ...n, id: to(n.id) })),
-      relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
-    })),
-  };
+      adopted: place !== undefined && !place.merged,
+      mergedIn: place?.merged === true,
+      nodes: a.nodes.map(record),
+      relationships: a.relationships.map((r) => ({ ...r, from: to(r.from), to: to(r.to) })).filter((r) => r.from !== r.to),
+    };
+  });
 }
+
+const union = (...lists: unknown[]): string[] => [...new Set(lists.flatMap((l) => (Array.isArray(l) ? l.map(String) : [])))];
 
 /**
  * The activity's project record for a project someone else wrote: what the activity states wins,
@@ -237,8 +277,36 @@ function adoptedRecord(record: NodeRecord, stored: { id: string; props: Record<s
     if (!(err instanceof FieldConflict)) throw err;
   }
   const storedName = typeof stored.props.name === "string" && stored.props.name !== record.name ? [stored.props.name] : [];
-  const aliases = [...new Set([...((complete.aliases as string[] | undefined) ?? []), ...((stored.props.aliases as string[] | undefined) ?? []), ...storedName])];
-  return { ...complete, id: stored.id, aliases };
+  return { ...complete, id: stored.id, aliases: union(complete.aliases, stored.props.aliases, storedName) };
+}
+
+/** What makes a project an activity's own: never taken from an activity merged into it. */
+const OWN_FIELDS = new Set(["iatiIdentifier", "stub", "contentHash"]);
+/** An activity's dates: one activity's span, taken whole or not at all. */
+const ACTIVITY_DATES = new Set(["startDate", "endDate", "startYear", "endYear", "plannedStartDate", "actualStartDate", "plannedEndDate", "actualEndDate"]);
+
+/**
+ * The record of an activity whose project was merged into another: it adds to that project and
+ * never overwrites it, so that two activities merged into one project do not take turns rewriting
+ * it on each re-import. Its fields are written only where the project has none (its dates only
+ * when the project has no dates at all: one activity's span is not mixed with another's); its
+ * title, and the project's other names, stay names of the project (aliases). The project keeps its
+ * own name, IATI identifier and content hash (this activity's hash is kept on its source).
+ */
+function mergedInRecord(record: NodeRecord, stored: { id: string; props: Record<string, unknown> }): NodeRecord {
+  const has = (key: string) => stored.props[key] !== null && stored.props[key] !== undefined;
+  const datesStored = [...ACTIVITY_DATES].some(has);
+  const added = Object.fromEntries(Object.entries(record).filter(([key, value]) => !RECORD_FIELDS.has(key) && !OWN_FIELDS.has(key)
+    && value !== null && value !== undefined && !has(key) && !(datesStored && ACTIVITY_DATES.has(key))));
+  const name = typeof stored.props.name === "string" ? stored.props.name : record.name;
+  const aliases = union(stored.props.aliases, record.aliases, record.name !== name ? [record.name] : []);
+  const merged: NodeRecord = { ...added, id: stored.id, type: record.type, sources: record.sources, name, aliases };
+  try {
+    return completeUpdate(merged, stored.props);
+  } catch (err) {
+    if (!(err instanceof FieldConflict)) throw err;
+    return completeUpdate(Object.fromEntries(Object.entries(merged).filter(([key]) => !ACTIVITY_DATES.has(key))) as NodeRecord, stored.props);
+  }
 }
 
 /** What an updated activity stated before: its funding flows, and its share of relationships. */
@@ -246,7 +314,8 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
   const rows = activities.map((a) => ({ id: a.projectId, source: a.sourceId }));
   const [doomed] = await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})<-[:FUNDS]-(f:Funding) WHERE f.sourceIds = [row.source]
-    RETURN collect(f.id) AS ids`, { rows });
+    OPTIONAL MATCH (f)-[:FUNDED|RECEIVED_BY]-(a:Actor)
+    RETURN collect(DISTINCT f.id) AS ids, collect(DISTINCT a.id) AS actors`, { rows });
   // Out of the aggregates before they go (what a flow contributed is stored on it).
   await retractAggregates(run, { fundingIds: (doomed?.ids as string[] | undefined) ?? [] });
   await run(`UNWIND $rows AS row
@@ -257,13 +326,16 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
   const [unlinked] = await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})<-[r:FUNDS]-(f:Funding) WHERE all(s IN r.sourceIds WHERE s = row.source)
     RETURN collect(DISTINCT f.id) AS ids`, { rows });
-  await run(`UNWIND $rows AS row
-    MATCH (:Project {id: row.id})-[r]-() WHERE all(s IN r.sourceIds WHERE s = row.source)
-    DELETE r`, { rows });
+  const [cut] = await run(`UNWIND $rows AS row
+    MATCH (:Project {id: row.id})-[r]-(other) WHERE all(s IN r.sourceIds WHERE s = row.source)
+    DELETE r
+    RETURN collect(DISTINCT other.id) AS ids`, { rows });
   await run(`UNWIND $rows AS row
     MATCH (:Project {id: row.id})-[r]-() WHERE row.source IN r.sourceIds
     SET ${setProvenance("r", keptEntries(listsOf("r"), "[row.source]"))}`, { rows });
   await refreshAggregates(run, { fundingIds: (unlinked?.ids as string[] | undefined) ?? [] });
+  // What the activity no longer states is touched too: subscribers to a former partner hear of it.
+  return [doomed?.ids, doomed?.actors, cut?.ids].flatMap((ids) => (ids as string[] | undefined) ?? []);
 }
 
 /**
@@ -274,60 +346,82 @@ async function clearActivityFacts(run: (cypher: string, params?: Params) => Prom
  */
 async function remapKnownOrganisations(
   run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>,
-  activities: MappedActivity[],
+  activities: PlacedActivity[],
 ): Promise<{ sources: MappedActivity["sources"]; nodes: NodeRecord[]; relationships: RelationshipRecord[] }> {
-  const nodes = activities.flatMap((a) => a.nodes.map((n) => (n.id === a.projectId ? { ...n, contentHash: a.hash } : n)));
-  const refs = [...new Set(nodes.map((n) => n.iatiRef as string | undefined).filter((r): r is string => !!r))];
-  const rows = refs.length ? await run("MATCH (a:Actor) WHERE a.iatiRef IN $refs RETURN a.iatiRef AS ref, a.id AS id", { refs }) : [];
-  const byRef = new Map(rows.map((r) => [r.ref as string, r.id as string]));
-  const renamed = new Map<string, string>();
-  for (const node of nodes) {
-    const existing = node.iatiRef ? byRef.get(node.iatiRef as string) : undefined;
-    if (existing && existing !== node.id) renamed.set(node.id, existing);
-  }
-  for (const [id, legacy] of await legacyNameIds(run, nodes)) renamed.set(id, legacy);
-  const actors = nodes.filter((n) => ACTOR_TYPES.has(n.type as NodeType)).map((n) => renamed.get(n.id) ?? n.id);
-  for (const [id, kept] of await mergedInto(run, actors)) {
-    for (const node of nodes) if ((renamed.get(node.id) ?? node.id) === id) renamed.set(node.id, kept);
-  }
+  const mergedIn = new Set<NodeRecord>();
+  const nodes = activities.flatMap((a) => a.nodes.map((n) => {
+    if (n.id !== a.projectId) return n;
+    if (!a.mergedIn) return { ...n, contentHash: a.hash };
+    mergedIn.add(n);
+    return n;
+  }));
+  const renamed = await knownOrganisations(run, nodes);
   const to = (id: string) => renamed.get(id) ?? id;
-  // One record per node; a full record beats a stub (another activity's related-activity target).
+  // One record per node; a full record beats a stub (another activity's related-activity target),
+  // and a project's own activity beats one merged into it.
   const unique = new Map<string, NodeRecord>();
   for (const node of nodes) {
     if (renamed.has(node.id)) continue;
     const current = unique.get(node.id);
-    if (!current || (current.createOnly && !node.createOnly)) unique.set(node.id, node);
+    if (!current || (current.createOnly && !node.createOnly) || (mergedIn.has(current) && !node.createOnly && !mergedIn.has(node))) unique.set(node.id, node);
   }
   return {
-    sources: activities.flatMap((a) => a.sources),
+    sources: activities.flatMap((a) => a.sources.map((source) => (a.mergedIn && source.id === a.sourceId ? { ...source, contentHash: a.hash } : source))),
     nodes: [...unique.values()],
     relationships: activities.flatMap((a) => a.relationships).map((r) => ({ ...r, from: to(r.from), to: to(r.to) })),
   };
 }
 
-/**
- * Actors merged away (entity resolution) live on in the actor they were merged into: an activity
- * naming one again is pointed at that actor (the merge's record, followed through later merges),
- * instead of bringing the duplicate back, which the judgements would then hide from review.
- */
-async function mergedInto(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, ids: string[]): Promise<Map<string, string>> {
-  const kept = new Map<string, string>();
-  let current = new Map([...new Set(ids)].map((id) => [id, id]));
-  for (let hop = 0; hop < 50 && current.size; hop++) {
-    const rows = await run(`UNWIND $ids AS id
-      OPTIONAL MATCH (a:Actor {id: id})
-      WITH id WHERE a IS NULL
-      MATCH (m:MergeRecord {removed: id}) WHERE NOT m.undone
-      WITH id, m ORDER BY m.at DESC
-      RETURN id, collect(m.keep)[0] AS keep`, { ids: [...new Set(current.values())] });
-    const next = new Map(rows.map((r) => [r.id as string, r.keep as string]));
-    current = new Map([...current].filter(([, at]) => next.has(at)).map(([id, at]) => [id, next.get(at)!]));
-    for (const [id, at] of current) kept.set(id, at);
+/** The organisations of these records that are stored under another id: the id each is written under. */
+async function knownOrganisations(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, nodes: NodeRecord[]): Promise<Map<string, string>> {
+  // By ref: the actor that has it, or the one an actor that had it was merged into.
+  const refs = nodes.map((n) => n.iatiRef as string | undefined).filter((r): r is string => !!r);
+  const byRef = await entitiesByIatiKey(run, "iatiRef", refs);
+  const renamed = new Map<string, string>();
+  for (const node of nodes) {
+    const existing = node.iatiRef ? byRef.get(node.iatiRef as string)?.id : undefined;
+    if (existing && existing !== node.id) renamed.set(node.id, existing);
   }
-  return kept;
+  for (const [id, legacy] of await legacyNameIds(run, nodes)) renamed.set(id, legacy);
+  const actors = nodes.filter((n) => ACTOR_TYPES.has(n.type as NodeType)).map((n) => renamed.get(n.id) ?? n.id);
+  // Actors merged away (entity resolution) live on in the actor they were merged into: an activity
+  // naming one again is pointed there, instead of bringing back the duplicate the judgements hide.
+  for (const [id, kept] of await mergedAway(run, actors)) {
+    for (const node of nodes) if ((renamed.get(node.id) ?? node.id) === id) renamed.set(node.id, kept);
+  }
+  return renamed;
 }
 
-/** Organisations known by name whose node was written under the legacy (cut) id of the same name. */
+/**
+ * The acronyms publishers write into organisations' names ("World Health Organization (WHO)",
+ * mapped by acronymsInName) are added to the organisations already stored, on every import of an
+ * activity naming them (unchanged ones too): an organisation created before its name gave
+ * acronyms (round 12) gets them, and the acronyms an editor gave it stay. Returns the actors changed.
+ */
+async function addAcronymsInNames(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, activities: MappedActivity[]): Promise<string[]> {
+  const organisations = activities.flatMap((a) => a.nodes).filter((n) => ACTOR_TYPES.has(n.type as NodeType) && Array.isArray(n.createOnly?.acronyms));
+  if (!organisations.length) return [];
+  const renamed = await knownOrganisations(run, organisations);
+  const acronyms = new Map<string, string[]>();
+  for (const node of organisations) {
+    const id = renamed.get(node.id) ?? node.id;
+    acronyms.set(id, [...new Set([...(acronyms.get(id) ?? []), ...(node.createOnly!.acronyms as string[])])]);
+  }
+  const rows = await run(`UNWIND $ids AS id MATCH (a:Actor {id: id})
+    RETURN a.id AS id, a.name AS name, a.officialName AS officialName, a.nameEs AS nameEs, a.code AS code, a.acronyms AS acronyms, a.aliases AS aliases`,
+  { ids: [...acronyms.keys()] });
+  const changed = rows.flatMap((row) => {
+    const stored = (row.acronyms as string[] | null) ?? [];
+    const added = acronyms.get(row.id as string)!.filter((a) => !stored.includes(a));
+    if (!added.length || typeof row.name !== "string") return [];
+    const entity = { ...row, name: row.name, acronyms: [...stored, ...added] } as Named;
+    return [{ id: row.id as string, acronyms: entity.acronyms, names: nameProperties(entity).names }];
+  });
+  if (changed.length) await run("UNWIND $rows AS row MATCH (a:Actor {id: row.id}) SET a.acronyms = row.acronyms, a.names = row.names", { rows: changed });
+  return changed.map((c) => c.id);
+}
+
+/** Organisations known by name whose node was written under the legacy (cut) id of the same name, there or merged away since. */
 async function legacyNameIds(run: (cypher: string, params?: Params) => Promise<Record<string, unknown>[]>, nodes: NodeRecord[]): Promise<Map<string, string>> {
   // Names whose cut ids collide are exactly the ones digests tell apart: several per old id.
   const candidates = new Map<string, { id: string; name: string }[]>();
@@ -338,10 +432,17 @@ async function legacyNameIds(run: (cypher: string, params?: Params) => Promise<R
     if (legacy !== node.id) candidates.set(legacy, [...(candidates.get(legacy) ?? []), { id: node.id, name }]);
   }
   if (!candidates.size) return new Map();
-  const rows = await run("UNWIND $ids AS id MATCH (o:Actor {id: id}) WHERE o:Organization RETURN o.id AS id, o.name AS name", { ids: [...candidates.keys()] });
+  // An organisation merged away under its old id is known by the name its merge record keeps: the
+  // old id then leads to the organisation it was merged into (mergedAway).
+  const rows = await run(`UNWIND $ids AS id
+    OPTIONAL MATCH (o:Actor {id: id}) WHERE o:Organization
+    RETURN id, o.name AS name,
+      COLLECT { MATCH (m:MergeRecord {removed: id}) WHERE o IS NULL AND NOT m.undone RETURN m.removedProps AS props ORDER BY m.at DESC, m.seq DESC LIMIT 1 }[0] AS mergedProps`,
+  { ids: [...candidates.keys()] });
   const kept = new Map<string, string>();
   for (const row of rows) {
-    const stored = typeof row.name === "string" ? normalizeName(row.name) : null;
+    const name = row.name ?? (typeof row.mergedProps === "string" ? (JSON.parse(row.mergedProps) as { name?: unknown }).name : null);
+    const stored = typeof name === "string" ? normalizeName(name) : null;
     for (const candidate of candidates.get(row.id as string)!) {
       if (normalizeName(candidate.name) === stored) kept.set(candidate.id, row.id as string);
     }

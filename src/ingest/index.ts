@@ -10,5 +10,6 @@ export {
 } from "./graph-writer.js";
 export { ImportError, importFile } from "./import-pipeline.js";
 export { FieldConflict, STORED_FIELDS, completeUpdate, type StoredFields } from "./partial-update.js";
+export { currentIds, entitiesByIatiKey, mergedAway, type IatiKey } from "./merges.js";
 export { XmlSyntaxError } from "./iati/xml-stream.js";
 export { listsOf, replacedEntries, setProvenance } from "./provenance.js";

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from "../support/api.js";
 import { graphCounts, testDatabase } from "../support/db.js";
 import { resetToSeed } from "../support/reset.js";
 import { writeGraph } from "../../src/ingest/graph-writer.js";
-import { legacyIdSlug } from "../../src/domain/editing/validation.js";
+import { idSlug, legacyIdSlug } from "../../src/domain/editing/validation.js";
 
 const KEYS = { reader: "reader-key-0123456789", editor: "editor-key-0123456789", admin: "admin-key-01234567890" };
 const db = testDatabase();
@@ -398,6 +398,29 @@ describe("writes", () => {
     expect(project2.data.deleteEntity.fundingFlows).toBe(1);
     const [dangling] = await db.read("MATCH (f:Funding) WHERE NOT EXISTS { (f)-[:FUNDS]->() } OR NOT EXISTS { ()-[:FUNDED]->(f) } RETURN count(f) AS n");
     expect(dangling!.n).toBe(0);
+  });
+
+  it("reads the entity under an old id in the write's own transaction: a rename committed while the write waits is not overwritten", async () => {
+    // The WHO Argentina file's 85-character funder; an earlier release stored it under its id cut at 80 characters.
+    const name = "Federal Ministry for the Environment, Nature Conservation and Nuclear Safety, Germany";
+    const renamed = "Federal Ministry for Economic Cooperation and Development, Germany";
+    const legacy = `organization:${legacyIdSlug(name)}`;
+    await db.write("CREATE (:Actor:Organization {id: $id, name: $name, nameKey: $name, sourceIds: ['source:coopgraph-enrichment'], quotes: ['x']})", { id: legacy, name });
+    // Another writer renames it and has not committed yet when the upsert of the old name arrives.
+    const session = db.driver.session();
+    const rename = session.beginTransaction();
+    await rename.run("MATCH (o:Actor {id: $id}) SET o.name = $renamed", { id: legacy, renamed });
+    const upsert = as("editor", `mutation($n: String!) { upsertActor(input: { kind: ORGANIZATION, name: $n, ${CITE} }) { id created } }`, { n: name });
+    try {
+      await waitForBlockedTransaction();
+      await rename.commit();
+    } finally {
+      await session.close();
+    }
+    // The upsert read the entity after the rename: it is another ministry now, so the old name gets an entity of its own.
+    expect((await upsert).data.upsertActor).toEqual({ id: `organization:${idSlug(name)}`, created: true });
+    const [stored] = await db.read("MATCH (o:Actor {id: $id}) RETURN o.name AS name", { id: legacy });
+    expect(stored!.name).toBe(renamed);
   });
 
   it("invalidates the reference cache after the write commits, not before (a read in between must not keep the old state)", async () => {

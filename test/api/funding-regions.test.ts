@@ -1,7 +1,7 @@
 /**
- * fundingFlows(groupBy: [REGION]) groups a flow of a project that takes place in a DAC region (IATI
- * "South America, regional", linked to M49 South America) under South America, as the regions
- * filter counts it, and not under no region.
+ * fundingFlows(groupBy: [REGION]) groups flows under the sub-regions cooperationMatrix(level: REGION)
+ * uses: a project that takes place in a DAC region (IATI "South America, regional", linked to M49
+ * South America) or in Peru under Latin America and the Caribbean, as the regions filter counts it.
  */
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
@@ -38,14 +38,15 @@ const FIXTURE = {
 };
 
 describe("fundingFlows grouped by region", () => {
-  it("groups the flows of a project in a DAC region under the M49 region the filter counts them in", async () => {
+  it("groups the flows of a project in a DAC region under the M49 sub-region the filter counts them in", async () => {
     expect((await importJson(FIXTURE)).rejected).toEqual([]);
     const grouped = (await admin(`{ fundingFlows(groupBy: [REGION], filter: { funders: ["organization:fr-funder"] }) { keys { value name } currency total flows } }`)).fundingFlows;
-    // Peru's flow, the regional one and the one of a project in both (once): South America; the
-    // Middle East, regional lies in no M49 region and is its own group (groups ordered by name).
+    // Peru's flow, the regional one and the one of a project in both (once): Latin America and the
+    // Caribbean, South America's sub-region; the Middle East, regional lies in no M49 region and is
+    // its own group (groups ordered by name).
     expect(grouped).toEqual([
+      { keys: [{ value: "region:419", name: "Latin America and the Caribbean" }], currency: "USD", total: "157", flows: 3 },
       { keys: [{ value: "region:dac-589", name: "Middle East, regional" }], currency: "USD", total: "3", flows: 1 },
-      { keys: [{ value: "region:005", name: "South America" }], currency: "USD", total: "157", flows: 3 },
     ]);
     // The regions filter counts the same flows in each group.
     for (const group of grouped) {
@@ -53,10 +54,15 @@ describe("fundingFlows grouped by region", () => {
         { r: [group.keys[0].value] })).fundingFlows;
       expect(filtered, group.keys[0].value).toEqual([{ total: group.total, flows: group.flows }]);
     }
-    // An M49 region a project takes place in directly is its own group (it had none before).
+    // A sub-region a project takes place in directly is that group.
     await importJson({ sources: FIXTURE.sources, nodes: [project("project:fr-latam"), flow("funding:fr-5", "11")],
       relationships: [rel("TAKES_PLACE_IN", "project:fr-latam", "region:419"), rel("FUNDED", "organization:fr-funder", "funding:fr-5"), rel("FUNDS", "funding:fr-5", "project:fr-latam")] });
     const latam = (await admin(`{ fundingFlows(groupBy: [REGION], filter: { regions: ["region:419"], funders: ["organization:fr-funder"] }) { keys { value } total flows } }`)).fundingFlows;
-    expect(latam).toEqual([{ keys: [{ value: "region:419" }], total: "11", flows: 1 }, { keys: [{ value: "region:005" }], total: "157", flows: 3 }]);
+    expect(latam).toEqual([{ keys: [{ value: "region:419" }], total: "168", flows: 4 }]);
+    // A continent named as the place is its own group: the one whose filter counts more (its sub-regions).
+    await importJson({ sources: FIXTURE.sources, nodes: [project("project:fr-americas"), flow("funding:fr-6", "2")],
+      relationships: [rel("TAKES_PLACE_IN", "project:fr-americas", "region:019"), rel("FUNDED", "organization:fr-funder", "funding:fr-6"), rel("FUNDS", "funding:fr-6", "project:fr-americas")] });
+    const americas = (await admin(`{ fundingFlows(groupBy: [REGION], filter: { regions: ["region:019"], funders: ["organization:fr-funder"] }) { keys { value } total flows } }`)).fundingFlows;
+    expect(americas).toEqual([{ keys: [{ value: "region:019" }], total: "2", flows: 1 }, { keys: [{ value: "region:419" }], total: "168", flows: 4 }]);
   });
 });

@@ -81,6 +81,30 @@ describe("graphChanged", () => {
     expect(victims.events).toHaveLength(told);
   });
 
+  it("hears, with entities and kinds together, the entities of those kinds written with a followed one (README's example)", async () => {
+    const asEditor = { authorization: `Bearer ${EDITOR}` };
+    const participation = (op: "add" | "remove", project: string) => graphqlClient(server)(op === "add"
+      ? `mutation($p: String!) { addParticipation(input: { actor: "UNODC", project: $p, role: "partner", citation: { source: "source:coopgraph-enrichment", quote: "test" } }) { id } }`
+      : `mutation($p: String!) { removeParticipation(actor: "UNODC", project: $p, role: "partner") }`, { p: project }, asEditor);
+    const projectsOfUnodc = listen(connect(), { entities: ["UNODC"], kinds: ["project"] });
+    const unodc = listen(connect(), { entities: ["UNODC"] });
+    const projects = listen(connect(), { kinds: ["project"] });
+    await sleep(500);
+    dataOf(await participation("add", "project:dmi-open-drug-markets"));
+    // Another project written in the same second, without UNODC: not one of UNODC's projects.
+    dataOf(await graphqlClient(server)(
+      `mutation { upsertProject(input: { id: "project:victim-satisfaction-evaluation", name: "Evaluation of Victim Satisfaction with Protection Measures", kind: "evaluation-report", citation: { source: "source:coopgraph-enrichment", quote: "test" } }) { id } }`,
+      {}, asEditor));
+    await sleep(1500);
+    expect(projectsOfUnodc.errors).toEqual([]);
+    expect(projectsOfUnodc.events.map((e) => e.ids)).toEqual([["project:dmi-open-drug-markets"]]);
+    expect(unodc.events.map((e) => e.ids)).toEqual([["organization:unodc"]]);
+    expect(projects.events.flatMap((e) => e.ids).sort()).toEqual(["project:dmi-open-drug-markets", "project:victim-satisfaction-evaluation"]);
+    expect(dataOf(await participation("remove", "project:dmi-open-drug-markets")).removeParticipation).toBe(true);
+    await sleep(1500);
+    expect(projectsOfUnodc.events.map((e) => e.ids)).toEqual([["project:dmi-open-drug-markets"], ["project:dmi-open-drug-markets"]]);
+  });
+
   it("serves only subscriptions over WebSocket, under the HTTP limits", async () => {
     const client = connect();
     const errorsOf = (query: string) => new Promise<unknown>((resolve) => {

@@ -54,12 +54,12 @@ describe("the graph watcher", () => {
     await watcher.poll();
     // The version itself was read: this process's caches are keyed by it at once, so they must be told now.
     expect(watcher.version).toBe("E1:2");
-    expect(batches).toEqual([{ version: "E1:2", ids: [], all: true }]);
+    expect(batches).toEqual([{ version: "E1:2", ids: [], writes: [], all: true }]);
 
     state.changesFail = false;
     write(state, ["theme:training"]);
     await watcher.poll();
-    expect(batches[1]).toEqual({ version: "E1:3", ids: ["theme:training"], all: false });
+    expect(batches[1]).toEqual({ version: "E1:3", ids: ["theme:training"], writes: [["theme:training"]], all: false });
     await watcher.poll();
     expect(batches).toHaveLength(2);
     watcher.stop();
@@ -71,7 +71,7 @@ describe("the graph watcher", () => {
     watcher.onChange(() => (versionWhenTold = watcher.version));
     write(state, [], true);
     await watcher.poll();
-    expect(batches).toEqual([{ version: "E1:2", ids: [], all: true }]);
+    expect(batches).toEqual([{ version: "E1:2", ids: [], writes: [], all: true }]);
     // The listeners (the reference cache's invalidation) ran while requests still used the old key.
     expect(versionWhenTold).toBe("E1:1");
     expect(watcher.version).toBe("E1:2");
@@ -87,7 +87,7 @@ describe("the graph watcher", () => {
     watcher.onChange((batch) => after.push(batch));
     write(state, ["theme:victims"]);
     await watcher.poll();
-    expect(batches).toEqual([{ version: "E1:2", ids: ["theme:victims"], all: false }]);
+    expect(batches).toEqual([{ version: "E1:2", ids: ["theme:victims"], writes: [["theme:victims"]], all: false }]);
     expect(after).toEqual(batches);
     watcher.stop();
   });
@@ -97,11 +97,11 @@ describe("the graph watcher", () => {
 
     for (let i = 0; i < CHANGES_PER_READ + 5; i++) write(state, [`project:p${i}`]);
     await watcher.poll();
-    expect(batches).toEqual([{ version: `E1:${CHANGES_PER_READ + 6}`, ids: [], all: true }]);
+    expect(batches).toEqual([{ version: `E1:${CHANGES_PER_READ + 6}`, ids: [], writes: [], all: true }]);
 
     write(state, ["project:last"]);
     await watcher.poll();
-    expect(batches[1]).toEqual({ version: `E1:${CHANGES_PER_READ + 7}`, ids: ["project:last"], all: false });
+    expect(batches[1]).toEqual({ version: `E1:${CHANGES_PER_READ + 7}`, ids: ["project:last"], writes: [["project:last"]], all: false });
     watcher.stop();
   });
 });

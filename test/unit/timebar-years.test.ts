@@ -1,6 +1,7 @@
 /** The explorer's time bar counts the projects drawn from the years their nodes carry. */
 import { describe, expect, it } from "vitest";
-import { countYears } from "../../web/explore/years.js";
+import { activeIn } from "../../web/explore/filters.js";
+import { countYears, inNoYear } from "../../web/explore/years.js";
 
 describe("countYears", () => {
   it("counts each project active from its start year to its end year, every year in between, other kinds left out", () => {
@@ -17,9 +18,26 @@ describe("countYears", () => {
     ]);
   });
 
-  it("reads an end before the start as the start year alone, and draws nothing without a dated project", () => {
-    expect(countYears([{ kind: "Project", startYear: 2019, endYear: 2010 }])).toEqual([{ year: 2019, active: 1, started: 1 }]);
+  it("counts a project that ends before it starts in no year, as the year filter keeps it for no year alone, and says how many", () => {
+    const backwards = { kind: "Project", startYear: 2019, endYear: 2010 };
+    expect(countYears([backwards])).toEqual([]);
+    expect(countYears([backwards, { kind: "Project", startYear: 2018, endYear: 2019 }])).toEqual([
+      { year: 2018, active: 1, started: 1 },
+      { year: 2019, active: 1, started: 0 },
+    ]);
+    expect(inNoYear([backwards, { kind: "Project", startYear: 2018, endYear: 2019 }, { kind: "Project", startYear: 2020, endYear: null }])).toBe(1);
     expect(countYears([{ kind: "Country" }])).toEqual([]);
+  });
+
+  it("counts in each year exactly the projects the year filter keeps for that year alone", () => {
+    const shapes = [null, 2016, 2017, 2018, 2019, 2020];
+    const projects = shapes.flatMap((startYear) => shapes.map((endYear) => ({ kind: "Project", startYear, endYear })));
+    const counts = countYears(projects);
+    expect(counts.map((c) => c.year)).toEqual([2016, 2017, 2018, 2019, 2020]);
+    for (const { year, active, started } of counts) {
+      expect(active, String(year)).toBe(projects.filter((p) => activeIn(p, year, year)).length);
+      expect(started, String(year)).toBe(projects.filter((p) => p.startYear === year && activeIn(p, year, year)).length);
+    }
   });
 
   it("leaves out a project whose year is not plausible, so that one mistyped year does not push the real ones off the bar", () => {

@@ -115,6 +115,24 @@ describe("the explorer's theme and year filters", () => {
     expect(differences).toEqual([]);
   });
 
+  it("counts on the time bar, in each year, exactly the projects the year filter keeps for that year, and says how many end before they start", async () => {
+    const { page, errors } = await isolatedPage(site.browser);
+    const view = "?e=project:filters-y-backwards&e=project:filters-y-span&e=project:filters-y-start-only";
+    await open(page, view);
+    await screenshot(page, "explorer-filters-timebar");
+    // 2016-2019 and 2020 alone; the project of 2018 that ends in 2016 is in no year, as the filter decides it.
+    const bar = await page.locator("#timebar-chart title").allTextContents();
+    expect(bar).toEqual(["2016: 1 active, 1 started", "2017: 1 active, 0 started", "2018: 1 active, 0 started", "2019: 1 active, 0 started", "2020: 1 active, 1 started"]);
+    expect(await page.locator("#year-note").innerText()).toBe("1 project ends before it starts: in no year");
+    for (const entry of bar) {
+      const [year, active] = entry.split(/: | active/);
+      await open(page, `${view}&from=${year}&to=${year}`);
+      expect((await projects(page, true)).length, entry).toBe(Number(active));
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it("keeps a related project that passes, though it involves none of the actors in view", async () => {
     const { page, errors } = await isolatedPage(site.browser);
     await open(page, "?e=project:filters-f0");

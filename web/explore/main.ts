@@ -10,7 +10,7 @@ import { renderDetails, renderPath } from "./panel";
 import { SEARCH, THEMES } from "./queries";
 import { emptyState, fromSearch, toSearch, type ExplorerState } from "./state";
 import { drawTimebar } from "./timebar";
-import { countYears } from "./years";
+import { countYears, inNoYear } from "./years";
 import type { NetworkView } from "./view";
 import { noVisibility, type Visibility } from "./visibility";
 
@@ -300,6 +300,8 @@ function renderTimebar(v: ViewData): void {
   from.value = String(state.fromYear ?? from.min);
   to.value = String(state.toYear ?? to.max);
   $("#year-label").textContent = years.length ? `${from.value}–${to.value}` : "";
+  const backwards = inNoYear(v.nodes.values());
+  $("#year-note").textContent = backwards ? `${backwards} ${backwards === 1 ? "project ends" : "projects end"} before ${backwards === 1 ? "it starts" : "they start"}: in no year` : "";
   drawTimebar(document.querySelector("#timebar-chart") as SVGSVGElement, counts, state.fromYear, state.toYear);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The time bar: the projects in view, counted per year they are active (from their start year to
- * their end year, or their start year alone), under a from/to year range. Counted from the years the
+ * The time bar: the projects in view, counted per year they are active (the years the year filter
+ * keeps them for: see years.ts), under a from/to year range. Counted from the years the
  * neighbourhoods already carry: what the bar shows is what is drawn, and it costs no request.
  */
 

@@ -1,7 +1,11 @@
 /**
  * Projects active per year, counted from the years the explorer's nodes carry: no DOM here, so
- * that the count is tested without a browser (test/unit/timebar-years.test.ts).
+ * that the count is tested without a browser (test/unit/timebar-years.test.ts). A project counts in
+ * a year exactly when the year filter keeps it for that year alone (activeIn, the API's rule): the
+ * bar's years are those the sliders keep it in. A project that ends before it starts is in no
+ * year (the filter keeps it only for years that reach from its end to its start): counted apart.
  */
+import { activeIn } from "./filters.js";
 
 export interface YearCount { year: number; started: number; active: number }
 
@@ -13,17 +17,21 @@ const MAX_YEARS = 200;
 /** Years a project may plausibly carry (as the theme tallies count them): one mistyped year must not push the real ones off the bar. */
 const PLAUSIBLE = { from: 1800, to: 2200 };
 
+const plausiblyDated = (node: Dated): node is Dated & { startYear: number } =>
+  node.kind === "Project" && typeof node.startYear === "number" && node.startYear >= PLAUSIBLE.from && node.startYear <= PLAUSIBLE.to;
+
 /** Projects active per year, every year from the first to the last (years without a project count 0). */
 export function countYears(nodes: Iterable<Dated>): YearCount[] {
   const active = new Map<number, number>();
   const started = new Map<number, number>();
   for (const node of nodes) {
-    if (node.kind !== "Project" || typeof node.startYear !== "number") continue;
-    if (node.startYear < PLAUSIBLE.from || node.startYear > PLAUSIBLE.to) continue;
+    if (!plausiblyDated(node)) continue;
     const first = node.startYear;
-    const last = typeof node.endYear === "number" && node.endYear >= first ? Math.min(node.endYear, first + MAX_YEARS) : first;
-    started.set(first, (started.get(first) ?? 0) + 1);
-    for (let year = first; year <= last; year++) active.set(year, (active.get(year) ?? 0) + 1);
+    // Only years the filter keeps it for: from its start, while activeIn says so (never, for an end before the start).
+    for (let year = first; year <= first + MAX_YEARS && activeIn(node, year, year); year++) {
+      active.set(year, (active.get(year) ?? 0) + 1);
+      if (year === first) started.set(year, (started.get(year) ?? 0) + 1);
+    }
   }
   if (!active.size) return [];
   const years = [...active.keys()];
@@ -32,4 +40,11 @@ export function countYears(nodes: Iterable<Dated>): YearCount[] {
   const counts: YearCount[] = [];
   for (let year = min; year <= max; year++) counts.push({ year, active: active.get(year) ?? 0, started: started.get(year) ?? 0 });
   return counts;
+}
+
+/** Dated projects the bar counts in no year: those that end before they start. */
+export function inNoYear(nodes: Iterable<Dated>): number {
+  let n = 0;
+  for (const node of nodes) if (plausiblyDated(node) && !activeIn(node, node.startYear, node.startYear)) n += 1;
+  return n;
 }

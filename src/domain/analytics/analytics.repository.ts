@@ -94,17 +94,31 @@ function fundingSelection(f: FundingCriteria): { start: string; predicates: stri
 }
 
 /**
- * fundingFlows' REGION groups of a flow's project `p`, each once: the region a country it takes
- * place in lies in (Peru: South America); a region from an IATI code list (a DAC region, with a
- * `vocabulary`) counts in the M49 region it lies in, as the regions filter counts it (South America,
- * regional: South America), or as itself when it lies in none; any other region as itself. `fre`
- * is null for a project in no region, as for one in no place.
+ * The way up from a place `x` (a country or a region) to the top of its region tree: a continent,
+ * or a region that lies in no other (Middle East, regional). With SUB_REGION_ON_THE_WAY, the one
+ * rule by which both cooperationMatrix(level: REGION) and fundingFlows(groupBy: [REGION]) file places.
+ */
+const UP_TO_TOP = (x: string) => `up = (${x})-[:IN_REGION*0..4]->(top:Region) WHERE NOT EXISTS { (top)-[:IN_REGION]->(:Region) }`;
+
+/**
+ * A place's region at the sub-region level, on a way `up` to its `top`: the region just below the
+ * top (Peru, in South America, in Latin America and the Caribbean, in the Americas: Latin America
+ * and the Caribbean; "South America, regional", in South America: the same; the United States:
+ * Northern America). The top itself for the top (a continent named directly, a region outside M49)
+ * and for a country placed directly in it. Every group but a continent's is then what the regions
+ * filter counts in it: a place lies in a sub-region exactly when the sub-region is on its way up.
+ */
+const SUB_REGION_ON_THE_WAY = "CASE WHEN length(up) = 0 OR NOT 'Region' IN labels(nodes(up)[-2]) THEN top ELSE nodes(up)[-2] END";
+
+/**
+ * fundingFlows' REGION groups of a flow's project `p`, each once: the sub-region of each place it
+ * takes place in (SUB_REGION_ON_THE_WAY), as cooperationMatrix(level: REGION) pairs them. `fre` is
+ * null for a project in no place, or only in a country in no region.
  */
 const FUNDING_REGION = `CALL (p) {
         OPTIONAL MATCH (p)-[:TAKES_PLACE_IN]->(place)
-        WITH place, [(place)-[:IN_REGION]->(up:Region) | up] AS ups
-        UNWIND CASE WHEN place:Region AND (place.vocabulary IS NULL OR size(ups) = 0) THEN [place] ELSE coalesce(ups, []) END AS region
-        WITH collect(DISTINCT region) AS regions
+        OPTIONAL MATCH ${UP_TO_TOP("place")}
+        WITH collect(DISTINCT ${SUB_REGION_ON_THE_WAY}) AS regions
         UNWIND CASE WHEN size(regions) = 0 THEN [null] ELSE regions END AS fre
         RETURN fre
       }`;
@@ -213,12 +227,9 @@ export function topGroups(groups: FundingFlowGroupRow[], first: number): Funding
     .flatMap((items) => items.sort((a, b) => byTotalDescending(a, b) || text(textOf(a.g.keys), textOf(b.g.keys))).slice(0, first).map((x) => x.g));
 }
 
-/**
- * A country's sub-region: on each way up to a top region (a continent), the region just below it;
- * the top region itself for a country placed directly in it.
- */
-const SUB_REGION = `MATCH up = (c)-[:IN_REGION*1..4]->(top:Region) WHERE NOT EXISTS { (top)-[:IN_REGION]->(:Region) }
-      WITH p, CASE WHEN length(up) = 1 THEN top ELSE nodes(up)[-2] END AS r`;
+/** A country `c`'s sub-region, bound as `r` (SUB_REGION_ON_THE_WAY). */
+const SUB_REGION = `MATCH ${UP_TO_TOP("c")}
+      WITH p, ${SUB_REGION_ON_THE_WAY} AS r`;
 
 /**
  * Within a region, its parts instead: on the way up to it, the region just below it (within Latin

@@ -83,7 +83,18 @@ export enum FundingDimension {
   YEAR = "YEAR",
   FLOW_TYPE = "FLOW_TYPE",
 }
-registerEnumType(FundingDimension, { name: "FundingDimension" });
+registerEnumType(FundingDimension, {
+  name: "FundingDimension",
+  valuesConfig: {
+    REGION: {
+      description: "The sub-region of each place the funded project takes place in, as cooperationMatrix(level: REGION) uses them: on the way up "
+        + "from the place to its continent, the region just below the continent (Peru, and \"South America, regional\", in Latin America and the Caribbean; "
+        + "the United States in Northern America; \"Africa, regional\", placed directly in Africa, is its own group); a region in no continent "
+        + "(Middle East, regional) is its own group, and so is a continent named as the place itself. A flow counts once in each of its groups: "
+        + "a group's totals are those of fundingFlows filtered by that region, but for a continent's group (its filter counts its sub-regions too).",
+    },
+  },
+});
 
 @InputType()
 export class FundingFilter {

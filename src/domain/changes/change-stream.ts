@@ -11,9 +11,20 @@ export interface ChangeSelection {
   kinds?: ReadonlySet<string>;
 }
 
-function matching(batch: GraphChangeBatch, selection: ChangeSelection): string[] {
-  return batch.ids.filter((id) =>
-    (!selection.ids || selection.ids.has(id)) && (!selection.kinds || selection.kinds.has(id.split(":")[0]!)));
+/**
+ * The ids a subscriber hears of, write by write: with entities, only writes that touch one of them
+ * count; of those, the ids of the chosen kinds (with kinds), else the chosen entities themselves.
+ * So { entities: [UNODC], kinds: [project] } hears of the projects written together with UNODC
+ * (a participation added or removed), not of every project written in the same second.
+ */
+export function matching(batch: Pick<GraphChangeBatch, "writes">, selection: ChangeSelection): string[] {
+  const { ids: entities, kinds } = selection;
+  const heard = new Set<string>();
+  for (const write of batch.writes) {
+    if (entities && !write.some((id) => entities.has(id))) continue;
+    for (const id of write) if (kinds ? kinds.has(id.split(":")[0]!) : !entities || entities.has(id)) heard.add(id);
+  }
+  return [...heard];
 }
 
 export function changeStream(watcher: GraphWatcher, selection: ChangeSelection, intervalMs = 1000): AsyncIterableIterator<GraphChange> {

@@ -14,9 +14,9 @@ export class GraphChange {
 
 @InputType({ description: "Which changes to hear about; empty means every change." })
 export class GraphChangeFilter {
-  @Field(() => [String], { nullable: true, description: "Entities (ids, names, acronyms, codes): changes that touch one of them." })
+  @Field(() => [String], { nullable: true, description: "Entities (ids, names, acronyms, codes): writes that touch one of them (an entity written, or an end of a relationship added or removed)." })
   entities?: string[];
 
-  @Field(() => [String], { nullable: true, description: "Id kinds, e.g. [\"project\", \"organization\"]: changes that touch an entity of these kinds." })
+  @Field(() => [String], { nullable: true, description: "Id kinds, e.g. [\"project\", \"organization\"]: the ids of these kinds that writes touch; with entities, only in writes that touch one of the entities." })
   kinds?: string[];
 }

@@ -7,7 +7,7 @@ import { runRows, type Database, type Params, type Row } from "../../db/database
 import { AGGREGATE_PROPERTIES, AGGREGATE_RELATIONSHIP_TYPES, refreshAggregates, retractAggregates } from "../../db/aggregates.js";
 import { ErrorCode, userError } from "../shared/errors.js";
 import {
-  FieldConflict, STORED_FIELDS, completeUpdate, type StoredFields,
+  FieldConflict, STORED_FIELDS, completeUpdate, entitiesByIatiKey, type IatiKey, type StoredFields,
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
   writeValidRecords, validateNode, validateRelationship,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
@@ -16,6 +16,7 @@ import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, mergeableTyp
 import type { ChangedIds } from "../../db/database.js";
 import type { ReferenceCache } from "../references/reference.repository.js";
 import { requireKeyLabel } from "../shared/ids.js";
+import { normalizeName } from "../../model/names.js";
 import { fieldError } from "./validation.js";
 
 type Run = (cypher: string, params?: Params) => Promise<Row[]>;
@@ -27,6 +28,31 @@ export interface StoredEntity {
 }
 
 const bind = (tx: ManagedTransaction): Run => (cypher, params = {}) => runRows(tx, cypher, params);
+
+/**
+ * Which entity a write goes to, chosen inside the write's transaction:
+ * - `id`: that one;
+ * - `iati`: the entity that has this IATI ref or identifier, or the one an entity that had it was
+ *   merged into (its id must start with `prefix`); `otherwise` when none has it;
+ * - `derived`: the id derived from a name or a key, or `legacy`, the form it had before ids took
+ *   digests (cut at 80 characters), when an entity stored under `legacy` is the one being written (`same`).
+ */
+export type WriteTarget =
+  | { id: string }
+  | { iati: { key: IatiKey; value: string; prefix: string }; otherwise: WriteTarget }
+  | { derived: string; legacy: string; same: (stored: StoredEntity) => boolean };
+
+/**
+ * What is stored under an id, to tell whether a write derived the same id for the same entity:
+ * its properties, and for a funding flow its funder, project and recipients. Null when absent.
+ */
+async function storedUnder(run: Run, label: string, id: string): Promise<StoredEntity | null> {
+  const [row] = await run(`OPTIONAL MATCH (n:${label} {id: $id})
+    RETURN properties(n) AS props, [(g:Actor)-[:FUNDED]->(n) | g.id][0] AS funder, [(n)-[:FUNDS]->(p:Project) | p.id][0] AS project,
+      [(n)-[:RECEIVED_BY]->(r:Actor) | r.id] AS recipients`, { id });
+  if (!row?.props) return null;
+  return { props: row.props as Record<string, unknown>, ends: { funder: (row.funder as string | null) ?? null, project: (row.project as string | null) ?? null, recipients: (row.recipients as string[]) ?? [] } };
+}
 
 /** The projects' derived properties that depend on an entity: its own, or those of the projects around it. */
 function touchedByEntity(label: string, id: string) {
@@ -57,48 +83,70 @@ export class EditingRepository {
     }
   }
 
-  /**
-   * What is stored under an id, to tell whether a write derived the same id for the same entity:
-   * its properties, and for a funding flow its funder, project and recipients. Null when absent.
-   */
-  async storedUnder(id: string): Promise<StoredEntity | null> {
-    const [row] = await this.db.read(`OPTIONAL MATCH (n:${requireKeyLabel(id)} {id: $id})
-      RETURN properties(n) AS props, [(g:Actor)-[:FUNDED]->(n) | g.id][0] AS funder, [(n)-[:FUNDS]->(p:Project) | p.id][0] AS project,
-        [(n)-[:RECEIVED_BY]->(r:Actor) | r.id] AS recipients`, { id }, { timeoutMs: this.timeoutMs });
-    if (!row?.props) return null;
-    return { props: row.props as Record<string, unknown>, ends: { funder: (row.funder as string | null) ?? null, project: (row.project as string | null) ?? null, recipients: (row.recipients as string[]) ?? [] } };
-  }
-
-  async upsertSource(source: SourceRecord): Promise<boolean> {
-    return this.transaction([source.id], async (run) => {
+  async upsertSource(target: WriteTarget, build: (id: string) => SourceRecord): Promise<{ id: string; created: boolean }> {
+    return this.transaction((r) => [r.id], async (run) => {
+      const { id } = await this.chosen(run, target);
+      const source = build(id);
       const [row] = await run("OPTIONAL MATCH (s:Source {id: $id}) WITH s IS NULL AS created MERGE (s:Source {id: $id}) SET s += $props RETURN created",
-        { id: source.id, props: Object.fromEntries(Object.entries(source).filter(([k, v]) => k !== "id" && v !== undefined)) });
-      return Boolean(row?.created);
+        { id, props: Object.fromEntries(Object.entries(source).filter(([k, v]) => k !== "id" && v !== undefined)) });
+      return { id, created: Boolean(row?.created) };
     });
   }
 
-  /** Writes records after checking that their sources exist; returns whether `id` was created. */
+  /** Writes records with a fixed id after checking that their sources exist; returns whether `id` was created. */
   async write(id: string, nodes: NodeRecord[], relationships: RelationshipRecord[]): Promise<boolean> {
-    for (const node of nodes) {
-      const reason = validateNode(node);
-      if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
-    }
-    for (const rel of relationships) {
-      const reason = validateRelationship(rel);
-      if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
-    }
-    return this.transaction([id, ...nodes.map((n) => n.id)], async (run) => {
+    return (await this.writeTo({ id }, () => ({ nodes, relationships }))).created;
+  }
+
+  /**
+   * Writes the records `build` gives for the id `target` chooses, in one transaction: the id is
+   * chosen by reading the graph inside it (so the entity it reads is the one it writes), then the
+   * records are checked (their sources must exist) and written. Returns the id and whether it was
+   * created. When the id was found through the IATI identifier of an entity merged into it, the
+   * records name that entity: the id keeps its own name and identifier, and the name given
+   * becomes one of its aliases (other fields update it as usual).
+   */
+  async writeTo(target: WriteTarget, build: (id: string) => { nodes: NodeRecord[]; relationships: RelationshipRecord[] }): Promise<{ id: string; created: boolean }> {
+    return this.transaction((r: { id: string; changed: string[] }) => r.changed, async (run) => {
+      const { id, intoSurvivor } = await this.chosen(run, target);
+      const { nodes, relationships } = build(id);
+      for (const node of nodes) {
+        const reason = validateNode(node);
+        if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
+      }
+      for (const rel of relationships) {
+        const reason = validateRelationship(rel);
+        if (reason) throw userError(reason, ErrorCode.BAD_USER_INPUT);
+      }
       const cited = [...new Set([...nodes, ...relationships].flatMap((r) => r.sources.map((s) => s.source)))];
       const [found] = await run("UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN collect(s.id) AS ids", { ids: cited });
       const missing = cited.filter((s) => !(found?.ids as string[]).includes(s));
       if (missing.length) throw userError(`no source ${missing.join(", ")}: create it with upsertSource first`, ErrorCode.REFERENCE_NOT_FOUND, { reference: missing[0] });
       const existed = await this.exists(run, id);
       const rejected: Rejection[] = [];
-      const complete = await Promise.all(nodes.map((node) => this.completed(run, node)));
+      const given = intoSurvivor ? await Promise.all(nodes.map((node) => (node.id === id ? this.intoSurvivor(run, node) : node))) : nodes;
+      const complete = await Promise.all(given.map((node) => this.completed(run, node)));
       await writeValidRecords(run, { sources: [], nodes: complete, relationships }, 1000, rejected);
       if (rejected.length) throw userError(rejected.map((r) => r.reason).join("; "), ErrorCode.REFERENCE_NOT_FOUND);
-      return !existed;
+      return { id, created: !existed, changed: [id, ...nodes.map((n) => n.id), ...relationships.flatMap((r) => [r.from, r.to])] };
     });
+  }
+
+  /** The id a write goes to (see WriteTarget), read in the write's own transaction. */
+  private async chosen(run: Run, target: WriteTarget): Promise<{ id: string; intoSurvivor: boolean }> {
+    if ("id" in target) return { id: target.id, intoSurvivor: false };
+    if ("iati" in target) {
+      const found = (await entitiesByIatiKey(run, target.iati.key, [target.iati.value])).get(target.iati.value);
+      if (!found) return this.chosen(run, target.otherwise);
+      if (!found.id.startsWith(`${target.iati.prefix}:`)) throw fieldError("id", `"${found.id}" must look like ${target.iati.prefix}:<slug>`);
+      return { id: found.id, intoSurvivor: found.merged };
+    }
+    // The entity under the old id is locked before it is read: a rename or a delete committing in
+    // between would otherwise be overwritten by a write that read it as it was.
+    const label = requireKeyLabel(target.legacy);
+    await run(`MATCH (n:${label} {id: $id}) SET n.idLock = true REMOVE n.idLock`, { id: target.legacy });
+    const stored = await storedUnder(run, label, target.legacy);
+    return { id: stored && target.same(stored) ? target.legacy : target.derived, intoSurvivor: false };
   }
 
   /** An update of a stored node, with the fields it leaves out read from the node (see partial-update.ts). */
@@ -113,6 +161,17 @@ export class EditingRepository {
       if (err instanceof FieldConflict) throw fieldError(err.field, err.reason);
       throw err;
     }
+  }
+
+  /** A record naming an entity merged into the stored one: the stored name and IATI identifiers stay, the name given becomes an alias. */
+  private async intoSurvivor(run: Run, node: NodeRecord): Promise<NodeRecord> {
+    const [row] = await run(`MATCH (n:${requireKeyLabel(node.id)} {id: $id}) RETURN n.name AS name, n.aliases AS aliases`, { id: node.id });
+    if (typeof row?.name !== "string") return node;
+    const rest = Object.fromEntries(Object.entries(node).filter(([key]) => key !== "iatiRef" && key !== "iatiIdentifier")) as NodeRecord;
+    const aliases = (node.aliases as string[] | undefined) ?? (row.aliases as string[] | null) ?? [];
+    const named = [row.name, ...aliases].map(normalizeName);
+    const alias = typeof node.name === "string" && !named.includes(normalizeName(node.name)) ? [node.name] : [];
+    return { ...rest, name: row.name, aliases: [...aliases, ...alias] };
   }
 
   private async exists(run: Run, id: string): Promise<boolean> {
@@ -267,7 +326,9 @@ export class EditingRepository {
       }
       const labels = (m.removedLabels as string[]).map(checkedLabel);
       // Restored without what it contributed to the aggregates when it was merged: it is counted anew below.
-      await run(`CREATE (r:${labels.join(":")}) SET r = $props ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}`, { props: JSON.parse(m.removedProps) });
+      // One merged before entities carried their kind (searchKind) gets it from its labels.
+      await run(`CREATE (r:${labels.join(":")}) SET r = $props SET r.searchKind = coalesce(r.searchKind, [l IN labels(r) WHERE l <> 'Actor'][0])
+        ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}`, { props: JSON.parse(m.removedProps) });
       for (const x of rels) {
         const other = x.other === m.removed ? "r" : "o";
         await run(`MATCH (r:${label} {id: $removed}) ${other === "o" ? `MATCH (o:${checkedLabel(x.otherLabel)} {id: $other})` : ""}
@@ -342,9 +403,14 @@ async function recordMerge(run: Run, label: string, keepId: string, removeId: st
   const [seq] = await run("MATCH (m:MergeRecord {keep: $keep}) RETURN coalesce(max(m.seq), 0) + 1 AS seq", { keep: keepId });
   const id = `merge:${removeId}>${keepId}@${Date.now()}`;
   if (author.judgement) await run("CREATE (j:Judgement) SET j = $j", { j: author.judgement });
+  // The removed entity's IATI identifier stays a name of the kept one: imports and upserts naming it follow the record (ingest/merges.ts).
+  const removedProps = snap!.props as Record<string, unknown>;
   await run(`CREATE (m:MergeRecord {id: $id, keep: $keep, removed: $remove, seq: $seq, at: toString(datetime()), by: $by, judgement: $judgement,
-      undone: false, removedLabels: $labels, removedProps: $props, removedRels: $rels, collided: $collided, keepProps: $keepProps})`, {
+      undone: false, removedLabels: $labels, removedProps: $props, removedRels: $rels, collided: $collided, keepProps: $keepProps,
+      removedIatiRef: $iatiRef, removedIatiIdentifier: $iatiIdentifier})`, {
     id, keep: keepId, remove: removeId, seq: seq!.seq, by: author.by, judgement: author.judgement?.id ?? null, labels: snap!.labels,
+    iatiRef: typeof removedProps.iatiRef === "string" ? removedProps.iatiRef : null,
+    iatiIdentifier: typeof removedProps.iatiIdentifier === "string" ? removedProps.iatiIdentifier : null,
     props: JSON.stringify(snap!.props), rels: JSON.stringify(rels), collided: JSON.stringify(collided),
     keepProps: JSON.stringify(Object.fromEntries(MERGED_FIELDS.map((f) => [f, keepProps[f] ?? null]))),
   });

@@ -9,11 +9,11 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { requireRole, type Role } from "../../auth/roles.js";
 import type { Context } from "../context.js";
 import { ErrorCode, userError } from "../shared/errors.js";
-import { ImportError, XmlSyntaxError, importFile, type NodeRecord, type RelationshipRecord } from "../../ingest/index.js";
+import { ImportError, XmlSyntaxError, importFile, type RelationshipRecord } from "../../ingest/index.js";
 import { ACTOR_TYPES, NODE_TYPES, PARTICIPATION_ROLES, type NodeType, type RelationshipType } from "../../model/model.js";
 import { normalizeName } from "../../model/names.js";
 import { resolveOne } from "../node/by-reference.js";
-import { EditingRepository, type StoredEntity } from "./editing.repository.js";
+import { EditingRepository, type StoredEntity, type WriteTarget } from "./editing.repository.js";
 import {
   ActorInput, CitationInput, EditableRelationship, EventInput, FundingInput, ImportFormatInput, ImportResult,
   ParticipationInput, ProjectInput, RelationshipInput, RemovalResult, SourceInput, ThemeInput, WriteResult,
@@ -33,11 +33,12 @@ function citation(input: CitationInput) {
   return [{ source, quote: check.text("citation.quote", input.quote, { required: true, max: 2000 })! }];
 }
 
-async function idFor(repo: EditingRepository, type: NodeType, given: string | undefined, name: string): Promise<string> {
+/** Where an upsert of this kind writes: the id given, or the one derived from its name. */
+function targetFor(type: NodeType, given: string | undefined, name: string): WriteTarget {
   const prefix = NODE_TYPES[type].prefix;
-  if (given === undefined) return derivedId(repo, prefix, name, (stored) => sameName(stored.props.name, name));
+  if (given === undefined) return derivedTarget(prefix, name, (stored) => sameName(stored.props.name, name));
   if (!given.startsWith(`${prefix}:`) || /\s/.test(given) || given.length > 200) throw check.fieldError("id", `"${given}" must look like ${prefix}:<slug>`);
-  return given;
+  return { id: given };
 }
 
 const sameName = (stored: unknown, name: string) => typeof stored === "string" && normalizeName(stored) === normalizeName(name);
@@ -46,13 +47,12 @@ const sameName = (stored: unknown, name: string) => typeof stored === "string" &
  * The id derived from a name or a key. A slug longer than an id takes ends in a digest of the
  * whole (check.idSlug); before, it was cut at 80 characters, so an entity written then under the
  * cut id keeps it when `same` says it is the one being written (no duplicate on writing it again).
+ * The stored entity is read in the write's own transaction (EditingRepository.writeTo).
  */
-async function derivedId(repo: EditingRepository, prefix: string, text: string, same: (stored: StoredEntity) => boolean, legacyText = text): Promise<string> {
+function derivedTarget(prefix: string, text: string, same: (stored: StoredEntity) => boolean, legacyText = text): WriteTarget {
   const id = `${prefix}:${check.idSlug(text)}`;
   const legacy = `${prefix}:${check.legacyIdSlug(legacyText)}`;
-  if (id === legacy) return id;
-  const stored = await repo.storedUnder(legacy);
-  return stored && same(stored) ? legacy : id;
+  return id === legacy ? { id } : { derived: id, legacy, same };
 }
 
 /** Keeps only the properties the caller gave: an update leaves the others as they are. */
@@ -70,94 +70,84 @@ export class EditingResolver {
   async upsertSource(@Ctx() ctx: Context, @Arg("input", () => SourceInput) input: SourceInput) {
     const repo = allowed(ctx, "editor", "upsertSource");
     const title = check.text("title", input.title, { required: true, max: 500 })!;
-    const id = input.id ? check.text("id", input.id, { required: true })! : await derivedId(repo, "source", title, (stored) => sameName(stored.props.title, title));
-    if (!id.startsWith("source:") || /\s/.test(id)) throw check.fieldError("id", `"${id}" must look like source:<slug>`);
-    const created = await repo.upsertSource({
-      id, title, kind: check.text("kind", input.kind, { required: true, max: 50 })!,
+    const given = input.id ? check.text("id", input.id, { required: true })! : undefined;
+    if (given !== undefined && (!given.startsWith("source:") || /\s/.test(given))) throw check.fieldError("id", `"${given}" must look like source:<slug>`);
+    const fields = {
+      title, kind: check.text("kind", input.kind, { required: true, max: 50 })!,
       author: check.text("author", input.author), publisher: check.text("publisher", input.publisher),
       url: check.text("url", input.url, { max: 2000 }), language: check.text("language", input.language, { max: 10 }),
-    });
-    return { id, created };
+    };
+    return repo.upsertSource(given ? { id: given } : derivedTarget("source", title, (stored) => sameName(stored.props.title, title)), (id) => ({ id, ...fields }));
   }
 
-  @Mutation(() => WriteResult, { description: "Creates or updates an agency, organization, person or group (editor). Upserts by id, else by IATI ref, else by name." })
+  @Mutation(() => WriteResult, { description: "Creates or updates an agency, organization, person or group (editor). Upserts by id, else by IATI ref, else by name. An IATI ref of an actor merged away names the actor it was merged into: that one is updated, keeping its own name (the name given becomes an alias) and IATI ref." })
   async upsertActor(@Ctx() ctx: Context, @Arg("input", () => ActorInput) input: ActorInput) {
     const repo = allowed(ctx, "editor", "upsertActor");
     const name = check.text("name", input.name, { required: true })!;
     const type = input.kind as NodeType;
-    let id = input.id;
-    if (!id && input.iatiRef) {
-      const [row] = await ctx.db.read("MATCH (a:Actor {iatiRef: $ref}) RETURN a.id AS id LIMIT 1", { ref: input.iatiRef.trim() });
-      id = row?.id as string | undefined;
-    }
-    id = await idFor(repo, type, id, name);
+    // By IATI ref: the actor that has it, or the one an actor that had it was merged into.
+    const byName = targetFor(type, input.id, name);
+    const target: WriteTarget = !input.id && input.iatiRef
+      ? { iati: { key: "iatiRef", value: input.iatiRef.trim(), prefix: NODE_TYPES[type].prefix }, otherwise: byName } : byName;
     if (input.jurisdiction !== undefined) check.oneOf("jurisdiction", input.jurisdiction, ["national", "subnational"] as const);
     const sources = citation(input.citation);
-    const node: NodeRecord = {
-      id, type, name, sources,
-      ...defined({
-        officialName: check.text("officialName", input.officialName), officialNameLanguage: check.text("officialNameLanguage", input.officialNameLanguage, { max: 10 }),
-        acronyms: check.textList("acronyms", input.acronyms), aliases: check.textList("aliases", input.aliases),
-        agencyType: check.text("agencyType", input.agencyType), jurisdiction: input.jurisdiction,
-        jurisdictionArea: check.text("jurisdictionArea", input.jurisdictionArea), organizationType: check.text("organizationType", input.organizationType),
-        iatiRef: check.text("iatiRef", input.iatiRef, { max: 100 }), headquarters: check.text("headquarters", input.headquarters),
-        groupType: check.text("groupType", input.groupType),
-      }),
-    };
+    const fields = defined({
+      officialName: check.text("officialName", input.officialName), officialNameLanguage: check.text("officialNameLanguage", input.officialNameLanguage, { max: 10 }),
+      acronyms: check.textList("acronyms", input.acronyms), aliases: check.textList("aliases", input.aliases),
+      agencyType: check.text("agencyType", input.agencyType), jurisdiction: input.jurisdiction,
+      jurisdictionArea: check.text("jurisdictionArea", input.jurisdictionArea), organizationType: check.text("organizationType", input.organizationType),
+      iatiRef: check.text("iatiRef", input.iatiRef, { max: 100 }), headquarters: check.text("headquarters", input.headquarters),
+      groupType: check.text("groupType", input.groupType),
+    });
     const countries = input.basedIn?.length ? (await ctx.repos.references.resolveAll(input.basedIn, new Set(["Country"]))).map((c) => c.id) : [];
-    const rels: RelationshipRecord[] = countries.map((c) => ({ type: "BASED_IN", from: id!, to: c, sources }));
-    return { id, created: await repo.write(id, [node], rels) };
+    return repo.writeTo(target, (id) => ({
+      nodes: [{ id, type, name, sources, ...fields }], relationships: countries.map((c): RelationshipRecord => ({ type: "BASED_IN", from: id, to: c, sources })),
+    }));
   }
 
-  @Mutation(() => WriteResult, { description: "Creates or updates a project or program (editor). Upserts by id, else by IATI identifier, else by name." })
+  @Mutation(() => WriteResult, { description: "Creates or updates a project or program (editor). Upserts by id, else by IATI identifier, else by name. An IATI identifier of a project merged away names the project it was merged into: that one is updated, keeping its own name (the name given becomes an alias) and identifier." })
   async upsertProject(@Ctx() ctx: Context, @Arg("input", () => ProjectInput) input: ProjectInput) {
     const repo = allowed(ctx, "editor", "upsertProject");
     const name = check.text("name", input.name, { required: true })!;
-    let id = input.id;
-    if (!id && input.iatiIdentifier) {
-      const [row] = await ctx.db.read("MATCH (p:Project {iatiIdentifier: $ref}) RETURN p.id AS id ORDER BY id LIMIT 1", { ref: input.iatiIdentifier.trim() });
-      id = row?.id as string | undefined;
-    }
-    id = await idFor(repo, "Project", id, name);
+    // By IATI identifier: the project that has it, or the one a project that had it was merged into.
+    const byName = targetFor("Project", input.id, name);
+    const target: WriteTarget = !input.id && input.iatiIdentifier
+      ? { iati: { key: "iatiIdentifier", value: input.iatiIdentifier.trim(), prefix: "project" }, otherwise: byName } : byName;
     const startYear = check.year("startYear", input.startYear);
     const endYear = check.year("endYear", input.endYear);
     if (startYear !== undefined && endYear !== undefined && endYear < startYear) throw check.fieldError("endYear", `${endYear} is before startYear ${startYear}`);
     const sources = citation(input.citation);
-    const node: NodeRecord = {
-      id, type: "Project", name, sources,
-      ...defined({
-        kind: check.text("kind", input.kind, { required: true, max: 50 }), description: check.text("description", input.description, { max: 5000 }),
-        acronyms: check.textList("acronyms", input.acronyms), aliases: check.textList("aliases", input.aliases),
-        startDate: check.isoDate("startDate", input.startDate), endDate: check.isoDate("endDate", input.endDate),
-        startYear, endYear, iatiIdentifier: check.text("iatiIdentifier", input.iatiIdentifier, { max: 200 }),
-      }),
-    };
+    const fields = defined({
+      kind: check.text("kind", input.kind, { required: true, max: 50 }), description: check.text("description", input.description, { max: 5000 }),
+      acronyms: check.textList("acronyms", input.acronyms), aliases: check.textList("aliases", input.aliases),
+      startDate: check.isoDate("startDate", input.startDate), endDate: check.isoDate("endDate", input.endDate),
+      startYear, endYear, iatiIdentifier: check.text("iatiIdentifier", input.iatiIdentifier, { max: 200 }),
+    });
     const themes = input.themes?.length ? (await ctx.repos.references.resolveAll(input.themes, new Set(["Theme"]))).map((t) => t.id) : [];
-    const rels: RelationshipRecord[] = themes.map((t) => ({ type: "ABOUT", from: id!, to: t, sources }));
-    return { id, created: await repo.write(id, [node], rels) };
+    return repo.writeTo(target, (id) => ({ nodes: [{ id, type: "Project", name, sources, ...fields }], relationships: themes.map((t): RelationshipRecord => ({ type: "ABOUT", from: id, to: t, sources })) }));
   }
 
   @Mutation(() => WriteResult, { description: "Creates or updates a conference or session (editor)." })
   async upsertEvent(@Ctx() ctx: Context, @Arg("input", () => EventInput) input: EventInput) {
     const repo = allowed(ctx, "editor", "upsertEvent");
     const name = check.text("name", input.name, { required: true })!;
-    const id = await idFor(repo, "Event", input.id, name);
-    const node: NodeRecord = { id, type: "Event", name, sources: citation(input.citation), ...defined({
+    const target = targetFor("Event", input.id, name);
+    const fields = { type: "Event", name, sources: citation(input.citation), ...defined({
       kind: check.text("kind", input.kind, { required: true, max: 50 }), aliases: check.textList("aliases", input.aliases),
       startDate: check.isoDate("startDate", input.startDate), endDate: check.isoDate("endDate", input.endDate),
     }) };
-    return { id, created: await repo.write(id, [node], []) };
+    return repo.writeTo(target, (id) => ({ nodes: [{ id, ...fields }], relationships: [] }));
   }
 
   @Mutation(() => WriteResult, { description: "Creates or updates a theme (editor)." })
   async upsertTheme(@Ctx() ctx: Context, @Arg("input", () => ThemeInput) input: ThemeInput) {
     const repo = allowed(ctx, "editor", "upsertTheme");
     const name = check.text("name", input.name, { required: true })!;
-    const id = await idFor(repo, "Theme", input.id, name);
-    const node: NodeRecord = { id, type: "Theme", name, sources: citation(input.citation), ...defined({
+    const target = targetFor("Theme", input.id, name);
+    const fields = { type: "Theme", name, sources: citation(input.citation), ...defined({
       nameEs: check.text("nameEs", input.nameEs), aliases: check.textList("aliases", input.aliases),
     }) };
-    return { id, created: await repo.write(id, [node], []) };
+    return repo.writeTo(target, (id) => ({ nodes: [{ id, ...fields }], relationships: [] }));
   }
 
   @Mutation(() => WriteResult, { description: "States that an actor takes part in a project in a role (editor). Idempotent." })
@@ -232,17 +222,18 @@ export class EditingResolver {
     const sources = citation(input.citation);
     // The flow's whole key: two flows that differ in anything (the recipient too) are two flows.
     const fields = `${funder}-${project}-${flowType}-${date ?? "undated"}-${amount ?? "unknown"}-${currency ?? ""}`;
-    const id = await derivedId(repo, "funding", `${fields}${recipient ? `-to-${recipient}` : ""}`, ({ props, ends }) =>
+    const target = derivedTarget("funding", `${fields}${recipient ? `-to-${recipient}` : ""}`, ({ props, ends }) =>
       ends.funder === funder && ends.project === project && props.flowType === flowType && (props.date ?? null) === (date ?? null)
         && (props.amount ?? null) === (amount ?? null) && (props.currency ?? null) === (currency ?? null)
         && ends.recipients.join() === (recipient ?? ""), fields);
-    const node: NodeRecord = { id, type: "Funding", kind: "stated", flowType, amount: amount ?? null, currency: currency ?? null, date: date ?? null, sources };
-    const rels: RelationshipRecord[] = [
-      { type: "FUNDED", from: funder, to: id, sources },
-      { type: "FUNDS", from: id, to: project, sources },
-      ...(recipient ? [{ type: "RECEIVED_BY", from: id, to: recipient, sources }] : []),
-    ];
-    return { id, created: await repo.write(id, [node], rels) };
+    return repo.writeTo(target, (id) => ({
+      nodes: [{ id, type: "Funding", kind: "stated", flowType, amount: amount ?? null, currency: currency ?? null, date: date ?? null, sources }],
+      relationships: [
+        { type: "FUNDED", from: funder, to: id, sources },
+        { type: "FUNDS", from: id, to: project, sources },
+        ...(recipient ? [{ type: "RECEIVED_BY", from: id, to: recipient, sources }] : []),
+      ],
+    }));
   }
 
   @Mutation(() => RemovalResult, { description: "Deletes an entity with its relationships, and the funding flows of a deleted project or funder (admin)." })

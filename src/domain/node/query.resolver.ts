@@ -55,7 +55,10 @@ export class QueryResolver {
     return toConnection(rows, size, (r) => [r.nameKey as string, r.id], () => ctx.repos.actors.count({ types, countryIds }));
   }
 
-  @Query(() => [SearchHit], { description: "Full-text search over names, acronyms and aliases; accent-, case- and typo-tolerant." })
+  @Query(() => [SearchHit], {
+    description: "Full-text search over names, acronyms and aliases; accent-, case- and typo-tolerant. With `kinds`, the index itself is asked for those kinds: "
+      + "the page holds the best hits of those kinds however many hits of other kinds score higher, with the scores they have without `kinds`.",
+  })
   async search(
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,

@@ -71,10 +71,12 @@ export function fuzzyQuery(text: string): string {
   // large"): no name has words that long, so long terms are cut and get no typo tolerance.
   const terms = normalizeName(text).split(" ").filter(Boolean).slice(0, 8).map((t) => t.slice(0, MAX_TERM_LENGTH));
   if (!terms.length) return "";
-  return terms.map((t) => {
+  // Sought in the names' field alone: unqualified, a term is sought in every field of the index,
+  // the entity's kind too (searchKind), and "agency" would find every agency.
+  return `names:(${terms.map((t) => {
     const typo = t.length >= 4 && t.length <= MAX_FUZZY_TERM_LENGTH ? ` OR ${t}~${t.length >= 8 ? 2 : 1}` : "";
     return `(${t}^4 OR ${t}*^2${typo})`;
-  }).join(" AND ");
+  }).join(" AND ")})`;
 }
 
 function matchedBy(candidate: Candidate, key: string, codes = true): string | null {
@@ -116,7 +118,7 @@ export const RESOLVE_QUERY = `
         RETURN ref.text AS ref, n, 0.0 AS score, 'iati' AS via
         UNION
         UNWIND $texts AS ref
-        CALL db.index.fulltext.queryNodes('entity_names', ref.q, {limit: 50}) YIELD node AS n, score
+        CALL db.index.fulltext.queryNodes('entity_search', ref.q, {limit: 50}) YIELD node AS n, score
         RETURN ref.text AS ref, n, score, 'text' AS via
       }
       RETURN ref, collect(${CANDIDATE("n")}) AS candidates`;
@@ -224,7 +226,7 @@ export class ReferenceRepository {
     if (!queries.length) return new Map();
     const rows = await this.run(`
       UNWIND $queries AS w
-      CALL db.index.fulltext.queryNodes('entity_names', w.q, {limit: 10}) YIELD node AS n, score
+      CALL db.index.fulltext.queryNodes('entity_search', w.q, {limit: 10}) YIELD node AS n, score
       WITH w, n, score, 'fuzzy' AS via
       RETURN w.word AS word, collect(${CANDIDATE("n")}) AS candidates`, { queries });
     return new Map(rows.map((r) => [r.word as string, (r.candidates as Candidate[])
@@ -281,7 +283,7 @@ export class ReferenceRepository {
     const q = fuzzyQuery(reference);
     if (!q) return [];
     const rows = await this.run(`
-      CALL db.index.fulltext.queryNodes('entity_names', $q, {limit: 20}) YIELD node AS n, score
+      CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: 20}) YIELD node AS n, score
       WITH n, score, 'text' AS via
       RETURN ${CANDIDATE("n")} AS candidate`, { q });
     return rows.map((r) => r.candidate as Candidate)

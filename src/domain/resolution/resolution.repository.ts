@@ -1,7 +1,8 @@
 /** The Cypher of entity resolution: profiles to compare, judgements, and merge records. */
 import { AGGREGATE_RELATIONSHIP_TYPES } from "../../db/aggregates.js";
 import type { Database, Row } from "../../db/database.js";
-import { NODE_TYPES, type NodeType } from "../../model/model.js";
+import { currentIds } from "../../ingest/index.js";
+import type { NodeType } from "../../model/model.js";
 import type { StoredJudgement } from "./judgements.js";
 import type { Profile } from "./scoring.js";
 
@@ -48,19 +49,7 @@ export class ResolutionRepository {
 
   /** The entity an id now lives in: itself, or the entity it was merged into (followed through later merges). */
   async currentId(id: string): Promise<string | null> {
-    let current = id;
-    for (let hops = 0; hops < 50; hops++) {
-      const type = Object.values(NODE_TYPES).find((t) => current.startsWith(`${t.prefix}:`));
-      if (!type) return null;
-      const [row] = await this.db.read(`
-        OPTIONAL MATCH (n:${type.key} {id: $id})
-        OPTIONAL MATCH (m:MergeRecord {removed: $id}) WHERE NOT m.undone
-        RETURN n IS NOT NULL AS exists, m.keep AS keep ORDER BY m.seq DESC LIMIT 1`, { id: current });
-      if (row?.exists) return current;
-      if (!row?.keep) return null;
-      current = row.keep as string;
-    }
-    return null;
+    return (await currentIds((cypher, params) => this.db.read(cypher, params), [id])).get(id) ?? null;
   }
 
   /** The entity's facts: the aggregates' bookkeeping relationships (PARTNERS_WITH) do not count. */
