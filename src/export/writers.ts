@@ -93,12 +93,19 @@ export function createSink(format: ExportFormat, out: Writable, signal?: AbortSi
         node: (n: NetworkNode) => write([n.id, n.label, n.kind, n.country, n.startYear].map(csvCell).join(",") + "\n"),
         nodesDone: noop, edge: noop, end: noop,
       };
-    case "csv-edges":
+    case "csv-edges": {
+      // Gephi's edge table reads "Type" as the edge's direction (Directed or Undirected) and "Label"
+      // as its label: the relationship type goes in label, never in type.
+      let direction = "Directed";
       return {
-        begin: () => write("source,target,type,role,weight\n"),
+        begin: ({ directed }) => {
+          direction = directed ? "Directed" : "Undirected";
+          return write("source,target,type,label,role,weight\n");
+        },
         node: noop, nodesDone: noop,
-        edge: (e: NetworkEdge) => write([e.source, e.target, e.type, e.role, e.weight].map(csvCell).join(",") + "\n"),
+        edge: (e: NetworkEdge) => write([e.source, e.target, direction, e.type, e.role, e.weight].map(csvCell).join(",") + "\n"),
         end: noop,
       };
+    }
   }
 }

@@ -265,6 +265,9 @@ describe("exports", () => {
     const actors = parseCsv((await download("format=csv-edges&mode=actors&involving=Argentina")).body, { columns: true }) as any[];
     const toUs = actors.filter((e) => e.source === "agency:mpf-caba" || e.target === "agency:mpf-caba");
     expect(toUs).toHaveLength(10);
+    // Gephi's edge table: "type" is the direction, "label" the relationship.
+    expect(new Set(actors.map((e) => `${e.type} ${e.label}`))).toEqual(new Set(["Undirected COOPERATES_WITH"]));
+    expect(new Set(edges.map((e) => `${e.type} ${e.label}`))).toEqual(new Set(["Directed PARTICIPATES_IN"]));
   });
 
   it("exports the co-participation network as undirected and participations as directed", async () => {

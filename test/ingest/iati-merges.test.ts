@@ -155,6 +155,19 @@ describe("organisations merged by entity resolution", () => {
     expect(Number(copies!.n)).toBe(0);
   });
 
+  it("resolves the merged-away organisation's IATI ref and id to the organisation it was merged into, wherever a reference is taken", async () => {
+    // Merged in the test above: WHO's 00006 into XM-DAC-928.
+    const read = await as("anonymous", `{ resolveReferences(references: ["00006", "organization:iati:00006", "XM-DAC-928"]) { id matchedBy }
+      byRef: projects(filter: { funders: ["00006"] }) { totalCount } byKept: projects(filter: { funders: ["XM-DAC-928"] }) { totalCount } }`);
+    expect(read.resolveReferences).toEqual([
+      { id: "organization:iati:XM-DAC-928", matchedBy: "IATI identifier (merged)" },
+      { id: "organization:iati:XM-DAC-928", matchedBy: "id (merged)" },
+      { id: "organization:iati:XM-DAC-928", matchedBy: "IATI identifier" },
+    ]);
+    expect(read.byRef.totalCount).toBe(read.byKept.totalCount);
+    expect(read.byKept.totalCount).toBeGreaterThan(0);
+  });
+
   it("follows an organisation merged away under the id an earlier release gave its long name (cut at 80 characters)", async () => {
     // In the WHO Argentina file, a funder without a ref whose name is 85 characters long.
     const name = "Federal Ministry for the Environment, Nature Conservation and Nuclear Safety, Germany";

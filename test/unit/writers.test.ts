@@ -75,8 +75,8 @@ describe("CSV", () => {
     expect(rows[1]).toMatchObject({ id: "project:x", country: "AR", startYear: "2020" });
     const edges = parseCsv(await render("csv-edges"), { columns: true }) as Record<string, string>[];
     expect(edges).toEqual([
-      { source: "organization:unodc", target: "project:x", type: "PARTICIPATES_IN", role: "partner", weight: "1" },
-      { source: "agency:ctrl", target: "project:x", type: "PARTICIPATES_IN", role: "", weight: "2.5" },
+      { source: "organization:unodc", target: "project:x", type: "Directed", label: "PARTICIPATES_IN", role: "partner", weight: "1" },
+      { source: "agency:ctrl", target: "project:x", type: "Directed", label: "PARTICIPATES_IN", role: "", weight: "2.5" },
     ]);
   });
 

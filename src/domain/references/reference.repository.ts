@@ -10,6 +10,7 @@ import { ErrorCode, userError } from "../shared/errors.js";
 import { NAMED_TYPES, nodeTypeOfId, type NodeType } from "../../model/model.js";
 import { normalizeName } from "../../model/names.js";
 import type { QueryRunner } from "../shared/query-runner.js";
+import { entitiesByIatiKey, mergedAway } from "../../ingest/index.js";
 
 export interface ResolvedEntity {
   reference: string;
@@ -217,7 +218,39 @@ export class ReferenceRepository {
     });
     const candidatesOf = new Map(rows.map((r) => [r.ref as string, r.candidates as Candidate[]]));
     for (const reference of unique) outcomes.set(reference, this.pick(reference, candidatesOf.get(reference) ?? [], allowed, opts.codes !== false));
+    const unknown = unique.filter((r) => { const o = outcomes.get(r)!; return "failure" in o && !o.failure.length; });
+    for (const [reference, entity] of await this.mergedInto(unknown, allowed)) outcomes.set(reference, { entity });
     return outcomes;
+  }
+
+  /**
+   * References to entities merged away (entity resolution), by id or IATI identifier, found where
+   * they live now: an analyst's saved query naming "10159" or "organization:iati:00006" keeps
+   * working after the merge. Read only for references nothing else matched.
+   */
+  private async mergedInto(references: string[], allowed?: ReadonlySet<NodeType>): Promise<Map<string, ResolvedEntity>> {
+    const ids = references.filter((r) => nodeTypeOfId(r));
+    const keys = references.filter((r) => !nodeTypeOfId(r) && couldBeIatiIdentifier(r));
+    if (!ids.length && !keys.length) return new Map();
+    const now = new Map<string, { id: string; how: string }>();
+    for (const [id, current] of await mergedAway(this.run, ids)) now.set(id, { id: current, how: "id (merged)" });
+    const variants = keys.flatMap((k) => [k, k.toUpperCase()]);
+    for (const key of ["iatiRef", "iatiIdentifier"] as const) {
+      const found = await entitiesByIatiKey(this.run, key, variants);
+      for (const k of keys) {
+        const hit = found.get(k) ?? found.get(k.toUpperCase());
+        if (hit?.merged && !now.has(k)) now.set(k, { id: hit.id, how: "IATI identifier (merged)" });
+      }
+    }
+    if (!now.size) return new Map();
+    const rows = await this.run(RESOLVE_QUERY, { ids: [...new Set([...now.values()].map((n) => n.id))], codes: [], iati: [], texts: [] });
+    const entityOf = new Map(rows.map((r) => [r.ref as string, (r.candidates as Candidate[])[0]]));
+    const out = new Map<string, ResolvedEntity>();
+    for (const [reference, { id, how }] of now) {
+      const c = entityOf.get(id);
+      if (c && NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type))) out.set(reference, { reference, id: c.id, name: c.name, type: c.type, matchedBy: how });
+    }
+    return out;
   }
 
   /** For each word, the entities whose names come within one typo of it (full-text fuzzy terms). */
