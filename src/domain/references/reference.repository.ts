@@ -248,7 +248,7 @@ export class ReferenceRepository {
     const out = new Map<string, ResolvedEntity>();
     for (const [reference, { id, how }] of now) {
       const c = entityOf.get(id);
-      if (c && NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type))) out.set(reference, { reference, id: c.id, name: c.name, type: c.type, matchedBy: how });
+      if (c && NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type))) out.set(reference, { reference, id: c.id, name: c.name, ...spanishName(c), type: c.type, matchedBy: how });
     }
     return out;
   }
