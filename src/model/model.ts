@@ -119,6 +119,16 @@ export const RELATIONSHIP_TYPES = {
 
 export type RelationshipType = keyof typeof RELATIONSHIP_TYPES;
 
+/**
+ * Relationships that mean two entities worked together: participations, memberships, positions,
+ * events (who spoke, took part, organized, and the projects presented there), funding, parts and
+ * related projects. Shared places and themes only mean that two entities are alike. What `paths`
+ * and `neighborhood` follow unless told otherwise.
+ */
+export const COOPERATION_TYPES: RelationshipType[] = [
+  "PARTICIPATES_IN", "MEMBER_OF", "HOLDS_POSITION", "SPOKE_AT", "TOOK_PART_IN", "ORGANIZED", "PRESENTED_AT", "FUNDED", "FUNDS", "RECEIVED_BY", "PART_OF", "RELATED_TO",
+];
+
 export function isRelationshipType(value: string): value is RelationshipType {
   return Object.hasOwn(RELATIONSHIP_TYPES, value);
 }

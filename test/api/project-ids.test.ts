@@ -83,7 +83,7 @@ describe("projects(filter: { ids })", () => {
     const { run, sent } = recordingRun(db);
     const repo = new ProjectRepository(run, new LoaderCache());
     const filter: ResolvedProjectFilter = {
-      projectIds: NAMED, involvingAll: [], involvingAny: [], themeIds: [THEME], kinds: [], countryIds: [], regionIds: [], funderIds: [],
+      projectIds: NAMED, involvingAll: [], involvingAny: [], themeIds: [THEME], kinds: [], countryIds: [], regionIds: [], funderIds: [], allFunderIds: [],
       roles: null, activeFrom: 2020, activeTo: null,
     };
     const projection = { project: new Set(["id", "name"]), participation: new Set<string>(), actor: new Set<string>(), country: new Set<string>() };

@@ -218,6 +218,24 @@ describe("the interpreter's rules on their own", () => {
     });
   });
 
+  it("describes every criterion it applies, with places and themes named in the question's language", async () => {
+    const described = async (question: string) => (await ask(question)).interpretation.description;
+    expect(await described("¿Cuántos proyectos involucraron a Perú?")).toBe("Cuántos proyectos con Perú");
+    expect(await described("Cuántos proyectos con Peru")).toBe("Cuántos proyectos con Perú");
+    expect(await described("¿Qué proyectos tratan sobre capacitación?")).toBe("Proyectos sobre Capacitación");
+    expect(await described("Proyectos sobre ciberdelito en América Latina entre 2020 y 2021")).toBe("Proyectos en América Latina y el Caribe sobre Ciberdelito activos 2020-2021");
+    expect(await described("Who were the partners of the IDB in 2021?")).toBe("Partners of Inter-American Development Bank in shared projects active in 2021");
+    expect(await described("¿Quiénes fueron los socios del BID en 2021?")).toBe("Socios de Inter-American Development Bank en proyectos en común activos en 2021");
+  });
+
+  it("says within how many steps and through what it looked when no path connects two entities", async () => {
+    // No actor of the seed is based in Japan and no project takes place there.
+    const a = await ask("How is Japan connected to UNODC?");
+    expect(a.interpretation.description).toBe("How Japan is connected to United Nations Office on Drugs and Crime (cooperation relationships and BASED_IN, TAKES_PLACE_IN)");
+    expect(a.answer).toMatchObject({ summary: "No path of at most 6 steps connects them.", count: 0 });
+    expect((await ask("¿Cómo se conecta Japón con la ONUDD?")).answer.summary).toBe("Ningún camino de 6 pasos o menos los conecta.");
+  });
+
   it("reads 'and' between themes as projects on all of them, as between actors", () => {
     const reading = {
       words: words("projects on C and E"), named: new Set([2, 4]), language: "en" as const,

@@ -43,7 +43,7 @@ const STUB = "XM-DAC-41114-OUTPUT-00121231";
 const ITS_PARENT = "XM-DAC-41114-PROJECT-00127336";
 
 const noFilter: ResolvedProjectFilter = {
-  projectIds: null, involvingAll: [], involvingAny: [], themeIds: [], kinds: [], countryIds: [], regionIds: [], funderIds: [], roles: null, activeFrom: null, activeTo: null,
+  projectIds: null, involvingAll: [], involvingAny: [], themeIds: [], kinds: [], countryIds: [], regionIds: [], funderIds: [], allFunderIds: [], roles: null, activeFrom: null, activeTo: null,
 };
 const projection = { project: new Set(["id", "name"]), participation: new Set<string>(), actor: new Set<string>(), country: new Set<string>() };
 

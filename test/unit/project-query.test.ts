@@ -5,7 +5,7 @@ import type { ResolvedEntity } from "../../src/domain/references/reference.repos
 
 const entity = (id: string, type: ResolvedEntity["type"]): ResolvedEntity => ({ reference: id, id, name: id, type, matchedBy: "id" });
 const filter = (f: Partial<ResolvedProjectFilter>): ResolvedProjectFilter => ({
-  projectIds: null, involvingAll: [], involvingAny: [], themeIds: [], kinds: [], countryIds: [], regionIds: [], funderIds: [],
+  projectIds: null, involvingAll: [], involvingAny: [], themeIds: [], kinds: [], countryIds: [], regionIds: [], funderIds: [], allFunderIds: [],
   roles: null, activeFrom: null, activeTo: null, ...f,
 });
 const estimates = (projectsOf: Record<string, number>, total: number) => ({ projectsOf: new Map(Object.entries(projectsOf)), total });

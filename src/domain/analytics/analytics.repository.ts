@@ -6,7 +6,7 @@
 import { ErrorCode, userError } from "../shared/errors.js";
 import { compareStrings, groupBy } from "../../model/collections.js";
 import { compareDecimals, sumDecimals } from "../../model/decimal.js";
-import { RELATIONSHIP_TYPES, keyLabelOfId, type RelationshipType, NODE_TYPE_OF } from "../../model/model.js";
+import { COOPERATION_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, NODE_TYPE_OF } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
@@ -28,14 +28,7 @@ export const LIMITS = {
   maxGroups: 20_000,
 } as const;
 
-/**
- * Relationships that mean two entities worked together: participations, memberships, positions,
- * events (who spoke, took part, organized, and the projects presented there), funding, parts and
- * related projects. Shared places and themes only mean that two entities are alike.
- */
-export const COOPERATION_TYPES: RelationshipType[] = [
-  "PARTICIPATES_IN", "MEMBER_OF", "HOLDS_POSITION", "SPOKE_AT", "TOOK_PART_IN", "ORGANIZED", "PRESENTED_AT", "FUNDED", "FUNDS", "RECEIVED_BY", "PART_OF", "RELATED_TO",
-];
+export { COOPERATION_TYPES };
 
 export function limitExceeded(what: string, limit: number): Error {
   return userError(`${what} is over the limit of ${limit}`, ErrorCode.LIMIT_EXCEEDED, { limit });

@@ -89,7 +89,10 @@ export function answerOf(op: Operation, data: Obj, language: Language): Answer {
     }
     case "PATH": {
       const paths = data.paths as Obj[];
-      if (!paths.length) return { summary: t(language, "No path connects them.", "Ningún camino los conecta."), count: 0, items: [] };
+      if (!paths.length) {
+        const hops = Number(op.variables.maxHops);
+        return { summary: t(language, `No path of at most ${hops} steps connects them.`, `Ningún camino de ${hops} pasos o menos los conecta.`), count: 0, items: [] };
+      }
       const path = paths[0]!;
       const items: Item[] = path.nodes.map((n: Obj) => ({ id: n.id, name: n.label, type: n.kind, detail: null }));
       const steps = path.steps.map((s: Obj) => `${s.from.label} -[${s.type}${s.role ? ` ${s.role}` : ""}]- ${s.to.label}`).join("; ");

@@ -26,7 +26,7 @@ function mentionOf(m: Mention): AskMention {
 
 function readingOf(found: Found, language: Language, mentions: Mention[]): Reading {
   const named = new Set(mentions.flatMap((m) => m.span));
-  const entities = [...new Map(mentions.filter((m) => m.entity).map((m) => [m.entity!.id, { id: m.entity!.id, name: m.entity!.name, type: m.entity!.type }])).values()];
+  const entities = [...new Map(mentions.filter((m) => m.entity).map((m) => [m.entity!.id, { id: m.entity!.id, name: m.entity!.name, nameEs: m.entity!.nameEs ?? null, type: m.entity!.type }])).values()];
   return { words: found.words, named, entities, language };
 }
 

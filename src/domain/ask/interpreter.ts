@@ -2,7 +2,7 @@
  * From the words of a question and the entities named in it to one GraphQL operation, or to a
  * clear "not understood". Pure: no database, so every rule is testable on its own.
  */
-import type { NodeType } from "../../model/model.js";
+import { COOPERATION_TYPES, type NodeType, type RelationshipType } from "../../model/model.js";
 import { cuesOf, type Cue } from "./lexicon.js";
 import type { Intent, Operation } from "./operations.js";
 import { QUERIES } from "./operations.js";
@@ -11,6 +11,7 @@ import type { Language, Word } from "./text.js";
 export interface MentionedEntity {
   id: string;
   name: string;
+  nameEs?: string | null;
   type: NodeType;
 }
 
@@ -25,6 +26,22 @@ export interface Reading {
 export type Interpretation = { operation: Operation } | { problem: string };
 
 const ACTOR = new Set<NodeType>(["Agency", "Organization", "Person", "Group"]);
+const PATH_HOPS = 6;
+
+/**
+ * The relationships that attach a place or a theme at an end of a path: none of the cooperation
+ * relationships `paths` follows by default reaches a Country, a Region or a Theme, so without these
+ * no path could be found to one.
+ */
+const ATTACHING: Partial<Record<NodeType, RelationshipType[]>> = {
+  Country: ["BASED_IN", "TAKES_PLACE_IN"],
+  Region: ["IN_REGION", "BASED_IN", "TAKES_PLACE_IN"],
+  Theme: ["ABOUT"],
+};
+
+function attaching(ends: MentionedEntity[]): RelationshipType[] {
+  return [...new Set(ends.flatMap((e) => ATTACHING[e.type] ?? []))].filter((type) => !COOPERATION_TYPES.includes(type));
+}
 const PAGE = 50;
 
 function t(language: Language, en: string, es: string): string {
@@ -64,6 +81,26 @@ function joinedByAnd(reading: Reading): boolean {
   return ands - (years >= 2 ? 1 : 0) > 0;
 }
 
+/**
+ * Whether the actors named are the ones that fund ("What did UNDP fund?", "Projects funded by UNDP",
+ * "¿Qué financió el PNUD?", "Who did UNDP fund?") rather than the ones funded ("Who funds UNDP?",
+ * "¿Quién financia al PNUD?", "the funders of UNDP"). "By"/"por" names the funder; a funder noun
+ * asks for funders; "who" asks for funders unless the name comes before the verb, as the subject of
+ * "who did UNDP fund", or Spanish marks "who" as the object ("¿A quién financió el PNUD?").
+ */
+function namesTheFunder(reading: Reading, cues: Set<Cue>): boolean {
+  if (cues.has("by")) return true;
+  if (cues.has("funder")) return false;
+  if (!cues.has("who")) return true;
+  const words = reading.words;
+  const free = (i: number) => !reading.named.has(i);
+  const whoAsObject = words.some((w, i) => free(i) && cuesOf(w).includes("who") && i > 0 && words[i - 1]!.text === "a" && free(i - 1));
+  if (whoAsObject) return true;
+  const verb = words.findIndex((w, i) => free(i) && cuesOf(w).includes("fund"));
+  const firstName = words.findIndex((_, i) => !free(i));
+  return firstName >= 0 && verb >= 0 && firstName < verb;
+}
+
 function cueSet(reading: Reading): Set<Cue> {
   const cues = new Set<Cue>();
   reading.words.forEach((w, i) => {
@@ -77,7 +114,9 @@ function op(intent: Intent, count: boolean, description: string, variables: Reco
 }
 
 /** Reads the intent; the first rule that fits wins, in an order that puts the most specific first. */
-export function interpret(reading: Reading): Interpretation {
+export function interpret(question: Reading): Interpretation {
+  // Descriptions name each entity in the question's language: "Perú", "Ciberdelito" in Spanish.
+  const reading = question.language === "es" ? { ...question, entities: question.entities.map((e) => ({ ...e, name: e.nameEs || e.name })) } : question;
   const cues = cueSet(reading);
   const lang = reading.language;
   const es = reading.entities;
@@ -91,8 +130,10 @@ export function interpret(reading: Reading): Interpretation {
 
   if (has("path")) {
     if (es.length !== 2) return { problem: t(lang, `a path needs two entities; the question names ${es.length}`, `un camino necesita dos entidades; la pregunta nombra ${es.length}`) };
-    return op("PATH", false, t(lang, `How ${es[0]!.name} is connected to ${es[1]!.name}`, `Cómo se conecta ${es[0]!.name} con ${es[1]!.name}`),
-      { from: es[0]!.id, to: es[1]!.id });
+    const through = attaching(es);
+    return op("PATH", false, t(lang, `How ${es[0]!.name} is connected to ${es[1]!.name}`, `Cómo se conecta ${es[0]!.name} con ${es[1]!.name}`)
+      + (through.length ? t(lang, ` (cooperation relationships and ${through.join(", ")})`, ` (relaciones de cooperación y ${through.join(", ")})`) : ""),
+      { from: es[0]!.id, to: es[1]!.id, maxHops: PATH_HOPS, relationshipTypes: through.length ? [...COOPERATION_TYPES, ...through] : null });
   }
   if (events.length === 1 && es.length === 1) {
     const event = events[0]!;
@@ -113,7 +154,7 @@ export function interpret(reading: Reading): Interpretation {
     }
   }
   if (has("fund", "funder") && actors.length >= 1) {
-    const fundedBy = !has("who", "funder") || (cues.has("by") && has("project", "what"));
+    const fundedBy = namesTheFunder(reading, cues);
     if (!fundedBy && actors.length === 1 && es.length === 1) {
       return op("FUNDERS_OF_ACTOR", count, t(lang, `Who funds ${actors[0]!.name}`, `Quién financia a ${actors[0]!.name}`), { actor: actors[0]!.id });
     }
@@ -123,7 +164,8 @@ export function interpret(reading: Reading): Interpretation {
     const others = es.filter((e) => e !== actors[0]);
     if (others.some((e) => e.type !== "Theme")) return { problem: t(lang, "partners can be narrowed by themes and years only", "los socios solo se filtran por temas y años") };
     const filter = { ...(others.length ? { themes: others.map((e) => e.id) } : {}), ...years };
-    return op("PARTNERS", count, t(lang, `Partners of ${actors[0]!.name}`, `Socios de ${actors[0]!.name}`),
+    const narrowed = [...(others.length ? [t(lang, `on ${names(others)}`, `sobre ${names(others)}`)] : []), ...activeIn(years, lang, "partners")];
+    return op("PARTNERS", count, [t(lang, `Partners of ${actors[0]!.name}`, `Socios de ${actors[0]!.name}`), ...narrowed].join(" "),
       { actor: actors[0]!.id, ...(Object.keys(filter).length ? { filter } : {}), first: PAGE });
   }
   if (has("support") && actors.length >= 1) return projectsOperation(reading, cues, years, count, [], ["supporter"]);
@@ -131,6 +173,13 @@ export function interpret(reading: Reading): Interpretation {
     return projectsOperation(reading, cues, years, count, []);
   }
   return { problem: t(lang, "no question form fits these words", "ninguna forma de pregunta conocida encaja con estas palabras") };
+}
+
+/** The years of a question, said of projects ("active in 2021") or of partners ("in shared projects active in 2021"). */
+function activeIn({ activeFrom: from, activeTo: to }: { activeFrom?: number; activeTo?: number }, lang: Language, of: "projects" | "partners"): string[] {
+  if (from === undefined && to === undefined) return [];
+  const span = from !== undefined && from === to ? t(lang, `in ${from}`, `en ${from}`) : `${from ?? "…"}-${to ?? "…"}`;
+  return [of === "projects" ? t(lang, `active ${span}`, `activos ${span}`) : t(lang, `in shared projects active ${span}`, `en proyectos en común activos ${span}`)];
 }
 
 function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom?: number; activeTo?: number }, count: boolean, funders: MentionedEntity[],
@@ -153,7 +202,9 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   const everyOne = [...(any ? [] : involved), ...(allThemes ? themes : []), ...(allRegions ? regions : [])];
   if (any) filter.involvingAny = involved.map((e) => e.id);
   if (everyOne.length) filter.involvingAll = everyOne.map((e) => e.id);
-  if (funders.length) filter.funders = funders.map((e) => e.id);
+  // "Funded by UNDP and USAID": by both (fundersAll); "by UNDP or USAID": by either (funders).
+  const anyFunder = funders.length > 1 && cues.has("or") && !joinedByAnd(reading);
+  if (funders.length) filter[funders.length > 1 && !anyFunder ? "fundersAll" : "funders"] = funders.map((e) => e.id);
   if (regions.length && !allRegions) filter.regions = regions.map((e) => e.id);
   if (themes.length && !allThemes) filter.themes = themes.map((e) => e.id);
   if (roles.length) filter.roles = roles;
@@ -162,7 +213,11 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
     return { problem: t(lang, "which projects? name an actor, a place, a theme or years", "¿qué proyectos? nombre un actor, un lugar, un tema o años") };
   }
   const parts: string[] = [];
-  if (funders.length) parts.push(t(lang, `funded by ${names(funders)}`, `financiados por ${names(funders)}`));
+  if (funders.length) {
+    parts.push(funders.length === 1 ? t(lang, `funded by ${names(funders)}`, `financiados por ${names(funders)}`)
+      : anyFunder ? t(lang, `funded by any of ${names(funders)}`, `financiados por cualquiera de ${names(funders)}`)
+        : t(lang, `funded by all of ${names(funders)}`, `financiados por todos: ${names(funders)}`));
+  }
   if (involved.length) {
     parts.push(any ? t(lang, `involving any of ${names(involved)}`, `con cualquiera de ${names(involved)}`)
       : t(lang, `involving ${involved.length > 1 ? "all of " : ""}${names(involved)}`, `con ${involved.length > 1 ? "todos: " : ""}${names(involved)}`));
@@ -170,9 +225,7 @@ function projectsOperation(reading: Reading, cues: Set<Cue>, years: { activeFrom
   if (regions.length) parts.push(t(lang, `in ${allRegions ? "all of " : ""}${names(regions)}`, `en ${allRegions ? "todos: " : ""}${names(regions)}`));
   if (themes.length) parts.push(t(lang, `on ${allThemes ? "all of " : ""}${names(themes)}`, `sobre ${allThemes ? "todos: " : ""}${names(themes)}`));
   if (roles.length) parts.push(t(lang, `in the role ${roles.join(", ")}`, `con el rol ${roles.join(", ")}`));
-  const { activeFrom: from, activeTo: to } = years;
-  if (from !== undefined && from === to) parts.push(t(lang, `active in ${from}`, `activos en ${from}`));
-  else if (from !== undefined || to !== undefined) parts.push(t(lang, `active ${from ?? "…"}-${to ?? "…"}`, `activos ${from ?? "…"}-${to ?? "…"}`));
+  parts.push(...activeIn(years, lang, "projects"));
   const head = count ? t(lang, "How many projects", "Cuántos proyectos") : t(lang, "Projects", "Proyectos");
   const intent: Intent = funders.length ? "FUNDED_BY" : "PROJECTS";
   return op(intent, count, [head, ...parts].join(" "), count ? { filter } : { filter, first: PAGE });

@@ -1,7 +1,8 @@
 /**
  * The words the interpreter understands besides names, in English and Spanish. Cue words are
  * compared by their Snowball stems (computed here by the same stemmers as the question's words),
- * so inflections need not be listed. A word that is neither a name, a cue, nor in FILLER makes
+ * so inflections need not be listed; except the cues in WHOLE_WORD, whose stems meet another
+ * cue's ("financiador" and "financió" both stem to "financi"). A word that is neither a name, a cue, nor in FILLER makes
  * the question "not understood": the interpreter never drops a word it cannot read.
  */
 import { normalizeName } from "../../model/names.js";
@@ -24,7 +25,7 @@ const CUES: Record<Cue, { en: string[]; es: string[] }> = {
   what: { en: ["what", "which"], es: ["que", "qué", "cual", "cuales", "cuál", "cuáles"] },
   fund: { en: ["fund", "funds", "funded", "funding", "finance", "financed", "financing", "pay", "paid", "sponsor", "sponsored", "bankroll"],
     es: ["financiar", "financió", "financia", "financian", "financiaron", "financiado", "financiados", "financiada", "financiadas", "financiamiento", "financiación", "pagó", "pagaron", "patrocinó", "patrocinaron"] },
-  funder: { en: ["funder", "funders", "donor", "donors", "financier", "financiers", "sponsors"],
+  funder: { en: ["funder", "funders", "donor", "donors", "financier", "financiers"],
     es: ["financiador", "financiadores", "financista", "financistas", "donante", "donantes", "patrocinador", "patrocinadores"] },
   by: { en: ["by"], es: ["por"] },
   partner: { en: ["partner", "partners", "partnered", "collaborate", "collaborated", "collaborator", "collaborators", "counterpart", "counterparts", "ally", "allies"],
@@ -70,15 +71,21 @@ function stemSet(list: string[], language: Language): Set<string> {
   return new Set(list.map((w) => stem(normalizeName(w), language)));
 }
 
-const CUE_STEMS = Object.fromEntries((Object.keys(CUES) as Cue[]).map((cue) => [cue, {
+/** Cues read from the words as listed: the funder nouns, whose stems are the funding verbs' in Spanish. */
+const WHOLE_WORD = new Set<Cue>(["funder"]);
+
+const CUE_STEMS = Object.fromEntries((Object.keys(CUES) as Cue[]).filter((cue) => !WHOLE_WORD.has(cue)).map((cue) => [cue, {
   en: stemSet(CUES[cue].en, "en"), es: stemSet(CUES[cue].es, "es"),
 }])) as Record<Cue, { en: Set<string>; es: Set<string> }>;
+
+const CUE_WORDS = new Map([...WHOLE_WORD].map((cue) => [cue, new Set([...CUES[cue].en, ...CUES[cue].es].map(normalizeName))]));
 
 const FILLER_STEMS = { en: stemSet(FILLER.en.split(/\s+/).filter(Boolean), "en"), es: stemSet(FILLER.es.split(/\s+/).filter(Boolean), "es") };
 
 /** The cues a word gives, in either language. */
 export function cuesOf(word: Word): Cue[] {
-  return (Object.keys(CUE_STEMS) as Cue[]).filter((cue) => CUE_STEMS[cue].en.has(word.stemEn) || CUE_STEMS[cue].es.has(word.stemEs));
+  const byStem = (Object.keys(CUE_STEMS) as Cue[]).filter((cue) => CUE_STEMS[cue].en.has(word.stemEn) || CUE_STEMS[cue].es.has(word.stemEs));
+  return [...byStem, ...[...CUE_WORDS].filter(([, list]) => list.has(word.text)).map(([cue]) => cue)];
 }
 
 export function isFiller(word: Word): boolean {

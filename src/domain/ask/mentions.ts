@@ -2,12 +2,12 @@
  * Finds the entities a question names: identifiers first (ids, IATI identifiers), then every run of
  * up to nine words, all looked up in one round trip through the reference resolver (the same seam as
  * every `reference` argument), longest match first; then single unknown words within one typo of a
- * name (the full-text index proposes; cmpstr's Damerau-Levenshtein distance decides, counting a
+ * name (the full-text index proposes; the Damerau-Levenshtein distance decides, counting a
  * transposition as one edit, as Lucene's fuzzy queries behind `search` do: "UNDOC" finds UNODC).
  */
-import { CmpStr } from "cmpstr";
+import damerauLevenshtein from "damerau-levenshtein";
 import type { NodeType } from "../../model/model.js";
-import type { Candidate, ReferenceRepository, ResolvedEntity } from "../references/reference.repository.js";
+import { spanishName, type Candidate, type ReferenceRepository, type ResolvedEntity } from "../references/reference.repository.js";
 import { allNames, normalizeName } from "../../model/names.js";
 import { canEdgeAName, cuesOf, isFiller } from "./lexicon.js";
 import { PLACEHOLDER, identifierCandidates, placeholderIndex, withoutIdentifiers, words, type Word } from "./text.js";
@@ -67,11 +67,14 @@ function describe(c: Candidate) {
   return { id: c.id, name: c.name, type: c.type };
 }
 
-const damerau = CmpStr.create().setMetric("damerau").setRaw(true);
-
-function editDistance(a: string, b: string): number {
-  const result = damerau.test(a, b) as { raw?: { dist?: number } };
-  return result.raw?.dist ?? Number.POSITIVE_INFINITY;
+/**
+ * Edits between two words, a transposition counting as one (optimal string alignment). From
+ * damerau-levenshtein, which keeps no state between calls: cmpstr 3.3.0's metrics share a pool of
+ * typed arrays that hands one array out twice, so its distances went wrong once other metrics had
+ * run in the process (UNDOC/UNODC: 5 edits instead of 1).
+ */
+export function editDistance(a: string, b: string): number {
+  return damerauLevenshtein(a, b).steps;
 }
 
 /**
@@ -125,7 +128,10 @@ export async function findMentions(references: ReferenceRepository, question: st
     const o = outcomes.get(g.text);
     if (o && !("entity" in o) && !o.failure.length) {
       const part = partOfOneName(g.text, o.seen, g.end - g.start);
-      if (part) outcomes.set(g.text, { entity: { reference: g.text, id: part.candidate.id, name: part.candidate.name, type: part.candidate.type, matchedBy: `part of "${part.name}"` } });
+      if (part) {
+        const { candidate } = part;
+        outcomes.set(g.text, { entity: { reference: g.text, id: candidate.id, name: candidate.name, ...spanishName(candidate), type: candidate.type, matchedBy: `part of "${part.name}"` } });
+      }
     }
     const outcome = outcomes.get(g.text);
     return outcome && ("entity" in outcome || outcome.failure.length > 1);
@@ -152,7 +158,7 @@ export async function findMentions(references: ReferenceRepository, question: st
     }
     const { candidate } = hit;
     covered.add(index);
-    mentions.push({ text: word.raw, entity: { reference: word.raw, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: `"${hit.name}" (one typo)` },
+    mentions.push({ text: word.raw, entity: { reference: word.raw, id: candidate.id, name: candidate.name, ...spanishName(candidate), type: candidate.type, matchedBy: `"${hit.name}" (one typo)` },
       matchedBy: `"${hit.name}" (one typo)`, candidates: [], span: [index] });
   }
   mentions.sort((a, b) => a.span[0]! - b.span[0]!);

@@ -57,8 +57,8 @@ export const QUERIES: Record<Intent, (count: boolean) => string> = {
     fundingReceived { id amount currency date funder { id name } project { id name } ${SOURCES} }
   }
 }`,
-  PATH: () => `query Ask($from: String!, $to: String!) {
-  paths(from: $from, to: $to) {
+  PATH: () => `query Ask($from: String!, $to: String!, $maxHops: Int!, $relationshipTypes: [String!]) {
+  paths(from: $from, to: $to, maxHops: $maxHops, relationshipTypes: $relationshipTypes) {
     length
     nodes { id label kind }
     steps { from { id label } to { id label } type role forward ${SOURCES} }

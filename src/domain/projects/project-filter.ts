@@ -21,13 +21,14 @@ export async function resolveFilter(repos: Repositories, filter: ProjectFilter |
     throw userError(`at most ${MAX_PROJECT_IDS} project ids in ids; this one has ${projectIds.length}`, ErrorCode.LIMIT_EXCEEDED, { limit: MAX_PROJECT_IDS });
   }
   const refs = repos.references;
-  const [all, any, themes, countries, regions, funders] = await Promise.all([
+  const [all, any, themes, countries, regions, funders, allFunders] = await Promise.all([
     refs.resolveAll(f.involvingAll ?? []),
     refs.resolveAll(f.involvingAny ?? []),
     refs.resolveAll(f.themes ?? [], THEME_TYPES),
     refs.resolveAll(f.countries ?? [], COUNTRY),
     refs.resolveAll(f.regions ?? [], REGION),
     refs.resolveAll(f.funders ?? [], ACTOR_TYPES),
+    refs.resolveAll(f.fundersAll ?? [], ACTOR_TYPES),
   ]);
   return {
     resolved: {
@@ -35,9 +36,10 @@ export async function resolveFilter(repos: Repositories, filter: ProjectFilter |
       involvingAll: all, involvingAny: any,
       themeIds: themes.map((t) => t.id), kinds: f.kinds ?? [],
       countryIds: countries.map((c) => c.id), regionIds: regions.map((r) => r.id), funderIds: funders.map((a) => a.id),
+      allFunderIds: [...new Set(allFunders.map((a) => a.id))],
       roles: f.roles?.length ? f.roles : null,
       activeFrom: f.activeFrom ?? null, activeTo: f.activeTo ?? null,
     },
-    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders],
+    references: [...all, ...any, ...themes, ...countries, ...regions, ...funders, ...allFunders],
   };
 }

@@ -21,6 +21,8 @@ export interface ResolvedProjectFilter {
   countryIds: string[];
   regionIds: string[];
   funderIds: string[];
+  /** Funders that must all fund the project. */
+  allFunderIds: string[];
   roles: string[] | null;
   activeFrom: number | null;
   activeTo: number | null;
@@ -83,6 +85,24 @@ function startFrom(entity: ResolvedEntity, param: string, withRoles: boolean): S
   }
 }
 
+/**
+ * Funded by one of the actors that `which` selects (as `a`), through the funder role or a funding
+ * flow. A fund that is part of an organization (UNDP Funding Windows, part of UNDP) funds for it.
+ */
+function fundedBy(which: string, ids: string[]): Criterion {
+  return {
+    predicate: `(EXISTS { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE ${which} }
+        OR EXISTS { MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE ${which} })`,
+    start: {
+      cypher: `CALL () {
+          MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:PARTICIPATES_IN {role: 'funder'}]->(p:Project) WHERE ${which} RETURN p
+          UNION MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:FUNDED]->(:Funding)-[:FUNDS]->(p:Project) WHERE ${which} RETURN p }
+          WITH p`,
+      sizeOf: ids,
+    },
+  };
+}
+
 /** The criteria of a filter, each with its parameters. */
 export function projectCriteria(filter: ResolvedProjectFilter): ProjectFilterQuery {
   const params: Params = { roles: filter.roles };
@@ -122,19 +142,12 @@ export function projectCriteria(filter: ResolvedProjectFilter): ProjectFilterQue
   }
   if (filter.funderIds.length) {
     params.funderIds = filter.funderIds;
-    // A fund that is part of an organization (UNDP Funding Windows, part of UNDP) funds for it.
-    criteria.push({
-      predicate: `(EXISTS { MATCH (p)<-[:PARTICIPATES_IN {role: 'funder'}]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE a.id IN $funderIds }
-        OR EXISTS { MATCH (p)<-[:FUNDS]-(:Funding)<-[:FUNDED]-(:Actor)-[:PART_OF*0..2]->(a:Actor) WHERE a.id IN $funderIds })`,
-      start: {
-        cypher: `CALL () {
-          MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:PARTICIPATES_IN {role: 'funder'}]->(p:Project) WHERE a.id IN $funderIds RETURN p
-          UNION MATCH (a:Actor)<-[:PART_OF*0..2]-(:Actor)-[:FUNDED]->(:Funding)-[:FUNDS]->(p:Project) WHERE a.id IN $funderIds RETURN p }
-          WITH p`,
-        sizeOf: filter.funderIds,
-      },
-    });
+    criteria.push(fundedBy("a.id IN $funderIds", filter.funderIds));
   }
+  filter.allFunderIds.forEach((id, i) => {
+    params[`funder${i}`] = id;
+    criteria.push(fundedBy(`a.id = $funder${i}`, [id]));
+  });
   if (withRoles && !filter.involvingAll.some(isActor) && !filter.involvingAny.some(isActor)) {
     criteria.push({ predicate: "EXISTS { MATCH (p)<-[r:PARTICIPATES_IN]-(:Actor) WHERE r.role IN $roles }" });
   }

@@ -74,7 +74,7 @@ function estimatesByType(filter: ResolvedProjectFilter): Estimates {
   const rank = (type: string) => (ACTOR_TYPES.has(type as never) ? 1 : type === "Theme" ? 2 : type === "Country" ? 3 : 4);
   const projectsOf = new Map<string, number>();
   for (const e of [...filter.involvingAll, ...filter.involvingAny]) projectsOf.set(e.id, rank(e.type));
-  filter.funderIds.forEach((id) => projectsOf.set(id, 1.5));
+  [...filter.funderIds, ...filter.allFunderIds].forEach((id) => projectsOf.set(id, 1.5));
   filter.themeIds.forEach((id) => projectsOf.set(id, 2));
   filter.countryIds.forEach((id) => projectsOf.set(id, 3));
   filter.regionIds.forEach((id) => projectsOf.set(id, 4));
@@ -142,7 +142,7 @@ export type ProjectPageRow = ProjectRow & { sortValue: string | number; lookahea
 /** A filter on themes (at least one) and years, nothing else. */
 function themesAndYearsOnly(f: ResolvedProjectFilter): boolean {
   return f.themeIds.length > 0 && f.projectIds === null && !f.involvingAll.length && !f.involvingAny.length && !f.kinds.length && !f.countryIds.length
-    && !f.regionIds.length && !f.funderIds.length && f.roles === null;
+    && !f.regionIds.length && !f.funderIds.length && !f.allFunderIds.length && f.roles === null;
 }
 
 export class ProjectRepository {

@@ -77,6 +77,8 @@ export class ProjectFilter {
   @Field(() => [String], { nullable: true, description: "Regions involved (any of), sub-regions included." }) regions?: string[];
   @Field(() => [String], { nullable: true, description: "Funders (any of): actors in the funder role or providing a funding flow." })
   funders?: string[];
+  @Field(() => [String], { nullable: true, description: "Funders (all of): projects funded by every one of these actors, each as in funders." })
+  fundersAll?: string[];
   @Field(() => [String], { nullable: true, description: "Roles: actors named in involvingAll/involvingAny must take part in one of these roles; alone, some actor must." })
   roles?: string[];
   @Field(() => Int, { nullable: true, description: "Active in or after this year." }) activeFrom?: number;

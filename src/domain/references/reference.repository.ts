@@ -16,6 +16,8 @@ export interface ResolvedEntity {
   reference: string;
   id: string;
   name: string;
+  /** The Spanish name, for the entities that have one (places, themes). */
+  nameEs?: string | null;
   type: NodeType;
   matchedBy: string;
 }
@@ -35,6 +37,10 @@ export interface Candidate {
   score?: number;
   /** How the query found it: "iati" by its IATI identifier (Actor.iatiRef, Project.iatiIdentifier). */
   via?: string;
+}
+
+export function spanishName(c: Candidate): { nameEs?: string } {
+  return c.nameEs ? { nameEs: c.nameEs } : {};
 }
 
 /**
@@ -242,7 +248,7 @@ export class ReferenceRepository {
     const out = new Map<string, ResolvedEntity>();
     for (const [reference, { id, how }] of now) {
       const c = entityOf.get(id);
-      if (c && NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type))) out.set(reference, { reference, id: c.id, name: c.name, type: c.type, matchedBy: how });
+      if (c && NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type))) out.set(reference, { reference, id: c.id, name: c.name, ...spanishName(c), type: c.type, matchedBy: how });
     }
     return out;
   }
@@ -263,7 +269,7 @@ export class ReferenceRepository {
   private pick(reference: string, candidates: Candidate[], allowed?: ReadonlySet<NodeType>, codes = true): LookupOutcome {
     const permitted = candidates.filter((c) => NAMED_TYPES.has(c.type) && (!allowed || allowed.has(c.type)));
     const asId = permitted.find((c) => c.id === reference);
-    if (asId) return { entity: { reference, id: asId.id, name: asId.name, type: asId.type, matchedBy: "id" } };
+    if (asId) return { entity: { reference, id: asId.id, name: asId.name, ...spanishName(asId), type: asId.type, matchedBy: "id" } };
     // An IATI identifier is exact and unique by design: it wins over names that happen to spell it.
     const byIati = [...new Map(permitted.filter((c) => c.via === "iati").map((c) => [c.id, c])).values()];
     if (byIati.length === 1) {
@@ -284,7 +290,7 @@ export class ReferenceRepository {
     const chosen = byCode.length === 1 ? byCode : matches;
     if (chosen.length === 1) {
       const { candidate, how } = chosen[0]!;
-      return { entity: { reference, id: candidate.id, name: candidate.name, type: candidate.type, matchedBy: how } };
+      return { entity: { reference, id: candidate.id, name: candidate.name, ...spanishName(candidate), type: candidate.type, matchedBy: how } };
     }
     return { failure: chosen.map((m) => m.candidate), seen: permitted };
   }

@@ -1,11 +1,15 @@
 /**
  * Scores pairs of entities that may be the same, with the evidence behind each score, in the spirit
  * of nomenklatura's xref: block on cheap keys, then compare each pair found in a block.
- * String similarity comes from cmpstr (maintained, typed, no dependencies): Jaro-Winkler rewards
- * names that agree from the start, Dice-Sørensen on character bigrams penalizes extra words
- * ("... Regional Office for Africa"); their mean is the name score.
+ * String similarity: Jaro-Winkler (the jaro-winkler package, Winkler's definition: the common
+ * prefix counts from a Jaro similarity of 0.7 up) rewards names that agree from the start,
+ * Dice-Sørensen on character bigrams (cmpstr) penalizes extra words ("... Regional Office for
+ * Africa"); their mean is the name score. Not cmpstr's Jaro-Winkler: its metrics on integer arrays
+ * share a pool that hands one array out twice, and after a few calls its results were wrong. Its
+ * Dice uses sets, which that pool never keeps, so it stays right (a unit test checks both).
  */
 import { CmpStr } from "cmpstr";
+import jaroWinkler from "jaro-winkler";
 import { normalizeName } from "../../model/names.js";
 
 export interface Profile {
@@ -34,7 +38,6 @@ export interface Scored {
   evidence: Evidence[];
 }
 
-const jaroWinkler = CmpStr.create().setMetric("jaroWinkler");
 const dice = CmpStr.create().setMetric("dice");
 
 const STOP = new Set(["the", "of", "for", "and", "de", "del", "la", "el", "los", "las", "y", "para", "on", "in"]);
@@ -59,8 +62,8 @@ function acronymsOf(p: Profile): { stated: Set<string>; initials: Set<string> } 
   return { stated, initials };
 }
 
-function similarity(x: string, y: string): number {
-  return (Number(jaroWinkler.compare(x, y)) + Number(dice.compare(x, y))) / 2;
+export function similarity(x: string, y: string): number {
+  return (jaroWinkler(x, y) + Number(dice.compare(x, y))) / 2;
 }
 
 /** Blocking keys: the first two significant words of each name, stated acronyms, the IATI identifier. */
