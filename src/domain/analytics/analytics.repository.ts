@@ -30,6 +30,9 @@ export const LIMITS = {
 
 export { COOPERATION_TYPES };
 
+/** Equally short paths read to choose from (see paths). */
+const SHORTEST_PATH_CANDIDATES = 1000;
+
 export function limitExceeded(what: string, limit: number): Error {
   return userError(`${what} is over the limit of ${limit}`, ErrorCode.LIMIT_EXCEEDED, { limit });
 }
@@ -270,10 +273,16 @@ export class AnalyticsRepository {
   async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null; sources?: boolean }): Promise<PathRow[]> {
     if (!Number.isInteger(opts.maxHops) || opts.maxHops < 1 || opts.maxHops > LIMITS.maxHops) throw limitExceeded(`maxHops ${opts.maxHops}`, LIMITS.maxHops);
     // Path length cannot be a parameter in Cypher: maxHops is a checked integer, types come from the model.
+    // Among equally short paths the answer must not depend on how the store happens to be laid out:
+    // paths through actors and projects come before paths through events (two projects presented
+    // at one session are less of a tie than a partner they share), then by their ids. The first
+    // SHORTEST_PATH_CANDIDATES are ranked; a hub pair can have far more.
     const rows = await this.run(`
       MATCH (a:${keyLabel(fromId)} {id: $from}), (b:${keyLabel(toId)} {id: $to})
-      MATCH path = ${opts.all ? "allShortestPaths" : "shortestPath"}((a)-[:${relationshipTypes(opts.types)}*..${opts.maxHops}]-(b))
-      WITH path LIMIT ${LIMITS.maxPaths}
+      MATCH path = allShortestPaths((a)-[:${relationshipTypes(opts.types)}*..${opts.maxHops}]-(b))
+      WITH path LIMIT ${SHORTEST_PATH_CANDIDATES}
+      WITH path, size([n IN nodes(path)[1..-1] WHERE n:Event]) AS throughEvents, [n IN nodes(path) | n.id] AS ids
+      ORDER BY throughEvents, ids LIMIT ${opts.all ? LIMITS.maxPaths : 1}
       RETURN [n IN nodes(path) | ${NODE("n")}] AS nodes,
              [r IN relationships(path) | { type: type(r), role: r.role, start: startNode(r).id${opts.sources === false ? "" : ", sourceIds: r.sourceIds, quotes: r.quotes"} }] AS rels`,
     { from: fromId, to: toId });
