@@ -5,7 +5,7 @@
  */
 export {
   validateNode, validateRelationship, writeValidRecords,
-  projectsAround, refreshProjects, refreshProjectsAround, touchedByRelationship,
+  projectsAround, refreshProjects, refreshProjectsAround, touchedByRelationship, STUB_LABEL_FOLLOWS,
   type NodeRecord, type Provenance, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "./graph-writer.js";
 export { ImportError, importFile } from "./import-pipeline.js";

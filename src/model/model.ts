@@ -129,6 +129,21 @@ export const COOPERATION_TYPES: RelationshipType[] = [
   "PARTICIPATES_IN", "MEMBER_OF", "HOLDS_POSITION", "SPOKE_AT", "TOOK_PART_IN", "ORGANIZED", "PRESENTED_AT", "FUNDED", "FUNDS", "RECEIVED_BY", "PART_OF", "RELATED_TO",
 ];
 
+/**
+ * The relationships that attach a place or a theme at an end of a path: no cooperation relationship
+ * reaches a Country, a Region or a Theme, so without these no path could be found to one.
+ */
+const ATTACHING: Partial<Record<NodeType, RelationshipType[]>> = {
+  Country: ["BASED_IN", "TAKES_PLACE_IN"],
+  Region: ["IN_REGION", "BASED_IN", "TAKES_PLACE_IN"],
+  Theme: ["ABOUT"],
+};
+
+/** What a path between entities of these types follows by default: cooperation, and what attaches a place or theme at an end. */
+export function defaultPathTypes(ends: NodeType[]): RelationshipType[] {
+  return [...new Set([...COOPERATION_TYPES, ...ends.flatMap((type) => ATTACHING[type] ?? [])])];
+}
+
 export function isRelationshipType(value: string): value is RelationshipType {
   return Object.hasOwn(RELATIONSHIP_TYPES, value);
 }

@@ -62,10 +62,19 @@ describe("paths", () => {
     // Two equally short paths: through the Buenos Aires City service, partner in both programs, and
     // through the IAP session where both were presented.
     const all = dataOf(await gql(`{ paths(from: "agency:fiscalia-chile", to: "group:prosecutors-peru", all: true) { length nodes { id } } }`));
-    expect(all.paths.map((p: any) => p.nodes.map((n: any) => n.id).join(" ")).sort()).toEqual([
+    // In the documented order: through actors and projects before through events.
+    expect(all.paths.map((p: any) => p.nodes.map((n: any) => n.id).join(" "))).toEqual([
       "agency:fiscalia-chile project:training-programs-chile agency:mpf-caba project:cybercrime-conferences group:prosecutors-peru",
       "agency:fiscalia-chile project:training-programs-chile event:iap27-sig-heads-of-prosecution-services project:cybercrime-conferences group:prosecutors-peru",
     ]);
+  });
+
+  it("reaches a country by default through what attaches it: Peru to UNODC through the prosecutors from Peru", async () => {
+    const data = dataOf(await gql(`{ paths(from: "Peru", to: "UNODC") { nodes { id } steps { type } } }`));
+    expect(data.paths).toEqual([{
+      nodes: [{ id: "country:PE" }, { id: "group:prosecutors-peru" }, { id: "project:cybercrime-conferences" }, { id: "organization:unodc" }],
+      steps: [{ type: "BASED_IN" }, { type: "PARTICIPATES_IN" }, { type: "PARTICIPATES_IN" }],
+    }]);
   });
 
   it("goes through the projects presented at an event: a session and a project presented there are one step apart", async () => {

@@ -460,3 +460,30 @@ async function waitForBlockedTransaction(): Promise<void> {
   }
   throw new Error("the import never waited for the lock");
 }
+
+describe("writes to related-activity stubs, and what deletes touch", () => {
+  beforeEach(async () => {
+    await resetToSeed(db, server);
+  });
+
+  it("makes a stub an editor writes a full project, listed and counted", async () => {
+    await db.write(`CREATE (p:Project:ProjectStub {id: 'project:iati:xx-probe-1', name: 'XX-PROBE-1', iatiIdentifier: 'XX-PROBE-1', stub: true,
+      names: 'XX-PROBE-1', searchKind: 'Project', participantCount: 0, involvedPlaces: [], sourceIds: ['source:coopgraph-enrichment'], quotes: ['test']})`);
+    const before = (await as("anonymous", "{ projects { totalCount } }")).data.projects.totalCount;
+    const res = await as("editor", `mutation { upsertProject(input: { iatiIdentifier: "XX-PROBE-1", name: "Probe programme on cybercrime", kind: "training-program",
+      startYear: 2020, endYear: 2021, ${CITE} }) { id created } }`);
+    expect(res.data.upsertProject).toEqual({ id: "project:iati:xx-probe-1", created: false });
+    const after = await as("anonymous", `{ projects { totalCount } project(reference: "project:iati:xx-probe-1") { stub name } }`);
+    expect(after.data.projects.totalCount).toBe(before + 1);
+    expect(after.data.project).toEqual({ stub: false, name: "Probe programme on cybercrime" });
+    const [labels] = await db.read("MATCH (p:Project {id: 'project:iati:xx-probe-1'}) RETURN labels(p) AS labels");
+    expect(labels!.labels).toEqual(["Project"]);
+  });
+
+  it("records, for graphChanged, the entities a delete leaves without a relationship", async () => {
+    const res = await as("admin", `mutation { deleteEntity(id: "project:dmi-open-drug-markets") { id } }`);
+    expect(res.data.deleteEntity.id).toBe("project:dmi-open-drug-markets");
+    const [change] = await db.read("MATCH (c:GraphChange) RETURN c.ids AS ids ORDER BY c.version DESC LIMIT 1");
+    expect(change!.ids).toEqual(expect.arrayContaining(["project:dmi-open-drug-markets", "organization:idb", "agency:mpf-caba", "theme:drug-markets", "event:iap27-sig-heads-of-prosecution-services"]));
+  });
+});

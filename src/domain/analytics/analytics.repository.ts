@@ -6,7 +6,7 @@
 import { ErrorCode, userError } from "../shared/errors.js";
 import { compareStrings, groupBy } from "../../model/collections.js";
 import { compareDecimals, sumDecimals } from "../../model/decimal.js";
-import { COOPERATION_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, NODE_TYPE_OF } from "../../model/model.js";
+import { COOPERATION_TYPES, RELATIONSHIP_TYPES, defaultPathTypes, keyLabelOfId, NODE_TYPE_OF, nodeTypeOfId, type NodeType } from "../../model/model.js";
 import { buildFilter, type ResolvedProjectFilter } from "../projects/project.repository.js";
 import type { QueryRunner } from "../shared/query-runner.js";
 import { ENTITY, type EntityRow } from "../shared/rows.js";
@@ -273,13 +273,14 @@ export class AnalyticsRepository {
   async paths(fromId: string, toId: string, opts: { maxHops: number; all: boolean; types: string[] | null; sources?: boolean }): Promise<PathRow[]> {
     if (!Number.isInteger(opts.maxHops) || opts.maxHops < 1 || opts.maxHops > LIMITS.maxHops) throw limitExceeded(`maxHops ${opts.maxHops}`, LIMITS.maxHops);
     // Path length cannot be a parameter in Cypher: maxHops is a checked integer, types come from the model.
+    const ends = [fromId, toId].map(nodeTypeOfId).filter((t): t is NodeType => t !== undefined);
     // Among equally short paths the answer must not depend on how the store happens to be laid out:
     // paths through actors and projects come before paths through events (two projects presented
     // at one session are less of a tie than a partner they share), then by their ids. The first
     // SHORTEST_PATH_CANDIDATES are ranked; a hub pair can have far more.
     const rows = await this.run(`
       MATCH (a:${keyLabel(fromId)} {id: $from}), (b:${keyLabel(toId)} {id: $to})
-      MATCH path = allShortestPaths((a)-[:${relationshipTypes(opts.types)}*..${opts.maxHops}]-(b))
+      MATCH path = allShortestPaths((a)-[:${relationshipTypes(opts.types?.length ? opts.types : defaultPathTypes(ends))}*..${opts.maxHops}]-(b))
       WITH path LIMIT ${SHORTEST_PATH_CANDIDATES}
       WITH path, size([n IN nodes(path)[1..-1] WHERE n:Event]) AS throughEvents, [n IN nodes(path) | n.id] AS ids
       ORDER BY throughEvents, ids LIMIT ${opts.all ? LIMITS.maxPaths : 1}

@@ -2,7 +2,7 @@
  * From the words of a question and the entities named in it to one GraphQL operation, or to a
  * clear "not understood". Pure: no database, so every rule is testable on its own.
  */
-import { COOPERATION_TYPES, type NodeType, type RelationshipType } from "../../model/model.js";
+import { COOPERATION_TYPES, defaultPathTypes, type NodeType, type RelationshipType } from "../../model/model.js";
 import { cuesOf, type Cue } from "./lexicon.js";
 import type { Intent, Operation } from "./operations.js";
 import { QUERIES } from "./operations.js";
@@ -28,19 +28,9 @@ export type Interpretation = { operation: Operation } | { problem: string };
 const ACTOR = new Set<NodeType>(["Agency", "Organization", "Person", "Group"]);
 const PATH_HOPS = 6;
 
-/**
- * The relationships that attach a place or a theme at an end of a path: none of the cooperation
- * relationships `paths` follows by default reaches a Country, a Region or a Theme, so without these
- * no path could be found to one.
- */
-const ATTACHING: Partial<Record<NodeType, RelationshipType[]>> = {
-  Country: ["BASED_IN", "TAKES_PLACE_IN"],
-  Region: ["IN_REGION", "BASED_IN", "TAKES_PLACE_IN"],
-  Theme: ["ABOUT"],
-};
-
+/** The relationships a path between these entities follows beyond cooperation (what attaches a place or theme). */
 function attaching(ends: MentionedEntity[]): RelationshipType[] {
-  return [...new Set(ends.flatMap((e) => ATTACHING[e.type] ?? []))].filter((type) => !COOPERATION_TYPES.includes(type));
+  return defaultPathTypes(ends.map((e) => e.type)).filter((type) => !COOPERATION_TYPES.includes(type));
 }
 const PAGE = 50;
 

@@ -9,7 +9,7 @@ import { ErrorCode, userError } from "../shared/errors.js";
 import {
   FieldConflict, STORED_FIELDS, completeUpdate, entitiesByIatiKey, type IatiKey, type StoredFields,
   listsOf, projectsAround, refreshProjects, refreshProjectsAround, replacedEntries, setProvenance, touchedByRelationship,
-  writeValidRecords, validateNode, validateRelationship,
+  writeValidRecords, validateNode, validateRelationship, STUB_LABEL_FOLLOWS,
   type NodeRecord, type Rejection, type RelationshipRecord, type SourceRecord,
 } from "../../ingest/index.js";
 import { NAMED_TYPES, NODE_TYPES, RELATIONSHIP_TYPES, keyLabelOfId, mergeableTypes, type NodeType, type RelationshipType } from "../../model/model.js";
@@ -67,6 +67,13 @@ function touchedByEntity(label: string, id: string) {
 /** The funding flows whose aggregates depend on these entities as funders or as flows. */
 function fundedBy(label: string, ids: string[]) {
   return { funderIds: label === "Actor" ? ids : [], fundingIds: label === "Funding" ? ids : [] };
+}
+
+/** The entities at the other end of an entity's relationships (the aggregates' own left out): a write that removes or moves them touches them too. */
+async function neighbours(run: Run, label: string, id: string): Promise<string[]> {
+  const [row] = await run(`MATCH (n:${label} {id: $id})-[r]-(o) WHERE NOT type(r) IN $aggregates RETURN collect(DISTINCT o.id) AS ids`,
+    { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
+  return ((row?.ids as (string | null)[] | undefined) ?? []).filter((x): x is string => typeof x === "string");
 }
 
 export class EditingRepository {
@@ -209,9 +216,11 @@ export class EditingRepository {
     const label = requireKeyLabel(id);
     // Facts name their sources by id (sourceIds): a source deleted would leave citations to nothing.
     if (label === "Source") throw userError(`${id} is a source, not an entity: the facts that cite it would cite nothing`);
-    return this.transaction([id], async (run) => {
+    let touched: string[] = [];
+    return this.transaction(() => [id, ...touched], async (run) => {
       const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() WHERE NOT type(r) IN $aggregates RETURN type(r) AS type, count(r) AS count ORDER BY type`,
         { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
+      touched = await neighbours(run, label, id);
       const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
       if (!exists?.found) return null;
       // Projects whose participants or places change, found while the paths to them still exist.
@@ -221,6 +230,7 @@ export class EditingRepository {
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
         RETURN collect(f.id) AS ids`, { id });
       // Out of the aggregates before they go: what a deleted node contributed is stored on it.
+      for (const flow of (doomed?.ids as string[] | undefined) ?? []) touched.push(flow, ...await neighbours(run, "Funding", flow));
       await retractAggregates(run, { fundingIds: [...(doomed?.ids as string[] | undefined ?? []), ...(label === "Funding" ? [id] : [])], projectIds: label === "Project" ? [id] : [] });
       const [funding] = await run(`
         MATCH (n:${label} {id: $id})
@@ -248,10 +258,12 @@ export class EditingRepository {
       throw userError(`cannot merge ${removeId} into ${keepId}: they are not of the same kind`);
     }
     if (keepId === removeId) throw userError("cannot merge an entity into itself");
-    return this.transaction([keepId, removeId], async (run) => {
+    let touched: string[] = [];
+    return this.transaction(() => [keepId, removeId, ...touched], async (run) => {
       const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,
         { keep: keepId, remove: removeId });
       if (!both?.keep || !both?.remove) throw userError(`no entity ${!both?.keep ? keepId : removeId}`, ErrorCode.NOT_FOUND);
+      touched = await neighbours(run, label, removeId);
       const mergeId = await recordMerge(run, label, keepId, removeId, record);
       const moved: { type: string; count: number }[] = [];
       for (const [type, spec] of Object.entries(RELATIONSHIP_TYPES)) {
@@ -284,7 +296,10 @@ export class EditingRepository {
             k.acronyms = coalesce(k.acronyms, []) + [a IN coalesce(r.acronyms, []) WHERE NOT a IN coalesce(k.acronyms, [])],
             k.names = k.names + ' | ' + coalesce(r.names, ''),
             k.sourceIds = coalesce(k.sourceIds, []) + coalesce(r.sourceIds, []),
-            k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])
+            k.quotes = coalesce(k.quotes, []) + coalesce(r.quotes, [])${label === "Project" ? `,
+            // A full project merged into a related-activity stub makes it a full project.
+            k.stub = CASE WHEN k.stub = true AND coalesce(r.stub, false) = false THEN false ELSE k.stub END
+        ${STUB_LABEL_FOLLOWS("k")}` : ""}
         DETACH DELETE r`, { keep: keepId, remove: removeId });
       await refreshProjectsAround(run, touchedByEntity(label, keepId));
       await refreshAggregates(run, fundedBy(label, [keepId]));
@@ -299,7 +314,8 @@ export class EditingRepository {
    * names and provenance are set back. Merges into one entity are undone latest first.
    */
   async split(mergeId: string, by: string): Promise<{ keep: string; restored: string; relationships: number }> {
-    return this.transaction((r: { keep: string; restored: string }) => [r.keep, r.restored], async (run) => {
+    let touched: string[] = [];
+    return this.transaction((r: { keep: string; restored: string }) => [r.keep, r.restored, ...touched], async (run) => {
       const [rec] = await run("MATCH (m:MergeRecord {id: $id}) RETURN properties(m) AS m", { id: mergeId });
       if (!rec) throw userError(`no merge ${mergeId}`, ErrorCode.NOT_FOUND, { id: mergeId });
       const m = rec.m as { keep: string; removed: string; seq: number; undone: boolean; removedLabels: string[];
@@ -312,6 +328,7 @@ export class EditingRepository {
       const [exists] = await run(`OPTIONAL MATCH (r:${label} {id: $id}) RETURN r IS NOT NULL AS found`, { id: m.removed });
       if (exists?.found) throw userError(`${m.removed} exists again: it cannot be restored over`, ErrorCode.BAD_USER_INPUT);
       const rels = JSON.parse(m.removedRels) as SnapshotRel[];
+      touched = rels.map((x) => x.other);
       const collided = JSON.parse(m.collided) as SnapshotRel[];
       const keyOf = (x: SnapshotRel) => JSON.stringify([x.type, x.out, x.other, RELATIONSHIP_TYPES[x.type].keys.map((k) => x.props[k] ?? null)]);
       const before = new Map(collided.map((c) => [keyOf(c), c]));
@@ -328,14 +345,14 @@ export class EditingRepository {
       // Restored without what it contributed to the aggregates when it was merged: it is counted anew below.
       // One merged before entities carried their kind (searchKind) gets it from its labels.
       await run(`CREATE (r:${labels.join(":")}) SET r = $props SET r.searchKind = coalesce(r.searchKind, [l IN labels(r) WHERE l <> 'Actor'][0])
-        ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}`, { props: JSON.parse(m.removedProps) });
+        ${AGGREGATE_PROPERTIES.map((p) => `REMOVE r.${p}`).join(" ")}${label === "Project" ? STUB_LABEL_FOLLOWS("r") : ""}`, { props: JSON.parse(m.removedProps) });
       for (const x of rels) {
         const other = x.other === m.removed ? "r" : "o";
         await run(`MATCH (r:${label} {id: $removed}) ${other === "o" ? `MATCH (o:${checkedLabel(x.otherLabel)} {id: $other})` : ""}
           CREATE (r)${x.out ? "-" : "<-"}[x:${checkedType(x.type)}]${x.out ? "->" : "-"}(${other}) SET x = $props`,
           { removed: m.removed, other: x.other, props: x.props });
       }
-      await run(`MATCH (k:${label} {id: $keep}) SET k += $props`, { keep: m.keep, props: JSON.parse(m.keepProps) });
+      await run(`MATCH (k:${label} {id: $keep}) SET k += $props${label === "Project" ? STUB_LABEL_FOLLOWS("k") : ""}`, { keep: m.keep, props: JSON.parse(m.keepProps) });
       const projects = [...new Set(rels.filter((x) => x.type === "PARTICIPATES_IN").map((x) => x.other))];
       await refreshProjects(run, projects);
       await refreshProjectsAround(run, touchedByEntity(label, m.keep));

@@ -124,7 +124,7 @@ export class EditingResolver {
       startYear, endYear, iatiIdentifier: check.text("iatiIdentifier", input.iatiIdentifier, { max: 200 }),
     });
     const themes = input.themes?.length ? (await ctx.repos.references.resolveAll(input.themes, new Set(["Theme"]))).map((t) => t.id) : [];
-    return repo.writeTo(target, (id) => ({ nodes: [{ id, type: "Project", name, sources, ...fields }], relationships: themes.map((t): RelationshipRecord => ({ type: "ABOUT", from: id, to: t, sources })) }));
+    return repo.writeTo(target, (id) => ({ nodes: [{ id, type: "Project", name, sources, ...fields, stub: false }], relationships: themes.map((t): RelationshipRecord => ({ type: "ABOUT", from: id, to: t, sources })) }));
   }
 
   @Mutation(() => WriteResult, { description: "Creates or updates a conference or session (editor)." })
