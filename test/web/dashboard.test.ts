@@ -27,6 +27,8 @@ describe("the dashboard", () => {
     expect(await page.locator("#card-timeline pre.query").innerText()).toContain("query DashboardTimeline");
     const link = await page.locator("#card-matrix a.open").getAttribute("href");
     expect(new URL(link!, site.base).searchParams.get("query")).toContain("cooperationMatrix(level: COUNTRY");
+    // ECharts animates a chart in for about a second: a screenshot taken at once shows a bar barely begun.
+    await page.waitForTimeout(1500);
     await screenshot(page, "dashboard");
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
@@ -84,6 +86,7 @@ describe("the dashboard", () => {
       expect(await page.locator("#card-matrix .note").innerText()).toMatch(/The 40 most connected of 4\d countries/);
       // The rotated names under the matrix, whole (the page scrolls inside its main area).
       await page.locator("#card-matrix details").scrollIntoViewIfNeeded();
+      await page.waitForTimeout(1500);
       await screenshot(page, "dashboard-matrix-40");
       expect(errors).toEqual([]);
       await page.context().close();
