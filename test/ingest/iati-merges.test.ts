@@ -10,7 +10,7 @@ import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../../src/ingest/import-pipeline.js";
 import { idSlug, legacyIdSlug } from "../../src/model/names.js";
-import { startTestServer, type TestServer } from "../support/api.js";
+import { dataOf, graphqlClient, startTestServer, type TestServer } from "../support/api.js";
 import { scaledDecimal } from "../support/decimals.js";
 import { testDatabase } from "../support/db.js";
 import { IATI_DIR } from "../support/iati.js";
@@ -35,13 +35,9 @@ afterAll(async () => {
   await db.close();
 });
 
-async function as(who: keyof typeof KEYS | "anonymous", query: string, variables?: Record<string, unknown>) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (who !== "anonymous") headers.authorization = `Bearer ${KEYS[who]}`;
-  const res = await fetch(`${server.url}graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
-  return body.data;
+/** The data of a request as that role; fails the test on any GraphQL error. */
+async function as(who: keyof typeof KEYS | "anonymous", query: string, variables?: Record<string, unknown>): Promise<any> {
+  return dataOf(await graphqlClient(server)(query, variables, who === "anonymous" ? {} : { authorization: `Bearer ${KEYS[who]}` }));
 }
 
 /** The activities of a file as fast-xml-parser reads them (every element a list). */

@@ -70,9 +70,9 @@ function fundedBy(label: string, ids: string[]) {
 }
 
 /** The entities at the other end of an entity's relationships (the aggregates' own left out): a write that removes or moves them touches them too. */
-async function neighbours(run: Run, label: string, id: string): Promise<string[]> {
-  const [row] = await run(`MATCH (n:${label} {id: $id})-[r]-(o) WHERE NOT type(r) IN $aggregates RETURN collect(DISTINCT o.id) AS ids`,
-    { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
+async function neighbours(run: Run, label: string, ids: string[]): Promise<string[]> {
+  const [row] = await run(`UNWIND $ids AS id MATCH (n:${label} {id: id})-[r]-(o) WHERE NOT type(r) IN $aggregates RETURN collect(DISTINCT o.id) AS ids`,
+    { ids, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
   return ((row?.ids as (string | null)[] | undefined) ?? []).filter((x): x is string => typeof x === "string");
 }
 
@@ -220,7 +220,7 @@ export class EditingRepository {
     return this.transaction(() => [id, ...touched], async (run) => {
       const rels = await run(`MATCH (n:${label} {id: $id})-[r]-() WHERE NOT type(r) IN $aggregates RETURN type(r) AS type, count(r) AS count ORDER BY type`,
         { id, aggregates: AGGREGATE_RELATIONSHIP_TYPES });
-      touched = await neighbours(run, label, id);
+      touched = await neighbours(run, label, [id]);
       const [exists] = await run(`OPTIONAL MATCH (n:${label} {id: $id}) RETURN n IS NOT NULL AS found`, { id });
       if (!exists?.found) return null;
       // Projects whose participants or places change, found while the paths to them still exist.
@@ -229,9 +229,10 @@ export class EditingRepository {
         MATCH (n:${label} {id: $id})
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
         RETURN collect(f.id) AS ids`, { id });
+      const flows = (doomed?.ids as string[] | undefined) ?? [];
+      touched.push(...flows, ...await neighbours(run, "Funding", flows));
       // Out of the aggregates before they go: what a deleted node contributed is stored on it.
-      for (const flow of (doomed?.ids as string[] | undefined) ?? []) touched.push(flow, ...await neighbours(run, "Funding", flow));
-      await retractAggregates(run, { fundingIds: [...(doomed?.ids as string[] | undefined ?? []), ...(label === "Funding" ? [id] : [])], projectIds: label === "Project" ? [id] : [] });
+      await retractAggregates(run, { fundingIds: [...flows, ...(label === "Funding" ? [id] : [])], projectIds: label === "Project" ? [id] : [] });
       const [funding] = await run(`
         MATCH (n:${label} {id: $id})
         CALL (n) { MATCH (n)<-[:FUNDS]-(f:Funding) RETURN f UNION MATCH (n)-[:FUNDED]->(f:Funding) RETURN f }
@@ -263,7 +264,7 @@ export class EditingRepository {
       const [both] = await run(`OPTIONAL MATCH (k:${label} {id: $keep}) OPTIONAL MATCH (r:${label} {id: $remove}) RETURN k IS NOT NULL AS keep, r IS NOT NULL AS remove`,
         { keep: keepId, remove: removeId });
       if (!both?.keep || !both?.remove) throw userError(`no entity ${!both?.keep ? keepId : removeId}`, ErrorCode.NOT_FOUND);
-      touched = await neighbours(run, label, removeId);
+      touched = await neighbours(run, label, [removeId]);
       const mergeId = await recordMerge(run, label, keepId, removeId, record);
       const moved: { type: string; count: number }[] = [];
       for (const [type, spec] of Object.entries(RELATIONSHIP_TYPES)) {
